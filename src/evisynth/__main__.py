@@ -1,0 +1,5 @@
+"""``python -m evisynth`` runs the command-line interface."""
+
+from evisynth.cli.main import main
+
+raise SystemExit(main())

@@ -1,0 +1,82 @@
+"""Distribution functions, imported lazily from :mod:`scipy.special`.
+
+``scipy.special`` costs about half a second to import, so it is loaded on the first call
+that needs it rather than at ``import evisynth``. All functions accept scalars or arrays.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+_special: Any = None
+
+
+def _sp() -> Any:
+    global _special
+    if _special is None:
+        import scipy.special as special
+
+        _special = special
+    return _special
+
+
+def norm_cdf(x: Any) -> Any:
+    """Standard normal CDF."""
+    return _sp().ndtr(x)
+
+
+def norm_sf(x: Any) -> Any:
+    """Standard normal upper tail, accurate far into the tail."""
+    return _sp().ndtr(-np.asarray(x, dtype=float))
+
+
+def norm_ppf(q: Any) -> Any:
+    """Standard normal quantile."""
+    return _sp().ndtri(q)
+
+
+def two_sided_p_norm(z: Any) -> Any:
+    """Two-sided P value of a standard normal statistic."""
+    return 2.0 * _sp().ndtr(-np.abs(np.asarray(z, dtype=float)))
+
+
+def t_sf(x: Any, df: Any) -> Any:
+    """Upper tail of Student's t."""
+    return _sp().stdtr(df, -np.asarray(x, dtype=float))
+
+
+def two_sided_p_t(t: Any, df: Any) -> Any:
+    """Two-sided P value of a t statistic."""
+    return 2.0 * _sp().stdtr(df, -np.abs(np.asarray(t, dtype=float)))
+
+
+def t_ppf(q: Any, df: Any) -> Any:
+    """Student's t quantile."""
+    return _sp().stdtrit(df, q)
+
+
+def chi2_sf(x: Any, df: Any) -> Any:
+    """Upper tail of the chi-squared distribution."""
+    return _sp().chdtrc(df, x)
+
+
+def chi2_ppf(q: Any, df: Any) -> Any:
+    """Chi-squared quantile (lower-tail probability ``q``)."""
+    return _sp().chdtri(df, 1.0 - np.asarray(q, dtype=float))
+
+
+def f_sf(x: Any, df1: Any, df2: Any) -> Any:
+    """Upper tail of the F distribution."""
+    return _sp().fdtrc(df1, df2, x)
+
+
+def crit_norm(level: float) -> float:
+    """Two-sided normal critical value for a confidence ``level`` (e.g. 1.959964 for 0.95)."""
+    return float(norm_ppf(1.0 - (1.0 - level) / 2.0))
+
+
+def crit_t(level: float, df: Any) -> Any:
+    """Two-sided t critical value for a confidence ``level``."""
+    return t_ppf(1.0 - (1.0 - level) / 2.0, df)

@@ -1,0 +1,1 @@
+"""Command-line interface: parse arguments, call :mod:`evisynth.api`, print. No statistics here."""

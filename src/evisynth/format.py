@@ -1,0 +1,151 @@
+"""The one place that decides how numbers are rounded and printed.
+
+Printed results, reports, plots and the accuracy checker all call these functions, so a
+number is written the same way everywhere. The conventions follow RevMan:
+
+* effects and confidence limits with two decimals (``-0.23 [-0.43, -0.02]``);
+* P values with two decimals from 0.01 up, one significant digit below 0.01
+  (``0.007``, ``0.0004``) and ``P < 0.00001`` below that floor;
+* I² as a whole percent in heterogeneity lines, with one decimal in the test for
+  subgroup differences; Chi², Z, t and Tau² with two decimals.
+
+Examples
+--------
+>>> format_p(0.0301)
+'0.03'
+>>> p_text(3.2e-9)
+'P < 0.00001'
+>>> format_ci(-0.431, -0.0239)
+'[-0.43, -0.02]'
+"""
+
+from __future__ import annotations
+
+import math
+from decimal import ROUND_HALF_UP, Decimal
+
+P_FLOOR = 0.00001
+
+
+def _is_missing(x: float | None) -> bool:
+    return x is None or (isinstance(x, float) and math.isnan(x))
+
+
+def round_half_up(x: float, decimals: int) -> float:
+    """Round ``x`` to ``decimals`` places, halves away from zero (as people round by hand)."""
+    q = Decimal(1).scaleb(-decimals)
+    return float(Decimal(repr(x)).quantize(q, rounding=ROUND_HALF_UP))
+
+
+def format_number(x: float | None, decimals: int = 2) -> str:
+    """Format a number with a fixed number of decimals; ``NA`` when undefined."""
+    if _is_missing(x):
+        return "NA"
+    assert x is not None
+    if math.isinf(x):
+        return "Inf" if x > 0 else "-Inf"
+    value = round_half_up(x, decimals)
+    text = f"{value:.{decimals}f}"
+    if value == 0 and x < 0:
+        text = "-" + text.lstrip("-")
+    return text
+
+
+def format_estimate(x: float | None, decimals: int = 2) -> str:
+    """Format an effect estimate (two decimals by default)."""
+    return format_number(x, decimals)
+
+
+def format_ci(lower: float | None, upper: float | None, decimals: int = 2) -> str:
+    """Format a confidence interval the RevMan way: ``[lower, upper]``."""
+    return f"[{format_number(lower, decimals)}, {format_number(upper, decimals)}]"
+
+
+def format_effect_ci(
+    estimate: float | None, lower: float | None, upper: float | None, decimals: int = 2
+) -> str:
+    """Format ``estimate [lower, upper]`` as in a forest-plot row."""
+    return f"{format_number(estimate, decimals)} {format_ci(lower, upper, decimals)}"
+
+
+def format_p(p: float | None) -> str:
+    """Format a P value without its ``P`` prefix; below the floor returns ``< 0.00001``."""
+    if _is_missing(p):
+        return "NA"
+    assert p is not None
+    if p < P_FLOOR:
+        return "< 0.00001"
+    if round_half_up(p, 2) >= 0.01 and p >= 0.0095:
+        return format_number(p, 2)
+    exponent = math.floor(math.log10(p))
+    decimals = -exponent
+    rounded = round_half_up(p, decimals)
+    if rounded >= 10.0 ** (exponent + 1):  # 0.00096 -> 0.001
+        decimals -= 1
+        rounded = round_half_up(p, decimals)
+    return f"{rounded:.{decimals}f}"
+
+
+def p_text(p: float | None) -> str:
+    """``P = 0.03`` or ``P < 0.00001``."""
+    body = format_p(p)
+    return f"P {body}" if body.startswith("<") else f"P = {body}"
+
+
+def format_percent(x: float | None, decimals: int = 0) -> str:
+    """A percentage such as I² (``51%``)."""
+    if _is_missing(x):
+        return "NA"
+    return f"{format_number(x, decimals)}%"
+
+
+def format_count(n: float | None) -> str:
+    """A count without decimals."""
+    if _is_missing(n):
+        return "NA"
+    assert n is not None
+    return str(round(n))
+
+
+def heterogeneity_text(
+    *,
+    q: float,
+    df: int,
+    q_p: float,
+    i2: float | None,
+    tau2: float | None = None,
+) -> str:
+    """RevMan's heterogeneity line.
+
+    >>> heterogeneity_text(tau2=0.0712, q=34.391, df=17, q_p=0.0074, i2=50.57)
+    'Heterogeneity: Tau² = 0.07; Chi² = 34.39, df = 17 (P = 0.007); I² = 51%'
+    """
+    prefix = "" if tau2 is None else f"Tau² = {format_number(tau2, 2)}; "
+    return (
+        f"Heterogeneity: {prefix}Chi² = {format_number(q, 2)}, df = {df} "
+        f"({p_text(q_p)}); I² = {format_percent(i2)}"
+    )
+
+
+def overall_effect_text(statistic: float, p_value: float, df: float | None = None) -> str:
+    """RevMan's test for the overall effect (``Z`` for normal tests, ``t`` with its df).
+
+    >>> overall_effect_text(2.5812, 0.0098)
+    'Test for overall effect: Z = 2.58 (P = 0.01)'
+    """
+    if df is None:
+        return f"Test for overall effect: Z = {format_number(abs(statistic), 2)} ({p_text(p_value)})"
+    return (
+        f"Test for overall effect: t = {format_number(abs(statistic), 2)}, "
+        f"df = {format_count(df)} ({p_text(p_value)})"
+    )
+
+
+def subgroup_difference_text(q: float | None, df: int | None, p: float | None, i2: float | None) -> str:
+    """RevMan's test for subgroup differences (I² with one decimal)."""
+    if q is None or df is None:
+        return "Test for subgroup differences: Not applicable"
+    return (
+        f"Test for subgroup differences: Chi² = {format_number(q, 2)}, df = {df} "
+        f"({p_text(p)}), I² = {format_percent(i2, 1)}"
+    )

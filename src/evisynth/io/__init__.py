@@ -1,0 +1,1 @@
+"""Reading study tables and other files into evisynth's data structures (no statistics)."""
