@@ -31,9 +31,11 @@ class InputError(EvisynthError, ValueError):
         file: str | None = None,
         row: int | None = None,
         column: str | None = None,
+        line: int | None = None,
     ) -> None:
         self.file = file
         self.row = row
+        self.line = line
         self.column = column
         self.detail = message
         super().__init__(self._compose())
@@ -43,7 +45,7 @@ class InputError(EvisynthError, ValueError):
         if self.file:
             where.append(str(self.file))
         if self.row is not None:
-            where.append(f"row {self.row}")
+            where.append(f"row {self.row}" + (f" (line {self.line})" if self.line is not None else ""))
         if self.column:
             where.append(f"column '{self.column}'")
         prefix = ", ".join(where)
@@ -51,7 +53,7 @@ class InputError(EvisynthError, ValueError):
 
     def with_file(self, file: str) -> InputError:
         """Return a copy of this error that also names ``file``."""
-        return InputError(self.detail, file=file, row=self.row, column=self.column)
+        return InputError(self.detail, file=file, row=self.row, column=self.column, line=self.line)
 
 
 class ConvergenceError(EvisynthError):

@@ -1,0 +1,1 @@
+"""Compositions over the models: subgroups, meta-regression, bias and sensitivity analyses."""

@@ -1,0 +1,311 @@
+"""Read a study table (CSV or Excel) and check it before any statistics are computed.
+
+The result is a :class:`StudyTable`: canonical data columns as float arrays, the study
+labels, the kind of data (continuous, binary or generic) and every other column kept as
+a possible subgroup variable or moderator. Every problem is reported as an
+:class:`~evisynth.errors.InputError` naming the file, the row (1-based data row, with
+the line of the file in brackets), the column and what would be accepted.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+
+from evisynth.errors import InputError
+from evisynth.io.schema import (
+    BINARY,
+    CONTINUOUS,
+    GENERIC_CI,
+    GENERIC_SE,
+    GENERIC_VAR,
+    canonical_name,
+)
+
+DataKind = Literal["continuous", "binary", "generic"]
+
+_KIND_COLUMNS: dict[str, tuple[str, ...]] = {
+    "binary": BINARY,
+    "continuous": CONTINUOUS,
+}
+
+
+@dataclass(frozen=True)
+class StudyTable:
+    """A checked study table.
+
+    Attributes
+    ----------
+    source : str
+        File name (or ``"<data frame>"``) used in messages.
+    kind : {"continuous", "binary", "generic"}
+        The type of outcome data found.
+    study : tuple of str
+        Study labels in input order.
+    columns : dict
+        Canonical data columns (``m1``, ``events1``, ``yi``, ...) as float arrays.
+    extra : dict
+        Every other column, as float arrays when numeric, object arrays of str otherwise.
+    extra_names : dict
+        Original header of each extra column.
+    """
+
+    source: str
+    kind: DataKind
+    study: tuple[str, ...]
+    columns: dict[str, np.ndarray]
+    extra: dict[str, np.ndarray] = field(default_factory=dict)
+    extra_names: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def k(self) -> int:
+        """Number of rows (comparisons)."""
+        return len(self.study)
+
+    def is_numeric(self, name: str) -> bool:
+        """Whether extra column ``name`` is numeric (continuous moderator)."""
+        return self.extra[name].dtype.kind == "f"
+
+    def row_label(self, i: int) -> str:
+        """Human-readable location of data row ``i`` (0-based)."""
+        return f"row {i + 1} (line {i + 2})"
+
+
+def _err(source: str, message: str, row: int | None = None, column: str | None = None) -> InputError:
+    """An error at 0-based data row ``row``: reported as 1-based row and file line."""
+    if row is None:
+        return InputError(message, file=source, column=column)
+    return InputError(message, file=source, row=row + 1, line=row + 2, column=column)
+
+
+def read_frame(path: str | Path) -> Any:
+    """Read a CSV or ``.xlsx`` file into a pandas DataFrame of strings, keeping every cell."""
+    import pandas as pd
+
+    p = Path(path)
+    if not p.exists():
+        raise InputError(f"file not found: {p}")
+    if p.is_dir():
+        raise InputError(f"{p} is a folder; expected a .csv or .xlsx file")
+    suffix = p.suffix.lower()
+    try:
+        if suffix in (".xlsx", ".xlsm", ".xls"):
+            try:
+                import openpyxl  # noqa: F401
+            except ImportError as exc:  # pragma: no cover - depends on the install
+                raise InputError(
+                    "reading Excel files needs openpyxl: pip install 'evisynth[excel]'", file=str(p)
+                ) from exc
+            frame = pd.read_excel(p, dtype=str, keep_default_na=False)
+        else:
+            frame = pd.read_csv(p, dtype=str, keep_default_na=False, skipinitialspace=True,
+                                sep=None, engine="python")
+    except pd.errors.EmptyDataError as exc:
+        raise InputError("the file is empty; expected a header row and one row per comparison",
+                         file=str(p)) from exc
+    except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
+        raise InputError(f"could not be read as a table ({exc})", file=str(p)) from exc
+    return frame
+
+
+def _parse_number(text: str) -> float:
+    t = text.strip().replace("\u2212", "-").replace("\u2013", "-")
+    if t == "" or t.upper() in ("NA", "NAN", "N/A", "."):
+        return math.nan
+    return float(t)
+
+
+def read_study_table(data: Any, *, source: str | None = None) -> StudyTable:
+    """Read and check a study table.
+
+    Parameters
+    ----------
+    data : str, Path or pandas.DataFrame
+        A ``.csv`` / ``.xlsx`` path or a DataFrame with one row per comparison.
+    source : str, optional
+        Name used in error messages (defaults to the file name).
+
+    Returns
+    -------
+    StudyTable
+
+    Raises
+    ------
+    InputError
+        For missing columns, non-numbers, impossible values and duplicated labels.
+    """
+    import pandas as pd
+
+    if isinstance(data, (str, Path)):
+        src = source or str(data)
+        frame = read_frame(data)
+    elif isinstance(data, pd.DataFrame):
+        src = source or "<data frame>"
+        frame = data.astype(str).where(data.notna(), "")
+    else:
+        raise InputError(f"expected a file path or a pandas DataFrame, got {type(data).__name__}")
+
+    if frame.shape[0] == 0:
+        raise InputError("the table has no data rows; expected one row per comparison", file=src)
+
+    canon: dict[str, str] = {}
+    extra_names: dict[str, str] = {}
+    for col in frame.columns:
+        name = canonical_name(str(col))
+        if name is None:
+            key = str(col).strip()
+            if key:
+                extra_names[key] = str(col)
+            continue
+        if name in canon:
+            raise InputError(
+                f"columns '{canon[name]}' and '{col}' both mean '{name}'; keep only one", file=src
+            )
+        canon[name] = str(col)
+
+    if "study" not in canon:
+        raise InputError(
+            "missing required column 'study' (the study label); found columns: "
+            + ", ".join(str(c) for c in frame.columns),
+            file=src,
+        )
+
+    kind = _detect_kind(canon, src, list(frame.columns))
+    if kind == "generic":
+        if {"yi", "vi"} <= canon.keys():
+            needed = GENERIC_VAR
+        elif {"yi", "sei"} <= canon.keys():
+            needed = GENERIC_SE
+        else:
+            needed = GENERIC_CI
+    else:
+        needed = _KIND_COLUMNS[kind]
+
+    studies = [str(s).strip() for s in frame[canon["study"]]]
+    seen: dict[str, int] = {}
+    for i, label in enumerate(studies):
+        if not label:
+            raise _err(src, "empty study label; every row needs a label", i, canon["study"])
+        if label in seen:
+            raise _err(
+                src,
+                f"duplicated study label '{label}' (also in row {seen[label] + 1}); labels must be unique "
+                "(add the comparison, e.g. 'Smith 2020 (10 Hz)')",
+                i,
+                canon["study"],
+            )
+        seen[label] = i
+
+    columns: dict[str, np.ndarray] = {}
+    optional = [c for c in ("yi", "vi", "sei", "estimate", "ci_lower", "ci_upper") if c in canon]
+    for name in dict.fromkeys((*needed, *(optional if kind == "generic" else ()))):
+        header = canon[name]
+        values = np.empty(len(frame), dtype=float)
+        for i, cell in enumerate(frame[header]):
+            try:
+                values[i] = _parse_number(str(cell))
+            except ValueError:
+                raise _err(src, f"'{cell}' is not a number; expected a number", i, header) from None
+            if name in needed and math.isnan(values[i]):
+                raise _err(src, "missing value; this column is required for every row", i, header)
+            if math.isinf(values[i]):
+                raise _err(src, f"'{cell}' is not a finite number", i, header)
+        columns[name] = values
+
+    _check_values(kind, columns, canon, src)
+
+    extra: dict[str, np.ndarray] = {}
+    for key, header in extra_names.items():
+        cells = [str(c).strip() for c in frame[header]]
+        try:
+            nums = np.array([_parse_number(c) for c in cells], dtype=float)
+            if all(c == "" for c in cells):
+                raise ValueError
+            extra[key] = nums
+        except ValueError:
+            extra[key] = np.array(cells, dtype=object)
+    return StudyTable(src, kind, tuple(studies), columns, extra, extra_names)
+
+
+def _detect_kind(canon: dict[str, str], src: str, found: list[Any]) -> DataKind:
+    has = canon.keys()
+    if {"events1", "events2"} & has:
+        kind: DataKind = "binary"
+    elif {"m1", "m2", "sd1", "sd2"} & has:
+        kind = "continuous"
+    elif {"yi", "estimate"} & has:
+        kind = "generic"
+    else:
+        raise InputError(
+            "no outcome columns found; expected continuous data (m1, sd1, n1, m2, sd2, n2), "
+            "dichotomous data (events1, n1, events2, n2) or generic data (yi with vi or sei, or "
+            "estimate, ci_lower, ci_upper); found columns: " + ", ".join(str(c) for c in found),
+            file=src,
+        )
+    if kind in _KIND_COLUMNS:
+        missing = [c for c in _KIND_COLUMNS[kind] if c not in has]
+        if missing:
+            raise InputError(
+                f"{kind} data need columns {', '.join(_KIND_COLUMNS[kind])}; missing: {', '.join(missing)}",
+                file=src,
+            )
+    elif not ({"yi", "vi"} <= has or {"yi", "sei"} <= has or set(GENERIC_CI) <= has):
+        raise InputError(
+            "generic data need 'yi' with 'vi' or 'sei', or 'estimate', 'ci_lower' and 'ci_upper'",
+            file=src,
+        )
+    return kind
+
+
+def _check_values(kind: str, cols: dict[str, np.ndarray], canon: dict[str, str], src: str) -> None:
+    def fail(i: int, name: str, message: str) -> None:
+        raise _err(src, message, i, canon[name])
+
+    if kind in ("continuous", "binary"):
+        for name in ("n1", "n2"):
+            for i, n in enumerate(cols[name]):
+                if n < 0:
+                    fail(i, name, f"negative sample size {n:g}; expected a whole number >= 2")
+                if n != round(n):
+                    fail(i, name, f"sample size {n:g} is not a whole number")
+                if kind == "continuous" and n < 2:
+                    fail(i, name, f"sample size {n:g} is below 2; each arm needs at least 2 participants")
+                if kind == "binary" and n < 1:
+                    fail(i, name, f"sample size {n:g}; expected a whole number >= 1")
+    if kind == "continuous":
+        for name in ("sd1", "sd2"):
+            for i, s in enumerate(cols[name]):
+                if s < 0:
+                    fail(i, name, f"negative standard deviation {s:g}; expected a number > 0")
+                if s == 0:
+                    fail(i, name, "standard deviation is 0; expected a number > 0")
+    if kind == "binary":
+        for ev, n in (("events1", "n1"), ("events2", "n2")):
+            for i, (e, tot) in enumerate(zip(cols[ev], cols[n], strict=True)):
+                if e < 0:
+                    fail(i, ev, f"negative event count {e:g}; expected a whole number from 0 to {tot:g}")
+                if e != round(e):
+                    fail(i, ev, f"event count {e:g} is not a whole number")
+                if e > tot:
+                    fail(i, ev, f"{e:g} events is more than the {tot:g} participants in the arm "
+                                f"('{canon[n]}'); expected 0 to {tot:g}")
+    if kind == "generic":
+        if "vi" in cols:
+            for i, v in enumerate(cols["vi"]):
+                if not v > 0:
+                    fail(i, "vi", f"sampling variance {v:g}; expected a number > 0")
+        elif "sei" in cols:
+            for i, v in enumerate(cols["sei"]):
+                if not v > 0:
+                    fail(i, "sei", f"standard error {v:g}; expected a number > 0")
+        else:
+            for i in range(len(cols["estimate"])):
+                lo, est, hi = cols["ci_lower"][i], cols["estimate"][i], cols["ci_upper"][i]
+                if not lo < hi:
+                    fail(i, "ci_upper", f"upper limit {hi:g} is not above lower limit {lo:g}")
+                if not lo <= est <= hi:
+                    fail(i, "estimate", f"estimate {est:g} lies outside its interval [{lo:g}, {hi:g}]")

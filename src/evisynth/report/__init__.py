@@ -1,0 +1,1 @@
+"""Results into words and tables (never computes statistics)."""
