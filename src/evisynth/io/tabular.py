@@ -9,6 +9,7 @@ the line of the file in brackets), the column and what would be accepted.
 
 from __future__ import annotations
 
+import csv
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -92,6 +93,8 @@ def read_frame(path: str | Path) -> Any:
     if p.is_dir():
         raise InputError(f"{p} is a folder; expected a .csv or .xlsx file")
     suffix = p.suffix.lower()
+    if p.stat().st_size == 0 or (suffix not in (".xlsx", ".xlsm", ".xls") and not p.read_bytes().strip()):
+        raise InputError("the file is empty; expected a header row and one row per comparison", file=str(p))
     try:
         if suffix in (".xlsx", ".xlsm", ".xls"):
             try:
@@ -107,7 +110,7 @@ def read_frame(path: str | Path) -> Any:
     except pd.errors.EmptyDataError as exc:
         raise InputError("the file is empty; expected a header row and one row per comparison",
                          file=str(p)) from exc
-    except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
+    except (pd.errors.ParserError, UnicodeDecodeError, ValueError, csv.Error) as exc:
         raise InputError(f"could not be read as a table ({exc})", file=str(p)) from exc
     return frame
 

@@ -126,9 +126,16 @@ def pool(
         v = np.asarray(v, dtype=float)[None]
         mask = None if mask is None else np.asarray(mask)[None]
     yy, vv, m, k = prepare(y_in, v, mask)
+
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return _pool(yy, vv, m, k, single, model=model, method=method, test=test, level=level,
+                     heterogeneity_ci=heterogeneity_ci)
+
+
+def _pool(yy: np.ndarray, vv: np.ndarray, m: np.ndarray, k: np.ndarray, single: bool, *, model: str, method: str,
+          test: str, level: float, heterogeneity_ci: bool) -> PoolArrays:
     shape = k.shape
     nan = np.full(shape, np.nan)
-
     fe = WLS(yy, m / vv)
     if model == "random":
         est = TAU2_ESTIMATORS[method](yy, vv, None, m.astype(bool))

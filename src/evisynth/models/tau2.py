@@ -246,11 +246,13 @@ def _batched(func: Callable[..., Tau2Estimate]) -> Callable[..., Tau2Estimate]:
     def wrapper(y: np.ndarray, v: np.ndarray, X: np.ndarray | None = None,
                 mask: np.ndarray | None = None) -> Tau2Estimate:
         y = np.asarray(y, dtype=float)
-        if y.ndim >= 2:
-            return func(y, v, X, mask)
-        X1 = None if X is None else np.asarray(X, dtype=float)[None]
-        m1 = None if mask is None else np.asarray(mask)[None]
-        res = func(y[None], np.asarray(v, dtype=float)[None], X1, m1)
+        # undefined cases (k <= p) give nan, which callers mask; no floating-point warnings
+        with np.errstate(divide="ignore", invalid="ignore"):
+            if y.ndim >= 2:
+                return func(y, v, X, mask)
+            X1 = None if X is None else np.asarray(X, dtype=float)[None]
+            m1 = None if mask is None else np.asarray(mask)[None]
+            res = func(y[None], np.asarray(v, dtype=float)[None], X1, m1)
         return Tau2Estimate(
             *(None if a is None else a[0] for a in (res.tau2, res.se, res.converged, res.iterations,
                                                     res.at_zero_check))
