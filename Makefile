@@ -21,7 +21,7 @@ demo: install
 	$(BIN)/evisynth demo
 
 lint: dev
-	$(BIN)/ruff check src tests benchmarks validation
+	$(BIN)/ruff check .
 
 test: dev lint
 	$(BIN)/python -m pytest -q

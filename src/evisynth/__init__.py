@@ -23,6 +23,8 @@ _API_NAMES = (
     "cumulative",
     "influence",
     "analyze",
+    "pool_effects",
+    "AnalysisSpec",
 )
 
 __all__ = ["__version__", *_API_NAMES]

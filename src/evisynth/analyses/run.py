@@ -61,6 +61,27 @@ class AnalysisBundle:
             out.append(entry)
         return out
 
+    def to_frame(self) -> Any:
+        """The studies as a pandas DataFrame (one row per input row)."""
+        import pandas as pd
+
+        rows = []
+        for s in self.studies():
+            row = {k: v for k, v in s.items() if k not in ("data", "moderators")}
+            row.update(s["data"])
+            rows.append(row)
+        return pd.DataFrame(rows)
+
+    def __str__(self) -> str:
+        from evisynth.report.analysis_text import render_text
+
+        return render_text(self.to_dict())
+
+    def _repr_html_(self) -> str:
+        import html
+
+        return "<pre>" + html.escape(str(self)) + "</pre>"
+
     def totals(self) -> dict[str, Any]:
         """Participants (and events) per arm over the included studies."""
         d, inc = self.effects.data, self.effects.included
