@@ -47,6 +47,9 @@ class AbsoluteEffect:
         diff = self.difference
         if diff:
             d.update(difference=diff[0], difference_lower=diff[1], difference_upper=diff[2])
+        for key in ("acr", "risk", "risk_lower", "risk_upper"):
+            if d[key] is not None:
+                d[f"{key}_per"] = d[key] * self.per
         return d
 
 

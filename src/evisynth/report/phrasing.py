@@ -117,7 +117,7 @@ def statement(intervention: str, outcome: str, comparison: str, certainty: str, 
         return (f"We are uncertain whether {intervention} {verb} {outcome} compared with {comparison}, because the "
                 f"evidence is very uncertain.")
     hedge = _HEDGE[certainty]
-    third = certainty == "high"  # bare verbs take the third person; hedged ones the base form
+    third = certainty != "low"  # "reduces", "probably reduces" but "may reduce"
     if size.category in (LITTLE_OR_NO, INCONCLUSIVE):
         core = f"{x} {hedge}{'makes' if third else 'make'} little or no difference to {outcome} compared with {comparison}"
         if size.category == INCONCLUSIVE:
@@ -146,7 +146,7 @@ def confidence_sentence(certainty: str, reasons: list[str]) -> str:
 
 def certainty_phrase(certainty: str) -> str:
     """``moderate-certainty evidence``."""
-    return f"{certainty}-certainty evidence".replace("very low-certainty", "very low-certainty")
+    return f"{certainty}-certainty evidence"
 
 
 def lay_reason(domain: str) -> str:
