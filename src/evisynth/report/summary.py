@@ -139,12 +139,16 @@ def evidence_paragraph(result: ReviewResult, o: OutcomeResult, c: Claims) -> str
                      f"{c.num(a.control_mean, 'control_mean', 'absolute.control_mean', name)}{unit}.")
     het = doc.get("heterogeneity", {})
     if o.k >= 2 and het.get("i2") is not None:
-        parts.append(f"Heterogeneity: I² = {c.add(fmt.format_percent(het['i2']), het['i2'], 'i2', 'analysis.heterogeneity.i2', name)}"
-                     + (f", P for heterogeneity = {c.add(fmt.format_p(het['q_p']), het['q_p'], 'p_value', 'analysis.heterogeneity.q_p', name)}"
-                        if het.get("q_p") is not None else "") + ".")
+        i2 = c.add(fmt.format_percent(het["i2"]), het["i2"], "i2", "analysis.heterogeneity.i2", name)
+        text = f"Heterogeneity: I² = {i2}"
+        if het.get("q_p") is not None:
+            qp = c.add(fmt.format_p(het["q_p"]), het["q_p"], "p_value", "analysis.heterogeneity.q_p", name)
+            text += f", P for heterogeneity = {qp}"
+        parts.append(text + ".")
     stmt, _ = _statement(result, o)
-    parts.append(f"Certainty of the evidence: {c.add(o.certainty.level, o.certainty.level, 'certainty', 'certainty.level', name)}"
-                 f"{_certainty_words(o)[len(o.certainty.level):]}. {c.add(stmt, o.certainty.level, 'statement', 'certainty.level', name)}")
+    level = c.add(o.certainty.level, o.certainty.level, "certainty", "certainty.level", name)
+    said = c.add(stmt, o.certainty.level, "statement", "certainty.level", name)
+    parts.append(f"Certainty of the evidence: {level}{_certainty_words(o)[len(o.certainty.level):]}. {said}")
     return " ".join(parts)
 
 
@@ -184,7 +188,9 @@ def meta_regression_paragraphs(o: OutcomeResult, c: Claims) -> list[str]:
     for i, coef in enumerate(mr.get("coefficients", [])):
         if coef.get("name") in (None, "intrcpt", "intercept", "(Intercept)") or coef.get("estimate") is None:
             continue
-        unit = o.spec.dose_units if coef["name"] == o.spec.dose_moderator and o.spec.dose_units else f"unit of {coef['name']}"
+        unit = f"unit of {coef['name']}"
+        if coef["name"] == o.spec.dose_moderator and o.spec.dose_units:
+            unit = o.spec.dose_units
         src = f"analysis.meta_regression.coefficients[{i}]."
         scale = "log " + MEASURE_WORDS.get(doc["measure"], "effect") if doc["log_scale"] else MEASURE_WORDS.get(
             doc["measure"], "effect")
