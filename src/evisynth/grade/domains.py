@@ -199,7 +199,7 @@ def effect_thresholds(doc: dict[str, Any], outcome: OutcomeSpec, t: Thresholds) 
 def optimal_information_size(doc: dict[str, Any], outcome: OutcomeSpec, t: Thresholds,
                              thr: EffectThresholds) -> tuple[int | None, str]:
     """Total OIS (both arms) and how it was computed; ``None`` when it cannot be computed."""
-    z = stats.norm.ppf(1 - t.ois_alpha / 2) + stats.norm.ppf(t.ois_power)
+    z = float(stats.norm.ppf(1 - t.ois_alpha / 2) + stats.norm.ppf(t.ois_power))
     totals = doc.get("totals", {})
     if "events2" in totals and doc["measure"] in ("OR", "RR", "PETO", "RD"):
         p1 = outcome.assumed_control_risk or (totals["events2"] / totals["n2"] if totals.get("n2") else None)
@@ -209,7 +209,7 @@ def optimal_information_size(doc: dict[str, Any], outcome: OutcomeSpec, t: Thres
         if outcome.mid is not None and is_ratio(doc):
             rrr = 1 - (outcome.mid if outcome.mid < 1 else 1 / outcome.mid)
         p2 = p1 * (1 - rrr)
-        n = z**2 * (p1 * (1 - p1) + p2 * (1 - p2)) / (p1 - p2) ** 2
+        n = float(z**2 * (p1 * (1 - p1) + p2 * (1 - p2)) / (p1 - p2) ** 2)
         return 2 * math.ceil(n), (f"control risk {fmt.format_number(100 * p1, 1)}%, relative risk reduction "
                                   f"{fmt.format_percent(100 * rrr)}, α {fmt.format_number(t.ois_alpha)}, power "
                                   f"{fmt.format_percent(100 * t.ois_power)}")
@@ -294,8 +294,9 @@ def egger_test(doc: dict[str, Any]) -> dict[str, Any] | None:
     y = [s["yi"] / s["se"] for s in rows]
     res = stats.linregress(x, y)
     df = len(rows) - 2
-    tstat = res.intercept / res.intercept_stderr
-    return {"statistic": tstat, "df": df, "p_value": 2 * stats.t.sf(abs(tstat), df), "source": "evisynth.grade"}
+    tstat = float(res.intercept / res.intercept_stderr)
+    p = float(2 * stats.t.sf(abs(tstat), df))
+    return {"statistic": tstat, "df": df, "p_value": p, "source": "evisynth.grade"}
 
 
 def publication_bias(doc: dict[str, Any], t: Thresholds) -> DomainSuggestion:
