@@ -98,7 +98,7 @@ def test_inconsistency_thresholds_configurable():
 
 
 # --------------------------------------------------------------------------------------------- imprecision
-def _imp(measure="RR", ci=(L(0.8), L(0.9)), participants=10000, **kw):
+def _imp(measure="RR", ci=(-0.22, -0.1), participants=10000, **kw):
     o = kw.pop("outcome", None) or outcome()
     doc = make_doc(measure=measure, estimate=sum(ci) / 2, ci=ci, participants=participants, **kw)
     return dm.imprecision(doc, o, T)
