@@ -162,11 +162,12 @@ def subgroup_paragraphs(o: OutcomeResult, c: Claims) -> list[str]:
             lo, lk = _disp(doc, g, "ci_lower")
             hi, hk = _disp(doc, g, "ci_upper")
             src = f"subgroup_analyses.{col}.groups[{i}]."
-            bits.append(f"{g['level']}: {SHORT.get(doc['measure'], 'effect')} {c.num(est, 'estimate', src + ek, name)} "
+            label = SHORT.get(doc["measure"], "effect")
+            bits.append(f"subgroup '{g['level']}': {label} {c.num(est, 'estimate', src + ek, name)} "
                         f"(95% CI {c.num(lo, 'ci_lower', src + lk, name)} to {c.num(hi, 'ci_upper', src + hk, name)}; "
                         f"{c.count(g['k'], 'studies', src + 'k', name)} {'study' if g['k'] == 1 else 'studies'})")
         d = sg.get("difference") or {}
-        text = f"{name} by {col}: " + "; ".join(bits) + "."
+        text = f"{name} by {col}, " + "; ".join(bits) + "."
         if d.get("q") is not None:
             src = f"subgroup_analyses.{col}.difference."
             text += (f" Test for subgroup differences: Chi² = {c.num(d['q'], 'statistic', src + 'q', name)}, "
