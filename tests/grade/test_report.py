@@ -225,3 +225,15 @@ def test_write_sof_without_docx(result, tmp_path):
 
 def test_load_review_roundtrip():
     assert load_review(REVIEW).outcomes[1].phrase == "pain"
+
+
+@pytest.mark.parametrize("extra", ["", 'indirectness = { judgement = "very serious", reason = "x" }\n'])
+def test_summary_passes_the_accuracy_checker(extra):
+    pytest.importorskip("evisynth.report.checker.check")
+    from evisynth.report.summary import plain_text, run_checker
+
+    text = REVIEW.read_text(encoding="utf-8") + ("\n[outcomes.grade]\n" + extra if extra else "")
+    r = run_review(parse_review(text, REVIEW))
+    report = run_checker(plain_text(render_summary_markdown(build_summary(r))), r)
+    assert report["available"]
+    assert report["ok"], [f for f in report.get("findings", []) if f.get("severity") == "error"]

@@ -242,9 +242,9 @@ def plain_paragraph(result: ReviewResult, o: OutcomeResult, c: Claims) -> str:
     stmt, size = _statement(result, o)
     parts = [stmt]
     if a.kind == "dichotomous" and o.certainty.level != "very low":
-        parts.append(f"Out of {a.per} people who receive {r.comparison}, about "
-                     f"{c.per(a.acr, a.per, 'absolute.acr', name)} have this outcome ({o.spec.phrase}); with "  # type: ignore[arg-type]
-                     f"{r.intervention}, about {c.per(a.risk, a.per, 'absolute.risk', name)} would "  # type: ignore[arg-type]
+        parts.append(f"With {r.comparison}, about {c.per(a.acr, a.per, 'absolute.acr', name)} in every {a.per} "  # type: ignore[arg-type]
+                     f"had this outcome ({o.spec.phrase}); with {r.intervention}, about "
+                     f"{c.per(a.risk, a.per, 'absolute.risk', name)} in every {a.per} would "  # type: ignore[arg-type]
                      f"(between {c.per(a.risk_lower, a.per, 'absolute.risk_lower', name)} and "  # type: ignore[arg-type]
                      f"{c.per(a.risk_upper, a.per, 'absolute.risk_upper', name)}).")  # type: ignore[arg-type]
     elif a.kind == "smd" and not size.includes_no_effect:
@@ -411,26 +411,45 @@ def plain_text(markdown: str) -> str:
     return re.sub(r"\*\*(.+?)\*\*", r"\1", markdown)
 
 
+def checker_source(result: ReviewResult) -> dict[str, Any]:
+    """The results the summary may be traced to, in the shape the accuracy checker reads."""
+    outcomes = []
+    for o in result.outcomes:
+        doc = o.analysis
+        entry: dict[str, Any] = {
+            "name": o.spec.name, "measure": doc["measure"], "log_scale": doc["log_scale"],
+            "certainty": o.certainty.level, "pooled": doc["pooled"], "heterogeneity": doc.get("heterogeneity", {}),
+            "totals": doc.get("totals", {}), "studies": doc["studies"], "absolute": o.absolute.to_dict(),
+        }
+        if o.subgroups:
+            entry["subgroups"] = o.subgroups
+        if doc.get("meta_regression"):
+            entry["meta_regression"] = doc["meta_regression"]
+        pr = o.spec.prior
+        if pr is not None:
+            entry["prior"] = {"label": pr.source, "measure": pr.measure or doc["measure"], "log_scale": False,
+                              "estimate": pr.estimate, "ci_lower": pr.ci_lower, "ci_upper": pr.ci_upper,
+                              "studies": pr.studies, "participants": pr.participants}
+        outcomes.append(entry)
+    return {"title": result.review.title, "outcomes": outcomes}
+
+
 def run_checker(text: str, result: ReviewResult) -> dict[str, Any]:
     """Run ``evisynth.report.checker.check_text`` on the summary when it is installed."""
     try:
         from evisynth.report.checker import check_text
     except ImportError:
         return {"available": False, "note": "checker not available"}
-    source = json.dumps(result.to_dict(), default=str)
+    source = checker_source(result)
     certainty = {o.spec.name: o.certainty.level for o in result.outcomes}
-    attempts: list[dict[str, Any]] = [{"source": source, "certainty": certainty}, {"source": source}, {}]
-    last: Exception | None = None
-    for kwargs in attempts:
-        try:
-            res = check_text(text, **kwargs)
-        except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            last = exc
-            continue
-        d = res.to_dict() if hasattr(res, "to_dict") else {"result": str(res)}
-        ok = bool(getattr(res, "ok", not d.get("findings")))
-        return {"available": True, "ok": ok, "arguments": sorted(kwargs), **d}
-    return {"available": True, "ok": False, "note": f"checker could not be run: {last}"}
+    try:
+        res = check_text(text, source=source, certainty=certainty)
+    except Exception as exc:  # the checker is developed separately: report, never fail the summary
+        return {"available": True, "ok": False, "note": f"checker could not be run: {exc}"}
+    d = res.to_dict() if hasattr(res, "to_dict") else {"result": str(res)}
+    errors = [f for f in d.get("findings", []) if f.get("severity") == "error"]
+    ok = bool(getattr(res, "ok", not errors))
+    return {"available": True, "ok": ok, **d}
 
 
 def write_summary(result: ReviewResult, out_dir: str | Path, *, check: bool = True, docx: bool = True) -> dict[str, Path]:
