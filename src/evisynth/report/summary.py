@@ -25,7 +25,7 @@ from evisynth.report.profile import write_profile
 from evisynth.report.sof import SHORT, write_sof
 
 MEASURE_WORDS = {"OR": "odds ratio", "PETO": "Peto odds ratio", "RR": "risk ratio", "RD": "risk difference",
-                 "MD": "mean difference", "SMD": "standardised mean difference", "GEN": "pooled effect"}
+                 "MD": "mean difference", "SMD": "standardised mean difference", "GEN": "effect estimate"}
 
 
 class Claims:
@@ -89,7 +89,10 @@ def effect_phrase(o: OutcomeResult, c: Claims, *, with_p: bool = True) -> str:
     hi, hk = _disp(doc, p, "ci_upper")
     level = round(100 * p.get("level", 0.95))
     base = "analysis.pooled."
-    text = (f"{MEASURE_WORDS.get(doc['measure'], 'effect')} ({SHORT.get(doc['measure'], 'effect')}) was "
+    words = MEASURE_WORDS.get(doc["measure"], "effect estimate")
+    if doc["measure"] in SHORT and doc["measure"] != "GEN":
+        words += f" ({SHORT[doc['measure']]})"
+    text = (f"{words} was "
             f"{c.num(est, 'estimate', base + ek, name)} ({level}% CI {c.num(lo, 'ci_lower', base + lk, name)} to "
             f"{c.num(hi, 'ci_upper', base + hk, name)}")
     if with_p and p.get("test", "z") == "z" and p.get("p_value") is not None:
