@@ -73,10 +73,6 @@ def _disp(doc: dict[str, Any], d: dict[str, Any], key: str) -> tuple[float, str]
     return d[key], key
 
 
-def _cap(text: str) -> str:
-    return text[:1].upper() + text[1:]
-
-
 def _primary(result: ReviewResult) -> OutcomeResult:
     return next((o for o in result.outcomes if o.spec.importance == "critical"), result.outcomes[0])
 
@@ -276,7 +272,6 @@ def for_you(result: ReviewResult) -> list[str]:
 
 
 def common_questions(result: ReviewResult, c: Claims) -> list[tuple[str, str]]:
-    r = result.review
     qa = []
     sure = []
     for o in result.outcomes:
@@ -305,7 +300,6 @@ def common_questions(result: ReviewResult, c: Claims) -> list[tuple[str, str]]:
     if any(o.spec.importance == "critical" for o in result.outcomes):
         crit = ", ".join(o.spec.phrase for o in result.outcomes if o.spec.importance == "critical")
         qa.append(("Which outcomes matter most?", f"The review authors judged these outcomes critical: {crit}."))
-    _ = r
     return qa
 
 
