@@ -223,3 +223,21 @@ def test_dose_response_without_meta_regression_is_flagged():
 def test_indirectness_is_the_reviewers():
     s = dm.indirectness()
     assert s.judgement == "not serious" and s.needs_review and "population" in s.prompt
+
+
+def test_imprecision_minimally_contextualised_target():
+    mid = Thresholds(imprecision_target="mid")
+    o = outcome()
+
+    def judge(ci, t=mid):
+        doc = make_doc(estimate=sum(ci) / 2, ci=ci)
+        return dm.imprecision(doc, o, t)
+
+    s = judge((L(0.5), L(0.8)))  # excludes 1 but crosses the 0.75 threshold of appreciable benefit
+    assert s.judgement == "serious" and "crosses the threshold of appreciable benefit" in s.reason
+    assert judge((L(0.5), L(0.8)), T).judgement == "not serious"  # the default (null) target
+    assert judge((L(0.5), L(0.7))).judgement == "not serious"  # entirely beyond the threshold
+    assert judge((L(0.8), L(1.2))).judgement == "serious"  # crosses no effect
+    assert judge((L(0.7), L(1.3))).judgement == "very serious"
+    with pytest.raises(Exception, match="imprecision_target must be one of 'null', 'mid'"):
+        Thresholds.from_mapping({"imprecision_target": "partial"})

@@ -235,7 +235,14 @@ def imprecision(doc: dict[str, Any], outcome: OutcomeSpec, t: Thresholds) -> Dom
     includes_null = lo <= 0 <= hi
     below = thr.lower is not None and lo < thr.lower
     above = thr.upper is not None and hi > thr.upper
-    if not includes_null:
+    if t.imprecision_target == "mid" and thr.lower is not None:
+        # minimally contextualised: crossing any threshold (no effect or an MID) is serious, both MIDs very serious
+        cross_lo = lo < thr.lower < hi
+        cross_hi = lo < thr.upper < hi  # type: ignore[operator]
+        ci_levels = 2 if cross_lo and cross_hi else int(cross_lo or cross_hi or includes_null)
+        if not includes_null and ci_levels:
+            crossing = "appreciable benefit" if cross_lo == outcome.lower_is_better else "appreciable harm"
+    elif not includes_null:
         ci_levels = 0
     elif thr.lower is None:
         ci_levels = 1
@@ -258,6 +265,8 @@ def imprecision(doc: dict[str, Any], outcome: OutcomeSpec, t: Thresholds) -> Dom
                       else f" but no important effect (thresholds: {thr.source})")
     else:
         where = f"the {level}% CI {ci} excludes no effect"
+        if t.imprecision_target == "mid" and ci_levels:
+            where += f" but crosses the threshold of {crossing} ({thr.source})"
     if ois is None:
         size = f"optimal information size {ois_how}"
     else:
@@ -267,6 +276,10 @@ def imprecision(doc: dict[str, Any], outcome: OutcomeSpec, t: Thresholds) -> Dom
     rule = ("serious if the CI includes no effect and one threshold of an important effect, very serious if it crosses "
             "both, serious if the information size is below the optimal information size (GRADE guidelines 6); "
             f"thresholds: {thr.source}")
+    if t.imprecision_target == "mid":
+        rule = ("minimally contextualised (GRADE Guidance 34): serious if the CI crosses no effect or one threshold of "
+                "an important effect, very serious if it crosses the thresholds of both benefit and harm, serious if "
+                f"below the optimal information size; thresholds: {thr.source}")
     j = {0: "not serious", 1: "serious", 2: "very serious"}[levels]
     inputs = {"ci_lower": display(doc, lo), "ci_upper": display(doc, hi), "includes_no_effect": includes_null,
               "threshold_lower": display(doc, thr.lower), "threshold_upper": display(doc, thr.upper),

@@ -24,6 +24,7 @@ risk_of_bias = "rob.csv"                                 # RoB 2 judgements per 
 # i2_serious = 50                # I² above which a PI / estimates crossing no effect make inconsistency serious
 # i2_always_serious = 75
 # i2_very_serious = 90
+# imprecision_target = "null"   # "null" (CI vs no effect) or "mid" (minimally contextualised, GRADE Guidance 34)
 # appreciable_benefit_ratio = 0.75   # RR/OR thresholds used when no MID is given
 # appreciable_harm_ratio = 1.25
 # smd_mid = 0.5                  # MID on the SMD scale (and 0.5 SD for MDs without an MID)

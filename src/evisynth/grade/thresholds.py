@@ -47,6 +47,10 @@ class Thresholds:
     """above this I² (%) with study estimates on both sides of no effect, very serious."""
 
     # imprecision
+    imprecision_target: str = "null"
+    """``null`` (non-contextualised: the CI against no effect, then the thresholds) or ``mid`` (minimally
+    contextualised, GRADE Guidance 34: a CI crossing any threshold, including the MID when it excludes no
+    effect, is serious)."""
     appreciable_benefit_ratio: float = 0.75
     """ratio (RR, OR) of appreciable benefit used when no MID is given (harm: its reciprocal 1.25 by default)."""
     appreciable_harm_ratio: float = 1.25
@@ -80,8 +84,9 @@ class Thresholds:
                 raise InputError(f"{where}: unknown threshold {key!r}; known: {', '.join(sorted(known))}")
             default = getattr(cls(), key)
             if isinstance(default, str):
-                if value not in ("low", "some concerns", "high"):
-                    raise InputError(f"{where}: {key} must be 'low', 'some concerns' or 'high'; got {value!r}")
+                allowed = _CHOICES[key]
+                if value not in allowed:
+                    raise InputError(f"{where}: {key} must be one of {', '.join(map(repr, allowed))}; got {value!r}")
             elif isinstance(value, bool) or not isinstance(value, (int, float)):
                 raise InputError(f"{where}: {key} must be a number; got {value!r}")
             elif value <= 0:
@@ -97,5 +102,7 @@ class Thresholds:
             raise InputError(f"{where}: need appreciable_benefit_ratio < 1 < appreciable_harm_ratio")
         return t
 
+
+_CHOICES = {"rob_missing_as": ("low", "some concerns", "high"), "imprecision_target": ("null", "mid")}
 
 DEFAULT_THRESHOLDS = Thresholds()
