@@ -176,8 +176,8 @@ def test_meta_regression_slope_with_units(result):
     spec = replace(o.spec, dose_moderator="dose", dose_units="session per week")
     c = Claims()
     (text,) = meta_regression_paragraphs(replace(o, analysis=doc, spec=spec), c)
-    assert text == ("Meta-regression of pain on dose: the standardised mean difference changed by -0.012 per session "
-                    "per week (95% CI -0.020 to -0.005; P = 0.002).")
+    assert text == ("Meta-regression of pain on dose (standardised-mean-difference scale): the regression coefficient was "
+                    "-0.012 per session per week (95% CI -0.020 to -0.005; P = 0.002).")
     assert [x["source"] for x in c.items][-1] == "analysis.meta_regression.coefficients[1].p_value"
 
 

@@ -335,7 +335,7 @@ def publication_bias(doc: dict[str, Any], t: Thresholds) -> DomainSuggestion:
     tf = pb.get("trim_and_fill") or {}
     if tf.get("k0") is not None:
         inputs["trim_and_fill_k0"] = tf["k0"]
-    text = (f"Egger's test t = {fmt.format_number(egger['statistic'])}, df = {egger['df']}, "
+    text = (f"Egger's test t = {fmt.format_number(egger['statistic'])}, df = {fmt.format_count(egger['df'])}, "
             f"{fmt.p_text(egger['p_value'])} with {k} studies")
     if tf.get("k0") is not None:
         text += f"; trim-and-fill adds {tf['k0']} stud{'y' if tf['k0'] == 1 else 'ies'}"

@@ -192,9 +192,9 @@ def meta_regression_paragraphs(o: OutcomeResult, c: Claims) -> list[str]:
         if coef["name"] == o.spec.dose_moderator and o.spec.dose_units:
             unit = o.spec.dose_units
         src = f"analysis.meta_regression.coefficients[{i}]."
-        scale = "log " + MEASURE_WORDS.get(doc["measure"], "effect") if doc["log_scale"] else MEASURE_WORDS.get(
-            doc["measure"], "effect")
-        text = (f"Meta-regression of {o.spec.phrase} on {coef['name']}: the {scale} changed by "
+        words = MEASURE_WORDS.get(doc["measure"], "effect").replace(" ", "-")
+        scale = f"log {words}" if doc["log_scale"] else words
+        text = (f"Meta-regression of {o.spec.phrase} on {coef['name']} ({scale} scale): the regression coefficient was "
                 f"{c.num(coef['estimate'], 'slope', src + 'estimate', name, 3)} per {unit} (95% CI "
                 f"{c.num(coef['ci_lower'], 'ci_lower', src + 'ci_lower', name, 3)} to "
                 f"{c.num(coef['ci_upper'], 'ci_upper', src + 'ci_upper', name, 3)}")
