@@ -237,3 +237,22 @@ def test_summary_passes_the_accuracy_checker(extra):
     report = run_checker(plain_text(render_summary_markdown(build_summary(r))), r)
     assert report["available"]
     assert report["ok"], [f for f in report.get("findings", []) if f.get("severity") == "error"]
+
+
+def test_sof_footnotes_not_duplicated_for_unapplied_upgrades(result):
+    from evisynth.grade.certainty import rate
+    from evisynth.grade.domains import DomainSuggestion
+
+    death = result.outcomes[0]
+    sugg = {k: d.suggestion for k, d in death.certainty.domains.items()}
+    sugg["large_effect"] = DomainSuggestion("large_effect", "large", 1, "pooled ratio 0.40", "rule")
+    sugg["imprecision"] = DomainSuggestion("imprecision", "very serious", -2, "wide", "rule")
+    sugg["inconsistency"] = DomainSuggestion("inconsistency", "very serious", -2, "I² = 95%", "rule")
+    certainty = rate(sugg)
+    r = replace(result, outcomes=(replace(death, certainty=certainty),))
+    t = build_sof(r)
+    texts = [text for _, text in t.footnotes]
+    assert sum("Large effect" in x for x in texts) == 1
+    assert "Large effect: large (not applied): pooled ratio 0.40. Not applied: randomised evidence" in texts[-2]
+    assert texts[-1] == "Rating floored at very low."
+    assert t.rows[0].certainty == "⊕◯◯◯ VERY LOW"

@@ -61,7 +61,9 @@ class DomainRating:
         """Footnote text: what was decided, why, and by whom."""
         label = DOMAIN_LABELS[self.domain]
         n = abs(self.levels)
-        if self.levels < 0:
+        if not self.applied:
+            head = f"{label}: {self.judgement} (not applied)"
+        elif self.levels < 0:
             head = f"{label}: rated down {_COUNT_WORDS[n]} ({self.judgement})"
         elif self.levels > 0:
             head = f"{label}: rated up {_COUNT_WORDS[n]} ({self.judgement})"

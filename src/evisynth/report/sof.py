@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from evisynth import format as fmt
+from evisynth.grade.certainty import DOMAIN_LABELS
 from evisynth.grade.run import OutcomeResult, ReviewResult
 from evisynth.report.phrasing import smd_size
 
@@ -160,6 +161,8 @@ def build_sof(result: ReviewResult) -> SofTable:
             footnotes.append((letter, d.explanation()))
             letters.append(letter)
         for note in o.certainty.notes:
+            if any(note.startswith(label) for label in DOMAIN_LABELS.values()):
+                continue  # already in that domain's footnote
             letter = _letters(len(footnotes))
             footnotes.append((letter, note))
             letters.append(letter)
