@@ -397,6 +397,8 @@ def render_summary_html(s: Summary) -> str:
             out.append("<ul>" + "".join(f"<li>{e(i)}</li>" for i in block[1]) + "</ul>")
         elif kind == "qa":
             out.append(f"<h3>{e(block[1])}</h3><p>{e(block[2])}</p>")
+    out.append('<p class="files"><a href="sof.html">Summary of findings table</a> · '
+               '<a href="grade_profile.md">GRADE evidence profile</a> · <a href="claims.json">Claims and sources</a></p>')
     body = "\n".join(out)
     return (f"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{e(s.title)}</title>"
             "<style>body{font-family:sans-serif;max-width:48em;margin:1em auto;line-height:1.5}</style></head><body>\n"
