@@ -149,3 +149,56 @@ def subgroup_difference_text(q: float | None, df: int | None, p: float | None, i
         f"Test for subgroup differences: Chi² = {format_number(q, 2)}, df = {df} "
         f"({p_text(p)}), I² = {format_percent(i2, 1)}"
     )
+
+
+# --------------------------------------------------------------------------- summary-of-findings helpers
+def format_int(x: float | None) -> str:
+    """A whole number rounded half away from zero (``62.5`` → ``63``), never ``-0``."""
+    if _is_missing(x):
+        return "NA"
+    assert x is not None
+    value = int(round_half_up(x, 0))
+    return str(abs(value)) if value == 0 else str(value)
+
+
+def format_range(lower: float | None, upper: float | None, decimals: int = 2) -> str:
+    """A confidence interval in prose: ``0.47 to 0.88``."""
+    return f"{format_number(lower, decimals)} to {format_number(upper, decimals)}"
+
+
+def format_per(risk: float | None, per: int = 1000) -> str:
+    """A risk as a natural frequency: ``175 per 1000``."""
+    if _is_missing(risk):
+        return "NA"
+    assert risk is not None
+    return f"{format_int(risk * per)} per {per}"
+
+
+def _fewer_more(x: float) -> str:
+    n = int(round_half_up(x, 0))
+    return f"{abs(n)} {'fewer' if x < 0 else 'more'}"
+
+
+def format_risk_difference(diff: float, lower: float, upper: float, per: int = 1000) -> str:
+    """GRADEpro's absolute effect: ``62 fewer per 1000 (from 92 fewer to 21 fewer)``.
+
+    >>> format_risk_difference(-62.15, -92.3, 20.96)
+    '62 fewer per 1000 (from 92 fewer to 21 more)'
+    """
+    return f"{_fewer_more(diff)} per {per} (from {_fewer_more(lower)} to {_fewer_more(upper)})"
+
+
+def _lower_higher(x: float, decimals: int) -> str:
+    return f"{format_number(abs(x), decimals)} {'lower' if x < 0 else 'higher'}"
+
+
+def format_difference_words(estimate: float, lower: float, upper: float, *, label: str = "MD",
+                            units: str | None = None, decimals: int = 2) -> str:
+    """GRADEpro's continuous effect: ``MD 0.30 points lower (0.52 lower to 0.08 lower)``.
+
+    >>> format_difference_words(-0.2912, -0.5633, -0.0191, label="SMD")
+    'SMD 0.29 lower (0.56 lower to 0.02 lower)'
+    """
+    unit = f" {units}" if units else ""
+    return (f"{label} {format_number(abs(estimate), decimals)}{unit} {'lower' if estimate < 0 else 'higher'} "
+            f"({_lower_higher(lower, decimals)} to {_lower_higher(upper, decimals)})")

@@ -1,0 +1,462 @@
+"""The review file: a small TOML file describing the question and one entry per outcome.
+
+Load it with :func:`load_review`; every problem is reported as an :class:`~evisynth.errors.InputError`
+naming the file, the key and its line. ``evisynth init`` writes a commented template
+(:data:`TEMPLATE`); ``docs/grade.md`` documents every key.
+
+Example
+-------
+.. code-block:: toml
+
+    [review]
+    title = "Exercise for chronic low back pain"
+    population = "Adults with chronic low back pain"
+    intervention = "Supervised exercise"
+    comparison = "Usual care"
+    study_design = "randomised"
+    risk_of_bias = "rob.csv"
+
+    [[outcomes]]
+    name = "Pain"
+    data = "pain.csv"
+    measure = "SMD"
+    lower_is_better = true
+    importance = "critical"
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from evisynth.analyses.spec import METHODS
+from evisynth.effects.table import MEASURES
+from evisynth.errors import InputError
+from evisynth.grade.thresholds import Thresholds
+
+DESIGNS = ("randomised", "observational")
+IMPORTANCE = ("critical", "important", "limited")
+DOWNGRADE_DOMAINS = ("risk_of_bias", "inconsistency", "indirectness", "imprecision", "publication_bias")
+UPGRADE_DOMAINS = ("large_effect", "dose_response", "confounding")
+DOMAINS = DOWNGRADE_DOMAINS + UPGRADE_DOMAINS
+
+#: Judgement words accepted per domain, with the levels they move the rating (negative = down).
+JUDGEMENTS: dict[str, dict[str, int]] = {
+    **{d: {"not serious": 0, "serious": -1, "very serious": -2} for d in DOWNGRADE_DOMAINS},
+    "imprecision": {"not serious": 0, "serious": -1, "very serious": -2, "extremely serious": -3},
+    "publication_bias": {"undetected": 0, "not serious": 0, "strongly suspected": -1, "very strongly suspected": -2},
+    "large_effect": {"none": 0, "large": 1, "very large": 2},
+    "dose_response": {"none": 0, "present": 1},
+    "confounding": {"none": 0, "present": 1},
+}
+
+_REVIEW_KEYS = {"title", "population", "intervention", "comparison", "setting", "study_design", "risk_of_bias",
+                "authors", "date", "search_date", "language"}
+_OUTCOME_KEYS = {"name", "noun", "data", "measure", "model", "method", "test", "level", "smd_variance",
+                 "lower_is_better", "importance", "mid", "assumed_control_risk", "control_mean", "follow_up",
+                 "units", "subgroups", "moderators", "dose_moderator", "dose_units", "study_design", "prior",
+                 "grade", "comments", "per"}
+_PRIOR_KEYS = {"source", "measure", "estimate", "ci_lower", "ci_upper", "studies", "participants"}
+
+
+@dataclass(frozen=True)
+class PriorEvidence:
+    """A pooled estimate from an earlier review, for "how this fits prior evidence"."""
+
+    source: str
+    estimate: float
+    ci_lower: float | None = None
+    ci_upper: float | None = None
+    measure: str | None = None
+    studies: int | None = None
+    participants: int | None = None
+
+
+@dataclass(frozen=True)
+class Override:
+    """A reviewer's judgement for one GRADE domain, replacing the suggestion."""
+
+    domain: str
+    judgement: str
+    reason: str
+
+    @property
+    def levels(self) -> int:
+        """Levels this judgement moves the rating (negative = rated down)."""
+        return JUDGEMENTS[self.domain][self.judgement]
+
+
+@dataclass(frozen=True)
+class OutcomeSpec:
+    """One outcome of the review file."""
+
+    name: str
+    data: Path
+    measure: str | None = None
+    model: str | None = None
+    method: str | None = None
+    test: str = "z"
+    level: float = 0.95
+    smd_variance: str = "revman"
+    lower_is_better: bool = True
+    importance: str = "critical"
+    mid: float | None = None
+    assumed_control_risk: float | None = None
+    control_mean: float | None = None
+    follow_up: str | None = None
+    units: str | None = None
+    subgroups: tuple[str, ...] = ()
+    moderators: tuple[str, ...] = ()
+    dose_moderator: str | None = None
+    dose_units: str | None = None
+    study_design: str = "randomised"
+    prior: PriorEvidence | None = None
+    overrides: dict[str, Override] = field(default_factory=dict)
+    comments: str | None = None
+    noun: str | None = None
+    per: int = 1000
+    line: int | None = None
+
+    @property
+    def phrase(self) -> str:
+        """The outcome as used inside a sentence ("pain", "all-cause mortality")."""
+        if self.noun:
+            return self.noun
+        return self.name[:1].lower() + self.name[1:] if not self.name[:2].isupper() else self.name
+
+
+@dataclass(frozen=True)
+class Review:
+    """A loaded, validated review file."""
+
+    path: Path
+    title: str
+    population: str
+    intervention: str
+    comparison: str
+    outcomes: tuple[OutcomeSpec, ...]
+    setting: str | None = None
+    study_design: str = "randomised"
+    risk_of_bias: Path | None = None
+    thresholds: Thresholds = field(default_factory=Thresholds)
+    authors: str | None = None
+    date: str | None = None
+    search_date: str | None = None
+
+    @property
+    def base_dir(self) -> Path:
+        return self.path.parent
+
+
+class _Locator:
+    """Find the line of a key in the TOML text (tomllib does not report positions)."""
+
+    def __init__(self, text: str) -> None:
+        self.lines = text.splitlines()
+
+    def _headers(self) -> list[tuple[int, str]]:
+        out = []
+        for i, line in enumerate(self.lines):
+            m = re.match(r"\s*(\[\[?)\s*([^\]]+?)\s*\]\]?", line)
+            if m:
+                out.append((i, m.group(2)))
+        return out
+
+    def table_line(self, table: str, index: int | None = None) -> int | None:
+        """1-based line of ``[table]`` or of the ``index``-th ``[[table]]``."""
+        hits = [i for i, name in self._headers() if name == table]
+        if index is not None:
+            return hits[index] + 1 if index < len(hits) else None
+        return hits[0] + 1 if hits else None
+
+    def key_line(self, key: str, table: str | None = None, outcome: int | None = None) -> int | None:
+        """1-based line where ``key =`` is set inside ``table`` (of outcome ``outcome``)."""
+        headers = self._headers()
+        start, end = 0, len(self.lines)
+        if outcome is not None:
+            outs = [i for i, name in headers if name == "outcomes"]
+            if outcome >= len(outs):
+                return None
+            start = outs[outcome]
+            later = [i for i in outs if i > start]
+            end = later[0] if later else len(self.lines)
+        sections: list[tuple[int, int, str]] = []
+        cur_start, cur_name = start, "outcomes" if outcome is not None else ""
+        for i, name in headers:
+            if start < i < end or (outcome is None and i >= start):
+                sections.append((cur_start, i, cur_name))
+                cur_start, cur_name = i, name
+        sections.append((cur_start, end, cur_name))
+        want = table if table is not None else ("outcomes" if outcome is not None else "")
+        pat = re.compile(r"\s*" + re.escape(key) + r"\s*=")
+        for s, e, name in sections:
+            if name != want:
+                continue
+            for i in range(s, e):
+                if pat.match(self.lines[i]):
+                    return i + 1
+        # inline tables: "grade.imprecision = {...}" or "imprecision = { ... }" inside [outcomes.grade]
+        for i in range(start, end):
+            if re.search(r"(?<![\w.])" + re.escape(key) + r"\s*=", self.lines[i]):
+                return i + 1
+        return None
+
+
+class _Ctx:
+    def __init__(self, path: Path, text: str) -> None:
+        self.path = path
+        self.loc = _Locator(text)
+
+    def error(self, message: str, key: str, *, table: str | None = None, outcome: int | None = None) -> InputError:
+        line = self.loc.key_line(key.split(".")[-1], table, outcome)
+        if line is None and outcome is not None:
+            line = self.loc.table_line("outcomes", outcome)
+        elif line is None and table is not None:
+            line = self.loc.table_line(table)
+        where = f"line {line}: " if line else ""
+        return InputError(f"{where}{key}: {message}", file=str(self.path))
+
+
+def _text(ctx: _Ctx, d: dict[str, Any], key: str, label: str, *, required: bool = False, table: str | None = None,
+          outcome: int | None = None) -> str | None:
+    value = d.get(key)
+    if value is None:
+        if required:
+            raise ctx.error("is required (a short text)", label, table=table, outcome=outcome)
+        return None
+    if not isinstance(value, str) or (required and not value.strip()):
+        raise ctx.error(f"must be a non-empty text; got {value!r}", label, table=table, outcome=outcome)
+    return value.strip()
+
+
+def _number(ctx: _Ctx, d: dict[str, Any], key: str, label: str, *, outcome: int | None = None,
+            table: str | None = None) -> float | None:
+    value = d.get(key)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ctx.error(f"must be a number; got {value!r}", label, table=table, outcome=outcome)
+    return float(value)
+
+
+def _columns(ctx: _Ctx, d: dict[str, Any], key: str, label: str, outcome: int) -> tuple[str, ...]:
+    value = d.get(key, [])
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise ctx.error(f"must be a list of column names, e.g. [\"dose\"]; got {value!r}", label, outcome=outcome)
+    return tuple(v.strip() for v in value)
+
+
+def _unknown(ctx: _Ctx, d: dict[str, Any], known: set[str], where: str, *, table: str | None = None,
+             outcome: int | None = None) -> None:
+    for key in d:
+        if key not in known:
+            raise ctx.error(f"unknown key in {where}; known keys: {', '.join(sorted(known))}", key, table=table,
+                            outcome=outcome)
+
+
+def _overrides(ctx: _Ctx, raw: Any, label: str, i: int) -> dict[str, Override]:
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        raise ctx.error("must be a table of domains, e.g. [outcomes.grade] with imprecision = {...}", label, outcome=i)
+    out: dict[str, Override] = {}
+    for domain, entry in raw.items():
+        key = f"{label}.{domain}"
+        if domain not in DOMAINS:
+            raise ctx.error(f"unknown GRADE domain; use one of {', '.join(DOMAINS)}", key, table="outcomes.grade",
+                            outcome=i)
+        if isinstance(entry, str):
+            entry = {"judgement": entry}
+        if not isinstance(entry, dict):
+            raise ctx.error('must be a table: { judgement = "serious", reason = "..." }', key,
+                            table="outcomes.grade", outcome=i)
+        judgement = str(entry.get("judgement", "")).strip().lower()
+        allowed = JUDGEMENTS[domain]
+        if judgement not in allowed:
+            raise ctx.error(f"judgement must be one of {', '.join(repr(a) for a in allowed)}; got "
+                            f"{entry.get('judgement')!r}", key, table="outcomes.grade", outcome=i)
+        reason = entry.get("reason")
+        if not isinstance(reason, str) or not reason.strip():
+            raise ctx.error("needs a reason (every override is reported as a footnote)", key,
+                            table="outcomes.grade", outcome=i)
+        extra = set(entry) - {"judgement", "reason"}
+        if extra:
+            raise ctx.error(f"unknown key(s) {', '.join(sorted(extra))}; use judgement and reason", key,
+                            table="outcomes.grade", outcome=i)
+        out[domain] = Override(domain, judgement, reason.strip())
+    return out
+
+
+def _prior(ctx: _Ctx, raw: Any, i: int) -> PriorEvidence | None:
+    if raw is None:
+        return None
+    if not isinstance(raw, dict):
+        raise ctx.error("must be a table [outcomes.prior] with source, estimate, ci_lower, ci_upper", "prior",
+                        outcome=i)
+    _unknown(ctx, raw, _PRIOR_KEYS, "[outcomes.prior]", table="outcomes.prior", outcome=i)
+    source = _text(ctx, raw, "source", "prior.source", required=True, table="outcomes.prior", outcome=i)
+    est = _number(ctx, raw, "estimate", "prior.estimate", table="outcomes.prior", outcome=i)
+    if est is None:
+        raise ctx.error("is required", "prior.estimate", table="outcomes.prior", outcome=i)
+    lo = _number(ctx, raw, "ci_lower", "prior.ci_lower", table="outcomes.prior", outcome=i)
+    hi = _number(ctx, raw, "ci_upper", "prior.ci_upper", table="outcomes.prior", outcome=i)
+    if (lo is None) != (hi is None) or (lo is not None and hi is not None and not lo <= est <= hi):
+        raise ctx.error("needs both ci_lower and ci_upper, with ci_lower <= estimate <= ci_upper", "prior.ci_lower",
+                        table="outcomes.prior", outcome=i)
+    measure = raw.get("measure")
+    if measure is not None and str(measure).upper() not in MEASURES:
+        raise ctx.error(f"must be one of {', '.join(MEASURES)}; got {measure!r}", "prior.measure",
+                        table="outcomes.prior", outcome=i)
+    counts = {}
+    for key in ("studies", "participants"):
+        v = raw.get(key)
+        if v is not None and (isinstance(v, bool) or not isinstance(v, int) or v < 1):
+            raise ctx.error(f"must be a positive whole number; got {v!r}", f"prior.{key}", table="outcomes.prior",
+                            outcome=i)
+        counts[key] = v
+    return PriorEvidence(source or "", est, lo, hi, str(measure).upper() if measure else None, **counts)
+
+
+def _outcome(ctx: _Ctx, d: Any, i: int, default_design: str) -> OutcomeSpec:
+    label = f"outcomes[{i + 1}]"
+    if not isinstance(d, dict):
+        raise ctx.error("each outcome must be a [[outcomes]] table", label)
+    _unknown(ctx, d, _OUTCOME_KEYS, f"{label} ([[outcomes]] number {i + 1})", outcome=i)
+    name = _text(ctx, d, "name", f"{label}.name", required=True, outcome=i)
+    data = _text(ctx, d, "data", f"{label}.data", required=True, outcome=i)
+    assert name is not None and data is not None
+    data_path = (ctx.path.parent / data).resolve()
+    if not data_path.is_file():
+        raise ctx.error(f"data file not found: {data} (looked for {data_path}; paths are relative to the review file)",
+                        f"{label}.data", outcome=i)
+    measure = d.get("measure")
+    if measure is not None and (not isinstance(measure, str) or measure.upper() not in MEASURES):
+        raise ctx.error(f"must be one of {', '.join(MEASURES)}; got {measure!r}", f"{label}.measure", outcome=i)
+    model = d.get("model")
+    if model is not None and model not in ("fixed", "random"):
+        raise ctx.error(f"must be 'fixed' or 'random'; got {model!r}", f"{label}.model", outcome=i)
+    method = d.get("method")
+    if method is not None and (not isinstance(method, str) or method.upper() not in METHODS):
+        raise ctx.error(f"must be one of {', '.join(METHODS)}; got {method!r}", f"{label}.method", outcome=i)
+    test = d.get("test", "z")
+    if test not in ("z", "hksj", "hksj-adhoc"):
+        raise ctx.error(f"must be 'z', 'hksj' or 'hksj-adhoc'; got {test!r}", f"{label}.test", outcome=i)
+    level = _number(ctx, d, "level", f"{label}.level", outcome=i) or 0.95
+    if not 0 < level < 1:
+        raise ctx.error(f"must be a fraction such as 0.95; got {level!r}", f"{label}.level", outcome=i)
+    lower = d.get("lower_is_better", True)
+    if not isinstance(lower, bool):
+        raise ctx.error(f"must be true or false; got {lower!r}", f"{label}.lower_is_better", outcome=i)
+    importance = d.get("importance", "critical")
+    if isinstance(importance, int) and not isinstance(importance, bool) and 1 <= importance <= 9:
+        importance = "critical" if importance >= 7 else "important" if importance >= 4 else "limited"
+    if importance not in IMPORTANCE:
+        raise ctx.error(f"must be one of {', '.join(IMPORTANCE)} (or 1-9); got {importance!r}",
+                        f"{label}.importance", outcome=i)
+    mid = _number(ctx, d, "mid", f"{label}.mid", outcome=i)
+    if mid is not None and mid <= 0:
+        raise ctx.error(f"must be positive (a ratio such as 0.8 for RR/OR, a difference in units for MD); got {mid!r}",
+                        f"{label}.mid", outcome=i)
+    if mid is not None and measure and measure.upper() in ("OR", "RR", "PETO") and mid == 1:
+        raise ctx.error("a ratio MID must differ from 1 (e.g. 0.8 or 1.25)", f"{label}.mid", outcome=i)
+    acr = _number(ctx, d, "assumed_control_risk", f"{label}.assumed_control_risk", outcome=i)
+    if acr is not None and not 0 < acr < 1:
+        raise ctx.error(f"must be a proportion between 0 and 1 (e.g. 0.12 for 120 per 1000); got {acr!r}",
+                        f"{label}.assumed_control_risk", outcome=i)
+    design = d.get("study_design", default_design)
+    if design not in DESIGNS:
+        raise ctx.error(f"must be one of {', '.join(DESIGNS)}; got {design!r}", f"{label}.study_design", outcome=i)
+    per = d.get("per", 1000)
+    if per not in (100, 1000, 10000, 100000):
+        raise ctx.error(f"must be 100, 1000, 10000 or 100000; got {per!r}", f"{label}.per", outcome=i)
+    dose = _text(ctx, d, "dose_moderator", f"{label}.dose_moderator", outcome=i)
+    moderators = _columns(ctx, d, "moderators", f"{label}.moderators", i)
+    if dose and dose not in moderators:
+        moderators = (*moderators, dose)
+    return OutcomeSpec(
+        name=name, data=data_path, measure=measure.upper() if measure else None, model=model,
+        method=method.upper() if method else None, test=test, level=level,
+        smd_variance=str(d.get("smd_variance", "revman")), lower_is_better=lower, importance=importance, mid=mid,
+        assumed_control_risk=acr, control_mean=_number(ctx, d, "control_mean", f"{label}.control_mean", outcome=i),
+        follow_up=_text(ctx, d, "follow_up", f"{label}.follow_up", outcome=i),
+        units=_text(ctx, d, "units", f"{label}.units", outcome=i),
+        subgroups=_columns(ctx, d, "subgroups", f"{label}.subgroups", i), moderators=moderators,
+        dose_moderator=dose, dose_units=_text(ctx, d, "dose_units", f"{label}.dose_units", outcome=i),
+        study_design=design, prior=_prior(ctx, d.get("prior"), i),
+        overrides=_overrides(ctx, d.get("grade"), f"{label}.grade", i),
+        comments=_text(ctx, d, "comments", f"{label}.comments", outcome=i),
+        noun=_text(ctx, d, "noun", f"{label}.noun", outcome=i), per=per, line=ctx.loc.table_line("outcomes", i),
+    )
+
+
+def parse_review(text: str, path: str | Path = "review.toml") -> Review:
+    """Validate the text of a review file; paths inside it are relative to ``path``'s folder."""
+    path = Path(path).resolve()
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(f"not valid TOML: {exc}", file=str(path)) from None
+    ctx = _Ctx(path, text)
+    for key in raw:
+        if key not in ("review", "outcomes", "thresholds"):
+            raise ctx.error("unknown top-level table; use [review], [thresholds] and [[outcomes]]", key)
+    rev = raw.get("review")
+    if not isinstance(rev, dict):
+        raise InputError("missing [review] table (title, population, intervention, comparison)", file=str(path))
+    _unknown(ctx, rev, _REVIEW_KEYS, "[review]", table="review")
+    fields_ = {k: _text(ctx, rev, k, f"review.{k}", required=True, table="review")
+               for k in ("title", "population", "intervention", "comparison")}
+    design = rev.get("study_design", "randomised")
+    if design not in DESIGNS:
+        raise ctx.error(f"must be one of {', '.join(DESIGNS)}; got {design!r}", "review.study_design", table="review")
+    rob = _text(ctx, rev, "risk_of_bias", "review.risk_of_bias", table="review")
+    rob_path = None
+    if rob:
+        rob_path = (path.parent / rob).resolve()
+        if not rob_path.is_file():
+            raise ctx.error(f"risk-of-bias file not found: {rob} (looked for {rob_path})", "review.risk_of_bias",
+                            table="review")
+    thr_raw = raw.get("thresholds", {})
+    if not isinstance(thr_raw, dict):
+        raise ctx.error("must be a table", "thresholds")
+    try:
+        thresholds = Thresholds.from_mapping(thr_raw)
+    except InputError as exc:
+        bad = next((k for k in thr_raw if k in str(exc.detail)), "thresholds")
+        line = ctx.loc.key_line(bad, "thresholds")
+        raise InputError((f"line {line}: " if line else "") + exc.detail, file=str(path)) from None
+    outs = raw.get("outcomes")
+    if not isinstance(outs, list) or not outs:
+        raise InputError("no outcomes: add at least one [[outcomes]] table with name and data", file=str(path))
+    outcomes = tuple(_outcome(ctx, d, i, design) for i, d in enumerate(outs))
+    names = [o.name for o in outcomes]
+    dup = next((n for n in names if names.count(n) > 1), None)
+    if dup:
+        raise ctx.error(f"outcome names must be unique; {dup!r} appears twice", "name", outcome=names.index(dup) + 1)
+    return Review(
+        path=path, outcomes=outcomes, setting=_text(ctx, rev, "setting", "review.setting", table="review"),
+        study_design=design, risk_of_bias=rob_path, thresholds=thresholds,
+        authors=_text(ctx, rev, "authors", "review.authors", table="review"),
+        date=_text(ctx, rev, "date", "review.date", table="review"),
+        search_date=_text(ctx, rev, "search_date", "review.search_date", table="review"),
+        **fields_,  # type: ignore[arg-type]
+    )
+
+
+def load_review(path: str | Path) -> Review:
+    """Read and validate a review file.
+
+    Raises
+    ------
+    InputError
+        naming the file, the line and the key of the first problem found.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(f"review file not found: {path}")
+    return parse_review(path.read_text(encoding="utf-8"), path)

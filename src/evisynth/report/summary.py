@@ -1,0 +1,483 @@
+"""The plain-language evidence summary (``evisynth summarize``), with a record of every claim.
+
+:func:`build_summary` turns a :class:`~evisynth.grade.run.ReviewResult` into blocks of text
+and a list of claims; every number in the text is written by :mod:`evisynth.format` through
+:class:`Claims`, which records the value it came from (``claims.json``). Wording follows the
+certainty of the evidence (:mod:`evisynth.report.phrasing`). :func:`write_summary` writes
+``summary.md``, ``summary.html``, ``claims.json``, the SoF table and the GRADE profile, then
+runs the accuracy checker on the summary when it is installed.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from evisynth import format as fmt
+from evisynth.grade.certainty import DOMAIN_LABELS
+from evisynth.grade.run import OutcomeResult, ReviewResult
+from evisynth.report import phrasing
+from evisynth.report.profile import write_profile
+from evisynth.report.sof import SHORT, write_sof
+
+MEASURE_WORDS = {"OR": "odds ratio", "PETO": "Peto odds ratio", "RR": "risk ratio", "RD": "risk difference",
+                 "MD": "mean difference", "SMD": "standardised mean difference", "GEN": "effect estimate"}
+
+
+class Claims:
+    """Formats numbers for the text and records each one with the result it came from."""
+
+    def __init__(self) -> None:
+        self.items: list[dict[str, Any]] = []
+        self._section = ""
+
+    def section(self, name: str) -> None:
+        self._section = name
+
+    def add(self, text: str, value: Any, kind: str, source: str, outcome: str | None = None,
+            **extra: Any) -> str:
+        self.items.append({"id": f"c{len(self.items) + 1}", "section": self._section, "outcome": outcome,
+                           "kind": kind, "text": text, "value": value, "source": source, **extra})
+        return text
+
+    def num(self, value: float, kind: str, source: str, outcome: str | None = None, decimals: int = 2) -> str:
+        return self.add(fmt.format_number(value, decimals), value, kind, source, outcome, decimals=decimals)
+
+    def count(self, value: int, kind: str, source: str, outcome: str | None = None) -> str:
+        return self.add(fmt.format_count(value), value, kind, source, outcome)
+
+    def p(self, value: float, source: str, outcome: str | None = None) -> str:
+        return self.add(fmt.p_text(value), value, "p_value", source, outcome)
+
+    def per(self, value: float, per: int, source: str, outcome: str | None = None) -> str:
+        return self.add(fmt.format_int(value * per), value * per, "natural_frequency", source, outcome, per=per)
+
+
+@dataclass
+class Summary:
+    """The summary as blocks (``("h1"|"h2"|"p"|"ul"|"qa", ...)``) and its claims."""
+
+    title: str
+    blocks: list[tuple[Any, ...]] = field(default_factory=list)
+    claims: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _disp(doc: dict[str, Any], d: dict[str, Any], key: str) -> tuple[float, str]:
+    """Display value and its source path (``_exp`` twin for ratio measures)."""
+    if doc["log_scale"]:
+        return d[f"{key}_exp"], f"{key}_exp"
+    return d[key], key
+
+
+def _primary(result: ReviewResult) -> OutcomeResult:
+    return next((o for o in result.outcomes if o.spec.importance == "critical"), result.outcomes[0])
+
+
+def effect_phrase(o: OutcomeResult, c: Claims, *, with_p: bool = True) -> str:
+    """``risk ratio 0.64 (95% CI 0.47 to 0.88; P = 0.006)`` with every number recorded."""
+    doc, p, name = o.analysis, o.analysis["pooled"], o.spec.name
+    est, ek = _disp(doc, p, "estimate")
+    lo, lk = _disp(doc, p, "ci_lower")
+    hi, hk = _disp(doc, p, "ci_upper")
+    level = round(100 * p.get("level", 0.95))
+    base = "analysis.pooled."
+    words = MEASURE_WORDS.get(doc["measure"], "effect estimate")
+    if doc["measure"] in SHORT and doc["measure"] != "GEN":
+        words += f" ({SHORT[doc['measure']]})"
+    text = (f"{words} was "
+            f"{c.num(est, 'estimate', base + ek, name)} ({level}% CI {c.num(lo, 'ci_lower', base + lk, name)} to "
+            f"{c.num(hi, 'ci_upper', base + hk, name)}")
+    if with_p and p.get("test", "z") == "z" and p.get("p_value") is not None:
+        text += f"; {c.p(p['p_value'], base + 'p_value', name)}"
+    return text + ")"
+
+
+def _certainty_words(o: OutcomeResult) -> str:
+    reasons = [DOMAIN_LABELS[d].lower() for d in o.certainty.reasons_down()]
+    text = o.certainty.level
+    if reasons:
+        text += f" (rated down for {' and '.join(reasons)})"
+    ups = [DOMAIN_LABELS[k].lower() for k, d in o.certainty.domains.items() if d.effective_levels > 0]
+    if ups:
+        text += f" (rated up for {' and '.join(ups)})"
+    return text
+
+
+def _statement(result: ReviewResult, o: OutcomeResult) -> tuple[str, phrasing.EffectSize]:
+    size = phrasing.effect_size(o.analysis, o.spec, result.thresholds)
+    r = result.review
+    return phrasing.statement(r.intervention, o.spec.phrase, r.comparison, o.certainty.level, size), size
+
+
+def evidence_paragraph(result: ReviewResult, o: OutcomeResult, c: Claims) -> str:
+    """Exact figures for one outcome."""
+    r, doc, name = result.review, o.analysis, o.spec.name
+    head = name + (f" ({o.spec.follow_up})" if o.spec.follow_up else "")
+    n = o.participants
+    who = (f"{c.count(o.k, 'studies', 'analysis.pooled.k', name)} "
+           f"{'study' if o.k == 1 else 'studies'}")
+    if n is not None:
+        who += f" with {c.count(n, 'participants', 'analysis.totals.participants', name)} participants"
+    parts = [f"{head}: {who}. The pooled {effect_phrase(o, c)}."]
+    a = o.absolute
+    if a.kind == "dichotomous" and a.difference is not None:
+        d = a.difference
+        parts.append(
+            f"With {r.intervention}, about {c.per(a.risk, a.per, 'absolute.risk', name)} per {a.per} "  # type: ignore[arg-type]
+            f"(between {c.per(a.risk_lower, a.per, 'absolute.risk_lower', name)} and "  # type: ignore[arg-type]
+            f"{c.per(a.risk_upper, a.per, 'absolute.risk_upper', name)} per {a.per}) compared with "  # type: ignore[arg-type]
+            f"{c.per(a.acr, a.per, 'absolute.acr', name)} per {a.per} with {r.comparison}: "  # type: ignore[arg-type]
+            f"{c.add(fmt.format_risk_difference(*d, per=a.per), list(d), 'risk_difference', 'absolute.difference', name)}.")
+    elif a.kind == "continuous" and a.control_mean is not None:
+        unit = f" {o.spec.units}" if o.spec.units else ""
+        parts.append(f"The mean {o.spec.phrase} with {r.comparison} was "
+                     f"{c.num(a.control_mean, 'control_mean', 'absolute.control_mean', name)}{unit}.")
+    het = doc.get("heterogeneity", {})
+    if o.k >= 2 and het.get("i2") is not None:
+        i2 = c.add(fmt.format_percent(het["i2"]), het["i2"], "i2", "analysis.heterogeneity.i2", name)
+        text = f"Heterogeneity: I² = {i2}"
+        if het.get("q_p") is not None:
+            qp = c.add(fmt.format_p(het["q_p"]), het["q_p"], "p_value", "analysis.heterogeneity.q_p", name)
+            text += f", P for heterogeneity = {qp}"
+        parts.append(text + ".")
+    stmt, _ = _statement(result, o)
+    level = c.add(o.certainty.level, o.certainty.level, "certainty", "certainty.level", name)
+    said = c.add(stmt, o.certainty.level, "statement", "certainty.level", name)
+    parts.append(f"Certainty of the evidence: {level}{_certainty_words(o)[len(o.certainty.level):]}. {said}")
+    return " ".join(parts)
+
+
+def subgroup_paragraphs(o: OutcomeResult, c: Claims) -> list[str]:
+    out = []
+    doc, name = o.analysis, o.spec.name
+    for col, sg in o.subgroups.items():
+        bits = []
+        for i, g in enumerate(sg["groups"]):
+            est, ek = _disp(doc, g, "estimate")
+            lo, lk = _disp(doc, g, "ci_lower")
+            hi, hk = _disp(doc, g, "ci_upper")
+            src = f"subgroup_analyses.{col}.groups[{i}]."
+            label = SHORT.get(doc["measure"], "effect")
+            bits.append(f"subgroup '{g['level']}': {label} {c.num(est, 'estimate', src + ek, name)} "
+                        f"(95% CI {c.num(lo, 'ci_lower', src + lk, name)} to {c.num(hi, 'ci_upper', src + hk, name)}; "
+                        f"{c.count(g['k'], 'studies', src + 'k', name)} {'study' if g['k'] == 1 else 'studies'})")
+        d = sg.get("difference") or {}
+        text = f"{name} by {col}, " + "; ".join(bits) + "."
+        if d.get("q") is not None:
+            src = f"subgroup_analyses.{col}.difference."
+            text += (f" Test for subgroup differences: Chi² = {c.num(d['q'], 'statistic', src + 'q', name)}, "
+                     f"df = {c.count(d['df'], 'df', src + 'df', name)} ({c.p(d['p_value'], src + 'p_value', name)}), "
+                     f"I² = {c.add(fmt.format_percent(d['i2'], 1), d['i2'], 'i2', src + 'i2', name)}.")
+            if d["p_value"] < 0.05:
+                text += (" The effect may differ between these subgroups; subgroup findings are observational and "
+                         "should be interpreted with caution.")
+            else:
+                text += " The test gives no clear evidence that the effect differs between these subgroups."
+        out.append(text)
+    return out
+
+
+def meta_regression_paragraphs(o: OutcomeResult, c: Claims) -> list[str]:
+    mr = o.analysis.get("meta_regression") or {}
+    out = []
+    name, doc = o.spec.name, o.analysis
+    for i, coef in enumerate(mr.get("coefficients", [])):
+        if coef.get("name") in (None, "intrcpt", "intercept", "(Intercept)") or coef.get("estimate") is None:
+            continue
+        unit = f"unit of {coef['name']}"
+        if coef["name"] == o.spec.dose_moderator and o.spec.dose_units:
+            unit = o.spec.dose_units
+        src = f"analysis.meta_regression.coefficients[{i}]."
+        words = MEASURE_WORDS.get(doc["measure"], "effect").replace(" ", "-")
+        scale = f"log {words}" if doc["log_scale"] else words
+        text = (f"Meta-regression of {o.spec.phrase} on {coef['name']} ({scale} scale): the regression coefficient was "
+                f"{c.num(coef['estimate'], 'slope', src + 'estimate', name, 3)} per {unit} (95% CI "
+                f"{c.num(coef['ci_lower'], 'ci_lower', src + 'ci_lower', name, 3)} to "
+                f"{c.num(coef['ci_upper'], 'ci_upper', src + 'ci_upper', name, 3)}")
+        if o.analysis["pooled"].get("test", "z") == "z" and coef.get("p_value") is not None:
+            text += f"; {c.p(coef['p_value'], src + 'p_value', name)}"
+        out.append(text + ").")
+    return out
+
+
+def prior_paragraph(result: ReviewResult, o: OutcomeResult, c: Claims) -> str | None:
+    pr = o.spec.prior
+    if pr is None:
+        return None
+    name, doc = o.spec.name, o.analysis
+    i = result.review.outcomes.index(o.spec)
+    src = f"review.outcomes[{i}].prior."
+    label = SHORT.get(pr.measure or doc["measure"], "effect")
+    text = f"{name}: {pr.source} found {label} {c.num(pr.estimate, 'estimate', src + 'estimate', name)}"
+    if pr.ci_lower is not None and pr.ci_upper is not None:
+        text += (f" (95% CI {c.num(pr.ci_lower, 'ci_lower', src + 'ci_lower', name)} to "
+                 f"{c.num(pr.ci_upper, 'ci_upper', src + 'ci_upper', name)})")
+    if pr.studies:
+        text += f" from {c.count(pr.studies, 'studies', src + 'studies', name)} studies"
+    est, _ = _disp(doc, doc["pooled"], "estimate")
+    lo, _ = _disp(doc, doc["pooled"], "ci_lower")
+    hi, _ = _disp(doc, doc["pooled"], "ci_upper")
+    null = 1.0 if doc["log_scale"] else 0.0
+    same_side = (est - null) * (pr.estimate - null) > 0
+    overlap = pr.ci_lower is None or (pr.ci_lower <= hi and lo <= pr.ci_upper)  # type: ignore[operator]
+    if pr.measure and pr.measure != doc["measure"]:
+        verdict = "It used a different effect measure, so the two estimates cannot be compared directly."
+    elif same_side and overlap:
+        verdict = "The present estimate points the same way and the confidence intervals overlap: it is consistent " \
+                  "with that earlier evidence."
+    elif overlap:
+        verdict = "The confidence intervals overlap, but the point estimates lie on opposite sides of no effect."
+    else:
+        verdict = "The confidence intervals do not overlap: the present result differs from the earlier evidence."
+    return f"{text}. {verdict}"
+
+
+def plain_paragraph(result: ReviewResult, o: OutcomeResult, c: Claims) -> str:
+    r, a, name = result.review, o.absolute, o.spec.name
+    stmt, size = _statement(result, o)
+    parts = [stmt]
+    if a.kind == "dichotomous" and o.certainty.level != "very low":
+        parts.append(f"With {r.comparison}, about {c.per(a.acr, a.per, 'absolute.acr', name)} in every {a.per} "  # type: ignore[arg-type]
+                     f"had this outcome ({o.spec.phrase}); with {r.intervention}, about "
+                     f"{c.per(a.risk, a.per, 'absolute.risk', name)} in every {a.per} would "  # type: ignore[arg-type]
+                     f"(between {c.per(a.risk_lower, a.per, 'absolute.risk_lower', name)} and "  # type: ignore[arg-type]
+                     f"{c.per(a.risk_upper, a.per, 'absolute.risk_upper', name)}).")  # type: ignore[arg-type]
+    elif a.kind == "smd" and not size.includes_no_effect:
+        word = phrasing.smd_size(o.analysis["pooled"]["estimate"])
+        parts.append(f"By the usual conventions for standardised differences, the average difference between the "
+                     f"groups is {word}.")
+    parts.append(phrasing.confidence_sentence(o.certainty.level, o.certainty.reasons_down()))
+    return f"{name}: " + " ".join(parts)
+
+
+def for_you(result: ReviewResult) -> list[str]:
+    r = result.review
+    items = []
+    for o in result.outcomes:
+        stmt, size = _statement(result, o)
+        if o.certainty.level in ("high", "moderate") and not size.includes_no_effect:
+            tail = "This result is unlikely to change much with more research."
+        elif o.certainty.level in ("high", "moderate"):
+            tail = "More research is unlikely to change this conclusion much."
+        else:
+            tail = "More research could change this result."
+        items.append(f"{o.spec.name} ({o.spec.importance}): {stmt} {tail}")
+    items.append(f"Talk to your health professional about whether {r.intervention} is right for you; these results "
+                 f"are averages over the people in the studies ({r.population.lower()}).")
+    return items
+
+
+def common_questions(result: ReviewResult, c: Claims) -> list[tuple[str, str]]:
+    qa = []
+    sure = []
+    for o in result.outcomes:
+        sure.append(f"{o.spec.name}: {o.certainty.level} certainty. "
+                    + phrasing.confidence_sentence(o.certainty.level, o.certainty.reasons_down()))
+    qa.append(("How sure can we be about these results?", " ".join(sure)))
+    sub = [p for o in result.outcomes for p in subgroup_paragraphs(o, c)]
+    if sub:
+        qa.append(("Does the effect differ between groups of people or studies?", " ".join(sub)))
+    mr = [p for o in result.outcomes for p in meta_regression_paragraphs(o, c)]
+    if mr:
+        qa.append(("Does the effect depend on how the intervention was given?", " ".join(mr)))
+    pb = []
+    for o in result.outcomes:
+        d = o.certainty.domains["publication_bias"]
+        if o.k < result.thresholds.pb_min_studies:
+            pb.append(f"{o.spec.name}: with {c.count(o.k, 'studies', 'analysis.pooled.k', o.spec.name)} "
+                      f"{'study' if o.k == 1 else 'studies'} there were too few to test statistically for unpublished "
+                      f"studies.")
+        else:
+            pb.append(f"{o.spec.name}: publication bias {d.judgement}.")
+    qa.append(("Could studies that were never published change the picture?", " ".join(pb)))
+    qa.append(("What does 'certainty of the evidence' mean?",
+               "It is how confident we are that the true effect is close to the effect found in the studies, rated "
+               "with GRADE as high, moderate, low or very low."))
+    if any(o.spec.importance == "critical" for o in result.outcomes):
+        crit = ", ".join(o.spec.phrase for o in result.outcomes if o.spec.importance == "critical")
+        qa.append(("Which outcomes matter most?", f"The review authors judged these outcomes critical: {crit}."))
+    return qa
+
+
+def study_details(result: ReviewResult, c: Claims) -> list[str]:
+    r = result.review
+    designs = {o.spec.study_design for o in result.outcomes}
+    items = []
+    if designs == {"randomised"}:
+        items.append("Type: systematic review and meta-analysis of randomised controlled trials.")
+        items.append("Level of evidence: systematic review of randomised trials (Oxford CEBM level 1); certainty "
+                     "per outcome rated with GRADE.")
+    else:
+        items.append("Type: systematic review and meta-analysis including non-randomised studies.")
+        items.append("Level of evidence: systematic review including non-randomised studies (Oxford CEBM level 2 to "
+                     "3); certainty per outcome rated with GRADE.")
+    for o in result.outcomes:
+        p = o.analysis["pooled"]
+        model = "random-effects" if p.get("model") == "random" else "common-effect (fixed)"
+        method = p.get("method")
+        n = o.participants
+        who = f"{c.count(o.k, 'studies', 'analysis.pooled.k', o.spec.name)} {'study' if o.k == 1 else 'studies'}"
+        if n is not None:
+            who += f", {c.count(n, 'participants', 'analysis.totals.participants', o.spec.name)} participants"
+        items.append(f"{o.spec.name}: {who}; {o.analysis['measure_label'].lower()}, {model} model ({method}).")
+    if r.search_date:
+        items.append(f"Search date: {r.search_date}.")
+    return items
+
+
+def build_summary(result: ReviewResult) -> Summary:
+    """The evidence summary of a review as blocks of text with their claims."""
+    r = result.review
+    c = Claims()
+    s = Summary(r.title)
+    s.blocks.append(("h1", r.title))
+    s.blocks.append(("p", f"Evidence summary: {r.intervention} compared with {r.comparison} for {r.population}."))
+    c.section("key_takeaway")
+    primary = _primary(result)
+    stmt, _ = _statement(result, primary)
+    takeaway = c.add(stmt.rstrip("."), primary.certainty.level, "statement", "certainty.level", primary.spec.name)
+    s.blocks.append(("p", f"Key takeaway: {takeaway} ({phrasing.certainty_phrase(primary.certainty.level)})."))
+    c.section("evidence")
+    s.blocks.append(("h2", "What the evidence shows"))
+    for o in result.outcomes:
+        s.blocks.append(("p", evidence_paragraph(result, o, c)))
+    c.section("prior_evidence")
+    s.blocks.append(("h2", "How this fits with earlier evidence"))
+    priors = [p for p in (prior_paragraph(result, o, c) for o in result.outcomes) if p]
+    s.blocks += [("p", p) for p in priors] or [("p", "No earlier pooled estimates were given for comparison.")]
+    c.section("plain_language")
+    s.blocks.append(("h2", "In plain language"))
+    for o in result.outcomes:
+        s.blocks.append(("p", plain_paragraph(result, o, c)))
+    c.section("for_you")
+    s.blocks.append(("h2", "What this means for you"))
+    s.blocks.append(("ul", for_you(result)))
+    c.section("questions")
+    s.blocks.append(("h2", "Common questions"))
+    for q, a in common_questions(result, c):
+        s.blocks.append(("qa", q, a))
+    c.section("study_details")
+    s.blocks.append(("h2", "About the studies"))
+    s.blocks.append(("ul", study_details(result, c)))
+    s.claims = c.items
+    return s
+
+
+def render_summary_markdown(s: Summary) -> str:
+    out = []
+    for block in s.blocks:
+        kind = block[0]
+        if kind == "h1":
+            out += [f"# {block[1]}", ""]
+        elif kind == "h2":
+            out += [f"## {block[1]}", ""]
+        elif kind == "p":
+            out += [block[1], ""]
+        elif kind == "ul":
+            out += [*[f"- {item}" for item in block[1]], ""]
+        elif kind == "qa":
+            out += [f"**{block[1]}**", "", block[2], ""]
+    return "\n".join(out)
+
+
+def render_summary_html(s: Summary) -> str:
+    e = html.escape
+    out = []
+    for block in s.blocks:
+        kind = block[0]
+        if kind in ("h1", "h2"):
+            out.append(f"<{kind}>{e(block[1])}</{kind}>")
+        elif kind == "p":
+            out.append(f"<p>{e(block[1])}</p>")
+        elif kind == "ul":
+            out.append("<ul>" + "".join(f"<li>{e(i)}</li>" for i in block[1]) + "</ul>")
+        elif kind == "qa":
+            out.append(f"<h3>{e(block[1])}</h3><p>{e(block[2])}</p>")
+    out.append('<p class="files"><a href="sof.html">Summary of findings table</a> · '
+               '<a href="grade_profile.md">GRADE evidence profile</a> · <a href="claims.json">Claims and sources</a></p>')
+    body = "\n".join(out)
+    return (f"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{e(s.title)}</title>"
+            "<style>body{font-family:sans-serif;max-width:48em;margin:1em auto;line-height:1.5}</style></head><body>\n"
+            f"{body}\n</body></html>\n")
+
+
+def plain_text(markdown: str) -> str:
+    """The Markdown without emphasis markers (what the checker reads)."""
+    return re.sub(r"\*\*(.+?)\*\*", r"\1", markdown)
+
+
+def checker_source(result: ReviewResult) -> dict[str, Any]:
+    """The results the summary may be traced to, in the shape the accuracy checker reads."""
+    outcomes = []
+    for o in result.outcomes:
+        doc = o.analysis
+        entry: dict[str, Any] = {
+            "name": o.spec.name, "measure": doc["measure"], "log_scale": doc["log_scale"],
+            "certainty": o.certainty.level, "pooled": doc["pooled"], "heterogeneity": doc.get("heterogeneity", {}),
+            "totals": doc.get("totals", {}), "studies": doc["studies"], "absolute": o.absolute.to_dict(),
+        }
+        if o.subgroups:
+            entry["subgroups"] = o.subgroups
+        if doc.get("meta_regression"):
+            entry["meta_regression"] = doc["meta_regression"]
+        pr = o.spec.prior
+        if pr is not None:
+            entry["prior"] = {"label": pr.source, "measure": pr.measure or doc["measure"], "log_scale": False,
+                              "estimate": pr.estimate, "ci_lower": pr.ci_lower, "ci_upper": pr.ci_upper,
+                              "studies": pr.studies, "participants": pr.participants}
+        outcomes.append(entry)
+    return {"title": result.review.title, "outcomes": outcomes}
+
+
+def run_checker(text: str, result: ReviewResult) -> dict[str, Any]:
+    """Run ``evisynth.report.checker.check_text`` on the summary when it is installed."""
+    try:
+        from evisynth.report.checker import check_text
+    except ImportError:
+        return {"available": False, "note": "checker not available"}
+    source = checker_source(result)
+    certainty = {o.spec.name: o.certainty.level for o in result.outcomes}
+    try:
+        res = check_text(text, source=source, certainty=certainty)
+    except Exception as exc:  # the checker is developed separately: report, never fail the summary
+        return {"available": True, "ok": False, "note": f"checker could not be run: {exc}"}
+    d = res.to_dict() if hasattr(res, "to_dict") else {"result": str(res)}
+    errors = [f for f in d.get("findings", []) if f.get("severity") == "error"]
+    ok = bool(getattr(res, "ok", not errors))
+    return {"available": True, "ok": ok, **d}
+
+
+def write_summary(result: ReviewResult, out_dir: str | Path, *, check: bool = True, docx: bool = True) -> dict[str, Path]:
+    """Write the summary page (Markdown and HTML), ``claims.json``, the SoF table files and the GRADE profile.
+
+    Returns the paths written, keyed by a short name. When the accuracy checker is available
+    its report is written to ``check.json``.
+    """
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    s = build_summary(result)
+    md = render_summary_markdown(s)
+    paths: dict[str, Path] = {}
+    (out / "summary.md").write_text(md, encoding="utf-8")
+    (out / "summary.html").write_text(render_summary_html(s), encoding="utf-8")
+    paths.update(summary_md=out / "summary.md", summary_html=out / "summary.html")
+    claims = {"evisynth_version": result.evisynth_version, "review_file": str(result.review.path),
+              "claims": s.claims}
+    (out / "claims.json").write_text(json.dumps(claims, indent=2, ensure_ascii=False, default=float) + "\n",
+                                     encoding="utf-8")
+    paths["claims"] = out / "claims.json"
+    (out / "review_result.json").write_text(json.dumps(result.to_dict(), indent=2, ensure_ascii=False, default=str)
+                                            + "\n", encoding="utf-8")
+    paths["result"] = out / "review_result.json"
+    paths.update({f"sof_{k}": v for k, v in write_sof(result, out, docx=docx).items()})
+    paths.update({f"profile_{k}": v for k, v in write_profile(result, out).items()})
+    if check:
+        report = run_checker(plain_text(md), result)
+        (out / "check.json").write_text(json.dumps(report, indent=2, ensure_ascii=False, default=str) + "\n",
+                                        encoding="utf-8")
+        paths["check"] = out / "check.json"
+    return paths
