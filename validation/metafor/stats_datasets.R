@@ -8,6 +8,6 @@ nor <- escalc(measure = "MD", m1i = m1i, sd1i = sd1i, n1i = n1i, m2i = m2i, sd2i
 nor <- data.frame(study = nor$source, yi = c(nor$yi), vi = c(nor$vi), n = nor$n1i + nor$n2i,
                   country = c("UK", "UK", "UK", "UK", "CA", "CA", "UK", "SE", "SE"))
 bd <- dat.bangertdrowns2004
-bd <- data.frame(study = paste(bd$author, bd$year), yi = c(bd$yi), vi = c(bd$vi), length = bd$length,
+bd <- data.frame(study = make.unique(paste(bd$author, bd$year), sep = " #"), yi = c(bd$yi), vi = c(bd$vi), length = bd$length,
                  grade = paste0("g", bd$grade), meta = bd$meta)
 datasets <- list(bcg = bcg, normand = nor, bangert = bd)

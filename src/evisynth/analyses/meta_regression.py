@@ -21,6 +21,7 @@ the analysis' τ² estimator, or a common-effect meta-regression with weights ``
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,7 +31,7 @@ from evisynth.analyses.fit import clean, exp_twins
 from evisynth.analyses.spec import AnalysisSpec
 from evisynth.analyses.subgroups import _find_column, _label
 from evisynth.effects.table import EffectTable
-from evisynth.errors import InputError
+from evisynth.errors import DataWarning, InputError
 from evisynth.models.mixed import MixedFit, fit_mixed
 from evisynth.models.permutation import permutation_test
 from evisynth.models.tau2 import TAU2_ESTIMATORS
@@ -61,9 +62,19 @@ def _r_sort_key(s: str) -> tuple[str, str]:
     return (s.casefold(), s.swapcase())
 
 
-def build_terms(eff: EffectTable, spec: AnalysisSpec) -> tuple[list[Term], np.ndarray, list[str]]:
-    """Resolve the moderators of ``spec`` into terms and the design matrix of included rows."""
-    inc = eff.included
+def _missing(raw: np.ndarray) -> np.ndarray:
+    if raw.dtype == object:
+        return np.asarray([_label(x) == "" for x in raw], dtype=bool)
+    return ~np.isfinite(np.asarray(raw, dtype=float))
+
+
+def build_terms(eff: EffectTable, spec: AnalysisSpec) -> tuple[list[Term], np.ndarray, list[str], np.ndarray]:
+    """Resolve the moderators of ``spec`` into terms and the design matrix.
+
+    Included studies with a missing value in any moderator are left out of the
+    meta-regression, as metafor does (``na.action = "na.omit"``); the returned boolean mask
+    marks the rows that are used.
+    """
     where = eff.source or None
     refs: dict[str, str] = {}
     keys = [_find_column(eff, name) for name in spec.moderators]
@@ -75,51 +86,46 @@ def build_terms(eff: EffectTable, spec: AnalysisSpec) -> tuple[list[Term], np.nd
             raise InputError(f"--reference names '{col}', which is not a moderator; moderators: {', '.join(keys)}",
                              file=where)
         refs[low[col.lower()]] = str(level).strip()
+    use = eff.included.copy()
+    for key in keys:
+        use &= ~_missing(eff.extra[key])
+    if not use.any():
+        raise InputError("no included study has values for all moderators (" + ", ".join(keys) + ")", file=where)
     terms: list[Term] = []
-    cols = [np.ones(int(inc.sum()))]
+    cols = [np.ones(int(use.sum()))]
     names = ["intercept"]
     for key in keys:
         raw = eff.extra[key]
-        categorical = raw.dtype == object
-        if categorical:
+        if raw.dtype == object:
             labels = [_label(x) for x in raw]
-            bad = [i for i, lab in enumerate(labels) if inc[i] and lab == ""]
-        else:
-            values = np.asarray(raw, dtype=float)
-            bad = [i for i in range(eff.k) if inc[i] and not np.isfinite(values[i])]
-        if bad:
-            i = bad[0]
-            raise InputError(f"missing moderator value for study '{eff.study[i]}'; every included study needs one",
-                             file=where, row=i + 1, line=i + 2, column=key)
-        if categorical:
-            levels = sorted({lab for lab, keep in zip(labels, inc, strict=True) if keep}, key=_r_sort_key)
+            levels = sorted({lab for lab, keep in zip(labels, use, strict=True) if keep}, key=_r_sort_key)
             if key in refs:
                 ref = refs[key]
                 match = [lev for lev in levels if lev == ref] or [lev for lev in levels if lev.lower() == ref.lower()]
                 if not match:
-                    raise InputError(f"--reference level '{ref}' is not a level of '{key}' among the included "
+                    raise InputError(f"--reference level '{ref}' is not a level of '{key}' among the analysed "
                                      f"studies; levels: {', '.join(levels)}", file=where, column=key)
                 levels.remove(match[0])
                 levels.insert(0, match[0])
             if len(levels) < 2:
-                raise InputError(f"moderator '{key}' takes a single value among the included studies; "
+                raise InputError(f"moderator '{key}' takes a single value among the analysed studies; "
                                  "a meta-regression needs it to vary", file=where, column=key)
             term = Term(key, True, tuple(levels))
-            cols.append(term.encode(raw[inc]))
+            cols.append(term.encode(raw[use]))
         else:
             if key in refs:
                 raise InputError(f"--reference applies to categorical (text) moderators; '{key}' is numeric",
                                  file=where, column=key)
-            x = values[inc]
+            x = np.asarray(raw, dtype=float)[use]
             if np.all(x == x[0]):
-                raise InputError(f"moderator '{key}' is constant among the included studies ({x[0]:g}); "
+                raise InputError(f"moderator '{key}' is constant among the analysed studies ({x[0]:g}); "
                                  "a meta-regression needs it to vary", file=where, column=key)
             term = Term(key, False)
             cols.append(x[:, None])
         terms.append(term)
         names.extend(term.names())
     X = np.column_stack(cols)
-    return terms, X, names
+    return terms, X, names, use
 
 
 def r_squared(y: np.ndarray, v: np.ndarray, X: np.ndarray, fit: MixedFit, model: str, method: str) -> float | None:
@@ -181,7 +187,9 @@ def _prediction_rows(terms: list[Term], spec: AnalysisSpec, where: str | None) -
                 at[t.column] = num
         rows.append(x)
         ats.append(at)
-    return np.asarray(rows, dtype=float).reshape(len(rows), -1), ats
+    if not rows:
+        return np.zeros((0, 0)), []
+    return np.asarray(rows, dtype=float), ats
 
 
 def predictions(fit: MixedFit, Xnew: np.ndarray, ats: list[dict], model: str, log_scale: bool) -> list[dict[str, Any]]:
@@ -208,9 +216,12 @@ def meta_regression_section(eff: EffectTable, spec: AnalysisSpec) -> dict[str, A
                          "(use --method IV for a common-effect meta-regression)")
     model = spec.model or "random"
     method = spec.method if (model == "random" and spec.method) else "REML"
-    inc = eff.included
-    y, v = eff.yi[inc], eff.vi[inc]
-    terms, X, names = build_terms(eff, spec)
+    terms, X, names, use = build_terms(eff, spec)
+    y, v = eff.yi[use], eff.vi[use]
+    omitted = [eff.study[i] for i in np.flatnonzero(eff.included & ~use)]
+    if omitted:
+        warnings.warn(f"{len(omitted)} studies without a value for every moderator are left out of the "
+                      f"meta-regression: {', '.join(omitted)}", DataWarning, stacklevel=2)
     k, p = X.shape
     need = p + (1 if model == "random" else 0)
     if k < need:
@@ -226,6 +237,7 @@ def meta_regression_section(eff: EffectTable, spec: AnalysisSpec) -> dict[str, A
     Xnew, ats = _prediction_rows(terms, spec, eff.source or None)
     out: dict[str, Any] = {
         "k": k,
+        "omitted": omitted,
         "moderators": [{"column": t.column, "type": "categorical" if t.categorical else "continuous",
                         **({"levels": list(t.levels), "reference": t.levels[0]} if t.categorical else {})}
                        for t in terms],

@@ -16,6 +16,8 @@ Only included studies appear in the rows.
 
 from __future__ import annotations
 
+import warnings
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -25,7 +27,7 @@ from evisynth.analyses.fit import PooledResult, clean, exp_twins, fit_pooled
 from evisynth.analyses.spec import AnalysisSpec
 from evisynth.analyses.subgroups import _find_column
 from evisynth.effects.table import EffectTable
-from evisynth.errors import InputError
+from evisynth.errors import DataWarning, InputError
 
 ROW_KEYS = ("estimate", "se", "statistic", "ci_lower", "ci_upper", "p_value", "tau2", "i2", "h2", "q", "q_p")
 EXP = ("estimate", "ci_lower", "ci_upper")
@@ -37,6 +39,15 @@ def _row(label_key: str, label: str, res: PooledResult, log_scale: bool, keys: t
     return exp_twins(row, EXP) if log_scale else row
 
 
+def _refit(sub: EffectTable, spec: AnalysisSpec) -> PooledResult:
+    """Refit on a subset; a single study is analysed with the z test, as metafor does for k = 1."""
+    if int(sub.included.sum()) == 1 and spec.test != "z":
+        spec = replace(spec, test="z")
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return fit_pooled(sub, spec, heterogeneity_ci=False, quiet=True)
+
+
 def leave_one_out(eff: EffectTable, spec: AnalysisSpec) -> tuple[list[dict[str, Any]], list[PooledResult]]:
     """One refit per included study with that study left out (input order)."""
     idx = np.flatnonzero(eff.included)
@@ -44,33 +55,36 @@ def leave_one_out(eff: EffectTable, spec: AnalysisSpec) -> tuple[list[dict[str, 
     for i in idx:
         keep = eff.included.copy()
         keep[i] = False
-        res = fit_pooled(eff.subset(keep), spec, heterogeneity_ci=False, quiet=True)
+        res = _refit(eff.subset(keep), spec)
         fits.append(res)
         rows.append(_row("omitted", eff.study[i], res, eff.log_scale, ROW_KEYS))
     return rows, fits
 
 
 def cumulative_order(eff: EffectTable, order: str | None) -> np.ndarray:
-    """Indices of the included studies in cumulative order (stable ascending by ``order``)."""
+    """Indices of the included studies in cumulative order.
+
+    Stable ascending sort by the ``order`` column (numbers, or text in code-point order);
+    studies without a value go last, as R's ``order()`` puts ``NA`` last.
+    """
     idx = np.flatnonzero(eff.included)
     if order is None:
         return idx
     key = _find_column(eff, order)
-    raw = eff.extra[key]
-    vals = raw[idx]
-    if raw.dtype == object:
-        text = [str(x).strip() if x is not None else "" for x in vals]
-        bad = [j for j, t in enumerate(text) if t == "" or t.lower() == "nan"]
-        if not bad:
-            return idx[np.asarray(sorted(range(len(idx)), key=lambda j: text[j]), dtype=int)]
+    vals = eff.extra[key][idx]
+    if eff.extra[key].dtype == object:
+        text = ["" if x is None else str(x).strip() for x in vals]
+        missing = [t == "" or t.lower() == "nan" for t in text]
+        ranked = sorted(range(len(idx)), key=lambda j: (missing[j], text[j]))
     else:
         num = np.asarray(vals, float)
-        bad = [j for j in range(len(idx)) if not np.isfinite(num[j])]
-        if not bad:
-            return idx[np.argsort(num, kind="stable")]
-    i = idx[bad[0]]
-    raise InputError(f"missing --order value for study '{eff.study[i]}'; every included study needs one",
-                     file=eff.source or None, row=i + 1, line=i + 2, column=key)
+        missing = list(~np.isfinite(num))
+        ranked = sorted(range(len(idx)), key=lambda j: (missing[j], num[j] if not missing[j] else 0.0))
+    if any(missing):
+        absent = [eff.study[idx[j]] for j in range(len(idx)) if missing[j]]
+        warnings.warn(f"studies without a value in '{key}' are added last in the cumulative meta-analysis: "
+                      + ", ".join(absent), DataWarning, stacklevel=3)
+    return idx[np.asarray(ranked, dtype=int)]
 
 
 def cumulative(eff: EffectTable, spec: AnalysisSpec) -> list[dict[str, Any]]:
@@ -80,7 +94,7 @@ def cumulative(eff: EffectTable, spec: AnalysisSpec) -> list[dict[str, Any]]:
     for j in range(1, len(order) + 1):
         keep = np.zeros(eff.k, dtype=bool)
         keep[order[:j]] = True
-        res = fit_pooled(eff.subset(keep), spec, heterogeneity_ci=False, quiet=True)
+        res = _refit(eff.subset(keep), spec)
         rows.append(_row("added", eff.study[order[j - 1]], res, eff.log_scale, ROW_KEYS))
     return rows
 
