@@ -11,3 +11,5 @@ bd <- dat.bangertdrowns2004
 bd <- data.frame(study = make.unique(paste(bd$author, bd$year), sep = " #"), yi = c(bd$yi), vi = c(bd$vi), length = bd$length,
                  grade = paste0("g", bd$grade), meta = bd$meta)
 datasets <- list(bcg = bcg, normand = nor, bangert = bd)
+bcgc <- data.frame(study = paste(dat.bcg$author, dat.bcg$year), events1 = dat.bcg$tpos, n1 = dat.bcg$tpos + dat.bcg$tneg,
+                   events2 = dat.bcg$cpos, n2 = dat.bcg$cpos + dat.bcg$cneg, ablat = dat.bcg$ablat)

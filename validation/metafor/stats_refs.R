@@ -98,8 +98,21 @@ for (dn in names(datasets)) for (method in c("REML", "DL", "FE")) for (tn in nam
                      influential = inf$is.infl))
 }
 
+## Mantel-Haenszel and Peto leave-one-out and cumulative analyses (BCG counts)
+mh <- list()
+for (spec in list(list(method = "MH", measure = "RR"), list(method = "MH", measure = "OR"), list(method = "PETO", measure = "PETO"))) {
+  r <- if (spec$method == "MH") {
+    rma.mh(ai = events1, n1i = n1, ci = events2, n2i = n2, data = bcgc, measure = spec$measure, slab = study)
+  } else {
+    rma.peto(ai = events1, n1i = n1, ci = events2, n2i = n2, data = bcgc, slab = study)
+  }
+  row <- function(x) list(estimate = x$estimate, se = x$se, p_value = x$pval, ci_lower = x$ci.lb, ci_upper = x$ci.ub)
+  mh[[length(mh) + 1]] <- list(method = spec$method, measure = spec$measure,
+                               leave_one_out = row(leave1out(r)), cumulative = row(cumul(r)))
+}
+
 out <- list(r_version = R.version.string, metafor_version = as.character(packageVersion("metafor")),
             control = CTRL, datasets = lapply(datasets, function(d) d),
-            meta_regression = mr, permutation = perm, publication_bias = pb, sensitivity = sens)
+            meta_regression = mr, permutation = perm, mh_peto = mh, publication_bias = pb, sensitivity = sens)
 writeLines(toJSON(out, digits = NA, auto_unbox = TRUE, null = "null", na = "null", pretty = FALSE),
            "tests/engine/data/stats_refs.json")
