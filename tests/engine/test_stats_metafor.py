@@ -30,7 +30,7 @@ ABS, REL = 1e-8, 1e-10
 def _spec(case: dict[str, Any], **kw: Any) -> AnalysisSpec:
     fe = case["method"] == "FE"
     return AnalysisSpec(model="fixed" if fe else "random", method="IV" if fe else case["method"],
-                        test=case["test"], log_scale=case.get("data") == "bcg", **kw)
+                        test=case["test"], level=case.get("level", 0.95), log_scale=case.get("data") == "bcg", **kw)
 
 
 def _list(x: Any) -> list:
@@ -50,7 +50,7 @@ def _run(path: Path, spec: AnalysisSpec) -> Any:
 
 
 def _id(c: dict[str, Any]) -> str:
-    return "-".join(str(c[k]) for k in ("data", "method", "test") if k in c)
+    return "-".join(str(c[k]) for k in ("data", "method", "test", "level") if k in c)
 
 
 MR = REFS["meta_regression"]
@@ -68,7 +68,7 @@ def test_meta_regression(case):
     for key in ("qm", "qm_p", "qe", "qe_p", "tau2", "i2", "r2"):
         _close(m[key], case[key])
     assert m["qm_df"] == case["qm_df"]
-    assert m["qm_test"] == ("F" if case["test"] == "hksj" else "chi2")
+    assert m["qm_test"] == ("chi2" if case["test"] == "z" else "F")
     keys = ("estimate", "se", "ci_lower", "ci_upper") + (("pi_lower", "pi_upper") if case["method"] != "FE" else ())
     for key in keys:
         _close([p[key] for p in m["predictions"]], case["predictions"][key])

@@ -6,11 +6,22 @@ suppressMessages(library(metafor))
 suppressMessages(library(jsonlite))
 source("validation/metafor/stats_datasets.R")
 CTRL <- list(threshold = 1e-12, tol = 1e-13, maxiter = 10000)
-TESTS <- c(z = "z", hksj = "knha")
+TESTS <- c(z = "z", hksj = "knha", "hksj-adhoc" = "adhoc")
+ALL_METHODS <- c("REML", "DL", "FE", "ML", "PM", "SJ", "HE", "HS", "EB")
+# (method, test, level) combinations: every estimator and test on BCG, the main ones elsewhere
+combos <- function(dn) {
+  out <- list()
+  methods <- if (dn == "bcg") ALL_METHODS else c("REML", "DL", "FE")
+  tests <- if (dn == "bcg") names(TESTS) else c("z", "hksj")
+  for (m in methods) for (t in tests) out[[length(out) + 1]] <- list(method = m, test = t, level = 95)
+  if (dn == "bcg") for (m in c("REML", "FE")) out[[length(out) + 1]] <- list(method = m, test = "z", level = 90)
+  out
+}
 
-fit <- function(d, method, test, mods = NULL) {
-  if (is.null(mods)) return(rma(yi, vi, data = d, method = method, test = test, slab = study, control = CTRL))
-  rma(yi, vi, mods = mods, data = d, method = method, test = test, slab = study, control = CTRL)
+fit <- function(d, method, test, mods = NULL, level = 95) {
+  if (is.null(mods)) return(rma(yi, vi, data = d, method = method, test = test, slab = study, level = level,
+                                control = CTRL))
+  rma(yi, vi, mods = mods, data = d, method = method, test = test, slab = study, level = level, control = CTRL)
 }
 coefs <- function(r) list(estimate = c(r$beta), se = r$se, statistic = r$zval, p_value = r$pval,
                           ci_lower = r$ci.lb, ci_upper = r$ci.ub)
@@ -30,13 +41,14 @@ mr_cases <- list(
        predict = list(list(length = 10, grade = "g3")), newmods = rbind(c(10, 0, 1, 0)))
 )
 mr <- list()
-for (cs in mr_cases) for (method in c("REML", "DL", "FE")) for (tn in names(TESTS)) {
+for (cs in mr_cases) for (cb in combos(cs$data)) {
+  method <- cb$method; tn <- cb$test
   d <- datasets[[cs$data]]
-  r <- fit(d, method, TESTS[[tn]], cs$formula)
+  r <- fit(d, method, TESTS[[tn]], cs$formula, cb$level)
   pr <- predict(r, newmods = cs$newmods)
   mr[[length(mr) + 1]] <- list(
     data = cs$data, moderators = cs$mods, reference = cs$reference, predict = cs$predict,
-    method = method, test = tn, coef_names = rownames(r$beta), coefficients = coefs(r),
+    method = method, test = tn, level = cb$level / 100, coef_names = rownames(r$beta), coefficients = coefs(r),
     qm = r$QM, qm_df = r$QMdf[1], qm_p = r$QMp, qe = r$QE, qe_p = r$QEp, tau2 = r$tau2,
     tau2_se = if (method == "FE") NULL else r$se.tau2, i2 = r$I2, r2 = r$R2,
     predictions = list(estimate = c(pr$pred), se = c(pr$se), ci_lower = c(pr$ci.lb), ci_upper = c(pr$ci.ub),
@@ -53,9 +65,10 @@ for (method in c("REML", "DL", "FE")) for (tn in names(TESTS)) {
 
 ## ---- publication bias ---------------------------------------------------------------------
 pb <- list()
-for (dn in names(datasets)) for (method in c("REML", "DL", "FE")) for (tn in names(TESTS)) {
+for (dn in names(datasets)) for (cb in combos(dn)) {
+  method <- cb$method; tn <- cb$test
   d <- datasets[[dn]]
-  r <- fit(d, method, TESTS[[tn]])
+  r <- fit(d, method, TESTS[[tn]], level = cb$level)
   eg <- regtest(r, model = "lm")
   egfit <- eg$fit
   em <- regtest(r, model = "rma", control = CTRL)
@@ -66,9 +79,10 @@ for (dn in names(datasets)) for (method in c("REML", "DL", "FE")) for (tn in nam
     k0 = t$k0, side = t$side, estimate = c(t$beta), se = t$se, ci_lower = t$ci.lb, ci_upper = t$ci.ub,
     p_value = t$pval, tau2 = t$tau2, k0_se = t$se.k0, filled_yi = if (t$k0 > 0) t$yi[t$fill] else list()))
   pb[[length(pb) + 1]] <- list(
-    data = dn, method = method, test = tn,
+    data = dn, method = method, test = tn, level = cb$level / 100,
     egger = list(statistic = eg$zval, df = eg$dfs, p_value = eg$pval,
-                 bias = coef(summary(egfit))[2, 1], bias_se = coef(summary(egfit))[2, 2], limit_estimate = eg$est),
+                 bias = coef(summary(egfit))[2, 1], bias_se = coef(summary(egfit))[2, 2], limit_estimate = eg$est,
+                 limit_ci_lower = eg$ci.lb, limit_ci_upper = eg$ci.ub),
     egger_mixed = list(statistic = em$zval, p_value = em$pval, bias = c(em$fit$beta)[2], bias_se = em$fit$se[2]),
     begg = list(kendall_tau = unname(rk$tau), p_value = rk$pval),
     trim_and_fill = tfo[[1]], trim_and_fill_r0 = tfo[[2]],
@@ -78,9 +92,10 @@ for (dn in names(datasets)) for (method in c("REML", "DL", "FE")) for (tn in nam
 
 ## ---- sensitivity --------------------------------------------------------------------------
 sens <- list()
-for (dn in names(datasets)) for (method in c("REML", "DL", "FE")) for (tn in names(TESTS)) {
+for (dn in names(datasets)) for (cb in combos(dn)) {
+  method <- cb$method; tn <- cb$test
   d <- datasets[[dn]]
-  r <- fit(d, method, TESTS[[tn]])
+  r <- fit(d, method, TESTS[[tn]], level = cb$level)
   l1 <- leave1out(r)
   cu <- cumul(r)
   ord <- if (dn == "bcg") "ablat" else if (dn == "normand") "n" else "length"
@@ -90,7 +105,7 @@ for (dn in names(datasets)) for (method in c("REML", "DL", "FE")) for (tn in nam
                           ci_upper = x$ci.ub, tau2 = if (is.null(x$tau2)) rep(0, length(x$estimate)) else x$tau2,
                           i2 = x$I2, q = x$Q)
   sens[[length(sens) + 1]] <- list(
-    data = dn, method = method, test = tn, order_column = ord,
+    data = dn, method = method, test = tn, level = cb$level / 100, order_column = ord,
     leave_one_out = row(l1), cumulative = row(cu), cumulative_ordered = c(row(cuo), list(added = cuo$slab)),
     influence = list(rstudent = inf$inf$rstudent, dffits = inf$inf$dffits, cook_d = inf$inf$cook.d,
                      cov_r = inf$inf$cov.r, tau2_deleted = inf$inf$tau2.del, q_deleted = inf$inf$QE.del,

@@ -17,12 +17,15 @@ the analysis' τ² estimator, or a common-effect meta-regression with weights ``
   interval ``± crit √(SE² + τ²)`` (z, or t with k-p df under HKSJ); no PI for the common-effect
   model.
 * Permutation test as ``permutest.rma.uni`` (see :mod:`evisynth.models.permutation`).
+* Studies with a missing moderator value are left out (metafor's ``na.omit``), with a warning.
+* Mantel-Haenszel and Peto analyses are meta-regressed with the inverse-variance
+  common-effect model on ``yi``/``vi`` (a note in the section says so).
 """
 
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -211,9 +214,11 @@ def predictions(fit: MixedFit, Xnew: np.ndarray, ats: list[dict], model: str, lo
 
 def meta_regression_section(eff: EffectTable, spec: AnalysisSpec) -> dict[str, Any]:
     """The ``meta_regression`` section of the analysis document (see the module docstring)."""
+    note = None
     if spec.method in ("MH", "PETO"):
-        raise InputError(f"meta-regression needs an inverse-variance model; --method {spec.method} is not one "
-                         "(use --method IV for a common-effect meta-regression)")
+        note = (f"{spec.method} analysis: the meta-regression uses the inverse-variance common-effect model "
+                "on the study effects")
+        spec = replace(spec, model="fixed", method="IV")
     model = spec.model or "random"
     method = spec.method if (model == "random" and spec.method) else "REML"
     terms, X, names, use = build_terms(eff, spec)
@@ -252,6 +257,7 @@ def meta_regression_section(eff: EffectTable, spec: AnalysisSpec) -> dict[str, A
         "converged": fit.converged,
         "permutation_p": None, "permutation_qm_p": None, "permutations": None,
         "predictions": predictions(fit, Xnew, ats, model, eff.log_scale),
+        "note": note,
     }
     if spec.permutations > 0:
         if spec.permutations < 2:

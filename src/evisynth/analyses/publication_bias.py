@@ -13,8 +13,10 @@ Trim and fill (Duval & Tweedie 2000, Biometrics 56:455-463; JASA 95:89-98) is me
 analysis' meta-regression on ``√v`` (negative: fill on the right), or given; studies are
 trimmed, the model is refitted and the estimator ``L0`` (default) or ``R0`` of the number of
 missing studies is iterated to a fixed point; the mirrored studies ``2θ - y`` are added and
-the model is refitted. As in metafor 3.8.1 that final refit uses the z test (metafor does not
-pass ``test`` on); when no study is missing the result is the analysis' own fit.
+the model is refitted. As in metafor 3.8.1 that final refit uses the z test and a 95% level
+whatever the analysis' settings (metafor passes neither ``test`` nor ``level`` on; the section
+reports the ``test`` and ``level`` used); when no study is missing the result is the analysis'
+own fit.
 """
 
 from __future__ import annotations
@@ -117,7 +119,7 @@ def trim_and_fill(eff: EffectTable, spec: AnalysisSpec, *, estimator: str = "L0"
     if k0 > 0:
         fy = sign * (2 * beta - ys[k - k0:])
         fv = vs[k - k0:]
-        fill_spec = replace(spec, test="z")
+        fill_spec = replace(spec, test="z", level=0.95)  # metafor 3.8.1 passes neither test nor level on
         res = _refit(np.concatenate([y0, fy]), np.concatenate([v0, fv]), eff, fill_spec)
         filled = [{"yi": clean(a), "vi": clean(b)} for a, b in zip(fy, fv, strict=True)]
     else:
@@ -128,7 +130,8 @@ def trim_and_fill(eff: EffectTable, spec: AnalysisSpec, *, estimator: str = "L0"
         "k0": k0, "k0_se": clean(se_k0), "side": side, "estimator": estimator, "p_k0": clean(p_k0),
         "k": k + k0, "estimate": clean(res.estimate), "se": clean(res.se), "statistic": clean(res.statistic),
         "ci_lower": clean(res.ci_lower), "ci_upper": clean(res.ci_upper), "p_value": clean(res.p_value),
-        "tau2": clean(res.tau2), "test": res.test if k0 == 0 else "z", "filled": filled,
+        "tau2": clean(res.tau2), "test": res.test if k0 == 0 else "z", "level": res.level if k0 == 0 else 0.95,
+        "filled": filled,
     }
     return exp_twins(out, ("estimate", "ci_lower", "ci_upper")) if eff.log_scale else out
 
