@@ -197,3 +197,16 @@ def test_json_document_is_strict_json():
     doc = json.loads(json.dumps(b.to_dict(), allow_nan=False))
     assert {"meta_regression", "publication_bias", "sensitivity"} <= set(doc)
     assert doc["meta_regression"]["predictions"][0]["pi_upper_exp"] > 0
+
+
+def test_meta_regression_invariant_to_row_order(tmp_path):
+    lines = BCG.read_text().splitlines()
+    rev = tmp_path / "rev.csv"
+    rev.write_text("\n".join([lines[0], *reversed(lines[1:])]) + "\n")
+    spec = AnalysisSpec(moderators=("ablat", "alloc"), test="hksj", predict=((("ablat", 40.0), ("alloc", "random")),))
+    a, b = run(BCG, spec).meta_regression, run(rev, spec).meta_regression
+    for key in ("estimate", "se", "p_value"):
+        assert [c[key] for c in a["coefficients"]] == pytest.approx([c[key] for c in b["coefficients"]], abs=1e-10)
+    assert a["qm"] == pytest.approx(b["qm"], abs=1e-10) and a["r2"] == pytest.approx(b["r2"], abs=1e-8)
+    assert a["predictions"][0]["pi_lower"] == pytest.approx(b["predictions"][0]["pi_lower"], abs=1e-10)
+    assert a["qm_df2"] == 9 and a["qm_test"] == "F"

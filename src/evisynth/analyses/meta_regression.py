@@ -247,9 +247,9 @@ def meta_regression_section(eff: EffectTable, spec: AnalysisSpec) -> dict[str, A
                         **({"levels": list(t.levels), "reference": t.levels[0]} if t.categorical else {})}
                        for t in terms],
         "coefficients": coefs,
-        "qm": clean(fit.qm), "qm_df": fit.qm_df, "qm_df2": clean(fit.df), "qm_p": clean(fit.qm_p),
+        "qm": clean(fit.qm), "qm_df": fit.qm_df, "qm_df2": None if fit.df is None else int(fit.df), "qm_p": clean(fit.qm_p),
         "qm_test": "F" if fit.df is not None else "chi2",
-        "df": clean(fit.df),
+        "df": None if fit.df is None else int(fit.df),
         "qe": clean(fit.qe), "qe_df": fit.qe_df, "qe_p": clean(fit.qe_p),
         "tau2": clean(fit.tau2), "tau2_se": clean(fit.tau2_se), "i2": clean(fit.i2), "h2": clean(fit.h2),
         "r2": clean(r_squared(y, v, X, fit, model, method)),
