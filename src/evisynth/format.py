@@ -149,3 +149,27 @@ def subgroup_difference_text(q: float | None, df: int | None, p: float | None, i
         f"Test for subgroup differences: Chi² = {format_number(q, 2)}, df = {df} "
         f"({p_text(p)}), I² = {format_percent(i2, 1)}"
     )
+
+
+def format_ci_to(lower: float | None, upper: float | None, decimals: int = 2) -> str:
+    """A confidence interval in running text: ``-0.43 to -0.02``.
+
+    >>> format_ci_to(-0.431, -0.0239)
+    '-0.43 to -0.02'
+    """
+    return f"{format_number(lower, decimals)} to {format_number(upper, decimals)}"
+
+
+def format_data_value(x: float | None) -> str:
+    """A study-level input value (mean, SD, count) as entered: no trailing zeros, at most 4 decimals.
+
+    >>> format_data_value(20.0), format_data_value(1.35), format_data_value(0.123456)
+    ('20', '1.35', '0.1235')
+    """
+    if _is_missing(x):
+        return ""
+    assert x is not None
+    if float(x).is_integer():
+        return str(int(x))
+    text = format_number(x, 4).rstrip("0").rstrip(".")
+    return text
