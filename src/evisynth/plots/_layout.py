@@ -180,7 +180,8 @@ def _ratio_ticks(lo: float, hi: float) -> tuple[float, ...]:
     inside = [math.log(c) for c in _RATIO_CANDIDATES if lo <= math.log(c) <= hi]
     if len(inside) < 2:
         return (lo, hi)
+    if len(inside) > 7:  # keep powers of ten only
+        inside = [t for t in inside if abs(t / math.log(10) - round(t / math.log(10))) < 1e-9]
     while len(inside) > 7:
-        keep_one = 0.0 in inside
-        inside = inside[::2] if not keep_one else [t for i, t in enumerate(inside) if i % 2 == inside.index(0.0) % 2]
+        inside = inside[::2]
     return tuple(inside)

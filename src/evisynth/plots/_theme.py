@@ -40,14 +40,15 @@ BAND = "#c6d3ea"           # confidence band of a fitted line
 LINE = "#1f3d7a"
 HIGHLIGHT = "#b22222"
 
-#: Funnel plot significance contours: (two-sided P threshold, fill colour), darkest first.
-CONTOURS = (
-    (0.01, "#f0f0f0"),
-    (0.05, "#bdbdbd"),
-    (0.10, "#8c8c8c"),
-)
+#: Contour-enhanced funnel regions (Peters et al. 2008): (inner z, outer z, fill colour, legend label).
+#: The region inside the innermost contour (P > 0.10) stays white.
 #: Two-sided standard-normal critical values for the contours above (constants, not fitted).
 CONTOUR_Z = {0.10: 1.6448536269514722, 0.05: 1.959963984540054, 0.01: 2.5758293035489004}
+CONTOURS = (
+    (CONTOUR_Z[0.10], CONTOUR_Z[0.05], "#a6a6a6", "0.05 < P < 0.10"),
+    (CONTOUR_Z[0.05], CONTOUR_Z[0.01], "#cccccc", "0.01 < P < 0.05"),
+    (CONTOUR_Z[0.01], None, "#ececec", "P < 0.01"),
+)
 
 #: robvis "cochrane" palette and the symbol shown in each dot.
 ROB_COLOURS = {
