@@ -130,9 +130,7 @@ def symmetric_axis(extent: float, *, log: bool, null: float | None = 0.0, label:
     centre = 0.0 if null is None else null
     if log:
         ratio = math.exp(max(extent, 1e-9))
-        for limit, ticks in _LOG_LIMITS:
-            if ratio <= limit * (1 + 1e-9):
-                break
+        limit, ticks = next(((lim, t) for lim, t in _LOG_LIMITS if ratio <= lim * (1 + 1e-9)), _LOG_LIMITS[-1])
         pos = tuple(math.log(t) for t in ticks)
         return Axis(-math.log(limit), math.log(limit), pos, tuple(tick_text(p, True) for p in pos), True,
                     0.0, label)
@@ -185,3 +183,51 @@ def _ratio_ticks(lo: float, hi: float) -> tuple[float, ...]:
     while len(inside) > 7:
         inside = inside[::2]
     return tuple(inside)
+
+
+@dataclass(frozen=True)
+class Line:
+    """A polyline in data coordinates; ``style`` is ``solid``, ``dashed`` or ``dotted``."""
+
+    xs: tuple[float, ...]
+    ys: tuple[float, ...]
+    style: str = "solid"
+    colour: str = _theme.INK
+    width: float = 0.8
+    label: str = ""
+
+
+@dataclass(frozen=True)
+class Region:
+    """A filled polygon in data coordinates (e.g. a significance contour or a confidence band)."""
+
+    xs: tuple[float, ...]
+    ys: tuple[float, ...]
+    colour: str
+    label: str = ""
+
+
+@dataclass(frozen=True)
+class ScatterLayout:
+    """A scatter-type figure (funnel, bubble, Baujat, radial): everything decided, nothing drawn.
+
+    Point ``size`` is a relative area (1 = the theme's standard point).
+    """
+
+    kind: str
+    title: str
+    x: Axis
+    y: Axis
+    points: tuple[Point, ...]
+    lines: tuple[Line, ...] = ()
+    regions: tuple[Region, ...] = ()
+    annotations: tuple[tuple[float, float, str], ...] = ()
+    invert_y: bool = False
+    legend: tuple[tuple[str, str], ...] = ()  # (label, style key: study|filled|solid|dashed|dotted|region:<colour>)
+    caption: str = ""
+    width: float = 5.0
+    height: float = 4.2
+
+    def points_of(self, kind: str) -> list[Point]:
+        """Points of one kind (``study``, ``filled``, ``pooled``, ...)."""
+        return [p for p in self.points if p.kind == kind]

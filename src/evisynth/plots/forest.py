@@ -410,10 +410,23 @@ def forest_layout(doc: dict[str, Any], options: ForestOptions | None = None, **k
     method = _method_header(doc)
     axis = _axis(doc, rows, opts, measure)
 
-    size, gap, rh = _theme.FONT_SIZE, _theme.COLUMN_GAP, _theme.ROW_HEIGHT
     headers = [("label", "Study or Subgroup", "", "left")]
     headers += [(key, head, group, "right") for key, head, group in data_cols]
     headers += [("weight", "Weight", "", "right"), ("effect", method, measure, "center")]
+    return assemble(rows, headers, axis, measure, method, _favours(opts), rob_domains, opts.title,
+                    wide_after=("label", "n1", "weight"))
+
+
+def assemble(rows: list[ForestRow], headers: list[tuple[str, str, str, str]], axis: Axis, measure: str, method: str,
+             favours: tuple[str, str], rob_domains: tuple[str, ...] = (), title: str | None = None,
+             wide_after: tuple[str, ...] = ("label",)) -> ForestLayout:
+    """Measure the columns of ``rows`` and place everything: the geometry step of every forest-type layout.
+
+    ``headers`` lists ``(key, header, spanning group, align)`` for the text columns, the label
+    column first; ``wide_after`` are columns followed by a double gap.
+    """
+    rows = list(rows)
+    size, gap, rh = _theme.FONT_SIZE, _theme.COLUMN_GAP, _theme.ROW_HEIGHT
     cell_widths = {key: max_width([r.cells.get(key, "") for r in rows], size, False) for key, *_ in headers}
     bold_labels = [r.label for r in rows if r.kind in ("subgroup_header", *POOLED_KINDS)]
     plain_labels = [r.label for r in rows if r.kind in ("study", "excluded", "events", "prediction")]
@@ -431,7 +444,7 @@ def forest_layout(doc: dict[str, Any], options: ForestOptions | None = None, **k
     columns = []
     for key, head, group, align in headers:
         columns.append(Column(key, head, group, align, x, widths[key]))
-        x += widths[key] + (2 * gap if key in ("label", "n1", "weight") else gap)
+        x += widths[key] + (2 * gap if key in wide_after else gap)
     table_right = x
     text_lines = [r.label for r in rows if r.kind in TEXT_KINDS]
     graph_x = max(table_right, _theme.MARGIN + max_width(text_lines, size) + gap) + gap
@@ -442,7 +455,7 @@ def forest_layout(doc: dict[str, Any], options: ForestOptions | None = None, **k
     notes = [r.note for r in rows if r.kind == "excluded"]
     graph_width = max(_theme.FOREST_AXIS_WIDTH, text_width(measure, size, True) + 0.2,
                       text_width(method, size) + 0.2, min(max_width(notes, _theme.SMALL_FONT_SIZE) + 0.2, 3.5))
-    fav = _favours(opts)
+    fav = favours
     graph_width = max(graph_width, 2 * max(text_width(fav[0], size), text_width(fav[1], size)) + 0.3)
     right = graph_x + graph_width + gap
     rob_x: list[float] = []
@@ -459,7 +472,7 @@ def forest_layout(doc: dict[str, Any], options: ForestOptions | None = None, **k
         rows.append(ForestRow("blank"))
         rows += [ForestRow("legend", line) for line in legend]
     width = right + _theme.MARGIN + (0.0 if rob_domains else 0.15)
-    header_height = _theme.MARGIN + 2.2 * rh + (rh if opts.title else 0.0)
+    header_height = _theme.MARGIN + 2.2 * rh + (rh if title else 0.0)
     n_graph = max(i for i, r in enumerate(rows) if r.kind in (*POOLED_KINDS, "prediction", "events")) + 1
     # rows below the last graph row share their height with the axis (ticks + favours labels)
     rows_below = len(rows) - n_graph
@@ -470,7 +483,7 @@ def forest_layout(doc: dict[str, Any], options: ForestOptions | None = None, **k
         rows=tuple(rows), columns=tuple(columns), axis=axis, measure_header=measure, method_header=method,
         favours=fav, rob_domains=rob_domains, rob_x=tuple(rob_x), graph_x=graph_x, graph_width=graph_width,
         width=width, height=height, header_height=header_height, row_height=rh,
-        max_weight=max(weights, default=1.0), n_graph_rows=n_graph, title=opts.title,
+        max_weight=max(weights, default=1.0), n_graph_rows=n_graph, title=title,
     )
 
 
