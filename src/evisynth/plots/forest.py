@@ -141,6 +141,7 @@ class ForestLayout:
     max_weight: float
     n_graph_rows: int
     title: str | None = None
+    square_side: float | None = None  # fixed square side in points (re-analysis plots); None = sized by weight
 
     def kinds(self) -> list[str]:
         """Row kinds in order (handy in tests)."""
@@ -419,7 +420,7 @@ def forest_layout(doc: dict[str, Any], options: ForestOptions | None = None, **k
 
 def assemble(rows: list[ForestRow], headers: list[tuple[str, str, str, str]], axis: Axis, measure: str, method: str,
              favours: tuple[str, str], rob_domains: tuple[str, ...] = (), title: str | None = None,
-             wide_after: tuple[str, ...] = ("label",)) -> ForestLayout:
+             wide_after: tuple[str, ...] = ("label",), square_side: float | None = None) -> ForestLayout:
     """Measure the columns of ``rows`` and place everything: the geometry step of every forest-type layout.
 
     ``headers`` lists ``(key, header, spanning group, align)`` for the text columns, the label
@@ -483,7 +484,7 @@ def assemble(rows: list[ForestRow], headers: list[tuple[str, str, str, str]], ax
         rows=tuple(rows), columns=tuple(columns), axis=axis, measure_header=measure, method_header=method,
         favours=fav, rob_domains=rob_domains, rob_x=tuple(rob_x), graph_x=graph_x, graph_width=graph_width,
         width=width, height=height, header_height=header_height, row_height=rh,
-        max_weight=max(weights, default=1.0), n_graph_rows=n_graph, title=title,
+        max_weight=max(weights, default=1.0), n_graph_rows=n_graph, title=title, square_side=square_side,
     )
 
 

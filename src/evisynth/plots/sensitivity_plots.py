@@ -48,7 +48,8 @@ def _layout(doc: dict[str, Any], rows: list[ForestRow], label_header: str, title
     from evisynth.plots.forest import ForestOptions
 
     fav = _favours(ForestOptions(lower_is_better=lower_is_better, intervention=intervention, comparison=comparison))
-    return assemble(rows, headers, axis, measure, _method_header(doc), fav, (), title, wide_after=("label", "effect"))
+    return assemble(rows, headers, axis, measure, _method_header(doc), fav, (), title, wide_after=("label", "effect"),
+                    square_side=5.0)
 
 
 def leave_one_out_layout(doc: dict[str, Any], *, title: str | None = "Leave-one-out analysis",
