@@ -94,7 +94,7 @@ def rc_params() -> dict[str, object]:
         "axes.labelsize": FONT_SIZE,
         "axes.titlesize": FONT_SIZE + 1,
         "lines.linewidth": 0.8,
-        "svg.fonttype": "none",
+        "svg.fonttype": "path",
         "pdf.fonttype": 42,
         "savefig.dpi": DPI,
     }
