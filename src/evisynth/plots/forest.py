@@ -381,7 +381,7 @@ def _axis(doc: dict[str, Any], rows: list[ForestRow], opts: ForestOptions, label
     core += [abs(r.estimate) for r in rows if r.kind == "study" and is_number(r.estimate)]
     base = max(core, default=1.0)
     whiskers = [abs(v) for r in rows if r.kind == "study" for v in (r.lower, r.upper) if is_number(v)]
-    extent = max([base, *[w for w in whiskers if w <= 3 * base]])
+    extent = max([base, *[w for w in whiskers if w <= 2 * base]])
     return symmetric_axis(extent if extent > 0 else 1.0, log=log, label=label)
 
 
@@ -428,7 +428,9 @@ def assemble(rows: list[ForestRow], headers: list[tuple[str, str, str, str]], ax
     """
     rows = list(rows)
     size, gap, rh = _theme.FONT_SIZE, _theme.COLUMN_GAP, _theme.ROW_HEIGHT
-    cell_widths = {key: max_width([r.cells.get(key, "") for r in rows], size, False) for key, *_ in headers}
+    cell_widths = {key: max(max_width([r.cells.get(key, "") for r in rows if r.kind not in POOLED_KINDS], size),
+                            max_width([r.cells.get(key, "") for r in rows if r.kind in POOLED_KINDS], size, True))
+                   for key, *_ in headers}
     bold_labels = [r.label for r in rows if r.kind in ("subgroup_header", *POOLED_KINDS)]
     plain_labels = [r.label for r in rows if r.kind in ("study", "excluded", "events", "prediction")]
     cell_widths["label"] = max(max_width(bold_labels, size, True), max_width(plain_labels, size))
