@@ -73,7 +73,7 @@ def test_log_axis_natural_labels(doc_or_subgroup):
     ax = lay.axis
     assert ax.log and ax.lower == pytest.approx(-ax.upper)
     assert "1" in ax.tick_labels and 0.0 in ax.ticks
-    assert ax.tick_labels == ("0.01", "0.1", "1", "10", "100")
+    assert ax.tick_labels == ("0.1", "0.2", "0.5", "1", "2", "5", "10")
     total = next(r for r in lay.rows if r.kind == "total")
     assert ax.lower <= total.lower < total.upper <= ax.upper
     assert total.cells["effect"] == "0.60 [0.42, 0.87]"  # natural scale text, log positions
