@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import itertools
 
 import pytest
 from conftest import analyse, continuous_frame
@@ -11,7 +12,7 @@ from evisynth import format as fmt
 from evisynth.errors import InputError
 from evisynth.plots import _theme
 from evisynth.plots._layout import text_width
-from evisynth.plots.forest import ROB_DOMAINS, ForestOptions, forest_layout
+from evisynth.plots.forest import ROB_DOMAINS, forest_layout
 
 
 def test_subgroup_rows_and_texts(doc_subgroup):
@@ -166,7 +167,7 @@ def test_generic_columns():
 
 def _assert_no_overlap(lay):
     cols = lay.columns
-    for a, b in zip(cols, cols[1:], strict=False):
+    for a, b in itertools.pairwise(cols):
         assert a.x + a.width <= b.x + 1e-9
     assert cols[-1].x + cols[-1].width <= lay.graph_x
     label = cols[0]
