@@ -6,7 +6,7 @@ import copy
 import itertools
 
 import pytest
-from conftest import analyse, continuous_frame
+from figdata import analyse, continuous_frame
 
 from evisynth import format as fmt
 from evisynth.errors import InputError
