@@ -121,11 +121,12 @@ def _draw(lay: Any, fig: Any) -> None:
                 tab.scatter([x], [y], s=(0.8 * rh * 72) ** 2, color=_theme.ROB_COLOURS[level], edgecolors="none",
                             zorder=3)
                 tab.text(x, y, _theme.ROB_SYMBOLS[level], ha="center", va="center", fontsize=size,
-                         fontweight="bold", color=_theme.INK, zorder=4)
+                         fontweight="bold", color="white" if level in ("high", "critical") else _theme.INK, zorder=4)
         yy = i + 0.5
         if kind == "excluded":
             tab.text(gx + gw / 2, y, row.note, ha="center", va="center", fontsize=_theme.SMALL_FONT_SIZE,
-                     style="italic", color=_theme.EXCLUDED, clip_on=False)
+                     style="italic", color=_theme.EXCLUDED, clip_on=False,
+                     bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.6}, zorder=4)
         elif kind == "study" and is_number(row.estimate):
             _whisker(gax, row.lower, row.upper, yy, lo_lim, hi_lim, _theme.WHISKER, 0.8)
             if lo_lim <= row.estimate <= hi_lim:
