@@ -125,3 +125,9 @@ def test_leave_one_out_and_cumulative(doc_subgroup):
     assert cum.axis.lower <= min(r.lower for r in cum.rows if r.lower is not None)
     with pytest.raises(InputError, match="sensitivity"):
         leave_one_out_layout(doc_subgroup)
+
+
+def test_cumulative_drops_columns_it_lacks(doc_subgroup):
+    cum = cumulative_layout(with_sensitivity(doc_subgroup))
+    assert [c.header for c in cum.columns] == ["Study added", "IV, Random, 95% CI", "P"]
+    assert all("i2" not in r.cells for r in cum.rows)

@@ -302,7 +302,6 @@ def _pooled_rows(doc: dict[str, Any], res: dict[str, Any], label: str, kind: str
                                                 display(doc, res, f"pi_upper{suffix}"))}
             rows.append(ForestRow("prediction", "Prediction interval", cells_pi, res.get("estimate"), lo, hi,
                                   group=group))
-    k = res.get("k")
     if is_number(q) and is_number(q_df) and int(q_df) > 0:
         het = fmt.heterogeneity_text(q=q, df=int(q_df), q_p=q_p, i2=i2, tau2=tau2)
     else:
@@ -313,7 +312,6 @@ def _pooled_rows(doc: dict[str, Any], res: dict[str, Any], label: str, kind: str
     else:
         overall = "Test for overall effect: Not applicable"
     rows.append(ForestRow("overall_effect", overall, group=group))
-    del k
     return rows
 
 

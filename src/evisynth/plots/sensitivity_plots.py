@@ -43,8 +43,13 @@ def _layout(doc: dict[str, Any], rows: list[ForestRow], label_header: str, title
     axis: Axis = symmetric_axis(max(vals, default=1.0), log=bool(doc.get("log_scale")),
                                 label=doc.get("measure_label", "Effect"))
     measure = doc.get("measure_label", "Effect")
-    headers = [("label", label_header, "", "left"), ("effect", _method_header(doc), measure, "center"),
-               ("p", "P", "", "right"), ("i2", "I²", "", "right")]
+    headers = [("label", label_header, "", "left"), ("effect", _method_header(doc), measure, "center")]
+    for key, head in (("p", "P"), ("i2", "I²")):  # only columns the re-analyses report
+        if any(r.cells.get(key) for r in rows if r.kind == "study"):
+            headers.append((key, head, "", "right"))
+        else:
+            rows = [ForestRow(r.kind, r.label, {k: v for k, v in r.cells.items() if k != key}, r.estimate, r.lower,
+                              r.upper, r.weight) for r in rows]
     from evisynth.plots.forest import ForestOptions
 
     fav = _favours(ForestOptions(lower_is_better=lower_is_better, intervention=intervention, comparison=comparison))
