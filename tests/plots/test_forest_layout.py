@@ -207,3 +207,15 @@ def test_layout_does_not_mutate_document(doc_subgroup):
     before = copy.deepcopy(doc_subgroup)
     forest_layout(doc_subgroup, sort_by="effect", prediction=True)
     assert doc_subgroup == before
+
+
+def test_subtotal_without_interval_is_not_estimable():
+    df = continuous_frame(7, subgroups=True)
+    df.loc[6, "dose"] = "mid"
+    doc = analyse(df, subgroup="dose", test="hksj")
+    lay = forest_layout(doc)
+    mid = [r for r in lay.rows if r.kind == "subtotal"][2]
+    assert mid.cells["effect"] == "Not estimable" and mid.estimate is None
+    assert [r.label for r in lay.rows if r.group == "mid" and r.kind == "overall_effect"] == [
+        "Test for overall effect: Not applicable"]
+    assert "t = " in next(r.label for r in lay.rows if r.kind == "overall_effect")

@@ -287,10 +287,14 @@ def _pooled_rows(doc: dict[str, Any], res: dict[str, Any], label: str, kind: str
         cells["n1"] = _sum(doc, indices, "n1")
         cells["n2"] = _sum(doc, indices, "n2")
     cells["weight"] = weight_text(weight)
-    cells["effect"] = fmt.format_effect_ci(display(doc, res, "estimate"), display(doc, res, "ci_lower"),
-                                           display(doc, res, "ci_upper"))
-    rows = [ForestRow(kind, label, cells, res.get("estimate"), res.get("ci_lower"), res.get("ci_upper"), weight,
-                      group=group)]
+    if is_number(res.get("ci_lower")) and is_number(res.get("ci_upper")):
+        cells["effect"] = fmt.format_effect_ci(display(doc, res, "estimate"), display(doc, res, "ci_lower"),
+                                               display(doc, res, "ci_upper"))
+        rows = [ForestRow(kind, label, cells, res.get("estimate"), res.get("ci_lower"), res.get("ci_upper"), weight,
+                          group=group)]
+    else:  # e.g. HKSJ with a single study: no interval, no diamond
+        cells["effect"] = "Not estimable"
+        rows = [ForestRow(kind, label, cells, None, None, None, weight, group=group)]
     if kind_data == "binary":
         rows.append(ForestRow("events", "Total events", {"events1": _sum(doc, indices, "events1"),
                                                          "events2": _sum(doc, indices, "events2")}, group=group))
