@@ -123,3 +123,10 @@ def test_methods_sections_only_when_present(doc_subgroup, section, phrase):
     doc.update(section)
     assert phrase in methods_paragraph(doc)
     assert phrase not in methods_paragraph(doc_subgroup)
+
+
+def test_results_missing_interval():
+    doc = rtms_doc(-0.02, None, None, None)
+    text = results_paragraph(doc, RTMS)
+    assert text == ("There was no clear difference in spasticity between rTMS and control (MD -0.02, 95% CI not "
+                    "estimable; 18 trials, 412 participants; I² = 51%).")

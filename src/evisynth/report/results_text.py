@@ -60,9 +60,11 @@ def effect_parenthesis(doc: dict[str, Any], res: dict[str, Any] | None = None, *
     res = res or doc["pooled"]
     abbr = ABBREVIATION.get(doc.get("measure", "GEN"), "effect")
     level = fmt.format_count(100 * float(doc["pooled"].get("level", 0.95)))
-    parts = [f"{abbr} {fmt.format_estimate(_disp(doc, res, 'estimate'))}, {level}% CI "
-             f"{fmt.format_ci_to(_disp(doc, res, 'ci_lower'), _disp(doc, res, 'ci_upper'))}",
-             fmt.p_text(res.get("p_value"))]
+    lo, hi = _disp(doc, res, "ci_lower"), _disp(doc, res, "ci_upper")
+    ci = fmt.format_ci_to(lo, hi) if lo is not None and hi is not None else "not estimable"
+    parts = [f"{abbr} {fmt.format_estimate(_disp(doc, res, 'estimate'))}, {level}% CI {ci}"]
+    if res.get("p_value") is not None:
+        parts.append(fmt.p_text(res["p_value"]))
     if k is not None:
         count = _plural(k, unit)
         if participants:
