@@ -61,7 +61,8 @@ def funnel_layout(doc: dict[str, Any], *, contours: bool = True, trim_and_fill: 
     ]
     points = [Point(s["yi"], s["se"], 1.0, s["study"], "study") for s in studies]
     points += [Point(f["yi"], math.sqrt(f["vi"]), 1.0, "filled", "filled") for f in filled]
-    legend = [("Studies", "study")] + ([("Imputed (trim-and-fill)", "filled")] if filled else []) + legend
+    legend = [("Studies", "study")] + ([("Imputed (trim-and-fill)", "filled")] if filled else []) + [
+        ("Pooled estimate", "solid"), ("Pseudo 95% CI", "dashed")] + legend
     caption = []
     if tf and is_number(tf.get("estimate")):
         adj = tf["estimate"]
