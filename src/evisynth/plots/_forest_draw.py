@@ -124,7 +124,7 @@ def _draw(lay: Any, fig: Any) -> None:
                          fontweight="bold", color="white" if level in ("high", "critical") else _theme.INK, zorder=4)
         yy = i + 0.5
         if kind == "excluded":
-            tab.text(gx + gw / 2, y, row.note, ha="center", va="center", fontsize=_theme.SMALL_FONT_SIZE,
+            gax.text((lo_lim + hi_lim) / 2, yy, row.note, ha="center", va="center", fontsize=_theme.SMALL_FONT_SIZE,
                      style="italic", color=_theme.EXCLUDED, clip_on=False,
                      bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.6}, zorder=4)
         elif kind == "study" and is_number(row.estimate):
