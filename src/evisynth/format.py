@@ -34,7 +34,7 @@ def _is_missing(x: float | None) -> bool:
 def round_half_up(x: float, decimals: int) -> float:
     """Round ``x`` to ``decimals`` places, halves away from zero (as people round by hand)."""
     q = Decimal(1).scaleb(-decimals)
-    return float(Decimal(repr(x)).quantize(q, rounding=ROUND_HALF_UP))
+    return float(Decimal(repr(float(x))).quantize(q, rounding=ROUND_HALF_UP))
 
 
 def format_number(x: float | None, decimals: int = 2) -> str:
@@ -202,3 +202,27 @@ def format_difference_words(estimate: float, lower: float, upper: float, *, labe
     unit = f" {units}" if units else ""
     return (f"{label} {format_number(abs(estimate), decimals)}{unit} {'lower' if estimate < 0 else 'higher'} "
             f"({_lower_higher(lower, decimals)} to {_lower_higher(upper, decimals)})")
+
+
+def format_ci_to(lower: float | None, upper: float | None, decimals: int = 2) -> str:
+    """A confidence interval in running text: ``-0.43 to -0.02``.
+
+    >>> format_ci_to(-0.431, -0.0239)
+    '-0.43 to -0.02'
+    """
+    return f"{format_number(lower, decimals)} to {format_number(upper, decimals)}"
+
+
+def format_data_value(x: float | None) -> str:
+    """A study-level input value (mean, SD, count) as entered: no trailing zeros, at most 4 decimals.
+
+    >>> format_data_value(20.0), format_data_value(1.35), format_data_value(0.123456)
+    ('20', '1.35', '0.1235')
+    """
+    if _is_missing(x):
+        return ""
+    assert x is not None
+    if float(x).is_integer():
+        return str(int(x))
+    text = format_number(x, 4).rstrip("0").rstrip(".")
+    return text

@@ -1,0 +1,38 @@
+"""Baujat plot: each study's contribution to heterogeneity against its influence on the result.
+
+Coordinates come from :func:`evisynth.analyses.figure_data.baujat_points` (Baujat et al. 2002).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from evisynth.plots._layout import Point, ScatterLayout, range_axis
+
+#: Studies labelled when there are many (the most extreme by x + y).
+MAX_LABELS = 12
+
+
+def baujat_layout(points: list[dict[str, Any]], *, title: str | None = "Baujat plot", width: float = 5.5,
+                  height: float = 4.2) -> ScatterLayout:
+    """Lay out a Baujat plot from ``[{study, x, y}, ...]``."""
+    pts = tuple(Point(p["x"], p["y"], 1.0, p["study"]) for p in points)
+    ranked = sorted(pts, key=lambda p: p.x / (max(q.x for q in pts) or 1) + p.y / (max(q.y for q in pts) or 1),
+                    reverse=True)
+    xmax, ymax = max(p.x for p in pts) or 1.0, max(p.y for p in pts) or 1.0
+    labelled = [p for p in ranked if p.x > 0.3 * xmax or p.y > 0.3 * ymax][:MAX_LABELS]
+    x_axis = range_axis([p.x for p in pts], include=[0.0, 1.2 * xmax], label="Contribution to overall heterogeneity (Q)")
+    y_axis = range_axis([p.y for p in pts], include=[0.0], label="Influence on overall result")
+    caption = "Common-effect (inverse-variance) model, as in Baujat et al. 2002"
+    if len(labelled) < len(pts):
+        caption += "; the studies that stand out are labelled"
+    return ScatterLayout("baujat", title or "", x_axis, y_axis, pts,
+                         annotations=tuple((p.x, p.y, p.label) for p in labelled), caption=caption, width=width,
+                         height=height)
+
+
+def draw(layout: ScatterLayout, fig: Any = None) -> Any:
+    """Render a Baujat layout on a Figure."""
+    from evisynth.plots._scatter import draw_scatter
+
+    return draw_scatter(layout, fig)

@@ -1,0 +1,132 @@
+"""Write the analysis report: ``report.html`` (one self-contained file), ``report.md``,
+figures as PNG and SVG files, and ``analysis.json``.
+
+>>> from evisynth.report.html_report import write_report  # doctest: +SKIP
+>>> write_report(bundle, "out", ReportOptions(intervention="rTMS", outcome="spasticity"))  # doctest: +SKIP
+PosixPath('out/report.html')
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import json
+from pathlib import Path
+from typing import Any
+
+from evisynth.report.figures import report_figures
+from evisynth.report.markdown import render_markdown
+from evisynth.report.methods_text import methods_paragraph
+from evisynth.report.options import ReportOptions
+from evisynth.report.results_text import results_paragraph
+from evisynth.report.tables import Table, all_tables
+
+__all__ = ["ReportOptions", "build_report", "write_report"]
+
+_CSS = """
+body{font-family:"DejaVu Sans",Arial,Helvetica,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#111;
+line-height:1.45}
+h1{font-size:1.5em;margin-bottom:.2em}h2{font-size:1.2em;border-bottom:1px solid #ccc;padding-bottom:.2em;margin-top:1.6em}
+.meta{color:#555;font-size:.9em}table{border-collapse:collapse;margin:.6em 0 .3em;font-size:.88em}
+th,td{padding:.25em .6em;border-bottom:1px solid #ddd;vertical-align:top}th{border-bottom:2px solid #333;text-align:left}
+td.r,th.r{text-align:right}caption{text-align:left;font-weight:bold;padding:.3em 0}.note{font-size:.85em;color:#444;
+margin:.1em 0}figure{margin:1.2em 0}figure img,figure svg{max-width:100%;height:auto}figcaption{font-size:.88em;
+color:#333}.warn{color:#8a4b00}
+""".strip()
+
+
+def _as_doc(doc_or_bundle: Any) -> dict[str, Any]:
+    if isinstance(doc_or_bundle, dict):
+        return doc_or_bundle
+    if hasattr(doc_or_bundle, "to_dict"):
+        return doc_or_bundle.to_dict()
+    if isinstance(doc_or_bundle, (str, Path)) and str(doc_or_bundle).endswith(".json"):
+        return json.loads(Path(doc_or_bundle).read_text(encoding="utf-8"))
+    from evisynth.errors import InputError
+
+    raise InputError("write_report needs an analysis document (dict), an AnalysisBundle or a .json file; "
+                     f"got {type(doc_or_bundle).__name__}")
+
+
+def build_report(doc: dict[str, Any], options: ReportOptions | None = None) -> dict[str, Any]:
+    """The report's parts without writing anything: title, meta lines, paragraphs, tables, figure layouts."""
+    o = options or ReportOptions()
+    return {
+        "title": o.report_title(doc),
+        "meta": [f"Data: {doc.get('source', '')}", f"Effect measure: {doc.get('measure_label', '')}",
+                 f"evisynth {doc.get('evisynth_version', '')}"],
+        "methods": methods_paragraph(doc, prediction=o.prediction),
+        "results": results_paragraph(doc, o.text_options()),
+        "tables": all_tables(doc),
+        "figures": report_figures(doc, forest_options=o.forest_options(), **o.names()),
+        "warnings": list(doc.get("warnings") or []),
+    }
+
+
+def _table_html(t: Table) -> str:
+    align = t.align or ("l",) * len(t.header)
+    head = "".join(f'<th class="{a}">{html.escape(h)}</th>' for h, a in zip(t.header, align, strict=True))
+    body = "".join("<tr>" + "".join(f'<td class="{a}">{html.escape(c)}</td>' for c, a in zip(row, align, strict=True))
+                   + "</tr>" for row in t.rows)
+    notes = "".join(f'<p class="note">{html.escape(n)}</p>' for n in t.notes)
+    return (f'<table id="table-{t.key}"><caption>{html.escape(t.title)}</caption><thead><tr>{head}</tr></thead>'
+            f"<tbody>{body}</tbody></table>{notes}")
+
+
+def write_report(doc_or_bundle: Any, out_dir: str | Path, options: ReportOptions | None = None) -> Path:
+    """Write the report into ``out_dir`` and return the path of ``report.html``.
+
+    Parameters
+    ----------
+    doc_or_bundle : dict, AnalysisBundle or path to an analysis JSON
+    out_dir : str or Path
+        Created if needed. Receives ``report.html``, ``report.md``, ``analysis.json`` and
+        ``figures/<name>.png`` / ``.svg``.
+    options : ReportOptions, optional
+    """
+    from evisynth.plots.export import figure_bytes
+
+    o = options or ReportOptions()
+    doc = _as_doc(doc_or_bundle)
+    out = Path(out_dir)
+    fig_dir = out / "figures"
+    fig_dir.mkdir(parents=True, exist_ok=True)
+    (out / "analysis.json").write_text(json.dumps(doc, indent=2, allow_nan=False) + "\n", encoding="utf-8")
+    parts = build_report(doc, o)
+    fig_entries = []
+    fig_html = []
+    for i, item in enumerate(parts["figures"], 1):
+        fig = item.render()
+        png = figure_bytes(fig, "png", o.dpi)
+        svg = figure_bytes(fig, "svg")
+        (fig_dir / f"{item.key}.png").write_bytes(png)
+        (fig_dir / f"{item.key}.svg").write_bytes(svg)
+        fig_entries.append({"title": item.title, "caption": item.caption, "png": f"figures/{item.key}.png",
+                            "svg": f"figures/{item.key}.svg"})
+        if o.embed == "svg":
+            text = svg.decode("utf-8")
+            body = text[text.find("<svg"):]
+        else:
+            body = (f'<img alt="{html.escape(item.title)}" src="data:image/png;base64,'
+                    f'{base64.b64encode(png).decode("ascii")}">')
+        fig_html.append(f'<figure id="figure-{item.key}">{body}<figcaption><b>Figure {i}. {html.escape(item.title)}.'
+                        f"</b> {html.escape(item.caption)}</figcaption></figure>")
+    md = render_markdown(parts["title"], parts["meta"], parts["methods"], parts["results"], parts["tables"],
+                         fig_entries, parts["warnings"])
+    (out / "report.md").write_text(md, encoding="utf-8")
+    warn = "".join(f'<li class="warn">{html.escape(w)}</li>' for w in parts["warnings"])
+    page = "\n".join([
+        "<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
+        f"<title>{html.escape(parts['title'])}</title><style>{_CSS}</style></head><body>",
+        f"<h1>{html.escape(parts['title'])}</h1>",
+        '<p class="meta">' + "<br>".join(html.escape(m) for m in parts["meta"]) + "</p>",
+        "<h2>Methods</h2>", f'<p id="methods">{html.escape(parts["methods"])}</p>',
+        "<h2>Results</h2>", f'<p id="results">{html.escape(parts["results"])}</p>',
+        *[_table_html(t) for t in parts["tables"]],
+        *(["<h2>Figures</h2>", *fig_html] if fig_html else []),
+        *([f"<h2>Warnings</h2><ul>{warn}</ul>"] if warn else []),
+        "</body></html>",
+    ])
+    path = out / "report.html"
+    path.write_text(page + "\n", encoding="utf-8")
+    return path
