@@ -1,0 +1,281 @@
+"""Words against numbers: significance, "no effect", comparisons, direction and certainty wording.
+
+Each rule looks at one sentence and the claims in it. A word is tied to the claim it
+describes: the first claim after it in the same clause, otherwise the nearest claim before
+it in that clause (clauses end at ``;``, *but*, *whereas*, *while*, *although*).
+
+* Significance (``significant``, ``improved``, ``reduced``, ``effective``, ...) said of a
+  result whose CI includes no effect or whose P >= 0.05 is an error (a warning when the
+  verb is hedged, as in "may reduce").
+* "No effect" / "no difference" said of a non-significant result is a warning (absence of
+  evidence is not evidence of absence; say "little or no difference" or "uncertain");
+  "not significant" or "no effect" said of a significant result is an error.
+* Comparisons ("even greater", "more effective") between results on different measures
+  (MD vs SMD, ratio vs difference) are errors; between results on the same measure they are
+  warnings unless the text reports a test for subgroup differences (or interaction).
+* Certainty wording (Santesso et al. 2020; Cochrane PLS guidance 2021): high "reduces",
+  moderate "probably reduces", low "may reduce", very low "we are uncertain whether". Wording
+  one step stronger than the known GRADE rating is a warning, two or more steps (or words
+  such as "clear", "proves", "conclusively" below high certainty) an error.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+
+from evisynth.report.checker.model import RATIO_MEASURES, STATISTICS, Claim, Finding
+from evisynth.report.checker.text import Document
+
+CERTAINTY_RANK = {"high": 4, "moderate": 3, "low": 2, "very low": 1}
+
+_SIG_RE = re.compile(r"\b(?:statistically\s+)?significant(?:ly)?\b", re.I)
+_EFFECT_RE = re.compile(
+    r"\b(?:improv(?:ed|es|e|ement|ements)|reduc(?:ed|es|e|tion|tions)|decreas(?:ed|es|e)|lower(?:ed|s)"
+    r"|increas(?:ed|es|e)|effective|efficacious|benefit(?:ed|s)?|beneficial|superior|prevent(?:ed|s)?)\b",
+    re.I,
+)
+_NEG_RE = re.compile(
+    r"\b(?:no|not|nor|neither|without|fail(?:ed|s)?\s+to|lack(?:ed|s)?|insufficient|unclear|uncertain|unable)\b"
+    r"|n't\b|\bnon-?\s?significant|\binsignificant|\bnon-?\s?statistically",
+    re.I,
+)
+_HEDGE_RE = re.compile(r"\b(?:may|might|could|possibly|potentially|perhaps|suggest\w*|trend\w*|tend\w*|appear\w*)\b",
+                       re.I)
+_NO_EFFECT_RE = re.compile(
+    r"\b(?:(?:had|has|have|showed|shows|show|found|with|of|was|were)\s+)?no\s+(?:significant\s+)?"
+    r"(?:effect|difference|benefit|improvement|impact|change|association)s?\b"
+    r"|\bineffective\b|\bdoes\s+not\s+work\b|\bdid\s+not\s+(?:improve|reduce|change|affect|differ|increase)\b",
+    re.I,
+)
+_NOT_SIG_RE = re.compile(r"\bnot\s+(?:statistically\s+)?significant(?:ly)?\b|\bnon-?\s?significant(?:ly)?\b"
+                         r"|\bno\s+(?:statistically\s+)?significant\b|\binsignificant\b", re.I)
+_LITTLE_RE = re.compile(r"little\s+(?:or|to)\s+no\b", re.I)
+_CLAUSE_RE = re.compile(r";|\bbut\b|\bwhereas\b|\bwhile\b|\balthough\b|\bhowever\b|\bin\s+contrast\b", re.I)
+_COMPARE_RE = re.compile(
+    r"\b(?:even\s+(?:greater|larger|more|bigger|stronger|higher|better)|(?:greater|larger|bigger|stronger|smaller"
+    r"|weaker|higher)\s+than|more\s+(?:effective|pronounced|beneficial|benefit|improvement)|less\s+(?:effective"
+    r"|pronounced|beneficial)|exceed(?:ed|s)?|outperform(?:ed|s)?|twice\s+as|greater\s+(?:effect|benefit|improvement"
+    r"|reduction)|larger\s+(?:effect|benefit|improvement|reduction))\b",
+    re.I,
+)
+_SUBGROUP_TEST_RE = re.compile(
+    r"subgroup\s+differences?|differences?\s+between\s+(?:the\s+)?subgroups|\binteraction\b|between-subgroup"
+    r"|\bQ_?b(?:etween)?\b|\bP\s*[-_]?\s*(?:int|interaction|diff)\b|subgroup\s+test|test\s+for\s+(?:subgroup|interaction)",
+    re.I,
+)
+_DECLARED_RE = re.compile(
+    r"\b(high|moderate|low|very\s+low)[-\s]+(?:certainty|quality)\b"
+    r"|\b(?:certainty|quality)\s+(?:of\s+(?:the\s+)?evidence\s+)?(?:was|is|:|=|rated\s+as)?\s*(high|moderate|low|very\s+low)\b",
+    re.I,
+)
+_DEFINITIVE_RE = re.compile(
+    r"\b(?:clear(?:ly)?|definitive(?:ly)?|conclusive(?:ly)?|prove[sdn]?|proven|establishe[sd]|confirm(?:s|ed)"
+    r"|certainly|undoubted(?:ly)?|unequivocal(?:ly)?|strong\s+evidence|robust\s+evidence|without\s+doubt)\b",
+    re.I,
+)
+_VERB_RE = re.compile(
+    r"\b(?:reduces|improves|increases|decreases|lowers|prevents|benefits|works|results\s+in|leads\s+to"
+    r"|(?:is|are)\s+effective|reduce|improve|increase|decrease|lower|prevent|result\s+in|make|makes)\b",
+    re.I,
+)
+_HEDGE_LEVELS = (
+    (re.compile(r"\buncertain\b|\bnot\s+know\b|\bdon't\s+know\b|\bvery\s+uncertain\b", re.I), 1),
+    (re.compile(r"\b(?:may|might|could|possibly)\b", re.I), 2),
+    (re.compile(r"\b(?:probably|likely)\b", re.I), 3),
+)
+_BASE_VERBS = {"reduce", "improve", "increase", "decrease", "lower", "prevent", "result in", "make"}
+
+
+def significance(claim: Claim) -> bool | None:
+    """True when the claim's CI excludes no effect (or P < 0.05), False when it includes it, else None."""
+    if claim.measure in STATISTICS or claim.measure in ("I2", "r"):
+        return None
+    if claim.has_ci:
+        null = 1.0 if claim.measure in RATIO_MEASURES else 0.0
+        lo, hi = sorted((claim.ci_lower, claim.ci_upper))  # type: ignore[type-var]
+        return not (lo <= null <= hi)
+    if claim.p_value is not None:
+        if claim.p_relation == "<":
+            return True if claim.p_value <= 0.05 else None
+        if claim.p_relation == ">":
+            return False if claim.p_value >= 0.05 else None
+        return claim.p_value < 0.05
+    return None
+
+
+def _clause_bounds(norm: str, sent: tuple[int, int], pos: int) -> tuple[int, int]:
+    start, end = sent
+    for m in _CLAUSE_RE.finditer(norm, sent[0], sent[1]):
+        if m.end() <= pos:
+            start = m.end()
+        elif m.start() >= pos:
+            end = m.start()
+            break
+    return start, end
+
+
+def _target(doc: Document, claims: Sequence[tuple[int, Claim]], pos: int) -> tuple[int, Claim] | None:
+    sent = doc.sentence_span(pos)
+    c0, c1 = _clause_bounds(doc.norm, sent, pos)
+    in_clause = [(i, c) for i, c in claims if c0 <= c.start < c1 or (c.start < c0 < c.end)]
+    after = [(i, c) for i, c in in_clause if c.start >= pos]
+    if after:
+        return after[0]
+    before = [(i, c) for i, c in in_clause if c.end <= pos]
+    return before[-1] if before else None
+
+
+def check_significance(doc: Document, claims: Sequence[Claim]) -> list[Finding]:
+    """Significance, "no effect" and direction wording against each claim's numbers."""
+    norm = doc.norm
+    effect = [(i, c) for i, c in enumerate(claims) if significance(c) is not None]
+    out: list[Finding] = []
+    covered: list[tuple[int, int]] = []
+    for rx, kind in ((_NOT_SIG_RE, "notsig"), (_NO_EFFECT_RE, "noeffect")):
+        for m in rx.finditer(norm):
+            if any(s <= m.start() < e for s, e in covered):
+                continue
+            covered.append((m.start(), m.end()))
+            target = _target(doc, effect, m.start())
+            if target is None:
+                continue
+            i, c = target
+            said = doc.plain[m.start() : m.end()]
+            if significance(c):
+                out.append(Finding("error", "significance_language", m.start(), m.end(),
+                                   f'"{said}" is said of a result whose CI excludes no effect (or P < 0.05).', i))
+            elif kind == "noeffect" and not _LITTLE_RE.search(norm, max(0, m.start() - 15), m.end()):
+                out.append(Finding("warning", "significance_language", m.start(), m.end(),
+                                   f'"{said}" is said of a result that is only not statistically significant; its CI '
+                                   f'still includes effects, so write "little or no difference" or "uncertain".', i))
+    for rx in (_SIG_RE, _EFFECT_RE):
+        for m in rx.finditer(norm):
+            if any(s <= m.start() < e for s, e in covered):
+                continue
+            target = _target(doc, effect, m.start())
+            if target is None:
+                continue
+            i, c = target
+            sent = doc.sentence_span(m.start())
+            c0, _c1 = _clause_bounds(norm, sent, m.start())
+            window_end = c.start if c.start > m.end() else m.end()
+            context = norm[max(c0, m.start() - 40) : window_end]
+            if _NEG_RE.search(context) or _LITTLE_RE.search(context):
+                continue
+            said = doc.plain[m.start() : m.end()]
+            if significance(c) is False:
+                hedged = _HEDGE_RE.search(norm, max(c0, m.start() - 30), m.start()) is not None
+                severity = "warning" if hedged and rx is _EFFECT_RE else "error"
+                out.append(Finding(severity, "significance_language", m.start(), m.end(),
+                                   f'"{said}" is said of a result whose confidence interval includes no effect '
+                                   f'(or P >= 0.05).', i))
+            elif rx is _EFFECT_RE and c.has_ci and significance(c):
+                out.extend(_direction(doc, m, said, i, c))
+    return out
+
+
+def _direction(doc: Document, m: re.Match[str], said: str, i: int, c: Claim) -> list[Finding]:
+    word = said.lower()
+    null = 1.0 if c.measure in RATIO_MEASURES else 0.0
+    lo = min(c.ci_lower, c.ci_upper)  # type: ignore[type-var]
+    down = word.startswith(("reduc", "decreas", "lower"))
+    up = word.startswith("increas")
+    if (down and lo > null) or (up and lo < null):
+        where = "above" if down else "below"
+        return [Finding("warning", "direction_mismatch", m.start(), m.end(),
+                        f'"{said}" does not match the direction of the result: its whole CI lies {where} '
+                        f"no effect ({null:g}).", i)]
+    return []
+
+
+def _family(measure: str | None) -> str | None:
+    if measure in RATIO_MEASURES:
+        return "ratio"
+    return measure
+
+
+def check_comparisons(doc: Document, claims: Sequence[Claim]) -> list[Finding]:
+    """Comparative words between results on different scales, or subgroups without a test."""
+    norm = doc.norm
+    effect = [(i, c) for i, c in enumerate(claims) if c.is_result and c.measure not in ("I2",)]
+    has_test = _SUBGROUP_TEST_RE.search(norm) is not None
+    out: list[Finding] = []
+    for m in _COMPARE_RE.finditer(norm):
+        sent = doc.sentence_span(m.start())
+        idx = doc.sentence_index(m.start())
+        here = [(i, c) for i, c in effect if c.sentence_start == sent[0]]
+        if len(here) < 2 and idx > 0:
+            prev = doc.sentences[idx - 1]
+            here = [(i, c) for i, c in effect if c.sentence_start == prev[0]][-1:] + here
+        if len(here) < 2:
+            continue
+        said = doc.plain[m.start() : m.end()]
+        measures = {_family(c.measure) for _, c in here}
+        target = next((i for i, c in here if c.start >= m.start()), here[-1][0])
+        if len(measures) > 1 and None not in measures:
+            names = " and ".join(sorted(str(c.measure) for c in {c.measure: c for _, c in here}.values()))
+            out.append(Finding("error", "incommensurable_comparison", m.start(), m.end(),
+                               f'"{said}" compares results on different scales ({names}); their sizes cannot be '
+                               f"compared directly.", target))
+        elif not has_test:
+            extra = " MDs of different outcomes are in different units." if measures == {"MD"} else ""
+            out.append(Finding("warning", "incommensurable_comparison", m.start(), m.end(),
+                               f'"{said}" compares two results, but the text reports no test for subgroup '
+                               f"differences (or interaction) to support the comparison.{extra}", target))
+    return out
+
+
+def _sentence_certainty(doc: Document, sent: tuple[int, int], claims: Sequence[tuple[int, Claim]],
+                        by_claim: Mapping[int, str], by_outcome: Mapping[str, str], default: str | None) -> str | None:
+    declared = _DECLARED_RE.search(doc.norm, sent[0], sent[1])
+    if declared:
+        return re.sub(r"\s+", " ", (declared.group(1) or declared.group(2)).lower())
+    for i, c in claims:
+        if c.sentence_start == sent[0] and i in by_claim:
+            return by_claim[i]
+    text = doc.norm[sent[0] : sent[1]].lower()
+    for name, level in by_outcome.items():
+        if name and name.lower() in text:
+            return level
+    return default
+
+
+def check_certainty(doc: Document, claims: Sequence[Claim], *, default: str | None = None,
+                    by_claim: Mapping[int, str] | None = None,
+                    by_outcome: Mapping[str, str] | None = None) -> list[Finding]:
+    """Certainty wording against the GRADE level known for each sentence."""
+    indexed = list(enumerate(claims))
+    out: list[Finding] = []
+    for sent in doc.sentences:
+        level = _sentence_certainty(doc, sent, indexed, by_claim or {}, by_outcome or {}, default)
+        if level not in CERTAINTY_RANK:
+            continue
+        rank = CERTAINTY_RANK[level]
+        claim_idx = next((i for i, c in indexed if c.sentence_start == sent[0]), None)
+        for m in _DEFINITIVE_RE.finditer(doc.norm, sent[0], sent[1]):
+            if rank >= 4 or _NEG_RE.search(doc.norm, max(sent[0], m.start() - 12), m.start()):
+                continue
+            said = doc.plain[m.start() : m.end()]
+            out.append(Finding("error", "certainty_language", m.start(), m.end(),
+                               f'"{said}" claims more certainty than the {level}-certainty evidence supports.',
+                               claim_idx))
+        for m in _VERB_RE.finditer(doc.norm, sent[0], sent[1]):
+            before = doc.norm[max(sent[0], m.start() - 40) : m.start()]
+            strength = 4
+            for rx, value in _HEDGE_LEVELS:
+                if rx.search(before):
+                    strength = min(strength, value)
+            verb = re.sub(r"\s+", " ", m.group(0).lower())
+            if strength == 4 and verb in _BASE_VERBS:
+                continue  # an infinitive or plural without a hedge: not a claim about the effect
+            if _NEG_RE.search(before[-15:]) or _LITTLE_RE.search(doc.norm, m.end(), min(sent[1], m.end() + 20)):
+                continue
+            if strength > rank:
+                said = doc.plain[m.start() : m.end()]
+                severity = "error" if strength - rank >= 2 else "warning"
+                wording = {4: "reduces", 3: "probably reduces", 2: "may reduce", 1: "we are uncertain whether"}[rank]
+                out.append(Finding(severity, "certainty_language", m.start(), m.end(),
+                                   f'"{said}" is stronger than {level}-certainty evidence allows; GRADE wording for '
+                                   f'{level} certainty is "{wording}".', claim_idx))
+    return out
