@@ -24,10 +24,15 @@ def register(sub: Any) -> argparse.ArgumentParser:
         "1 errors found, 2 bad input.",
     )
     parser.add_argument("summary", metavar="SUMMARY", help="the summary to check (.txt, .md, .html)")
-    parser.add_argument("--against", metavar="SOURCE", help="source text or evisynth JSON to trace numbers to")
+    parser.add_argument(
+        "--against", metavar="SOURCE", help="source text or evisynth JSON to trace numbers to"
+    )
     parser.add_argument("--json", metavar="OUT", help="write the findings as JSON to OUT ('-' for stdout)")
-    parser.add_argument("--certainty", metavar="LEVEL",
-                        help="GRADE certainty of the evidence: high, moderate, low or 'very low'")
+    parser.add_argument(
+        "--certainty",
+        metavar="LEVEL",
+        help="GRADE certainty of the evidence: high, moderate, low or 'very low'",
+    )
     parser.set_defaults(func=handler)
     return parser
 

@@ -138,7 +138,9 @@ def read_source(path: str | Path) -> str | Mapping[str, Any] | list[Any]:
             value = json.loads(text)
         except json.JSONDecodeError as exc:
             if str(path).lower().endswith(".json"):
-                raise InputError(f"source file {path} is not valid JSON: {exc.msg} (line {exc.lineno})") from None
+                raise InputError(
+                    f"source file {path} is not valid JSON: {exc.msg} (line {exc.lineno})"
+                ) from None
             return text
         if isinstance(value, dict | list):
             return value

@@ -6,8 +6,9 @@ rule): ``-0.23`` stands for any value in ``[-0.235, -0.225]`` and ``P = 0.03`` f
 describe — SE from the CI width, z from the estimate, on the log scale for ratio measures —
 over every corner of those intervals, and also from the CI's centre (so a P value that
 fits the CI is accepted even when the estimate itself is slightly off). A reported P that
-fits none of that range (with 15% slack for t-based intervals) is a warning; it is an error when the two fall on opposite sides
-of 0.05 (a decision error) or differ more than five-fold while both are at least 0.001.
+fits none of that range (with 15% slack for t-based intervals) is a warning; it is an
+error when the two fall on opposite sides of 0.05 (a decision error) or differ more than
+five-fold while both are at least 0.001.
 """
 
 from __future__ import annotations
@@ -42,8 +43,9 @@ def reported_p_interval(claim: Claim) -> tuple[float, float] | None:
     return (max(lo, 0.0), min(hi, 1.0))
 
 
-def _z_range(est: tuple[float, float], lo: tuple[float, float], hi: tuple[float, float],
-             crit: float, null: float) -> tuple[float, float] | None:
+def _z_range(
+    est: tuple[float, float], lo: tuple[float, float], hi: tuple[float, float], crit: float, null: float
+) -> tuple[float, float] | None:
     zs = []
     for e in est:
         for a in lo:
@@ -131,8 +133,9 @@ def _significance(interval: tuple[float, float], relation: str | None) -> bool |
     return None
 
 
-def compare_p(reported: tuple[float, float], relation: str | None,
-              recomputed: tuple[float, float]) -> str | None:
+def compare_p(
+    reported: tuple[float, float], relation: str | None, recomputed: tuple[float, float]
+) -> str | None:
     """``None`` when compatible, else ``"decision"``, ``"gross"`` or ``"minor"``."""
     slack = _SLACK if recomputed[1] >= 0.001 else 1.0
     if reported[0] <= recomputed[1] * slack and recomputed[0] / slack <= reported[1]:
@@ -172,15 +175,23 @@ def check_claim(index: int, claim: Claim) -> list[Finding]:
     if est is not None and lo is not None and hi is not None and claim.is_result:
         e_lo, e_hi = est.interval()
         if e_hi < lo.interval()[0] or e_lo > hi.interval()[1]:
-            add("error", "estimate_outside_ci",
-                f"The estimate {est.text.strip()} lies outside its confidence interval {lo.text} to {hi.text}.")
+            add(
+                "error",
+                "estimate_outside_ci",
+                f"The estimate {est.text.strip()} lies outside its confidence interval "
+                f"{lo.text} to {hi.text}.",
+            )
             return out
         asym = _asymmetry(claim, est, lo, hi)
         if asym is not None and asym > (0.25 if claim.measure in RATIO_MEASURES else 0.2):
             scale = "on the log scale " if claim.measure in RATIO_MEASURES else ""
-            add("warning", "estimate_outside_ci",
-                f"The estimate {est.text.strip()} is far from the centre of its CI {lo.text} to {hi.text} {scale}"
-                f"(a confidence interval from these numbers should be near-symmetric about the estimate).")
+            add(
+                "warning",
+                "estimate_outside_ci",
+                f"The estimate {est.text.strip()} is far from the centre of its CI "
+                f"{lo.text} to {hi.text} {scale}"
+                f"(a confidence interval from these numbers should be near-symmetric about the estimate).",
+            )
     rep = reported_p_interval(claim)
     if rep is not None:
         rec = recomputed_p_range(claim)
@@ -211,11 +222,14 @@ def _asymmetry(claim: Claim, est: Num, lo: Num, hi: Num) -> float | None:
     if claim.measure in RATIO_MEASURES:
         if min(est.interval()[0], lo.interval()[0]) <= 0:
             return None
+
         def tf(x: float) -> float:
             return math.log(x)
     else:
+
         def tf(x: float) -> float:
             return x
+
     e0, e1 = (tf(x) for x in est.interval())
     l0, l1 = (tf(x) for x in lo.interval())
     h0, h1 = (tf(x) for x in hi.interval())
@@ -237,26 +251,44 @@ def _plausibility(index: int, claim: Claim) -> list[Finding]:
     if claim.measure == "I2":
         for _key, num in present:
             if num.value > 100 or num.value < 0:
-                add("error", "implausible_value", f"I² must lie between 0% and 100%; the summary gives {num.text}.")
+                add(
+                    "error",
+                    "implausible_value",
+                    f"I² must lie between 0% and 100%; the summary gives {num.text}.",
+                )
                 break
     elif claim.measure in RATIO_MEASURES:
         bad = [n for _k, n in present if n.value <= 0]
         if bad:
-            add("error", "implausible_value",
-                f"A {claim.measure} and its confidence limits must be above zero; the summary gives {bad[0].text}.")
+            add(
+                "error",
+                "implausible_value",
+                f"A {claim.measure} and its confidence limits must be above zero; "
+                f"the summary gives {bad[0].text}.",
+            )
     elif claim.measure == "SMD" and claim.estimate is not None and abs(claim.estimate) > 3:
-        add("error", "implausible_value",
+        add(
+            "error",
+            "implausible_value",
             f"A standardised mean difference of {claim.num('estimate').text.strip()} is implausibly large "  # type: ignore[union-attr]
-            f"(|SMD| > 3); it may be a raw mean difference labelled as an SMD.")
+            f"(|SMD| > 3); it may be a raw mean difference labelled as an SMD.",
+        )
     elif claim.measure == "r" and claim.estimate is not None and abs(claim.estimate) > 1:
         add("error", "implausible_value", "A correlation coefficient must lie between -1 and 1.")
     p = claim.num("p_value")
     if p is not None and (p.value > 1 or (p.value == 0 and claim.p_relation == "=")):
-        add("error", "implausible_value",
+        add(
+            "error",
+            "implausible_value",
             f"P = {p.text.strip()} is impossible; a P value lies in (0, 1] and is never exactly 0 "
-            f"(write P < 0.001 or the like).")
+            f"(write P < 0.001 or the like).",
+        )
     if claim.ci_level is not None and not 0.5 <= claim.ci_level < 1:
-        add("error", "implausible_value", f"A {claim.ci_level * 100:g}% confidence interval is not meaningful.")
+        add(
+            "error",
+            "implausible_value",
+            f"A {claim.ci_level * 100:g}% confidence interval is not meaningful.",
+        )
     return out
 
 
@@ -278,8 +310,16 @@ def check_heterogeneity(claims: Iterable[tuple[int, Claim]]) -> list[Finding]:
             r_lo, r_hi = i2n.interval()
             gap = max(0.0, r_lo - hi, lo - r_hi)
             if gap > 1.0:
-                out.append(Finding("warning" if gap <= 5 else "error", "other", c.start, c.end,
-                                   f"I² = {i2n.text}% does not fit Chi² = {qn.text} with df = {df:g}, which gives "
-                                   f"I² = {round((lo + hi) / 2)}% ((Q − df)/Q).", j))
+                out.append(
+                    Finding(
+                        "warning" if gap <= 5 else "error",
+                        "other",
+                        c.start,
+                        c.end,
+                        f"I² = {i2n.text}% does not fit Chi² = {qn.text} with df = {df:g}, which gives "
+                        f"I² = {round((lo + hi) / 2)}% ((Q − df)/Q).",
+                        j,
+                    )
+                )
             _ = i
     return out

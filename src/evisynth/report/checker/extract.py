@@ -18,8 +18,10 @@ from evisynth.report.checker import patterns as pt
 from evisynth.report.checker.model import STATISTICS, Claim, Num
 from evisynth.report.checker.text import Document
 
-_ANCHOR_RES = [(re.compile(r"(?P<label>" + rx + r")" + pt.ANCHOR_TAIL, flags), code) for rx, code, flags in
-               pt.MEASURE_LABELS]
+_ANCHOR_RES = [
+    (re.compile(r"(?P<label>" + rx + r")" + pt.ANCHOR_TAIL, flags), code)
+    for rx, code, flags in pt.MEASURE_LABELS
+]
 _NUM_RE = re.compile(pt.NUM + r"(?P<pct>\s?%)?")
 _STAT_NAMES = {"z": "Z", "t": "t", "χ": "chi2", "c": "chi2", "x": "chi2", "f": "F", "q": "Q"}
 
@@ -84,8 +86,14 @@ def _p_value(match: re.Match[str], norm: str) -> _Part:
     exp_text = match.group("pexp") or match.group("pexp2")
     if exp_text:
         exp = int(exp_text.replace("–", "-").replace(" ", ""))
-        num = Num(float(f"{num.value * 10.0**exp:.12g}"), raw, start, start + len(raw), num.decimals - exp,
-                  num.half * 10.0**exp)
+        num = Num(
+            float(f"{num.value * 10.0**exp:.12g}"),
+            raw,
+            start,
+            start + len(raw),
+            num.decimals - exp,
+            num.half * 10.0**exp,
+        )
     return _Part("p", match.start(), match.end(), {"p_value": num}, relation=relation)
 
 
@@ -104,8 +112,11 @@ def find_parts(doc: Document) -> list[_Part]:
     for rx, code in _ANCHOR_RES:
         for m in rx.finditer(norm):
             found.append(_anchor(m, code, norm))
-    for rx, kind in ((pt.STUDY_COUNT_RE, "studies"), (pt.COMPARISON_COUNT_RE, "comparisons"),
-                     (pt.PARTICIPANT_COUNT_RE, "participants")):
+    for rx, kind in (
+        (pt.STUDY_COUNT_RE, "studies"),
+        (pt.COMPARISON_COUNT_RE, "comparisons"),
+        (pt.PARTICIPANT_COUNT_RE, "participants"),
+    ):
         for m in rx.finditer(norm):
             text = m.group("n") or m.groupdict().get("k") or m.groupdict().get("neq")
             if text is None:
@@ -139,8 +150,13 @@ def _num_group(m: re.Match[str], name: str) -> Num:
 
 def _anchor(m: re.Match[str], code: str, norm: str) -> _Part:
     num = parse_number(m.group("num"), m.start("num"), percent=m.group("pct") is not None)
-    part = _Part("anchor", m.start("label"), m.end("pct") if m.group("pct") else num.end, {"estimate": num},
-                 measure=code)
+    part = _Part(
+        "anchor",
+        m.start("label"),
+        m.end("pct") if m.group("pct") else num.end,
+        {"estimate": num},
+        measure=code,
+    )
     rest = norm[part.end :]
     bare = pt.BARE_RANGE_RE.match(rest)
     if bare:
@@ -181,7 +197,9 @@ def _letters_between(norm: str, a: int, b: int) -> int:
 
 def _near(doc: Document, draft: _Draft, part: _Part, letters: int) -> bool:
     same = doc.sentence_span(part.start) == draft.sentence
-    return same and part.start - draft.end <= 90 and _letters_between(doc.norm, draft.end, part.start) <= letters
+    return (
+        same and part.start - draft.end <= 90 and _letters_between(doc.norm, draft.end, part.start) <= letters
+    )
 
 
 def assemble(doc: Document, parts: list[_Part]) -> list[Claim]:
@@ -191,8 +209,15 @@ def assemble(doc: Document, parts: list[_Part]) -> list[Claim]:
     for part in parts:
         sentence = doc.sentence_span(part.start)
         if part.kind in ("anchor", "stat"):
-            if (part.kind == "stat" and part.measure in ("Z", "t") and current is not None and current.is_result()
-                    and current.statistic is None and "p_value" not in current.nums and _near(doc, current, part, 30)):
+            if (
+                part.kind == "stat"
+                and part.measure in ("Z", "t")
+                and current is not None
+                and current.is_result()
+                and current.statistic is None
+                and "p_value" not in current.nums
+                and _near(doc, current, part, 30)
+            ):
                 current.statistic = part.measure
                 current.nums["statistic"] = part.nums["estimate"]
                 current.df = part.df
@@ -203,8 +228,12 @@ def assemble(doc: Document, parts: list[_Part]) -> list[Claim]:
                 current.statistic = part.measure
             drafts.append(current)
         elif part.kind == "ci":
-            if current is not None and "ci_lower" not in current.nums and current.is_result() and _near(
-                    doc, current, part, 20):
+            if (
+                current is not None
+                and "ci_lower" not in current.nums
+                and current.is_result()
+                and _near(doc, current, part, 20)
+            ):
                 current.nums.update(part.nums)
                 current.level = part.level
                 current.end = part.end
@@ -212,29 +241,44 @@ def assemble(doc: Document, parts: list[_Part]) -> list[Claim]:
                 current = _orphan_ci(doc, part, sentence, parts)
                 drafts.append(current)
         elif part.kind == "p":
-            if (current is not None and "p_value" not in current.nums
-                    and ("estimate" in current.nums or "ci_lower" in current.nums) and _near(doc, current, part, 15)):
+            if (
+                current is not None
+                and "p_value" not in current.nums
+                and ("estimate" in current.nums or "ci_lower" in current.nums)
+                and _near(doc, current, part, 15)
+            ):
                 current.nums.update(part.nums)
                 current.relation = part.relation
                 current.end = part.end
             else:
-                current = _Draft(part.start, part.end, sentence, None, dict(part.nums), relation=part.relation)
+                current = _Draft(
+                    part.start, part.end, sentence, None, dict(part.nums), relation=part.relation
+                )
                 drafts.append(current)
         else:
             kind = part.kind
             assert part.count is not None
-            count_only = current is not None and bool(current.counts) and not (
-                current.nums.keys() & {"estimate", "ci_lower", "p_value"})
-            joinable = current is not None and kind not in current.counts and (
-                (current.is_result() and _near(doc, current, part, 15))
-                or (count_only and _near(doc, current, part, 25)))
+            count_only = (
+                current is not None
+                and bool(current.counts)
+                and not (current.nums.keys() & {"estimate", "ci_lower", "p_value"})
+            )
+            joinable = (
+                current is not None
+                and kind not in current.counts
+                and (
+                    (current.is_result() and _near(doc, current, part, 15))
+                    or (count_only and _near(doc, current, part, 25))
+                )
+            )
             if joinable and current is not None:
                 current.counts[kind] = part.count
                 current.nums[kind] = part.nums[kind]
                 current.end = part.end
             else:
-                current = _Draft(part.start, part.end, sentence, counts={kind: part.count},
-                                 nums={kind: part.nums[kind]})
+                current = _Draft(
+                    part.start, part.end, sentence, counts={kind: part.count}, nums={kind: part.nums[kind]}
+                )
                 drafts.append(current)
     return [_freeze(doc, d) for d in drafts]
 
@@ -243,8 +287,11 @@ def _orphan_ci(doc: Document, part: _Part, sentence: tuple[int, int], parts: lis
     draft = _Draft(part.start, part.end, sentence, None, dict(part.nums), level=part.level)
     window_start = max(sentence[0], part.start - 60)
     occupied = [(p.start, p.end) for p in parts if p is not part]
-    candidates = [m for m in _NUM_RE.finditer(doc.norm, window_start, part.start)
-                  if not any(s <= m.start() < e for s, e in occupied)]
+    candidates = [
+        m
+        for m in _NUM_RE.finditer(doc.norm, window_start, part.start)
+        if not any(s <= m.start() < e for s, e in occupied)
+    ]
     if candidates:
         m = candidates[-1]
         if _letters_between(doc.norm, m.end(), part.start) <= 12:
@@ -263,8 +310,15 @@ def _freeze(doc: Document, d: _Draft) -> Claim:
     for kind in ("studies", "comparisons", "participants"):
         if kind in nums and kind not in counts:
             counts[kind] = int(nums[kind].value)
-    ordered = tuple((k.replace("studies", "n_studies").replace("participants", "n_participants")
-                     .replace("comparisons", "n_comparisons"), v) for k, v in nums.items())
+    ordered = tuple(
+        (
+            k.replace("studies", "n_studies")
+            .replace("participants", "n_participants")
+            .replace("comparisons", "n_comparisons"),
+            v,
+        )
+        for k, v in nums.items()
+    )
     end = d.end
     while end > d.start and doc.plain[end - 1] in ")]" and _unmatched_close(doc.plain[d.start : end]):
         end -= 1

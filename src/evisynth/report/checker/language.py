@@ -40,16 +40,20 @@ _NEG_RE = re.compile(
     r"|n't\b|\bnon-?\s?significant|\binsignificant|\bnon-?\s?statistically",
     re.I,
 )
-_HEDGE_RE = re.compile(r"\b(?:may|might|could|possibly|potentially|perhaps|suggest\w*|trend\w*|tend\w*|appear\w*)\b",
-                       re.I)
+_HEDGE_RE = re.compile(
+    r"\b(?:may|might|could|possibly|potentially|perhaps|suggest\w*|trend\w*|tend\w*|appear\w*)\b", re.I
+)
 _NO_EFFECT_RE = re.compile(
     r"\b(?:(?:had|has|have|showed|shows|show|found|with|of|was|were)\s+)?no\s+(?:significant\s+)?"
     r"(?:effect|difference|benefit|improvement|impact|change|association)s?\b"
     r"|\bineffective\b|\bdoes\s+not\s+work\b|\bdid\s+not\s+(?:improve|reduce|change|affect|differ|increase)\b",
     re.I,
 )
-_NOT_SIG_RE = re.compile(r"\bnot\s+(?:statistically\s+)?significant(?:ly)?\b|\bnon-?\s?significant(?:ly)?\b"
-                         r"|\bno\s+(?:statistically\s+)?significant\b|\binsignificant\b", re.I)
+_NOT_SIG_RE = re.compile(
+    r"\bnot\s+(?:statistically\s+)?significant(?:ly)?\b|\bnon-?\s?significant(?:ly)?\b"
+    r"|\bno\s+(?:statistically\s+)?significant\b|\binsignificant\b",
+    re.I,
+)
 _LITTLE_RE = re.compile(r"little\s+(?:or|to)\s+no\b", re.I)
 _CLAUSE_RE = re.compile(r";|\bbut\b|\bwhereas\b|\bwhile\b|\balthough\b|\bhowever\b|\bin\s+contrast\b", re.I)
 _COMPARE_RE = re.compile(
@@ -143,12 +147,28 @@ def check_significance(doc: Document, claims: Sequence[Claim]) -> list[Finding]:
             i, c = target
             said = doc.plain[m.start() : m.end()]
             if significance(c):
-                out.append(Finding("error", "significance_language", m.start(), m.end(),
-                                   f'"{said}" is said of a result whose CI excludes no effect (or P < 0.05).', i))
+                out.append(
+                    Finding(
+                        "error",
+                        "significance_language",
+                        m.start(),
+                        m.end(),
+                        f'"{said}" is said of a result whose CI excludes no effect (or P < 0.05).',
+                        i,
+                    )
+                )
             elif kind == "noeffect" and not _LITTLE_RE.search(norm, max(0, m.start() - 15), m.end()):
-                out.append(Finding("warning", "significance_language", m.start(), m.end(),
-                                   f'"{said}" is said of a result that is only not statistically significant; its CI '
-                                   f'still includes effects, so write "little or no difference" or "uncertain".', i))
+                out.append(
+                    Finding(
+                        "warning",
+                        "significance_language",
+                        m.start(),
+                        m.end(),
+                        f'"{said}" is said of a result that is only not statistically significant; its CI '
+                        f'still includes effects, so write "little or no difference" or "uncertain".',
+                        i,
+                    )
+                )
     for rx in (_SIG_RE, _EFFECT_RE):
         for m in rx.finditer(norm):
             if any(s <= m.start() < e for s, e in covered):
@@ -167,9 +187,17 @@ def check_significance(doc: Document, claims: Sequence[Claim]) -> list[Finding]:
             if significance(c) is False:
                 hedged = _HEDGE_RE.search(norm, max(c0, m.start() - 30), m.start()) is not None
                 severity = "warning" if hedged and rx is _EFFECT_RE else "error"
-                out.append(Finding(severity, "significance_language", m.start(), m.end(),
-                                   f'"{said}" is said of a result whose confidence interval includes no effect '
-                                   f'(or P >= 0.05).', i))
+                out.append(
+                    Finding(
+                        severity,
+                        "significance_language",
+                        m.start(),
+                        m.end(),
+                        f'"{said}" is said of a result whose confidence interval includes no effect '
+                        f"(or P >= 0.05).",
+                        i,
+                    )
+                )
             elif rx is _EFFECT_RE and c.has_ci and significance(c):
                 out.extend(_direction(doc, m, said, i, c))
     return out
@@ -183,9 +211,17 @@ def _direction(doc: Document, m: re.Match[str], said: str, i: int, c: Claim) -> 
     up = word.startswith("increas")
     if (down and lo > null) or (up and lo < null):
         where = "above" if down else "below"
-        return [Finding("warning", "direction_mismatch", m.start(), m.end(),
-                        f'"{said}" does not match the direction of the result: its whole CI lies {where} '
-                        f"no effect ({null:g}).", i)]
+        return [
+            Finding(
+                "warning",
+                "direction_mismatch",
+                m.start(),
+                m.end(),
+                f'"{said}" does not match the direction of the result: its whole CI lies {where} '
+                f"no effect ({null:g}).",
+                i,
+            )
+        ]
     return []
 
 
@@ -215,19 +251,41 @@ def check_comparisons(doc: Document, claims: Sequence[Claim]) -> list[Finding]:
         target = next((i for i, c in here if c.start >= m.start()), here[-1][0])
         if len(measures) > 1 and None not in measures:
             names = " and ".join(sorted(str(c.measure) for c in {c.measure: c for _, c in here}.values()))
-            out.append(Finding("error", "incommensurable_comparison", m.start(), m.end(),
-                               f'"{said}" compares results on different scales ({names}); their sizes cannot be '
-                               f"compared directly.", target))
+            out.append(
+                Finding(
+                    "error",
+                    "incommensurable_comparison",
+                    m.start(),
+                    m.end(),
+                    f'"{said}" compares results on different scales ({names}); their sizes cannot be '
+                    f"compared directly.",
+                    target,
+                )
+            )
         elif not has_test:
             extra = " MDs of different outcomes are in different units." if measures == {"MD"} else ""
-            out.append(Finding("warning", "incommensurable_comparison", m.start(), m.end(),
-                               f'"{said}" compares two results, but the text reports no test for subgroup '
-                               f"differences (or interaction) to support the comparison.{extra}", target))
+            out.append(
+                Finding(
+                    "warning",
+                    "incommensurable_comparison",
+                    m.start(),
+                    m.end(),
+                    f'"{said}" compares two results, but the text reports no test for subgroup '
+                    f"differences (or interaction) to support the comparison.{extra}",
+                    target,
+                )
+            )
     return out
 
 
-def _sentence_certainty(doc: Document, sent: tuple[int, int], claims: Sequence[tuple[int, Claim]],
-                        by_claim: Mapping[int, str], by_outcome: Mapping[str, str], default: str | None) -> str | None:
+def _sentence_certainty(
+    doc: Document,
+    sent: tuple[int, int],
+    claims: Sequence[tuple[int, Claim]],
+    by_claim: Mapping[int, str],
+    by_outcome: Mapping[str, str],
+    default: str | None,
+) -> str | None:
     declared = _DECLARED_RE.search(doc.norm, sent[0], sent[1])
     if declared:
         return re.sub(r"\s+", " ", (declared.group(1) or declared.group(2)).lower())
@@ -241,9 +299,14 @@ def _sentence_certainty(doc: Document, sent: tuple[int, int], claims: Sequence[t
     return default
 
 
-def check_certainty(doc: Document, claims: Sequence[Claim], *, default: str | None = None,
-                    by_claim: Mapping[int, str] | None = None,
-                    by_outcome: Mapping[str, str] | None = None) -> list[Finding]:
+def check_certainty(
+    doc: Document,
+    claims: Sequence[Claim],
+    *,
+    default: str | None = None,
+    by_claim: Mapping[int, str] | None = None,
+    by_outcome: Mapping[str, str] | None = None,
+) -> list[Finding]:
     """Certainty wording against the GRADE level known for each sentence."""
     indexed = list(enumerate(claims))
     out: list[Finding] = []
@@ -257,9 +320,16 @@ def check_certainty(doc: Document, claims: Sequence[Claim], *, default: str | No
             if rank >= 4 or _NEG_RE.search(doc.norm, max(sent[0], m.start() - 12), m.start()):
                 continue
             said = doc.plain[m.start() : m.end()]
-            out.append(Finding("error", "certainty_language", m.start(), m.end(),
-                               f'"{said}" claims more certainty than the {level}-certainty evidence supports.',
-                               claim_idx))
+            out.append(
+                Finding(
+                    "error",
+                    "certainty_language",
+                    m.start(),
+                    m.end(),
+                    f'"{said}" claims more certainty than the {level}-certainty evidence supports.',
+                    claim_idx,
+                )
+            )
         for m in _VERB_RE.finditer(doc.norm, sent[0], sent[1]):
             before = doc.norm[max(sent[0], m.start() - 40) : m.start()]
             strength = 4
@@ -269,13 +339,28 @@ def check_certainty(doc: Document, claims: Sequence[Claim], *, default: str | No
             verb = re.sub(r"\s+", " ", m.group(0).lower())
             if strength == 4 and verb in _BASE_VERBS:
                 continue  # an infinitive or plural without a hedge: not a claim about the effect
-            if _NEG_RE.search(before[-15:]) or _LITTLE_RE.search(doc.norm, m.end(), min(sent[1], m.end() + 20)):
+            if _NEG_RE.search(before[-15:]) or _LITTLE_RE.search(
+                doc.norm, m.end(), min(sent[1], m.end() + 20)
+            ):
                 continue
             if strength > rank:
                 said = doc.plain[m.start() : m.end()]
                 severity = "error" if strength - rank >= 2 else "warning"
-                wording = {4: "reduces", 3: "probably reduces", 2: "may reduce", 1: "we are uncertain whether"}[rank]
-                out.append(Finding(severity, "certainty_language", m.start(), m.end(),
-                                   f'"{said}" is stronger than {level}-certainty evidence allows; GRADE wording for '
-                                   f'{level} certainty is "{wording}".', claim_idx))
+                wording = {
+                    4: "reduces",
+                    3: "probably reduces",
+                    2: "may reduce",
+                    1: "we are uncertain whether",
+                }[rank]
+                out.append(
+                    Finding(
+                        severity,
+                        "certainty_language",
+                        m.start(),
+                        m.end(),
+                        f'"{said}" is stronger than {level}-certainty evidence allows; GRADE wording for '
+                        f'{level} certainty is "{wording}".',
+                        claim_idx,
+                    )
+                )
     return out

@@ -58,18 +58,32 @@ ANCHOR_TAIL = (
     r"(?P<num>" + NUM + r")(?P<pct>\s?%)?(?!\s?%\s*-?\s*(?:CI|CrI|conf))"
 )
 
-_CI_WORD = r"(?:CIs?|CrI|confidence\s+intervals?|credible\s+intervals?|conf\.?\s*int\.?|uncertainty\s+intervals?|UI)"
+_CI_WORD = (
+    r"(?:CIs?|CrI|confidence\s+intervals?|credible\s+intervals?|conf\.?\s*int\.?|uncertainty\s+intervals?|UI)"
+)
 CI_RE = re.compile(
-    r"(?:(?P<level>\d{2}(?:\.\d+)?)\s?%\s*-?\s*" + _CI_WORD + r"|\b" + _CI_WORD + r"\s*(?P<level2>\d{2})\s?%|\b"
-    + _CI_WORD + r"\b)"
+    r"(?:(?P<level>\d{2}(?:\.\d+)?)\s?%\s*-?\s*"
+    + _CI_WORD
+    + r"|\b"
+    + _CI_WORD
+    + r"\s*(?P<level2>\d{2})\s?%|\b"
+    + _CI_WORD
+    + r"\b)"
     r"\s*(?:[:,=]|\bof\b|\bwas\b|\bfrom\b|\branging\s+from\b|\bwere\b)?\s*(?P<open>[\[(])?\s*"
-    + _NUM_G.format("lo") + SEP + _NUM_G.format("hi") + r"(?:\s*(?P<close>[\])]))?",
+    + _NUM_G.format("lo")
+    + SEP
+    + _NUM_G.format("hi")
+    + r"(?:\s*(?P<close>[\])]))?",
     re.I,
 )
 
 #: A bracketed range straight after an estimate: "0.82 (0.71–0.95)" or "0.82, 0.71 to 0.95".
 BARE_RANGE_RE = re.compile(
-    r"\A\s*(?:(?P<open>[\[(])\s*" + _NUM_G.format("lo") + SEP + _NUM_G.format("hi") + r"\s*(?=[\])]|[;,]\s*[pP])"
+    r"\A\s*(?:(?P<open>[\[(])\s*"
+    + _NUM_G.format("lo")
+    + SEP
+    + _NUM_G.format("hi")
+    + r"\s*(?=[\])]|[;,]\s*[pP])"
     r"|,\s*" + _NUM_G.format("lo2") + r"\s+to\s+" + _NUM_G.format("hi2") + r"(?![\d.]))"
 )
 
@@ -81,7 +95,8 @@ P_RE = re.compile(
     r"(?<![A-Za-z0-9])[pP](?:\s*[-_]?\s*(?:values?|interaction|int|het(?:erogeneity)?|trend|diff(?:erence)?"
     r"|overall|subgroups?))?(?:\s+for\s+(?:the\s+)?(?:interaction|heterogeneity|trend|subgroup\s+differences?"
     r"|differences?|overall\s+effect|effect))?"
-    r"\s*(?P<prel><=|>=|=<|=>|=|<|>|≤|≥|:|\bof\b|\bwas\b|\bis\b|\bequal\s+to\b)\s*" + _P_NUMBER
+    r"\s*(?P<prel><=|>=|=<|=>|=|<|>|≤|≥|:|\bof\b|\bwas\b|\bis\b|\bequal\s+to\b)\s*"
+    + _P_NUMBER
     + r"|(?<=[,;(])\s*(?P<ns>n\.?s\.?)(?=[);,])"
 )
 
@@ -94,7 +109,11 @@ _NUMBER_WORDS = {
 }
 _NUMBER_WORDS.update({"thirty": 30, "forty": 40, "fifty": 50})
 NUMBER_WORDS = _NUMBER_WORDS
-_COUNT = r"(?P<n>\d{1,3}(?:[, ]\d{3})+(?!\d)|\d+(?![.\d])|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r")"
+_COUNT = (
+    r"(?P<n>\d{1,3}(?:[, ]\d{3})+(?!\d)|\d+(?![.\d])|"
+    + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True))
+    + r")"
+)
 _STUDY_ADJ = (
     r"(?:(?:eligible|included|randomi[sz]ed|controlled|clinical|independent|primary|published|unique|individual"
     r"|separate|relevant|original|prospective|observational|cohort|case-control|parallel(?:-group)?|cross-?over"
@@ -102,7 +121,11 @@ _STUDY_ADJ = (
     r"|low-quality)\s+)"
 )
 STUDY_COUNT_RE = re.compile(
-    r"(?<![\w.])" + _COUNT + r"\s+" + _STUDY_ADJ + r"{0,4}(?P<noun>studies|study|trials?|RCTs?|articles|reports"
+    r"(?<![\w.])"
+    + _COUNT
+    + r"\s+"
+    + _STUDY_ADJ
+    + r"{0,4}(?P<noun>studies|study|trials?|RCTs?|articles|reports"
     r"|papers|cohorts)\b|\bk\s*=\s*(?P<k>\d+)\b",
     re.I,
 )

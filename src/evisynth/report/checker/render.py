@@ -31,29 +31,54 @@ def _quote(text: str) -> str:
 def render_report(result: CheckResult, *, title: str = "summary", checked_source: bool = False) -> str:
     """Render ``result`` as plain text for a terminal or a log."""
     n_err, n_warn = len(result.errors), len(result.warnings)
-    lines = [f"evisynth check: {title}",
-             f"{len(result.claims)} claims; {n_err} error{'s' * (n_err != 1)}, {n_warn} warning{'s' * (n_warn != 1)}",
-             ""]
+    lines = [
+        f"evisynth check: {title}",
+        f"{len(result.claims)} claims; {n_err} error{'s' * (n_err != 1)}, "
+        f"{n_warn} warning{'s' * (n_warn != 1)}",
+        "",
+    ]
     indent = " " * 14
     for i, claim in enumerate(result.claims):
         verdict = result.verdict(i)
         lines.append(f"{i + 1:>3}. {verdict:<8} {_quote(claim.text)}")
         own = [f for f in result.findings if f.claim == i]
         if not own:
-            lines.append(textwrap.fill(_ok_reason(claim, checked_source), _WIDTH, initial_indent=indent,
-                                       subsequent_indent=indent))
+            lines.append(
+                textwrap.fill(
+                    _ok_reason(claim, checked_source), _WIDTH, initial_indent=indent, subsequent_indent=indent
+                )
+            )
         for f in own:
             quoted = ""
             if f.start is not None and f.end is not None and (f.start, f.end) != (claim.start, claim.end):
                 quoted = f" [at {_quote(result.text[f.start : f.end])}]"
-            lines.append(textwrap.fill(f"{f.severity} ({f.kind}): {f.message}{quoted}", _WIDTH,
-                                       initial_indent=indent, subsequent_indent=indent + "  "))
+            lines.append(
+                textwrap.fill(
+                    f"{f.severity} ({f.kind}): {f.message}{quoted}",
+                    _WIDTH,
+                    initial_indent=indent,
+                    subsequent_indent=indent + "  ",
+                )
+            )
     loose = [f for f in result.findings if f.claim is None]
     if loose:
         lines += ["", "Other findings:"]
         for f in loose:
-            where = f" {_quote(result.text[f.start : f.end])}" if f.start is not None and f.end is not None else ""
-            lines.append(textwrap.fill(f"{f.severity} ({f.kind}):{where} {f.message}", _WIDTH,
-                                       initial_indent="  ", subsequent_indent="    "))
-    lines += ["", "Result: " + ("errors found" if n_err else "no errors" + (" (see warnings)" if n_warn else ""))]
+            where = (
+                f" {_quote(result.text[f.start : f.end])}"
+                if f.start is not None and f.end is not None
+                else ""
+            )
+            lines.append(
+                textwrap.fill(
+                    f"{f.severity} ({f.kind}):{where} {f.message}",
+                    _WIDTH,
+                    initial_indent="  ",
+                    subsequent_indent="    ",
+                )
+            )
+    lines += [
+        "",
+        "Result: " + ("errors found" if n_err else "no errors" + (" (see warnings)" if n_warn else "")),
+    ]
     return "\n".join(lines) + "\n"

@@ -58,8 +58,17 @@ def _flipped(result: SourceResult) -> SourceResult:
             return 1.0 / x if x > 0 else None
         return -x
 
-    return SourceResult(result.measure, neg(result.estimate), neg(result.ci_upper), neg(result.ci_lower),
-                        result.p_value, result.p_relation, result.label, result.certainty, result.key)
+    return SourceResult(
+        result.measure,
+        neg(result.estimate),
+        neg(result.ci_upper),
+        neg(result.ci_lower),
+        result.p_value,
+        result.p_relation,
+        result.label,
+        result.certainty,
+        result.key,
+    )
 
 
 @dataclass
@@ -134,11 +143,27 @@ def check_against_source(claims: Sequence[Claim], facts: SourceFacts) -> tuple[l
         if match is None or not match.matched:
             if claim.p_value is not None and not claim.has_ci and claim.estimate is None:
                 if not _p_anywhere(claim, facts):
-                    out.append(_finding("error", "not_in_source", claim, i, claim.num("p_value"),
-                                        f"The P value {claim.text.strip()} is not found in the source."))
+                    out.append(
+                        _finding(
+                            "error",
+                            "not_in_source",
+                            claim,
+                            i,
+                            claim.num("p_value"),
+                            f"The P value {claim.text.strip()} is not found in the source.",
+                        )
+                    )
                 continue
-            out.append(Finding("error", "not_in_source", claim.start, claim.end,
-                               f"No result in the source matches {claim.text.strip()!r}.", i))
+            out.append(
+                Finding(
+                    "error",
+                    "not_in_source",
+                    claim.start,
+                    claim.end,
+                    f"No result in the source matches {claim.text.strip()!r}.",
+                    i,
+                )
+            )
             continue
         used.add(id(match.result))
         if match.result.certainty:
@@ -146,36 +171,91 @@ def check_against_source(claims: Sequence[Claim], facts: SourceFacts) -> tuple[l
         nums_matched = [f for f in ("estimate", "ci_lower", "ci_upper") if match.matched.get(f)]
         nums_total = [f for f in ("estimate", "ci_lower", "ci_upper") if f in match.matched]
         if match.flipped and len(nums_matched) >= 2:
-            out.append(Finding("error", "direction_mismatch", claim.start, claim.end,
-                               f"The direction is reversed: the source gives {_describe(_flipped(match.result))}.", i))
+            out.append(
+                Finding(
+                    "error",
+                    "direction_mismatch",
+                    claim.start,
+                    claim.end,
+                    f"The direction is reversed: the source gives {_describe(_flipped(match.result))}.",
+                    i,
+                )
+            )
             continue
         if len(nums_matched) >= max(1, min(2, len(nums_total))) and not match.flipped:
             if not _compatible(claim.measure, match.result.measure):
-                out.append(Finding("error", "measure_mismatch", claim.start, claim.end,
-                                   f"The summary calls this result {claim.measure}, but the source reports it as "
-                                   f"{match.result.measure}.", i))
+                out.append(
+                    Finding(
+                        "error",
+                        "measure_mismatch",
+                        claim.start,
+                        claim.end,
+                        f"The summary calls this result {claim.measure}, but the source reports it as "
+                        f"{match.result.measure}.",
+                        i,
+                    )
+                )
             for field in nums_total:
                 if not match.matched[field]:
-                    out.append(_finding("error", "not_in_source", claim, i, claim.num(field),
-                                        f"{field.replace('_', ' ')} {claim.num(field).text.strip()} "  # type: ignore[union-attr]
-                                        f"is not a rounding of the source, which gives {_describe(match.result)}."))
+                    out.append(
+                        _finding(
+                            "error",
+                            "not_in_source",
+                            claim,
+                            i,
+                            claim.num(field),
+                            f"{field.replace('_', ' ')} {claim.num(field).text.strip()} "  # type: ignore[union-attr]
+                            f"is not a rounding of the source, which gives {_describe(match.result)}.",
+                        )
+                    )
             if match.matched.get("p_value") is False:
-                out.append(_finding("error", "not_in_source", claim, i, claim.num("p_value"),
-                                    f"The P value ({claim.p_relation} {claim.num('p_value').text.strip()}) "  # type: ignore[union-attr]
-                                    f"does not match the source, which gives {_describe(match.result)}."))
+                out.append(
+                    _finding(
+                        "error",
+                        "not_in_source",
+                        claim,
+                        i,
+                        claim.num("p_value"),
+                        f"The P value ({claim.p_relation} {claim.num('p_value').text.strip()}) "  # type: ignore[union-attr]
+                        f"does not match the source, which gives {_describe(match.result)}.",
+                    )
+                )
             continue
         if not nums_total and claim.p_value is not None:
             if not _p_anywhere(claim, facts):
-                out.append(_finding("error", "not_in_source", claim, i, claim.num("p_value"),
-                                    "The P value is not found in the source."))
+                out.append(
+                    _finding(
+                        "error",
+                        "not_in_source",
+                        claim,
+                        i,
+                        claim.num("p_value"),
+                        "The P value is not found in the source.",
+                    )
+                )
             continue
-        out.append(Finding("error", "not_in_source", claim.start, claim.end,
-                           f"No result in the source matches {claim.text.strip()!r}"
-                           + (f"; the closest is {_describe(match.result)}." if match.score else "."), i))
+        out.append(
+            Finding(
+                "error",
+                "not_in_source",
+                claim.start,
+                claim.end,
+                f"No result in the source matches {claim.text.strip()!r}"
+                + (f"; the closest is {_describe(match.result)}." if match.score else "."),
+                i,
+            )
+        )
     for result in facts.results:
         if result.key and id(result) not in used:
-            out.append(Finding("warning", "other", None, None,
-                               f"A key finding of the source is not reported in the summary: {_describe(result)}."))
+            out.append(
+                Finding(
+                    "warning",
+                    "other",
+                    None,
+                    None,
+                    f"A key finding of the source is not reported in the summary: {_describe(result)}.",
+                )
+            )
     return out, certainty
 
 
@@ -193,8 +273,11 @@ def _finding(severity: str, kind: str, claim: Claim, i: int, num: Num | None, me
 
 def _counts(i: int, claim: Claim, facts: SourceFacts) -> list[Finding]:
     out: list[Finding] = []
-    checks = (("n_studies", facts.studies, "studies"), ("n_comparisons", facts.comparisons, "comparisons"),
-              ("n_participants", facts.participants, "participants"))
+    checks = (
+        ("n_studies", facts.studies, "studies"),
+        ("n_comparisons", facts.comparisons, "comparisons"),
+        ("n_participants", facts.participants, "participants"),
+    )
     for field, known, noun in checks:
         num = claim.num(field)
         if num is None:
@@ -206,13 +289,29 @@ def _counts(i: int, claim: Claim, facts: SourceFacts) -> list[Finding]:
         if value in accepted:
             continue
         if not known and not (field == "n_comparisons" and facts.studies):
-            out.append(_finding("warning", "not_in_source", claim, i, num,
-                                f"The source gives no number of {noun} to check {value} against."))
+            out.append(
+                _finding(
+                    "warning",
+                    "not_in_source",
+                    claim,
+                    i,
+                    num,
+                    f"The source gives no number of {noun} to check {value} against.",
+                )
+            )
             continue
         hint = ""
         if field == "n_studies" and value in facts.comparisons:
             hint = f"; {value} is the number of comparisons, not of studies"
         shown = ", ".join(str(k) for k in sorted(known)) or ", ".join(str(k) for k in sorted(facts.studies))
-        out.append(_finding("error", "count_mismatch", claim, i, num,
-                            f"The summary gives {value} {noun}; the source gives {shown}{hint}."))
+        out.append(
+            _finding(
+                "error",
+                "count_mismatch",
+                claim,
+                i,
+                num,
+                f"The summary gives {value} {noun}; the source gives {shown}{hint}.",
+            )
+        )
     return out

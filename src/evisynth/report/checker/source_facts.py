@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -141,11 +141,15 @@ def _result(obj: Mapping[str, Any], facts: SourceFacts, ctx: dict[str, Any]) -> 
         lo_r = twins[1] if twins[1] is not None else (math.exp(lo) if lo is not None else None)
         hi_r = twins[2] if twins[2] is not None else (math.exp(hi) if hi is not None else None)
         facts.numbers.extend(x for x in (est_r, lo_r, hi_r) if x is not None)
-        facts.results.append(SourceResult(measure, est_r, lo_r, hi_r, p, label=ctx["label"],
-                                          certainty=ctx["certainty"], key=key))
+        facts.results.append(
+            SourceResult(
+                measure, est_r, lo_r, hi_r, p, label=ctx["label"], certainty=ctx["certainty"], key=key
+            )
+        )
     else:
-        facts.results.append(SourceResult(measure, est, lo, hi, p, label=ctx["label"], certainty=ctx["certainty"],
-                                          key=key))
+        facts.results.append(
+            SourceResult(measure, est, lo, hi, p, label=ctx["label"], certainty=ctx["certainty"], key=key)
+        )
 
 
 def _counts(obj: Mapping[str, Any], facts: SourceFacts, ctx: dict[str, Any]) -> None:
@@ -191,11 +195,20 @@ def from_text(text: str) -> SourceFacts:
                 facts.comparisons.add(int(num.value))
         if claim.estimate is not None or claim.p_value is not None or claim.has_ci:
             decimals = {name: num.decimals for name, num in claim.numbers}
-            facts.results.append(SourceResult(
-                claim.measure, claim.estimate, claim.ci_lower, claim.ci_upper, claim.p_value,
-                claim.p_relation or "=", label=doc.plain[claim.sentence_start : claim.sentence_end],
-                key=claim.is_result and claim.has_ci and claim.measure not in STATISTICS, written=True,
-                decimals=decimals))
+            facts.results.append(
+                SourceResult(
+                    claim.measure,
+                    claim.estimate,
+                    claim.ci_lower,
+                    claim.ci_upper,
+                    claim.p_value,
+                    claim.p_relation or "=",
+                    label=doc.plain[claim.sentence_start : claim.sentence_end],
+                    key=claim.is_result and claim.has_ci and claim.measure not in STATISTICS,
+                    written=True,
+                    decimals=decimals,
+                )
+            )
     for m in re.finditer(r"(?<![\w.])-?\d+(?:\.\d+)?", doc.norm):
         facts.numbers.append(float(m.group(0)))
     return facts
