@@ -52,8 +52,8 @@ DF_RE = re.compile(r"\A[\s,;(]*(?:df|d\.f\.)\s*[=:]?\s*(?P<df>\d+)")
 
 #: The label-to-number bridge: optional bracketed alias, a short phrase, then a connector.
 ANCHOR_TAIL = (
-    r"(?P<alias>\s*\([^()\d;]{1,30}\))?"
-    r"(?P<fill>\s+(?:for|in|on|of|at|with|between|across|from)\s+[^\d;=()\[\].]{1,45}?)?"
+    r"(?P<alias>\s*[(\[][^()\[\]\d;]{1,30}[)\]])?"
+    r"(?P<fill>\s+(?:for|in|on|of|at|with|between|across|from)\s+[^\d;=()\[\].]{0,44}?[A-Za-z ])?"
     r"(?P<conn>\s*(?::|=|≈|,|\(|\[|\bwas\b|\bwere\b|\bis\b|\bof\b|\bwas\s+estimated\s+at\b)?\s*\(?)"
     r"(?P<num>" + NUM + r")(?P<pct>\s?%)?(?!\s?%\s*-?\s*(?:CI|CrI|conf))"
 )
@@ -84,7 +84,7 @@ BARE_RANGE_RE = re.compile(
     + SEP
     + _NUM_G.format("hi")
     + r"\s*(?=[\])]|[;,]\s*[pP])"
-    r"|,\s*" + _NUM_G.format("lo2") + r"\s+to\s+" + _NUM_G.format("hi2") + r"(?![\d.]))"
+    r"|,\s*" + _NUM_G.format("lo2") + r"\s+to\s+" + _NUM_G.format("hi2") + r"(?!\d|\.\d))"
 )
 
 _P_NUMBER = (

@@ -20,6 +20,8 @@ from evisynth.report.checker.extract import extract_claims
 from evisynth.report.checker.model import RATIO_MEASURES, STATISTICS
 from evisynth.report.checker.text import make_document
 
+#: "Smith 2010a", "Smith 2010 (high dose)", "Smith 2010 - arm 2" all count as the study "Smith 2010".
+_STUDY_SUFFIX_RE = re.compile(r"(?<=\d{4})[a-z]\b.*$|\s*\(.*\)$|\s+[-–:,/].*$")
 _MEASURE_ALIASES = {"PETO": "OR", "WMD": "MD", "GEN": None, "ROM": "RR", "COR": None, "ZCOR": None}
 
 
@@ -163,9 +165,10 @@ def _counts(obj: Mapping[str, Any], facts: SourceFacts, ctx: dict[str, Any]) -> 
     if isinstance(studies, list) and studies and all(isinstance(s, Mapping) for s in studies):
         included = [s for s in studies if s.get("included", True) is not False]
         facts.studies.add(len(included))
-        names = {str(s.get("study")) for s in included if s.get("study") is not None}
+        names = {str(s.get("study")).strip() for s in included if s.get("study") is not None}
         if names:
             facts.studies.add(len(names))
+            facts.studies.add(len({_STUDY_SUFFIX_RE.sub("", n) for n in names}))
             facts.comparisons.add(len(included))
     elif (x := _num(studies)) is not None:
         facts.studies.add(int(x))
