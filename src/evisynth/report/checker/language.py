@@ -46,7 +46,7 @@ _HEDGE_RE = re.compile(
 _NO_EFFECT_RE = re.compile(
     r"\b(?:(?:had|has|have|showed|shows|show|found|with|of|was|were)\s+)?no\s+(?:significant\s+)?"
     r"(?:effect|difference|benefit|improvement|impact|change|association)s?\b"
-    r"|\bineffective\b|\bdoes\s+not\s+work\b|\bdid\s+not\s+(?:improve|reduce|change|affect|differ|increase)\b",
+    r"|\bineffective\b|\bdoes\s+not\s+work\b|\bdid\s+not\s+(?:improve|reduce|change|affect|increase)\b",
     re.I,
 )
 _NOT_SIG_RE = re.compile(
@@ -60,7 +60,8 @@ _COMPARE_RE = re.compile(
     r"\b(?:even\s+(?:greater|larger|more|bigger|stronger|higher|better)|(?:greater|larger|bigger|stronger|smaller"
     r"|weaker|higher)\s+than|more\s+(?:effective|pronounced|beneficial|benefit|improvement)|less\s+(?:effective"
     r"|pronounced|beneficial)|exceed(?:ed|s)?|outperform(?:ed|s)?|twice\s+as|greater\s+(?:effect|benefit|improvement"
-    r"|reduction)|larger\s+(?:effect|benefit|improvement|reduction))\b",
+    r"|reduction)|larger\s+(?:effect|benefit|improvement|reduction)"
+    r"|(?:greater|larger|bigger|stronger|smaller|weaker|more\s+pronounced)\s+(?:in|among|for)\b)\b",
     re.I,
 )
 _SUBGROUP_TEST_RE = re.compile(
@@ -80,7 +81,7 @@ _DEFINITIVE_RE = re.compile(
 )
 _VERB_RE = re.compile(
     r"\b(?:reduces|improves|increases|decreases|lowers|prevents|benefits|works|results\s+in|leads\s+to"
-    r"|(?:is|are)\s+effective|reduce|improve|increase|decrease|lower|prevent|result\s+in|make|makes)\b",
+    r"|(?:is|are|was|were)\s+effective|reduce|improve|increase|decrease|lower|prevent|result\s+in|make|makes)\b",
     re.I,
 )
 _HEDGE_LEVELS = (

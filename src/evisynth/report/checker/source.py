@@ -76,6 +76,7 @@ class _Match:
     result: SourceResult
     matched: dict[str, bool]
     flipped: bool
+    origin: SourceResult | None = None
 
     @property
     def score(self) -> int:
@@ -107,6 +108,7 @@ def best_match(claim: Claim, facts: SourceFacts) -> _Match | None:
             if flipped and (claim.measure in ("I2",) or claim.measure in STATISTICS):
                 continue
             cand = _score(claim, _flipped(result) if flipped else result, flipped)
+            cand.origin = result
             nums = sum(cand.matched.get(f, False) for f in ("estimate", "ci_lower", "ci_upper"))
             key = (nums, cand.score, int(_compatible(claim.measure, result.measure)) - int(flipped))
             if best_key is None or key > best_key:
@@ -165,7 +167,7 @@ def check_against_source(claims: Sequence[Claim], facts: SourceFacts) -> tuple[l
                 )
             )
             continue
-        used.add(id(match.result))
+        used.add(id(match.origin or match.result))
         if match.result.certainty:
             certainty[i] = match.result.certainty
         nums_matched = [f for f in ("estimate", "ci_lower", "ci_upper") if match.matched.get(f)]
@@ -314,4 +316,16 @@ def _counts(i: int, claim: Claim, facts: SourceFacts) -> list[Finding]:
                 f"The summary gives {value} {noun}; the source gives {shown}{hint}.",
             )
         )
+    s_num, p_num = claim.num("n_studies"), claim.num("n_participants")
+    if not out and s_num is not None and p_num is not None and facts.pairs:
+        pair = (int(s_num.value), int(p_num.value))
+        partners = sorted(
+            {s for s, p in facts.pairs if p == pair[1]} | {p for s, p in facts.pairs if s == pair[0]}
+        )
+        if pair not in facts.pairs and partners:
+            message = (
+                f"The source never reports {pair[0]} studies together with {pair[1]} participants; "
+                f"it pairs them with {', '.join(map(str, partners))}."
+            )
+            out.append(Finding("error", "count_mismatch", claim.start, claim.end, message, i))
     return out

@@ -53,6 +53,10 @@ class SourceFacts:
     participants: set[int] = field(default_factory=set)
     certainty_by_outcome: dict[str, str] = field(default_factory=dict)
     is_text: bool = False
+    #: (studies, participants) reported together, to catch a right number paired with the wrong one.
+    pairs: set[tuple[int, int]] = field(default_factory=set)
+    k_values: list[int] = field(default_factory=list)
+    named_studies: set[int] = field(default_factory=set)
 
 
 def _num(x: Any) -> float | None:
@@ -84,6 +88,10 @@ def from_json(obj: Any) -> SourceFacts:
     """Collect results, numbers and counts from an analysis or summary JSON (any nesting)."""
     facts = SourceFacts()
     _walk(obj, facts, {"measure": None, "log": False, "label": "", "certainty": None, "path": ()})
+    for k in facts.k_values:  # k counts comparisons when study names show fewer studies
+        if k in facts.comparisons and k not in facts.named_studies:
+            continue
+        facts.studies.add(k)
     return facts
 
 
@@ -155,7 +163,9 @@ def _result(obj: Mapping[str, Any], facts: SourceFacts, ctx: dict[str, Any]) -> 
 
 
 def _counts(obj: Mapping[str, Any], facts: SourceFacts, ctx: dict[str, Any]) -> None:
-    for key in ("k", "n_studies", "studies_count", "num_studies"):
+    if (x := _num(obj.get("k"))) is not None and x == int(x):
+        facts.k_values.append(int(x))
+    for key in ("n_studies", "studies_count", "num_studies"):
         if (x := _num(obj.get(key))) is not None and x == int(x):
             facts.studies.add(int(x))
     for key in ("n_comparisons", "comparisons"):
@@ -167,9 +177,17 @@ def _counts(obj: Mapping[str, Any], facts: SourceFacts, ctx: dict[str, Any]) -> 
         facts.studies.add(len(included))
         names = {str(s.get("study")).strip() for s in included if s.get("study") is not None}
         if names:
-            facts.studies.add(len(names))
-            facts.studies.add(len({_STUDY_SUFFIX_RE.sub("", n) for n in names}))
+            n_names = {len(names), len({_STUDY_SUFFIX_RE.sub("", n) for n in names})}
+            facts.studies |= n_names
+            facts.named_studies |= n_names
             facts.comparisons.add(len(included))
+            part = (
+                _num((obj.get("totals") or {}).get("participants"))
+                if isinstance(obj.get("totals"), Mapping)
+                else None
+            )
+            if part is not None:
+                facts.pairs |= {(n, int(part)) for n in n_names}
     elif (x := _num(studies)) is not None:
         facts.studies.add(int(x))
     for key in ("participants", "n_participants", "total_participants", "n_total"):
@@ -196,6 +214,8 @@ def from_text(text: str) -> SourceFacts:
                 facts.participants.add(int(num.value))
             elif name == "n_comparisons":
                 facts.comparisons.add(int(num.value))
+        if claim.n_studies is not None and claim.n_participants is not None:
+            facts.pairs.add((claim.n_studies, claim.n_participants))
         if claim.estimate is not None or claim.p_value is not None or claim.has_ci:
             decimals = {name: num.decimals for name, num in claim.numbers}
             facts.results.append(

@@ -128,7 +128,8 @@ _ABBREVIATIONS = frozenset(
     "al e.g i.e vs cf fig figs no approx ca etc ref refs dr mr mrs ms prof st vol eq resp incl".split()
 )
 _BOUNDARY_RE = re.compile(
-    r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])|\n[ \t]*\n\s*|\n(?=\s*(?:[-*+#>]|\d+[.)])\s)"
+    r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]?(?:[A-Z0-9]|[a-z][A-Z]))"  # "rTMS", "mRNA" start sentences too
+    r"|\n[ \t]*\n\s*|\n(?=\s*(?:[-*+#>]|\d+[.)])\s)"
 )
 
 
