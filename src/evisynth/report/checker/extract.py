@@ -12,7 +12,7 @@ claim of its own.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from evisynth.report.checker import patterns as pt
 from evisynth.report.checker.model import STATISTICS, Claim, Num
@@ -302,7 +302,7 @@ def _orphan_ci(doc: Document, part: _Part, sentence: tuple[int, int], parts: lis
 
 
 def _freeze(doc: Document, d: _Draft) -> Claim:
-    nums = dict(d.nums)
+    nums = {k: replace(v, text=doc.plain[v.start : v.end]) for k, v in d.nums.items()}
     est = nums.get("estimate")
     lo, hi, p = nums.get("ci_lower"), nums.get("ci_upper"), nums.get("p_value")
     stat = nums.get("statistic")

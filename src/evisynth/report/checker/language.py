@@ -317,10 +317,12 @@ def check_certainty(
             continue
         rank = CERTAINTY_RANK[level]
         claim_idx = next((i for i, c in indexed if c.sentence_start == sent[0]), None)
+        flagged_until = -1
         for m in _DEFINITIVE_RE.finditer(doc.norm, sent[0], sent[1]):
             if rank >= 4 or _NEG_RE.search(doc.norm, max(sent[0], m.start() - 12), m.start()):
                 continue
             said = doc.plain[m.start() : m.end()]
+            flagged_until = m.end() + 25
             out.append(
                 Finding(
                     "error",
@@ -344,7 +346,7 @@ def check_certainty(
                 doc.norm, m.end(), min(sent[1], m.end() + 20)
             ):
                 continue
-            if strength > rank:
+            if strength > rank and m.start() > flagged_until:
                 said = doc.plain[m.start() : m.end()]
                 severity = "error" if strength - rank >= 2 else "warning"
                 wording = {
