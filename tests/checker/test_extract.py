@@ -94,4 +94,7 @@ def test_claim_keeps_its_sentence() -> None:
     text = "We included 13 studies. Pain fell (MD -0.23, 95% CI -0.43 to -0.02). Nothing else."
     result = check_text(text)
     claim = result.claims[1]
-    assert result.text[claim.sentence_start : claim.sentence_end] == "Pain fell (MD -0.23, 95% CI -0.43 to -0.02)."
+    assert (
+        result.text[claim.sentence_start : claim.sentence_end]
+        == "Pain fell (MD -0.23, 95% CI -0.43 to -0.02)."
+    )

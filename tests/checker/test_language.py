@@ -29,8 +29,10 @@ def test_negated_and_hedged_wording_is_fine_or_softer() -> None:
 
 
 def test_wording_attaches_to_the_claim_in_its_own_clause() -> None:
-    text = ("rTMS reduced spasticity (MD -0.23, 95% CI -0.43 to -0.02) but not ADL "
-            "(SMD 0.31, 95% CI -0.06 to 0.67).")
+    text = (
+        "rTMS reduced spasticity (MD -0.23, 95% CI -0.43 to -0.02) but not ADL "
+        "(SMD 0.31, 95% CI -0.06 to 0.67)."
+    )
     assert _found(text) == []
 
 
@@ -49,8 +51,10 @@ def test_direction_word_against_the_ci() -> None:
 
 
 def test_incommensurable_and_subgroup_comparisons() -> None:
-    mixed = ("Motor function improved (MD 2.46, 95% CI 1.54 to 3.38). The effect on ADL was even greater "
-             "(SMD 0.61, 95% CI 0.26 to 0.97).")
+    mixed = (
+        "Motor function improved (MD 2.46, 95% CI 1.54 to 3.38). The effect on ADL was even greater "
+        "(SMD 0.61, 95% CI 0.26 to 0.97)."
+    )
     assert _found(mixed) == [("error", "incommensurable_comparison", "even greater")]
     sub = "The benefit was larger in women (RR 0.70, 95% CI 0.58 to 0.85) than in men (RR 0.90, 95% CI 0.78 to 0.99)."
     assert _found(sub) == [("warning", "incommensurable_comparison", "larger in")]
@@ -70,7 +74,11 @@ def test_incommensurable_and_subgroup_comparisons() -> None:
         ("We are uncertain whether rTMS reduces spasticity.", "very low", []),
         ("rTMS reduces spasticity.", "high", []),
         ("rTMS clearly reduces spasticity.", None, []),
-        ("rTMS reduces spasticity (low-certainty evidence).", None, [("error", "certainty_language", "reduces")]),
+        (
+            "rTMS reduces spasticity (low-certainty evidence).",
+            None,
+            [("error", "certainty_language", "reduces")],
+        ),
     ],
 )
 def test_certainty_wording(text: str, certainty: str | None, expected: list) -> None:

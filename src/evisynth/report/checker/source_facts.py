@@ -174,7 +174,6 @@ def _counts(obj: Mapping[str, Any], facts: SourceFacts, ctx: dict[str, Any]) -> 
     studies = obj.get("studies")
     if isinstance(studies, list) and studies and all(isinstance(s, Mapping) for s in studies):
         included = [s for s in studies if s.get("included", True) is not False]
-        facts.studies.add(len(included))
         names = {str(s.get("study")).strip() for s in included if s.get("study") is not None}
         if names:
             n_names = {len(names), len({_STUDY_SUFFIX_RE.sub("", n) for n in names})}
@@ -188,6 +187,8 @@ def _counts(obj: Mapping[str, Any], facts: SourceFacts, ctx: dict[str, Any]) -> 
             )
             if part is not None:
                 facts.pairs |= {(n, int(part)) for n in n_names}
+        else:
+            facts.studies.add(len(included))
     elif (x := _num(studies)) is not None:
         facts.studies.add(int(x))
     for key in ("participants", "n_participants", "total_participants", "n_total"):
