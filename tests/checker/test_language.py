@@ -56,7 +56,10 @@ def test_incommensurable_and_subgroup_comparisons() -> None:
         "(SMD 0.61, 95% CI 0.26 to 0.97)."
     )
     assert _found(mixed) == [("error", "incommensurable_comparison", "even greater")]
-    sub = "The benefit was larger in women (RR 0.70, 95% CI 0.58 to 0.85) than in men (RR 0.90, 95% CI 0.78 to 0.99)."
+    sub = (
+        "The benefit was larger in women (RR 0.70, 95% CI 0.58 to 0.85) than in men "
+        "(RR 0.90, 95% CI 0.78 to 0.99)."
+    )
     assert _found(sub) == [("warning", "incommensurable_comparison", "larger in")]
     tested = sub + " The test for subgroup differences gave P = 0.04."
     assert _found(tested) == []
