@@ -6,7 +6,7 @@ rule): ``-0.23`` stands for any value in ``[-0.235, -0.225]`` and ``P = 0.03`` f
 describe — SE from the CI width, z from the estimate, on the log scale for ratio measures —
 over every corner of those intervals, and also from the CI's centre (so a P value that
 fits the CI is accepted even when the estimate itself is slightly off). A reported P that
-fits none of that range (with 50% slack for t-based intervals) is a warning; it is an
+fits none of that range (with 10% slack for t-based intervals) is a warning; it is an
 error when the two fall on opposite sides of 0.05 (a decision error) or differ more than
 five-fold while both are at least 0.001.
 """
@@ -22,7 +22,7 @@ from evisynth.report.checker.model import DIFFERENCE_MEASURES, RATIO_MEASURES, C
 
 ALPHA = 0.05
 #: Relative slack on the recomputed P (t- rather than z-based intervals, other tests).
-_SLACK = 1.5
+_SLACK = 1.1
 _TINY = 1e-300
 
 

@@ -322,6 +322,8 @@ def _freeze(doc: Document, d: _Draft) -> Claim:
     end = d.end
     while end > d.start and doc.plain[end - 1] in ")]" and _unmatched_close(doc.plain[d.start : end]):
         end -= 1
+    while end < len(doc.plain) and doc.plain[end] in ")]" and _unmatched_open(doc.plain[d.start : end]):
+        end += 1
     return Claim(
         start=d.start,
         end=end,
@@ -347,6 +349,10 @@ def _freeze(doc: Document, d: _Draft) -> Claim:
 
 def _unmatched_close(text: str) -> bool:
     return text.count(")") + text.count("]") > text.count("(") + text.count("[")
+
+
+def _unmatched_open(text: str) -> bool:
+    return text.count("(") + text.count("[") > text.count(")") + text.count("]")
 
 
 def extract_claims(doc: Document) -> list[Claim]:

@@ -64,6 +64,12 @@ _COMPARE_RE = re.compile(
     r"|(?:greater|larger|bigger|stronger|smaller|weaker|more\s+pronounced)\s+(?:in|among|for)\b)\b",
     re.I,
 )
+_AGAINST_CONTROL_RE = re.compile(
+    r"[^.;()]{0,30}?\bthan\s+(?:with\s+|in\s+|for\s+|did\s+)?(?:the\s+|a\s+)?(?:placebo|controls?|usual\s+care|sham"
+    r"|no\s+(?:treatment|intervention|exercise)|standard\s+(?:care|treatment)|wait(?:ing)?[-\s]?list|comparators?"
+    r"|comparison|baseline|nothing|those\s+(?:who|not|receiving|given|in\s+the\s+control))\b",
+    re.I,
+)
 _SUBGROUP_TEST_RE = re.compile(
     r"subgroup\s+differences?|differences?\s+between\s+(?:the\s+)?subgroups|\binteraction\b|between-subgroup"
     r"|\bQ_?b(?:etween)?\b|\bP\s*[-_]?\s*(?:int|interaction|diff)\b|subgroup\s+test|test\s+for\s+(?:subgroup|interaction)",
@@ -247,6 +253,8 @@ def check_comparisons(doc: Document, claims: Sequence[Claim]) -> list[Finding]:
             here = [(i, c) for i, c in effect if c.sentence_start == prev[0]][-1:] + here
         if len(here) < 2:
             continue
+        if _AGAINST_CONTROL_RE.match(norm, m.end()) or any(c.measure == "beta" for _, c in here):
+            continue  # intervention against its control, or a meta-regression (itself the test)
         said = doc.plain[m.start() : m.end()]
         measures = {_family(c.measure) for _, c in here}
         target = next((i for i, c in here if c.start >= m.start()), here[-1][0])

@@ -68,7 +68,7 @@ CI_RE = re.compile(
     + _CI_WORD
     + r"\s*(?P<level2>\d{2})\s?%|\b"
     + _CI_WORD
-    + r"\b)"
+    + r"\b)(?:\s*[\[(](?:CI|CrI)[\])])?"
     r"\s*(?:[:,=]|\bof\b|\bwas\b|\bfrom\b|\branging\s+from\b|\bwere\b)?\s*(?P<open>[\[(])?\s*"
     + _NUM_G.format("lo")
     + SEP
@@ -84,7 +84,7 @@ BARE_RANGE_RE = re.compile(
     + SEP
     + _NUM_G.format("hi")
     + r"\s*(?=[\])]|[;,]\s*[pP])"
-    r"|,\s*" + _NUM_G.format("lo2") + r"\s+to\s+" + _NUM_G.format("hi2") + r"(?!\d|\.\d))"
+    r"|,\s*" + _NUM_G.format("lo2") + r"\s*(?:to|–|-)\s*" + _NUM_G.format("hi2") + r"(?!\d|\.\d))"
 )
 
 _P_NUMBER = (
@@ -138,5 +138,5 @@ PARTICIPANT_COUNT_RE = re.compile(
     r"(?<![\w.])" + _COUNT + r"\s+(?:(?:adult|elderly|older|stroke|randomi[sz]ed|eligible|total|included|"
     r"hospitali[sz]ed|pregnant|young|healthy)\s+)*(?P<noun>participants|patients|subjects|people|persons"
     r"|individuals|women|men|children|adults|infants|survivors|volunteers|cases)\b"
-    r"|(?<![\w])[nN]\s*=\s*(?P<neq>\d{1,3}(?:,\d{3})+(?!\d)|\d+(?![.\d]))",
+    r"|(?<![\w])[nN]\s*=\s*(?P<neq>\d{1,3}(?:[, ]\d{3})+(?!\d)|\d+(?![.\d]))",
 )
