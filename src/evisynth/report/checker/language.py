@@ -64,6 +64,8 @@ _COMPARE_RE = re.compile(
     r"|(?:greater|larger|bigger|stronger|smaller|weaker|more\s+pronounced)\s+(?:in|among|for)\b)\b",
     re.I,
 )
+_BY_AMOUNT_RE = re.compile(r"\s*(?:by|of)(?:\s+(?:a|an|about|approximately|mean|average|of))*\s*", re.I)
+_RISK_NAME_RE = re.compile(r"\b(?:absolute|relative)(?:\s+risk)?\s+$|\brisk\s+$", re.I)
 _AGAINST_CONTROL_RE = re.compile(
     r"[^.;()]{0,30}?\bthan\s+(?:with\s+|in\s+|for\s+|did\s+)?(?:the\s+|a\s+)?(?:placebo|controls?|usual\s+care|sham"
     r"|no\s+(?:treatment|intervention|exercise)|standard\s+(?:care|treatment)|wait(?:ing)?[-\s]?list|comparators?"
@@ -211,6 +213,15 @@ def check_significance(doc: Document, claims: Sequence[Claim]) -> list[Finding]:
 
 
 def _direction(doc: Document, m: re.Match[str], said: str, i: int, c: Claim) -> list[Finding]:
+    if _RISK_NAME_RE.search(doc.norm, max(0, m.start() - 25), m.start()):
+        return []  # "absolute risk reduction", "relative risk increase": a measure's name, not a direction
+    est = c.num("estimate")
+    if c.measure is None or (
+        est is not None
+        and 0 <= est.start - m.end() <= 30
+        and _BY_AMOUNT_RE.fullmatch(doc.norm, m.end(), est.start)
+    ):
+        return []  # "a reduction of 5.2 mmHg", "reduced by 1.2 points": the word carries the sign
     word = said.lower()
     null = 1.0 if c.measure in RATIO_MEASURES else 0.0
     lo = min(c.ci_lower, c.ci_upper)  # type: ignore[type-var]

@@ -93,7 +93,8 @@ _P_NUMBER = (
 )
 P_RE = re.compile(
     r"(?<![A-Za-z0-9])[pP](?:\s*[-_]?\s*(?:values?|interaction|int|het(?:erogeneity)?|trend|diff(?:erence)?"
-    r"|overall|subgroups?))?(?:\s+for\s+(?:the\s+)?(?:interaction|heterogeneity|trend|subgroup\s+differences?"
+    r"|overall|subgroups?))?(?:\s*\(\s*(?:interaction|int|het(?:erogeneity)?|trend|subgroup\s+differences?"
+    r"|difference|overall)\s*\))?(?:\s+for\s+(?:the\s+)?(?:interaction|heterogeneity|trend|subgroup\s+differences?"
     r"|differences?|overall\s+effect|effect))?"
     r"\s*(?P<prel><=|>=|=<|=>|=|<|>|≤|≥|:|\bof\b|\bwas\b|\bis\b|\bequal\s+to\b)\s*"
     + _P_NUMBER
