@@ -65,6 +65,11 @@ _COMPARE_RE = re.compile(
     re.I,
 )
 _BY_AMOUNT_RE = re.compile(r"\s*(?:by|of)(?:\s+(?:a|an|about|approximately|mean|average|of))*\s*", re.I)
+_NOT_ABOUT_EFFECT_RE = re.compile(
+    r"\s+(?:statistical\s+)?(?:heterogeneity|between-study|inconsistency|publication\s+bias|small-study"
+    r"|funnel|asymmetry|interaction|subgroup\s+difference)",
+    re.I,
+)
 _RISK_NAME_RE = re.compile(r"\b(?:absolute|relative)(?:\s+risk)?\s+$|\brisk\s+$", re.I)
 _AGAINST_CONTROL_RE = re.compile(
     r"[^.;()]{0,30}?\bthan\s+(?:with\s+|in\s+|for\s+|did\s+)?(?:the\s+|a\s+)?(?:placebo|controls?|usual\s+care|sham"
@@ -142,7 +147,9 @@ def _target(doc: Document, claims: Sequence[tuple[int, Claim]], pos: int) -> tup
 def check_significance(doc: Document, claims: Sequence[Claim]) -> list[Finding]:
     """Significance, "no effect" and direction wording against each claim's numbers."""
     norm = doc.norm
-    effect = [(i, c) for i, c in enumerate(claims) if significance(c) is not None]
+    effect = [
+        (i, c) for i, c in enumerate(claims) if c.estimate is not None or c.has_ci or c.p_value is not None
+    ]
     out: list[Finding] = []
     covered: list[tuple[int, int]] = []
     for rx, kind in ((_NOT_SIG_RE, "notsig"), (_NO_EFFECT_RE, "noeffect")):
@@ -151,7 +158,7 @@ def check_significance(doc: Document, claims: Sequence[Claim]) -> list[Finding]:
                 continue
             covered.append((m.start(), m.end()))
             target = _target(doc, effect, m.start())
-            if target is None:
+            if target is None or significance(target[1]) is None:
                 continue
             i, c = target
             said = doc.plain[m.start() : m.end()]
@@ -182,8 +189,10 @@ def check_significance(doc: Document, claims: Sequence[Claim]) -> list[Finding]:
         for m in rx.finditer(norm):
             if any(s <= m.start() < e for s, e in covered):
                 continue
+            if _NOT_ABOUT_EFFECT_RE.match(norm, m.end()):
+                continue
             target = _target(doc, effect, m.start())
-            if target is None:
+            if target is None or significance(target[1]) is None:
                 continue
             i, c = target
             sent = doc.sentence_span(m.start())
