@@ -23,6 +23,8 @@ _ANCHOR_RES = [
     for rx, code, flags in pt.MEASURE_LABELS
 ]
 _NUM_RE = re.compile(pt.NUM + r"(?P<pct>\s?%)?")
+_LABEL_RES = [(re.compile(rx, flags), code) for rx, code, flags in pt.MEASURE_LABELS]
+_UNIT_AFTER_RE = re.compile(r"\s*" + pt.NOT_AN_ESTIMATE)
 _STAT_NAMES = {"z": "Z", "t": "t", "χ": "chi2", "c": "chi2", "x": "chi2", "f": "F", "q": "Q"}
 
 
@@ -294,11 +296,26 @@ def _orphan_ci(doc: Document, part: _Part, sentence: tuple[int, int], parts: lis
     ]
     if candidates:
         m = candidates[-1]
-        if _letters_between(doc.norm, m.end(), part.start) <= 12:
+        if _letters_between(doc.norm, m.end(), part.start) <= 12 and not _UNIT_AFTER_RE.match(
+            doc.norm, m.end()
+        ):
             text = m.group(0)[: len(m.group(0)) - len(m.group("pct") or "")]
             draft.nums["estimate"] = parse_number(text, m.start(), percent=m.group("pct") is not None)
             draft.start = m.start()
+            label = _label_before(doc, max(sentence[0], m.start() - 60), m.start())
+            if label is not None:
+                draft.measure, draft.start = label
     return draft
+
+
+def _label_before(doc: Document, start: int, end: int) -> tuple[str, int] | None:
+    """The last measure label in ``[start, end)`` ("HR at 5 years was 0.82"), with its start."""
+    best: tuple[str, int] | None = None
+    for rx, code in _LABEL_RES:
+        for m in rx.finditer(doc.norm, start, end):
+            if code not in ("I2", "r") and (best is None or m.start() > best[1]):
+                best = (code, m.start())
+    return best
 
 
 def _freeze(doc: Document, d: _Draft) -> Claim:
@@ -337,6 +354,7 @@ def _freeze(doc: Document, d: _Draft) -> Claim:
         p_relation=d.relation if p else None,
         n_studies=counts.get("studies"),
         n_participants=counts.get("participants"),
+        sentence=doc.plain[d.sentence[0] : d.sentence[1]],
         sentence_start=d.sentence[0],
         sentence_end=d.sentence[1],
         numbers=ordered,

@@ -72,6 +72,7 @@ class Claim:
     n_studies: int | None = None
     n_participants: int | None = None
     # -- not part of the JSON contract --
+    sentence: str = ""
     sentence_start: int = 0
     sentence_end: int = 0
     numbers: tuple[tuple[str, Num], ...] = ()

@@ -50,12 +50,18 @@ STATISTIC_RE = re.compile(
 )
 DF_RE = re.compile(r"\A[\s,;(]*(?:df|d\.f\.)\s*[=:]?\s*(?P<df>\d+)")
 
+#: Words after a number that make it a time, dose or count rather than an estimate.
+NOT_AN_ESTIMATE = (
+    r"(?:days?|weeks?|months?|years?|hours?|h|minutes?|min|sessions?|mg|g/day|μg|mcg|Hz|patients|participants"
+    r"|studies|trials|RCTs|people|subjects)\b"
+)
+
 #: The label-to-number bridge: optional bracketed alias, a short phrase, then a connector.
 ANCHOR_TAIL = (
     r"(?P<alias>\s*[(\[][^()\[\]\d;]{1,30}[)\]])?"
     r"(?P<fill>\s+(?:for|in|on|of|at|with|between|across|from)\s+[^\d;=()\[\].]{0,44}?[A-Za-z ])?"
     r"(?P<conn>\s*(?::|=|≈|,|\(|\[|\bwas\b|\bwere\b|\bis\b|\bof\b|\bwas\s+estimated\s+at\b)?\s*\(?)"
-    r"(?P<num>" + NUM + r")(?P<pct>\s?%)?(?!\s?%\s*-?\s*(?:CI|CrI|conf))"
+    r"(?P<num>" + NUM + r")(?P<pct>\s?%)?(?!\s?%\s*-?\s*(?:CI|CrI|conf))(?!\s*" + NOT_AN_ESTIMATE + r")"
 )
 
 _CI_WORD = (
