@@ -133,7 +133,7 @@ STUDY_COUNT_RE = re.compile(
     + r"\s+"
     + _STUDY_ADJ
     + r"{0,4}(?P<noun>studies|study|trials?|RCTs?|articles|reports"
-    r"|papers|cohorts)\b|\bk\s*=\s*(?P<k>\d+)\b",
+    r"|papers|cohorts)\b|\b(?:k|studies|trials|RCTs)\s*[=:]\s*(?P<k>\d+)\b",
     re.I,
 )
 COMPARISON_COUNT_RE = re.compile(
@@ -145,5 +145,6 @@ PARTICIPANT_COUNT_RE = re.compile(
     r"(?<![\w.])" + _COUNT + r"\s+(?:(?:adult|elderly|older|stroke|randomi[sz]ed|eligible|total|included|"
     r"hospitali[sz]ed|pregnant|young|healthy)\s+)*(?P<noun>participants|patients|subjects|people|persons"
     r"|individuals|women|men|children|adults|infants|survivors|volunteers|cases)\b"
-    r"|(?<![\w])[nN]\s*=\s*(?P<neq>\d{1,3}(?:[, ]\d{3})+(?!\d)|\d+(?![.\d]))",
+    r"|(?:(?<![\w])[nN]|\bparticipants|\bpatients)\s*[=:]\s*"
+    r"(?P<neq>\d{1,3}(?:[, ]\d{3})+(?!\d)|\d+(?![.\d]))",
 )

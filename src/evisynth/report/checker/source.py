@@ -9,7 +9,7 @@ any source P below ``v`` and ``P > v`` any above it.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from evisynth.format import format_number, format_p
 from evisynth.report.checker.model import RATIO_MEASURES, STATISTICS, Claim, Finding, Num
@@ -47,7 +47,7 @@ def _compatible(summary: str | None, source: str | None) -> bool:
         return True
     if summary == source:
         return True
-    return {summary, source} <= {"MD", "beta"} or (summary == "beta" and source not in ("I2",))
+    return summary == "beta" and source != "I2"  # a coefficient may be reported under any model's measure
 
 
 def _flipped(result: SourceResult) -> SourceResult:
@@ -58,16 +58,8 @@ def _flipped(result: SourceResult) -> SourceResult:
             return 1.0 / x if x > 0 else None
         return -x
 
-    return SourceResult(
-        result.measure,
-        neg(result.estimate),
-        neg(result.ci_upper),
-        neg(result.ci_lower),
-        result.p_value,
-        result.p_relation,
-        result.label,
-        result.certainty,
-        result.key,
+    return replace(
+        result, estimate=neg(result.estimate), ci_lower=neg(result.ci_upper), ci_upper=neg(result.ci_lower)
     )
 
 
@@ -95,6 +87,31 @@ def _score(claim: Claim, result: SourceResult, flipped: bool) -> _Match:
     return _Match(result, matched, flipped)
 
 
+def _percent_changes(result: SourceResult) -> list[SourceResult]:
+    """A ratio as the relative change people write: RR 0.77 (0.71-0.83) is "23% lower (17% to 29%)"."""
+    if result.estimate is None:
+        return []
+
+    def pct(x: float | None, sign: float) -> float | None:
+        return None if x is None else sign * (x - 1.0) * 100.0
+
+    down = replace(
+        result,
+        measure=None,
+        estimate=pct(result.estimate, -1),
+        ci_lower=pct(result.ci_upper, -1),
+        ci_upper=pct(result.ci_lower, -1),
+    )
+    up = replace(
+        result,
+        measure=None,
+        estimate=pct(result.estimate, 1),
+        ci_lower=pct(result.ci_lower, 1),
+        ci_upper=pct(result.ci_upper, 1),
+    )
+    return [down, up]
+
+
 def best_match(claim: Claim, facts: SourceFacts) -> _Match | None:
     """The source result that best explains a claim's numbers (ties prefer a compatible measure)."""
     best: _Match | None = None
@@ -104,10 +121,13 @@ def best_match(claim: Claim, facts: SourceFacts) -> _Match | None:
             continue
         if (claim.measure in STATISTICS) != (result.measure in STATISTICS):
             continue
-        for flipped in (False, True):
+        variants = [(result, False), (_flipped(result), True)]
+        if claim.measure is None and result.measure in RATIO_MEASURES:
+            variants += [(v, False) for v in _percent_changes(result)]
+        for variant, flipped in variants:
             if flipped and (claim.measure in ("I2",) or claim.measure in STATISTICS):
                 continue
-            cand = _score(claim, _flipped(result) if flipped else result, flipped)
+            cand = _score(claim, variant, flipped)
             cand.origin = result
             nums = sum(cand.matched.get(f, False) for f in ("estimate", "ci_lower", "ci_upper"))
             key = (nums, cand.score, int(_compatible(claim.measure, result.measure)) - int(flipped))
