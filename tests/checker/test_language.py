@@ -97,3 +97,13 @@ def test_certainty_by_outcome_name() -> None:
 def test_bad_certainty_is_refused() -> None:
     with pytest.raises(InputError, match="certainty"):
         check_text("text", certainty="medium")
+
+
+def test_background_and_methods_are_not_held_to_the_certainty() -> None:
+    text = (
+        "Background: Spasticity increases the risk of falls. Methods: We searched databases. "
+        "Results: rTMS reduces spasticity (MD -0.23, 95% CI -0.43 to -0.02). "
+        "Conclusions: rTMS reduces spasticity."
+    )
+    found = _found(text, "low")
+    assert found == [("error", "certainty_language", "reduces")] * 2

@@ -70,6 +70,13 @@ _NOT_ABOUT_EFFECT_RE = re.compile(
     r"|funnel|asymmetry|interaction|subgroup\s+difference)",
     re.I,
 )
+_HEADING_RE = re.compile(
+    r"#*\s*(?:(?P<bg>background|introduction|objectives?|aims?|purpose|rationale|context|importance|methods?"
+    r"|search\s+methods|selection\s+criteria|data\s+collection(?:\s+and\s+analysis)?|design|setting)"
+    r"|(?:main\s+)?results?|findings|conclusions?|interpretation|key\s+messages|what\s+did\s+we\s+find"
+    r"|authors'\s+conclusions|implications|discussion)\s*(?::|\n|$)",
+    re.I,
+)
 _RISK_NAME_RE = re.compile(r"\b(?:absolute|relative)(?:\s+risk)?\s+$|\brisk\s+$", re.I)
 _AGAINST_CONTROL_RE = re.compile(
     r"[^.;()]{0,30}?\bthan\s+(?:with\s+|in\s+|for\s+|did\s+)?(?:the\s+|a\s+)?(?:placebo|controls?|usual\s+care|sham"
@@ -339,7 +346,13 @@ def check_certainty(
     """Certainty wording against the GRADE level known for each sentence."""
     indexed = list(enumerate(claims))
     out: list[Finding] = []
+    in_background = False
     for sent in doc.sentences:
+        heading = _HEADING_RE.match(doc.norm, sent[0])
+        if heading:
+            in_background = heading.group("bg") is not None
+        if in_background:
+            continue  # background, objectives and methods describe no finding of this review
         level = _sentence_certainty(doc, sent, indexed, by_claim or {}, by_outcome or {}, default)
         if level not in CERTAINTY_RANK:
             continue
