@@ -130,17 +130,16 @@ def find_parts(doc: Document) -> list[_Part]:
     priority = {"ci": 0, "p": 1, "stat": 2, "anchor": 3, "studies": 4, "comparisons": 4, "participants": 4}
     found.sort(key=lambda p: (priority[p.kind], p.start, -(p.end - p.start)))
     accepted: list[_Part] = []
-    taken: list[tuple[int, int]] = []
+    taken = bytearray(len(norm) + 1)
     for part in found:
         core = [(n.start, n.end) for n in part.nums.values()]
         if part.kind == "anchor":
             core.append((part.start, part.nums["estimate"].start))
-        if any(s < te and ts < e for s, e in core for ts, te in taken):
+        if any(any(taken[s:e]) for s, e in core):
             continue
         accepted.append(part)
-        taken.extend((n.start, n.end) for n in part.nums.values())
-        if part.kind == "anchor":
-            taken.append((part.start, part.nums["estimate"].start))
+        for s, e in core:
+            taken[s:e] = b"\x01" * (e - s)
     accepted.sort(key=lambda p: p.start)
     return accepted
 

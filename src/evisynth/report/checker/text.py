@@ -14,6 +14,7 @@ see one alphabet while every offset stays valid in the plain text.
 
 from __future__ import annotations
 
+import bisect
 import html
 import re
 from dataclasses import dataclass
@@ -109,13 +110,8 @@ class Document:
 
     def sentence_index(self, pos: int) -> int:
         """Index of the sentence holding offset ``pos`` (the last one before it if between)."""
-        idx = 0
-        for i, (start, _end) in enumerate(self.sentences):
-            if start <= pos:
-                idx = i
-            else:
-                break
-        return idx
+        starts = [start for start, _end in self.sentences]
+        return max(0, bisect.bisect_right(starts, pos) - 1)
 
     def sentence_span(self, pos: int) -> tuple[int, int]:
         """Span of the sentence holding ``pos``."""
@@ -143,7 +139,7 @@ def split_sentences(norm: str) -> tuple[tuple[int, int], ...]:
     """
     cuts: list[int] = []
     for match in _BOUNDARY_RE.finditer(norm):
-        before = norm[: match.start()].rstrip("\"')]")
+        before = norm[max(0, match.start() - 40) : match.start()].rstrip("\"')]")
         if before.endswith("."):
             word = re.search(r"([A-Za-z.]+)\.$", before)
             if word and word.group(1).lower().rstrip(".") in _ABBREVIATIONS:
