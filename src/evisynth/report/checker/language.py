@@ -269,15 +269,17 @@ def check_comparisons(doc: Document, claims: Sequence[Claim]) -> list[Finding]:
     """Comparative words between results on different scales, or subgroups without a test."""
     norm = doc.norm
     effect = [(i, c) for i, c in enumerate(claims) if c.is_result and c.measure not in ("I2",)]
-    has_test = _SUBGROUP_TEST_RE.search(norm) is not None
+    tests = _subgroup_tests(norm, claims)
+    has_test = bool(tests)
+    test_supports = any(t is not False for t in tests)
     out: list[Finding] = []
     for m in _COMPARE_RE.finditer(norm):
         sent = doc.sentence_span(m.start())
         idx = doc.sentence_index(m.start())
         here = [(i, c) for i, c in effect if c.sentence_start == sent[0]]
-        if len(here) < 2 and idx > 0:
-            prev = doc.sentences[idx - 1]
-            here = [(i, c) for i, c in effect if c.sentence_start == prev[0]][-1:] + here
+        if len(here) < 2 and idx > 0:  # compared with the last result of the two sentences before
+            window = doc.sentences[max(0, idx - 2)][0]
+            here = [(i, c) for i, c in effect if window <= c.sentence_start < sent[0]][-1:] + here
         if len(here) < 2:
             continue
         if _AGAINST_CONTROL_RE.match(norm, m.end()) or any(c.measure == "beta" for _, c in here):
@@ -298,20 +300,41 @@ def check_comparisons(doc: Document, claims: Sequence[Claim]) -> list[Finding]:
                     target,
                 )
             )
-        elif not has_test:
+        elif not has_test or not test_supports:
             extra = " MDs of different outcomes are in different units." if measures == {"MD"} else ""
+            why = (
+                "the text reports no test for subgroup differences (or interaction) to support the comparison"
+                if not has_test
+                else "the test for subgroup differences (or interaction) it reports is not "
+                "statistically significant"
+            )
             out.append(
                 Finding(
                     "warning",
                     "incommensurable_comparison",
                     m.start(),
                     m.end(),
-                    f'"{said}" compares two results, but the text reports no test for subgroup '
-                    f"differences (or interaction) to support the comparison.{extra}",
+                    f'"{said}" compares two results, but {why}.{extra}',
                     target,
                 )
             )
     return out
+
+
+def _subgroup_tests(norm: str, claims: Sequence[Claim]) -> list[bool | None]:
+    """One entry per mention of a subgroup/interaction test: its P significant, not, or unknown (None)."""
+    found: list[bool | None] = []
+    for m in _SUBGROUP_TEST_RE.finditer(norm):
+        p_claims = [c for c in claims if c.p_value is not None and m.start() - 10 <= c.start <= m.end() + 80]
+        if not p_claims:
+            found.append(None)
+            continue
+        c = p_claims[0]
+        if c.p_relation == "<":
+            found.append(True if c.p_value <= 0.05 else None)  # type: ignore[operator]
+        else:
+            found.append(c.p_value < 0.05)  # type: ignore[operator]
+    return found
 
 
 def _sentence_certainty(

@@ -68,7 +68,7 @@ _CI_WORD = (
     r"(?:CIs?|CrI|confidence\s+intervals?|credible\s+intervals?|conf\.?\s*int\.?|uncertainty\s+intervals?|UI)"
 )
 CI_RE = re.compile(
-    r"(?:(?P<level>\d{2}(?:\.\d+)?)\s?%\s*-?\s*"
+    r"(?:(?P<level>\d{2}(?:\.\d+)?)\s?(?:%|per\s?cent)\s*-?\s*"
     + _CI_WORD
     + r"|\b"
     + _CI_WORD
