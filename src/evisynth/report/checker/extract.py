@@ -24,6 +24,7 @@ _ANCHOR_RES = [
 ]
 _NUM_RE = re.compile(pt.NUM + r"(?P<pct>\s?%)?")
 _LABEL_RES = [(re.compile(rx, flags), code) for rx, code, flags in pt.MEASURE_LABELS]
+_P_QUALIFIER_RE = re.compile(r"interaction|\bint\b|het|trend|subgroup|diff", re.I)
 _UNIT_AFTER_RE = re.compile(r"\s*" + pt.NOT_AN_ESTIMATE)
 _STAT_NAMES = {"z": "Z", "t": "t", "χ": "chi2", "c": "chi2", "x": "chi2", "f": "F", "q": "Q"}
 
@@ -54,6 +55,7 @@ class _Part:
     relation: str | None = None
     count: int | None = None
     df: tuple[float, ...] = ()
+    qualified: bool = False  # a P for interaction, heterogeneity or trend: never an effect's own P
 
 
 @dataclass
@@ -96,7 +98,9 @@ def _p_value(match: re.Match[str], norm: str) -> _Part:
             num.decimals - exp,
             num.half * 10.0**exp,
         )
-    return _Part("p", match.start(), match.end(), {"p_value": num}, relation=relation)
+    label = norm[match.start() : match.start("prel")]
+    qualified = _P_QUALIFIER_RE.search(label) is not None
+    return _Part("p", match.start(), match.end(), {"p_value": num}, relation=relation, qualified=qualified)
 
 
 def find_parts(doc: Document) -> list[_Part]:
@@ -246,6 +250,7 @@ def assemble(doc: Document, parts: list[_Part]) -> list[Claim]:
                 current is not None
                 and "p_value" not in current.nums
                 and ("estimate" in current.nums or "ci_lower" in current.nums)
+                and (not part.qualified or current.measure in ("I2", "chi2", "Q"))
                 and _near(doc, current, part, 15)
             ):
                 current.nums.update(part.nums)
