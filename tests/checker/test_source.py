@@ -138,3 +138,12 @@ def test_summary_json_shape_with_outcomes_and_certainty() -> None:
     result = check_text("Acupuncture reduces pain (MD -0.50, 95% CI -0.90 to -0.10, P = 0.01).", source)
     assert [(f.kind, f.severity) for f in result.findings] == [("certainty_language", "error")]
     assert check_text("Acupuncture may reduce pain (MD -0.5, 95% CI -0.9 to -0.1).", source).findings == ()
+
+
+def test_loose_decimal_numbers_are_traced_as_warnings() -> None:
+    source = "The outcome occurred in 12.9% vs 15.3% (HR 0.83, 95% CI 0.71 to 0.97)."
+    assert check_text("Events: 12.9% vs 15.3% (HR 0.83, 95% CI 0.71 to 0.97).", source).findings == ()
+    result = check_text("Events: 12.6% vs 15.3% at 65 years (HR 0.83, 95% CI 0.71 to 0.97).", source)
+    assert [(f.severity, f.kind, result.text[f.start : f.end]) for f in result.findings] == [
+        ("warning", "not_in_source", "12.6")
+    ]

@@ -24,7 +24,7 @@ from evisynth.report.checker.language import (
     check_significance,
 )
 from evisynth.report.checker.model import CheckResult, Claim, Finding
-from evisynth.report.checker.source import check_against_source
+from evisynth.report.checker.source import check_against_source, check_loose_numbers
 from evisynth.report.checker.source_facts import load
 from evisynth.report.checker.text import make_document
 
@@ -87,6 +87,7 @@ def check_text(
             raise InputError(f"source: {exc}") from None
         source_findings, by_claim = check_against_source(claims, facts)
         findings.extend(source_findings)
+        findings.extend(check_loose_numbers(doc.norm, claims, facts))
         by_outcome.update(facts.certainty_by_outcome)
     default = None
     if isinstance(certainty, str):

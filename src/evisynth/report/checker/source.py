@@ -8,10 +8,12 @@ any source P below ``v`` and ``P > v`` any above it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from evisynth.format import format_number, format_p
+from evisynth.report.checker.extract import parse_number
 from evisynth.report.checker.model import RATIO_MEASURES, STATISTICS, Claim, Finding, Num
 from evisynth.report.checker.source_facts import SourceFacts, SourceResult
 
@@ -348,4 +350,35 @@ def _counts(i: int, claim: Claim, facts: SourceFacts) -> list[Finding]:
                 f"it pairs them with {', '.join(map(str, partners))}."
             )
             out.append(Finding("error", "count_mismatch", claim.start, claim.end, message, i))
+    return out
+
+
+_DECIMAL_RE = re.compile(r"(?<![\w.\-–])(\d+\.\d+)(\s?%)?(?![\d.]\d)")
+
+
+def check_loose_numbers(norm: str, claims: Sequence[Claim], facts: SourceFacts) -> list[Finding]:
+    """Decimal numbers outside any claim (event rates, means) that the source does not contain.
+
+    Only numbers written with a decimal point are traced: whole numbers in prose are too often
+    ages, doses, years or scale ranges. These findings are warnings.
+    """
+    taken = bytearray(len(norm) + 1)
+    for claim in claims:
+        taken[claim.start : claim.end] = b"\x01" * (claim.end - claim.start)
+    out: list[Finding] = []
+    for m in _DECIMAL_RE.finditer(norm):
+        if any(taken[m.start() : m.end()]):
+            continue
+        num = parse_number(m.group(1), m.start(1), percent=m.group(2) is not None)
+        if any(written_matches(num, x) for x in facts.numbers):
+            continue
+        out.append(
+            Finding(
+                "warning",
+                "not_in_source",
+                m.start(1),
+                m.end(1),
+                f"The number {m.group(1)} is not found in the source (at this or a finer precision).",
+            )
+        )
     return out
