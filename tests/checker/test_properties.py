@@ -83,3 +83,71 @@ def test_decision_errors_are_caught(est: float, se: float) -> None:
     if p < 0.01 or p > 0.2:  # clearly on one side
         findings = check_text(text).findings
         assert any(f.kind == "p_ci_mismatch" and f.severity == "error" for f in findings), text
+
+
+_PIECES = st.sampled_from(
+    [
+        "MD",
+        "SMD",
+        "OR",
+        "RR",
+        "HR",
+        "I²",
+        "P",
+        "p",
+        "=",
+        "<",
+        ">",
+        "95% CI",
+        "CI",
+        "(",
+        ")",
+        "[",
+        "]",
+        ",",
+        ";",
+        ".",
+        " to ",
+        "–",
+        "−",
+        "-",
+        " ",
+        "0.",
+        "1",
+        "2",
+        "05",
+        ".03",
+        "0·5",
+        "studies",
+        "participants",
+        "n =",
+        "<b>",
+        "</b>",
+        "<p>",
+        "&minus;",
+        "significant",
+        "not",
+        "reduced",
+        "even greater",
+        "\n",
+        "χ²(2)",
+        "t(9)",
+        "df",
+        "ns",
+        "×",
+        "10",
+        "⁻⁵",
+        "%",
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_PIECES, max_size=40), st.sampled_from([None, "low", "high"]))
+def test_arbitrary_text_never_crashes(pieces: list[str], certainty: str | None) -> None:
+    text = "".join(pieces)
+    result = check_text(text, text, certainty)
+    for f in result.findings:
+        assert f.start is None or 0 <= f.start <= f.end <= len(result.text)
+    for claim in result.claims:
+        assert result.text[claim.start : claim.end] == claim.text

@@ -398,7 +398,8 @@ def check_certainty(
                 )
             )
         for m in _VERB_RE.finditer(doc.norm, sent[0], sent[1]):
-            before = doc.norm[max(sent[0], m.start() - 40) : m.start()]
+            c0, _c1 = _clause_bounds(doc.norm, sent, m.start())
+            before = doc.norm[max(c0, m.start() - 100) : m.start()]
             strength = 4
             for rx, value in _HEDGE_LEVELS:
                 if rx.search(before):
