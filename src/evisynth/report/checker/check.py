@@ -1,8 +1,8 @@
 """Orchestration: run every check on a summary and collect the findings.
 
 >>> r = check_text("rTMS significantly improved ADL (SMD = 0.31, 95% CI -0.06 to 0.67, P = 0.10).")
->>> [(f.severity, f.kind) for f in r.findings]
-[('error', 'significance_language')]
+>>> [(f.severity, f.kind, r.text[f.start : f.end]) for f in r.findings]
+[('error', 'significance_language', 'significantly'), ('error', 'significance_language', 'improved')]
 >>> r.claims[0].ci_level, r.claims[0].p_relation
 (0.95, '=')
 """
