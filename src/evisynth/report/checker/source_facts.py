@@ -22,6 +22,7 @@ from evisynth.report.checker.text import make_document
 
 #: "Smith 2010a", "Smith 2010 (high dose)", "Smith 2010 - arm 2" all count as the study "Smith 2010".
 _STUDY_SUFFIX_RE = re.compile(r"(?<=\d{4})[a-z]\b.*$|\s*\(.*\)$|\s+[-–:,/].*$")
+_LEVEL_RE = re.compile(r"very\s+low|\blow\b|\bmoderate\b|\bhigh\b", re.I)
 _MEASURE_ALIASES = {"PETO": "OR", "WMD": "MD", "GEN": None, "ROM": "RR", "COR": None, "ZCOR": None}
 
 
@@ -77,11 +78,13 @@ def _measure(code: Any) -> str | None:
 
 def _certainty(value: Any) -> str | None:
     if isinstance(value, Mapping):
-        value = value.get("level") or value.get("rating") or value.get("certainty")
+        value = value.get("level") or value.get("rating") or value.get("certainty") or value.get("final")
     if not isinstance(value, str):
         return None
-    text = value.strip().lower().replace("_", " ").replace("-", " ")
-    return text if text in ("high", "moderate", "low", "very low") else None
+    match = _LEVEL_RE.search(value.replace("_", " ").replace("-", " "))
+    if match is None:
+        return None
+    return re.sub(r"\s+", " ", match.group(0).lower())
 
 
 def from_json(obj: Any) -> SourceFacts:
@@ -106,7 +109,7 @@ def _walk(obj: Any, facts: SourceFacts, ctx: dict[str, Any]) -> None:
             if isinstance(obj.get(name_key), str):
                 ctx["label"] = obj[name_key]
                 break
-        level = _certainty(obj.get("certainty"))
+        level = _certainty(obj.get("certainty") or obj.get("grade") or obj.get("quality"))
         if level:
             ctx["certainty"] = level
             if ctx["label"]:
