@@ -34,7 +34,7 @@ _HTML_HINT_RE = re.compile(
 _MINUS_LIKE = "\u2212\u2012\u2010\u2011\ufe63\uff0d\u207b\u208b"
 _DASH_LIKE = "\u2013\u2014\u2015"
 _SPACE_LIKE = (
-    "\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u200b\u202f\u205f\u3000\t"
+    "\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u200b\u202f\u205f\u3000\t\r\f\v"
 )
 _SUPER_DIGITS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 _SUB_DIGITS = "₀₁₂₃₄₅₆₇₈₉"
