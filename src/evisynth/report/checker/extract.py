@@ -26,6 +26,7 @@ _NUM_RE = re.compile(pt.NUM + r"(?P<pct>\s?%)?")
 _LABEL_RES = [(re.compile(rx, flags), code) for rx, code, flags in pt.MEASURE_LABELS]
 _P_QUALIFIER_RE = re.compile(r"interaction|\bint\b|het|trend|subgroup|diff", re.I)
 _UNIT_AFTER_RE = re.compile(r"\s*" + pt.NOT_AN_ESTIMATE)
+_TIME_BEFORE_RE = re.compile(pt.TIME_BEFORE, re.I)
 _STAT_NAMES = {"z": "Z", "t": "t", "χ": "chi2", "c": "chi2", "x": "chi2", "f": "F", "q": "Q"}
 
 
@@ -56,6 +57,7 @@ class _Part:
     count: int | None = None
     df: tuple[float, ...] = ()
     qualified: bool = False  # a P for interaction, heterogeneity or trend: never an effect's own P
+    inherit: bool = False  # an unlabelled result takes the measure of the result before it
 
 
 @dataclass
@@ -115,9 +117,18 @@ def find_parts(doc: Document) -> list[_Part]:
         found.append(_p_value(m, norm))
     for m in pt.STATISTIC_RE.finditer(norm):
         found.append(_statistic(m, norm))
+    for m in pt.TRIPLE_RE.finditer(norm):
+        nums = {
+            "estimate": _num_group(m, "e"),
+            "ci_lower": _num_group(m, "lo"),
+            "ci_upper": _num_group(m, "hi"),
+        }
+        found.append(_Part("anchor", m.start("e"), m.end(), nums, inherit=True))
     for rx, code in _ANCHOR_RES:
         for m in rx.finditer(norm):
-            found.append(_anchor(m, code, norm))
+            anchor = _anchor(m, code, norm)
+            if anchor is not None:
+                found.append(anchor)
     for rx, kind in (
         (pt.STUDY_COUNT_RE, "studies"),
         (pt.COMPARISON_COUNT_RE, "comparisons"),
@@ -153,8 +164,16 @@ def _num_group(m: re.Match[str], name: str) -> Num:
     return parse_number(m.group(name), m.start(name), percent=pct)
 
 
-def _anchor(m: re.Match[str], code: str, norm: str) -> _Part:
+def _is_time_point(norm: str, start: int, end: int) -> bool:
+    """ "at 30 days", "after 12 months": a number that is a time point, not an estimate."""
+    before = _TIME_BEFORE_RE.search(norm, max(0, start - 15), start)
+    return before is not None and _UNIT_AFTER_RE.match(norm, end) is not None
+
+
+def _anchor(m: re.Match[str], code: str, norm: str) -> _Part | None:
     num = parse_number(m.group("num"), m.start("num"), percent=m.group("pct") is not None)
+    if _is_time_point(norm, num.start, num.end):
+        return None
     part = _Part(
         "anchor",
         m.start("label"),
@@ -228,7 +247,10 @@ def assemble(doc: Document, parts: list[_Part]) -> list[Claim]:
                 current.df = part.df
                 current.end = part.end
                 continue
-            current = _Draft(part.start, part.end, sentence, part.measure, dict(part.nums), df=part.df)
+            measure = part.measure
+            if part.inherit:
+                measure = _inherited_measure(doc, drafts, part.start)
+            current = _Draft(part.start, part.end, sentence, measure, dict(part.nums), df=part.df)
             if part.kind == "stat":
                 current.statistic = part.measure
             drafts.append(current)
@@ -289,6 +311,18 @@ def assemble(doc: Document, parts: list[_Part]) -> list[Claim]:
     return [_freeze(doc, d) for d in drafts]
 
 
+def _inherited_measure(doc: Document, drafts: list[_Draft], pos: int) -> str | None:
+    """The measure of the last labelled result in this or the previous sentence."""
+    idx = doc.sentence_index(pos)
+    earliest = doc.sentences[max(0, idx - 1)][0] if doc.sentences else 0
+    for d in reversed(drafts):
+        if d.start < earliest:
+            break
+        if d.measure is not None and d.measure not in STATISTICS and d.measure != "I2":
+            return d.measure
+    return None
+
+
 def _orphan_ci(doc: Document, part: _Part, sentence: tuple[int, int], parts: list[_Part]) -> _Draft:
     draft = _Draft(part.start, part.end, sentence, None, dict(part.nums), level=part.level)
     window_start = max(sentence[0], part.start - 60)
@@ -300,8 +334,8 @@ def _orphan_ci(doc: Document, part: _Part, sentence: tuple[int, int], parts: lis
     ]
     if candidates:
         m = candidates[-1]
-        if _letters_between(doc.norm, m.end(), part.start) <= 12 and not _UNIT_AFTER_RE.match(
-            doc.norm, m.end()
+        if _letters_between(doc.norm, m.end(), part.start) <= 12 and not _is_time_point(
+            doc.norm, m.start(), m.end()
         ):
             text = m.group(0)[: len(m.group(0)) - len(m.group("pct") or "")]
             draft.nums["estimate"] = parse_number(text, m.start(), percent=m.group("pct") is not None)

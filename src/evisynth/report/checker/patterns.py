@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 #: A signed decimal number (no thousands separators: used for effects, limits and P).
-NUM = r"(?<![\w.])[-–]?(?:\d+(?:\.\d+)?|\.\d+)(?![\d])"
+NUM = r"(?<![\w.])[-–]?(?:\d+(?:\.\d+)?|\.\d+)(?!\.?\d)"
 _NUM_G = r"(?P<{0}>" + NUM + r")(?P<{0}_pct>\s?%)?"
 
 #: Range separators between two limits: "to", a dash, a comma or semicolon.
@@ -50,6 +50,8 @@ STATISTIC_RE = re.compile(
 )
 DF_RE = re.compile(r"\A[\s,;(]*(?:df|d\.f\.)\s*[=:]?\s*(?P<df>\d+)")
 
+#: "at 30 days", "after 12 months": a time point, not an estimate (needs TIME_BEFORE as well).
+TIME_BEFORE = r"\b(?:at|after|within|over|for|up\s+to|until|through)\s*\(?$"
 #: Words after a number that make it a time, dose or count rather than an estimate.
 NOT_AN_ESTIMATE = (
     r"(?:days?|weeks?|months?|years?|hours?|h|minutes?|min|sessions?|mg|g/day|μg|mcg|Hz|patients|participants"
@@ -61,7 +63,7 @@ ANCHOR_TAIL = (
     r"(?P<alias>\s*[(\[][^()\[\]\d;]{1,30}[)\]])?"
     r"(?P<fill>\s+(?:for|in|on|of|at|with|between|across|from)\s+[^\d;=()\[\].]{0,44}?[A-Za-z ])?"
     r"(?P<conn>\s*(?::|=|≈|,|\(|\[|\bwas\b|\bwere\b|\bis\b|\bof\b|\bwas\s+estimated\s+at\b)?\s*\(?)"
-    r"(?P<num>" + NUM + r")(?P<pct>\s?%)?(?!\s?%\s*-?\s*(?:CI|CrI|conf))(?!\s*" + NOT_AN_ESTIMATE + r")"
+    r"(?P<num>" + NUM + r")(?P<pct>\s?%)?(?!\s?%\s*-?\s*(?:CI|CrI|conf))"
 )
 
 _CI_WORD = (
@@ -91,6 +93,17 @@ BARE_RANGE_RE = re.compile(
     + _NUM_G.format("hi")
     + r"\s*(?=[\])]|[;,]\s*[pP])"
     r"|,\s*" + _NUM_G.format("lo2") + r"\s*(?:to|–|-)\s*" + _NUM_G.format("hi2") + r"(?!\d|\.\d))"
+)
+
+#: An unlabelled result in brackets, BMJ style: "(0.68, 0.43 to 1.09; P=0.11)".
+TRIPLE_RE = re.compile(
+    r"(?<=[(\[])\s*"
+    + _NUM_G.format("e")
+    + r"\s*[,;]\s*"
+    + _NUM_G.format("lo")
+    + r"\s*(?:to|–|-)\s*"
+    + _NUM_G.format("hi")
+    + r"(?=\s*[;,)\]])"
 )
 
 _P_NUMBER = (
