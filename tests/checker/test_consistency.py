@@ -72,7 +72,7 @@ def test_compare_p(reported, relation, recomputed, verdict) -> None:  # type: ig
         ("r = 1.3, p = .01", "implausible_value", "error"),
         ("p = 0.000", "implausible_value", "error"),
         ("Chi² = 34.39, df = 17 (P = 0.07)", "p_ci_mismatch", "error"),
-        ("Chi² = 34.39, df = 17 (P = 0.007); I² = 81%", "other", "error"),
+        ("Chi² = 34.39, df = 17 (P = 0.007); I² = 81%", "other", "warning"),
     ],
 )
 def test_inconsistencies_are_found(text: str, kind: str, severity: str) -> None:

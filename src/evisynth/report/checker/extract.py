@@ -295,7 +295,7 @@ def assemble(doc: Document, parts: list[_Part]) -> list[Claim]:
                 current is not None
                 and kind not in current.counts
                 and (
-                    (current.is_result() and _near(doc, current, part, 15))
+                    (current.is_result() and current.measure != "I2" and _near(doc, current, part, 15))
                     or (count_only and _near(doc, current, part, 25))
                 )
             )
