@@ -15,14 +15,10 @@ from pathlib import Path
 from typing import Any
 
 from evisynth.errors import InputError
+from evisynth.report.checker.certainty import CERTAINTY_RANK, check_certainty
 from evisynth.report.checker.consistency import check_claim, check_heterogeneity
 from evisynth.report.checker.extract import extract_claims
-from evisynth.report.checker.language import (
-    CERTAINTY_RANK,
-    check_certainty,
-    check_comparisons,
-    check_significance,
-)
+from evisynth.report.checker.language import check_comparisons, check_significance
 from evisynth.report.checker.model import CheckResult, Claim, Finding
 from evisynth.report.checker.source import check_against_source, check_loose_numbers
 from evisynth.report.checker.source_facts import load
