@@ -28,7 +28,8 @@ from evisynth.report.checker.text import Document
 _SIG_RE = re.compile(r"\b(?:statistically\s+)?significant(?:ly)?\b", re.I)
 _EFFECT_RE = re.compile(
     r"\b(?:improv(?:ed|es|e|ement|ements)|reduc(?:ed|es|e|tion|tions)|decreas(?:ed|es|e)|lower(?:ed|s)"
-    r"|increas(?:ed|es|e)|effective|efficacious|benefit(?:ed|s)?|beneficial|superior|prevent(?:ed|s)?)\b",
+    r"|increas(?:ed|es|e)|effective|efficacious|benefit(?:ed|s)?|beneficial|superior|prevent(?:ed|s)?"
+    r"|(?:lower|higher|fewer|more)\s+(?:risks?|odds|rates?|incidence|mortality|deaths|events))\b",
     re.I,
 )
 _NEG_RE = re.compile(
@@ -40,7 +41,7 @@ _HEDGE_RE = re.compile(
     r"\b(?:may|might|could|possibly|potentially|perhaps|suggest\w*|trend\w*|tend\w*|appear\w*)\b", re.I
 )
 _NO_EFFECT_RE = re.compile(
-    r"\b(?:(?:had|has|have|showed|shows|show|found|with|of|was|were)\s+)?no\s+(?:significant\s+)?"
+    r"\b(?:(?:had|has|have|showed|shows|show|found|with|of|was|were)\s+)?no\s+"
     r"(?:effect|difference|benefit|improvement|impact|change|association)s?\b"
     r"|\bineffective\b|\bdoes\s+not\s+work\b|\bdid\s+not\s+(?:improve|reduce|change|affect|increase)\b",
     re.I,
@@ -209,8 +210,8 @@ def _direction(doc: Document, m: re.Match[str], said: str, i: int, c: Claim) -> 
     word = said.lower()
     null = 1.0 if c.measure in RATIO_MEASURES else 0.0
     lo = min(c.ci_lower, c.ci_upper)  # type: ignore[type-var]
-    down = word.startswith(("reduc", "decreas", "lower"))
-    up = word.startswith("increas")
+    down = word.startswith(("reduc", "decreas", "lower", "fewer"))
+    up = word.startswith(("increas", "higher", "more "))
     if (down and lo > null) or (up and lo < null):
         where = "above" if down else "below"
         return [
