@@ -17,7 +17,7 @@ from evisynth._version import __version__
 from evisynth.errors import EvisynthError
 
 #: Sub-commands in the order ``--help`` lists them.
-COMMANDS: tuple[str, ...] = ("analyze", "report", "init", "summarize")
+COMMANDS: tuple[str, ...] = ("analyze", "report", "check", "init", "summarize")
 
 
 def build_parser() -> argparse.ArgumentParser:

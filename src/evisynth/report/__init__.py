@@ -1,1 +1,1 @@
-"""Results into words and tables (never computes statistics)."""
+"""Results into words and tables (never computes statistics): analysis text, reports, summaries, checker."""

@@ -1,0 +1,156 @@
+"""Orchestration: run every check on a summary and collect the findings.
+
+>>> r = check_text("rTMS significantly improved ADL (SMD = 0.31, 95% CI -0.06 to 0.67, P = 0.10).")
+>>> [(f.severity, f.kind, r.text[f.start : f.end]) for f in r.findings]
+[('error', 'significance_language', 'significantly'), ('error', 'significance_language', 'improved')]
+>>> r.claims[0].ci_level, r.claims[0].p_relation
+(0.95, '=')
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from evisynth.errors import InputError
+from evisynth.report.checker.certainty import CERTAINTY_RANK, check_certainty
+from evisynth.report.checker.consistency import check_claim, check_heterogeneity
+from evisynth.report.checker.extract import extract_claims
+from evisynth.report.checker.language import check_comparisons, check_significance
+from evisynth.report.checker.model import CheckResult, Claim, Finding
+from evisynth.report.checker.source import check_against_source, check_loose_numbers
+from evisynth.report.checker.source_facts import load
+from evisynth.report.checker.text import make_document
+
+__all__ = ["CheckResult", "Claim", "Finding", "check_file", "check_text", "read_source"]
+
+
+def _level(value: str, argument: str) -> str:
+    level = value.strip().lower().replace("_", " ").replace("-", " ")
+    if level not in CERTAINTY_RANK:
+        raise InputError(f"{argument}: unknown certainty {value!r}; use one of high, moderate, low, very low")
+    return level
+
+
+def check_text(
+    text: str,
+    source: str | Mapping[str, Any] | list[Any] | None = None,
+    certainty: str | Mapping[str, str] | None = None,
+    *,
+    html: bool | None = None,
+) -> CheckResult:
+    """Check a summary's statistics and wording; optionally trace it to its source.
+
+    Parameters
+    ----------
+    text : str
+        The summary: plain text, Markdown or HTML (detected unless ``html`` is given).
+    source : str, dict or list, optional
+        The source text (e.g. the original abstract), or a parsed evisynth analysis or
+        summary JSON (any nesting; see the module :mod:`~evisynth.report.checker.source_facts`).
+    certainty : str or mapping, optional
+        The GRADE certainty of the evidence (``"high"``, ``"moderate"``, ``"low"``,
+        ``"very low"``) for every sentence, or a mapping from outcome name to certainty
+        (applied to sentences that name the outcome). Certainty stated in a sentence
+        ("moderate-certainty evidence") and certainty attached to a matched source outcome
+        take precedence.
+    html : bool, optional
+        Force (True) or skip (False) HTML stripping.
+
+    Returns
+    -------
+    CheckResult
+        ``text`` (the plain text offsets refer to), ``claims`` and ``findings``.
+    """
+    if not isinstance(text, str):
+        raise InputError(f"text: expected a string, got {type(text).__name__}")
+    doc = make_document(text, html_input=html)
+    claims = extract_claims(doc)
+    findings: list[Finding] = []
+    for i, claim in enumerate(claims):
+        findings.extend(check_claim(i, claim))
+    findings.extend(check_heterogeneity(enumerate(claims)))
+    findings.extend(check_significance(doc, claims))
+    findings.extend(check_comparisons(doc, claims))
+    by_claim: dict[int, str] = {}
+    by_outcome: dict[str, str] = {}
+    if source is not None:
+        try:
+            facts = load(source)
+        except TypeError as exc:
+            raise InputError(f"source: {exc}") from None
+        source_findings, by_claim = check_against_source(claims, facts)
+        findings.extend(source_findings)
+        findings.extend(check_loose_numbers(doc.norm, claims, facts))
+        by_outcome.update(facts.certainty_by_outcome)
+    default = None
+    if isinstance(certainty, str):
+        default = _level(certainty, "certainty")
+    elif isinstance(certainty, Mapping):
+        by_outcome.update({str(k): _level(v, f"certainty[{k!r}]") for k, v in certainty.items()})
+    elif certainty is not None:
+        raise InputError(f"certainty: expected a level or a mapping, got {type(certainty).__name__}")
+    findings.extend(check_certainty(doc, claims, default=default, by_claim=by_claim, by_outcome=by_outcome))
+    return CheckResult(doc.plain, tuple(claims), tuple(_tidy(findings)))
+
+
+def _tidy(findings: list[Finding]) -> list[Finding]:
+    seen: set[tuple[Any, ...]] = set()
+    out = []
+    for f in findings:
+        key = (f.kind, f.start, f.end, f.message)
+        if key not in seen:
+            seen.add(key)
+            out.append(f)
+    big = 10**12
+    return sorted(out, key=lambda f: (f.start is None, f.start or big, f.end or big, f.severity != "error"))
+
+
+def _read(path: str | Path, what: str) -> str:
+    p = Path(path)
+    if not p.exists():
+        raise InputError(f"{what} file not found: {p}")
+    if p.is_dir():
+        raise InputError(f"{what} is a directory, not a file: {p}")
+    try:
+        raw = p.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read {what} file {p}: {exc.strerror or exc}") from None
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise InputError(f"{what} file {p} is not text (cannot decode it as UTF-8)")
+
+
+def read_source(path: str | Path) -> str | Mapping[str, Any] | list[Any]:
+    """Read a source file: JSON (by extension or content) becomes a dict/list, anything else text."""
+    text = _read(path, "source")
+    stripped = text.lstrip()
+    if str(path).lower().endswith(".json") or stripped.startswith(("{", "[")):
+        try:
+            value = json.loads(text)
+        except json.JSONDecodeError as exc:
+            if str(path).lower().endswith(".json"):
+                raise InputError(
+                    f"source file {path} is not valid JSON: {exc.msg} (line {exc.lineno})"
+                ) from None
+            return text
+        if isinstance(value, dict | list):
+            return value
+    return text
+
+
+def check_file(
+    path: str | Path,
+    against: str | Path | None = None,
+    certainty: str | Mapping[str, str] | None = None,
+) -> CheckResult:
+    """Check a summary file (text, Markdown or HTML), optionally against a source file."""
+    text = _read(path, "summary")
+    html = True if str(path).lower().endswith((".html", ".htm", ".xhtml")) else None
+    source = read_source(against) if against is not None else None
+    return check_text(text, source, certainty, html=html)

@@ -1,0 +1,163 @@
+"""Regular expressions for the parts of a statistical claim, on normalised text.
+
+Normalised text (see :func:`evisynth.report.checker.text.normalise`) writes every minus
+as ``-``, every en or em dash as ``–`` and every odd space as a space, so the patterns
+below only deal with those. A hyphen or dash *between* two numbers is a range separator;
+a minus is only read where a number starts (after a space, bracket, ``=`` or separator).
+"""
+
+from __future__ import annotations
+
+import re
+
+#: A signed decimal number (no thousands separators: used for effects, limits and P).
+NUM = r"(?<![\w.])[-–]?(?:\d+(?:\.\d+)?|\.\d+)(?!\.?\d)"
+_NUM_G = r"(?P<{0}>" + NUM + r")(?P<{0}_pct>\s?%)?"
+
+#: Range separators between two limits: "to", a dash, a comma or semicolon.
+SEP = r"\s*(?:to|–|-|,|;|\.\.\.?|and)\s*"
+
+#: Canonical measure codes for every label recognised before an estimate.
+MEASURE_LABELS: tuple[tuple[str, str, int], ...] = (
+    (r"standardi[sz]ed\s+mean\s+differences?", "SMD", re.I),
+    (r"(?:weighted\s+)?mean\s+differences?", "MD", re.I),
+    (r"\bSMDs?\b", "SMD", 0),
+    (r"\bW?MDs?\b", "MD", 0),
+    (r"\bHedges'?\s*(?:g|'s\s*g)\b", "SMD", re.I),
+    (r"\bCohen'?s\s*d\b", "SMD", re.I),
+    (r"(?<![\w'])[gd](?=\s*=)", "SMD", 0),
+    (r"(?:(?:adjusted|pooled|summary|peto)\s+)?odds\s+ratios?", "OR", re.I),
+    (r"\b(?:a|Peto\s+)?ORs?\b", "OR", 0),
+    (r"(?:incidence\s+)?rate\s+ratios?|\bIRR\b", "IRR", re.I),
+    (r"risk\s+ratios?|relative\s+risks?", "RR", re.I),
+    (r"\ba?RRs?\b", "RR", 0),
+    (r"hazard\s+ratios?", "HR", re.I),
+    (r"\ba?HRs?\b", "HR", 0),
+    (r"(?:absolute\s+)?risk\s+differences?", "RD", re.I),
+    (r"\bRD\b", "RD", 0),
+    (r"β|\bbeta\b|(?:regression\s+)?coefficients?|(?<![\w'])[Bb](?=\s*=)", "beta", re.I),
+    (r"\bI\s?(?:2|\^\s?2|-?squared)(?![\d.])|\bI(?=\s*=\s*\d+(?:\.\d+)?\s?%)", "I2", 0),
+    (r"(?<![\w'])r(?=\s*=)", "r", 0),
+)
+
+#: Test statistics: Z, t(df), chi-squared(df), F(df1, df2), Q(df).
+STATISTIC_RE = re.compile(
+    r"(?P<stat>(?<![\w'])(?:[zZ](?:\s*(?:score|value|statistic))?|t(?:\s*\(\s*(?P<tdf>\d+(?:\.\d+)?)\s*\))?"
+    r"|(?:χ\s?\^?2|[Cc]hi\s?(?:\^?2|-?squared?)|X\^?2)(?:\s*\(\s*(?P<cdf>\d+)\s*(?:,\s*[Nn]\s*=\s*[\d,]+)?\s*\))?"
+    r"|F\s*\(\s*(?P<fdf1>\d+)\s*,\s*(?P<fdf2>\d+(?:\.\d+)?)\s*\)"
+    r"|Q(?:b|w|_?between|_?within)?(?:\s*\(\s*(?P<qdf>\d+)\s*\))?))"
+    r"\s*(?P<rel>=|<|>)\s*(?P<value>" + NUM + r")"
+)
+DF_RE = re.compile(r"\A[\s,;(]*(?:df|d\.f\.)\s*[=:]?\s*(?P<df>\d+)")
+
+#: "at 30 days", "after 12 months": a time point, not an estimate (needs TIME_BEFORE as well).
+TIME_BEFORE = r"\b(?:at|after|within|over|for|up\s+to|until|through)\s*\(?$"
+#: Words after a number that make it a time, dose or count rather than an estimate.
+NOT_AN_ESTIMATE = (
+    r"(?:days?|weeks?|months?|years?|hours?|h|minutes?|min|sessions?|mg|g/day|μg|mcg|Hz|patients|participants"
+    r"|studies|trials|RCTs|people|subjects)\b"
+)
+
+#: The label-to-number bridge: optional bracketed alias, a short phrase, then a connector.
+ANCHOR_TAIL = (
+    r"(?P<alias>\s*[(\[][^()\[\]\d;]{1,30}[)\]])?"
+    r"(?P<fill>\s+(?:for|in|on|of|at|with|between|across|from)\s+[^\d;=()\[\].]{0,44}?[A-Za-z ])?"
+    r"(?P<conn>\s*(?::|=|≈|,|\(|\[|\bwas\b|\bwere\b|\bis\b|\bof\b|\bwas\s+estimated\s+at\b)?\s*\(?)"
+    r"(?P<num>" + NUM + r")(?P<pct>\s?%)?(?!\s?%\s*-?\s*(?:CI|CrI|conf))"
+)
+
+_CI_WORD = (
+    r"(?:CIs?|CrI|confidence\s+intervals?|credible\s+intervals?|conf\.?\s*int\.?|uncertainty\s+intervals?|UI)"
+)
+CI_RE = re.compile(
+    r"(?:(?P<level>\d{2}(?:\.\d+)?)\s?(?:%|per\s?cent)\s*-?\s*"
+    + _CI_WORD
+    + r"|\b"
+    + _CI_WORD
+    + r"\s*(?P<level2>\d{2})\s?%|\b"
+    + _CI_WORD
+    + r"\b)(?:\s*[\[(](?:CI|CrI)[\])])?"
+    r"\s*(?:[:,=]|\bof\b|\bwas\b|\bfrom\b|\branging\s+from\b|\bwere\b)?\s*(?P<open>[\[(])?\s*"
+    + _NUM_G.format("lo")
+    + SEP
+    + _NUM_G.format("hi")
+    + r"(?:\s*(?P<close>[\])]))?",
+    re.I,
+)
+
+#: A bracketed range straight after an estimate: "0.82 (0.71–0.95)" or "0.82, 0.71 to 0.95".
+BARE_RANGE_RE = re.compile(
+    r"\A\s*(?:(?P<open>[\[(])\s*"
+    + _NUM_G.format("lo")
+    + SEP
+    + _NUM_G.format("hi")
+    + r"\s*(?=[\])]|[;,]\s*[pP])"
+    r"|,\s*" + _NUM_G.format("lo2") + r"\s*(?:to|–|-)\s*" + _NUM_G.format("hi2") + r"(?!\d|\.\d))"
+)
+
+#: An unlabelled result in brackets, BMJ style: "(0.68, 0.43 to 1.09; P=0.11)".
+TRIPLE_RE = re.compile(
+    r"(?<=[(\[])\s*"
+    + _NUM_G.format("e")
+    + r"\s*[,;]\s*"
+    + _NUM_G.format("lo")
+    + r"\s*(?:to|–|-)\s*"
+    + _NUM_G.format("hi")
+    + r"(?=\s*[;,)\]])"
+)
+
+_P_NUMBER = (
+    r"(?P<pnum>(?:\d+(?:\.\d+)?|\.\d+)(?:\s*(?:×|x|\*|·)\s*10\s*(?:\^|\*\*)?\s*(?P<pexp>[-–]?\s?\d+)"
+    r"|[eE](?P<pexp2>[-–]?\d+))?)"
+)
+P_RE = re.compile(
+    r"(?<![A-Za-z0-9])[pP](?:\s*[-_]?\s*(?:values?|interaction|int|het(?:erogeneity)?|trend|diff(?:erence)?"
+    r"|overall|subgroups?))?(?:\s*\(\s*(?:interaction|int|het(?:erogeneity)?|trend|subgroup\s+differences?"
+    r"|difference|overall)\s*\))?(?:\s+for\s+(?:the\s+)?(?:interaction|heterogeneity|trend|subgroup\s+differences?"
+    r"|differences?|overall\s+effect|effect))?"
+    r"\s*(?P<prel><=|>=|=<|=>|=|<|>|≤|≥|:|\bof\b|\bwas\b|\bis\b|\bequal\s+to\b)\s*"
+    + _P_NUMBER
+    + r"|(?<=[,;(])\s*(?P<ns>n\.?s\.?)(?=[);,])"
+)
+
+_NUMBER_WORDS = {
+    w: i
+    for i, w in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+        "sixteen seventeen eighteen nineteen twenty".split()
+    )
+}
+_NUMBER_WORDS.update({"thirty": 30, "forty": 40, "fifty": 50})
+NUMBER_WORDS = _NUMBER_WORDS
+_COUNT = (
+    r"(?P<n>\d{1,3}(?:[, ]\d{3})+(?!\d)|\d+(?![.\d])|"
+    + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True))
+    + r")"
+)
+_STUDY_ADJ = (
+    r"(?:(?:eligible|included|randomi[sz]ed|controlled|clinical|independent|primary|published|unique|individual"
+    r"|separate|relevant|original|prospective|observational|cohort|case-control|parallel(?:-group)?|cross-?over"
+    r"|placebo-controlled|double-blind(?:ed)?|sham-controlled|human|additional|new|small|large|high-quality"
+    r"|low-quality)\s+)"
+)
+STUDY_COUNT_RE = re.compile(
+    r"(?<![\w.])"
+    + _COUNT
+    + r"\s+"
+    + _STUDY_ADJ
+    + r"{0,4}(?P<noun>studies|study|trials?|RCTs?|articles|reports"
+    r"|papers|cohorts)\b|\b(?:k|studies|trials|RCTs)\s*[=:]\s*(?P<k>\d+)\b",
+    re.I,
+)
+COMPARISON_COUNT_RE = re.compile(
+    r"(?<![\w.])" + _COUNT + r"\s+(?:(?:independent|pairwise|treatment|separate)\s+)?(?P<noun>comparisons"
+    r"|effect\s+sizes|data\s?sets|arms)\b",
+    re.I,
+)
+PARTICIPANT_COUNT_RE = re.compile(
+    r"(?<![\w.])" + _COUNT + r"\s+(?:(?:adult|elderly|older|stroke|randomi[sz]ed|eligible|total|included|"
+    r"hospitali[sz]ed|pregnant|young|healthy)\s+)*(?P<noun>participants|patients|subjects|people|persons"
+    r"|individuals|women|men|children|adults|infants|survivors|volunteers|cases)\b"
+    r"|(?:(?<![\w])[nN]|\bparticipants|\bpatients)\s*[=:]\s*"
+    r"(?P<neq>\d{1,3}(?:[, ]\d{3})+(?!\d)|\d+(?![.\d]))",
+)
