@@ -1,0 +1,1 @@
+"""Figures drawn on explicit matplotlib ``Figure`` objects (never pyplot global state)."""

@@ -1,0 +1,282 @@
+"""Finding duplicate records across database exports.
+
+Two passes, as in METHODS.md 6.3:
+
+1. **Exact keys.** Records sharing a normalised DOI, a PMID or an accession number (WoS UT,
+   Embase accession) are duplicates (score 100).
+2. **Near matches.** Candidate pairs come from blocking keys (identical normalised title; the two
+   rarest title words; first-author surname with year or year - 1). Each pair is scored with
+   the rapidfuzz ``ratio`` (0-100, normalised Indel similarity) of the normalised titles and then:
+
+   * **duplicate** when the title score is at least ``auto_title`` (95), the years are known and
+     differ by at most one, the first authors agree (surname similarity at least
+     ``author_similarity``, 85) and the records do not carry different DOIs or PMIDs;
+   * also a **duplicate** when the title score is at least ``confirmed_title`` (90) and, with the
+     same year and author rules, volume and first page are present in both and equal;
+   * **uncertain** (queued for a person) when the title score is at least ``review_title`` (85)
+     and the pair is not a duplicate by the rules above: one year or author missing, authors
+     disagreeing, different DOIs/PMIDs, or a moderately similar title;
+   * otherwise not a duplicate.
+
+Pairs a person has already rejected are never merged or queued again. Every merged record keeps
+an audit entry (``key``, ``score``) naming the evidence that linked it to its group; each group
+keeps the most complete record (identifiers, abstract, authors, journal details), ties going to the
+record imported first.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from evisynth.records.model import Citation
+from evisynth.records.normalise import first_author_key, first_page, normalise_title
+
+_STOP = frozenset(
+    "with from that this their there were have been into than then also over under after before "
+    "between among versus during without within study trial randomised randomized controlled patients "
+    "effect effects clinical review analysis".split()
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Thresholds:
+    """Score thresholds of the near-match pass (rapidfuzz scores, 0-100); see module docstring."""
+
+    auto_title: float = 95.0
+    confirmed_title: float = 90.0
+    review_title: float = 85.0
+    author_similarity: float = 85.0
+    max_block: int = 300
+
+
+@dataclass(frozen=True, slots=True)
+class MatchKey:
+    """The fields of one record the deduplicator compares (see :func:`match_key`)."""
+
+    id: int
+    title: str
+    year: int | None
+    author: str
+    doi: str
+    pmid: str
+    accession: str
+    volume: str
+    page: str
+    completeness: int
+
+
+@dataclass(frozen=True, slots=True)
+class Merge:
+    """``record_id`` is a duplicate of ``keeper_id``; ``key`` and ``score`` say why."""
+
+    record_id: int
+    keeper_id: int
+    key: str
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A pair a person should look at; ``reason`` says why it was not decided automatically."""
+
+    record_a: int
+    record_b: int
+    score: float
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class DedupeResult:
+    """Merges to apply and pairs to queue for a person."""
+
+    merges: tuple[Merge, ...]
+    uncertain: tuple[Candidate, ...]
+
+    def groups(self) -> dict[int, list[int]]:
+        """Keeper id -> ids merged into it."""
+        out: dict[int, list[int]] = defaultdict(list)
+        for merge in self.merges:
+            out[merge.keeper_id].append(merge.record_id)
+        return dict(out)
+
+
+def match_key(record_id: int, citation: Citation) -> MatchKey:
+    """Comparison fields of ``citation`` (normalised title, first-author surname, identifiers)."""
+    filled = sum(bool(x) for x in (citation.doi, citation.pmid, citation.abstract, citation.authors,
+                                    citation.journal, citation.volume, citation.pages, citation.year))
+    return MatchKey(
+        id=record_id,
+        title=normalise_title(citation.title),
+        year=citation.year,
+        author=first_author_key(citation.authors),
+        doi=citation.doi.lower(),
+        pmid=citation.pmid,
+        accession=citation.accession.strip().upper(),
+        volume=citation.volume.strip().lower(),
+        page=first_page(citation.pages),
+        completeness=filled,
+    )
+
+
+class _Sets:
+    def __init__(self, ids: Iterable[int]) -> None:
+        self.parent = {i: i for i in ids}
+
+    def find(self, x: int) -> int:
+        root = x
+        while self.parent[root] != root:
+            root = self.parent[root]
+        while self.parent[x] != root:
+            self.parent[x], x = root, self.parent[x]
+        return root
+
+    def union(self, a: int, b: int) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+
+def _blocks(keys: Sequence[MatchKey], max_block: int) -> Iterable[list[int]]:
+    df: dict[str, int] = defaultdict(int)
+    tokens_of: list[list[str]] = []
+    for key in keys:
+        tokens = list(dict.fromkeys(t for t in key.title.split() if len(t) >= 4 and t not in _STOP))
+        tokens_of.append(tokens)
+        for token in tokens:
+            df[token] += 1
+    blocks: dict[tuple[str, ...], list[int]] = defaultdict(list)
+    for index, key in enumerate(keys):
+        if key.title:
+            blocks[("t", key.title)].append(index)
+        rare = heapq.nsmallest(2, tokens_of[index], key=lambda t: (df[t], t))
+        if len(rare) == 2:
+            blocks[("r", *sorted(rare))].append(index)
+        if key.author and key.year:
+            blocks[("a", key.author, str(key.year))].append(index)
+            blocks[("a", key.author, str(key.year + 1))].append(index)
+    for members in blocks.values():
+        if 1 < len(members) <= max_block:
+            yield members
+
+
+def _author_agrees(a: str, b: str, threshold: float) -> bool | None:
+    if not a or not b:
+        return None
+    if a == b or a.startswith(b) or b.startswith(a):
+        return True
+    from rapidfuzz.fuzz import ratio
+
+    return ratio(a, b) >= threshold
+
+
+def _judge(a: MatchKey, b: MatchKey, score: float, th: Thresholds) -> tuple[str, str]:
+    """``("duplicate"|"uncertain"|"distinct", reason)`` for a scored pair."""
+    if a.year is not None and b.year is not None and abs(a.year - b.year) > 1:
+        return "distinct", "years differ by more than one"
+    conflict = (a.doi and b.doi and a.doi != b.doi) or (a.pmid and b.pmid and a.pmid != b.pmid)
+    if conflict:
+        return ("uncertain", "different DOIs or PMIDs") if score >= th.auto_title else ("distinct", "")
+    authors = _author_agrees(a.author, b.author, th.author_similarity)
+    years_known = a.year is not None and b.year is not None
+    bib = bool(a.volume and a.page and a.volume == b.volume and a.page == b.page)
+    if authors and years_known and (score >= th.auto_title or (score >= th.confirmed_title and bib)):
+        return "duplicate", ""
+    if authors is False:
+        return "uncertain", "first authors differ"
+    if authors is None:
+        return "uncertain", "first author missing"
+    if not years_known:
+        return "uncertain", "year missing"
+    return "uncertain", "titles similar but not near-identical"
+
+
+_KEY_RANK = {"doi": 0, "pmid": 1, "accession": 2, "title_year_author": 3}
+
+
+def find_duplicates(
+    keys: Sequence[MatchKey],
+    *,
+    rejected: Iterable[tuple[int, int]] = (),
+    thresholds: Thresholds | None = None,
+) -> DedupeResult:
+    """Group duplicate records.
+
+    Parameters
+    ----------
+    keys : sequence of MatchKey
+        One per record still in play (see :func:`match_key`); ids must be unique.
+    rejected : iterable of (int, int)
+        Pairs a person has declared distinct: never merged nor queued again.
+    thresholds : Thresholds, optional
+        Near-match thresholds; the documented defaults when omitted.
+
+    Returns
+    -------
+    DedupeResult
+        One :class:`Merge` per record that is not its group's keeper, and the uncertain pairs.
+    """
+    from rapidfuzz.fuzz import ratio
+
+    th = thresholds or Thresholds()
+    no = {tuple(sorted(p)) for p in rejected}
+    by_id = {k.id: k for k in keys}
+    sets = _Sets(by_id)
+    edges: dict[int, list[tuple[int, str, float]]] = defaultdict(list)
+
+    def link(a: int, b: int, key: str, score: float) -> None:
+        if (min(a, b), max(a, b)) in no:
+            return
+        sets.union(a, b)
+        edges[a].append((b, key, score))
+        edges[b].append((a, key, score))
+
+    for field in ("doi", "pmid", "accession"):
+        seen: dict[str, int] = {}
+        for k in keys:
+            value = getattr(k, field)
+            if value:
+                if value in seen:
+                    link(seen[value], k.id, field, 100.0)
+                else:
+                    seen[value] = k.id
+
+    compared: set[tuple[int, int]] = set()
+    uncertain: dict[tuple[int, int], Candidate] = {}
+    for members in _blocks(keys, th.max_block):
+        for i, first in enumerate(members):
+            a = keys[first]
+            for second in members[i + 1:]:
+                b = keys[second]
+                pair = (min(a.id, b.id), max(a.id, b.id))
+                if pair in compared or pair in no:
+                    continue
+                compared.add(pair)
+                score = ratio(a.title, b.title, score_cutoff=th.review_title)
+                if not score:
+                    continue
+                verdict, reason = _judge(a, b, score, th)
+                if verdict == "duplicate":
+                    link(a.id, b.id, "title_year_author", round(score, 1))
+                elif verdict == "uncertain":
+                    uncertain[pair] = Candidate(pair[0], pair[1], round(score, 1), reason)
+
+    groups: dict[int, list[int]] = defaultdict(list)
+    for record_id in by_id:
+        groups[sets.find(record_id)].append(record_id)
+    merges: list[Merge] = []
+    for members in groups.values():
+        if len(members) < 2:
+            continue
+        keeper = max(members, key=lambda i: (by_id[i].completeness, -i))
+        for member in sorted(members):
+            if member == keeper:
+                continue
+            _, key, score = min(edges[member], key=lambda e: (_KEY_RANK[e[1]], -e[2]))
+            merges.append(Merge(member, keeper, key, score))
+    queued = tuple(
+        c for pair, c in sorted(uncertain.items()) if sets.find(pair[0]) != sets.find(pair[1])
+    )
+    return DedupeResult(tuple(merges), queued)

@@ -1,0 +1,67 @@
+"""Opening the project database: SQLite file in the review folder by default, or any SQLAlchemy URL.
+
+SQLite connections use WAL journalling, ``synchronous=FULL``, enforced foreign keys and explicit
+``BEGIN`` so that every ``engine.begin()`` block is one atomic transaction. PostgreSQL is selected
+by a URL such as ``postgresql+psycopg://user:password@host/dbname`` (``--db`` on the command line or
+the ``EVISYNTH_DB_URL`` environment variable).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from evisynth.errors import InputError
+
+DB_FILENAME = "evisynth.db"
+REVIEW_FILES = ("review.toml", "evisynth.toml")
+ENV_URL = "EVISYNTH_DB_URL"
+
+
+def find_project_folder(start: str | Path | None = None) -> Path:
+    """The review folder: ``start`` if given, else the nearest folder upward from the current one
+    holding ``evisynth.db`` or a review file, else the current folder."""
+    if start is not None:
+        folder = Path(start)
+        if not folder.is_dir():
+            raise InputError(f"project folder {str(folder)!r} does not exist")
+        return folder
+    here = Path.cwd()
+    for folder in (here, *here.parents):
+        if (folder / DB_FILENAME).exists() or any((folder / name).exists() for name in REVIEW_FILES):
+            return folder
+    return here
+
+
+def database_url(folder: Path, url: str | None = None) -> str:
+    """The URL given, else ``$EVISYNTH_DB_URL``, else the SQLite file in ``folder``."""
+    return url or os.environ.get(ENV_URL) or f"sqlite:///{(folder / DB_FILENAME).resolve()}"
+
+
+def create_engine(url: str) -> Any:
+    """SQLAlchemy engine with evisynth's connection settings for ``url``."""
+    import sqlalchemy
+    from sqlalchemy import event
+
+    try:
+        if url.startswith("sqlite"):
+            engine = sqlalchemy.create_engine(url, connect_args={"timeout": 30})
+
+            @event.listens_for(engine, "connect")
+            def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+                dbapi_connection.isolation_level = None  # we issue BEGIN ourselves
+                cursor = dbapi_connection.cursor()
+                cursor.execute("PRAGMA journal_mode=WAL")
+                cursor.execute("PRAGMA synchronous=FULL")
+                cursor.execute("PRAGMA foreign_keys=ON")
+                cursor.close()
+
+            @event.listens_for(engine, "begin")
+            def _on_begin(conn: Any) -> None:
+                conn.exec_driver_sql("BEGIN")
+
+            return engine
+        return sqlalchemy.create_engine(url, pool_pre_ping=True)
+    except (sqlalchemy.exc.ArgumentError, sqlalchemy.exc.NoSuchModuleError, ImportError) as exc:
+        raise InputError(f"cannot use database URL {url!r}: {exc}") from None
