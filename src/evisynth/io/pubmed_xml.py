@@ -146,13 +146,19 @@ def parse_pubmed_xml(text: str) -> ParseResult:
         parser.Parse(text.lstrip("\ufeff"), True)
     except _EntityRefused:
         problems.append(
-            ParseProblem(parser.CurrentLineNumber, "XML declares entities, which are refused for safety; "
-                         "the rest of the file was not read")
+            ParseProblem(
+                parser.CurrentLineNumber,
+                "XML declares entities, which are refused for safety; the rest of the file was not read",
+            )
         )
     except xml.parsers.expat.ExpatError as exc:
         line = exc.lineno or parser.CurrentLineNumber
         message = xml.parsers.expat.ErrorString(exc.code) if exc.code else str(exc)
-        problems.append(ParseProblem(line, f"XML is not well-formed ({message}); the rest of the file was not read"))
+        problems.append(
+            ParseProblem(line, f"XML is not well-formed ({message}); the rest of the file was not read")
+        )
     except RecursionError:  # pragma: no cover - pathological nesting
-        problems.append(ParseProblem(parser.CurrentLineNumber, "XML nested too deeply; the rest was not read"))
+        problems.append(
+            ParseProblem(parser.CurrentLineNumber, "XML nested too deeply; the rest was not read")
+        )
     return ParseResult("pubmed-xml", tuple(records), tuple(problems), "PubMed")

@@ -93,7 +93,9 @@ def parse_ris(text: str) -> ParseResult:
                 fields, start, last_tag = {}, number, ""
                 continue
             if fields is None:
-                problems.append(ParseProblem(number, f"tag {tag} outside a record (no TY before it); ignored"))
+                problems.append(
+                    ParseProblem(number, f"tag {tag} outside a record (no TY before it); ignored")
+                )
                 continue
             if tag == "ER":
                 result = _build(fields, start)
@@ -109,7 +111,9 @@ def parse_ris(text: str) -> ParseResult:
                 problems.append(ParseProblem(number, "line is not a RIS field; record skipped"))
                 fields = None
             else:
-                problems.append(ParseProblem(number, "line is not a RIS field and lies outside a record; ignored"))
+                problems.append(
+                    ParseProblem(number, "line is not a RIS field and lies outside a record; ignored")
+                )
     if fields is not None:
         problems.append(ParseProblem(start, "file ends inside a record (no ER line); record skipped"))
     databases = [r.database for r in records if r.database]

@@ -78,7 +78,9 @@ def parse_wos(text: str) -> ParseResult:
         match = _TAG.match(line)
         if not match:
             if fields is not None:
-                problems.append(ParseProblem(start, f"line {number} is not a Web of Science field; record skipped"))
+                problems.append(
+                    ParseProblem(start, f"line {number} is not a Web of Science field; record skipped")
+                )
                 fields = None
             else:
                 problems.append(ParseProblem(number, "line is not a Web of Science field; ignored"))
@@ -116,12 +118,16 @@ def parse_wos_tab(text: str) -> ParseResult:
     reader = csv.reader(lines, delimiter="\t", quoting=csv.QUOTE_NONE)
     header = [h.strip().upper() for h in next(reader)]
     if "TI" not in header:
-        return ParseResult("wos-tab", (), (ParseProblem(1, "header has no TI (title) column"),), "Web of Science")
+        return ParseResult(
+            "wos-tab", (), (ParseProblem(1, "header has no TI (title) column"),), "Web of Science"
+        )
     for number, row in enumerate(reader, start=2):
         if not any(cell.strip() for cell in row):
             continue
         if len(row) > len(header) + 1:
-            problems.append(ParseProblem(number, f"row has {len(row)} fields, header has {len(header)}; skipped"))
+            problems.append(
+                ParseProblem(number, f"row has {len(row)} fields, header has {len(header)}; skipped")
+            )
             continue
         get: dict[str, list[str]] = {}
         for tag, cell in zip(header, row, strict=False):

@@ -142,8 +142,21 @@ def write_wos(records: Iterable[Citation]) -> str:
     return "\n".join(out) + "\n"
 
 
-CSV_COLUMNS = ("Authors", "Title", "Year", "Journal", "Volume", "Issue", "Pages", "DOI", "PMID",
-               "Abstract", "Keywords", "Language", "Accession Number")
+CSV_COLUMNS = (
+    "Authors",
+    "Title",
+    "Year",
+    "Journal",
+    "Volume",
+    "Issue",
+    "Pages",
+    "DOI",
+    "PMID",
+    "Abstract",
+    "Keywords",
+    "Language",
+    "Accession Number",
+)
 
 
 def write_csv(records: Iterable[Citation]) -> str:
@@ -152,9 +165,21 @@ def write_csv(records: Iterable[Citation]) -> str:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     for rec in records:
-        writer.writerow([
-            "; ".join(rec.authors), rec.title, rec.year or "", rec.journal, rec.volume, rec.issue,
-            rec.pages, rec.doi, rec.pmid, rec.abstract, "; ".join(rec.keywords), rec.language,
-            rec.accession,
-        ])
+        writer.writerow(
+            [
+                "; ".join(rec.authors),
+                rec.title,
+                rec.year or "",
+                rec.journal,
+                rec.volume,
+                rec.issue,
+                rec.pages,
+                rec.doi,
+                rec.pmid,
+                rec.abstract,
+                "; ".join(rec.keywords),
+                rec.language,
+                rec.accession,
+            ]
+        )
     return buffer.getvalue()

@@ -105,8 +105,19 @@ class DedupeResult:
 
 def match_key(record_id: int, citation: Citation) -> MatchKey:
     """Comparison fields of ``citation`` (normalised title, first-author surname, identifiers)."""
-    filled = sum(bool(x) for x in (citation.doi, citation.pmid, citation.abstract, citation.authors,
-                                    citation.journal, citation.volume, citation.pages, citation.year))
+    filled = sum(
+        bool(x)
+        for x in (
+            citation.doi,
+            citation.pmid,
+            citation.abstract,
+            citation.authors,
+            citation.journal,
+            citation.volume,
+            citation.pages,
+            citation.year,
+        )
+    )
     return MatchKey(
         id=record_id,
         title=normalise_title(citation.title),
@@ -248,7 +259,7 @@ def find_duplicates(
     for members in _blocks(keys, th.max_block):
         for i, first in enumerate(members):
             a = keys[first]
-            for second in members[i + 1:]:
+            for second in members[i + 1 :]:
                 b = keys[second]
                 pair = (min(a.id, b.id), max(a.id, b.id))
                 if pair in compared or pair in no:
@@ -276,7 +287,5 @@ def find_duplicates(
                 continue
             _, key, score = min(edges[member], key=lambda e: (_KEY_RANK[e[1]], -e[2]))
             merges.append(Merge(member, keeper, key, score))
-    queued = tuple(
-        c for pair, c in sorted(uncertain.items()) if sets.find(pair[0]) != sets.find(pair[1])
-    )
+    queued = tuple(c for pair, c in sorted(uncertain.items()) if sets.find(pair[0]) != sets.find(pair[1]))
     return DedupeResult(tuple(merges), queued)

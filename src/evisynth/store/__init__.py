@@ -1,1 +1,4 @@
-"""Persistence of a review project (SQLite by default, PostgreSQL by URL); the only code that touches a database."""
+"""Persistence of a review project (SQLite by default, PostgreSQL by URL).
+
+The only code that touches a database.
+"""

@@ -58,17 +58,35 @@ def _now() -> datetime:
 
 
 def _batch(row: Any) -> Batch:
-    return Batch(row.id, row.database_name, row.imported_at, row.file_name, row.file_sha256, row.format,
-                 row.record_count, row.problem_count)
+    return Batch(
+        row.id,
+        row.database_name,
+        row.imported_at,
+        row.file_name,
+        row.file_sha256,
+        row.format,
+        row.record_count,
+        row.problem_count,
+    )
 
 
 def citation_from_row(row: Any) -> Citation:
     """A :class:`Citation` from a ``records`` row."""
     return Citation(
-        title=row.title, authors=tuple(a for a in row.authors.split("; ") if a), year=row.year,
-        journal=row.journal, volume=row.volume, issue=row.issue, pages=row.pages, doi=row.doi,
-        pmid=row.pmid, abstract=row.abstract, keywords=tuple(k for k in row.keywords.split("; ") if k),
-        language=row.language, accession=row.accession, line=row.line,
+        title=row.title,
+        authors=tuple(a for a in row.authors.split("; ") if a),
+        year=row.year,
+        journal=row.journal,
+        volume=row.volume,
+        issue=row.issue,
+        pages=row.pages,
+        doi=row.doi,
+        pmid=row.pmid,
+        abstract=row.abstract,
+        keywords=tuple(k for k in row.keywords.split("; ") if k),
+        language=row.language,
+        accession=row.accession,
+        line=row.line,
     )
 
 
@@ -112,7 +130,9 @@ class Project:
         with self.engine.connect() as conn:
             return [_batch(r) for r in conn.execute(select(s.batches).order_by(s.batches.c.id))]
 
-    def import_records(self, result: ParseResult, *, database: str, file_name: str, sha256: str) -> ImportOutcome:
+    def import_records(
+        self, result: ParseResult, *, database: str, file_name: str, sha256: str
+    ) -> ImportOutcome:
         """Store the records of one export as a batch, in one transaction.
 
         A file whose SHA-256 is already stored is not imported again: the earlier batch is
@@ -127,23 +147,40 @@ class Project:
             if seen is not None:
                 return ImportOutcome(_batch(seen), duplicate_of=_batch(seen))
             batch_id = conn.execute(
-                insert(s.batches).values(
-                    database_name=database.strip(), imported_at=_now(), file_name=file_name,
-                    file_sha256=sha256, format=result.format, record_count=len(result.records),
+                insert(s.batches)
+                .values(
+                    database_name=database.strip(),
+                    imported_at=_now(),
+                    file_name=file_name,
+                    file_sha256=sha256,
+                    format=result.format,
+                    record_count=len(result.records),
                     problem_count=len(result.problems),
-                ).returning(s.batches.c.id)
+                )
+                .returning(s.batches.c.id)
             ).scalar_one()
             rows = [
                 {
-                    "batch_id": batch_id, "line": c.line, "title": c.title, "authors": "; ".join(c.authors),
-                    "year": c.year, "journal": c.journal, "volume": c.volume, "issue": c.issue,
-                    "pages": c.pages, "doi": c.doi, "pmid": c.pmid, "abstract": c.abstract,
-                    "keywords": "; ".join(c.keywords), "language": c.language, "accession": c.accession,
+                    "batch_id": batch_id,
+                    "line": c.line,
+                    "title": c.title,
+                    "authors": "; ".join(c.authors),
+                    "year": c.year,
+                    "journal": c.journal,
+                    "volume": c.volume,
+                    "issue": c.issue,
+                    "pages": c.pages,
+                    "doi": c.doi,
+                    "pmid": c.pmid,
+                    "abstract": c.abstract,
+                    "keywords": "; ".join(c.keywords),
+                    "language": c.language,
+                    "accession": c.accession,
                 }
                 for c in result.records
             ]
             for start in range(0, len(rows), _CHUNK):
-                conn.execute(insert(s.records), rows[start:start + _CHUNK])
+                conn.execute(insert(s.records), rows[start : start + _CHUNK])
             batch = _batch(conn.execute(select(s.batches).where(s.batches.c.id == batch_id)).one())
         return ImportOutcome(batch)
 
@@ -173,8 +210,11 @@ class Project:
             with self.engine.connect() as own:
                 return self.active_ids(own)
         merged = self._merged_ids(conn)
-        return [i for i in conn.execute(select(s.records.c.id).order_by(s.records.c.id)).scalars()
-                if i not in merged]
+        return [
+            i
+            for i in conn.execute(select(s.records.c.id).order_by(s.records.c.id)).scalars()
+            if i not in merged
+        ]
 
     # ---------------------------------------------------------------- dedupe
     def dedupe(self, thresholds: Thresholds | None = None, *, by: str = "evisynth") -> DedupeSummary:
@@ -183,26 +223,49 @@ class Project:
 
         with self.engine.begin() as conn:
             merged = self._merged_ids(conn)
-            keys = [match_key(r.id, citation_from_row(r))
-                    for r in conn.execute(select(s.records).order_by(s.records.c.id)) if r.id not in merged]
-            pairs = {(r.record_a, r.record_b): r.status
-                     for r in conn.execute(select(s.dedupe_candidates))}
+            keys = [
+                match_key(r.id, citation_from_row(r))
+                for r in conn.execute(select(s.records).order_by(s.records.c.id))
+                if r.id not in merged
+            ]
+            pairs = {(r.record_a, r.record_b): r.status for r in conn.execute(select(s.dedupe_candidates))}
             rejected = [p for p, status in pairs.items() if status == "rejected"]
             result = find_duplicates(keys, rejected=rejected, thresholds=thresholds)
             now = _now()
             if result.merges:
-                conn.execute(insert(s.merges), [
-                    {"record_id": m.record_id, "keeper_id": m.keeper_id, "match_key": m.key, "score": m.score,
-                     "method": "auto", "decided_by": by, "created_at": now, "undone_at": None}
-                    for m in result.merges
-                ])
+                conn.execute(
+                    insert(s.merges),
+                    [
+                        {
+                            "record_id": m.record_id,
+                            "keeper_id": m.keeper_id,
+                            "match_key": m.key,
+                            "score": m.score,
+                            "method": "auto",
+                            "decided_by": by,
+                            "created_at": now,
+                            "undone_at": None,
+                        }
+                        for m in result.merges
+                    ],
+                )
             new = [c for c in result.uncertain if (c.record_a, c.record_b) not in pairs]
             if new:
-                conn.execute(insert(s.dedupe_candidates), [
-                    {"record_a": c.record_a, "record_b": c.record_b, "score": c.score, "reason": c.reason,
-                     "status": "pending", "decided_by": None, "decided_at": None}
-                    for c in new
-                ])
+                conn.execute(
+                    insert(s.dedupe_candidates),
+                    [
+                        {
+                            "record_a": c.record_a,
+                            "record_b": c.record_b,
+                            "score": c.score,
+                            "reason": c.reason,
+                            "status": "pending",
+                            "decided_by": None,
+                            "decided_at": None,
+                        }
+                        for c in new
+                    ],
+                )
         return DedupeSummary(len(keys), len(result.merges), len(new))
 
     def candidates(self, status: str = "pending") -> list[tuple[int, Candidate]]:
@@ -232,26 +295,47 @@ class Project:
                 raise InputError(f"no duplicate candidate with id {candidate_id}")
             if row.status != "pending":
                 raise InputError(f"candidate {candidate_id} was already {row.status}")
-            conn.execute(update(s.dedupe_candidates).where(c.id == candidate_id).values(
-                status="confirmed" if duplicate else "rejected", decided_by=by, decided_at=_now()))
+            conn.execute(
+                update(s.dedupe_candidates)
+                .where(c.id == candidate_id)
+                .values(status="confirmed" if duplicate else "rejected", decided_by=by, decided_at=_now())
+            )
             if not duplicate:
                 return None
             a, b = self._keeper_of(conn, row.record_a), self._keeper_of(conn, row.record_b)
             if a == b:
                 return None
-            keys = {r.id: match_key(r.id, citation_from_row(r))
-                    for r in conn.execute(select(s.records).where(s.records.c.id.in_([a, b])))}
+            keys = {
+                r.id: match_key(r.id, citation_from_row(r))
+                for r in conn.execute(select(s.records).where(s.records.c.id.in_([a, b])))
+            }
             keeper = max((a, b), key=lambda i: (keys[i].completeness, -i))
             loser = b if keeper == a else a
             # Records already merged into the loser follow it to the new keeper.
-            conn.execute(update(s.merges).where(s.merges.c.keeper_id == loser, s.merges.c.undone_at.is_(None))
-                         .values(keeper_id=keeper))
-            return int(conn.execute(insert(s.merges).values(
-                record_id=loser, keeper_id=keeper, match_key="manual", score=row.score, method="manual",
-                decided_by=by, created_at=_now(), undone_at=None).returning(s.merges.c.id)).scalar_one())
+            conn.execute(
+                update(s.merges)
+                .where(s.merges.c.keeper_id == loser, s.merges.c.undone_at.is_(None))
+                .values(keeper_id=keeper)
+            )
+            return int(
+                conn.execute(
+                    insert(s.merges)
+                    .values(
+                        record_id=loser,
+                        keeper_id=keeper,
+                        match_key="manual",
+                        score=row.score,
+                        method="manual",
+                        decided_by=by,
+                        created_at=_now(),
+                        undone_at=None,
+                    )
+                    .returning(s.merges.c.id)
+                ).scalar_one()
+            )
 
     def merges(self, *, include_undone: bool = False) -> list[Any]:
-        """Merge rows (id, record_id, keeper_id, match_key, score, method, decided_by, created_at, undone_at)."""
+        """Merge rows: id, record_id, keeper_id, match_key, score, method, decided_by, created_at, undone_at."""
         from sqlalchemy import select
 
         query = select(s.merges).order_by(s.merges.c.id)
@@ -279,5 +363,8 @@ class Project:
             if existing:
                 conn.execute(update(s.dedupe_candidates).where(c.id == existing[0]).values(**values))
             else:
-                conn.execute(insert(s.dedupe_candidates).values(
-                    record_a=a, record_b=b, score=row.score, reason=f"merge {merge_id} undone", **values))
+                conn.execute(
+                    insert(s.dedupe_candidates).values(
+                        record_a=a, record_b=b, score=row.score, reason=f"merge {merge_id} undone", **values
+                    )
+                )

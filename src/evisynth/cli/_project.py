@@ -1,0 +1,24 @@
+"""Shared command-line options for commands that work on a review project."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+
+def add_project_options(parser: argparse.ArgumentParser) -> None:
+    """``--project DIR`` and ``--db URL``."""
+    parser.add_argument("--project", metavar="DIR", help="review folder (default: found upward from here)")
+    parser.add_argument(
+        "--db",
+        metavar="URL",
+        help="database URL, e.g. postgresql+psycopg://user@host/db "
+        "(default: $EVISYNTH_DB_URL or DIR/evisynth.db)",
+    )
+
+
+def open_project(args: argparse.Namespace) -> Any:
+    """The :class:`~evisynth.store.project.Project` named by the options."""
+    from evisynth.store.project import Project
+
+    return Project(args.project, args.db)
