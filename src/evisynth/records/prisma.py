@@ -72,7 +72,8 @@ class PrismaCounts:
         if identified - removed != self.records_screened:
             out.append(
                 f"records screened ({self.records_screened}) should equal records identified "
-                f"({identified}) minus records removed before screening ({removed}) = {identified - removed}; "
+                f"({identified}) minus records removed before screening ({removed}) = "
+                f"{identified - removed}; "
                 f"{identified - removed - self.records_screened} records have no final "
                 "title/abstract decision"
             )
@@ -85,7 +86,8 @@ class PrismaCounts:
             missing = self.dbr_sought_reports - self.dbr_notretrieved_reports - self.dbr_assessed
             out.append(
                 f"reports assessed ({self.dbr_assessed}) should equal reports sought "
-                f"({self.dbr_sought_reports}) minus reports not retrieved ({self.dbr_notretrieved_reports}); {missing} reports have no "
+                f"({self.dbr_sought_reports}) minus reports not retrieved "
+                f"({self.dbr_notretrieved_reports}); {missing} reports have no "
                 "final full-text decision"
             )
         excluded = sum(self.dbr_excluded.values())

@@ -335,7 +335,7 @@ class Project:
             )
 
     def merges(self, *, include_undone: bool = False) -> list[Any]:
-        """Merge rows: id, record_id, keeper_id, match_key, score, method, decided_by, created_at, undone_at."""
+        """Merge rows (id, record_id, keeper_id, match_key, score, method, decided_by, undone_at, ...)."""
         from sqlalchemy import select
 
         query = select(s.merges).order_by(s.merges.c.id)
