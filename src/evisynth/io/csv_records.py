@@ -8,7 +8,7 @@ The delimiter (comma, semicolon or tab) is detected from the header line.
 field          accepted column names
 =============  ==============================================================================
 title          title, article title, document title, ti
-authors        authors, author, author(s), au, author full names
+authors        author full names (preferred), authors, author, author(s), au
 year           year, publication year, py, pubyear, create date
 journal        journal, source title, source, journal/book, publication title, so
 volume         volume, vl
@@ -35,7 +35,7 @@ from evisynth.records.normalise import join_pages
 
 _COLUMNS: dict[str, tuple[str, ...]] = {
     "title": ("title", "article title", "document title", "ti"),
-    "authors": ("authors", "author", "author(s)", "au", "author full names"),
+    "authors": ("author full names", "authors", "author", "author(s)", "au"),
     "year": ("year", "publication year", "py", "pubyear", "create date"),
     "journal": ("journal", "source title", "source", "journal/book", "publication title", "so"),
     "volume": ("volume", "vl"),
@@ -77,10 +77,12 @@ def parse_csv(text: str) -> ParseResult:
     except csv.Error as exc:
         return ParseResult("csv", (), (ParseProblem(1, f"header cannot be read ({exc})"),))
     index: dict[str, int] = {}
+    rank: dict[str, int] = {}
     for position, name in enumerate(header):
-        key = _LOOKUP.get(_header_key(name))
-        if key and key not in index:
-            index[key] = position
+        alias = _header_key(name)
+        key = _LOOKUP.get(alias)
+        if key and _COLUMNS[key].index(alias) < rank.get(key, len(_COLUMNS[key])):
+            index[key], rank[key] = position, _COLUMNS[key].index(alias)
     if "title" not in index:
         return ParseResult("csv", (), (ParseProblem(1, "no title column (expected e.g. 'Title')"),))
     database = "Scopus" if "eid" in {_header_key(h) for h in header} else ""

@@ -17,7 +17,7 @@ from typing import Any
 
 from evisynth.records.prisma import PrismaCounts
 
-_LINE = 0.22  # height of one text line, inches
+_LINE = 0.18  # height of one text line, inches
 _PAD = 0.16
 _WIDTH = 9.0
 _LEFT_X, _LEFT_W = 0.75, 4.0
@@ -60,11 +60,12 @@ class Layout:
 
 
 def _n(value: int) -> str:
-    return f"(n = {value:,})".replace(",", "\u2009") if value >= 10000 else f"(n = {value})"
+    # no-break spaces keep "(n = 12)" on one line when a box label wraps
+    return f"(n\u00a0=\u00a0{value})"
 
 
 def _wrap(lines: list[str], width: float) -> tuple[str, ...]:
-    chars = int(width * 11.5)
+    chars = int(width * 13)
     out: list[str] = []
     for line in lines:
         indent = len(line) - len(line.lstrip())
