@@ -15,7 +15,8 @@ Two passes, as in METHODS.md 6.3:
      same year and author rules, volume and first page are present in both and equal;
    * **uncertain** (queued for a person) when the title score is at least ``review_title`` (85)
      and the pair is not a duplicate by the rules above: one year or author missing, authors
-     disagreeing, different DOIs/PMIDs, or a moderately similar title;
+     disagreeing, different DOIs/PMIDs, numbers in the titles differing ("part 1" / "part 2"),
+     first pages present in both and different, or a moderately similar title;
    * otherwise not a duplicate.
 
 Pairs a person has already rejected are never merged or queued again. Every merged record keeps
@@ -173,6 +174,14 @@ def _blocks(keys: Sequence[MatchKey], max_block: int) -> Iterable[list[int]]:
             yield members
 
 
+def _numbers(title: str) -> set[str]:
+    return {t for t in title.split() if t.isdigit()}
+
+
+def _digits(page: str) -> str:
+    return "".join(ch for ch in page if ch.isdigit()).lstrip("0")
+
+
 def _author_agrees(a: str, b: str, threshold: float) -> bool | None:
     if not a or not b:
         return None
@@ -190,6 +199,10 @@ def _judge(a: MatchKey, b: MatchKey, score: float, th: Thresholds) -> tuple[str,
     conflict = (a.doi and b.doi and a.doi != b.doi) or (a.pmid and b.pmid and a.pmid != b.pmid)
     if conflict:
         return ("uncertain", "different DOIs or PMIDs") if score >= th.auto_title else ("distinct", "")
+    if _numbers(a.title) != _numbers(b.title):
+        return "uncertain", "titles differ in numbers (e.g. part 1 / part 2)"
+    if a.page and b.page and _digits(a.page) != _digits(b.page):
+        return "uncertain", "first pages differ"
     authors = _author_agrees(a.author, b.author, th.author_similarity)
     years_known = a.year is not None and b.year is not None
     bib = bool(a.volume and a.page and a.volume == b.volume and a.page == b.page)
