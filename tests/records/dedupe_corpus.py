@@ -3,7 +3,8 @@
 Each article is written by two to four of Embase (RIS), PubMed (MEDLINE), Web of Science (plain
 text) and a CSV export, with the usual variations (capitalisation, punctuation, HTML entities and
 tags, translated-title brackets, abbreviated journals, initials-only authors, missing DOIs and
-PMIDs, short page ranges, occasional typos, dropped subtitles and missing years), then read back with the parsers. Hard negatives are
+PMIDs, short page ranges, occasional typos, dropped subtitles and missing years), then read back
+with the parsers. Hard negatives are
 mixed in: companion papers with near-identical titles, protocol and results papers years apart,
 and generic titles shared by different author groups.
 """
@@ -26,23 +27,38 @@ def _hard_negatives(rng: random.Random, start: int) -> list[Citation]:
     base = make_articles(30, rng, start_pmid=980000001)
     for k, article in enumerate(base[:10]):  # companion papers: same team and year
         out.append(replace(article, title=f"{article.title}: part 1", doi=f"10.99998/a.{k}", pmid=""))
-        out.append(replace(article, title=f"{article.title}: part 2", doi=f"10.99998/b.{k}", pmid="",
-                           pages="1-9"))
+        out.append(
+            replace(article, title=f"{article.title}: part 2", doi=f"10.99998/b.{k}", pmid="", pages="1-9")
+        )
     for k, article in enumerate(base[10:20]):  # protocol, then results three or more years later
         out.append(replace(article, title=article.title, doi="", pmid=str(970000000 + k), year=2010))
         out.append(replace(article, doi="", pmid=str(970000100 + k), year=2014 + k % 3))
     for k, article in enumerate(base[20:30]):  # one generic title, different groups
         other = ("Zeta, Q",) if article.authors[0] != "Zeta, Q" else ("Yota, Q",)
-        out.append(replace(article, title="Repetitive transcranial magnetic stimulation for depression",
-                           doi="", pmid=str(960000000 + k)))
-        out.append(replace(article, title="Repetitive transcranial magnetic stimulation for depression",
-                           authors=other, doi="", pmid=str(960000100 + k), year=article.year))
+        out.append(
+            replace(
+                article,
+                title="Repetitive transcranial magnetic stimulation for depression",
+                doi="",
+                pmid=str(960000000 + k),
+            )
+        )
+        out.append(
+            replace(
+                article,
+                title="Repetitive transcranial magnetic stimulation for depression",
+                authors=other,
+                doi="",
+                pmid=str(960000100 + k),
+                year=article.year,
+            )
+        )
     return out
 
 
 def _typo(text: str, rng: random.Random) -> str:
     i = rng.randrange(len(text) // 2, len(text) - 1)
-    return text[:i] + text[i + 1] + text[i] + text[i + 2:]
+    return text[:i] + text[i + 1] + text[i] + text[i + 2 :]
 
 
 def build(folder: Path, seed: int = 7, n: int = 150) -> tuple[list[Citation], list[int]]:
@@ -65,7 +81,12 @@ def build(folder: Path, seed: int = 7, n: int = 150) -> tuple[list[Citation], li
             if fmt == "medline" and not variant.pmid:
                 fmt = "ris"
             outputs[fmt].append((label, variant))
-    writers = {"ris": lambda r: write_ris(r, "Embase"), "medline": write_medline, "wos": write_wos, "csv": write_csv}
+    writers = {
+        "ris": lambda r: write_ris(r, "Embase"),
+        "medline": write_medline,
+        "wos": write_wos,
+        "csv": write_csv,
+    }
     names = {"ris": "embase.ris", "medline": "pubmed.nbib", "wos": "wos.txt", "csv": "export.csv"}
     records: list[Citation] = []
     labels: list[int] = []

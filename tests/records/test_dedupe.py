@@ -15,8 +15,11 @@ MIN_RECALL = 0.99
 
 
 def cit(**kw: object) -> Citation:
-    base = {"title": "Theta burst stimulation for depression: a randomised trial", "authors": ("Smith, J",),
-            "year": 2020}
+    base = {
+        "title": "Theta burst stimulation for depression: a randomised trial",
+        "authors": ("Smith, J",),
+        "year": 2020,
+    }
     base.update(kw)
     return Citation(**base)  # type: ignore[arg-type]
 
@@ -34,23 +37,35 @@ def test_normalisation_examples() -> None:
 
 
 def test_exact_doi_and_pmid_merge_with_audit() -> None:
-    result = run(cit(doi="10.1000/x"), cit(title="Completely different words", doi="10.1000/x"),
-                 cit(title="Other", pmid="555", year=1990), cit(title="Other again", pmid="555"))
+    result = run(
+        cit(doi="10.1000/x"),
+        cit(title="Completely different words", doi="10.1000/x"),
+        cit(title="Other", pmid="555", year=1990),
+        cit(title="Other again", pmid="555"),
+    )
     assert sorted((m.record_id, m.keeper_id, m.key, m.score) for m in result.merges) == [
-        (2, 1, "doi", 100.0), (4, 3, "pmid", 100.0)]
+        (2, 1, "doi", 100.0),
+        (4, 3, "pmid", 100.0),
+    ]
 
 
 def test_near_match_rules() -> None:
-    variant = cit(title="THETA-BURST STIMULATION FOR DEPRESSION - A RANDOMISED TRIAL.", authors=("SMITH J",),
-                  year=2021, abstract="longer record")
+    variant = cit(
+        title="THETA-BURST STIMULATION FOR DEPRESSION - A RANDOMISED TRIAL.",
+        authors=("SMITH J",),
+        year=2021,
+        abstract="longer record",
+    )
     result = run(cit(), variant)
     assert [(m.record_id, m.keeper_id, m.key, m.score) for m in result.merges] == [
-        (1, 2, "title_year_author", 100.0)]  # the more complete record is kept
+        (1, 2, "title_year_author", 100.0)
+    ]  # the more complete record is kept
     # years two apart: distinct; author missing: queued for a person; different DOIs: queued
     assert run(cit(), cit(year=2022)).merges == () and run(cit(), cit(year=2022)).uncertain == ()
     queued = run(cit(), cit(authors=()))
     assert queued.merges == () and [(c.record_a, c.record_b, c.reason) for c in queued.uncertain] == [
-        (1, 2, "first author missing")]
+        (1, 2, "first author missing")
+    ]
     conflict = run(cit(doi="10.1000/a"), cit(doi="10.1000/b"))
     assert conflict.merges == () and conflict.uncertain[0].reason == "different DOIs or PMIDs"
     other_author = run(cit(), cit(authors=("Jones, K",)))
@@ -62,10 +77,16 @@ def test_rejected_pairs_are_never_merged_again() -> None:
 
 
 def test_confirmation_by_volume_and_page_lowers_the_title_bar() -> None:
-    a = cit(title="Theta burst stimulation for depression in adults: a randomised trial", volume="12",
-            pages="100-110")
-    b = cit(title="Theta burst stimulation for major depression in adults: randomised trial",
-            volume="12", pages="100-10")
+    a = cit(
+        title="Theta burst stimulation for depression in adults: a randomised trial",
+        volume="12",
+        pages="100-110",
+    )
+    b = cit(
+        title="Theta burst stimulation for major depression in adults: randomised trial",
+        volume="12",
+        pages="100-10",
+    )
     loose = run(a, b)
     assert len(loose.merges) == 1 and 90 <= loose.merges[0].score < 95
     strict = run(a, b, thresholds=Thresholds(confirmed_title=99.0))
@@ -81,9 +102,11 @@ def test_precision_and_recall_on_labelled_multiformat_set(tmp_path: Path) -> Non
     precision = tp / len(predicted)
     recall = tp / len(truth)
     queued = {(c.record_a, c.record_b) for c in result.uncertain}
-    print(f"records={len(records)} true pairs={len(truth)} predicted={len(predicted)} "
-          f"precision={precision:.4f} recall={recall:.4f} queued={len(queued)} "
-          f"true pairs among queued={len(queued & truth)}")
+    print(
+        f"records={len(records)} true pairs={len(truth)} predicted={len(predicted)} "
+        f"precision={precision:.4f} recall={recall:.4f} queued={len(queued)} "
+        f"true pairs among queued={len(queued & truth)}"
+    )
     assert len(records) > 400 and len(truth) > 300
     assert precision >= MIN_PRECISION
     assert recall >= MIN_RECALL

@@ -38,8 +38,9 @@ def test_format_and_database_are_recognised(name: str, fmt: str, database: str |
     assert infer_database(result) == database
 
 
-@pytest.mark.parametrize("name", ["embase.ris", "scopus.ris", "pubmed.nbib", "pubmed.xml", "wos.txt",
-                                  "wos_tab.txt", "scopus.csv"])
+@pytest.mark.parametrize(
+    "name", ["embase.ris", "scopus.ris", "pubmed.nbib", "pubmed.xml", "wos.txt", "wos_tab.txt", "scopus.csv"]
+)
 def test_same_trial_gives_same_normalised_fields_in_every_format(name: str) -> None:
     rec = read(name).records[0]
     assert rec.title.lower().startswith(TRIAL_TITLE.lower()) or TRIAL_TITLE.lower() in rec.title.lower()
@@ -80,8 +81,10 @@ def test_central_and_ovid_ris() -> None:
 
 def test_broken_ris_reports_lines_and_keeps_good_records() -> None:
     result = read("broken.ris")
-    assert [r.title for r in result.records] == ["A good record before the broken ones",
-                                                 "A good record after the broken ones"]
+    assert [r.title for r in result.records] == [
+        "A good record before the broken ones",
+        "A good record after the broken ones",
+    ]
     assert [(p.line, p.message.split(";")[0]) for p in result.problems] == [
         (7, "record has no title"),
         (12, "record has no ER line before the next TY"),
@@ -96,8 +99,10 @@ def test_medline_fields() -> None:
     assert len(result.records) == 2 and not result.problems
     rec, spanish = result.records
     assert rec.pmid == "33556789"
-    assert rec.title == ("Accelerated theta burst stimulation for treatment-resistant depression: a "
-                         "randomized sham-controlled trial.")
+    assert rec.title == (
+        "Accelerated theta burst stimulation for treatment-resistant depression: a "
+        "randomized sham-controlled trial."
+    )
     assert rec.authors == ("Smith, John", "Okafor, Chidi N")
     assert rec.journal == "Brain stimulation"
     assert rec.language == "eng"
@@ -118,13 +123,17 @@ def test_pubmed_xml_fields() -> None:
     rec, spanish = result.records
     assert rec.title.startswith("Accelerated theta burst stimulation")  # inline <i> text kept
     assert rec.authors == ("Smith, J", "Okafor, CN", "rTMS Study Group")
-    assert rec.abstract == ("BACKGROUND: Accelerated iTBS may shorten treatment courses. METHODS: 60 adults "
-                            "were randomised to active or sham iTBS.")
+    assert rec.abstract == (
+        "BACKGROUND: Accelerated iTBS may shorten treatment courses. METHODS: 60 adults "
+        "were randomised to active or sham iTBS."
+    )
     assert rec.keywords == ("iTBS", "Depressive Disorder, Treatment-Resistant")
     assert rec.line == 4
     assert spanish.journal == "Actas españolas de psiquiatría" and spanish.year == 2001
     assert spanish.authors == ("García-Toro, M",)
-    assert [(p.line, p.message) for p in result.problems] == [(61, "PubmedArticle has no Article element; skipped")]
+    assert [(p.line, p.message) for p in result.problems] == [
+        (61, "PubmedArticle has no Article element; skipped")
+    ]
 
 
 def test_pubmed_xml_not_well_formed_keeps_earlier_records() -> None:
@@ -184,6 +193,6 @@ def test_generic_semicolon_csv() -> None:
 def test_unknown_format_is_a_clear_error(tmp_path: Path) -> None:
     path = tmp_path / "notes.txt"
     path.write_text("just some words\n")
-    with pytest.raises(InputError, match="notes.txt: cannot recognise the export format"):
+    with pytest.raises(InputError, match=r"notes\.txt: cannot recognise the export format"):
         read_export(path)
     assert detect_format("x,y\n1,2\n", "a.dat") == "csv"

@@ -10,14 +10,48 @@ from evisynth.io.detect import FORMATS, detect_format, parse_text
 from evisynth.records.model import Citation, ParseResult
 
 # Lines built from the pieces real exports are made of, so the parsers get past their first checks.
-_PIECES = st.sampled_from([
-    "TY  - JOUR", "ER  - ", "TI  - A title", "AU  - Smith, J", "PY  - 2020", "DO  - 10.1000/xyz", "KW  - a; b",
-    "PMID- 123", "TI  - x", "      continued", "FAU - Smith, John", "LID - 10.1/x [doi]", "DP  - 2019 Jan",
-    "FN Clarivate", "VR 1.0", "PT J", "ER", "EF", "   wrapped", "AU Smith, J", "TI Title", "PY 2001",
-    "<PubmedArticleSet>", "<PubmedArticle>", "</PubmedArticle>", "<ArticleTitle>t</ArticleTitle>",
-    "<MedlineCitation>", "</MedlineCitation>", "<Article>", "</Article>", "<!ENTITY a 'b'>",
-    "title,authors,year", '"a, b",c,2020', "PT\tTI\tAU", "J\tTitle\tSmith", "", " ", "\ufeff",
-])
+_PIECES = st.sampled_from(
+    [
+        "TY  - JOUR",
+        "ER  - ",
+        "TI  - A title",
+        "AU  - Smith, J",
+        "PY  - 2020",
+        "DO  - 10.1000/xyz",
+        "KW  - a; b",
+        "PMID- 123",
+        "TI  - x",
+        "      continued",
+        "FAU - Smith, John",
+        "LID - 10.1/x [doi]",
+        "DP  - 2019 Jan",
+        "FN Clarivate",
+        "VR 1.0",
+        "PT J",
+        "ER",
+        "EF",
+        "   wrapped",
+        "AU Smith, J",
+        "TI Title",
+        "PY 2001",
+        "<PubmedArticleSet>",
+        "<PubmedArticle>",
+        "</PubmedArticle>",
+        "<ArticleTitle>t</ArticleTitle>",
+        "<MedlineCitation>",
+        "</MedlineCitation>",
+        "<Article>",
+        "</Article>",
+        "<!ENTITY a 'b'>",
+        "title,authors,year",
+        '"a, b",c,2020',
+        "PT\tTI\tAU",
+        "J\tTitle\tSmith",
+        "",
+        " ",
+        "\ufeff",
+    ]
+)
 _TEXT = st.one_of(
     st.text(max_size=400),
     st.lists(st.one_of(_PIECES, st.text(max_size=30)), max_size=40).map("\n".join),

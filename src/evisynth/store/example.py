@@ -17,8 +17,11 @@ def _match(project: Project, rows: list[dict[str, str]], name: str) -> list[tupl
     by_title = {normalise_title(c.title): i for i, c in citations.items()}
     out = []
     for line, row in enumerate(rows, start=2):
-        found = (by_doi.get(normalise_doi(row.get("doi", ""))) or by_pmid.get(normalise_pmid(row.get("pmid", "")))
-                 or by_title.get(normalise_title(row.get("title", ""))))
+        found = (
+            by_doi.get(normalise_doi(row.get("doi", "")))
+            or by_pmid.get(normalise_pmid(row.get("pmid", "")))
+            or by_title.get(normalise_title(row.get("title", "")))
+        )
         if found is None:
             raise InputError("no record matches this row", file=name, row=line)
         out.append((found, row))
@@ -46,8 +49,15 @@ def apply_example_screening(project: Project, folder: str | Path, by: str = "A")
             import_sheet(project, reviewer, stage, screening / f"{stage}_{reviewer}.csv")
         resolutions = [r for r in _rows(screening / "resolutions.csv") if r["stage"] == stage]
         for record_id, row in _match(project, resolutions, "resolutions.csv"):
-            ss.resolve(project, record_id, stage, row["decision"], by=by, reason=row["reason"] or None,
-                       note="synthetic example")
+            ss.resolve(
+                project,
+                record_id,
+                stage,
+                row["decision"],
+                by=by,
+                reason=row["reason"] or None,
+                note="synthetic example",
+            )
     for record_id, row in _match(project, _rows(screening / "studies.csv"), "studies.csv"):
         ss.link_report(project, record_id, row["study"])
 
@@ -65,8 +75,9 @@ def build_example_project(folder: str | Path, seed: int = 2024, url: str | None 
     project = Project(folder, url)
     for database in ("Embase", "PubMed", "Web of Science", "CENTRAL"):
         export = read_export(written[database])
-        project.import_records(export.result, database=database, file_name=written[database].name,
-                               sha256=export.sha256)
+        project.import_records(
+            export.result, database=database, file_name=written[database].name, sha256=export.sha256
+        )
     project.dedupe()
     apply_example_screening(project, folder)
     return project
