@@ -7,7 +7,8 @@ from pathlib import Path
 from evisynth.records.dedupe import Thresholds, find_duplicates, match_key
 from evisynth.records.model import Citation
 from evisynth.records.normalise import first_author_key, normalise_doi, normalise_title
-from tests.records.dedupe_corpus import build, predicted_pairs, true_pairs
+
+from .dedupe_corpus import build, predicted_pairs, true_pairs
 
 # Minimum quality on the labelled set (measured: see the report in docs/records.md).
 MIN_PRECISION = 0.995
