@@ -55,8 +55,9 @@ def test_dedupe_merge_confirm_reject_undo(project: Project) -> None:
     assert len(trial) == 1
     assert sorted((m.record_id, m.keeper_id, m.match_key) for m in merges) == [
         (2, 5, "title_year_author"),  # Embase "[Repetitive ...]" = PubMed "[Repetitive ...]." (no shared ids)
-        (4, 1, "doi"), (6, 1, "doi"), (8, 1, "doi"),  # one trial from Embase, PubMed, WoS, Scopus
+        (4, 1, "doi"), (6, 1, "doi"),  # one trial from Embase, PubMed, WoS, Scopus
         (7, 10, "title_year_author"),  # WoS Fitzgerald 2003 (no DOI) = CENTRAL record
+        (8, 1, "doi"),
     ]
     assert len(project.citations()) == 5
     # a second run changes nothing
