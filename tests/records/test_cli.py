@@ -24,7 +24,9 @@ def cli(folder: Path, *args: str) -> int:
     return main([*args, "--project", str(folder)])
 
 
-def test_full_workflow(folder: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_full_workflow(
+    folder: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     assert cli(folder, "import", str(folder / "embase.ris")) == 0
     assert "embase.ris: imported 3 records from Embase (ris) as batch 1" in capsys.readouterr().out
     assert cli(folder, "import", str(folder / "embase.ris")) == 0
@@ -35,8 +37,10 @@ def test_full_workflow(folder: Path, capsys: pytest.CaptureFixture[str], monkeyp
     # a CSV does not say where it came from
     assert cli(folder, "import", str(folder / "generic.csv")) == 2
     err = capsys.readouterr().err
-    assert err.strip() == (f"evisynth import: error: {folder / 'generic.csv'}: cannot tell which database this "
-                           "export came from; pass --source NAME")
+    assert err.strip() == (
+        f"evisynth import: error: {folder / 'generic.csv'}: cannot tell which database this "
+        "export came from; pass --source NAME"
+    )
     assert cli(folder, "import", str(folder / "broken.ris"), "--source", "Scopus") == 0
     out = capsys.readouterr()
     assert "imported 2 records from Scopus (ris) as batch 4, 4 skipped" in out.out
@@ -56,14 +60,30 @@ def test_full_workflow(folder: Path, capsys: pytest.CaptureFixture[str], monkeyp
     assert cli(folder, "screen", "--reviewer", "A", "--stage", "title") == 0
     assert "all 6 records screened at title stage by A" in capsys.readouterr().out
     assert cli(folder, "screen", "reasons", "Wrong population") == 0
-    assert cli(folder, "screen", "export", "--reviewer", "A", "--stage", "fulltext", "--out",
-               str(folder / "ft.csv")) == 0
+    assert (
+        cli(
+            folder,
+            "screen",
+            "export",
+            "--reviewer",
+            "A",
+            "--stage",
+            "fulltext",
+            "--out",
+            str(folder / "ft.csv"),
+        )
+        == 0
+    )
     assert "wrote 2 records" in capsys.readouterr().out
     sheet = (folder / "ft.csv").read_text(encoding="utf-8").splitlines()
     first_id, second_id = (line.split(",")[0] for line in sheet[1:])
     (folder / "ft.csv").write_text(
-        f"record_id,decision,reason\n{first_id},include,\n{second_id},exclude,Wrong population\n", encoding="utf-8")
-    assert cli(folder, "screen", "import", str(folder / "ft.csv"), "--reviewer", "A", "--stage", "fulltext") == 0
+        f"record_id,decision,reason\n{first_id},include,\n{second_id},exclude,Wrong population\n",
+        encoding="utf-8",
+    )
+    assert (
+        cli(folder, "screen", "import", str(folder / "ft.csv"), "--reviewer", "A", "--stage", "fulltext") == 0
+    )
     assert cli(folder, "screen", "studies", "--auto") == 0
     assert cli(folder, "screen", "kappa") == 0
     capsys.readouterr()
@@ -76,4 +96,5 @@ def test_full_workflow(folder: Path, capsys: pytest.CaptureFixture[str], monkeyp
 def test_unknown_stage_is_one_line(folder: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert cli(folder, "screen", "--reviewer", "A", "--stage", "abstracts") == 2
     assert capsys.readouterr().err.strip() == (
-        "evisynth screen: error: unknown screening stage 'abstracts'; accepted: title, fulltext")
+        "evisynth screen: error: unknown screening stage 'abstracts'; accepted: title, fulltext"
+    )

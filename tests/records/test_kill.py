@@ -19,9 +19,16 @@ SRC = Path(__file__).resolve().parents[2] / "src"
 def _big_ris(path: Path, n: int) -> None:
     lines = []
     for i in range(n):
-        lines += ["TY  - JOUR", f"AU  - Author{i % 977}, A", f"TI  - Synthetic record number {i} on rTMS",
-                  f"PY  - {1990 + i % 30}", f"AB  - {'Synthetic abstract text. ' * 12}", f"DO  - 10.99999/kill.{i}",
-                  "ER  - ", ""]
+        lines += [
+            "TY  - JOUR",
+            f"AU  - Author{i % 977}, A",
+            f"TI  - Synthetic record number {i} on rTMS",
+            f"PY  - {1990 + i % 30}",
+            f"AB  - {'Synthetic abstract text. ' * 12}",
+            f"DO  - 10.99999/kill.{i}",
+            "ER  - ",
+            "",
+        ]
     path.write_text("\n".join(lines), encoding="utf-8")
 
 
@@ -36,7 +43,9 @@ def test_sigkill_during_import(tmp_path: Path) -> None:
     command = [sys.executable, "-m", "evisynth", "import", "--source", "Embase", "--project", str(tmp_path)]
     subprocess.run([*command, str(small)], check=True, env=env, capture_output=True)
 
-    proc = subprocess.Popen([*command, str(big)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [*command, str(big)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     wal = tmp_path / "evisynth.db-wal"
     deadline = time.monotonic() + 60
     killed_midway = False

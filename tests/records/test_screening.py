@@ -18,15 +18,25 @@ from evisynth.store.sheets import export_sheet, import_sheet
 
 
 def seed(project: Project, n: int = 6) -> None:
-    records = tuple(Citation(title=f"Trial {chr(65 + i)} of rTMS", authors=(f"Author{i}, A",), year=2010 + i,
-                             abstract=f"Abstract {i}") for i in range(n))
+    records = tuple(
+        Citation(
+            title=f"Trial {chr(65 + i)} of rTMS",
+            authors=(f"Author{i}, A",),
+            year=2010 + i,
+            abstract=f"Abstract {i}",
+        )
+        for i in range(n)
+    )
     project.import_records(ParseResult("ris", records), database="Embase", file_name="e.ris", sha256="e" * 64)
 
 
 def test_kappa_against_hand_computation() -> None:
     # 10 records: 4 both include, 4 both exclude, 2 disagree -> po 0.8; pe = 0.5*0.5 + 0.5*0.5 = 0.5 -> 0.6
-    pairs = [("include", "include")] * 4 + [("exclude", "exclude")] * 4 + [("include", "exclude"),
-                                                                          ("exclude", "include")]
+    pairs = (
+        [("include", "include")] * 4
+        + [("exclude", "exclude")] * 4
+        + [("include", "exclude"), ("exclude", "include")]
+    )
     assert cohens_kappa(pairs) == pytest.approx((0.8, 0.5, 0.6))
     assert cohens_kappa([("include", "include")] * 3)[2] is None
     assert cohens_kappa([]) == (0.0, 0.0, None)
@@ -83,11 +93,23 @@ def test_independent_two_stage_screening_to_prisma(project: Project) -> None:
     counts = prisma_counts(project)
     counts.check()
     assert counts.to_dict() == {
-        "database_results": 6, "database_specific_results": {"Embase": 6}, "register_results": 0,
-        "register_specific_results": {}, "duplicates": 0, "excluded_automatic": 0, "excluded_other": 0,
-        "records_screened": 6, "records_excluded": 2, "dbr_sought_reports": 4, "dbr_notretrieved_reports": 1,
-        "dbr_assessed": 3, "dbr_excluded": {"Wrong population": 1}, "new_studies": 1, "new_reports": 2,
-        "total_studies": 1, "total_reports": 2,
+        "database_results": 6,
+        "database_specific_results": {"Embase": 6},
+        "register_results": 0,
+        "register_specific_results": {},
+        "duplicates": 0,
+        "excluded_automatic": 0,
+        "excluded_other": 0,
+        "records_screened": 6,
+        "records_excluded": 2,
+        "dbr_sought_reports": 4,
+        "dbr_notretrieved_reports": 1,
+        "dbr_assessed": 3,
+        "dbr_excluded": {"Wrong population": 1},
+        "new_studies": 1,
+        "new_reports": 2,
+        "total_studies": 1,
+        "total_reports": 2,
     }
 
 
@@ -99,8 +121,10 @@ def test_prisma_refuses_unscreened_records(project: Project) -> None:
 
 
 def test_auto_studies_labels(project: Project) -> None:
-    records = (Citation(title="One", authors=("Smith, J",), year=2001), Citation(title="Two", authors=("Smith, K",),
-               year=2001))
+    records = (
+        Citation(title="One", authors=("Smith, J",), year=2001),
+        Citation(title="Two", authors=("Smith, K",), year=2001),
+    )
     project.import_records(ParseResult("ris", records), database="Embase", file_name="e.ris", sha256="f" * 64)
     for i in (1, 2):
         ss.record_decision(project, i, "title", "A", "include")
@@ -125,7 +149,11 @@ def test_sheet_round_trip_and_errors(project: Project, tmp_path: Path) -> None:
         writer.writerows(rows)
     assert import_sheet(project, "A", "title", sheet) == 4
     assert {i: d.decision for i, d in ss.own_decisions(project, "A", "title").items()} == {
-        1: "exclude", 2: "include", 3: "maybe", 4: "exclude"}
+        1: "exclude",
+        2: "include",
+        3: "maybe",
+        4: "exclude",
+    }
     bad = tmp_path / "bad.csv"
     bad.write_text("record_id,decision\n2,include\n3,perhaps\n", encoding="utf-8")
     with pytest.raises(InputError, match=r"bad\.csv, row 3, column 'decision': unknown decision 'perhaps'"):
@@ -146,7 +174,10 @@ def test_terminal_screener_is_resumable(project: Project) -> None:
     assert "1/3 screened" in shown[0] and "Trial B of rTMS" in shown[0]
     assert shown[-1] == "all 3 records screened at title stage by A"
     assert {i: d.decision for i, d in ss.own_decisions(project, "A", "title").items()} == {
-        1: "include", 2: "exclude", 3: "maybe"}
+        1: "include",
+        2: "exclude",
+        3: "maybe",
+    }
     # full text: exclusion asks for a reason by number
     ss.add_exclusion_reasons(project, ["Wrong population", "Not randomised"])
     keys = iter(["e", "2", "i"])
@@ -155,6 +186,11 @@ def test_terminal_screener_is_resumable(project: Project) -> None:
 
 
 def test_agreement_pairs() -> None:
-    decisions = [Decision(1, "title", r, d) for r, d in (("A", "include"), ("B", "include"), ("C", "exclude"))]
-    assert [(x.reviewer_a, x.reviewer_b, x.n) for x in agreement(decisions)] == [("A", "B", 1), ("A", "C", 1),
-                                                                                 ("B", "C", 1)]
+    decisions = [
+        Decision(1, "title", r, d) for r, d in (("A", "include"), ("B", "include"), ("C", "exclude"))
+    ]
+    assert [(x.reviewer_a, x.reviewer_b, x.n) for x in agreement(decisions)] == [
+        ("A", "B", 1),
+        ("A", "C", 1),
+        ("B", "C", 1),
+    ]

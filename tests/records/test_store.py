@@ -18,7 +18,10 @@ DATA = Path(__file__).parent / "data"
 def load(project: Project, name: str, database: str | None = None):
     export = read_export(DATA / name)
     return project.import_records(
-        export.result, database=database or export.result.database or "CSV", file_name=name, sha256=export.sha256
+        export.result,
+        database=database or export.result.database or "CSV",
+        file_name=name,
+        sha256=export.sha256,
     )
 
 
@@ -27,7 +30,12 @@ def test_import_is_a_batch_and_round_trips_fields(project: Project) -> None:
     batch = outcome.batch
     assert outcome.duplicate_of is None
     assert (batch.id, batch.database, batch.file_name, batch.format, batch.record_count) == (
-        1, "Embase", "embase.ris", "ris", 3)
+        1,
+        "Embase",
+        "embase.ris",
+        "ris",
+        3,
+    )
     stored = list(project.citations().values())
     parsed = read_export(DATA / "embase.ris").result.records
     assert [c.title for c in stored] == [c.title for c in parsed]
@@ -43,8 +51,13 @@ def test_same_file_twice_changes_nothing(project: Project) -> None:
 
 
 def test_dedupe_merge_confirm_reject_undo(project: Project) -> None:
-    for name, db in (("embase.ris", None), ("pubmed.nbib", None), ("wos.txt", None), ("scopus.csv", None),
-                     ("central.ris", "CENTRAL")):
+    for name, db in (
+        ("embase.ris", None),
+        ("pubmed.nbib", None),
+        ("wos.txt", None),
+        ("scopus.csv", None),
+        ("central.ris", "CENTRAL"),
+    ):
         load(project, name, db)
     assert len(project.citations()) == 10
     summary = project.dedupe()
@@ -55,7 +68,8 @@ def test_dedupe_merge_confirm_reject_undo(project: Project) -> None:
     assert len(trial) == 1
     assert sorted((m.record_id, m.keeper_id, m.match_key) for m in merges) == [
         (2, 5, "title_year_author"),  # Embase "[Repetitive ...]" = PubMed "[Repetitive ...]." (no shared ids)
-        (4, 1, "doi"), (6, 1, "doi"),  # one trial from Embase, PubMed, WoS, Scopus
+        (4, 1, "doi"),
+        (6, 1, "doi"),  # one trial from Embase, PubMed, WoS, Scopus
         (7, 10, "title_year_author"),  # WoS Fitzgerald 2003 (no DOI) = CENTRAL record
         (8, 1, "doi"),
     ]
@@ -81,8 +95,11 @@ def test_uncertain_pairs_confirm_and_reject(project: Project) -> None:
     assert summary.merged == 0 and summary.queued == 3
     pending = project.candidates()
     reasons = {(cand.record_a, cand.record_b): cand.reason for _, cand in pending}
-    assert reasons == {(1, 2): "first author missing", (1, 3): "first authors differ",
-                       (2, 3): "first author missing"}
+    assert reasons == {
+        (1, 2): "first author missing",
+        (1, 3): "first authors differ",
+        (2, 3): "first author missing",
+    }
     ids = {(cand.record_a, cand.record_b): cid for cid, cand in pending}
     merge_id = project.decide_candidate(ids[(1, 2)], duplicate=True, by="ann")
     assert merge_id is not None
@@ -92,7 +109,12 @@ def test_uncertain_pairs_confirm_and_reject(project: Project) -> None:
     assert sorted(project.citations()) == [1, 3]
     merge = project.merges()[0]
     assert (merge.record_id, merge.keeper_id, merge.match_key, merge.method, merge.decided_by) == (
-        2, 1, "manual", "manual", "ann")
+        2,
+        1,
+        "manual",
+        "manual",
+        "ann",
+    )
     assert project.dedupe().queued == 0  # nothing queued twice
 
 
@@ -104,8 +126,11 @@ def test_migrations_recorded_and_newer_schema_refused(tmp_path: Path, backend_ur
         from evisynth.store import schema
 
         with proj.engine.begin() as conn:
-            conn.execute(insert(schema.schema_version).values(version=migrations.LATEST + 1,
-                                                              applied_at=__import__("datetime").datetime.now()))
+            conn.execute(
+                insert(schema.schema_version).values(
+                    version=migrations.LATEST + 1, applied_at=__import__("datetime").datetime.now()
+                )
+            )
     with pytest.raises(EvisynthError, match="newer than this evisynth understands"):
         Project(tmp_path, backend_url)
 
@@ -122,12 +147,29 @@ def test_sqlite_settings(tmp_path: Path) -> None:
         from evisynth.store import schema
 
         with pytest.raises(IntegrityError), proj.engine.begin() as conn:
-            conn.execute(insert(schema.records).values(
-                batch_id=999, line=1, title="t", authors="", journal="", volume="", issue="", pages="", doi="",
-                pmid="", abstract="", keywords="", language="", accession=""))
+            conn.execute(
+                insert(schema.records).values(
+                    batch_id=999,
+                    line=1,
+                    title="t",
+                    authors="",
+                    journal="",
+                    volume="",
+                    issue="",
+                    pages="",
+                    doi="",
+                    pmid="",
+                    abstract="",
+                    keywords="",
+                    language="",
+                    accession="",
+                )
+            )
 
 
-def test_exception_mid_batch_leaves_nothing_half_written(project: Project, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_exception_mid_batch_leaves_nothing_half_written(
+    project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from sqlalchemy import event
 
     load(project, "pubmed.nbib")
@@ -135,7 +177,7 @@ def test_exception_mid_batch_leaves_nothing_half_written(project: Project, monke
     records = tuple(Citation(title=f"Record {i}", year=2000) for i in range(50))
     calls = []
 
-    def fail_on_third_chunk(conn, cursor, statement, parameters, context, executemany):  # noqa: ANN001
+    def fail_on_third_chunk(conn, cursor, statement, parameters, context, executemany):
         if statement.startswith("INSERT INTO records"):
             calls.append(1)
             if len(calls) == 3:
@@ -143,13 +185,16 @@ def test_exception_mid_batch_leaves_nothing_half_written(project: Project, monke
 
     event.listen(project.engine, "before_cursor_execute", fail_on_third_chunk)
     with pytest.raises(RuntimeError, match="injected"):
-        project.import_records(ParseResult("csv", records), database="X", file_name="big.csv", sha256="2" * 64)
+        project.import_records(
+            ParseResult("csv", records), database="X", file_name="big.csv", sha256="2" * 64
+        )
     event.remove(project.engine, "before_cursor_execute", fail_on_third_chunk)
     assert len(calls) == 3  # two chunks were written inside the transaction before the failure
     assert [b.file_name for b in project.batches()] == ["pubmed.nbib"]
     assert len(project.citations()) == 2
-    outcome = project.import_records(ParseResult("csv", records), database="X", file_name="big.csv",
-                                     sha256="2" * 64)
+    outcome = project.import_records(
+        ParseResult("csv", records), database="X", file_name="big.csv", sha256="2" * 64
+    )
     assert outcome.duplicate_of is None and outcome.batch.record_count == 50
     assert len(project.citations()) == 52
 

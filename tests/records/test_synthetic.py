@@ -14,13 +14,23 @@ from evisynth.store.screening_store import kappa, studies
 def test_example_search_files(tmp_path: Path) -> None:
     written = write_example_search(tmp_path, seed=1)
     assert sorted(p.name for p in tmp_path.iterdir()) == [
-        "SYNTHETIC_README.txt", "central.csv", "embase.ris", "pubmed.nbib", "screening", "wos.txt"]
+        "SYNTHETIC_README.txt",
+        "central.csv",
+        "embase.ris",
+        "pubmed.nbib",
+        "screening",
+        "wos.txt",
+    ]
     assert SYNTHETIC_NOTE in (tmp_path / "SYNTHETIC_README.txt").read_text(encoding="utf-8")
-    formats = {name: read_export(written[name]).result.format for name in
-               ("Embase", "PubMed", "Web of Science", "CENTRAL")}
+    formats = {
+        name: read_export(written[name]).result.format
+        for name in ("Embase", "PubMed", "Web of Science", "CENTRAL")
+    }
     assert formats == {"Embase": "ris", "PubMed": "medline", "Web of Science": "wos", "CENTRAL": "csv"}
-    assert all(r.doi.startswith("10.99999/synthetic.") or not r.doi
-               for r in read_export(written["Embase"]).result.records)
+    assert all(
+        r.doi.startswith("10.99999/synthetic.") or not r.doi
+        for r in read_export(written["Embase"]).result.records
+    )
     again = tmp_path / "again"
     write_example_search(again, seed=1)
     assert (again / "embase.ris").read_bytes() == (tmp_path / "embase.ris").read_bytes()  # deterministic
@@ -33,7 +43,11 @@ def test_example_project_gives_13_studies(tmp_path: Path) -> None:
         counts.check()
         assert (counts.new_studies, counts.new_reports) == (13, 16)
         assert (counts.records_screened, counts.records_excluded) == (279, 240)
-        assert (counts.dbr_sought_reports, counts.dbr_notretrieved_reports, counts.dbr_assessed) == (39, 2, 37)
+        assert (counts.dbr_sought_reports, counts.dbr_notretrieved_reports, counts.dbr_assessed) == (
+            39,
+            2,
+            37,
+        )
         assert sum(counts.dbr_excluded.values()) == 21
         assert counts.database_results - counts.duplicates == 279
         assert set(counts.database_specific_results) == {"Embase", "PubMed", "Web of Science", "CENTRAL"}
