@@ -194,3 +194,15 @@ def test_agreement_pairs() -> None:
         ("A", "C", 1),
         ("B", "C", 1),
     ]
+
+
+def test_exclusion_reasons_from_review_file(tmp_path: Path) -> None:
+    (tmp_path / "review.toml").write_text(
+        '[screening]\nexclusion_reasons = ["Wrong population", "Not randomised"]\n', encoding="utf-8"
+    )
+    with Project(tmp_path) as project:
+        ss.add_exclusion_reasons(project, ["Wrong dose"])
+        assert ss.exclusion_reasons(project) == ["Wrong population", "Not randomised", "Wrong dose"]
+    (tmp_path / "review.toml").write_text("[screening\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"review\.toml: not valid TOML"):
+        Project(tmp_path)

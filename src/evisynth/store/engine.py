@@ -39,6 +39,30 @@ def database_url(folder: Path, url: str | None = None) -> str:
     return url or os.environ.get(ENV_URL) or f"sqlite:///{(folder / DB_FILENAME).resolve()}"
 
 
+def review_exclusion_reasons(folder: Path) -> list[str]:
+    """Full-text exclusion reasons listed in the review file's ``[screening]`` table, if any.
+
+    Raises
+    ------
+    InputError
+        When the review file is not valid TOML or the list is not a list of strings.
+    """
+    import tomllib
+
+    for name in REVIEW_FILES:
+        path = folder / name
+        if path.exists():
+            try:
+                data = tomllib.loads(path.read_text(encoding="utf-8"))
+            except tomllib.TOMLDecodeError as exc:
+                raise InputError(f"not valid TOML: {exc}", file=str(path)) from None
+            reasons = data.get("screening", {}).get("exclusion_reasons", [])
+            if not isinstance(reasons, list) or not all(isinstance(r, str) for r in reasons):
+                raise InputError("[screening] exclusion_reasons must be a list of strings", file=str(path))
+            return list(dict.fromkeys(r.strip() for r in reasons if r.strip()))
+    return []
+
+
 def create_engine(url: str) -> Any:
     """SQLAlchemy engine with evisynth's connection settings for ``url``."""
     import sqlalchemy

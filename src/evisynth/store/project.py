@@ -16,7 +16,7 @@ from evisynth.errors import InputError
 from evisynth.records.dedupe import Candidate, Thresholds, find_duplicates, match_key
 from evisynth.records.model import Citation, ParseResult
 from evisynth.store import schema as s
-from evisynth.store.engine import create_engine, database_url, find_project_folder
+from evisynth.store.engine import create_engine, database_url, find_project_folder, review_exclusion_reasons
 from evisynth.store.migrations import upgrade
 
 _CHUNK = 5000
@@ -111,6 +111,20 @@ class Project:
             self.schema_version = upgrade(self.engine)
         except OperationalError as exc:
             raise InputError(f"cannot open the project database: {exc.orig}") from None
+        self._sync_review_reasons()
+
+    def _sync_review_reasons(self) -> None:
+        """Add the exclusion reasons listed in the review file (``[screening] exclusion_reasons``)."""
+        from sqlalchemy import insert, select
+
+        reasons = review_exclusion_reasons(self.folder)
+        if not reasons:
+            return
+        with self.engine.begin() as conn:
+            known = set(conn.execute(select(s.exclusion_reasons.c.reason)).scalars())
+            new = [r for r in reasons if r not in known]
+            if new:
+                conn.execute(insert(s.exclusion_reasons), [{"reason": r} for r in new])
 
     def close(self) -> None:
         """Release the database connections."""
