@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from evisynth.records.dedupe import Thresholds, find_duplicates, match_key
 from evisynth.records.model import Citation
 from evisynth.records.normalise import first_author_key, normalise_doi, normalise_title
@@ -112,3 +115,48 @@ def test_precision_and_recall_on_labelled_multiformat_set(tmp_path: Path) -> Non
     assert precision >= MIN_PRECISION
     assert recall >= MIN_RECALL
     assert truth - predicted <= queued  # every missed pair is in the queue for a person
+
+
+_TITLES = [
+    "Theta burst for depression",
+    "THETA BURST FOR DEPRESSION.",
+    "rTMS for tinnitus",
+    "rTMS for tinnitus: part 2",
+]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(_TITLES),
+            st.sampled_from(["Smith, J", "SMITH J", "Lee, K", ""]),
+            st.sampled_from([None, 2000, 2001, 2003]),
+            st.sampled_from(["", "10.1000/a", "10.1000/b"]),
+            st.sampled_from(["", "111", "222"]),
+        ),
+        max_size=12,
+    )
+)
+def test_merge_invariants(rows: list[tuple[str, str, int | None, str, str]]) -> None:
+    citations = [
+        Citation(title=t, authors=(a,) if a else (), year=y, doi=d, pmid=p) for t, a, y, d, p in rows
+    ]
+    result = run(*citations)
+    merged = [m.record_id for m in result.merges]
+    keepers = {m.keeper_id for m in result.merges}
+    assert len(merged) == len(set(merged))  # each record merged once
+    assert not keepers & set(merged)  # a keeper is never itself merged away
+    for m in result.merges:
+        a, b = citations[m.record_id - 1], citations[m.linked_to - 1]
+        assert m.key in ("doi", "pmid", "accession", "title_year_author")
+        if m.key == "doi":
+            assert a.doi == b.doi != ""
+        if m.key == "title_year_author":
+            assert m.score >= 95  # neither volume nor pages given here
+    for c in result.uncertain:
+        assert c.record_a < c.record_b
+    groups = {k: [k, *v] for k, v in result.groups().items()}
+    for members in groups.values():  # no group holds two different DOIs or PMIDs
+        assert len({citations[i - 1].doi for i in members} - {""}) <= 1
+        assert len({citations[i - 1].pmid for i in members} - {""}) <= 1

@@ -115,6 +115,7 @@ def test_uncertain_pairs_confirm_and_reject(project: Project) -> None:
         "manual",
         "ann",
     )
+    assert merge.linked_to == 1
     assert project.dedupe().queued == 0  # nothing queued twice
 
 

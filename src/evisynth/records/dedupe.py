@@ -19,8 +19,10 @@ Two passes, as in METHODS.md 6.3:
      first pages present in both and different, or a moderately similar title;
    * otherwise not a duplicate.
 
-Pairs a person has already rejected are never merged or queued again. Every merged record keeps
-an audit entry (``key``, ``score``) naming the evidence that linked it to its group; each group
+Groups never join records carrying different DOIs or different PMIDs, even through a chain of
+matches: such a link is queued for a person instead. Pairs a person has already rejected are never
+merged or queued again. Every merged record keeps an audit entry (``key``, ``score`` and the
+record it matched) naming the evidence that linked it to its group; each group
 keeps the most complete record (identifiers, abstract, authors, journal details), ties going to the
 record imported first.
 """
@@ -71,12 +73,14 @@ class MatchKey:
 
 @dataclass(frozen=True, slots=True)
 class Merge:
-    """``record_id`` is a duplicate of ``keeper_id``; ``key`` and ``score`` say why."""
+    """``record_id`` is a duplicate of ``keeper_id``; it matched record ``linked_to`` (the keeper or
+    another member of the group) on ``key`` with ``score``."""
 
     record_id: int
     keeper_id: int
     key: str
     score: float
+    linked_to: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,8 +138,14 @@ def match_key(record_id: int, citation: Citation) -> MatchKey:
 
 
 class _Sets:
-    def __init__(self, ids: Iterable[int]) -> None:
-        self.parent = {i: i for i in ids}
+    """Union-find over record ids that refuses to join groups holding different DOIs or PMIDs."""
+
+    def __init__(self, keys: Iterable[MatchKey]) -> None:
+        self.parent: dict[int, int] = {}
+        self.ids: dict[int, tuple[frozenset[str], frozenset[str]]] = {}
+        for k in keys:
+            self.parent[k.id] = k.id
+            self.ids[k.id] = (frozenset([k.doi]) - {""}, frozenset([k.pmid]) - {""})
 
     def find(self, x: int) -> int:
         root = x
@@ -145,10 +155,19 @@ class _Sets:
             self.parent[x], x = root, self.parent[x]
         return root
 
-    def union(self, a: int, b: int) -> None:
+    def union(self, a: int, b: int) -> bool:
+        """Join the groups of ``a`` and ``b``; ``False`` (nothing joined) when that would put two
+        different DOIs or two different PMIDs in one group."""
         ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            self.parent[max(ra, rb)] = min(ra, rb)
+        if ra == rb:
+            return True
+        (doi_a, pmid_a), (doi_b, pmid_b) = self.ids[ra], self.ids[rb]
+        if (doi_a and doi_b and doi_a != doi_b) or (pmid_a and pmid_b and pmid_a != pmid_b):
+            return False
+        root, child = min(ra, rb), max(ra, rb)
+        self.parent[child] = root
+        self.ids[root] = (doi_a | doi_b, pmid_a | pmid_b)
+        return True
 
 
 def _blocks(keys: Sequence[MatchKey], max_block: int) -> Iterable[list[int]]:
@@ -247,13 +266,19 @@ def find_duplicates(
     th = thresholds or Thresholds()
     no = {tuple(sorted(p)) for p in rejected}
     by_id = {k.id: k for k in keys}
-    sets = _Sets(by_id)
+    sets = _Sets(keys)
     edges: dict[int, list[tuple[int, str, float]]] = defaultdict(list)
+    uncertain: dict[tuple[int, int], Candidate] = {}
 
     def link(a: int, b: int, key: str, score: float) -> None:
-        if (min(a, b), max(a, b)) in no:
+        pair = (min(a, b), max(a, b))
+        if pair in no:
             return
-        sets.union(a, b)
+        if not sets.union(a, b):
+            uncertain[pair] = Candidate(
+                pair[0], pair[1], score, f"matched on {key} but their groups hold different DOIs or PMIDs"
+            )
+            return
         edges[a].append((b, key, score))
         edges[b].append((a, key, score))
 
@@ -268,7 +293,6 @@ def find_duplicates(
                     seen[value] = k.id
 
     compared: set[tuple[int, int]] = set()
-    uncertain: dict[tuple[int, int], Candidate] = {}
     for members in _blocks(keys, th.max_block):
         for i, first in enumerate(members):
             a = keys[first]
@@ -298,7 +322,7 @@ def find_duplicates(
         for member in sorted(members):
             if member == keeper:
                 continue
-            _, key, score = min(edges[member], key=lambda e: (_KEY_RANK[e[1]], -e[2]))
-            merges.append(Merge(member, keeper, key, score))
+            partner, key, score = min(edges[member], key=lambda e: (_KEY_RANK[e[1]], -e[2], e[0] != keeper))
+            merges.append(Merge(member, keeper, key, score, partner))
     queued = tuple(c for pair, c in sorted(uncertain.items()) if sets.find(pair[0]) != sets.find(pair[1]))
     return DedupeResult(tuple(merges), queued)

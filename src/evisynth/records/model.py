@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 #: Normalised fields every parser fills (empty string / empty tuple / ``None`` when absent).
 FIELDS: tuple[str, ...] = (
@@ -83,4 +83,3 @@ class ParseResult:
     records: tuple[Citation, ...] = ()
     problems: tuple[ParseProblem, ...] = ()
     database: str = ""
-    extra: dict[str, str] = field(default_factory=dict)

@@ -337,6 +337,7 @@ class Project:
                     .values(
                         record_id=loser,
                         keeper_id=keeper,
+                        linked_to=row.record_b if loser == a else row.record_a,
                         match_key="manual",
                         score=row.score,
                         method="manual",

@@ -85,6 +85,7 @@ merges = Table(
     Column("id", Integer, primary_key=True),
     Column("record_id", Integer, ForeignKey("records.id", ondelete="CASCADE"), nullable=False, index=True),
     Column("keeper_id", Integer, ForeignKey("records.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("linked_to", Integer, ForeignKey("records.id", ondelete="CASCADE")),  # the record it matched
     Column("match_key", String(40), nullable=False),
     Column("score", Float, nullable=False),
     Column("method", String(20), nullable=False),  # auto | manual
