@@ -1,6 +1,7 @@
 """Benchmark: import and deduplicate 100,000 SYNTHETIC records (RIS, MEDLINE, Web of Science, CSV).
 
-Run ``PYTHONPATH=src python benchmarks/bench_records.py [--records N] [--seed S]``. It writes a
+Run ``PYTHONPATH=src python benchmarks/bench_records.py [--records N] [--seed S] [--keep]``; set
+``EVISYNTH_DB_URL`` to benchmark PostgreSQL instead of SQLite (use an empty database or schema). It writes a
 synthetic search (75 % unique articles, 25 % re-exports of them with the usual variations) to a
 temporary folder, then times parsing, the import into a fresh SQLite project and deduplication, and
 prints the timings and the deduplication result against the known truth.
@@ -9,6 +10,7 @@ prints the timings and the deduplication result against the known truth.
 from __future__ import annotations
 
 import argparse
+import shutil
 import itertools
 import random
 import tempfile
@@ -63,6 +65,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--records", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
     args = parser.parse_args()
     rng = random.Random(args.seed)
     unique = int(args.records * 0.75)
@@ -107,7 +110,10 @@ def main() -> None:
         parse_time += b - a
         import_time += c - b
         total += len(export.result.records)
-    print(f"parsed {total} records in {parse_time:.1f} s; imported into SQLite in {import_time:.1f} s")
+    print(
+        f"parsed {total} records in {parse_time:.1f} s; imported into {project.engine.dialect.name} "
+        f"in {import_time:.1f} s"
+    )
     a = time.perf_counter()
     summary = project.dedupe()
     b = time.perf_counter()
@@ -119,6 +125,8 @@ def main() -> None:
     print(f"true duplicates {truth_dups}; merges {len(merged)}, of which correct {correct}")
     print(f"TOTAL import + dedupe: {parse_time + import_time + (b - a):.1f} s")
     project.close()
+    if not args.keep:
+        shutil.rmtree(folder)
 
 
 if __name__ == "__main__":
