@@ -10,9 +10,9 @@ prints the timings and the deduplication result against the known truth.
 from __future__ import annotations
 
 import argparse
-import shutil
 import itertools
 import random
+import shutil
 import tempfile
 import time
 from dataclasses import replace
