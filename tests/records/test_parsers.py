@@ -196,3 +196,20 @@ def test_unknown_format_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(InputError, match=r"notes\.txt: cannot recognise the export format"):
         read_export(path)
     assert detect_format("x,y\n1,2\n", "a.dat") == "csv"
+
+
+def test_embase_com_export_with_medline_records_is_embase() -> None:
+    from evisynth.io.ris import parse_ris
+
+    text = "".join(
+        f"TY  - JOUR\nDB  - {db}\nTI  - Title {i}\nER  - \n"
+        for i, db in enumerate(["Medline", "Medline", "Embase"])
+    )
+    result = parse_ris(text)
+    assert infer_database(result) == "Embase"
+    assert [r.database for r in result.records] == ["Medline", "Medline", "Embase"]
+
+
+def test_folder_instead_of_file_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="is a folder, not an export file"):
+        read_export(tmp_path)

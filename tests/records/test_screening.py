@@ -206,3 +206,19 @@ def test_exclusion_reasons_from_review_file(tmp_path: Path) -> None:
     (tmp_path / "review.toml").write_text("[screening\n", encoding="utf-8")
     with pytest.raises(InputError, match=r"review\.toml: not valid TOML"):
         Project(tmp_path)
+
+
+def test_sheet_encoding_and_multiline_errors(project: Project, tmp_path: Path) -> None:
+    seed(project, 2)
+    latin = tmp_path / "latin.csv"
+    latin.write_bytes("record_id,decision,reason\n1,include,Réunion\n".encode("latin-1"))
+    with pytest.raises(InputError, match=r"latin\.csv: the sheet is not UTF-8 text"):
+        import_sheet(project, "A", "title", latin)
+    multi = tmp_path / "multi.csv"
+    multi.write_text(
+        'record_id,title,decision\n1,"a title\nover two lines",include\n7,x,include\n', encoding="utf-8"
+    )
+    with pytest.raises(InputError, match=r"multi\.csv, row 4: record 7 is not up for title screening"):
+        import_sheet(project, "A", "title", multi)
+    with pytest.raises(InputError, match="unknown decision 'accept'"):
+        ss.resolve(project, 1, "title", "accept", by="C")

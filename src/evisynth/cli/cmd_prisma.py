@@ -30,6 +30,12 @@ def run(args: argparse.Namespace) -> int:
 
     with open_project(args) as project:
         counts = prisma_counts(project)
-    for path in save_prisma(counts, args.out, title=args.title):
+    try:
+        paths = save_prisma(counts, args.out, title=args.title)
+    except OSError as exc:
+        from evisynth.errors import InputError
+
+        raise InputError(f"cannot write the diagram ({exc.strerror})", file=args.out) from None
+    for path in paths:
         print(path)
     return 0

@@ -126,7 +126,14 @@ def read_export(path: str | Path, fmt: str | None = None) -> ExportFile:
         Force a format (see :data:`FORMATS`); detected from the content when omitted.
     """
     path = Path(path)
-    data = path.read_bytes()
+    if path.is_dir():
+        raise InputError("is a folder, not an export file", file=str(path))
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise
+    except OSError as exc:
+        raise InputError(f"cannot read the file ({exc.strerror})", file=str(path)) from None
     text = decode(data)
     fmt = fmt or detect_format(text, path.name)
     return ExportFile(path, hashlib.sha256(data).hexdigest(), parse_text(text, fmt))

@@ -117,5 +117,7 @@ def parse_ris(text: str) -> ParseResult:
     if fields is not None:
         problems.append(ParseProblem(start, "file ends inside a record (no ER line); record skipped"))
     databases = [r.database for r in records if r.database]
-    database = max(set(databases), key=databases.count) if databases else ""
+    # Embase.com marks records that came from MEDLINE with DB "Medline": the file is still Embase's
+    embase = [d for d in databases if "embase" in d.lower()]
+    database = embase[0] if embase else max(set(databases), key=databases.count) if databases else ""
     return ParseResult("ris", tuple(records), tuple(problems), database)

@@ -71,8 +71,8 @@ def normalise_doi(value: str) -> str:
     match = _DOI_IN_TEXT.search(text)
     if not match:
         return ""
-    doi = match.group(0).lower()
-    return doi.rstrip(".,;:)]}>\"'")
+    doi = match.group(0).lower().rstrip(".,;:)]}>\"'")
+    return doi if len(doi) <= 300 else ""
 
 
 def normalise_pmid(value: str) -> str:

@@ -47,9 +47,9 @@ batches = Table(
     "batches",
     metadata,
     Column("id", Integer, primary_key=True),
-    Column("database_name", String(200), nullable=False),
+    Column("database_name", Text, nullable=False),
     Column("imported_at", DateTime(timezone=True), nullable=False),
-    Column("file_name", String(500), nullable=False),
+    Column("file_name", Text, nullable=False),
     Column("file_sha256", String(64), nullable=False, unique=True),
     Column("format", String(20), nullable=False),
     Column("record_count", Integer, nullable=False),
@@ -66,15 +66,15 @@ records = Table(
     Column("authors", Text, nullable=False),  # "; "-joined
     Column("year", Integer),
     Column("journal", Text, nullable=False),
-    Column("volume", String(100), nullable=False),
-    Column("issue", String(100), nullable=False),
-    Column("pages", String(100), nullable=False),
-    Column("doi", String(300), nullable=False),
-    Column("pmid", String(20), nullable=False),
+    Column("volume", Text, nullable=False),
+    Column("issue", Text, nullable=False),
+    Column("pages", Text, nullable=False),
+    Column("doi", Text, nullable=False),
+    Column("pmid", Text, nullable=False),
     Column("abstract", Text, nullable=False),
     Column("keywords", Text, nullable=False),  # "; "-joined
-    Column("language", String(100), nullable=False),
-    Column("accession", String(200), nullable=False),
+    Column("language", Text, nullable=False),
+    Column("accession", Text, nullable=False),
     Index("ix_records_doi", "doi"),
     Index("ix_records_pmid", "pmid"),
 )
@@ -89,7 +89,7 @@ merges = Table(
     Column("match_key", String(40), nullable=False),
     Column("score", Float, nullable=False),
     Column("method", String(20), nullable=False),  # auto | manual
-    Column("decided_by", String(200), nullable=False),
+    Column("decided_by", Text, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("undone_at", DateTime(timezone=True)),
 )
@@ -101,9 +101,9 @@ dedupe_candidates = Table(
     Column("record_a", Integer, ForeignKey("records.id", ondelete="CASCADE"), nullable=False),
     Column("record_b", Integer, ForeignKey("records.id", ondelete="CASCADE"), nullable=False),
     Column("score", Float, nullable=False),
-    Column("reason", String(200), nullable=False),
+    Column("reason", Text, nullable=False),
     Column("status", String(20), nullable=False),  # pending | confirmed | rejected
-    Column("decided_by", String(200)),
+    Column("decided_by", Text),
     Column("decided_at", DateTime(timezone=True)),
     UniqueConstraint("record_a", "record_b", name="uq_candidate_pair"),
 )
@@ -114,9 +114,9 @@ screening_decisions = Table(
     Column("id", Integer, primary_key=True),
     Column("record_id", Integer, ForeignKey("records.id", ondelete="CASCADE"), nullable=False),
     Column("stage", String(20), nullable=False),  # title | fulltext
-    Column("reviewer", String(200), nullable=False),
+    Column("reviewer", Text, nullable=False),
     Column("decision", String(10), nullable=False),  # include | exclude | maybe
-    Column("reason", String(300)),
+    Column("reason", Text),
     Column("decided_at", DateTime(timezone=True), nullable=False),
     UniqueConstraint("record_id", "stage", "reviewer", name="uq_decision"),
 )
@@ -128,8 +128,8 @@ final_decisions = Table(
     Column("record_id", Integer, ForeignKey("records.id", ondelete="CASCADE"), nullable=False),
     Column("stage", String(20), nullable=False),
     Column("decision", String(10), nullable=False),
-    Column("reason", String(300)),
-    Column("resolved_by", String(200), nullable=False),
+    Column("reason", Text),
+    Column("resolved_by", Text, nullable=False),
     Column("note", Text, nullable=False),
     Column("decided_at", DateTime(timezone=True), nullable=False),
     UniqueConstraint("record_id", "stage", name="uq_final"),
@@ -147,14 +147,14 @@ exclusion_reasons = Table(
     "exclusion_reasons",
     metadata,
     Column("id", Integer, primary_key=True),
-    Column("reason", String(300), nullable=False, unique=True),
+    Column("reason", Text, nullable=False, unique=True),
 )
 
 studies = Table(
     "studies",
     metadata,
     Column("id", Integer, primary_key=True),
-    Column("label", String(200), nullable=False, unique=True),
+    Column("label", Text, nullable=False, unique=True),
 )
 
 study_reports = Table(

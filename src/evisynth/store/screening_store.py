@@ -190,6 +190,8 @@ def resolve(
     from sqlalchemy import delete, insert
 
     _check_stage(stage)
+    if decision not in ("include", "exclude", "maybe"):
+        raise InputError(f"unknown decision {decision!r}; accepted: include, exclude, maybe")
     if stage == "fulltext" and decision == "exclude" and reason not in exclusion_reasons(project):
         raise InputError(f"a full-text exclusion needs a reason from the review's list; got {reason!r}")
     with project.engine.begin() as conn:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 from pathlib import Path
+from typing import Any
 
 from evisynth.errors import InputError
 from evisynth.records.normalise import normalise_doi, normalise_pmid, normalise_title
@@ -85,6 +86,49 @@ def import_sheet(project: Project, reviewer: str, stage: str, path: str | Path) 
     by_pmid = {c.pmid: i for i, c in citations.items() if c.pmid}
     by_title = {normalise_title(c.title): i for i, c in citations.items()}
     reasons = set(exclusion_reasons(project))
+    try:
+        rows = _read_rows(path, name, stage, citations, by_doi, by_pmid, by_title, reasons)
+    except UnicodeDecodeError:
+        raise InputError("the sheet is not UTF-8 text; save it as 'CSV UTF-8'", file=name) from None
+    except csv.Error as exc:
+        raise InputError(f"the sheet is not valid CSV ({exc})", file=name) from None
+    c = s.screening_decisions.c
+    with project.engine.begin() as conn:
+        for record_id in rows:
+            conn.execute(
+                delete(s.screening_decisions).where(
+                    c.record_id == record_id, c.stage == stage, c.reviewer == reviewer
+                )
+            )
+        if rows:
+            now = _now()
+            conn.execute(
+                insert(s.screening_decisions),
+                [
+                    {
+                        "record_id": r,
+                        "stage": stage,
+                        "reviewer": reviewer,
+                        "decision": d,
+                        "reason": why,
+                        "decided_at": now,
+                    }
+                    for r, (d, why) in rows.items()
+                ],
+            )
+    return len(rows)
+
+
+def _read_rows(
+    path: str | Path,
+    name: str,
+    stage: str,
+    citations: dict[int, Any],
+    by_doi: dict[str, int],
+    by_pmid: dict[str, int],
+    by_title: dict[str, int],
+    reasons: set[str],
+) -> dict[int, tuple[str, str | None]]:
     rows: dict[int, tuple[str, str | None]] = {}
     with open(path, newline="", encoding="utf-8-sig") as handle:
         reader = csv.DictReader(handle)
@@ -92,8 +136,9 @@ def import_sheet(project: Project, reviewer: str, stage: str, path: str | Path) 
         if "decision" not in fields:
             raise InputError("the sheet has no 'decision' column", file=name)
         reader.fieldnames = fields
+        previous = reader.line_num
         for row in reader:
-            line = reader.line_num
+            line, previous = previous + 1, reader.line_num  # the line the row starts on
             value = (row.get("decision") or "").strip()
             if not value:
                 continue
@@ -130,28 +175,4 @@ def import_sheet(project: Project, reviewer: str, stage: str, path: str | Path) 
             else:
                 reason = None
             rows[record_id] = (decision, reason)
-    c = s.screening_decisions.c
-    with project.engine.begin() as conn:
-        for record_id in rows:
-            conn.execute(
-                delete(s.screening_decisions).where(
-                    c.record_id == record_id, c.stage == stage, c.reviewer == reviewer
-                )
-            )
-        if rows:
-            now = _now()
-            conn.execute(
-                insert(s.screening_decisions),
-                [
-                    {
-                        "record_id": r,
-                        "stage": stage,
-                        "reviewer": reviewer,
-                        "decision": d,
-                        "reason": why,
-                        "decided_at": now,
-                    }
-                    for r, (d, why) in rows.items()
-                ],
-            )
-    return len(rows)
+    return rows
