@@ -34,7 +34,7 @@ def _rows(path: Path) -> list[dict[str, str]]:
 
 
 def apply_example_screening(project: Project, folder: str | Path, by: str = "A") -> None:
-    """Load the screening files written by :func:`~evisynth.records.synthetic.write_example_search`:
+    """Load the screening files written by :func:`~evisynth.io.example_search.write_example_search`:
     exclusion reasons, both reviewers' sheets, resolutions, reports not retrieved and studies."""
     from evisynth.store import screening_store as ss
     from evisynth.store.sheets import import_sheet
@@ -68,7 +68,7 @@ def build_example_project(folder: str | Path, seed: int = 2024, url: str | None 
     Returns the open :class:`Project` (close it when done); its PRISMA counts show 13 studies.
     """
     from evisynth.io.detect import read_export
-    from evisynth.records.synthetic import write_example_search
+    from evisynth.io.example_search import write_example_search
 
     folder = Path(folder)
     written = write_example_search(folder, seed)
