@@ -84,3 +84,31 @@ def test_detection_either_names_a_format_or_says_clearly_it_cannot(text: str) ->
         return
     assert fmt in FORMATS
     _check(parse_text(text, fmt))
+
+
+_FIELD = st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=40).map(str.strip)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    title=st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=80),
+    authors=st.lists(_FIELD.filter(lambda a: a and ";" not in a and "," not in a), max_size=3),
+    year=st.one_of(st.none(), st.integers(1900, 2030)),
+    fmt=st.sampled_from(["ris", "medline", "wos", "csv"]),
+)
+def test_writers_and_parsers_round_trip(title: str, authors: list[str], year: int | None, fmt: str) -> None:
+    from evisynth.io.writers import write_csv, write_medline, write_ris, write_wos
+    from evisynth.records.normalise import clean_text
+
+    if not clean_text(title):
+        return
+    citation = Citation(title=title, authors=tuple(authors), year=year, pmid="12345")
+    writer = {"ris": write_ris, "medline": write_medline, "wos": write_wos, "csv": write_csv}[fmt]
+    result = parse_text(writer([citation]), fmt)
+    assert not result.problems
+    (back,) = result.records
+    assert back.title == clean_text(title)
+    assert back.year == year
+    assert back.pmid == "12345"
+    if fmt != "medline":  # MEDLINE's FAU carries the names as written
+        assert back.authors == tuple(clean_text(a) for a in authors if clean_text(a))

@@ -74,8 +74,8 @@ def parse_medline(text: str) -> ParseResult:
         if not line.strip():
             close()
             continue
-        if line.startswith("      ") or (line.startswith(" ") and last_tag and fields):
-            if fields and last_tag:
+        if line.startswith("      ") or (line.startswith(" ") and last_tag in fields):
+            if last_tag in fields:
                 fields[last_tag][-1] = f"{fields[last_tag][-1]} {line.strip()}"
             elif not broken:
                 problems.append(ParseProblem(number, "continuation line outside a record; ignored"))

@@ -9,8 +9,35 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable
+from dataclasses import replace
 
 from evisynth.records.model import Citation
+from evisynth.records.normalise import clean_text
+
+
+def _clean(rec: Citation) -> Citation:
+    """One line per value: line breaks inside a field could otherwise forge tags."""
+    return replace(
+        rec,
+        **{
+            f: clean_text(getattr(rec, f))
+            for f in (
+                "title",
+                "journal",
+                "volume",
+                "issue",
+                "pages",
+                "doi",
+                "pmid",
+                "abstract",
+                "language",
+                "accession",
+                "database",
+            )
+        },
+        authors=tuple(a for a in (clean_text(x) for x in rec.authors) if a),
+        keywords=tuple(k for k in (clean_text(x) for x in rec.keywords) if k),
+    )
 
 
 def _pages(pages: str) -> tuple[str, str]:
@@ -21,7 +48,7 @@ def _pages(pages: str) -> tuple[str, str]:
 def write_ris(records: Iterable[Citation], database: str = "") -> str:
     """RIS text (``TY  - JOUR`` ... ``ER  - ``), one field per line."""
     out: list[str] = []
-    for rec in records:
+    for rec in map(_clean, records):
         out.append("TY  - JOUR")
         if database or rec.database:
             out.append(f"DB  - {database or rec.database}")
@@ -73,7 +100,7 @@ def _wrap(tag: str, value: str, width: int = 82) -> list[str]:
 def write_medline(records: Iterable[Citation]) -> str:
     """PubMed/MEDLINE tagged text; records without a PMID get none (PubMed always has one)."""
     out: list[str] = []
-    for rec in records:
+    for rec in map(_clean, records):
         out.append(f"PMID- {rec.pmid}")
         out.append("OWN - NLM")
         if rec.volume:
@@ -107,7 +134,7 @@ def write_medline(records: Iterable[Citation]) -> str:
 def write_wos(records: Iterable[Citation]) -> str:
     """Web of Science tagged plain text with the ``FN``/``VR`` header and ``EF`` end."""
     out = ["FN Clarivate Analytics Web of Science", "VR 1.0"]
-    for rec in records:
+    for rec in map(_clean, records):
         out.append("PT J")
         for index, author in enumerate(rec.authors):
             out.append(f"{'AU' if index == 0 else '  '} {author}")
@@ -164,7 +191,7 @@ def write_csv(records: Iterable[Citation]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
-    for rec in records:
+    for rec in map(_clean, records):
         writer.writerow(
             [
                 "; ".join(rec.authors),
