@@ -103,3 +103,11 @@ def test_files_written(tmp_path: Path) -> None:
     }
     fig = draw_prisma(prisma_layout(GOOD))
     assert type(fig).__name__ == "Figure" and fig.get_size_inches()[0] == pytest.approx(9.0)
+
+
+def test_files_are_reproducible(tmp_path: Path) -> None:
+    first = save_prisma(GOOD, tmp_path / "a")
+    second = save_prisma(GOOD, tmp_path / "b")
+    for p, q in zip(first, second, strict=True):
+        if p.suffix in (".pdf", ".json"):  # SVG element ids and PNG compression may vary
+            assert p.read_bytes() == q.read_bytes(), p.name

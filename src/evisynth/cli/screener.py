@@ -73,8 +73,11 @@ def run_screener(
     reasons = exclusion_reasons(project) if stage == "fulltext" else []
     width = min(100, shutil.get_terminal_size((88, 24)).columns)
     recorded = 0
+    clear = "\033[2J\033[H" if write is print and sys.stdout.isatty() else ""
     for record_id in todo:
-        write(render(citations[record_id], record_id, len(ids) - len(todo) + recorded, len(ids), width))
+        write(
+            clear + render(citations[record_id], record_id, len(ids) - len(todo) + recorded, len(ids), width)
+        )
         while True:
             pressed = key()
             if pressed == "q":

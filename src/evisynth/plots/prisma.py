@@ -235,7 +235,9 @@ def save_prisma(
     paths = []
     for ext in ("svg", "png", "pdf"):
         path = out / f"{stem}.{ext}"
-        fig.savefig(path, dpi=dpi, metadata={"Date": None} if ext == "svg" else None)
+        # no creation dates, so the same counts give the same files
+        metadata = {"svg": {"Date": None}, "pdf": {"CreationDate": None}, "png": None}[ext]
+        fig.savefig(path, dpi=dpi, metadata=metadata)
         paths.append(path)
     path = out / f"{stem}.json"
     path.write_text(json.dumps(counts.to_dict(), indent=2) + "\n", encoding="utf-8")
