@@ -44,15 +44,24 @@ def register(sub: Any) -> argparse.ArgumentParser:
         epilog=_HELP,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("action", nargs="?", default="run", choices=ACTIONS, metavar="ACTION")
-    parser.add_argument("args", nargs="*", metavar="ARG")
-    parser.add_argument("--reviewer", metavar="NAME")
-    parser.add_argument("--stage", metavar="title|fulltext")
-    parser.add_argument("--decision", metavar="include|exclude|maybe")
-    parser.add_argument("--reason")
-    parser.add_argument("--note", default="")
-    parser.add_argument("--out", metavar="FILE")
-    parser.add_argument("--auto", action="store_true")
+    parser.add_argument(
+        "action",
+        nargs="?",
+        default="run",
+        choices=ACTIONS,
+        metavar="ACTION",
+        help="what to do (see below; default: run)",
+    )
+    parser.add_argument("args", nargs="*", metavar="ARG", help="record ids, a sheet file, reasons or a label")
+    parser.add_argument("--reviewer", metavar="NAME", help="who screens (or, for resolve, who decides)")
+    parser.add_argument("--stage", metavar="title|fulltext", help="title/abstract or full-text stage")
+    parser.add_argument("--decision", metavar="include|exclude|maybe", help="final decision for resolve")
+    parser.add_argument("--reason", help="full-text exclusion reason (from the review's list)")
+    parser.add_argument("--note", default="", help="note kept with a resolution or retrieval mark")
+    parser.add_argument("--out", metavar="FILE", help="sheet to write (export)")
+    parser.add_argument(
+        "--auto", action="store_true", help="studies: one study per unassigned included report"
+    )
     add_project_options(parser)
     parser.set_defaults(func=run)
     return parser
