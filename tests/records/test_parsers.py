@@ -213,3 +213,13 @@ def test_embase_com_export_with_medline_records_is_embase() -> None:
 def test_folder_instead_of_file_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="is a folder, not an export file"):
         read_export(tmp_path)
+
+
+def test_utf16_wos_tab_and_crlf_ris(tmp_path: Path) -> None:
+    utf16 = tmp_path / "savedrecs.txt"
+    utf16.write_bytes((DATA / "wos_tab.txt").read_text(encoding="utf-8-sig").encode("utf-16"))
+    result = read_export(utf16).result
+    assert result.format == "wos-tab" and len(result.records) == 2
+    crlf = tmp_path / "windows.ris"
+    crlf.write_bytes((DATA / "embase.ris").read_bytes().replace(b"\n", b"\r\n"))
+    assert read_export(crlf).result.records == read("embase.ris").records
