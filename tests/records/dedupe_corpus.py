@@ -30,8 +30,9 @@ def _hard_negatives(rng: random.Random, start: int) -> list[Citation]:
         out.append(
             replace(article, title=f"{article.title}: part 2", doi=f"10.99998/b.{k}", pmid="", pages="1-9")
         )
-    for k, article in enumerate(base[10:20]):  # protocol, then results three or more years later
-        out.append(replace(article, title=article.title, doi="", pmid=str(970000000 + k), year=2010))
+    for k, article in enumerate(base[10:20]):  # protocol, then results (other pages) 4-6 years later
+        protocol = replace(article, doi="", pmid=str(970000000 + k), year=2010, volume="3", pages=f"e{k}")
+        out.append(protocol)
         out.append(replace(article, doi="", pmid=str(970000100 + k), year=2014 + k % 3))
     for k, article in enumerate(base[20:30]):  # one generic title, different groups
         other = ("Zeta, Q",) if article.authors[0] != "Zeta, Q" else ("Yota, Q",)

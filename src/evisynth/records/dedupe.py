@@ -8,15 +8,19 @@ Two passes, as in METHODS.md 6.3:
    rarest title words; first-author surname with year or year - 1). Each pair is scored with
    the rapidfuzz ``ratio`` (0-100, normalised Indel similarity) of the normalised titles and then:
 
-   * **duplicate** when the title score is at least ``auto_title`` (95), the years are known and
-     differ by at most one, the first authors agree (surname similarity at least
-     ``author_similarity``, 85) and the records do not carry different DOIs or PMIDs;
-   * also a **duplicate** when the title score is at least ``confirmed_title`` (90) and, with the
-     same year and author rules, volume and first page are present in both and equal;
-   * **uncertain** (queued for a person) when the title score is at least ``review_title`` (85)
-     and the pair is not a duplicate by the rules above: one year or author missing, authors
-     disagreeing, different DOIs/PMIDs, numbers in the titles differing ("part 1" / "part 2"),
-     first pages present in both and different, or a moderately similar title;
+   * **duplicate** (key ``title_year_author``) when the title score is at least ``auto_title``
+     (95), the years are known and differ by at most one, the first authors agree (surname
+     similarity at least ``author_similarity``, 85) and the records do not carry different DOIs
+     or PMIDs;
+   * **duplicate** (key ``title_author_pages``) when volume and first page are present in both
+     and equal, the first authors agree, the years (where both are known) differ by at most one
+     and either the title score is at least ``confirmed_title`` (90) or one title is the other
+     with its subtitle left out (at least five words);
+   * **uncertain** (queued for a person) when the title score is at least ``review_title`` (85),
+     or one title is the start of the other, and the pair is not a duplicate by the rules above:
+     year or author missing without matching volume and page, authors disagreeing, different
+     DOIs/PMIDs, numbers in the titles differing ("part 1" / "part 2"), first pages present in
+     both and different, or a moderately similar title;
    * otherwise not a duplicate.
 
 Groups never join records carrying different DOIs or different PMIDs, even through a chain of
@@ -211,22 +215,34 @@ def _author_agrees(a: str, b: str, threshold: float) -> bool | None:
     return ratio(a, b) >= threshold
 
 
+def _is_prefix(a: str, b: str) -> bool:
+    """One normalised title is the start of the other (a subtitle left out), at least five words long."""
+    short, long = (a, b) if len(a) <= len(b) else (b, a)
+    return short.count(" ") >= 4 and long.startswith(short + " ")
+
+
 def _judge(a: MatchKey, b: MatchKey, score: float, th: Thresholds) -> tuple[str, str]:
-    """``("duplicate"|"uncertain"|"distinct", reason)`` for a scored pair."""
+    """``("duplicate", key)``, ``("uncertain", reason)`` or ``("distinct", reason)`` for a candidate pair."""
     if a.year is not None and b.year is not None and abs(a.year - b.year) > 1:
         return "distinct", "years differ by more than one"
+    prefix = score < th.review_title  # only scored pairs and prefix pairs reach here
     conflict = (a.doi and b.doi and a.doi != b.doi) or (a.pmid and b.pmid and a.pmid != b.pmid)
     if conflict:
         return ("uncertain", "different DOIs or PMIDs") if score >= th.auto_title else ("distinct", "")
-    if _numbers(a.title) != _numbers(b.title):
+    short, long = sorted((a.title, b.title), key=len)
+    if not _numbers(short) <= _numbers(long) or (not prefix and _numbers(a.title) != _numbers(b.title)):
         return "uncertain", "titles differ in numbers (e.g. part 1 / part 2)"
     if a.page and b.page and _digits(a.page) != _digits(b.page):
         return "uncertain", "first pages differ"
     authors = _author_agrees(a.author, b.author, th.author_similarity)
     years_known = a.year is not None and b.year is not None
     bib = bool(a.volume and a.page and a.volume == b.volume and a.page == b.page)
-    if authors and years_known and (score >= th.auto_title or (score >= th.confirmed_title and bib)):
-        return "duplicate", ""
+    if authors and years_known and score >= th.auto_title:
+        return "duplicate", "title_year_author"
+    if authors and bib and (score >= th.confirmed_title or prefix):
+        return "duplicate", "title_author_pages"
+    if prefix:
+        return "uncertain", "one title is the start of the other (subtitle missing?)"
     if authors is False:
         return "uncertain", "first authors differ"
     if authors is None:
@@ -236,7 +252,7 @@ def _judge(a: MatchKey, b: MatchKey, score: float, th: Thresholds) -> tuple[str,
     return "uncertain", "titles similar but not near-identical"
 
 
-_KEY_RANK = {"doi": 0, "pmid": 1, "accession": 2, "title_year_author": 3}
+_KEY_RANK = {"doi": 0, "pmid": 1, "accession": 2, "title_year_author": 3, "title_author_pages": 4}
 
 
 def find_duplicates(
@@ -304,10 +320,12 @@ def find_duplicates(
                 compared.add(pair)
                 score = ratio(a.title, b.title, score_cutoff=th.review_title)
                 if not score:
-                    continue
+                    if not _is_prefix(a.title, b.title):
+                        continue
+                    score = ratio(a.title, b.title)
                 verdict, reason = _judge(a, b, score, th)
                 if verdict == "duplicate":
-                    link(a.id, b.id, "title_year_author", round(score, 1))
+                    link(a.id, b.id, reason, round(score, 1))
                 elif verdict == "uncertain":
                     uncertain[pair] = Candidate(pair[0], pair[1], round(score, 1), reason)
 
