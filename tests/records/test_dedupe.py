@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from hypothesis import given, settings
@@ -165,3 +166,25 @@ def test_merge_invariants(rows: list[tuple[str, str, int | None, str, str]]) -> 
     for members in groups.values():  # no group holds two different DOIs or PMIDs
         assert len({citations[i - 1].doi for i in members} - {""}) <= 1
         assert len({citations[i - 1].pmid for i in members} - {""}) <= 1
+
+
+def test_subtitle_left_out_or_year_missing_needs_volume_and_page() -> None:
+    full = cit(
+        title="Theta burst stimulation for depression in adults: a randomised sham-controlled trial",
+        volume="12",
+        pages="100-110",
+    )
+    short = cit(title="Theta burst stimulation for depression in adults", volume="12", pages="100-10")
+    merged = run(full, short)
+    assert [(m.key, m.score < 85) for m in merged.merges] == [("title_author_pages", True)]
+    without_pages = run(replace(full, pages=""), replace(short, pages=""))
+    assert without_pages.merges == ()
+    assert [c.reason for c in without_pages.uncertain] == [
+        "one title is the start of the other (subtitle missing?)"
+    ]
+    no_year = run(full, replace(full, year=None))
+    assert [m.key for m in no_year.merges] == ["title_author_pages"]
+    assert (
+        run(replace(full, volume=""), replace(full, year=None, volume="")).uncertain[0].reason
+        == "year missing"
+    )
