@@ -38,15 +38,19 @@ def fold(text: str) -> str:
     --------
     >>> fold("Repetitive  Transcranial <i>Magnetic</i> Stimulation &amp; Depression: a Trial.")
     'repetitive transcranial magnetic stimulation depression a trial'
-    >>> fold("Étude contrôlée")
-    'etude controlee'
+    >>> fold("Étude contrôlée, Ørsted, Łódź")
+    'etude controlee orsted lodz'
     """
-    text = html.unescape(html.unescape(text or ""))
-    text = _TAG.sub(" ", text)
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    text = text.replace("ß", "ss").replace("æ", "ae").replace("ø", "o").lower()
-    return _NON_ALNUM.sub(" ", text).strip()
+    text = text or ""
+    if "&" in text:
+        text = html.unescape(html.unescape(text))
+    if "<" in text:
+        text = _TAG.sub(" ", text)
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(ch for ch in text if not unicodedata.combining(ch))
+        text = text.lower().replace("ß", "ss").replace("æ", "ae").replace("ø", "o").replace("ł", "l")
+    return _NON_ALNUM.sub(" ", text.lower()).strip()
 
 
 def normalise_title(title: str) -> str:
