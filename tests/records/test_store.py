@@ -126,7 +126,7 @@ def test_migrations_recorded_and_newer_schema_refused(tmp_path: Path, backend_ur
 
         from evisynth.store import schema
 
-        with proj.engine.begin() as conn:
+        with proj.transaction() as conn:
             conn.execute(
                 insert(schema.schema_version).values(
                     version=migrations.LATEST + 1, applied_at=__import__("datetime").datetime.now()
@@ -147,7 +147,7 @@ def test_sqlite_settings(tmp_path: Path) -> None:
 
         from evisynth.store import schema
 
-        with pytest.raises(IntegrityError), proj.engine.begin() as conn:
+        with pytest.raises(IntegrityError), proj.transaction() as conn:
             conn.execute(
                 insert(schema.records).values(
                     batch_id=999,
@@ -203,3 +203,48 @@ def test_exception_mid_batch_leaves_nothing_half_written(
 def test_bad_url_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="cannot use database URL"):
         Project(tmp_path, "nosuchdialect://x")
+
+
+def test_two_writers_on_one_sqlite_file_wait_for_each_other(tmp_path: Path) -> None:
+    import threading
+    import time
+
+    from sqlalchemy import func, insert, select
+
+    from evisynth.store import schema
+
+    def row(name: str) -> dict[str, object]:
+        return {
+            "database_name": name,
+            "imported_at": __import__("datetime").datetime.now(),
+            "file_name": name,
+            "file_sha256": name * 64,
+            "format": "ris",
+            "record_count": 0,
+            "problem_count": 0,
+        }
+
+    first, second = Project(tmp_path), Project(tmp_path)
+    errors: list[BaseException] = []
+    started = threading.Event()
+
+    def slow_writer() -> None:
+        try:
+            with first.transaction() as conn:
+                conn.execute(select(func.count()).select_from(schema.batches)).scalar_one()
+                started.set()
+                time.sleep(0.3)
+                conn.execute(insert(schema.batches).values(**row("a")))
+        except BaseException as exc:  # pragma: no cover - the failure being tested for
+            errors.append(exc)
+
+    thread = threading.Thread(target=slow_writer)
+    thread.start()
+    started.wait(5)
+    with second.transaction() as conn:  # waits until the first transaction commits
+        conn.execute(insert(schema.batches).values(**row("b")))
+    thread.join()
+    assert errors == []
+    assert sorted(b.database for b in first.batches()) == ["a", "b"]
+    first.close()
+    second.close()

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 
@@ -22,3 +24,20 @@ def open_project(args: argparse.Namespace) -> Any:
     from evisynth.store.project import Project
 
     return Project(args.project, args.db)
+
+
+@contextmanager
+def project_session(args: argparse.Namespace) -> Iterator[Any]:
+    """Open the project for one command; database failures (a file locked for too long, a server
+    that went away) end as one-line errors, and the connections are always released."""
+    from sqlalchemy.exc import DBAPIError
+
+    from evisynth.errors import EvisynthError
+
+    project = open_project(args)
+    try:
+        yield project
+    except DBAPIError as exc:
+        raise EvisynthError(f"database error: {str(exc.orig).strip().splitlines()[0]}") from None
+    finally:
+        project.close()

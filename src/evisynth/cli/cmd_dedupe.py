@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from evisynth.cli._project import add_project_options, open_project
+from evisynth.cli._project import add_project_options, project_session
 
 ACTIONS = ("run", "list", "confirm", "reject", "merges", "undo")
 
@@ -46,7 +46,7 @@ def run(args: argparse.Namespace) -> int:
 
     if args.action in ("confirm", "reject", "undo") and not args.ids:
         raise InputError(f"'dedupe {args.action}' needs at least one id")
-    with open_project(args) as project:
+    with project_session(args) as project:
         if args.action == "run":
             summary = project.dedupe()
             pending = len(project.candidates())

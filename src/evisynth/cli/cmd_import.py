@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import Any
 
-from evisynth.cli._project import add_project_options, open_project
+from evisynth.cli._project import add_project_options, project_session
 
 
 def register(sub: Any) -> argparse.ArgumentParser:
@@ -48,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
         raise InputError(
             "cannot tell which database this export came from; pass --source NAME", file=str(args.file)
         )
-    with open_project(args) as project:
+    with project_session(args) as project:
         outcome = project.import_records(result, database=source, file_name=name, sha256=export.sha256)
     batch = outcome.batch
     if outcome.duplicate_of is not None:

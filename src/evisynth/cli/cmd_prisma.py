@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from evisynth.cli._project import add_project_options, open_project
+from evisynth.cli._project import add_project_options, project_session
 
 
 def register(sub: Any) -> argparse.ArgumentParser:
@@ -28,7 +28,7 @@ def run(args: argparse.Namespace) -> int:
     from evisynth.plots.prisma import save_prisma
     from evisynth.store.prisma_store import prisma_counts
 
-    with open_project(args) as project:
+    with project_session(args) as project:
         counts = prisma_counts(project)
     try:
         paths = save_prisma(counts, args.out, title=args.title)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from evisynth.cli._project import add_project_options, open_project
+from evisynth.cli._project import add_project_options, project_session
 
 ACTIONS = (
     "run",
@@ -91,7 +91,7 @@ def run(args: argparse.Namespace) -> int:
 
     action = args.action
     stage = parse_stage(args.stage) if args.stage else None
-    with open_project(args) as project:
+    with project_session(args) as project:
         if action == "run":
             from evisynth.cli.screener import run_screener
 

@@ -1,7 +1,8 @@
 """Opening the project database: SQLite file in the review folder by default, or any SQLAlchemy URL.
 
-SQLite connections use WAL journalling, ``synchronous=FULL``, enforced foreign keys and explicit
-``BEGIN`` so that every ``engine.begin()`` block is one atomic transaction. PostgreSQL is selected
+SQLite connections use WAL journalling, ``synchronous=FULL``, enforced foreign keys, a 30-second
+busy timeout and explicit ``BEGIN`` (``BEGIN IMMEDIATE`` for writes, see :func:`write_transaction`),
+so that every transaction is atomic and concurrent writers queue instead of failing. PostgreSQL is selected
 by a URL such as ``postgresql+psycopg://user:password@host/dbname`` (``--db`` on the command line or
 the ``EVISYNTH_DB_URL`` environment variable).
 """
@@ -9,6 +10,8 @@ the ``EVISYNTH_DB_URL`` environment variable).
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +20,8 @@ from evisynth.errors import InputError
 DB_FILENAME = "evisynth.db"
 REVIEW_FILES = ("review.toml", "evisynth.toml")
 ENV_URL = "EVISYNTH_DB_URL"
+#: Connection execution option marking a write transaction (see :func:`write_transaction`).
+WRITE_OPTION = "evisynth_write"
 
 
 def find_project_folder(start: str | Path | None = None) -> Path:
@@ -83,9 +88,23 @@ def create_engine(url: str) -> Any:
 
             @event.listens_for(engine, "begin")
             def _on_begin(conn: Any) -> None:
-                conn.exec_driver_sql("BEGIN")
+                # Writes take the write lock at the start (IMMEDIATE), so two processes (say, two
+                # reviewers screening at once) wait for each other instead of failing half-way
+                # through; reads stay deferred and never wait (WAL).
+                write = conn.get_execution_options().get(WRITE_OPTION, False)
+                conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
             return engine
         return sqlalchemy.create_engine(url, pool_pre_ping=True)
     except (sqlalchemy.exc.ArgumentError, sqlalchemy.exc.NoSuchModuleError, ImportError) as exc:
         raise InputError(f"cannot use database URL {url!r}: {exc}") from None
+
+
+@contextmanager
+def write_transaction(engine: Any) -> Iterator[Any]:
+    """A connection inside one write transaction: committed at the end of the block, rolled back
+    if it raises. On SQLite the write lock is taken at the start."""
+    with engine.connect() as conn:
+        conn.execution_options(**{WRITE_OPTION: True})
+        with conn.begin():
+            yield conn

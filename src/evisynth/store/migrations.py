@@ -13,6 +13,7 @@ from typing import Any
 
 from evisynth.errors import EvisynthError
 from evisynth.store import schema
+from evisynth.store.engine import write_transaction
 
 
 def _v1_initial(conn: Any) -> None:
@@ -41,7 +42,7 @@ def upgrade(engine: Any) -> int:
     """Apply every pending migration, each in its own transaction; return the resulting version."""
     from sqlalchemy import insert
 
-    with engine.begin() as conn:
+    with write_transaction(engine) as conn:
         schema.schema_version.create(conn, checkfirst=True)
     version = 0
     with engine.connect() as conn:
@@ -54,7 +55,7 @@ def upgrade(engine: Any) -> int:
     for number, _description, apply in MIGRATIONS:
         if number <= version:
             continue
-        with engine.begin() as conn:
+        with write_transaction(engine) as conn:
             apply(conn)
             conn.execute(insert(schema.schema_version).values(version=number, applied_at=datetime.now(UTC)))
         version = number

@@ -16,7 +16,13 @@ from evisynth.errors import InputError
 from evisynth.records.dedupe import Candidate, Thresholds, find_duplicates, match_key
 from evisynth.records.model import Citation, ParseResult
 from evisynth.store import schema as s
-from evisynth.store.engine import create_engine, database_url, find_project_folder, review_exclusion_reasons
+from evisynth.store.engine import (
+    create_engine,
+    database_url,
+    find_project_folder,
+    review_exclusion_reasons,
+    write_transaction,
+)
 from evisynth.store.migrations import upgrade
 
 _CHUNK = 5000
@@ -120,11 +126,15 @@ class Project:
         reasons = review_exclusion_reasons(self.folder)
         if not reasons:
             return
-        with self.engine.begin() as conn:
+        with self.transaction() as conn:
             known = set(conn.execute(select(s.exclusion_reasons.c.reason)).scalars())
             new = [r for r in reasons if r not in known]
             if new:
                 conn.execute(insert(s.exclusion_reasons), [{"reason": r} for r in new])
+
+    def transaction(self) -> Any:
+        """Context manager: a connection inside one write transaction (all or nothing)."""
+        return write_transaction(self.engine)
 
     def close(self) -> None:
         """Release the database connections."""
@@ -156,7 +166,7 @@ class Project:
 
         if not database.strip():
             raise InputError("the database name of an import must not be empty", file=file_name)
-        with self.engine.begin() as conn:
+        with self.transaction() as conn:
             seen = conn.execute(select(s.batches).where(s.batches.c.file_sha256 == sha256)).first()
             if seen is not None:
                 return ImportOutcome(_batch(seen), duplicate_of=_batch(seen))
@@ -235,7 +245,7 @@ class Project:
         """Find duplicates among the active records; merge sure ones and queue uncertain pairs."""
         from sqlalchemy import insert, select
 
-        with self.engine.begin() as conn:
+        with self.transaction() as conn:
             merged = self._merged_ids(conn)
             keys = [
                 match_key(r.id, citation_from_row(r))
@@ -303,7 +313,7 @@ class Project:
         from sqlalchemy import insert, select, update
 
         c = s.dedupe_candidates.c
-        with self.engine.begin() as conn:
+        with self.transaction() as conn:
             row = conn.execute(select(s.dedupe_candidates).where(c.id == candidate_id)).first()
             if row is None:
                 raise InputError(f"no duplicate candidate with id {candidate_id}")
@@ -364,7 +374,7 @@ class Project:
         from sqlalchemy import insert, select, update
 
         m = s.merges.c
-        with self.engine.begin() as conn:
+        with self.transaction() as conn:
             row = conn.execute(select(s.merges).where(m.id == merge_id)).first()
             if row is None:
                 raise InputError(f"no merge with id {merge_id}")

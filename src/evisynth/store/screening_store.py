@@ -52,7 +52,7 @@ def add_exclusion_reasons(project: Project, reasons: list[str]) -> None:
     known = set(exclusion_reasons(project))
     new = [r.strip() for r in dict.fromkeys(reasons) if r.strip() and r.strip() not in known]
     if new:
-        with project.engine.begin() as conn:
+        with project.transaction() as conn:
             conn.execute(insert(s.exclusion_reasons), [{"reason": r} for r in new])
 
 
@@ -135,7 +135,7 @@ def record_decision(
     else:
         reason = None
     if conn is None:
-        with project.engine.begin() as own:
+        with project.transaction() as own:
             record_decision(project, record_id, stage, reviewer, decision, reason, own)
         return
     if record_id not in set(eligible(project, stage, conn)):
@@ -194,7 +194,7 @@ def resolve(
         raise InputError(f"unknown decision {decision!r}; accepted: include, exclude, maybe")
     if stage == "fulltext" and decision == "exclude" and reason not in exclusion_reasons(project):
         raise InputError(f"a full-text exclusion needs a reason from the review's list; got {reason!r}")
-    with project.engine.begin() as conn:
+    with project.transaction() as conn:
         if record_id not in set(eligible(project, stage, conn)):
             raise InputError(f"record {record_id} is not up for {stage} screening")
         c = s.final_decisions.c
@@ -225,7 +225,7 @@ def set_retrieved(project: Project, record_id: int, retrieved: bool, note: str =
     """Mark a report sought at full text as retrieved or not retrieved."""
     from sqlalchemy import delete, insert
 
-    with project.engine.begin() as conn:
+    with project.transaction() as conn:
         if record_id not in project.active_ids(conn):
             raise InputError(f"no active record with id {record_id}")
         conn.execute(delete(s.retrieval).where(s.retrieval.c.record_id == record_id))
@@ -245,7 +245,7 @@ def link_report(project: Project, record_id: int, label: str) -> None:
     label = label.strip()
     if not label:
         raise InputError("the study label must not be empty")
-    with project.engine.begin() as conn:
+    with project.transaction() as conn:
         if record_id not in included_reports(project, conn):
             raise InputError(f"record {record_id} is not an included report")
         row = conn.execute(select(s.studies.c.id).where(s.studies.c.label == label)).first()

@@ -93,7 +93,7 @@ def import_sheet(project: Project, reviewer: str, stage: str, path: str | Path) 
     except csv.Error as exc:
         raise InputError(f"the sheet is not valid CSV ({exc})", file=name) from None
     c = s.screening_decisions.c
-    with project.engine.begin() as conn:
+    with project.transaction() as conn:
         for record_id in rows:
             conn.execute(
                 delete(s.screening_decisions).where(
