@@ -46,6 +46,10 @@ def test_full_workflow(
     assert "imported 2 records from Scopus (ris) as batch 4, 4 skipped" in out.out
     assert f"warning: {folder / 'broken.ris'}, line 7: record has no title; skipped" in out.err
 
+    assert cli(folder, "import", "--list") == 0
+    listing = capsys.readouterr().out.splitlines()
+    assert listing[0].startswith("batch 1: Embase, embase.ris (ris), 3 records, imported ")
+    assert listing[-1] == "4 batches, 9 records"
     assert cli(folder, "dedupe") == 0
     assert "compared 9 records: 3 duplicates merged" in capsys.readouterr().out
     assert cli(folder, "dedupe", "merges") == 0

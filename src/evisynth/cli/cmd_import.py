@@ -17,7 +17,8 @@ def register(sub: Any) -> argparse.ArgumentParser:
         description="Import the records of one database export as a batch. Malformed records are reported "
         "with file and line and skipped; importing the same file again changes nothing.",
     )
-    parser.add_argument("file", metavar="FILE", help="the export file")
+    parser.add_argument("file", metavar="FILE", nargs="?", help="the export file")
+    parser.add_argument("--list", action="store_true", help="list the batches imported so far")
     parser.add_argument(
         "--source", metavar="NAME", help="database searched, e.g. Embase (default: from the file)"
     )
@@ -36,6 +37,18 @@ def run(args: argparse.Namespace) -> int:
     from evisynth.errors import InputError
     from evisynth.io.detect import decode, infer_database, read_export
 
+    if args.list:
+        with project_session(args) as project:
+            batches = project.batches()
+        for b in batches:
+            print(
+                f"batch {b.id}: {b.database}, {b.file_name} ({b.format}), {b.record_count} records, "
+                f"imported {b.imported_at:%Y-%m-%d %H:%M}"
+            )
+        print(f"{len(batches)} batches, {sum(b.record_count for b in batches)} records")
+        return 0
+    if not args.file:
+        raise InputError("name the export file to import (or use --list)")
     export = read_export(args.file, args.format)
     result = export.result
     name = export.path.name
