@@ -248,3 +248,9 @@ def test_two_writers_on_one_sqlite_file_wait_for_each_other(tmp_path: Path) -> N
     assert sorted(b.database for b in first.batches()) == ["a", "b"]
     first.close()
     second.close()
+
+
+def test_unreachable_postgresql_is_a_one_line_error(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match=r"^cannot open the project database: ") as info:
+        Project(tmp_path, "postgresql+psycopg://nobody:x@127.0.0.1:1/none?connect_timeout=2")
+    assert "\n" not in str(info.value)

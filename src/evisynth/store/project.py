@@ -111,13 +111,18 @@ class Project:
         self.folder = find_project_folder(folder)
         self.url = database_url(self.folder, url)
         self.engine = create_engine(self.url)
-        from sqlalchemy.exc import OperationalError
+        from sqlalchemy.exc import DBAPIError
 
         try:
             self.schema_version = upgrade(self.engine)
-        except OperationalError as exc:
-            raise InputError(f"cannot open the project database: {exc.orig}") from None
-        self._sync_review_reasons()
+            self._sync_review_reasons()
+        except DBAPIError as exc:
+            self.engine.dispose()
+            first_line = (str(exc.orig).strip().splitlines() or ["unknown error"])[0]
+            raise InputError(f"cannot open the project database: {first_line}") from None
+        except BaseException:
+            self.engine.dispose()
+            raise
 
     def _sync_review_reasons(self) -> None:
         """Add the exclusion reasons listed in the review file (``[screening] exclusion_reasons``)."""
