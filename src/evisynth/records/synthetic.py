@@ -2,9 +2,10 @@
 
 Pure data: the files of the example search are written by :mod:`evisynth.io.example_search`.
 
-Nothing here describes real publications. Titles, authors, journals, DOIs (under the
-``10.99999/synthetic.`` prefix) and PMIDs (9-digit numbers starting ``99``) are generated, and every
-exported file starts with a line saying so. The generators are deterministic for a given seed.
+Nothing here describes real publications. Titles, authors, DOIs (under the ``10.99999/synthetic.``
+prefix) and PMIDs (9-digit numbers starting ``99``) are generated; every abstract starts with
+"SYNTHETIC abstract", and the example search folder carries a ``SYNTHETIC_README.txt`` (export
+formats have no room for a file-level comment). The generators are deterministic for a given seed.
 """
 
 from __future__ import annotations
