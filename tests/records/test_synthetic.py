@@ -58,3 +58,15 @@ def test_example_project_gives_13_studies(tmp_path: Path) -> None:
         assert title_kappa.n == 279 and 0.5 < title_kappa.kappa < 1.0
     finally:
         project.close()
+
+
+def test_example_project_with_the_data_files_labels(tmp_path: Path) -> None:
+    labels = tuple((f"Trial {c}", 1) for c in "AB")
+    project = build_example_project(tmp_path, seed=3, studies=labels)
+    try:
+        counts = prisma_counts(project)
+        counts.check()
+        assert (counts.new_studies, counts.new_reports) == (2, 4)
+        assert sorted(studies(project)) == ["Trial A", "Trial B"]
+    finally:
+        project.close()

@@ -40,7 +40,7 @@ def write_example_search(
 ) -> dict[str, Path]:
     """Write a SYNTHETIC search of four databases for the rTMS example, with screening decisions.
 
-    The truth behind it: ``len(studies)`` included studies (three of them with two reports), 21
+    The truth behind it: ``len(studies)`` included studies (up to three of them with two reports), 21
     reports excluded at full text (reasons from :data:`EXAMPLE_REASONS`), 2 reports not retrieved and
     ``title_excluded`` records excluded at title/abstract. Each article is exported by a random
     subset of the databases in :data:`EXAMPLE_DATABASES`, with the usual export variations.
@@ -59,7 +59,10 @@ def write_example_search(
     rng = random.Random(seed)
     folder = Path(folder)
     (folder / "screening").mkdir(parents=True, exist_ok=True)
-    n_reports = len(studies) + 3
+    if not studies:
+        raise ValueError("studies must name at least one study")
+    second = min(3, len(studies))  # studies with a second report
+    n_reports = len(studies) + second
     n_ft_excluded, n_missing = 21, 2
     articles = make_articles(n_reports + n_ft_excluded + n_missing + title_excluded, rng)
     role = (
@@ -139,7 +142,7 @@ def write_example_search(
     study_rows = []
     for index, (label, comparisons) in enumerate(studies):
         study_rows.append({**key(reports[index]), "study": label, "comparisons": str(comparisons)})
-        if index < 3:  # three studies have a second report
+        if index < second:  # the first studies (up to three) have a second report
             study_rows.append({**key(reports[len(studies) + index]), "study": label, "comparisons": ""})
     paths["studies"] = _sheet(study_rows, ("study", "comparisons", "record_id", "title", "doi", "pmid"))
     for name, text in paths.items():

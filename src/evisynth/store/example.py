@@ -62,16 +62,23 @@ def apply_example_screening(project: Project, folder: str | Path, by: str = "A")
         ss.link_report(project, record_id, row["study"])
 
 
-def build_example_project(folder: str | Path, seed: int = 2024, url: str | None = None) -> Project:
+def build_example_project(
+    folder: str | Path,
+    seed: int = 2024,
+    url: str | None = None,
+    studies: tuple[tuple[str, int], ...] | None = None,
+) -> Project:
     """Write the SYNTHETIC example search into ``folder``, import it, deduplicate and screen it.
 
-    Returns the open :class:`Project` (close it when done); its PRISMA counts show 13 studies.
+    ``studies`` gives (label, comparisons) of the included studies (default
+    :data:`~evisynth.records.synthetic.EXAMPLE_STUDIES`, 13 studies). Returns the open
+    :class:`Project` (close it when done); its PRISMA counts show one included study per label.
     """
     from evisynth.io.detect import read_export
     from evisynth.io.example_search import write_example_search
 
     folder = Path(folder)
-    written = write_example_search(folder, seed)
+    written = write_example_search(folder, seed, **({"studies": studies} if studies else {}))
     project = Project(folder, url)
     for database in ("Embase", "PubMed", "Web of Science", "CENTRAL"):
         export = read_export(written[database])
