@@ -40,7 +40,7 @@ def test_good_counts_pass() -> None:
     [
         ({"records_screened": 278}, "1 records have no final title/abstract decision"),
         ({"dbr_sought_reports": 40}, r"reports sought \(40\) should equal records screened \(279\) minus"),
-        ({"dbr_assessed": 36}, "1 reports have no final full-text decision"),
+        ({"dbr_assessed": 36}, "1 reports have no final full-text include/exclude decision"),
         (
             {"new_reports": 15},
             r"reports included \(15\) should equal reports assessed \(37\) minus reports "

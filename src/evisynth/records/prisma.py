@@ -34,7 +34,7 @@ class PrismaCounts:
     dbr_sought_reports, dbr_notretrieved_reports : int
         Reports sought for retrieval (passed title/abstract) and those not retrieved.
     dbr_assessed : int
-        Reports with a final full-text decision.
+        Reports with a final full-text decision to include or exclude.
     dbr_excluded : dict of str to int
         Reports excluded at full text, by reason.
     new_studies, new_reports : int
@@ -87,8 +87,8 @@ class PrismaCounts:
             out.append(
                 f"reports assessed ({self.dbr_assessed}) should equal reports sought "
                 f"({self.dbr_sought_reports}) minus reports not retrieved "
-                f"({self.dbr_notretrieved_reports}); {missing} reports have no "
-                "final full-text decision"
+                f"({self.dbr_notretrieved_reports}); {missing} reports have no final full-text "
+                "include/exclude decision (not screened, still 'maybe', or reviewers disagree)"
             )
         excluded = sum(self.dbr_excluded.values())
         if self.dbr_assessed - excluded != self.new_reports:
