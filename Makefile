@@ -12,7 +12,7 @@ $(BIN)/python:
 	$(BIN)/python -m pip install -q --upgrade pip
 
 install: $(BIN)/python
-	$(BIN)/python -m pip install -q -e ".[excel,plots]"
+	$(BIN)/python -m pip install -q -e ".[excel,plots,records,docx]"
 
 dev: $(BIN)/python
 	$(BIN)/python -m pip install -q -e ".[dev]"

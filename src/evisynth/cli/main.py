@@ -17,7 +17,9 @@ from evisynth._version import __version__
 from evisynth.errors import EvisynthError
 
 #: Sub-commands in the order ``--help`` lists them.
-COMMANDS: tuple[str, ...] = ("analyze", "report", "check", "init", "summarize")
+COMMANDS: tuple[str, ...] = (
+    "analyze", "report", "check", "init", "summarize", "import", "dedupe", "screen", "prisma",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

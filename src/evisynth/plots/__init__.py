@@ -8,6 +8,6 @@ sizes live in :mod:`evisynth.plots._theme`; :mod:`evisynth.plots.export` writes 
 
 Modules: ``forest`` (RevMan-layout forest plot), ``funnel`` (contour-enhanced funnel with
 trim-and-fill), ``bubble`` (meta-regression), ``sensitivity_plots`` (leave-one-out and
-cumulative), ``baujat`` and ``radial`` (Galbraith). Plots never fit a model: anything the
-document lacks is computed by :mod:`evisynth.analyses.figure_data` and passed in.
+cumulative), ``baujat`` and ``radial`` (Galbraith), ``prisma`` (PRISMA 2020 flow diagram).
+Plots never fit a model: anything the document lacks is computed by :mod:`evisynth.analyses.figure_data` and passed in.
 """

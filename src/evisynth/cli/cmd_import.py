@@ -1,0 +1,78 @@
+"""``evisynth import``: read a database export into the project as one batch."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from evisynth.cli._project import add_project_options, project_session
+
+
+def register(sub: Any) -> argparse.ArgumentParser:
+    """Register the sub-command."""
+    parser: argparse.ArgumentParser = sub.add_parser(
+        "import",
+        help="import a search export (RIS, PubMed/MEDLINE, PubMed XML, Web of Science, CSV)",
+        description="Import the records of one database export as a batch. Malformed records are reported "
+        "with file and line and skipped; importing the same file again changes nothing.",
+    )
+    parser.add_argument("file", metavar="FILE", nargs="?", help="the export file")
+    parser.add_argument("--list", action="store_true", help="list the batches imported so far")
+    parser.add_argument(
+        "--source", metavar="NAME", help="database searched, e.g. Embase (default: from the file)"
+    )
+    parser.add_argument(
+        "--format",
+        choices=("ris", "medline", "pubmed-xml", "wos", "wos-tab", "csv"),
+        help="file format (default: detected from the content)",
+    )
+    add_project_options(parser)
+    parser.set_defaults(func=run)
+    return parser
+
+
+def run(args: argparse.Namespace) -> int:
+    """Import ``args.file``."""
+    from evisynth.errors import InputError
+    from evisynth.io.detect import decode, infer_database, read_export
+
+    if args.list:
+        with project_session(args) as project:
+            batches = project.batches()
+        for b in batches:
+            print(
+                f"batch {b.id}: {b.database}, {b.file_name} ({b.format}), {b.record_count} records, "
+                f"imported {b.imported_at:%Y-%m-%d %H:%M}"
+            )
+        print(f"{len(batches)} batches, {sum(b.record_count for b in batches)} records")
+        return 0
+    if not args.file:
+        raise InputError("name the export file to import (or use --list)")
+    export = read_export(args.file, args.format)
+    result = export.result
+    name = export.path.name
+    for problem in result.problems:
+        print(f"warning: {problem.describe(str(args.file))}", file=sys.stderr)
+    if not result.records:
+        raise InputError("no records could be read; nothing imported", file=str(args.file))
+    source = args.source or infer_database(result, decode(export.path.read_bytes()[:200000]))
+    if not source:
+        raise InputError(
+            "cannot tell which database this export came from; pass --source NAME", file=str(args.file)
+        )
+    with project_session(args) as project:
+        outcome = project.import_records(result, database=source, file_name=name, sha256=export.sha256)
+    batch = outcome.batch
+    if outcome.duplicate_of is not None:
+        print(
+            f"{name}: identical to batch {batch.id} ({batch.file_name}, {batch.database}, imported "
+            f"{batch.imported_at:%Y-%m-%d %H:%M}); nothing changed"
+        )
+        return 0
+    skipped = f", {len(result.problems)} skipped (see warnings)" if result.problems else ""
+    print(
+        f"{name}: imported {batch.record_count} records from {batch.database} ({result.format}) "
+        f"as batch {batch.id}{skipped}"
+    )
+    return 0

@@ -1,0 +1,55 @@
+"""Turning the raw fields a parser collected into a :class:`~evisynth.records.model.Citation`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from evisynth.records.model import Citation, ParseProblem
+from evisynth.records.normalise import clean_text, normalise_doi, normalise_pmid, parse_year
+
+
+@dataclass(slots=True)
+class RawRecord:
+    """Fields gathered for one record before validation."""
+
+    line: int
+    title: str = ""
+    authors: list[str] = field(default_factory=list)
+    year: str = ""
+    journal: str = ""
+    volume: str = ""
+    issue: str = ""
+    pages: str = ""
+    doi: str = ""
+    pmid: str = ""
+    abstract: str = ""
+    keywords: list[str] = field(default_factory=list)
+    language: str = ""
+    accession: str = ""
+    database: str = ""
+
+
+def finish(raw: RawRecord) -> Citation | ParseProblem:
+    """Validate ``raw``; a record without a title is reported, not imported."""
+    title = clean_text(raw.title)
+    if not title:
+        return ParseProblem(raw.line, "record has no title; skipped")
+    authors = tuple(a for a in (clean_text(x) for x in raw.authors) if a)
+    keywords = tuple(dict.fromkeys(k for k in (clean_text(x) for x in raw.keywords) if k))
+    return Citation(
+        title=title,
+        authors=authors,
+        year=parse_year(raw.year),
+        journal=clean_text(raw.journal),
+        volume=clean_text(raw.volume),
+        issue=clean_text(raw.issue),
+        pages=clean_text(raw.pages),
+        doi=normalise_doi(raw.doi),
+        pmid=normalise_pmid(raw.pmid),
+        abstract=clean_text(raw.abstract),
+        keywords=keywords,
+        language=clean_text(raw.language),
+        accession=clean_text(raw.accession),
+        line=raw.line,
+        database=clean_text(raw.database),
+    )

@@ -1,0 +1,212 @@
+"""Writing citations back out as RIS, MEDLINE, Web of Science plain text and CSV.
+
+Used for exchange with reference managers and to build synthetic searches; each writer produces
+text its parser in this package reads back to the same normalised fields.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+from dataclasses import replace
+
+from evisynth.records.model import Citation
+from evisynth.records.normalise import clean_text
+
+
+def _clean(rec: Citation) -> Citation:
+    """One line per value: line breaks inside a field could otherwise forge tags."""
+    return replace(
+        rec,
+        **{
+            f: clean_text(getattr(rec, f))
+            for f in (
+                "title",
+                "journal",
+                "volume",
+                "issue",
+                "pages",
+                "doi",
+                "pmid",
+                "abstract",
+                "language",
+                "accession",
+                "database",
+            )
+        },
+        authors=tuple(a for a in (clean_text(x) for x in rec.authors) if a),
+        keywords=tuple(k for k in (clean_text(x) for x in rec.keywords) if k),
+    )
+
+
+def _pages(pages: str) -> tuple[str, str]:
+    start, _, end = pages.partition("-")
+    return start, end
+
+
+def write_ris(records: Iterable[Citation], database: str = "") -> str:
+    """RIS text (``TY  - JOUR`` ... ``ER  - ``), one field per line."""
+    out: list[str] = []
+    for rec in map(_clean, records):
+        out.append("TY  - JOUR")
+        if database or rec.database:
+            out.append(f"DB  - {database or rec.database}")
+        out += [f"AU  - {a}" for a in rec.authors]
+        out.append(f"TI  - {rec.title}")
+        if rec.journal:
+            out.append(f"T2  - {rec.journal}")
+        if rec.year:
+            out.append(f"PY  - {rec.year}")
+        for tag, value in (("VL", rec.volume), ("IS", rec.issue)):
+            if value:
+                out.append(f"{tag}  - {value}")
+        start, end = _pages(rec.pages)
+        if start:
+            out.append(f"SP  - {start}")
+        if end:
+            out.append(f"EP  - {end}")
+        if rec.abstract:
+            out.append(f"AB  - {rec.abstract}")
+        out += [f"KW  - {k}" for k in rec.keywords]
+        if rec.doi:
+            out.append(f"DO  - {rec.doi}")
+        if rec.pmid:
+            out.append(f"C2  - {rec.pmid}")
+        if rec.language:
+            out.append(f"LA  - {rec.language}")
+        if rec.accession:
+            out.append(f"AN  - {rec.accession}")
+        out.append("ER  - ")
+        out.append("")
+    return "\n".join(out) + "\n"
+
+
+def _wrap(tag: str, value: str, width: int = 82) -> list[str]:
+    """MEDLINE field: tag padded to four characters, continuation lines indented six spaces."""
+    words = value.split(" ")
+    lines: list[str] = []
+    current = ""
+    for word in words:
+        if current and len(current) + 1 + len(word) > width - 6:
+            lines.append(current)
+            current = word
+        else:
+            current = f"{current} {word}" if current else word
+    lines.append(current)
+    return [f"{tag:<4}- {lines[0]}"] + [f"      {x}" for x in lines[1:]]
+
+
+def write_medline(records: Iterable[Citation]) -> str:
+    """PubMed/MEDLINE tagged text; records without a PMID get none (PubMed always has one)."""
+    out: list[str] = []
+    for rec in map(_clean, records):
+        out.append(f"PMID- {rec.pmid}")
+        out.append("OWN - NLM")
+        if rec.volume:
+            out.append(f"VI  - {rec.volume}")
+        if rec.issue:
+            out.append(f"IP  - {rec.issue}")
+        if rec.year:
+            out.append(f"DP  - {rec.year}")
+        out += _wrap("TI", rec.title)
+        if rec.pages:
+            out.append(f"PG  - {rec.pages}")
+        if rec.doi:
+            out.append(f"LID - {rec.doi} [doi]")
+        if rec.abstract:
+            out += _wrap("AB", rec.abstract)
+        for author in rec.authors:
+            out.append(f"FAU - {author}")
+            surname, _, initials = author.partition(",")
+            out.append(f"AU  - {surname.strip()} {initials.replace('.', '').replace(' ', '')}".rstrip())
+        if rec.language:
+            out.append(f"LA  - {rec.language}")
+        if rec.journal:
+            out.append(f"JT  - {rec.journal}")
+        out += [f"OT  - {k}" for k in rec.keywords]
+        if rec.doi:
+            out.append(f"AID - {rec.doi} [doi]")
+        out.append("")
+    return "\n".join(out) + "\n"
+
+
+def write_wos(records: Iterable[Citation]) -> str:
+    """Web of Science tagged plain text with the ``FN``/``VR`` header and ``EF`` end."""
+    out = ["FN Clarivate Analytics Web of Science", "VR 1.0"]
+    for rec in map(_clean, records):
+        out.append("PT J")
+        for index, author in enumerate(rec.authors):
+            out.append(f"{'AU' if index == 0 else '  '} {author}")
+        out.append(f"TI {rec.title}")
+        if rec.journal:
+            out.append(f"SO {rec.journal.upper()}")
+        if rec.language:
+            out.append(f"LA {rec.language}")
+        if rec.keywords:
+            out.append(f"DE {'; '.join(rec.keywords)}")
+        if rec.abstract:
+            out.append(f"AB {rec.abstract}")
+        if rec.year:
+            out.append(f"PY {rec.year}")
+        for tag, value in (("VL", rec.volume), ("IS", rec.issue)):
+            if value:
+                out.append(f"{tag} {value}")
+        start, end = _pages(rec.pages)
+        if start:
+            out.append(f"BP {start}")
+        if end:
+            out.append(f"EP {end}")
+        if rec.doi:
+            out.append(f"DI {rec.doi}")
+        if rec.pmid:
+            out.append(f"PM {rec.pmid}")
+        if rec.accession:
+            out.append(f"UT {rec.accession}")
+        out.append("ER")
+        out.append("")
+    out.append("EF")
+    return "\n".join(out) + "\n"
+
+
+CSV_COLUMNS = (
+    "Authors",
+    "Title",
+    "Year",
+    "Journal",
+    "Volume",
+    "Issue",
+    "Pages",
+    "DOI",
+    "PMID",
+    "Abstract",
+    "Keywords",
+    "Language",
+    "Accession Number",
+)
+
+
+def write_csv(records: Iterable[Citation]) -> str:
+    """CSV with the column names :mod:`evisynth.io.csv_records` reads (authors ``;``-separated)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for rec in map(_clean, records):
+        writer.writerow(
+            [
+                "; ".join(rec.authors),
+                rec.title,
+                rec.year or "",
+                rec.journal,
+                rec.volume,
+                rec.issue,
+                rec.pages,
+                rec.doi,
+                rec.pmid,
+                rec.abstract,
+                "; ".join(rec.keywords),
+                rec.language,
+                rec.accession,
+            ]
+        )
+    return buffer.getvalue()

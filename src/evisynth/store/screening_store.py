@@ -1,0 +1,306 @@
+"""Screening decisions, conflicts, full-text retrieval, exclusion reasons and studies in the store.
+
+Reviewers screen independently: the queries a reviewer's screener and sheet use return that
+reviewer's own decisions only; conflicts are listed once at least two reviewers have decided.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import UTC, datetime
+from typing import Any
+
+from evisynth.errors import InputError
+from evisynth.records.normalise import first_author_key
+from evisynth.records.screening import (
+    STAGES,
+    Agreement,
+    Decision,
+    agreement,
+    final_decision,
+    is_conflict,
+    passes_title_stage,
+)
+from evisynth.store import schema as s
+from evisynth.store.project import Project, citation_from_row
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _check_stage(stage: str) -> None:
+    if stage not in STAGES:
+        raise InputError(f"unknown screening stage {stage!r}; accepted: {', '.join(STAGES)}")
+
+
+# -------------------------------------------------------------------- reasons
+def exclusion_reasons(project: Project) -> list[str]:
+    """The review's full-text exclusion reasons, in the order they were added."""
+    from sqlalchemy import select
+
+    with project.engine.connect() as conn:
+        return list(
+            conn.execute(select(s.exclusion_reasons.c.reason).order_by(s.exclusion_reasons.c.id)).scalars()
+        )
+
+
+def add_exclusion_reasons(project: Project, reasons: list[str]) -> None:
+    """Add reasons to the review's list (existing ones are left as they are)."""
+    from sqlalchemy import insert
+
+    known = set(exclusion_reasons(project))
+    new = [r.strip() for r in dict.fromkeys(reasons) if r.strip() and r.strip() not in known]
+    if new:
+        with project.transaction() as conn:
+            conn.execute(insert(s.exclusion_reasons), [{"reason": r} for r in new])
+
+
+# -------------------------------------------------------------------- decisions
+def _decisions(conn: Any, stage: str) -> dict[int, list[Decision]]:
+    from sqlalchemy import select
+
+    c = s.screening_decisions.c
+    out: dict[int, list[Decision]] = defaultdict(list)
+    for r in conn.execute(select(s.screening_decisions).where(c.stage == stage).order_by(c.id)):
+        out[r.record_id].append(Decision(r.record_id, r.stage, r.reviewer, r.decision, r.reason))
+    return out
+
+
+def _resolutions(conn: Any, stage: str) -> dict[int, tuple[str, str | None]]:
+    from sqlalchemy import select
+
+    c = s.final_decisions.c
+    return {
+        r.record_id: (r.decision, r.reason)
+        for r in conn.execute(select(s.final_decisions).where(c.stage == stage))
+    }
+
+
+def _not_retrieved(conn: Any) -> set[int]:
+    from sqlalchemy import select
+
+    c = s.retrieval.c
+    return set(conn.execute(select(c.record_id).where(c.retrieved == 0)).scalars())
+
+
+def finals(project: Project, stage: str, conn: Any | None = None) -> dict[int, tuple[str, str | None] | None]:
+    """Final decision (or ``None``) of every record eligible for ``stage``."""
+    if conn is None:
+        with project.engine.connect() as own:
+            return finals(project, stage, own)
+    decisions, resolved = _decisions(conn, stage), _resolutions(conn, stage)
+    return {i: final_decision(decisions.get(i, []), resolved.get(i)) for i in eligible(project, stage, conn)}
+
+
+def eligible(project: Project, stage: str, conn: Any | None = None) -> list[int]:
+    """Records to screen at ``stage``: all active records at title/abstract; at full text, those
+    that passed title/abstract and whose report was not marked as not retrieved."""
+    _check_stage(stage)
+    if conn is None:
+        with project.engine.connect() as own:
+            return eligible(project, stage, own)
+    active = project.active_ids(conn)
+    if stage == "title":
+        return active
+    title = finals(project, "title", conn)
+    missing = _not_retrieved(conn)
+    return [i for i in active if passes_title_stage(title.get(i)) and i not in missing]
+
+
+def record_decision(
+    project: Project,
+    record_id: int,
+    stage: str,
+    reviewer: str,
+    decision: str,
+    reason: str | None = None,
+    conn: Any | None = None,
+) -> None:
+    """Record (or replace) one reviewer's decision; full-text exclusions need a listed reason."""
+    from sqlalchemy import delete, insert
+
+    _check_stage(stage)
+    if not reviewer.strip():
+        raise InputError("the reviewer name must not be empty")
+    if decision not in ("include", "exclude", "maybe"):
+        raise InputError(f"unknown decision {decision!r}; accepted: include, exclude, maybe")
+    if stage == "fulltext" and decision == "exclude":
+        reasons = exclusion_reasons(project)
+        if reason not in reasons:
+            raise InputError(
+                f"full-text exclusion of record {record_id} needs a reason from the review's list "
+                f"({'; '.join(reasons) or 'empty: add reasons first'}); got {reason!r}"
+            )
+    else:
+        reason = None
+    if conn is None:
+        with project.transaction() as own:
+            record_decision(project, record_id, stage, reviewer, decision, reason, own)
+        return
+    if record_id not in set(eligible(project, stage, conn)):
+        raise InputError(f"record {record_id} is not up for {stage} screening")
+    c = s.screening_decisions.c
+    conn.execute(
+        delete(s.screening_decisions).where(
+            c.record_id == record_id, c.stage == stage, c.reviewer == reviewer
+        )
+    )
+    conn.execute(
+        insert(s.screening_decisions).values(
+            record_id=record_id,
+            stage=stage,
+            reviewer=reviewer,
+            decision=decision,
+            reason=reason,
+            decided_at=_now(),
+        )
+    )
+
+
+def own_decisions(project: Project, reviewer: str, stage: str) -> dict[int, Decision]:
+    """One reviewer's own decisions at ``stage`` (never anyone else's)."""
+    from sqlalchemy import select
+
+    c = s.screening_decisions.c
+    with project.engine.connect() as conn:
+        rows = conn.execute(select(s.screening_decisions).where(c.stage == stage, c.reviewer == reviewer))
+        return {r.record_id: Decision(r.record_id, stage, reviewer, r.decision, r.reason) for r in rows}
+
+
+def conflicts(project: Project, stage: str) -> list[tuple[int, list[Decision]]]:
+    """Records where reviewers disagree and no final decision was recorded yet."""
+    with project.engine.connect() as conn:
+        decisions, resolved = _decisions(conn, stage), _resolutions(conn, stage)
+        ids = eligible(project, stage, conn)
+    return [(i, decisions[i]) for i in ids if i not in resolved and is_conflict(decisions.get(i, []))]
+
+
+def resolve(
+    project: Project,
+    record_id: int,
+    stage: str,
+    decision: str,
+    *,
+    by: str,
+    reason: str | None = None,
+    note: str = "",
+) -> None:
+    """Record the final decision on a record at ``stage`` (after a conflict, or to overrule)."""
+    from sqlalchemy import delete, insert
+
+    _check_stage(stage)
+    if decision not in ("include", "exclude", "maybe"):
+        raise InputError(f"unknown decision {decision!r}; accepted: include, exclude, maybe")
+    if stage == "fulltext" and decision == "exclude" and reason not in exclusion_reasons(project):
+        raise InputError(f"a full-text exclusion needs a reason from the review's list; got {reason!r}")
+    with project.transaction() as conn:
+        if record_id not in set(eligible(project, stage, conn)):
+            raise InputError(f"record {record_id} is not up for {stage} screening")
+        c = s.final_decisions.c
+        conn.execute(delete(s.final_decisions).where(c.record_id == record_id, c.stage == stage))
+        conn.execute(
+            insert(s.final_decisions).values(
+                record_id=record_id,
+                stage=stage,
+                decision=decision,
+                reason=reason if stage == "fulltext" and decision == "exclude" else None,
+                resolved_by=by,
+                note=note,
+                decided_at=_now(),
+            )
+        )
+
+
+def kappa(project: Project, stage: str) -> list[Agreement]:
+    """Cohen's kappa for each pair of reviewers at ``stage``."""
+    with project.engine.connect() as conn:
+        ids = set(eligible(project, stage, conn))
+        decisions = [d for i, ds in _decisions(conn, stage).items() if i in ids for d in ds]
+    return agreement(decisions)
+
+
+# -------------------------------------------------------------------- retrieval
+def set_retrieved(project: Project, record_id: int, retrieved: bool, note: str = "") -> None:
+    """Mark a report sought at full text as retrieved or not retrieved."""
+    from sqlalchemy import delete, insert
+
+    with project.transaction() as conn:
+        if record_id not in project.active_ids(conn):
+            raise InputError(f"no active record with id {record_id}")
+        conn.execute(delete(s.retrieval).where(s.retrieval.c.record_id == record_id))
+        conn.execute(insert(s.retrieval).values(record_id=record_id, retrieved=int(retrieved), note=note))
+
+
+# -------------------------------------------------------------------- studies
+def included_reports(project: Project, conn: Any | None = None) -> list[int]:
+    """Records whose final full-text decision is *include*."""
+    return [i for i, f in finals(project, "fulltext", conn).items() if f is not None and f[0] == "include"]
+
+
+def link_report(project: Project, record_id: int, label: str) -> None:
+    """Assign an included report to the study ``label`` (created when new)."""
+    from sqlalchemy import delete, insert, select
+
+    label = label.strip()
+    if not label:
+        raise InputError("the study label must not be empty")
+    with project.transaction() as conn:
+        if record_id not in included_reports(project, conn):
+            raise InputError(f"record {record_id} is not an included report")
+        row = conn.execute(select(s.studies.c.id).where(s.studies.c.label == label)).first()
+        study_id = (
+            row[0]
+            if row
+            else conn.execute(insert(s.studies).values(label=label).returning(s.studies.c.id)).scalar_one()
+        )
+        conn.execute(delete(s.study_reports).where(s.study_reports.c.record_id == record_id))
+        conn.execute(insert(s.study_reports).values(record_id=record_id, study_id=study_id))
+
+
+def auto_studies(project: Project) -> dict[str, list[int]]:
+    """Give every included report without a study its own study labelled "Surname Year" (a, b, ... when
+    taken); returns the labels created."""
+    from sqlalchemy import select
+
+    with project.engine.connect() as conn:
+        linked = set(conn.execute(select(s.study_reports.c.record_id)).scalars())
+        labels = set(conn.execute(select(s.studies.c.label)).scalars())
+        todo = [i for i in included_reports(project, conn) if i not in linked]
+        rows = {
+            r.id: citation_from_row(r)
+            for r in conn.execute(select(s.records).where(s.records.c.id.in_(todo)))
+        }
+    created: dict[str, list[int]] = {}
+    for record_id in todo:
+        cit = rows[record_id]
+        surname = (
+            cit.authors[0].split(",")[0].strip() if cit.authors else first_author_key(cit.authors) or "Anon"
+        )
+        base = f"{surname} {cit.year or 'n.d.'}"
+        label, n = base, 0
+        while label in labels:
+            label = f"{base}{chr(ord('a') + n)}"
+            n += 1
+        labels.add(label)
+        link_report(project, record_id, label)
+        created[label] = [record_id]
+    return created
+
+
+def studies(project: Project) -> dict[str, list[int]]:
+    """Study label -> ids of its included reports."""
+    from sqlalchemy import select
+
+    with project.engine.connect() as conn:
+        included = set(included_reports(project, conn))
+        q = (
+            select(s.studies.c.label, s.study_reports.c.record_id)
+            .join(s.study_reports, s.study_reports.c.study_id == s.studies.c.id)
+            .order_by(s.studies.c.label)
+        )
+        out: dict[str, list[int]] = defaultdict(list)
+        for label, record_id in conn.execute(q):
+            if record_id in included:
+                out[label].append(record_id)
+    return dict(out)
