@@ -102,7 +102,14 @@ def fit_pooled(eff: EffectTable, spec: AnalysisSpec, *, heterogeneity_ci: bool =
         d = eff.data
         counts = (d["events1"], d["n1"], d["events2"], d["n2"])
         if method == "MH":
-            res = mantel_haenszel(*counts, eff.yi, eff.vi, measure=eff.measure, in_sums=inc,
+            # Every table not dropped as double-zero enters the MH sums, even when its own estimate
+            # is not finite (zero cell with --continuity 0): MH needs no per-study estimate
+            # (metafor's rma.mh; RevMan). Q still uses only the finite per-study estimates.
+            drop00 = spec.drop_double_zero if spec.drop_double_zero is not None else eff.measure != "RD"
+            a, n1, c, n2 = counts
+            double_zero = ((a == 0) & (c == 0)) | ((a == n1) & (c == n2))
+            in_sums = ~double_zero if drop00 else np.ones(eff.k, dtype=bool)
+            res = mantel_haenszel(*counts, eff.yi, eff.vi, measure=eff.measure, in_sums=in_sums,
                                   mh_continuity=spec.mh_continuity, continuity=spec.continuity,
                                   level=spec.level)
         else:
