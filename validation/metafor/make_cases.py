@@ -150,7 +150,8 @@ for sm in ("separate", "common"):
     sg = ["--subgroup-model", sm]
     add(f"cont_sub_{s}_REML", "continuous_depression.csv", "--subgroup", "region", *sg)
     add(f"cont_sub_{s}_DL", "continuous_depression.csv", "--subgroup", "region", "--method", "DL", *sg)
-    add(f"cont_sub_{s}_PM_hksj", "continuous_depression.csv", "--subgroup", "region", "--method", "PM", "--test", "hksj", *sg)
+    add(f"cont_sub_{s}_PM_hksj", "continuous_depression.csv", "--subgroup", "region", "--method", "PM",
+        "--test", "hksj", *sg)
     add(f"cont_sub_{s}_fixed", "continuous_depression.csv", "--subgroup", "region", "--model", "fixed", *sg)
     add(f"cont_sub_{s}_setting_ML", "continuous_depression.csv", "--subgroup", "setting", "--method", "ML", *sg)
     add(f"bcg_sub_{s}_alloc", "bcg.csv", "--measure", "RR", "--subgroup", "alloc", *sg)
@@ -161,7 +162,8 @@ for sm in ("separate", "common"):
     add(f"ci_sub_{s}_region", "generic_ratio_ci.csv", "--log-scale", "--subgroup", "region", *sg)
     add(f"homog_sub_{s}_smd", "continuous_homogeneous.csv", "--measure", "SMD", "--subgroup", "arm_type", *sg)
 add("binz_sub_sep_MH", "binary_zero_cells.csv", "--subgroup", "risk_of_bias", "--method", "MH")
-add("binz_sub_sep_MH_none", "binary_zero_cells.csv", "--subgroup", "risk_of_bias", "--method", "MH", "--mh-continuity", "none")
+add("binz_sub_sep_MH_none", "binary_zero_cells.csv", "--subgroup", "risk_of_bias", "--method", "MH",
+    "--mh-continuity", "none")
 add("binz_sub_sep_PETO", "binary_zero_cells.csv", "--subgroup", "risk_of_bias", "--method", "PETO")
 add("rare_sub_sep_RR_MH", "binary_rare.csv", "--measure", "RR", "--subgroup", "comparator", "--method", "MH")
 add("rare_sub_sep_RD_IV", "binary_rare.csv", "--measure", "RD", "--subgroup", "comparator", "--method", "IV")
