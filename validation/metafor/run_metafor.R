@@ -27,6 +27,7 @@ dir.create(out_dir, showWarnings = FALSE, recursive = TRUE)
 # Tight convergence for the iterative estimators (see README: "Convergence").
 CTRL <- list(threshold = 1e-12, tol = 1e-13, maxiter = 10000)
 CI_CTRL <- list(tol = 1e-13)
+NOTES <- list()  # per-case remarks written to the header (censored Q-profile limits)
 
 # ---------------------------------------------------------------------------------------------
 # JSON writer: ordered keys, %.17g numbers, null for NA/NaN/Inf/NULL.
@@ -289,7 +290,26 @@ heterogeneity_section <- function(res, o) {
             h2_ci_lower = NA, h2_ci_upper = NA, q = num(res$QE), q_df = q_df(res), q_p = num(res$QEp))
   if (random) {
     d$tau2 <- num(res$tau2); d$tau <- sqrt(num(res$tau2)); d$tau2_se <- num(res$se.tau2)
-    ci <- tryCatch(suppressWarnings(suppressMessages(confint(res, control = CI_CTRL)))$random, error = function(e) NULL)
+    full <- tryCatch(suppressWarnings(suppressMessages(confint(res, control = CI_CTRL))), error = function(e) NULL)
+    ci <- if (is.null(full)) NULL else full$random
+    if (!is.null(full) && (nzchar(full$lb.sign) || nzchar(full$ub.sign))) {
+      # metafor censors a Q-profile limit at the end of its search interval (printed as ">100").
+      # Keep metafor's value as the expectation, and record the root found in a wider interval.
+      ext <- NULL
+      for (tmax in c(1e4, 1e6, 1e8)) {
+        e2 <- suppressWarnings(suppressMessages(confint(res, control = c(CI_CTRL, list(tau2.max = tmax)))))
+        ext <- e2$random
+        if (!nzchar(e2$ub.sign)) break
+      }
+      keys <- c("tau2", "tau", "i2", "h2")
+      for (j in 1:4) for (side in c("lb", "ub")) {
+        if (nzchar(full[[paste0(side, ".sign")]])) {
+          col <- paste0("ci.", side)
+          NOTES[[paste0("heterogeneity.", keys[j], "_ci_", if (side == "lb") "lower" else "upper")]] <<- list(
+            metafor = ci[j, col], metafor_sign = full[[paste0(side, ".sign")]], exact_root = ext[j, col])
+        }
+      }
+    }
     if (!is.null(ci)) {
       d$tau2_ci_lower <- ci[1, "ci.lb"]; d$tau2_ci_upper <- ci[1, "ci.ub"]
       d$tau_ci_lower <- ci[2, "ci.lb"]; d$tau_ci_upper <- ci[2, "ci.ub"]
@@ -441,6 +461,7 @@ sensitivity_section <- function(tab, eff, o, res) {
 
 # ---------------------------------------------------------------------------------------------
 run_case <- function(case) {
+  NOTES <<- list()
   tab <- read_table(file.path(data_dir, case$data))
   o <- resolve(parse_args(unlist(case$args)), tab$kind)
   eff <- effects(tab, o)
@@ -462,8 +483,9 @@ failed <- character(0)
 for (case in cases) {
   doc <- tryCatch(run_case(case), error = function(e) { message(case$id, ": ERROR ", conditionMessage(e)); NULL })
   if (is.null(doc)) { failed <- c(failed, case$id); next }
-  out <- list(header = c(header_common, list(case = list(id = case$id, data = case$data, args = as.list(unlist(case$args))))),
-              expected = doc)
+  hdr <- c(header_common, list(case = list(id = case$id, data = case$data, args = as.list(unlist(case$args)))))
+  if (length(NOTES)) hdr$censored_bounds <- NOTES
+  out <- list(header = hdr, expected = doc)
   writeLines(to_json(out), file.path(out_dir, paste0(case$id, ".json")), useBytes = TRUE)
 }
 cat(sprintf("wrote %d of %d cases to %s\n", length(cases) - length(failed), length(cases), out_dir))
