@@ -235,6 +235,33 @@ add("ci_sens_log_fixed", "generic_ratio_ci.csv", "--log-scale", "--model", "fixe
 add("cont_all_sections", "continuous_depression.csv", "--subgroup", "region", "--moderator", "dose_mg", "--bias",
     "--sensitivity", "--order", "year")
 
+# --- K. edge cases ----------------------------------------------------------------------------------
+# a subgroup level with a single study (metafor: tau² = 0 and a z test for k = 1)
+add("k3_sub_sep_single_REML", "continuous_k3.csv", "--subgroup", "population")
+add("k3_sub_sep_single_hksj", "continuous_k3.csv", "--subgroup", "population", "--test", "hksj")
+add("k3_sub_sep_single_fixed", "continuous_k3.csv", "--subgroup", "population", "--model", "fixed")
+add("k3_sub_common_single_DL", "continuous_k3.csv", "--subgroup", "population", "--subgroup-model", "common",
+    "--method", "DL")
+add("binz_RD_cc0_REML", "binary_zero_cells.csv", "--measure", "RD", "--continuity", "0")
+add("binz_RD_MH_cc0_drop00", "binary_zero_cells.csv", "--measure", "RD", "--method", "MH", "--continuity", "0",
+    "--drop-double-zero")
+add("binz_PETO_measure_DL", "binary_zero_cells.csv", "--measure", "PETO", "--method", "DL")
+add("binz_sub_sep_MH_keep00", "binary_zero_cells.csv", "--subgroup", "risk_of_bias", "--method", "MH",
+    "--keep-double-zero")
+add("cont_sub_common_fixed_hksj", "continuous_depression.csv", "--subgroup", "region", "--subgroup-model", "common",
+    "--model", "fixed", "--test", "hksj")
+add("cont_sub_common_adhoc_level99", "continuous_depression.csv", "--subgroup", "region", "--subgroup-model", "common",
+    "--test", "hksj-adhoc", "--level", "0.99")
+add("gen_sub_sep_continent_HS_adhoc", "generic_yi_vi.csv", "--subgroup", "continent", "--method", "HS",
+    "--test", "hksj-adhoc")
+add("bcg_bias_hksj_level90", "bcg.csv", "--measure", "RR", "--test", "hksj", "--level", "0.90", "--bias")
+add("gen_bias_REML_level99", "generic_yi_vi.csv", "--bias", "--level", "0.99")
+add("gen_mr_design_continent", "generic_yi_vi.csv", "--moderator", "design", "--moderator", "continent",
+    "--reference", "continent=Europe", "--predict", "design=cohort,continent=Asia")
+add("cont_mr_setting_year_level99", "continuous_depression.csv", "--moderator", "setting", "--moderator", "year",
+    "--level", "0.99", "--predict", "setting=inpatient,year=2010")
+add("gen_sens_REML_hksj_order_quality", "generic_yi_vi.csv", "--test", "hksj", "--sensitivity", "--order", "quality")
+
 
 def main() -> None:
     doc = {

@@ -372,8 +372,8 @@ subgroups_section <- function(tab, eff, o) {
   list(variable = o$subgroup, groups = groups, difference = diff)
 }
 
-# Treatment-coded design for --moderator columns (reference = first level in C-locale sorted
-# order unless --reference). Returns the matrix (without intercept) and a row builder for --predict.
+# Treatment-coded design for --moderator columns (reference = first level of R's factor(), i.e.
+# sorted in the collation of the session, unless --reference). Returns the matrix (without intercept) and a row builder for --predict.
 moderator_design <- function(tab, o, idx) {
   X <- NULL
   builders <- list()
@@ -384,7 +384,7 @@ moderator_design <- function(tab, o, idx) {
       builders[[mod]] <- local({ m <- mod; function(pt) as.numeric(pt[[m]]) })
     } else {
       v <- trimws(raw[idx])
-      lv <- sort(unique(v), method = "radix")
+      lv <- levels(factor(v))  # R's factor() order (locale collation; see README "Categorical moderators")
       ref <- o$reference[[mod]]
       if (is.null(ref)) ref <- lv[1]
       others <- setdiff(lv, ref)
@@ -478,7 +478,8 @@ run_case <- function(case) {
 
 cases <- fromJSON(cases_file, simplifyVector = FALSE)$cases
 header_common <- list(generator = "validation/metafor/run_metafor.R", r_version = R.version.string,
-                      metafor_version = as.character(packageVersion("metafor")))
+                      metafor_version = as.character(packageVersion("metafor")),
+                      collation = Sys.getlocale("LC_COLLATE"))
 failed <- character(0)
 for (case in cases) {
   doc <- tryCatch(run_case(case), error = function(e) { message(case$id, ": ERROR ", conditionMessage(e)); NULL })
