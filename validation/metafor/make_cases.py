@@ -262,6 +262,27 @@ add("cont_mr_setting_year_level99", "continuous_depression.csv", "--moderator", 
     "--level", "0.99", "--predict", "setting=inpatient,year=2010")
 add("gen_sens_REML_hksj_order_quality", "generic_yi_vi.csv", "--test", "hksj", "--sensitivity", "--order", "quality")
 
+# --- L. stress data: variances over 3.5 orders of magnitude; all-events and double-zero tables ----------
+for m in TAU2:
+    add(f"extreme_{m}", "generic_extreme.csv", "--method", m)
+    add(f"extreme_{m}_hksj", "generic_extreme.csv", "--method", m, "--test", "hksj")
+add("extreme_fixed", "generic_extreme.csv", "--model", "fixed")
+add("extreme_sub_sep_REML", "generic_extreme.csv", "--subgroup", "risk")
+add("extreme_sub_common_ML", "generic_extreme.csv", "--subgroup", "risk", "--subgroup-model", "common", "--method", "ML")
+add("extreme_mr_exposure_REML", "generic_extreme.csv", "--moderator", "exposure_years", "--predict", "exposure_years=5")
+add("extreme_bias_REML", "generic_extreme.csv", "--bias")
+add("extreme_sens_PM", "generic_extreme.csv", "--method", "PM", "--sensitivity", "--order", "exposure_years")
+for meas in ("OR", "RR", "RD", "PETO"):
+    add(f"mixed_{meas}_REML", "binary_mixed.csv", "--measure", meas)
+    add(f"mixed_{meas}_keep00_DL", "binary_mixed.csv", "--measure", meas, "--method", "DL", "--keep-double-zero")
+for meas in ("OR", "RR", "RD"):
+    add(f"mixed_{meas}_MH", "binary_mixed.csv", "--measure", meas, "--method", "MH")
+    add(f"mixed_{meas}_MH_none", "binary_mixed.csv", "--measure", meas, "--method", "MH", "--mh-continuity", "none")
+add("mixed_PETO", "binary_mixed.csv", "--method", "PETO")
+add("mixed_sub_sep_ward_MH", "binary_mixed.csv", "--subgroup", "ward", "--method", "MH")
+add("bin_k3_bias", "binary_k3.csv", "--bias")
+add("bin_k3_sens", "binary_k3.csv", "--sensitivity")
+
 
 def main() -> None:
     doc = {
