@@ -283,6 +283,11 @@ add("mixed_sub_sep_ward_MH", "binary_mixed.csv", "--subgroup", "ward", "--method
 add("bin_k3_bias", "binary_k3.csv", "--bias")
 add("bin_k3_sens", "binary_k3.csv", "--sensitivity")
 
+# identical study effects: Q = 0, and under HKSJ SE = 0 with an undefined statistic
+add("identical_REML", "generic_identical.csv")
+add("identical_REML_hksj", "generic_identical.csv", "--test", "hksj")
+add("identical_DL_adhoc", "generic_identical.csv", "--method", "DL", "--test", "hksj-adhoc")
+
 
 def main() -> None:
     doc = {

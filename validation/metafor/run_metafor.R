@@ -2,8 +2,8 @@
 # Reference values for evisynth's `analyze --json` document, computed with metafor.
 #
 # Usage (from the repository root):
-#   Rscript validation/metafor/run_metafor.R [CASES.json] [OUT_DIR]
-# defaults: validation/metafor/cases.json and tests/reference/expected.
+#   Rscript validation/metafor/run_metafor.R [CASES.json] [OUT_DIR] [DATA_DIR]
+# defaults: validation/metafor/cases.json, tests/reference/expected and tests/reference/data.
 #
 # Each case is {id, data, args}: `data` is a CSV under tests/reference/data/ and `args` the
 # exact evisynth command-line options. The script interprets those options with metafor
@@ -21,7 +21,7 @@ suppressPackageStartupMessages({
 argv <- commandArgs(trailingOnly = TRUE)
 cases_file <- if (length(argv) >= 1) argv[1] else "validation/metafor/cases.json"
 out_dir <- if (length(argv) >= 2) argv[2] else "tests/reference/expected"
-data_dir <- "tests/reference/data"
+data_dir <- if (length(argv) >= 3) argv[3] else "tests/reference/data"
 dir.create(out_dir, showWarnings = FALSE, recursive = TRUE)
 
 # Tight convergence for the iterative estimators (see README: "Convergence").
