@@ -288,6 +288,10 @@ add("identical_REML", "generic_identical.csv")
 add("identical_REML_hksj", "generic_identical.csv", "--test", "hksj")
 add("identical_DL_adhoc", "generic_identical.csv", "--method", "DL", "--test", "hksj-adhoc")
 
+# Peto and MH without continuity correction, double-zero tables kept: k counts every table in the sums
+add("rare_PETO_cc0_keep00", "binary_rare.csv", "--method", "PETO", "--continuity", "0", "--keep-double-zero")
+add("rare_OR_MH_cc0_keep00", "binary_rare.csv", "--method", "MH", "--continuity", "0", "--keep-double-zero")
+
 
 def main() -> None:
     doc = {
