@@ -54,3 +54,8 @@ def test_heterogeneity_and_overall_lines() -> None:
     assert fmt.subgroup_difference_text(4.84, 2, 0.089, 58.7) == (
         "Test for subgroup differences: Chi² = 4.84, df = 2 (P = 0.09), I² = 58.7%"
     )
+
+
+def test_overall_effect_text_without_a_statistic():
+    # HKSJ with identical study effects: SE = 0, the statistic is undefined (null in the JSON)
+    assert fmt.overall_effect_text(None, 0.0, df=4) == "Test for overall effect: t = NA, df = 4 (P < 0.00001)"

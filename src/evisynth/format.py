@@ -133,10 +133,11 @@ def overall_effect_text(statistic: float, p_value: float, df: float | None = Non
     >>> overall_effect_text(2.5812, 0.0098)
     'Test for overall effect: Z = 2.58 (P = 0.01)'
     """
+    stat = None if statistic is None else abs(statistic)  # None when SE = 0 (identical study effects)
     if df is None:
-        return f"Test for overall effect: Z = {format_number(abs(statistic), 2)} ({p_text(p_value)})"
+        return f"Test for overall effect: Z = {format_number(stat, 2)} ({p_text(p_value)})"
     return (
-        f"Test for overall effect: t = {format_number(abs(statistic), 2)}, "
+        f"Test for overall effect: t = {format_number(stat, 2)}, "
         f"df = {format_count(df)} ({p_text(p_value)})"
     )
 

@@ -101,14 +101,21 @@ def fit_pooled(eff: EffectTable, spec: AnalysisSpec, *, heterogeneity_ci: bool =
     if method in ("MH", "PETO"):
         d = eff.data
         counts = (d["events1"], d["n1"], d["events2"], d["n2"])
+        # Every table not dropped as double-zero enters the MH/Peto sums, even when its own estimate
+        # is not finite (zero cell with --continuity 0): neither method needs a per-study estimate,
+        # and k counts these tables (metafor's rma.mh/rma.peto; RevMan). Q uses the finite estimates.
+        drop00 = spec.drop_double_zero if spec.drop_double_zero is not None else eff.measure != "RD"
+        a, n1, c, n2 = counts
+        double_zero = ((a == 0) & (c == 0)) | ((a == n1) & (c == n2))
+        in_sums = ~double_zero if drop00 else np.ones(eff.k, dtype=bool)
         if method == "MH":
-            res = mantel_haenszel(*counts, eff.yi, eff.vi, measure=eff.measure, in_sums=inc,
+            res = mantel_haenszel(*counts, eff.yi, eff.vi, measure=eff.measure, in_sums=in_sums,
                                   mh_continuity=spec.mh_continuity, continuity=spec.continuity,
                                   level=spec.level)
         else:
-            res = peto(*counts, in_sums=inc, level=spec.level, k_studies=k)
+            res = peto(*counts, in_sums=in_sums, level=spec.level, k_studies=k)
         values = {
-            "k": res.k, "estimate": res.estimate, "se": res.se, "statistic": res.statistic, "df": None,
+            "k": int(in_sums.sum()), "estimate": res.estimate, "se": res.se, "statistic": res.statistic, "df": None,
             "p_value": res.p_value, "ci_lower": res.ci_lower, "ci_upper": res.ci_upper,
             "pi_lower": None, "pi_upper": None, "pi_lower_t": None, "pi_upper_t": None,
             "tau2": 0.0, "tau2_se": None, "tau2_ci_lower": None, "tau2_ci_upper": None,

@@ -137,7 +137,7 @@ def mantel_haenszel(
     weights = np.full(len(events1), np.nan)
     weights[in_sums] = 100 * w / w.sum()
     q, df, qp, i2, h2 = _heterogeneity(yi, vi, beta)
-    return _wald("MH", measure, int(np.isfinite(yi).sum()), beta, se, level, q, df, qp, i2, h2, weights)
+    return _wald("MH", measure, int(np.sum(in_sums)), beta, se, level, q, df, qp, i2, h2, weights)
 
 
 def peto(

@@ -156,15 +156,17 @@ def _pool(yy: np.ndarray, vv: np.ndarray, m: np.ndarray, k: np.ndarray, single: 
         s2w = np.where(fit.rss <= np.finfo(float).eps, 0.0, fit.rss / (k - 1))
         if test == "hksj-adhoc":
             s2w = np.maximum(s2w, 1.0)
+        # a single study has no df for the t distribution: test it with z, unscaled (as metafor)
+        s2w = np.where(k > 1, s2w, 1.0)
         se = np.sqrt(s2w) * se
         df = np.where(k > 1, k - 1, np.nan)
-        crit = np.where(k > 1, _dist.crit_t(level, np.where(k > 1, k - 1, 1)), np.nan)
+        crit = np.where(k > 1, _dist.crit_t(level, np.where(k > 1, k - 1, 1)), z)
     with np.errstate(divide="ignore", invalid="ignore"):
         stat = mu / se
     if test == "z":
         pval = _dist.two_sided_p_norm(stat)
     else:
-        pval = np.where(k > 1, _dist.two_sided_p_t(stat, np.where(k > 1, k - 1, 1)), np.nan)
+        pval = np.where(k > 1, _dist.two_sided_p_t(stat, np.where(k > 1, k - 1, 1)), _dist.two_sided_p_norm(stat))
     ci_lo, ci_hi = mu - crit * se, mu + crit * se
 
     # heterogeneity (always from the common-effect fit)
