@@ -15,7 +15,7 @@ import numpy as np
 
 from evisynth.analyses.spec import AnalysisSpec
 from evisynth.effects.table import EffectTable
-from evisynth.errors import ConvergenceWarning, FewStudiesWarning, InputError
+from evisynth.errors import ConvergenceWarning, DataWarning, FewStudiesWarning, InputError
 from evisynth.models.mantel_haenszel import mantel_haenszel, peto
 from evisynth.models.pool import pool
 
@@ -76,7 +76,9 @@ class PooledResult:
 
     def heterogeneity_dict(self) -> dict[str, Any]:
         """The ``heterogeneity`` section of the analysis document."""
-        return {key: clean(self.values.get(key)) for key in HETEROGENEITY_KEYS}
+        out = {key: clean(self.values.get(key)) for key in HETEROGENEITY_KEYS}
+        out["tau2_ci_upper_censored"] = bool(self.values.get("tau2_ci_censored") or False)
+        return out
 
 
 def fit_pooled(eff: EffectTable, spec: AnalysisSpec, *, heterogeneity_ci: bool = True,
@@ -144,6 +146,12 @@ def fit_pooled(eff: EffectTable, spec: AnalysisSpec, *, heterogeneity_ci: bool =
     weights = np.full(eff.k, np.nan)
     weights[inc] = 100 * w / w.sum()
     converged = bool(values["converged"])
+    if values.get("tau2_ci_censored") and not quiet:
+        warnings.warn(
+            "the Q-profile upper limit for tau² lies beyond the search bound max(100, 10 x tau²) = "
+            f"{values['tau2_ci_upper']:.4g}; it is reported at that bound, as metafor does (read it as '>')",
+            DataWarning, stacklevel=2,
+        )
     if not converged and not quiet:
         warnings.warn(
             f"the {method} estimator of tau² did not converge; the result is flagged as not converged",

@@ -131,6 +131,10 @@ def build_terms(eff: EffectTable, spec: AnalysisSpec) -> tuple[list[Term], np.nd
     return terms, X, names, use
 
 
+#: Below this intercept-only τ² the R² ratio is rounding noise (metafor gets 0 via max(0, ...)).
+R2_TAU2_FLOOR = 1e-10
+
+
 def r_squared(y: np.ndarray, v: np.ndarray, X: np.ndarray, fit: MixedFit, model: str, method: str) -> float | None:
     """Proportion of heterogeneity accounted for, in percent, as metafor's ``R2`` (see module doc)."""
     k, p = X.shape
@@ -146,7 +150,7 @@ def r_squared(y: np.ndarray, v: np.ndarray, X: np.ndarray, fit: MixedFit, model:
         adj = 1 - (1 - r2) * (k - 1) / (k - p)
         return max(0.0, 100 * adj)
     tau2_re = float(TAU2_ESTIMATORS[method](y, v).tau2)
-    if tau2_re == 0:
+    if tau2_re < R2_TAU2_FLOOR:  # both fits at the tau² = 0 boundary: R² is 0/0 noise, report 0 as metafor
         return 0.0
     return max(0.0, 100 * (tau2_re - fit.tau2) / tau2_re)
 

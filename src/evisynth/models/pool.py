@@ -68,6 +68,7 @@ class PoolArrays:
     vt: Any
     converged: Any
     iterations: Any
+    tau2_ci_censored: Any = False
 
     def as_dict(self) -> dict[str, Any]:
         """Field name -> value."""
@@ -194,8 +195,14 @@ def _pool(yy: np.ndarray, vv: np.ndarray, m: np.ndarray, k: np.ndarray, single: 
         pi_lo = pi_hi = pi_lo_t = pi_hi_t = nan
 
     t_lo = t_hi = nan
+    censored = np.zeros(shape, dtype=bool)
     if model == "random" and heterogeneity_ci:
         t_lo, t_hi = qprofile_ci(yy, vv, m, level)
+        # metafor's confint() searches τ² only up to max(100, 10·τ̂²) and reports that bound
+        # (printed as "> bound") when a limit lies beyond it; we do the same, and flag it.
+        bound = np.maximum(100.0, 10.0 * tau2)
+        censored = np.isfinite(t_hi) & (t_hi > bound)
+        t_lo, t_hi = np.minimum(t_lo, bound), np.minimum(t_hi, bound)
     with np.errstate(divide="ignore", invalid="ignore"):
         i2_lo, i2_hi = 100 * t_lo / (vt + t_lo), 100 * t_hi / (vt + t_hi)
         h2_lo, h2_hi = t_lo / vt + 1, t_hi / vt + 1
@@ -208,6 +215,7 @@ def _pool(yy: np.ndarray, vv: np.ndarray, m: np.ndarray, k: np.ndarray, single: 
         tau=np.sqrt(tau2), tau_ci_lower=np.sqrt(t_lo), tau_ci_upper=np.sqrt(t_hi),
         i2=i2, i2_ci_lower=i2_lo, i2_ci_upper=i2_hi, h2=h2, h2_ci_lower=h2_lo, h2_ci_upper=h2_hi,
         q=q, q_df=q_df.astype(int), q_p=q_p, vt=vt, converged=converged, iterations=iterations,
+        tau2_ci_censored=censored,
     )
     if single:
         return PoolArrays(**{key: _scalar(val) for key, val in out.as_dict().items()})
