@@ -92,8 +92,9 @@ def derive_frame(frame: Any, source: str, *, split_control: bool | None = None) 
 
     Parameters
     ----------
-    frame : pandas.DataFrame
-        The study table as read (all cells strings).
+    frame : table of text cells
+        The study table as read (a pandas DataFrame of strings or anything with ``columns``,
+        ``len`` and column access).
     source : str
         File name for messages.
     split_control : bool, optional
@@ -103,29 +104,33 @@ def derive_frame(frame: Any, source: str, *, split_control: bool | None = None) 
     Returns
     -------
     (frame, notes)
+        The input itself when the table has no derivation columns, else a :class:`Cells`;
         ``notes[i]`` is ``""`` when nothing was derived for row ``i``.
     """
-    study_cols = [str(c) for c in frame.columns if canonical_name(str(c)) == "study"]
+    names = [str(c) for c in frame.columns]
+    study_cols = [c for c in names if canonical_name(c) == "study"]
     trial_cols = [c for c in study_cols if normalise_name(c) == "trial"]
+    renamed = {}
     if len(study_cols) > 1 and trial_cols:
         # ``trial`` means the study label unless another column already is the label.
-        frame = frame.rename(columns={trial_cols[0]: "trial_id"})
+        renamed = {trial_cols[0]: "trial_id"}
     headers: dict[str, str] = {}
     canon: dict[str, str] = {}
-    for col in frame.columns:
-        norm = normalise_name(str(col))
-        c = canonical_name(str(col))
+    for col in names:
+        col = renamed.get(col, col)
+        norm = normalise_name(col)
+        c = canonical_name(col)
         if c is not None:
-            canon.setdefault(c, str(col))
-        headers.setdefault(norm, str(col))
+            canon.setdefault(c, col)
+        headers.setdefault(norm, col)
     present = [name for name in DERIVE_COLUMNS if name in headers]
     grouping = [name for name in GROUP_COLUMNS if name in headers]
     k = len(frame)
     notes = [""] * k
-    if not present and not grouping and split_control is None:
+    if not present and not grouping and split_control is None and not renamed:
         return frame, notes
 
-    frame = frame.copy()
+    cells = Cells({renamed.get(c, c): [str(x) for x in frame[c]] for c in names})
     numeric_targets = ("m1", "sd1", "n1", "m2", "sd2", "n2", "events1", "events2")
     values: dict[str, np.ndarray] = {}
     for name in (*numeric_targets, *present):
@@ -135,7 +140,7 @@ def derive_frame(frame: Any, source: str, *, split_control: bool | None = None) 
         if name == "split_control":
             continue
         col = np.empty(k)
-        for i, cell in enumerate(frame[header]):
+        for i, cell in enumerate(cells[header]):
             try:
                 col[i] = _parse(cell)
             except ValueError:
@@ -173,18 +178,46 @@ def derive_frame(frame: Any, source: str, *, split_control: bool | None = None) 
                 raise err(i, exc.column or "", exc.detail) from None
             raise
 
-    _shared_controls(frame, headers, values, put, row_notes, source, split_control, binary)
+    _shared_controls(cells, headers, values, put, row_notes, source, split_control, binary)
 
     for name in sorted(changed):
         header = canon.get(name)
         if header is None:
             header = name
             canon[name] = name
-        frame[header] = [("" if math.isnan(x) else repr(float(x))) for x in values[name]]
-    drop = [headers[name] for name in DERIVE_COLUMNS if name in headers]
-    frame = frame.drop(columns=drop)
+        cells[header] = [("" if math.isnan(x) else repr(float(x))) for x in values[name]]
+    for name in DERIVE_COLUMNS:
+        if name in headers:
+            cells.drop(headers[name])
     notes = ["; ".join(n) for n in row_notes]
-    return frame, notes
+    return cells, notes
+
+
+class Cells:
+    """A table of text cells with the small DataFrame surface the study-table reader uses."""
+
+    def __init__(self, data: dict[str, list[str]]) -> None:
+        self._data = dict(data)
+
+    @property
+    def columns(self) -> list[str]:
+        return list(self._data)
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return (len(self), len(self._data))
+
+    def __len__(self) -> int:
+        return len(next(iter(self._data.values()))) if self._data else 0
+
+    def __getitem__(self, column: str) -> list[str]:
+        return self._data[column]
+
+    def __setitem__(self, column: str, values: list[str]) -> None:
+        self._data[column] = list(values)
+
+    def drop(self, column: str) -> None:
+        self._data.pop(column, None)
 
 
 def _nan(x: float) -> bool:
