@@ -195,6 +195,14 @@ def _stage_grade(folder: Path, out: Path, say: Progress) -> dict[str, Any]:
                 paths = getattr(mod, func)(result, out / "summary", **kwargs)
             info[func] = {k: str(Path(v).relative_to(out)) for k, v in dict(paths).items()}
             say(f"      wrote the {what}")
+            check = dict(paths).get("check")
+            if check and Path(check).is_file():
+                res = json.loads(Path(check).read_text(encoding="utf-8"))
+                info["accuracy_check"] = {k: res.get(k) if not isinstance(res.get(k), list) else len(res[k])
+                                          for k in ("available", "ok", "claims", "findings")}
+                verdict = "passed" if res.get("ok") else "FOUND PROBLEMS"
+                say(f"      accuracy check of the summary: {verdict} ({info['accuracy_check']['claims']} numbers checked, "
+                    f"{info['accuracy_check']['findings']} findings)")
         except Exception as exc:
             say(f"      {what}: failed ({type(exc).__name__}: {exc})")
     return info
@@ -354,7 +362,9 @@ def run_demo(out: str | Path = "evisynth-demo", *, progress: Progress | None = p
     if later_stages:
         summary["files"]["reports"] = _stage_html_reports(docs, review, out, say)
         grade = _stage_grade(folder, out, say)
-        summary["files"]["grade"] = {k: v for k, v in grade.items() if k != "certainty"}
+        summary["files"]["grade"] = {k: v for k, v in grade.items() if k not in ("certainty", "accuracy_check")}
+        if "accuracy_check" in grade:
+            summary["accuracy_check"] = grade["accuracy_check"]
         if grade.get("certainty"):
             for name, level in grade["certainty"].items():
                 summary["outcomes"].setdefault(name, {})["certainty"] = level
