@@ -161,3 +161,34 @@ def test_inconsistent_shared_control_rows_are_refused() -> None:
     bad["n2"] = [31, 30, 15]
     with pytest.raises(InputError, match="different control data"):
         read_study_table(frame(**bad), split_control=True)
+
+
+def test_ci_level_column_and_large_groups() -> None:
+    df = frame(study=["A", "B"], n1=[25, 100], m1=[None, None], sd1=[None, None],
+               ci1_lower=[10.0, 0.0], ci1_upper=[14.0, 3.29], ci_level=[90, 0.90],
+               m2=[11.0, 1.0], sd2=[5.0, 10.0], n2=[25, 100])
+    t = read_study_table(df)
+    assert t.columns["sd1"][0] == pytest.approx(float(cv.sd_from_ci(10, 14, 25, level=0.90)))
+    assert t.columns["sd1"][1] == pytest.approx(10.0, abs=0.01)  # n >= 60: 3.29 for a 90% CI
+    assert "90% CI" in t.derived[0] and "normal" in t.derived[1]
+
+
+def test_trial_column_alone_groups_comparisons() -> None:
+    df = frame(study=["T1 a", "T1 b", "T2"], trial_id=["T1", "T1", "T2"],
+               m1=[1.0, 1.2, 0.8], sd1=[0.5, 0.5, 0.5], n1=[20, 21, 15], m2=[1.5, 1.5, 1.4],
+               sd2=[0.6, 0.6, 0.6], n2=[30, 30, 15])
+    t = read_study_table(df, split_control=True)
+    assert t.columns["n2"].tolist() == [15, 15, 15]
+    assert "of trial 'T1' split across 2 comparisons" in t.derived[0]
+
+
+def test_trial_is_the_label_when_there_is_no_other_label() -> None:
+    t = read_study_table(frame(trial=["A", "B"], m1=[1, 2], sd1=[1, 1], n1=[10, 10], m2=[0, 0], sd2=[1, 1],
+                               n2=[10, 10]))
+    assert t.study == ("A", "B") and t.derived == ()
+
+
+def test_bad_cells_name_row_and_column() -> None:
+    df = frame(study=["A"], n1=[10], n2=[10], m1=[1.0], sd1=[None], se1=["abc"], m2=[0.0], sd2=[1.0])
+    with pytest.raises(InputError, match=r"row 1 \(line 2\), column 'se1': 'abc' is not a number"):
+        read_study_table(df)
