@@ -277,6 +277,7 @@ def run_demo(out: str | Path = "evisynth-demo", *, progress: Progress | None = p
     n_steps = 6
     say(f"[1/{n_steps}] Reading the study tables (derived SDs, split shared controls)")
     tables = {}
+    shown: set[str] = set()
     for o in outcomes:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
@@ -288,6 +289,12 @@ def run_demo(out: str | Path = "evisynth-demo", *, progress: Progress | None = p
         say(f"      {o['data']}: {table.k} comparisons, {len(derived)} with derived data"
             + (f" ({', '.join(f'{v} {k}' for k, v in kinds.items())})" if kinds else "") + extra)
         summary["outcomes"].setdefault(o["name"], {})["derived"] = [{"study": s, "note": n} for s, n in derived]
+        for study, note in derived:  # one example of each kind of derivation
+            for part in note.split("; "):
+                kind = next(iter(_derivation_counts([part])), None)
+                if kind and kind not in shown:
+                    shown.add(kind)
+                    say(f"        e.g. {study}: {part}")
 
     say(f"[2/{n_steps}] Pooling each outcome ({outcomes[0].get('method', 'DL')} random effects, "
         f"{outcomes[0].get('test', 'z')} test, as RevMan 5)")

@@ -43,7 +43,7 @@ def test_se_ci_and_median_columns_fill_missing_sd() -> None:
     assert (c["m1"][2], c["sd1"][2]) == pytest.approx((float(ref.mean), float(ref.sd)))
     assert c["sd1"][3] == 1.5
     assert t.derived[0] == "sd1 from se1 (SD = SE·√n)"
-    assert t.derived[1].startswith("m1, sd1 from the 95% CI of the mean (SD = √n·width/4.128; t, 24 df)")
+    assert t.derived[1].startswith("m1, sd1 from the 95% CI of the mean (SD = √n·width/4.128, t with 24 df)")
     assert t.derived[2] == "m1, sd1 from the median, IQR and range (Luo 2018 mean, Shi 2020 SD)"
     assert t.derived[3] == ""
     # Derivation columns are consumed, not offered as moderators.

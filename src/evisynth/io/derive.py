@@ -261,9 +261,9 @@ def _derive_arm(a: str, i: int, val: Any, put: Any, notes: list[str], level: np.
         if _nan(sd):
             put(f"sd{a}", i, float(cv.sd_from_ci(lo, hi, n, level=lev)))
             w = float(cv.ci_divisor(n - 1, lev, "auto", n))
-            how = f"t, {n - 1:g} df" if n < cv.T_THRESHOLD else "normal"
+            how = f"t with {n - 1:g} df" if n < cv.T_THRESHOLD else "normal"
             parts.append(f"sd{a}")
-            notes.append(f"{', '.join(parts)} from the {lev:.0%} CI of the mean (SD = √n·width/{w:.3f}; {how})")
+            notes.append(f"{', '.join(parts)} from the {lev:.0%} CI of the mean (SD = √n·width/{w:.3f}, {how})")
         else:
             notes.append(f"m{a} = midpoint of the {lev:.0%} CI of the mean")
         m, sd = val(f"m{a}", i), val(f"sd{a}", i)
@@ -341,7 +341,7 @@ def _derive_pooled_sd(i: int, val: Any, put: Any, notes: list[str], level: np.nd
         raise InputError("give both md_ci_lower and md_ci_upper", column="md_ci_upper")
     put("sd1", i, sd)
     put("sd2", i, sd)
-    notes.append(f"sd1 = sd2 = pooled SD {_fmt(sd)} from {how}; SD = SE/√(1/n1 + 1/n2)")
+    notes.append(f"sd1 = sd2 = pooled SD {_fmt(sd)} from {how}, SD = SE/√(1/n1 + 1/n2)")
 
 
 def _combine_second_group(a: str, i: int, val: Any, put: Any, notes: list[str], binary: bool) -> None:
