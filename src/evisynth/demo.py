@@ -440,13 +440,24 @@ def _checks(summary: dict[str, Any], pub_by_outcome: dict[str, list[dict[str, An
     return checks
 
 
+def _figure(nums: dict[str, Any], which: str) -> str:
+    """``-0.23 [-0.43, -0.02], P = 0.03`` from a comparison's numbers."""
+    if not nums:
+        return ""
+    text = f"{nums['estimate'][which]} [{nums['ci_lower'][which]}, {nums['ci_upper'][which]}]"
+    if "p" in nums:
+        p = nums["p"][which].strip()
+        text += f", P {p}" if p.startswith("<") else f", P = {p}"
+    return text
+
+
 def _overview_html(summary: dict[str, Any], review: dict[str, Any]) -> str:
     e = html.escape
     rows = []
     for _key, chk in summary["checks"].items():
         nums = chk.get("numbers", {})
-        pub = " ".join(f"{k}: {v['published']}" for k, v in nums.items()) or "—"
-        mine = " ".join(f"{k}: {v['evisynth']}" for k, v in nums.items()) or ", ".join(
+        pub = _figure(nums, "published") or "—"
+        mine = _figure(nums, "evisynth") or ", ".join(
             f"{k} {fmt.format_number(v)}" for k, v in chk.get("values", {}).items())
         rows.append(f"<tr><td>{e(chk['label'])}</td><td>{e(pub)}</td><td>{e(mine)}</td>"
                     f"<td>{'yes' if chk['all_match'] else '<b>no</b>'}</td></tr>")
