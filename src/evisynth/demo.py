@@ -37,7 +37,6 @@ from evisynth._version import __version__
 from evisynth.analyses.run import run_analysis
 from evisynth.analyses.spec import AnalysisSpec
 from evisynth.data import RTMS_DIR
-from evisynth.errors import EvisynthError
 from evisynth.io.tabular import read_study_table
 
 Progress = Callable[[str], None]
@@ -89,10 +88,12 @@ def _spec(o: dict[str, Any], **extra: Any) -> AnalysisSpec:
 
 def meta_regression_summary(eff: Any, moderator: str, *, method: str = "REML", test: str = "hksj") -> dict[str, Any]:
     """Slope of one continuous moderator (mixed-effects model), independent of the optional stats module."""
-    from evisynth.analyses.subgroups import _find_column
+    from evisynth.errors import InputError
     from evisynth.models.mixed import fit_mixed
 
-    key = _find_column(eff, moderator)
+    key = next((k for k in eff.extra if k.lower() == moderator.lower()), None)
+    if key is None:
+        raise InputError(f"no column '{moderator}' to use as moderator; available: {', '.join(eff.extra) or 'none'}")
     x = np.asarray(eff.extra[key], dtype=float)
     inc = eff.included & np.isfinite(x)
     X = np.column_stack([np.ones(int(inc.sum())), x[inc]])
@@ -132,7 +133,7 @@ def compare(result: dict[str, Any], published: dict[str, Any]) -> dict[str, Any]
 # ----------------------------------------------------------------------------------------------
 
 
-def _stage_html_reports(docs: dict[str, dict[str, Any]], review: dict[str, Any], out: Path,
+def _stage_html_reports(docs: dict[str, tuple[dict[str, Any], dict[str, Any]]], out: Path,
                         say: Progress) -> dict[str, str]:
     if not _has("evisynth.report.html_report"):
         say("      figures and per-outcome reports: skipped (evisynth.report.html_report not installed)")
@@ -303,7 +304,9 @@ def run_demo(out: str | Path = "evisynth-demo", *, progress: Progress | None = p
         spec = _spec(o, bias=bias_ok, sensitivity=sens_ok)
         try:
             bundle = _run(tables[name], spec)
-        except EvisynthError as exc:  # bias/sensitivity can refuse small k; pool without them
+        except Exception as exc:  # optional bias/sensitivity modules may refuse small k; pool without them
+            if not (bias_ok or sens_ok):
+                raise
             summary["skipped"].append(f"{name}: bias/sensitivity ({exc})")
             bundle = _run(tables[name], _spec(o))
         doc = bundle.to_dict()
@@ -367,7 +370,7 @@ def run_demo(out: str | Path = "evisynth-demo", *, progress: Progress | None = p
 
     say(f"[6/{n_steps}] Report, GRADE, summary and PRISMA diagram (whatever is installed)")
     if later_stages:
-        summary["files"]["reports"] = _stage_html_reports(docs, review, out, say)
+        summary["files"]["reports"] = _stage_html_reports(docs, out, say)
         grade = _stage_grade(folder, out, say)
         summary["files"]["grade"] = {k: v for k, v in grade.items() if k not in ("certainty", "accuracy_check")}
         if "accuracy_check" in grade:
