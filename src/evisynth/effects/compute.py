@@ -120,6 +120,7 @@ def compute_effects(
     is_log = measure in RATIO_MEASURES or (measure == "GEN" and log_scale)
 
     if kind == "continuous":
+        notes = list(table.derived) or notes
         if measure == "MD":
             yi = c["m1"] - c["m2"]
             vi = c["sd1"] ** 2 / c["n1"] + c["sd2"] ** 2 / c["n2"]
@@ -129,6 +130,8 @@ def compute_effects(
         yi, vi, included, notes = _binary(table, measure, continuity, drop_double_zero)
     else:
         yi, vi = _generic(table, is_log)
+    if kind == "binary" and table.derived:
+        notes = ["; ".join(x for x in pair if x) for pair in zip(table.derived, notes, strict=True)]
 
     bad = included & ~(np.isfinite(yi) & np.isfinite(vi) & (vi > 0))
     for i in np.flatnonzero(bad):

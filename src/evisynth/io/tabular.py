@@ -53,6 +53,9 @@ class StudyTable:
         Every other column, as float arrays when numeric, object arrays of str otherwise.
     extra_names : dict
         Original header of each extra column.
+    derived : tuple of str
+        Per row, what :mod:`evisynth.io.derive` filled in ("" when nothing), e.g.
+        ``"sd1 from se1 (SD = SE·√n)"``; empty tuple when no derivation columns were given.
     """
 
     source: str
@@ -61,6 +64,7 @@ class StudyTable:
     columns: dict[str, np.ndarray]
     extra: dict[str, np.ndarray] = field(default_factory=dict)
     extra_names: dict[str, str] = field(default_factory=dict)
+    derived: tuple[str, ...] = ()
 
     @property
     def k(self) -> int:
@@ -122,7 +126,7 @@ def _parse_number(text: str) -> float:
     return float(t)
 
 
-def read_study_table(data: Any, *, source: str | None = None) -> StudyTable:
+def read_study_table(data: Any, *, source: str | None = None, split_control: bool | None = None) -> StudyTable:
     """Read and check a study table.
 
     Parameters
@@ -131,6 +135,10 @@ def read_study_table(data: Any, *, source: str | None = None) -> StudyTable:
         A ``.csv`` / ``.xlsx`` path or a DataFrame with one row per comparison.
     source : str, optional
         Name used in error messages (defaults to the file name).
+    split_control : bool, optional
+        Split control groups shared by several comparisons of a multi-arm trial (True), never
+        split them (False), or follow the table's ``split_control`` column (None). See
+        :mod:`evisynth.io.derive` for every column that may stand in for ``m/sd/n``.
 
     Returns
     -------
@@ -154,6 +162,9 @@ def read_study_table(data: Any, *, source: str | None = None) -> StudyTable:
 
     if frame.shape[0] == 0:
         raise InputError("the table has no data rows; expected one row per comparison", file=src)
+    from evisynth.io.derive import derive_frame
+
+    frame, derived = derive_frame(frame, src, split_control=split_control)
 
     canon: dict[str, str] = {}
     extra_names: dict[str, str] = {}
@@ -231,7 +242,8 @@ def read_study_table(data: Any, *, source: str | None = None) -> StudyTable:
             extra[key] = nums
         except ValueError:
             extra[key] = np.array(cells, dtype=object)
-    return StudyTable(src, kind, tuple(studies), columns, extra, extra_names)
+    return StudyTable(src, kind, tuple(studies), columns, extra, extra_names,
+                      tuple(derived) if any(derived) else ())
 
 
 def _detect_kind(canon: dict[str, str], src: str, found: list[Any]) -> DataKind:
