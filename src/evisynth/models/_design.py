@@ -19,9 +19,23 @@ from functools import cached_property
 
 import numpy as np
 
+#: Above this many elements a last-axis sum goes through ``einsum`` (several times faster than
+#: ``ndarray.sum(axis=-1)`` for short rows); below it the call overhead of ``sum`` is smaller.
+_EINSUM_MIN = 2048
+
 
 def _sum(a: np.ndarray) -> np.ndarray:
+    """Sum over the last (study) axis."""
+    if a.size >= _EINSUM_MIN:
+        return np.einsum("...i->...", a)
     return a.sum(axis=-1)
+
+
+def _dot(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """``Σ a b`` over the last axis without forming the product array (large batches)."""
+    if a.size >= _EINSUM_MIN and a.shape == b.shape:
+        return np.einsum("...i,...i->...", a, b)
+    return (a * b).sum(axis=-1)
 
 
 @dataclass
@@ -41,7 +55,7 @@ class WLS:
     @cached_property
     def s2(self) -> np.ndarray:
         """Sum of squared weights."""
-        return _sum(self.w * self.w)
+        return _dot(self.w, self.w)
 
     @cached_property
     def _xtwx_inv(self) -> np.ndarray:
@@ -53,7 +67,7 @@ class WLS:
     def beta(self) -> np.ndarray:
         """Coefficients, shape ``(..., p)`` (``p = 1`` without moderators)."""
         if self.X is None:
-            return (_sum(self.w * self.y) / self.s1)[..., None]
+            return (_dot(self.w, self.y) / self.s1)[..., None]
         xtwy = np.einsum("...kp,...k->...p", self.X, self.w * self.y)
         return np.einsum("...pq,...q->...p", self._xtwx_inv, xtwy)
 
@@ -74,17 +88,36 @@ class WLS:
     @cached_property
     def resid(self) -> np.ndarray:
         """Residuals ``y - X beta`` (zero-weight studies included)."""
+        if self.X is None:
+            return self.y - self.beta
         return self.y - self.fitted
+
+    @cached_property
+    def wresid(self) -> np.ndarray:
+        """``W r`` (equals ``P Y``)."""
+        return self.w * self.resid
 
     @cached_property
     def rss(self) -> np.ndarray:
         """``Y'PY = Σ w r²``."""
-        return _sum(self.w * self.resid**2)
+        return _dot(self.wresid, self.resid)
 
     @cached_property
     def yppy(self) -> np.ndarray:
         """``Y'PPY = Σ (w r)²`` since ``PY = W r``."""
-        return _sum((self.w * self.resid) ** 2)
+        return _dot(self.wresid, self.wresid)
+
+    @cached_property
+    def s3(self) -> np.ndarray:
+        """Sum of cubed weights."""
+        return _dot(self.w * self.w, self.w)
+
+    @cached_property
+    def log_det_xtwx(self) -> np.ndarray:
+        """``log det(X'WX)`` (the REML log-likelihood term)."""
+        if self.X is None:
+            return np.log(self.s1)
+        return np.linalg.slogdet(np.linalg.inv(self.vb))[1]
 
     @cached_property
     def P(self) -> np.ndarray:
@@ -106,8 +139,8 @@ class WLS:
     def tr_pp(self) -> np.ndarray:
         """``tr(PP) = sum(P * P)``."""
         if self.X is None:
-            s3 = _sum(self.w**3)
-            return self.s2 - 2 * s3 / self.s1 + self.s2**2 / self.s1**2
+            r = self.s2 / self.s1
+            return self.s2 - 2 * self.s3 / self.s1 + r * r
         return np.sum(self.P * self.P, axis=(-2, -1))
 
     def tr_pv(self, v: np.ndarray) -> np.ndarray:
