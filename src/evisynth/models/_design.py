@@ -15,9 +15,30 @@ formed explicitly. Both paths are checked against each other in the tests.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cached_property
+from typing import Any
 
 import numpy as np
+
+
+class cached_property:
+    """``functools.cached_property`` without its per-access lock (Python < 3.12 takes an RLock on
+    every first access, which dominated the cost of a single small fit)."""
+
+    def __init__(self, func: Any) -> None:
+        self.func = func
+        self.name = func.__name__
+        self.__doc__ = func.__doc__
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, obj: Any, cls: type | None = None) -> Any:
+        if obj is None:
+            return self
+        value = self.func(obj)
+        obj.__dict__[self.name] = value
+        return value
+
 
 #: Above this many elements a last-axis sum goes through ``einsum`` (several times faster than
 #: ``ndarray.sum(axis=-1)`` for short rows); below it the call overhead of ``sum`` is smaller.
@@ -28,14 +49,17 @@ def _sum(a: np.ndarray) -> np.ndarray:
     """Sum over the last (study) axis."""
     if a.size >= _EINSUM_MIN:
         return np.einsum("...i->...", a)
-    return a.sum(axis=-1)
+    return _add_reduce(a, -1)
 
 
 def _dot(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """``Σ a b`` over the last axis without forming the product array (large batches)."""
     if a.size >= _EINSUM_MIN and a.shape == b.shape:
         return np.einsum("...i,...i->...", a, b)
-    return (a * b).sum(axis=-1)
+    return _add_reduce(a * b, -1)
+
+
+_add_reduce = np.add.reduce
 
 
 @dataclass

@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from evisynth.models._design import WLS, _sum
+from evisynth.models._design import WLS, _dot, _sum
 
 #: Tolerance on successive τ² values (relative to max(1, τ²)) for iterative estimators.
 THRESHOLD = 1e-12
@@ -165,12 +165,19 @@ def _rows(a: np.ndarray | None, n: int, trailing: int) -> np.ndarray | None:
 
 def _newton_step(work: tuple[Any, ...], t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     y, v, m, X, target = work
-    fit = fit_at(y, v, m, t, X)
-    f = fit.rss - target
-    slope = fit.yppy
-    step = np.where(slope > 0, f / slope, 0.0)
+    if X is None:  # closed forms, fewest array operations (this loop dominates a single fit)
+        w = 1.0 / (v + t[:, None]) if m is None else m / (v + t[:, None])
+        r = y - (_dot(w, y) / _sum(w))[:, None]
+        wr = w * r
+        rss, slope = _dot(wr, r), _dot(wr, wr)
+    else:
+        fit = fit_at(y, v, m, t, X)
+        rss, slope = fit.rss, fit.yppy
+    f = rss - target
+    pos = slope > 0
+    step = f / slope if pos.all() else np.where(pos, f / slope, 0.0)
     new = t + np.maximum(step, 0.0)
-    done = (np.abs(new - t) <= THRESHOLD * np.maximum(1.0, new)) | (f <= 0)
+    done = (np.abs(new - t) <= THRESHOLD * np.maximum(new, 1.0)) | (f <= 0)
     return new, done
 
 
@@ -211,14 +218,16 @@ def _dl(y: np.ndarray, v: np.ndarray, m: np.ndarray | None, k: np.ndarray, X: np
     return _done(tau2, se)
 
 
-def _he(y: np.ndarray, v: np.ndarray, m: np.ndarray | None, k: np.ndarray, X: np.ndarray | None) -> Tau2Estimate:
+def _he(y: np.ndarray, v: np.ndarray, m: np.ndarray | None, k: np.ndarray, X: np.ndarray | None,
+        se: bool = True) -> Tau2Estimate:
     p = _p(X)
     ols = WLS(y, np.ones(y.shape) if m is None else m, X)
     tr_pv = ols.tr_pv(v)
-    raw = (ols.rss - tr_pv) / (k - p)
-    tau2 = np.maximum(0.0, raw)
-    se = np.sqrt((2 * ols.tr_pvpv(v) + 4 * tau2 * tr_pv + 2 * tau2**2 * (k - p)) / (k - p) ** 2)
-    return _done(tau2, se)
+    tau2 = np.maximum(0.0, (ols.rss - tr_pv) / (k - p))
+    if not se:  # starting value of ML/REML
+        return Tau2Estimate(tau2, tau2, tau2, tau2)
+    se_ = np.sqrt((2 * ols.tr_pvpv(v) + 4 * tau2 * tr_pv + 2 * tau2**2 * (k - p)) / (k - p) ** 2)
+    return _done(tau2, se_)
 
 
 def _hs(y: np.ndarray, v: np.ndarray, m: np.ndarray | None, k: np.ndarray, X: np.ndarray | None) -> Tau2Estimate:
@@ -262,23 +271,40 @@ def _loglik(y: np.ndarray, v: np.ndarray, m: np.ndarray | None, tau2: np.ndarray
 
 def _fisher_step(work: tuple[Any, ...], t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     y, v, m, X, reml, stepadj = work
-    fit = fit_at(y, v, m, t, X)
-    if reml:
-        adj = (fit.yppy - fit.tr_p) / fit.tr_pp
+    if X is None:  # closed forms, fewest array operations (this loop dominates a single fit)
+        w = 1.0 / (v + t[:, None]) if m is None else m / (v + t[:, None])
+        s1 = _sum(w)
+        wr = w * (y - (_dot(w, y) / s1)[:, None])
+        yppy = _dot(wr, wr)
+        ww = w * w
+        s2 = _sum(ww)
+        if reml:  # tr(P) = s1 - s2/s1, tr(PP) = s2 - 2 s3/s1 + (s2/s1)²
+            a = s2 / s1
+            adj = (yppy - s1 + a) / (s2 - 2 * _dot(ww, w) / s1 + a * a)
+        else:
+            adj = (yppy - s1) / s2
     else:
-        adj = (fit.yppy - fit.s1) / fit.s2
-    adj = np.where(np.isfinite(adj), adj, 0.0)
+        fit = fit_at(y, v, m, t, X)
+        adj = (fit.yppy - fit.tr_p) / fit.tr_pp if reml else (fit.yppy - fit.s1) / fit.s2
+    finite = np.isfinite(adj)
+    if not finite.all():
+        adj = np.where(finite, adj, 0.0)
     if stepadj != 1.0:
         adj = stepadj * adj
-    # step halving keeps τ² >= 0 (metafor's rule)
-    neg = t + adj < 0
-    for _ in range(1100):
-        if not neg.any():
-            break
-        adj = np.where(neg, adj / 2, adj)
-        neg = t + adj < 0
-    new = np.maximum(t + adj, 0.0)
-    done = np.abs(new - t) <= THRESHOLD * np.maximum(1.0, new)
+    new = t + adj
+    neg = new < 0
+    if neg.any():  # step halving keeps τ² >= 0 (metafor's rule); from τ² = 0 no halving helps: stay
+        adj = np.where(neg & (t <= 0), 0.0, adj)
+        rows = np.flatnonzero(neg & (t > 0))
+        a, tr = adj[rows], t[rows]
+        for _ in range(1100):
+            bad = tr + a < 0
+            if not bad.any():
+                break
+            a = np.where(bad, a / 2, a)
+        adj[rows] = a
+        new = np.maximum(t + adj, 0.0)
+    done = np.abs(new - t) <= THRESHOLD * np.maximum(new, 1.0)
     return new, done
 
 
@@ -295,7 +321,7 @@ def _fisher(y: np.ndarray, v: np.ndarray, m: np.ndarray | None, k: np.ndarray, X
     reml = kind == "REML"
     shape = k.shape
     n = int(np.prod(shape))
-    start = _he(y, v, m, k, X).tau2.reshape(n)
+    start = _he(y, v, m, k, X, se=False).tau2.reshape(n)
     y2, v2, m2, X2 = _rows(y, n, 1), _rows(v, n, 1), _rows(m, n, 1), _rows(X, n, 2)
     tau2 = start.copy()
     converged = np.zeros(n, dtype=bool)
