@@ -64,6 +64,8 @@ def chi2_sf(x: Any, df: Any) -> Any:
 
 def chi2_ppf(q: Any, df: Any) -> Any:
     """Chi-squared quantile (lower-tail probability ``q``)."""
+    if np.ndim(q) == 0:
+        return _per_integer_df(lambda qq, d: _sp().chdtri(d, 1.0 - qq), float(q), df)
     return _sp().chdtri(df, 1.0 - np.asarray(q, dtype=float))
 
 
@@ -79,4 +81,22 @@ def crit_norm(level: float) -> float:
 
 def crit_t(level: float, df: Any) -> Any:
     """Two-sided t critical value for a confidence ``level``."""
-    return t_ppf(1.0 - (1.0 - level) / 2.0, df)
+    return _per_integer_df(t_ppf, 1.0 - (1.0 - level) / 2.0, df)
+
+
+def _per_integer_df(func: Any, q: float, df: Any) -> Any:
+    """``func(q, df)``, evaluated once per distinct degrees of freedom for large batches.
+
+    Quantile functions cost far more than a table lookup, and a batch of a million
+    meta-analyses has only a few distinct (integer) df; the values are the same either way.
+    """
+    if np.ndim(df) == 0 or np.size(df) < 256:
+        return func(q, df)
+    df = np.asarray(df, dtype=float)
+    lo, hi = np.nanmin(df), np.nanmax(df)
+    if not (np.isfinite(lo) and np.isfinite(hi) and lo >= 0 and hi <= 1_000_000):
+        return func(q, df)
+    di = df.astype(np.int64)
+    if not np.array_equal(di, df):
+        return func(q, df)
+    return func(q, np.arange(int(hi) + 1, dtype=float))[di]

@@ -17,7 +17,7 @@ from evisynth._version import __version__
 from evisynth.errors import EvisynthError
 
 #: Sub-commands in the order ``--help`` lists them.
-COMMANDS: tuple[str, ...] = ("analyze",)
+COMMANDS: tuple[str, ...] = ("analyze", "batch")
 
 
 def build_parser() -> argparse.ArgumentParser:
