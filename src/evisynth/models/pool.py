@@ -132,7 +132,8 @@ def pool(
 
     fe = fit_at(yy, vv, m, 0.0, None)  # common-effect fit: Q, tr(P) and the fixed-model estimate
     if model == "random":
-        est = PREPARED[method](yy, vv, m, k, None)
+        with np.errstate(divide="ignore", invalid="ignore"):  # rows with k = 1 are set to τ² = 0 below
+            est = PREPARED[method](yy, vv, m, k, None)
         tau2, tau2_se = est.tau2, est.se
         if not all_df:
             tau2, tau2_se = np.where(has_df, tau2, 0.0), np.where(has_df, tau2_se, np.nan)
