@@ -81,7 +81,7 @@ def test_long_rows_in_any_order_match_rectangular():
 
 
 def test_non_converged_rows_are_reported_not_raised(monkeypatch):
-    monkeypatch.setattr(tau2_module, "FISHER_PASSES", ((1.0, 2),))
+    monkeypatch.setattr(tau2_module, "FISHER_PASSES", ((1.0, 2, False),))
     y, v, mask = _ragged(seed=2)
     res = batch_meta_analysis(y, v, mask, method="REML")
     assert (~res["converged"]).any()

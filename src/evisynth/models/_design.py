@@ -131,6 +131,14 @@ class WLS:
         """``Y'PPY = Σ (w r)²`` since ``PY = W r``."""
         return _dot(self.wresid, self.wresid)
 
+    def quad_p(self, z: np.ndarray) -> np.ndarray:
+        """``z'Pz`` (with ``z = PY`` this is ``Y'PPPY``, the observed-information term)."""
+        wz = self.w * z
+        if self.X is None:
+            return _dot(wz, z) - _sum(wz) ** 2 / self.s1
+        u = np.einsum("...kp,...k->...p", self.X, wz)
+        return _dot(wz, z) - np.einsum("...p,...pq,...q->...", u, self._xtwx_inv, u)
+
     @cached_property
     def s3(self) -> np.ndarray:
         """Sum of cubed weights."""

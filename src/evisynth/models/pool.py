@@ -192,7 +192,7 @@ def pool(
             pi_lo = pi_hi = pi_lo_t = pi_hi_t = np.full(shape, np.nan)
 
         if model == "random" and heterogeneity_ci:
-            t_lo, t_hi = qprofile_ci(yy, vv, m, level)
+            t_lo, t_hi = qprofile_ci(yy, vv, m, level, start=tau2)
         else:
             t_lo = t_hi = np.full(shape, np.nan)
         i2_lo, i2_hi = 100 * t_lo / (vt + t_lo), 100 * t_hi / (vt + t_hi)
@@ -217,12 +217,15 @@ def _scalar(a: Any) -> Any:
 
 
 def qprofile_ci(
-    y: np.ndarray, v: np.ndarray, m: np.ndarray, level: float, X: np.ndarray | None = None
+    y: np.ndarray, v: np.ndarray, m: np.ndarray | None, level: float, X: np.ndarray | None = None,
+    *, start: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Q-profile confidence limits for τ² (Viechtbauer 2007), batch-shaped.
 
     The lower limit solves ``Q(τ²) = χ²_{k-p, 1-α/2}``, the upper ``Q(τ²) = χ²_{k-p, α/2}``; a limit
     is 0 when ``Q(0)`` is already below its target. Undefined (nan) when ``k - p < 1``.
+    ``start`` (e.g. the τ² estimate) is used as Newton's starting point where it lies below a
+    limit, which saves iterations; the limits do not depend on it.
     """
     p = 1 if X is None else X.shape[-1]
     shape = y.shape[:-1]
@@ -234,7 +237,8 @@ def qprofile_ci(
     crit_upper = _dist.chi2_ppf(1 - alpha / 2, dsafe)
     crit_lower = _dist.chi2_ppf(alpha / 2, dsafe)
     # both limits in one row-wise solve (two stacked copies of the batch): half the iterations' overhead
-    both, _, _ = solve_q_equation(_twice(y), _twice(v), _twice(m), np.stack([crit_upper, crit_lower]), _twice(X))
+    both, _, _ = solve_q_equation(_twice(y), _twice(v), _twice(m), np.stack([crit_upper, crit_lower]), _twice(X),
+                                  start=None if start is None else _twice(np.asarray(start, dtype=float)))
     lo, hi = both[0], both[1]
     if ok.all():
         return lo, hi
