@@ -230,6 +230,12 @@ def _dl(y: np.ndarray, v: np.ndarray, m: np.ndarray | None, k: np.ndarray, X: np
 def _he(y: np.ndarray, v: np.ndarray, m: np.ndarray | None, k: np.ndarray, X: np.ndarray | None,
         se: bool = True) -> Tau2Estimate:
     p = _p(X)
+    if not se and X is None:  # starting value of ML/REML: closed form, tr(PV) = Σv (k-1)/k for OLS
+        sv = _sum(v) if m is None else _dot(m, v)
+        r = y - ((_sum(y) if m is None else _dot(m, y)) / k)[..., None]
+        rss = _dot(r, r) if m is None else _dot(m * r, r)
+        tau2 = np.maximum(0.0, (rss - sv * (k - 1) / k) / (k - 1))
+        return Tau2Estimate(tau2, tau2, tau2, tau2)
     ols = WLS(y, np.ones(y.shape) if m is None else m, X)
     tr_pv = ols.tr_pv(v)
     tau2 = np.maximum(0.0, (ols.rss - tr_pv) / (k - p))
@@ -369,10 +375,10 @@ def _fisher(y: np.ndarray, v: np.ndarray, m: np.ndarray | None, k: np.ndarray, X
     n = int(np.prod(shape))
     start = _he(y, v, m, k, X, se=False).tau2.reshape(n)
     y2, v2, m2, X2 = _rows(y, n, 1), _rows(v, n, 1), _rows(m, n, 1), _rows(X, n, 2)
-    tau2 = start.copy()
-    converged = np.zeros(n, dtype=bool)
-    iterations = np.zeros(n, dtype=int)
-    for stepadj, max_iter, hybrid in FISHER_PASSES:
+    stepadj, max_iter, hybrid = FISHER_PASSES[0]
+    tau2, converged, iterations = iterate_rows(_fisher_step, start, np.ones(n, dtype=bool),
+                                               (y2, v2, m2, X2, reml, stepadj, hybrid), max_iter)
+    for stepadj, max_iter, hybrid in FISHER_PASSES[1:]:
         todo = ~converged
         if not todo.any():
             break
@@ -384,10 +390,11 @@ def _fisher(y: np.ndarray, v: np.ndarray, m: np.ndarray | None, k: np.ndarray, X
     # guard against a local maximum: compare with the likelihood at τ² = 0 (as metafor does)
     at_zero = np.zeros(shape, dtype=bool)
     if (converged & (tau2 > 0)).any():
-        with np.errstate(divide="ignore", invalid="ignore"):
-            ll0 = _loglik(y, v, m, np.zeros(shape), X, reml)
-            ll1 = _loglik(y, v, m, tau2, X, reml)
-        at_zero = converged & (ll0 - ll1 > 1e-10) & (tau2 > 0)
+        with np.errstate(divide="ignore", invalid="ignore"):  # ll at 0 and at τ² in one stacked evaluation
+            ll = _loglik(*(None if a is None else np.concatenate([a, a]) for a in (y2, v2, m2)),
+                         np.concatenate([np.zeros(n), tau2.reshape(n)]),
+                         None if X2 is None else np.concatenate([X2, X2]), reml)
+        at_zero = converged & ((ll[:n] - ll[n:]).reshape(shape) > 1e-10) & (tau2 > 0)
         if at_zero.any():
             tau2 = np.where(at_zero, 0.0, tau2)
     fit = fit_at(y, v, m, tau2, X)
