@@ -105,21 +105,25 @@ def batch_meta_analysis(
     v = np.asarray(v, dtype=float)
     if y.ndim != 2 or v.shape != y.shape:
         raise InputError(f"y and v must be 2-D arrays of the same shape (m, k); got {y.shape} and {v.shape}")
-    if mask is None:
-        mask = np.isfinite(y) & np.isfinite(v)
-    else:
+    if mask is not None:
         mask = np.asarray(mask, dtype=bool)
         if mask.shape != y.shape:
             raise InputError(f"mask must have the shape of y {y.shape}; got {mask.shape}")
-    _check_values(y, v, mask)
     m = y.shape[0]
     out = _empty_columns(m)
     block_rows = max(1, int(block_rows))
-    all_present = bool(mask.all())
+    # everything per block of rows (mask, checks, fit), so the working set stays in cache
     for lo in range(0, m, block_rows):
         hi = min(m, lo + block_rows)
-        res = pool(y[lo:hi], v[lo:hi], None if all_present else mask[lo:hi], model=model, method=method,
-                   test=test, level=level, heterogeneity_ci=heterogeneity_ci)
+        yb, vb = y[lo:hi], v[lo:hi]
+        if mask is None:
+            mb = np.isfinite(yb)
+            mb &= np.isfinite(vb)
+        else:
+            mb = mask[lo:hi]
+        _check_values(yb, vb, mb, lo)
+        res = pool(yb, vb, None if mb.all() else mb, model=model, method=method, test=test, level=level,
+                   heterogeneity_ci=heterogeneity_ci)
         for name in COLUMNS:
             out[name][lo:hi] = getattr(res, name)
         if progress is not None:
@@ -127,17 +131,21 @@ def batch_meta_analysis(
     return out
 
 
-def _check_values(y: np.ndarray, v: np.ndarray, mask: np.ndarray) -> None:
-    bad = mask & ~(np.isfinite(y) & np.isfinite(v) & (v > 0))
+def _check_values(y: np.ndarray, v: np.ndarray, mask: np.ndarray, offset: int = 0) -> None:
+    bad = v > 0
+    bad &= np.isfinite(v)
+    bad &= np.isfinite(y)
+    np.logical_not(bad, out=bad)
+    bad &= mask
     if bad.any():
         row, col = np.argwhere(bad)[0]
         raise InputError(
-            f"meta-analysis {row} (0-based), study {col}: every present study needs a finite effect and a "
-            f"positive finite variance; got yi={y[row, col]!r}, vi={v[row, col]!r}"
+            f"meta-analysis {offset + row} (0-based), study {col}: every present study needs a finite effect and "
+            f"a positive finite variance; got yi={y[row, col]!r}, vi={v[row, col]!r}"
         )
     empty = ~mask.any(axis=1)
     if empty.any():
-        raise InputError(f"meta-analysis {int(np.flatnonzero(empty)[0])} (0-based) has no study")
+        raise InputError(f"meta-analysis {offset + int(np.flatnonzero(empty)[0])} (0-based) has no study")
 
 
 def fit_grouped(
