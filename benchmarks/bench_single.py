@@ -2,9 +2,9 @@
 
     PYTHONPATH=src python benchmarks/bench_single.py [--fits 200]
 
-evisynth is timed (process CPU time, best of several runs) with every statistic the analysis document reports (estimate, SE, CI, P,
-Q, I², H², τ², its SE, prediction intervals) with and without the Q-profile confidence
-interval of τ²/I²/H². metafor is timed on the same data inside one R session (no start-up):
+evisynth is timed (process CPU time, best of several runs) with every statistic the analysis
+document reports (estimate, SE, CI, P, Q, I², H², τ², its SE, prediction intervals) with and
+without the Q-profile confidence interval of τ²/I²/H². metafor is timed on the same data inside one R session (no start-up):
 ``rma()`` alone, and ``rma()`` + ``confint()`` + ``predict()`` (the same set of numbers).
 """
 
