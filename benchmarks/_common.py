@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import platform
@@ -18,7 +19,7 @@ import numpy as np
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 SRC = ROOT / "src"
-if str(SRC) not in sys.path:
+if importlib.util.find_spec("evisynth") is None:  # not installed and no PYTHONPATH: use this checkout
     sys.path.insert(0, str(SRC))
 
 SEED = 20261124
