@@ -45,7 +45,7 @@ def register(sub: Any) -> argparse.ArgumentParser:
     g.add_argument("--level", type=float, default=0.95, help="confidence level as a fraction (default 0.95)")
     g.add_argument("--heterogeneity-ci", action="store_true", help="Q-profile intervals for tau², tau, I², H²")
     p = parser.add_argument_group("streaming")
-    p.add_argument("--chunk-rows", type=int, default=1_000_000, metavar="N", help="rows read per chunk")
+    p.add_argument("--chunk-rows", type=int, default=250_000, metavar="N", help="rows read per chunk (default 250000)")
     bar = p.add_mutually_exclusive_group()
     bar.add_argument("--progress", dest="progress", action="store_true", default=None,
                      help="progress bar on stderr (default: when stderr is a terminal)")
