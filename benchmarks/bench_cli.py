@@ -90,6 +90,18 @@ def main() -> None:
                 groups = args.batch_rows // 10
                 rows.append([f"evisynth batch {args.batch_rows:,} rows ({groups:,} meta-analyses), {method}",
                              fmt_time(wall), f"{rss / 1024:.0f} MiB", f"input Parquet {size / 2**20:.0f} MiB", ""])
+            import pyarrow.csv as pcsv
+            import pyarrow.parquet as pq
+
+            csv_src = tmp / "long.csv"
+            with pcsv.CSVWriter(csv_src, pq.ParquetFile(src).schema_arrow) as w:
+                for batch in pq.ParquetFile(src, pre_buffer=False).iter_batches(batch_size=500_000):
+                    w.write_batch(batch)
+            cmd = [py, "-m", "evisynth", "batch", str(csv_src), "--group", "review", "--method", "DL",
+                   "--out", str(tmp / "out.csv"), "--no-progress"]
+            wall, rss, _ = timed_process(cmd, env)
+            rows.append(["evisynth batch, same rows from CSV to CSV, DL", fmt_time(wall), f"{rss / 1024:.0f} MiB",
+                         f"input CSV {csv_src.stat().st_size / 2**20:.0f} MiB", ""])
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
     print(table(rows, ["process", "wall (best)", "peak RSS", "note", "speed-up vs R"]))

@@ -67,13 +67,30 @@ def _open(path: Path, group: str, numeric: list[str], chunk_rows: int) -> Iterat
     import pyarrow as pa
     import pyarrow.csv as pcsv
 
-    # a CSV block is a number of bytes (~40 per row of a typical long table). Types are fixed
-    # up front so a later block cannot disagree with the types inferred from the first one:
-    # group labels are read as text, effects and variances as float64.
-    opts = pcsv.ReadOptions(block_size=max(1 << 20, min(chunk_rows * 40, 1 << 30)))
+    # Types are fixed up front so a later block cannot disagree with the types inferred from the
+    # first one: group labels are read as text, effects and variances as float64. The reader
+    # reads ahead a number of blocks, so memory scales with the block size: small (1 MB) blocks
+    # are parsed and gathered into chunks of about ``chunk_rows`` rows.
+    opts = pcsv.ReadOptions(block_size=1 << 20)
     types = {group: pa.string(), **{c: pa.float64() for c in numeric}}
     conv = pcsv.ConvertOptions(include_columns=[group, *numeric], column_types=types)
-    return iter(pcsv.open_csv(path, read_options=opts, convert_options=conv))
+    return _gather(pcsv.open_csv(path, read_options=opts, convert_options=conv), chunk_rows)
+
+
+def _gather(batches: Iterator[Any], chunk_rows: int) -> Iterator[Any]:
+    """Concatenate small record batches into tables of at least ``chunk_rows`` rows."""
+    import pyarrow as pa
+
+    buf: list[Any] = []
+    n = 0
+    for batch in batches:
+        buf.append(batch)
+        n += batch.num_rows
+        if n >= chunk_rows:
+            yield pa.Table.from_batches(buf).combine_chunks()
+            buf, n = [], 0
+    if buf:
+        yield pa.Table.from_batches(buf).combine_chunks()
 
 
 class _Writer:
@@ -206,7 +223,7 @@ def batch_file(
 
     try:
         for batch in batches:
-            table = pa.Table.from_batches([batch])
+            table = batch if isinstance(batch, pa.Table) else pa.Table.from_batches([batch])
             if carry is not None:
                 table = pa.concat_tables([carry, table.cast(carry.schema)]).combine_chunks()
             carry = flush(table, final=False)
