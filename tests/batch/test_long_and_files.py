@@ -114,6 +114,14 @@ def test_dask_local_cluster_matches_in_memory(long_df):
     pd.testing.assert_frame_equal(got, ref, rtol=1e-10, check_dtype=False)
 
 
+def test_facade_exposes_batch_names():
+    import evisynth
+    import evisynth.batch
+
+    assert evisynth.batch_meta_analysis is evisynth.batch.batch_meta_analysis
+    assert evisynth.from_long is evisynth.batch.from_long
+
+
 def test_import_evisynth_is_light():
     code = ("import sys, evisynth, evisynth.batch, evisynth.models.pool; "
             "bad = [m for m in ('pandas', 'scipy', 'matplotlib', 'pyarrow', 'dask', 'tqdm') if m in sys.modules]; "
