@@ -94,6 +94,7 @@ def test_k1_rows_and_bad_values():
     res = batch_meta_analysis(np.array([[0.3, np.nan], [0.1, 0.2]]), np.array([[0.01, np.nan], [0.02, 0.03]]))
     assert res["k"].tolist() == [1, 2]
     assert res["tau2"][0] == 0.0 and res["estimate"][0] == pytest.approx(0.3)
+    assert res["converged"][0] and res["iterations"][0] == 0
     from evisynth.errors import InputError
 
     with pytest.raises(InputError, match="positive finite variance"):

@@ -86,6 +86,20 @@ def test_batch_file_refuses_ungrouped_input(long_df, tmp_path):
     assert not out.exists() and not list(tmp_path.glob(".*partial"))
 
 
+def test_batch_file_bad_inputs_are_input_errors(tmp_path):
+    empty, bad, nan = tmp_path / "empty.csv", tmp_path / "bad.csv", tmp_path / "nan.csv"
+    empty.write_text("review,yi,vi\n")
+    bad.write_text("review,yi,vi\na,0.1,0.01\na,x,0.02\n")
+    nan.write_text("review,yi,vi\na,0.1,0.01\nb,0.2,-1\n")
+    with pytest.raises(InputError, match="no data rows"):
+        batch_file(empty, tmp_path / "o.csv", "review", progress=False)
+    with pytest.raises(InputError, match="could not be read"):
+        batch_file(bad, tmp_path / "o.csv", "review", progress=False)
+    with pytest.raises(InputError, match=r"row 2.*must be positive"):
+        batch_file(nan, tmp_path / "o.csv", "review", progress=False)
+    assert not list(tmp_path.glob("*o.csv*"))
+
+
 def test_cli_batch(long_df, tmp_path, capsys):
     inp, out = tmp_path / "in.csv", tmp_path / "res.parquet"
     long_df.assign(se=np.sqrt(long_df["vi"])).to_csv(inp, index=False)

@@ -178,7 +178,10 @@ def batch_file(
     names, total = _names(path)
     group_name = _column(names, group, "the group (--group)", source)
     y_col, v_col, is_se = effect_columns(names, yi, vi, sei, source)
-    batches = _open(path, group_name, [y_col, v_col], max(1, int(chunk_rows)))
+    try:
+        batches = _open(path, group_name, [y_col, v_col], max(1, int(chunk_rows)))
+    except pa.ArrowInvalid as exc:
+        raise InputError(f"could not be read as a table ({exc})", file=source) from None
     yi, vi, sei = y_col, (None if is_se else v_col), (v_col if is_se else None)
     bar = _progress_bar(progress, total)
     writer = _Writer(Path(out))
@@ -222,6 +225,7 @@ def batch_file(
         return table.slice(cut) if cut < n else None
 
     try:
+        batches = _arrow_errors(batches, source)
         for batch in batches:
             table = batch if isinstance(batch, pa.Table) else pa.Table.from_batches([batch])
             if carry is not None:
@@ -229,6 +233,8 @@ def batch_file(
             carry = flush(table, final=False)
         if carry is not None:
             flush(carry, final=True)
+        if rows == 0:
+            raise InputError("the input has no data rows; expected one row per study", file=source)
         if seen:
             everything = pa.chunked_array(seen)
             if pc.count_distinct(everything).as_py() != len(everything):
@@ -239,6 +245,16 @@ def batch_file(
             bar.close()
         writer.close(ok)
     return BatchSummary(rows, groups, not_converged, str(out))
+
+
+def _arrow_errors(batches: Iterator[Any], source: str) -> Iterator[Any]:
+    """Re-raise Arrow's parse and conversion errors as input errors naming the file."""
+    import pyarrow as pa
+
+    try:
+        yield from batches
+    except pa.ArrowInvalid as exc:
+        raise InputError(f"could not be read as a table ({exc})", file=source) from None
 
 
 def _not_grouped(labels: Any, group_name: str, source: str) -> None:

@@ -135,9 +135,10 @@ def pool(
         with np.errstate(divide="ignore", invalid="ignore"):  # rows with k = 1 are set to τ² = 0 below
             est = PREPARED[method](yy, vv, m, k, None)
         tau2, tau2_se = est.tau2, est.se
-        if not all_df:
-            tau2, tau2_se = np.where(has_df, tau2, 0.0), np.where(has_df, tau2_se, np.nan)
         converged, iterations = est.converged, est.iterations
+        if not all_df:  # one study: τ² is 0 by definition, nothing was estimated
+            tau2, tau2_se = np.where(has_df, tau2, 0.0), np.where(has_df, tau2_se, np.nan)
+            converged, iterations = np.where(has_df, converged, True), np.where(has_df, iterations, 0)
         fit = fit_at(yy, vv, m, tau2, None)
     else:
         tau2, tau2_se = np.zeros(shape), np.full(shape, np.nan)
