@@ -27,10 +27,17 @@ _API_NAMES = (
     "AnalysisSpec",
 )
 
-__all__ = ["__version__", *_API_NAMES]
+#: Many meta-analyses at once (:mod:`evisynth.batch`).
+_BATCH_NAMES = ("batch_meta_analysis", "from_long")
+
+__all__ = ["__version__", *_API_NAMES, *_BATCH_NAMES]
 
 
 def __getattr__(name: str) -> Any:
+    if name in _BATCH_NAMES:
+        from evisynth import batch
+
+        return getattr(batch, name)
     if name in _API_NAMES:
         from evisynth import api
 

@@ -1,25 +1,67 @@
 """Distribution functions, imported lazily from :mod:`scipy.special`.
 
 ``scipy.special`` costs about half a second to import, so it is loaded on the first call
-that needs it rather than at ``import evisynth``. All functions accept scalars or arrays.
+that needs it rather than at ``import evisynth`` - and then only its compiled ufunc module
+(see :func:`_load_ufuncs`). All functions accept scalars or arrays.
 """
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
+import sys
+import threading
+import types
 from typing import Any
 
 import numpy as np
 
 _special: Any = None
+_NEEDED = ("ndtr", "ndtri", "stdtr", "stdtrit", "chdtrc", "chdtri", "fdtrc")
+_lock = threading.Lock()
 
 
 def _sp() -> Any:
     global _special
     if _special is None:
-        import scipy.special as special
-
-        _special = special
+        with _lock:
+            if _special is None:
+                _special = _load_ufuncs()
     return _special
+
+
+def _load_ufuncs() -> Any:
+    """The compiled ufuncs of :mod:`scipy.special`, without the package's ``__init__``.
+
+    ``import scipy.special`` costs 0.2-0.4 s (it sets up array-API back ends and imports
+    hundreds of functions); the distribution functions used here live in the extension module
+    ``scipy.special._ufuncs``, which loads in a few milliseconds. It is loaded under a
+    temporary bare package entry, which is removed again, so a later ``import scipy.special``
+    runs normally and reuses the same extension module (the same ufunc objects). Anything
+    unexpected falls back to the plain import.
+    """
+    if "scipy.special" not in sys.modules:
+        stub_installed = False
+        try:
+            spec = importlib.util.find_spec("scipy.special")
+            if spec is not None and spec.submodule_search_locations:
+                stub = types.ModuleType("scipy.special")
+                stub.__path__ = list(spec.submodule_search_locations)
+                stub.__spec__ = spec
+                sys.modules["scipy.special"] = stub
+                stub_installed = True
+                ufuncs = importlib.import_module("scipy.special._ufuncs")
+                if all(hasattr(ufuncs, name) for name in _NEEDED):
+                    return ufuncs
+        except Exception:  # any surprise: use the documented import below
+            pass
+        finally:
+            if stub_installed and sys.modules.get("scipy.special") is not None \
+                    and not hasattr(sys.modules["scipy.special"], "__file__"):
+                del sys.modules["scipy.special"]
+    import scipy.special as special
+
+    return special
 
 
 def norm_cdf(x: Any) -> Any:
@@ -64,6 +106,8 @@ def chi2_sf(x: Any, df: Any) -> Any:
 
 def chi2_ppf(q: Any, df: Any) -> Any:
     """Chi-squared quantile (lower-tail probability ``q``)."""
+    if np.ndim(q) == 0:
+        return _per_integer_df(lambda qq, d: _sp().chdtri(d, 1.0 - qq), float(q), df)
     return _sp().chdtri(df, 1.0 - np.asarray(q, dtype=float))
 
 
@@ -79,4 +123,22 @@ def crit_norm(level: float) -> float:
 
 def crit_t(level: float, df: Any) -> Any:
     """Two-sided t critical value for a confidence ``level``."""
-    return t_ppf(1.0 - (1.0 - level) / 2.0, df)
+    return _per_integer_df(t_ppf, 1.0 - (1.0 - level) / 2.0, df)
+
+
+def _per_integer_df(func: Any, q: float, df: Any) -> Any:
+    """``func(q, df)``, evaluated once per distinct degrees of freedom for large batches.
+
+    Quantile functions cost far more than a table lookup, and a batch of a million
+    meta-analyses has only a few distinct (integer) df; the values are the same either way.
+    """
+    if np.ndim(df) == 0 or np.size(df) < 256:
+        return func(q, df)
+    df = np.asarray(df, dtype=float)
+    lo, hi = np.nanmin(df), np.nanmax(df)
+    if not (np.isfinite(lo) and np.isfinite(hi) and lo >= 0 and hi <= 1_000_000):
+        return func(q, df)
+    di = df.astype(np.int64)
+    if not np.array_equal(di, df):
+        return func(q, df)
+    return func(q, np.arange(int(hi) + 1, dtype=float))[di]

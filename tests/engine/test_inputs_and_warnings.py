@@ -83,7 +83,8 @@ def test_non_convergence_is_flagged_and_warned(monkeypatch):
     from evisynth.analyses.fit import fit_pooled
     from evisynth.effects.table import EffectTable
 
-    monkeypatch.setattr(tau2mod, "MAX_ITER", 1)
+    # one Fisher-scoring step and no fallback passes: REML cannot converge
+    monkeypatch.setattr(tau2mod, "FISHER_PASSES", ((1.0, 1, True),))
     y = np.array([0.1, 0.8, -0.4, 1.2, 0.3])
     v = np.array([0.01, 0.02, 0.015, 0.03, 0.02])
     eff = EffectTable(tuple("abcde"), y, v, "GEN", False, np.ones(5, bool), ("",) * 5)

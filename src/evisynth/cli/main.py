@@ -18,7 +18,7 @@ from evisynth.errors import EvisynthError
 
 #: Sub-commands in the order ``--help`` lists them.
 COMMANDS: tuple[str, ...] = (
-    "demo", "analyze", "report", "check", "init", "summarize", "import", "dedupe", "screen", "prisma",
+    "demo", "analyze", "report", "check", "init", "summarize", "import", "dedupe", "screen", "prisma", "batch",
 )
 
 

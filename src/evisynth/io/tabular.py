@@ -87,10 +87,65 @@ def _err(source: str, message: str, row: int | None = None, column: str | None =
     return InputError(message, file=source, row=row + 1, line=row + 2, column=column)
 
 
-def read_frame(path: str | Path) -> Any:
-    """Read a CSV or ``.xlsx`` file into a pandas DataFrame of strings, keeping every cell."""
-    import pandas as pd
+class _TextFrame:
+    """The little of a DataFrame of strings that :func:`read_study_table` uses (CSV without pandas)."""
 
+    def __init__(self, columns: list[str], rows: list[list[str]]) -> None:
+        self.columns = columns
+        self._data = {c: [r[j] for r in rows] for j, c in enumerate(columns)}
+        self.shape = (len(rows), len(columns))
+
+    def __len__(self) -> int:
+        return self.shape[0]
+
+    def __getitem__(self, column: str) -> list[str]:
+        return self._data[column]
+
+
+def _read_csv_text(p: Path) -> _TextFrame:
+    """Read a CSV file with the standard library: the delimiter (, ; tab |) is sniffed from the
+    header, blank lines are skipped, cells are kept as text with leading spaces removed and
+    short rows padded with empty cells; duplicated headers get ``.1``, ``.2`` as in pandas.
+
+    Importing pandas costs several times more than reading a study table, so the CSV path of
+    ``evisynth analyze`` does without it.
+    """
+    import csv
+
+    try:
+        text = p.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"could not be read as a table ({exc})", file=str(p)) from exc
+    lines = [line for line in text.splitlines() if line.strip()]
+    if not lines:
+        raise InputError("the file is empty; expected a header row and one row per comparison", file=str(p))
+    try:
+        delimiter = csv.Sniffer().sniff(lines[0], delimiters=",;\t|").delimiter
+    except csv.Error:
+        delimiter = ","
+    try:
+        records = list(csv.reader(lines, delimiter=delimiter, skipinitialspace=True))
+    except csv.Error as exc:
+        raise InputError(f"could not be read as a table ({exc})", file=str(p)) from exc
+    header, body = records[0], records[1:]
+    columns: list[str] = []
+    for name in header:
+        base, n = name, 0
+        while name in columns:
+            n += 1
+            name = f"{base}.{n}"
+        columns.append(name)
+    width = len(columns)
+    for i, row in enumerate(body):
+        if len(row) > width:
+            raise InputError(f"row {i + 1} has {len(row)} cells but the header has {width}", file=str(p))
+        if len(row) < width:
+            row.extend([""] * (width - len(row)))
+    return _TextFrame(columns, body)
+
+
+def read_frame(path: str | Path) -> Any:
+    """Read a CSV or ``.xlsx`` file into a table of strings (a pandas DataFrame for Excel), keeping every cell."""
     p = Path(path)
     if not p.exists():
         raise InputError(f"file not found: {p}")
@@ -99,18 +154,16 @@ def read_frame(path: str | Path) -> Any:
     suffix = p.suffix.lower()
     if p.stat().st_size == 0 or (suffix not in (".xlsx", ".xlsm", ".xls") and not p.read_bytes().strip()):
         raise InputError("the file is empty; expected a header row and one row per comparison", file=str(p))
+    if suffix not in (".xlsx", ".xlsm", ".xls"):
+        return _read_csv_text(p)
+    import pandas as pd
+
     try:
-        if suffix in (".xlsx", ".xlsm", ".xls"):
-            try:
-                import openpyxl  # noqa: F401
-            except ImportError as exc:  # pragma: no cover - depends on the install
-                raise InputError(
-                    "reading Excel files needs openpyxl: pip install 'evisynth[excel]'", file=str(p)
-                ) from exc
-            frame = pd.read_excel(p, dtype=str, keep_default_na=False)
-        else:
-            frame = pd.read_csv(p, dtype=str, keep_default_na=False, skipinitialspace=True,
-                                sep=None, engine="python")
+        import openpyxl  # noqa: F401
+    except ImportError as exc:  # pragma: no cover - depends on the install
+        raise InputError("reading Excel files needs openpyxl: pip install 'evisynth[excel]'", file=str(p)) from exc
+    try:
+        frame = pd.read_excel(p, dtype=str, keep_default_na=False)
     except pd.errors.EmptyDataError as exc:
         raise InputError("the file is empty; expected a header row and one row per comparison",
                          file=str(p)) from exc
@@ -149,12 +202,10 @@ def read_study_table(data: Any, *, source: str | None = None, split_control: boo
     InputError
         For missing columns, non-numbers, impossible values and duplicated labels.
     """
-    import pandas as pd
-
     if isinstance(data, (str, Path)):
         src = source or str(data)
         frame = read_frame(data)
-    elif isinstance(data, pd.DataFrame):
+    elif type(data).__module__.startswith("pandas") and type(data).__name__ == "DataFrame":
         src = source or "<data frame>"
         frame = data.astype(str).where(data.notna(), "")
     else:

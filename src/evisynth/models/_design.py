@@ -15,13 +15,51 @@ formed explicitly. Both paths are checked against each other in the tests.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cached_property
+from typing import Any
 
 import numpy as np
 
 
+class cached_property:
+    """``functools.cached_property`` without its per-access lock (Python < 3.12 takes an RLock on
+    every first access, which dominated the cost of a single small fit)."""
+
+    def __init__(self, func: Any) -> None:
+        self.func = func
+        self.name = func.__name__
+        self.__doc__ = func.__doc__
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, obj: Any, cls: type | None = None) -> Any:
+        if obj is None:
+            return self
+        value = self.func(obj)
+        obj.__dict__[self.name] = value
+        return value
+
+
+#: Above this many elements a last-axis sum goes through ``einsum`` (several times faster than
+#: ``ndarray.sum(axis=-1)`` for short rows); below it the call overhead of ``sum`` is smaller.
+_EINSUM_MIN = 2048
+
+
 def _sum(a: np.ndarray) -> np.ndarray:
-    return a.sum(axis=-1)
+    """Sum over the last (study) axis."""
+    if a.size >= _EINSUM_MIN:
+        return np.einsum("...i->...", a)
+    return _add_reduce(a, -1)
+
+
+def _dot(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """``Σ a b`` over the last axis without forming the product array (large batches)."""
+    if a.size >= _EINSUM_MIN and a.shape == b.shape:
+        return np.einsum("...i,...i->...", a, b)
+    return _add_reduce(a * b, -1)
+
+
+_add_reduce = np.add.reduce
 
 
 @dataclass
@@ -41,7 +79,7 @@ class WLS:
     @cached_property
     def s2(self) -> np.ndarray:
         """Sum of squared weights."""
-        return _sum(self.w * self.w)
+        return _dot(self.w, self.w)
 
     @cached_property
     def _xtwx_inv(self) -> np.ndarray:
@@ -53,7 +91,7 @@ class WLS:
     def beta(self) -> np.ndarray:
         """Coefficients, shape ``(..., p)`` (``p = 1`` without moderators)."""
         if self.X is None:
-            return (_sum(self.w * self.y) / self.s1)[..., None]
+            return (_dot(self.w, self.y) / self.s1)[..., None]
         xtwy = np.einsum("...kp,...k->...p", self.X, self.w * self.y)
         return np.einsum("...pq,...q->...p", self._xtwx_inv, xtwy)
 
@@ -74,17 +112,44 @@ class WLS:
     @cached_property
     def resid(self) -> np.ndarray:
         """Residuals ``y - X beta`` (zero-weight studies included)."""
+        if self.X is None:
+            return self.y - self.beta
         return self.y - self.fitted
+
+    @cached_property
+    def wresid(self) -> np.ndarray:
+        """``W r`` (equals ``P Y``)."""
+        return self.w * self.resid
 
     @cached_property
     def rss(self) -> np.ndarray:
         """``Y'PY = Σ w r²``."""
-        return _sum(self.w * self.resid**2)
+        return _dot(self.wresid, self.resid)
 
     @cached_property
     def yppy(self) -> np.ndarray:
         """``Y'PPY = Σ (w r)²`` since ``PY = W r``."""
-        return _sum((self.w * self.resid) ** 2)
+        return _dot(self.wresid, self.wresid)
+
+    def quad_p(self, z: np.ndarray) -> np.ndarray:
+        """``z'Pz`` (with ``z = PY`` this is ``Y'PPPY``, the observed-information term)."""
+        wz = self.w * z
+        if self.X is None:
+            return _dot(wz, z) - _sum(wz) ** 2 / self.s1
+        u = np.einsum("...kp,...k->...p", self.X, wz)
+        return _dot(wz, z) - np.einsum("...p,...pq,...q->...", u, self._xtwx_inv, u)
+
+    @cached_property
+    def s3(self) -> np.ndarray:
+        """Sum of cubed weights."""
+        return _dot(self.w * self.w, self.w)
+
+    @cached_property
+    def log_det_xtwx(self) -> np.ndarray:
+        """``log det(X'WX)`` (the REML log-likelihood term)."""
+        if self.X is None:
+            return np.log(self.s1)
+        return np.linalg.slogdet(np.linalg.inv(self.vb))[1]
 
     @cached_property
     def P(self) -> np.ndarray:
@@ -106,8 +171,8 @@ class WLS:
     def tr_pp(self) -> np.ndarray:
         """``tr(PP) = sum(P * P)``."""
         if self.X is None:
-            s3 = _sum(self.w**3)
-            return self.s2 - 2 * s3 / self.s1 + self.s2**2 / self.s1**2
+            r = self.s2 / self.s1
+            return self.s2 - 2 * self.s3 / self.s1 + r * r
         return np.sum(self.P * self.P, axis=(-2, -1))
 
     def tr_pv(self, v: np.ndarray) -> np.ndarray:

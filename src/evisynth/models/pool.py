@@ -26,8 +26,7 @@ import numpy as np
 
 from evisynth import _dist
 from evisynth.errors import InputError
-from evisynth.models._design import WLS
-from evisynth.models.tau2 import TAU2_ESTIMATORS, fit_at, prepare, solve_q_equation
+from evisynth.models.tau2 import PREPARED, TAU2_ESTIMATORS, _prep, fit_at, solve_q_equation
 
 TESTS = ("z", "hksj", "hksj-adhoc")
 MODELS = ("fixed", "random")
@@ -121,89 +120,94 @@ def pool(
     """
     check_settings(model, method, test, level)
     y_in = np.asarray(y, dtype=float)
+    v_in = np.asarray(v, dtype=float)
     single = y_in.ndim == 1
     if single:
-        y_in = y_in[None]
-        v = np.asarray(v, dtype=float)[None]
+        y_in, v_in = y_in[None], v_in[None]
         mask = None if mask is None else np.asarray(mask)[None]
-    yy, vv, m, k = prepare(y_in, v, mask)
-
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return _pool(yy, vv, m, k, single, model=model, method=method, test=test, level=level,
-                     heterogeneity_ci=heterogeneity_ci)
-
-
-def _pool(yy: np.ndarray, vv: np.ndarray, m: np.ndarray, k: np.ndarray, single: bool, *, model: str, method: str,
-          test: str, level: float, heterogeneity_ci: bool) -> PoolArrays:
+    yy, vv, m, k = _prep(y_in, v_in, mask)
     shape = k.shape
-    nan = np.full(shape, np.nan)
-    fe = WLS(yy, m / vv)
+    has_df = k > 1
+    all_df = bool(has_df.all())
+    kk = k if all_df else np.where(has_df, k, 2.0)  # k - 1 >= 1 where used as degrees of freedom
+
+    fe = fit_at(yy, vv, m, 0.0, None)  # common-effect fit: Q, tr(P) and the fixed-model estimate
     if model == "random":
-        est = TAU2_ESTIMATORS[method](yy, vv, None, m.astype(bool))
-        tau2 = np.where(k > 1, est.tau2, 0.0)
-        tau2_se = np.where(k > 1, est.se, np.nan)
+        with np.errstate(divide="ignore", invalid="ignore"):  # rows with k = 1 are set to τ² = 0 below
+            est = PREPARED[method](yy, vv, m, k, None)
+        tau2, tau2_se = est.tau2, est.se
         converged, iterations = est.converged, est.iterations
+        if not all_df:  # one study: τ² is 0 by definition, nothing was estimated
+            tau2, tau2_se = np.where(has_df, tau2, 0.0), np.where(has_df, tau2_se, np.nan)
+            converged, iterations = np.where(has_df, converged, True), np.where(has_df, iterations, 0)
+        fit = fit_at(yy, vv, m, tau2, None)
     else:
-        tau2, tau2_se = np.zeros(shape), nan.copy()
+        tau2, tau2_se = np.zeros(shape), np.full(shape, np.nan)
         converged, iterations = np.ones(shape, dtype=bool), np.zeros(shape, dtype=int)
-    fit = fit_at(yy, vv, m, tau2, None)
+        fit = fe
     mu = fit.beta[..., 0]
     se = np.sqrt(1.0 / fit.s1)
-    df = nan.copy()
-    z = _dist.crit_norm(level)
-    if test == "z":
-        crit = np.full(shape, z)
-    else:
-        s2w = np.where(fit.rss <= np.finfo(float).eps, 0.0, fit.rss / (k - 1))
-        if test == "hksj-adhoc":
-            s2w = np.maximum(s2w, 1.0)
-        # a single study has no df for the t distribution: test it with z, unscaled (as metafor)
-        s2w = np.where(k > 1, s2w, 1.0)
-        se = np.sqrt(s2w) * se
-        df = np.where(k > 1, k - 1, np.nan)
-        crit = np.where(k > 1, _dist.crit_t(level, np.where(k > 1, k - 1, 1)), z)
     with np.errstate(divide="ignore", invalid="ignore"):
-        stat = mu / se
-    if test == "z":
-        pval = _dist.two_sided_p_norm(stat)
-    else:
-        pval = np.where(k > 1, _dist.two_sided_p_t(stat, np.where(k > 1, k - 1, 1)), _dist.two_sided_p_norm(stat))
-    ci_lo, ci_hi = mu - crit * se, mu + crit * se
-
-    # heterogeneity (always from the common-effect fit)
-    has_df = k > 1
-    q = np.where(has_df, np.maximum(0.0, fe.rss), 0.0)
-    q_df = k - 1
-    q_p = np.where(has_df, _dist.chi2_sf(q, np.maximum(q_df, 1)), 1.0)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        vt = np.where(has_df, q_df / fe.tr_p, 0.0)
-        if model == "fixed":
-            i2 = np.where(has_df & (q > 0), np.maximum(0.0, 100 * (q - q_df) / q), 0.0)
-            h2 = np.where(has_df, q / q_df, 1.0)
+        if test == "z":
+            df = np.full(shape, np.nan)
+            crit: Any = _dist.crit_norm(level)
+            stat = mu / se
+            pval = _dist.two_sided_p_norm(stat)
         else:
-            i2 = np.where(has_df, 100 * tau2 / (vt + tau2), 0.0)
-            h2 = np.where(has_df, tau2 / vt + 1, 1.0)
+            rss = fit.rss
+            s2w = np.where(rss <= np.finfo(float).eps, 0.0, rss / (kk - 1))
+            if test == "hksj-adhoc":
+                s2w = np.maximum(s2w, 1.0)
+            if not all_df:  # a single study has no df for t: test it with z, unscaled (as metafor)
+                s2w = np.where(has_df, s2w, 1.0)
+            se = np.sqrt(s2w) * se
+            crit = _dist.crit_t(level, kk - 1)
+            stat = mu / se
+            pval = _dist.two_sided_p_t(stat, kk - 1)
+            df = k - 1.0
+            if not all_df:
+                df = np.where(has_df, df, np.nan)
+                crit = np.where(has_df, crit, _dist.crit_norm(level))
+                pval = np.where(has_df, pval, _dist.two_sided_p_norm(stat))
+        ci_lo, ci_hi = mu - crit * se, mu + crit * se
 
-    if model == "random":
-        sd = np.sqrt(se**2 + tau2)
-        pi_lo, pi_hi = mu - crit * sd, mu + crit * sd
-        ok_t = k >= 3
-        ct = _dist.crit_t(level, np.where(ok_t, k - 2, 1))
-        pi_lo_t = np.where(ok_t, mu - ct * sd, np.nan)
-        pi_hi_t = np.where(ok_t, mu + ct * sd, np.nan)
-    else:
-        pi_lo = pi_hi = pi_lo_t = pi_hi_t = nan
+        # heterogeneity (always from the common-effect fit)
+        q_df = k - 1
+        q = np.maximum(0.0, fe.rss)
+        q_p = _dist.chi2_sf(q, kk - 1)
+        vt = q_df / fe.tr_p
+        if model == "fixed":
+            i2 = np.where(q > 0, np.maximum(0.0, 100 * (q - q_df) / q), 0.0)
+            h2 = q / q_df
+        else:
+            i2 = 100 * tau2 / (vt + tau2)
+            h2 = tau2 / vt + 1
+        if not all_df:
+            q, vt, i2 = (np.where(has_df, a, 0.0) for a in (q, vt, i2))
+            q_p, h2 = np.where(has_df, q_p, 1.0), np.where(has_df, h2, 1.0)
 
-    t_lo = t_hi = nan
-    censored = np.zeros(shape, dtype=bool)
-    if model == "random" and heterogeneity_ci:
-        t_lo, t_hi = qprofile_ci(yy, vv, m, level)
-        # metafor's confint() searches τ² only up to max(100, 10·τ̂²) and reports that bound
-        # (printed as "> bound") when a limit lies beyond it; we do the same, and flag it.
-        bound = np.maximum(100.0, 10.0 * tau2)
-        censored = np.isfinite(t_hi) & (t_hi > bound)
-        t_lo, t_hi = np.minimum(t_lo, bound), np.minimum(t_hi, bound)
-    with np.errstate(divide="ignore", invalid="ignore"):
+        if model == "random":
+            sd = np.sqrt(se * se + tau2)
+            pi_lo, pi_hi = mu - crit * sd, mu + crit * sd
+            ok_t = k >= 3
+            ct = _dist.crit_t(level, np.where(ok_t, k - 2, 1.0))
+            pi_lo_t, pi_hi_t = mu - ct * sd, mu + ct * sd
+            if not ok_t.all():
+                pi_lo_t, pi_hi_t = np.where(ok_t, pi_lo_t, np.nan), np.where(ok_t, pi_hi_t, np.nan)
+        else:
+            pi_lo = pi_hi = pi_lo_t = pi_hi_t = np.full(shape, np.nan)
+
+        censored = np.zeros(shape, dtype=bool)
+        if model == "random" and heterogeneity_ci:
+            t_lo, t_hi = qprofile_ci(yy, vv, m, level, start=tau2)
+            # metafor's confint() searches τ² only up to max(100, 10·τ̂²) and reports that bound
+            # (printed as "> bound") when a limit lies beyond it; we do the same, and flag it.
+            bound = np.maximum(100.0, 10.0 * tau2)
+            censored = np.isfinite(t_hi) & (t_hi > bound)
+            if censored.any():
+                t_lo, t_hi = np.minimum(t_lo, bound), np.minimum(t_hi, bound)
+        else:
+            t_lo = t_hi = np.full(shape, np.nan)
         i2_lo, i2_hi = 100 * t_lo / (vt + t_lo), 100 * t_hi / (vt + t_hi)
         h2_lo, h2_hi = t_lo / vt + 1, t_hi / vt + 1
 
@@ -218,31 +222,42 @@ def _pool(yy: np.ndarray, vv: np.ndarray, m: np.ndarray, k: np.ndarray, single: 
         tau2_ci_censored=censored,
     )
     if single:
-        return PoolArrays(**{key: _scalar(val) for key, val in out.as_dict().items()})
+        return PoolArrays(*(_scalar(val) for val in out.__dict__.values()))
     return out
 
 
 def _scalar(a: Any) -> Any:
-    a = np.asarray(a)[0] if np.ndim(a) else a
-    return a.item() if isinstance(a, np.generic) else a
+    return a.item() if isinstance(a, (np.ndarray, np.generic)) else a
 
 
 def qprofile_ci(
-    y: np.ndarray, v: np.ndarray, m: np.ndarray, level: float, X: np.ndarray | None = None
+    y: np.ndarray, v: np.ndarray, m: np.ndarray | None, level: float, X: np.ndarray | None = None,
+    *, start: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Q-profile confidence limits for τ² (Viechtbauer 2007), batch-shaped.
 
     The lower limit solves ``Q(τ²) = χ²_{k-p, 1-α/2}``, the upper ``Q(τ²) = χ²_{k-p, α/2}``; a limit
     is 0 when ``Q(0)`` is already below its target. Undefined (nan) when ``k - p < 1``.
+    ``start`` (e.g. the τ² estimate) is used as Newton's starting point where it lies below a
+    limit, which saves iterations; the limits do not depend on it.
     """
     p = 1 if X is None else X.shape[-1]
-    k = m.sum(axis=-1)
+    shape = y.shape[:-1]
+    k = np.full(shape, float(y.shape[-1])) if m is None else m.sum(axis=-1)
     dfq = k - p
     ok = dfq >= 1
     dsafe = np.where(ok, dfq, 1)
     alpha = 1 - level
     crit_upper = _dist.chi2_ppf(1 - alpha / 2, dsafe)
     crit_lower = _dist.chi2_ppf(alpha / 2, dsafe)
-    lo, _, _ = solve_q_equation(y, v, m, crit_upper, X)
-    hi, _, _ = solve_q_equation(y, v, m, crit_lower, X)
+    # both limits in one row-wise solve (two stacked copies of the batch): half the iterations' overhead
+    both, _, _ = solve_q_equation(_twice(y), _twice(v), _twice(m), np.stack([crit_upper, crit_lower]), _twice(X),
+                                  start=None if start is None else _twice(np.asarray(start, dtype=float)))
+    lo, hi = both[0], both[1]
+    if ok.all():
+        return lo, hi
     return np.where(ok, lo, np.nan), np.where(ok, hi, np.nan)
+
+
+def _twice(a: np.ndarray | None) -> np.ndarray | None:
+    return None if a is None else np.stack([a, a])

@@ -12,7 +12,8 @@ References
 * HE: Hedges LV (1983) / Hedges & Olkin (1985), method-of-moments on OLS residuals.
 * HS: Hunter JE, Schmidt FL (2004). Methods of Meta-Analysis.
 * SJ: Sidik K, Jonkman JN (2005). J Biopharm Stat 15:823-838.
-* ML, REML: Viechtbauer W (2005). J Educ Behav Stat 30:261-293 (Fisher scoring).
+* ML, REML: Viechtbauer W (2005). J Educ Behav Stat 30:261-293 (Fisher scoring; here
+  safeguarded with the observed information, see :func:`_fisher_step`).
 * PM: Paule RC, Mandel J (1982). J Res Natl Bur Stand 87:377-385.
 * EB: Morris CN (1983). JASA 78:47-55 (its estimating equation equals PM's).
 """
@@ -21,10 +22,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
-from evisynth.models._design import WLS
+from evisynth.models._design import WLS, _dot, _sum
 
 #: Tolerance on successive τ² values (relative to max(1, τ²)) for iterative estimators.
 THRESHOLD = 1e-12
@@ -46,112 +48,216 @@ def prepare(
     y: np.ndarray, v: np.ndarray, mask: np.ndarray | None = None
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Return ``(y, v, m, k)`` with absent studies neutralised (y=0, v=1, m=0)."""
+    y, v, m, k = _prep(y, v, mask)
+    return y, v, (np.ones(y.shape) if m is None else m), k
+
+
+def _prep(
+    y: np.ndarray, v: np.ndarray, mask: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, np.ndarray]:
+    """Like :func:`prepare`, but ``m`` is None when every study is present (no mask work at all)."""
     y = np.asarray(y, dtype=float)
     v = np.asarray(v, dtype=float)
-    if mask is None:
-        mask = np.ones(y.shape, dtype=bool)
-    m = np.asarray(mask, dtype=float)
-    return np.where(mask, y, 0.0), np.where(mask, v, 1.0), m, m.sum(axis=-1)
+    if mask is not None:
+        mask = np.asarray(mask)
+        if mask.dtype != bool:
+            mask = mask != 0
+        if not mask.all():
+            m = mask.astype(float)
+            return np.where(mask, y, 0.0), np.where(mask, v, 1.0), m, _sum(m)
+    return y, v, None, np.full(y.shape[:-1], float(y.shape[-1]))
 
 
 def _p(X: np.ndarray | None) -> int:
     return 1 if X is None else X.shape[-1]
 
 
-def fit_at(y: np.ndarray, v: np.ndarray, m: np.ndarray, tau2: np.ndarray | float, X: np.ndarray | None) -> WLS:
-    """Weighted fit with weights ``m / (v + τ²)``."""
+def _weights(v: np.ndarray, m: np.ndarray | None, tau2: np.ndarray | float) -> np.ndarray:
     t = np.asarray(tau2, dtype=float)[..., None]
-    return WLS(y, m / (v + t), X)
+    return 1.0 / (v + t) if m is None else m / (v + t)
 
 
-def q_generalised(y: np.ndarray, v: np.ndarray, m: np.ndarray, tau2: np.ndarray, X: np.ndarray | None) -> WLS:
+def fit_at(
+    y: np.ndarray, v: np.ndarray, m: np.ndarray | None, tau2: np.ndarray | float, X: np.ndarray | None
+) -> WLS:
+    """Weighted fit with weights ``m / (v + τ²)`` (``m=None``: every study present)."""
+    return WLS(y, _weights(v, m, tau2), X)
+
+
+def q_generalised(
+    y: np.ndarray, v: np.ndarray, m: np.ndarray | None, tau2: np.ndarray, X: np.ndarray | None
+) -> WLS:
     """Fit whose ``rss`` is the generalised Q statistic ``Q(τ²) = Y'P(τ²)Y``."""
     return fit_at(y, v, m, tau2, X)
+
+
+# -- per-row iteration ---------------------------------------------------------------------------
+
+Step = Callable[[tuple[Any, ...], np.ndarray], tuple[np.ndarray, np.ndarray]]
+
+
+def _take(data: tuple[Any, ...], rows: np.ndarray) -> tuple[Any, ...]:
+    return tuple(a[rows] if isinstance(a, np.ndarray) else a for a in data)
+
+
+def iterate_rows(
+    step: Step, x0: np.ndarray, active: np.ndarray, data: tuple[Any, ...], max_iter: int = MAX_ITER
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Iterate ``x <- step(data, x)`` independently for every row until the row reports ``done``.
+
+    ``x0`` and ``active`` have shape ``(n,)``; each array in ``data`` has a first axis
+    indexing the same ``n`` rows (other elements, such as None or flags, are passed through).
+    ``step(data_rows, x_rows)`` returns the new iterate and a boolean ``done`` per row.
+
+    A row's sequence of iterates depends on its own data only, so it gets the same answer
+    alone as in any batch. Finished rows are frozen; the working set is compacted once fewer
+    than half of its rows are still active (no per-iteration fancy indexing, and a single
+    fit never indexes at all). Rows not done after ``max_iter`` steps keep their last
+    iterate and are reported as not converged.
+
+    Returns
+    -------
+    x, converged, iterations
+    """
+    n = x0.shape[0]
+    x = np.array(x0, dtype=float)
+    converged = ~np.asarray(active, dtype=bool)
+    iterations = np.zeros(n, dtype=int)
+    rows = np.flatnonzero(~converged)
+    if rows.size == 0:
+        return x, converged, iterations
+    work = data if rows.size == n else _take(data, rows)
+    wx = x[rows]
+    wact = np.ones(rows.size, dtype=bool)
+    witer = np.zeros(rows.size, dtype=int)
+    wconv = np.zeros(rows.size, dtype=bool)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        for it in range(1, max_iter + 1):
+            new, done = step(work, wx)
+            if it == 1 or wact.all():
+                wx = new
+                witer[:] = it
+                wconv = np.array(done, dtype=bool)
+                wact = ~wconv
+            else:
+                wx = np.where(wact, new, wx)
+                witer[wact] = it
+                wconv |= wact & done
+                wact &= ~done
+            n_act = int(np.count_nonzero(wact))
+            if n_act == 0:
+                break
+            if 2 * n_act <= wact.size:
+                x[rows], iterations[rows], converged[rows] = wx, witer, wconv
+                rows = rows[wact]
+                work = _take(work, wact)
+                wx, witer, wconv = wx[wact], witer[wact], wconv[wact]
+                wact = np.ones(rows.size, dtype=bool)
+    x[rows], iterations[rows], converged[rows] = wx, witer, wconv
+    return x, converged, iterations
+
+
+def _rows(a: np.ndarray | None, n: int, trailing: int) -> np.ndarray | None:
+    """Flatten the batch axes of ``a`` (keeping ``trailing`` axes) to one row axis of length n."""
+    if a is None:
+        return None
+    return a.reshape((n, *a.shape[a.ndim - trailing:]))
+
+
+def _newton_step(work: tuple[Any, ...], t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    y, v, m, X, target = work
+    if X is None:  # closed forms, fewest array operations (this loop dominates a single fit)
+        w = 1.0 / (v + t[:, None]) if m is None else m / (v + t[:, None])
+        r = y - (_dot(w, y) / _sum(w))[:, None]
+        wr = w * r
+        rss, slope = _dot(wr, r), _dot(wr, wr)
+    else:
+        fit = fit_at(y, v, m, t, X)
+        rss, slope = fit.rss, fit.yppy
+    f = rss - target
+    pos = slope > 0
+    step = f / slope if pos.all() else np.where(pos, f / slope, 0.0)
+    new = t + np.maximum(step, 0.0)
+    done = (np.abs(new - t) <= THRESHOLD * np.maximum(new, 1.0)) | (f <= 0)
+    return new, done
 
 
 def solve_q_equation(
     y: np.ndarray,
     v: np.ndarray,
-    m: np.ndarray,
+    m: np.ndarray | None,
     target: np.ndarray | float,
     X: np.ndarray | None = None,
+    start: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Solve ``Q(τ²) = target`` for τ² >= 0 by Newton's method started at 0.
+    """Solve ``Q(τ²) = target`` for τ² >= 0 by Newton's method from the left, row by row.
 
     ``Q`` is convex and decreasing in τ² (``dQ/dτ² = -Y'PPY``), so Newton steps from the left
     never overshoot and converge monotonically. Where ``Q(0) <= target`` the answer is 0.
+    ``m`` is the float mask of :func:`prepare` (None: every study present). Newton starts at
+    ``start`` where that is still left of the root (``Q(start) > target``), else at 0.
 
     Returns
     -------
     tau2, converged, iterations
     """
-    target = np.broadcast_to(np.asarray(target, dtype=float), m.shape[:-1]).copy()
-    tau2 = np.zeros(m.shape[:-1])
-    converged = np.zeros(m.shape[:-1], dtype=bool)
-    iterations = np.zeros(m.shape[:-1], dtype=int)
-    active = np.ones(m.shape[:-1], dtype=bool)
-    f0 = q_generalised(y, v, m, tau2, X).rss - target
-    active &= f0 > 0
-    converged |= ~active
-    for it in range(1, MAX_ITER + 1):
-        if not active.any():
-            break
-        idx = np.nonzero(active)
-        Xa = None if X is None else X[idx]
-        fit = q_generalised(y[idx], v[idx], m[idx], tau2[idx], Xa)
-        f = fit.rss - target[idx]
-        slope = fit.yppy
+    shape = y.shape[:-1]
+    n = int(np.prod(shape))
+    y2, v2, m2, X2 = _rows(y, n, 1), _rows(v, n, 1), _rows(m, n, 1), _rows(X, n, 2)
+    target2 = np.broadcast_to(np.asarray(target, dtype=float), shape).reshape(n)
+    f0 = q_generalised(y2, v2, m2, 0.0, X2).rss - target2
+    x0 = np.zeros(n)
+    if start is not None:
+        s0 = np.broadcast_to(np.asarray(start, dtype=float), shape).reshape(n)
         with np.errstate(divide="ignore", invalid="ignore"):
-            step = np.where(slope > 0, f / slope, 0.0)
-        new = tau2[idx] + np.maximum(step, 0.0)
-        done = (np.abs(new - tau2[idx]) <= THRESHOLD * np.maximum(1.0, new)) | (f <= 0)
-        tau2[idx] = new
-        iterations[idx] = it
-        sub = np.zeros(active.shape, dtype=bool)
-        sub[idx] = done
-        converged |= sub
-        active &= ~sub
-    return tau2, converged, iterations
+            left = (s0 > 0) & (q_generalised(y2, v2, m2, s0, X2).rss - target2 > 0)
+        x0 = np.where(left, s0, 0.0)
+    tau2, conv, it = iterate_rows(_newton_step, x0, f0 > 0, (y2, v2, m2, X2, target2))
+    return tau2.reshape(shape), conv.reshape(shape), it.reshape(shape)
 
 
-def tau2_dl(y: np.ndarray, v: np.ndarray, X: np.ndarray | None = None, mask: np.ndarray | None = None) -> Tau2Estimate:
-    """DerSimonian-Laird moment estimator ``max(0, (Q - (k-p)) / tr(P))``."""
-    y, v, m, k = prepare(y, v, mask)
+# -- estimators on prepared arrays (m None = all present) -------------------------------------------
+
+
+def _dl(y: np.ndarray, v: np.ndarray, m: np.ndarray | None, k: np.ndarray, X: np.ndarray | None) -> Tau2Estimate:
     p = _p(X)
-    fe = WLS(y, m / v, X)
+    fe = WLS(y, _weights(v, m, 0.0), X)
     tau2 = np.maximum(0.0, (fe.rss - (k - p)) / fe.tr_p)
     se = np.sqrt((2 * (k - p) + 4 * tau2 * fe.tr_p + 2 * tau2**2 * fe.tr_pp) / fe.tr_p**2)
     return _done(tau2, se)
 
 
-def tau2_he(y: np.ndarray, v: np.ndarray, X: np.ndarray | None = None, mask: np.ndarray | None = None) -> Tau2Estimate:
-    """Hedges' estimator from unweighted (OLS) residuals: ``(RSS - tr(PV)) / (k - p)``."""
-    y, v, m, k = prepare(y, v, mask)
+def _he(y: np.ndarray, v: np.ndarray, m: np.ndarray | None, k: np.ndarray, X: np.ndarray | None,
+        se: bool = True) -> Tau2Estimate:
     p = _p(X)
-    ols = WLS(y, m, X)
+    if not se and X is None:  # starting value of ML/REML: closed form, tr(PV) = Σv (k-1)/k for OLS
+        sv = _sum(v) if m is None else _dot(m, v)
+        r = y - ((_sum(y) if m is None else _dot(m, y)) / k)[..., None]
+        rss = _dot(r, r) if m is None else _dot(m * r, r)
+        tau2 = np.maximum(0.0, (rss - sv * (k - 1) / k) / (k - 1))
+        return Tau2Estimate(tau2, tau2, tau2, tau2)
+    ols = WLS(y, np.ones(y.shape) if m is None else m, X)
     tr_pv = ols.tr_pv(v)
-    raw = (ols.rss - tr_pv) / (k - p)
-    tau2 = np.maximum(0.0, raw)
-    se = np.sqrt((2 * ols.tr_pvpv(v) + 4 * tau2 * tr_pv + 2 * tau2**2 * (k - p)) / (k - p) ** 2)
-    return _done(tau2, se)
+    tau2 = np.maximum(0.0, (ols.rss - tr_pv) / (k - p))
+    if not se:  # starting value of ML/REML
+        return Tau2Estimate(tau2, tau2, tau2, tau2)
+    se_ = np.sqrt((2 * ols.tr_pvpv(v) + 4 * tau2 * tr_pv + 2 * tau2**2 * (k - p)) / (k - p) ** 2)
+    return _done(tau2, se_)
 
 
-def tau2_hs(y: np.ndarray, v: np.ndarray, X: np.ndarray | None = None, mask: np.ndarray | None = None) -> Tau2Estimate:
-    """Hunter-Schmidt estimator ``max(0, (Q - k) / Σw)``."""
-    y, v, m, k = prepare(y, v, mask)
+def _hs(y: np.ndarray, v: np.ndarray, m: np.ndarray | None, k: np.ndarray, X: np.ndarray | None) -> Tau2Estimate:
     p = _p(X)
-    fe = WLS(y, m / v, X)
+    fe = WLS(y, _weights(v, m, 0.0), X)
     tau2 = np.maximum(0.0, (fe.rss - k) / fe.s1)
     se = np.sqrt((2 * (k - p) + 4 * tau2 * fe.tr_p + 2 * tau2**2 * fe.tr_pp) / fe.s1**2)
     return _done(tau2, se)
 
 
-def tau2_sj(y: np.ndarray, v: np.ndarray, X: np.ndarray | None = None, mask: np.ndarray | None = None) -> Tau2Estimate:
-    """Sidik-Jonkman estimator ``τ0² Y'P(τ0²)Y / (k - p)`` with ``τ0² = Σ(y - ȳ)²/k``."""
-    y, v, m, k = prepare(y, v, mask)
+def _sj(y: np.ndarray, v: np.ndarray, m: np.ndarray | None, k: np.ndarray, X: np.ndarray | None) -> Tau2Estimate:
     p = _p(X)
-    ybar = (m * y).sum(axis=-1) / k
-    tau0 = (m * (y - ybar[..., None]) ** 2).sum(axis=-1) / k
+    ybar = (_sum(y) if m is None else _sum(m * y)) / k
+    dev2 = (y - ybar[..., None]) ** 2
+    tau0 = (_sum(dev2) if m is None else _sum(m * dev2)) / k
     fit = fit_at(y, v, m, tau0, X)
     tau2 = np.maximum(0.0, tau0 * fit.rss / (k - p))
     se = np.sqrt(
@@ -160,9 +266,7 @@ def tau2_sj(y: np.ndarray, v: np.ndarray, X: np.ndarray | None = None, mask: np.
     return _done(tau2, se)
 
 
-def tau2_pm(y: np.ndarray, v: np.ndarray, X: np.ndarray | None = None, mask: np.ndarray | None = None) -> Tau2Estimate:
-    """Paule-Mandel estimator: the root of ``Q(τ²) = k - p`` (0 when ``Q(0) < k - p``)."""
-    y, v, m, k = prepare(y, v, mask)
+def _pm(y: np.ndarray, v: np.ndarray, m: np.ndarray | None, k: np.ndarray, X: np.ndarray | None) -> Tau2Estimate:
     p = _p(X)
     tau2, conv, it = solve_q_equation(y, v, m, k - p, X)
     fit = fit_at(y, v, m, tau2, X)
@@ -170,74 +274,190 @@ def tau2_pm(y: np.ndarray, v: np.ndarray, X: np.ndarray | None = None, mask: np.
     return Tau2Estimate(tau2, se, conv, it)
 
 
-def tau2_eb(y: np.ndarray, v: np.ndarray, X: np.ndarray | None = None, mask: np.ndarray | None = None) -> Tau2Estimate:
-    """Empirical Bayes (Morris) estimator; its estimating equation ``Q(τ²) k/(k-p) = k`` is PM's."""
-    return tau2_pm(y, v, X, mask)
-
-
-def _loglik(y: np.ndarray, v: np.ndarray, m: np.ndarray, tau2: np.ndarray, X: np.ndarray | None,
+def _loglik(y: np.ndarray, v: np.ndarray, m: np.ndarray | None, tau2: np.ndarray, X: np.ndarray | None,
             reml: bool) -> np.ndarray:
     fit = fit_at(y, v, m, tau2, X)
-    ll = -0.5 * (m * np.log(v + tau2[..., None])).sum(axis=-1) - 0.5 * fit.rss
+    logv = np.log(v + tau2[..., None])
+    ll = -0.5 * (_sum(logv) if m is None else _sum(m * logv)) - 0.5 * fit.rss
     if reml:
-        ll = ll - 0.5 * np.linalg.slogdet(np.linalg.inv(fit.vb))[1]
+        ll = ll - 0.5 * fit.log_det_xtwx
     return ll
 
 
-def _fisher(y: np.ndarray, v: np.ndarray, X: np.ndarray | None, mask: np.ndarray | None,
-            kind: str) -> Tau2Estimate:
-    y, v, m, _ = prepare(y, v, mask)
-    start = tau2_he(y, v, X, m.astype(bool)).tau2
-    tau2 = start.copy()
-    converged = np.zeros(tau2.shape, dtype=bool)
-    iterations = np.zeros(tau2.shape, dtype=int)
-    active = np.ones(tau2.shape, dtype=bool)
-    for it in range(1, MAX_ITER + 1):
-        if not active.any():
-            break
-        idx = np.nonzero(active)
-        Xa = None if X is None else X[idx]
-        fit = fit_at(y[idx], v[idx], m[idx], tau2[idx], Xa)
-        if kind == "ML":
-            adj = (fit.yppy - fit.s1) / fit.s2
+#: Newton steps (observed information) are taken once the scoring step is within this
+#: fraction of τ² (close enough to the root for Newton's quadratic convergence).
+NEWTON_ZONE = 0.1
+
+
+def _score(y: np.ndarray, v: np.ndarray, m: np.ndarray | None, X: np.ndarray | None, t: np.ndarray,
+           reml: bool, observed: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """Twice the ML/REML score at ``t``, the expected information term and (if asked) the observed one."""
+    obs = None
+    if X is None:  # closed forms, fewest array operations (this loop dominates a single fit)
+        w = 1.0 / (v + t[:, None]) if m is None else m / (v + t[:, None])
+        s1 = _sum(w)
+        wr = w * (y - (_dot(w, y) / s1)[:, None])
+        yppy = _dot(wr, wr)
+        ww = w * w
+        s2 = _sum(ww)
+        if reml:  # tr(P) = s1 - s2/s1, tr(PP) = s2 - 2 s3/s1 + (s2/s1)²
+            a = s2 / s1
+            score, info = yppy - s1 + a, s2 - 2 * _dot(ww, w) / s1 + a * a
         else:
-            adj = (fit.yppy - fit.tr_p) / fit.tr_pp
-        adj = np.where(np.isfinite(adj), adj, 0.0)
-        old = tau2[idx]
-        # step halving keeps τ² >= 0 (metafor's rule)
-        for _ in range(1100):
-            neg = old + adj < 0
-            if not neg.any():
-                break
-            adj = np.where(neg, adj / 2, adj)
-        new = np.maximum(old + adj, 0.0)
-        done = np.abs(new - old) <= THRESHOLD * np.maximum(1.0, new)
-        tau2[idx] = new
-        iterations[idx] = it
-        sub = np.zeros(active.shape, dtype=bool)
-        sub[idx] = done
-        converged |= sub
-        active &= ~sub
-    # guard against a local maximum: compare with the likelihood at τ² = 0 (as metafor does)
-    zero = np.zeros_like(tau2)
+            score, info = yppy - s1, s2
+        if observed:  # Y'PPPY = Σ w (wr)² - (Σ w wr)² / Σw
+            wwr = w * wr
+            obs = 2 * (_dot(wwr, wr) - _sum(wwr) ** 2 / s1) - info
+    else:
+        fit = fit_at(y, v, m, t, X)
+        score, info = (fit.yppy - fit.tr_p, fit.tr_pp) if reml else (fit.yppy - fit.s1, fit.s2)
+        if observed:
+            obs = 2 * fit.quad_p(fit.wresid) - info
+    return score, info, obs
+
+
+def _fisher_step(work: tuple[Any, ...], t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """One (safeguarded) Fisher scoring step on the ML or REML score.
+
+    ``score / information`` with the expected information (Fisher scoring, metafor's rule),
+    except that the observed information is used where it is larger - plain scoring
+    overshoots there and can oscillate for hundreds of iterations (ratio -0.9 per step on
+    ordinary k=10 data) - and where the scoring step is already small (``NEWTON_ZONE``), so
+    the last steps converge quadratically. A step that would make τ² negative is halved
+    (metafor's rule), except that where the score at 0 is already <= 0 the maximum is on the
+    boundary and the iterate goes to 0 at once instead of creeping towards it. The root, and
+    so τ², is the same.
+    """
+    y, v, m, X, reml, stepadj, hybrid = work
+    score, info, observed = _score(y, v, m, X, t, reml, hybrid)
+    if observed is not None:
+        near = np.abs(score) <= NEWTON_ZONE * info * np.maximum(t, 1e-8)
+        info = np.where(near & (observed > 0), observed, np.maximum(info, observed))
+    adj = score / info
+    finite = np.isfinite(adj)
+    if not finite.all():
+        adj = np.where(finite, adj, 0.0)
+    if stepadj != 1.0:
+        adj = stepadj * adj
+    new = t + adj
+    neg = new < 0
+    if neg.any():
+        adj = np.where(neg & (t <= 0), 0.0, adj)  # from τ² = 0 no halving helps: stay
+        rows = np.flatnonzero(neg & (t > 0))
+        if rows.size:
+            a, tr = adj[rows], t[rows]
+            if hybrid:
+                s0 = _score(*_take((y, v, m, X), rows), np.zeros(rows.size), reml, False)[0]
+                a = np.where(s0 <= 0, -tr, a)
+            for _ in range(1100):
+                bad = tr + a < 0
+                if not bad.any():
+                    break
+                a = np.where(bad, a / 2, a)
+            adj[rows] = a
+        new = np.maximum(t + adj, 0.0)
+    done = np.abs(new - t) <= THRESHOLD * np.maximum(new, 1.0)
+    return new, done
+
+
+#: Passes of the iteration: (step length, iterations, safeguarded). Safeguarded scoring first;
+#: rows still not converged restart from the HE estimate with damped plain Fisher scoring,
+#: metafor's advice for non-convergence (``control=list(stepadj=0.5)``). Every pass solves the
+#: same score equation to the same tolerance, so a converged row has the same τ² whichever
+#: pass converged it.
+FISHER_PASSES = ((1.0, 100, True), (0.5, MAX_ITER, False), (0.25, MAX_ITER, False))
+
+
+def _fisher(y: np.ndarray, v: np.ndarray, m: np.ndarray | None, k: np.ndarray, X: np.ndarray | None,
+            kind: str) -> Tau2Estimate:
     reml = kind == "REML"
-    ll0 = _loglik(y, v, m, zero, X, reml)
-    ll1 = _loglik(y, v, m, tau2, X, reml)
-    at_zero = converged & (ll0 - ll1 > 1e-10) & (tau2 > 0)
-    tau2 = np.where(at_zero, 0.0, tau2)
+    shape = k.shape
+    n = int(np.prod(shape))
+    start = _he(y, v, m, k, X, se=False).tau2.reshape(n)
+    y2, v2, m2, X2 = _rows(y, n, 1), _rows(v, n, 1), _rows(m, n, 1), _rows(X, n, 2)
+    stepadj, max_iter, hybrid = FISHER_PASSES[0]
+    tau2, converged, iterations = iterate_rows(_fisher_step, start, np.ones(n, dtype=bool),
+                                               (y2, v2, m2, X2, reml, stepadj, hybrid), max_iter)
+    for stepadj, max_iter, hybrid in FISHER_PASSES[1:]:
+        todo = ~converged
+        if not todo.any():
+            break
+        t, c, i = iterate_rows(_fisher_step, start, todo, (y2, v2, m2, X2, reml, stepadj, hybrid), max_iter)
+        tau2 = np.where(todo, t, tau2)
+        converged |= todo & c
+        iterations += np.where(todo, i, 0)
+    tau2, converged, iterations = tau2.reshape(shape), converged.reshape(shape), iterations.reshape(shape)
+    # guard against a local maximum: compare with the likelihood at τ² = 0 (as metafor does)
+    at_zero = np.zeros(shape, dtype=bool)
+    if (converged & (tau2 > 0)).any():
+        with np.errstate(divide="ignore", invalid="ignore"):  # ll at 0 and at τ² in one stacked evaluation
+            ll = _loglik(*(None if a is None else np.concatenate([a, a]) for a in (y2, v2, m2)),
+                         np.concatenate([np.zeros(n), tau2.reshape(n)]),
+                         None if X2 is None else np.concatenate([X2, X2]), reml)
+        at_zero = converged & ((ll[:n] - ll[n:]).reshape(shape) > 1e-10) & (tau2 > 0)
+        if at_zero.any():
+            tau2 = np.where(at_zero, 0.0, tau2)
     fit = fit_at(y, v, m, tau2, X)
     se = np.sqrt(2 / fit.s2) if kind == "ML" else np.sqrt(2 / fit.tr_pp)
     return Tau2Estimate(tau2, se, converged, iterations, at_zero)
 
 
+def _ml(y: np.ndarray, v: np.ndarray, m: np.ndarray | None, k: np.ndarray, X: np.ndarray | None) -> Tau2Estimate:
+    return _fisher(y, v, m, k, X, "ML")
+
+
+def _reml(y: np.ndarray, v: np.ndarray, m: np.ndarray | None, k: np.ndarray, X: np.ndarray | None) -> Tau2Estimate:
+    return _fisher(y, v, m, k, X, "REML")
+
+
+#: Estimators on prepared arrays ``(y, v, m, k, X)`` from :func:`_prep`, used by :func:`~evisynth.models.pool.pool`
+#: so the preparation is done once per call; the public functions below wrap the same code.
+PREPARED: dict[str, Callable[..., Tau2Estimate]] = {
+    "DL": _dl, "HE": _he, "HS": _hs, "SJ": _sj, "ML": _ml, "REML": _reml, "PM": _pm, "EB": _pm,
+}
+
+
+# -- public estimators ---------------------------------------------------------------------------
+
+
+def tau2_dl(y: np.ndarray, v: np.ndarray, X: np.ndarray | None = None, mask: np.ndarray | None = None) -> Tau2Estimate:
+    """DerSimonian-Laird moment estimator ``max(0, (Q - (k-p)) / tr(P))``."""
+    return _dl(*_prep(y, v, mask), X)
+
+
+def tau2_he(y: np.ndarray, v: np.ndarray, X: np.ndarray | None = None, mask: np.ndarray | None = None) -> Tau2Estimate:
+    """Hedges' estimator from unweighted (OLS) residuals: ``(RSS - tr(PV)) / (k - p)``."""
+    return _he(*_prep(y, v, mask), X)
+
+
+def tau2_hs(y: np.ndarray, v: np.ndarray, X: np.ndarray | None = None, mask: np.ndarray | None = None) -> Tau2Estimate:
+    """Hunter-Schmidt estimator ``max(0, (Q - k) / Σw)``."""
+    return _hs(*_prep(y, v, mask), X)
+
+
+def tau2_sj(y: np.ndarray, v: np.ndarray, X: np.ndarray | None = None, mask: np.ndarray | None = None) -> Tau2Estimate:
+    """Sidik-Jonkman estimator ``τ0² Y'P(τ0²)Y / (k - p)`` with ``τ0² = Σ(y - ȳ)²/k``."""
+    return _sj(*_prep(y, v, mask), X)
+
+
+def tau2_pm(y: np.ndarray, v: np.ndarray, X: np.ndarray | None = None, mask: np.ndarray | None = None) -> Tau2Estimate:
+    """Paule-Mandel estimator: the root of ``Q(τ²) = k - p`` (0 when ``Q(0) < k - p``)."""
+    return _pm(*_prep(y, v, mask), X)
+
+
+def tau2_eb(y: np.ndarray, v: np.ndarray, X: np.ndarray | None = None, mask: np.ndarray | None = None) -> Tau2Estimate:
+    """Empirical Bayes (Morris) estimator; its estimating equation ``Q(τ²) k/(k-p) = k`` is PM's."""
+    return _pm(*_prep(y, v, mask), X)
+
+
 def tau2_ml(y: np.ndarray, v: np.ndarray, X: np.ndarray | None = None, mask: np.ndarray | None = None) -> Tau2Estimate:
     """Maximum likelihood by Fisher scoring from the HE estimate."""
-    return _fisher(y, v, X, mask, "ML")
+    return _fisher(*_prep(y, v, mask), X, "ML")
 
 
 def tau2_reml(y: np.ndarray, v: np.ndarray, X: np.ndarray | None = None, mask: np.ndarray | None = None) -> Tau2Estimate:
     """Restricted maximum likelihood by Fisher scoring from the HE estimate."""
-    return _fisher(y, v, X, mask, "REML")
+    return _fisher(*_prep(y, v, mask), X, "REML")
 
 
 def _batched(func: Callable[..., Tau2Estimate]) -> Callable[..., Tau2Estimate]:

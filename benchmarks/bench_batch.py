@@ -1,0 +1,157 @@
+"""Batches of independent meta-analyses (k = 10): evisynth vs PyMARE's vectorised estimators
+and a metafor loop, on the same simulated data in the same run.
+
+    PYTHONPATH=src python benchmarks/bench_batch.py [--sizes 100000 1000000] [--metafor-fits 1000]
+
+evisynth: ``evisynth.batch.batch_meta_analysis`` with every column (estimate, SE, CI, P,
+Q, I², H², τ² and its SE, prediction intervals, convergence), Wald z test, no Q-profile
+intervals. PyMARE (if installed): ``DerSimonianLaird`` / ``VarianceBasedLikelihoodEstimator
+(method="REML")`` fitted to all data sets at once (its vectorised path), 100,000 only.
+metafor (if R is installed): ``rma()`` in a loop over the first ``--metafor-fits`` data sets,
+per-fit time multiplied out to the batch size. Wall time, best of 3 (1,000,000: best of 2);
+peak memory is the peak of memory traced by tracemalloc (numpy allocations included) in a
+separate run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+import time
+import tracemalloc
+import warnings
+from pathlib import Path
+
+import numpy as np
+from _common import (
+    best_time,
+    fmt_time,
+    have_r_metafor,
+    load_average,
+    machine,
+    r_json,
+    ratio,
+    simulate,
+    table,
+    write_matrix_csv,
+)
+
+R_LOOP = r"""
+suppressMessages(library(metafor))
+args <- commandArgs(trailingOnly = TRUE)
+d <- read.csv(args[1])
+sets <- split(d, d$id)
+out <- c(); failed <- c()
+for (m in c("DL", "REML")) {
+  for (s in sets[1:10]) rma(s$yi, s$vi, method = m)
+  t0 <- proc.time()[["elapsed"]]
+  tau2 <- numeric(length(sets))
+  for (i in seq_along(sets))
+    tau2[i] <- tryCatch(rma(sets[[i]]$yi, sets[[i]]$vi, method = m)$tau2, error = function(e) NA)
+  out[m] <- (proc.time()[["elapsed"]] - t0) / length(sets)
+  failed[m] <- sum(is.na(tau2))
+  write.csv(data.frame(tau2 = tau2), paste0(args[1], ".", m, ".tau2.csv"), row.names = FALSE)
+}
+cat(sprintf('{"DL": %.9g, "REML": %.9g, "failed_DL": %d, "failed_REML": %d}\n',
+            out[["DL"]], out[["REML"]], failed[["DL"]], failed[["REML"]]))
+"""
+
+
+def pymare_fit(method: str, y: np.ndarray, v: np.ndarray) -> np.ndarray:
+    from pymare import estimators
+
+    est = estimators.DerSimonianLaird() if method == "DL" else estimators.VarianceBasedLikelihoodEstimator(
+        method="REML")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        est.fit(y=y.T, v=v.T, X=np.ones((y.shape[1], 1)))
+    return np.asarray(est.params_["tau2"]).ravel()
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
+    ap.add_argument("--metafor-fits", type=int, default=1000)
+    ap.add_argument("--no-pymare", action="store_true")
+    args = ap.parse_args()
+
+    from evisynth.batch import batch_meta_analysis
+
+    y_all, v_all = simulate(max(args.sizes), 10)
+    batch_meta_analysis(y_all[:100], v_all[:100])  # imports scipy.special once
+
+    try:
+        if args.no_pymare:
+            raise ImportError
+        t0 = time.perf_counter()
+        import pymare  # noqa: F401
+
+        pymare_import = time.perf_counter() - t0
+        have_pymare = True
+    except ImportError:
+        have_pymare, pymare_import = False, float("nan")
+
+    r_per_fit: dict[str, float] = {}
+    r_tau2: dict[str, np.ndarray] = {}
+    if have_r_metafor() and args.metafor_fits > 0:
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "batch.csv"
+            n = min(args.metafor_fits, len(y_all))
+            write_matrix_csv(path, y_all[:n], v_all[:n])
+            r_per_fit = r_json(R_LOOP, str(path))
+            for method in ("DL", "REML"):
+                r_tau2[method] = np.genfromtxt(f"{path}.{method}.tau2.csv", skip_header=1, delimiter=",")
+
+    print(f"machine: {machine()}; {load_average()}")
+    rows = []
+    notes = []
+    for size in args.sizes:
+        y, v = y_all[:size], v_all[:size]
+        for method in ("DL", "REML"):
+            repeat = 3 if size <= 200_000 else 2
+            res = {}
+
+            def run(method=method, y=y, v=v, res=res):
+                res.update(batch_meta_analysis(y, v, method=method))
+
+            t = best_time(run, repeat=repeat)
+            tracemalloc.start()
+            batch_meta_analysis(y, v, method=method)
+            peak = tracemalloc.get_traced_memory()[1]
+            tracemalloc.stop()
+            nonconv = int((~res["converged"]).sum())
+            t_py = float("nan")
+            if have_pymare and size <= 200_000:
+                t0 = time.perf_counter()
+                tau2_py = pymare_fit(method, y, v)
+                t_py = time.perf_counter() - t0
+                d = np.abs(tau2_py - res["tau2"])
+                notes.append(f"{method} {size:,}: |tau2 evisynth - PyMARE| median {np.median(d):.1e}, "
+                             f"99th pct {np.percentile(d, 99):.1e}, max {d.max():.1e}")
+            t_r = r_per_fit.get(method, float("nan")) * size
+            if method in r_tau2 and size == args.sizes[0]:
+                n = len(r_tau2[method])
+                d = np.abs(r_tau2[method] - res["tau2"][:n])
+                failed = int(r_per_fit.get(f"failed_{method}", 0))
+                notes.append(f"{method}: |tau2 evisynth - metafor| over {n} fits: max {np.nanmax(d):.1e} "
+                             "(metafor's default threshold 1e-5 vs evisynth's 1e-12); metafor stopped with an "
+                             f"error (did not converge) on {failed} of them")
+            rows.append([f"{size:,}", method, fmt_time(t), f"{size / t:,.0f}/s", f"{peak / 2**20:.0f} MiB", nonconv,
+                         fmt_time(t_py), ratio(t_py, t), fmt_time(t_r), ratio(t_r, t)])
+    print(table(rows, ["meta-analyses", "method", "evisynth", "rate", "peak traced", "not converged",
+                       "PyMARE", "vs PyMARE", "metafor loop (extrap.)", "vs metafor"]))
+    if have_pymare:
+        print(f"PyMARE import: {pymare_import:.2f} s (not included above)")
+    else:
+        print("PyMARE not installed: skipped")
+    if r_per_fit:
+        print(f"metafor loop: rma() per fit measured over {args.metafor_fits} data sets in one R session: "
+              + ", ".join(f"{m} {fmt_time(r_per_fit[m])}" for m in ("DL", "REML")))
+    else:
+        print("R with metafor not found: skipped")
+    for note in notes:
+        print(note)
+
+
+if __name__ == "__main__":
+    main()

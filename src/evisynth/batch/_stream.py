@@ -1,0 +1,283 @@
+"""Stream a long table from disk through the batch engine in bounded memory.
+
+The input (CSV or Parquet) is read in chunks of rows with pyarrow (Parquet by record
+batches, CSV by the streaming reader's blocks) and results are appended to the output
+(CSV or Parquet) chunk by chunk, so memory depends on the chunk size, not on the file:
+no per-row Python objects are made, group labels stay in Arrow arrays.
+
+**The input must be grouped:** all rows of a meta-analysis contiguous, e.g. sorted by the
+group column. The group still open at the end of a chunk is carried over into the next
+chunk, so groups are never split. Ungrouped input is detected (a group label seen in two
+separate runs of rows) and refused with a message; the output is written to a temporary
+file and only renamed into place when the whole input was read and checked.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from evisynth.batch._core import COLUMNS, fit_grouped
+from evisynth.batch._long import _column, _from_arrow, effect_columns
+from evisynth.errors import InputError
+
+#: Default rows per chunk (peak memory about 0.3 GB with the libraries; larger chunks are not faster).
+CHUNK_ROWS = 250_000
+
+
+@dataclass(frozen=True)
+class BatchSummary:
+    """What :func:`batch_file` did."""
+
+    rows: int
+    groups: int
+    not_converged: int
+    output: str
+
+
+def _names(path: Path) -> tuple[list[str], int | None]:
+    """Column names of the input and its row count when the format records it."""
+    suffix = path.suffix.lower()
+    if suffix == ".parquet":
+        import pyarrow.parquet as pq
+
+        pf = pq.ParquetFile(path)
+        return list(pf.schema_arrow.names), pf.metadata.num_rows
+    if suffix == ".csv":
+        import csv
+
+        with open(path, encoding="utf-8-sig", errors="replace", newline="") as fh:
+            return next(csv.reader(fh), []), None
+    raise InputError(f"input must be a .csv or .parquet file; got '{path.name}'")
+
+
+def _open(path: Path, group: str, numeric: list[str], chunk_rows: int) -> Iterator[Any]:
+    """Record batches of the wanted columns, about ``chunk_rows`` rows each."""
+    if path.suffix.lower() == ".parquet":
+        import pyarrow.parquet as pq
+
+        # pre_buffer=False: with pre-buffering pyarrow keeps the coalesced reads of the whole
+        # file cached, so memory grew with the file (+150 MB over 10M rows)
+        return pq.ParquetFile(path, pre_buffer=False).iter_batches(batch_size=chunk_rows, columns=[group, *numeric])
+    import pyarrow as pa
+    import pyarrow.csv as pcsv
+
+    # Types are fixed up front so a later block cannot disagree with the types inferred from the
+    # first one: group labels are read as text, effects and variances as float64. The reader
+    # reads ahead a number of blocks, so memory scales with the block size: small (1 MB) blocks
+    # are parsed and gathered into chunks of about ``chunk_rows`` rows.
+    opts = pcsv.ReadOptions(block_size=1 << 20)
+    types = {group: pa.string(), **{c: pa.float64() for c in numeric}}
+    conv = pcsv.ConvertOptions(include_columns=[group, *numeric], column_types=types)
+    return _gather(pcsv.open_csv(path, read_options=opts, convert_options=conv), chunk_rows)
+
+
+def _gather(batches: Iterator[Any], chunk_rows: int) -> Iterator[Any]:
+    """Concatenate small record batches into tables of at least ``chunk_rows`` rows."""
+    import pyarrow as pa
+
+    buf: list[Any] = []
+    n = 0
+    for batch in batches:
+        buf.append(batch)
+        n += batch.num_rows
+        if n >= chunk_rows:
+            yield pa.Table.from_batches(buf).combine_chunks()
+            buf, n = [], 0
+    if buf:
+        yield pa.Table.from_batches(buf).combine_chunks()
+
+
+class _Writer:
+    """Append result tables to a CSV or Parquet file."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.suffix = path.suffix.lower()
+        if self.suffix not in (".csv", ".parquet"):
+            raise InputError(f"--out must end in .csv or .parquet; got '{path.name}'")
+        self.tmp = path.with_name(f".{path.name}.partial")
+        self.writer: Any = None
+
+    def write(self, table: Any) -> None:
+        if self.writer is None:
+            if self.suffix == ".parquet":
+                import pyarrow.parquet as pq
+
+                self.writer = pq.ParquetWriter(self.tmp, table.schema)
+            else:
+                import pyarrow.csv as pcsv
+
+                self.writer = pcsv.CSVWriter(self.tmp, table.schema)
+        self.writer.write_table(table)
+
+    def close(self, ok: bool) -> None:
+        if self.writer is not None:
+            self.writer.close()
+        if ok:
+            os.replace(self.tmp, self.path)
+        elif self.tmp.exists():
+            self.tmp.unlink()
+
+
+def _result_table(labels: Any, group_name: str, res: dict[str, np.ndarray]) -> Any:
+    import pyarrow as pa
+
+    arrays = [labels] + [pa.array(res[c], from_pandas=True) for c in COLUMNS]
+    return pa.Table.from_arrays(arrays, names=[group_name, *COLUMNS])
+
+
+def batch_file(
+    input: str | Path,
+    out: str | Path,
+    group: str,
+    yi: str = "yi",
+    vi: str | None = "vi",
+    *,
+    sei: str | None = None,
+    model: str = "random",
+    method: str = "REML",
+    test: str = "z",
+    level: float = 0.95,
+    heterogeneity_ci: bool = False,
+    chunk_rows: int = CHUNK_ROWS,
+    progress: bool | None = None,
+) -> BatchSummary:
+    """Meta-analyse every group of a grouped long table on disk, streaming in chunks.
+
+    Parameters
+    ----------
+    input, out : str or Path
+        ``.csv`` or ``.parquet`` files. Missing values in the output are empty (CSV) or null.
+    group, yi, vi, sei
+        Column names, as in :func:`evisynth.batch.from_long`.
+    model, method, test, level, heterogeneity_ci
+        As in :func:`evisynth.batch.batch_meta_analysis`.
+    chunk_rows : int
+        Rows read per chunk (memory use scales with it).
+    progress : bool, optional
+        Show a tqdm progress bar on stderr (default: when stderr is a terminal).
+
+    Returns
+    -------
+    BatchSummary
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    path = Path(input)
+    if not path.exists():
+        raise FileNotFoundError(2, "No such file", str(path))
+    source = str(path)
+    settings = dict(model=model, method=method, test=test, level=level, heterogeneity_ci=heterogeneity_ci)
+    names, total = _names(path)
+    group_name = _column(names, group, "the group (--group)", source)
+    y_col, v_col, is_se = effect_columns(names, yi, vi, sei, source)
+    try:
+        batches = _open(path, group_name, [y_col, v_col], max(1, int(chunk_rows)))
+    except pa.ArrowInvalid as exc:
+        raise InputError(f"could not be read as a table ({exc})", file=source) from None
+    yi, vi, sei = y_col, (None if is_se else v_col), (v_col if is_se else None)
+    bar = _progress_bar(progress, total)
+    writer = _Writer(Path(out))
+    seen: list[Any] = []  # labels of finished groups (Arrow arrays: one value per group, no Python objects)
+    rows = groups = not_converged = 0
+    carry: Any = None
+    ok = False
+
+    def flush(table: Any, final: bool) -> Any:
+        nonlocal rows, groups, not_converged
+        keys = table.column(group_name)
+        n = table.num_rows
+        if n == 0:
+            return None
+        change = np.zeros(n, dtype=bool)
+        change[0] = True
+        if n > 1:
+            neq = pc.not_equal(keys.slice(1), keys.slice(0, n - 1))
+            change[1:] = np.asarray(neq.to_numpy(zero_copy_only=False), dtype=bool)
+        starts = np.flatnonzero(change)
+        cut = n if final else int(starts[-1])  # the last group may continue in the next chunk
+        if cut == 0:
+            return table
+        done = table.slice(0, cut)
+        labels, y, v, _ = _from_arrow(done, group_name, yi, vi, sei, source, offset=rows)
+        gid = np.cumsum(change[:cut]) - 1
+        n_groups = int(gid[-1]) + 1
+        res = fit_grouped(gid, y, v, n_groups, **settings)
+        first = labels.take(pa.array(starts[starts < cut]))
+        if isinstance(first, pa.ChunkedArray):
+            first = first.combine_chunks()
+        if pc.count_distinct(first).as_py() != len(first):
+            _not_grouped(first, group_name, source)
+        seen.append(first)
+        writer.write(_result_table(first, group_name, res))
+        rows += cut
+        groups += n_groups
+        not_converged += int((~res["converged"]).sum())
+        if bar is not None:
+            bar.update(cut)
+        return table.slice(cut) if cut < n else None
+
+    try:
+        batches = _arrow_errors(batches, source)
+        for batch in batches:
+            table = batch if isinstance(batch, pa.Table) else pa.Table.from_batches([batch])
+            if carry is not None:
+                table = pa.concat_tables([carry, table.cast(carry.schema)]).combine_chunks()
+            carry = flush(table, final=False)
+        if carry is not None:
+            flush(carry, final=True)
+        if rows == 0:
+            raise InputError("the input has no data rows; expected one row per study", file=source)
+        if seen:
+            everything = pa.chunked_array(seen)
+            if pc.count_distinct(everything).as_py() != len(everything):
+                _not_grouped(everything, group_name, source)
+        ok = True
+    finally:
+        if bar is not None:
+            bar.close()
+        writer.close(ok)
+    return BatchSummary(rows, groups, not_converged, str(out))
+
+
+def _arrow_errors(batches: Iterator[Any], source: str) -> Iterator[Any]:
+    """Re-raise Arrow's parse and conversion errors as input errors naming the file."""
+    import pyarrow as pa
+
+    try:
+        yield from batches
+    except pa.ArrowInvalid as exc:
+        raise InputError(f"could not be read as a table ({exc})", file=source) from None
+
+
+def _not_grouped(labels: Any, group_name: str, source: str) -> None:
+    import pyarrow.compute as pc
+
+    counts = pc.value_counts(labels)
+    dup = counts.filter(pc.greater(counts.field("counts"), 1))
+    example = dup.field("values")[0].as_py() if len(dup) else "?"
+    raise InputError(
+        f"the rows are not grouped by '{group_name}': group {example!r} appears in more than one run of rows. "
+        "Rows of each meta-analysis must be contiguous: sort the file by that column first "
+        "(or use evisynth.batch.from_long, which accepts any order, for data that fit in memory)",
+        file=source, column=group_name,
+    )
+
+
+def _progress_bar(progress: bool | None, total: int | None) -> Any:
+    import sys
+
+    if progress is None:
+        progress = sys.stderr.isatty()
+    if not progress:
+        return None
+    from tqdm import tqdm
+
+    return tqdm(total=total, unit="rows", unit_scale=True, file=sys.stderr, desc="meta-analysing", smoothing=0.1)
