@@ -63,13 +63,8 @@ def main() -> None:
     y, v = simulate(args.fits, 10)
     rows_y, rows_v = list(y), list(v)
 
-    entry = "evisynth.models.pool.pool"
-    fit = pool
-    try:  # the facade, once evisynth.api provides it
-        meta = evisynth.meta_analysis
-        entry = "evisynth.meta_analysis"
-    except (AttributeError, ImportError):
-        meta = None
+    entry = "evisynth.pool (the public array entry point)"
+    fit = evisynth.pool
 
     def loop(method: str, ci: bool):
         def run() -> None:
@@ -98,8 +93,6 @@ def main() -> None:
     print(f"machine: {machine()}; {load_average()}")
     print(f"single meta-analysis, k = 10, {args.fits} simulated data sets cycled; entry point {entry}; "
           "best of 7 runs, process CPU time per fit (R: user + system time in the same way)")
-    if meta is None:
-        print("(evisynth.meta_analysis is not available on this branch: timing the engine entry pool())")
     rows = []
     for method in ("DL", "REML"):
         full, noci = results[method]

@@ -23,6 +23,7 @@ _API_NAMES = (
     "cumulative",
     "influence",
     "analyze",
+    "pool",
     "pool_effects",
     "AnalysisSpec",
 )

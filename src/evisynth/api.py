@@ -26,6 +26,8 @@ from evisynth.effects.compute import compute_effects
 from evisynth.effects.table import EffectTable
 from evisynth.io.tabular import StudyTable
 from evisynth.io.tabular import read_study_table as _read
+from evisynth.models.pool import PoolArrays
+from evisynth.models.pool import pool as _pool
 
 
 def read_study_table(data: Any, *, source: str | None = None) -> StudyTable:
@@ -116,6 +118,21 @@ def influence(data: Any, **settings: Any) -> list[dict[str, Any]]:
     return _sensitivity(data, "influence", **settings)  # type: ignore[no-any-return]
 
 
+def pool(yi: Any, vi: Any, *, model: str = "random", method: str = "REML", test: str = "z",
+         level: float = 0.95, heterogeneity_ci: bool = True) -> PoolArrays:
+    """Pool effect estimates ``yi`` with sampling variances ``vi`` (arrays; no study table needed).
+
+    The fastest entry point for one meta-analysis: every pooled, prediction-interval and
+    heterogeneity statistic of :func:`evisynth.models.pool.pool` as plain floats. For many
+    meta-analyses at once use :func:`evisynth.batch.batch_meta_analysis`.
+
+    >>> r = pool([0.1, 0.3, 0.5, 0.2], [0.02, 0.03, 0.04, 0.02], method="DL")
+    >>> round(r.estimate, 4), round(r.tau2, 4)
+    (0.2368, 0.0)
+    """
+    return _pool(yi, vi, model=model, method=method, test=test, level=level, heterogeneity_ci=heterogeneity_ci)
+
+
 def pool_effects(effects: EffectTable, **settings: Any) -> PooledResult:
     """Pool an existing :class:`EffectTable` with the given settings."""
     return fit_pooled(effects, AnalysisSpec(**settings).resolved())
@@ -135,6 +152,7 @@ __all__ = [
     "meta_analysis",
     "meta_regression",
     "peto",
+    "pool",
     "pool_effects",
     "publication_bias",
     "read_study_table",
