@@ -132,7 +132,7 @@ def fit_pooled(eff: EffectTable, spec: AnalysisSpec, *, heterogeneity_ci: bool =
     y, v = eff.yi[inc], eff.vi[inc]
     if model == "random" and k < 3 and not quiet:
         warnings.warn(
-            f"random-effects analysis with only {k} studies: tau² is poorly estimated",
+            f"random-effects analysis with only {k} {'study' if k == 1 else 'studies'}: tau² is poorly estimated",
             FewStudiesWarning, stacklevel=2,
         )
     res = pool(y, v, model=model, method=method if model == "random" else "REML", test=spec.test,

@@ -175,9 +175,11 @@ def _binary(
     if corrected.any() or (drop00 and double_zero.any()):
         parts = []
         if corrected.any():
-            parts.append(f"{add:g} added to every cell of {int(corrected.sum())} studies with a zero cell")
+            n = int(corrected.sum())
+            parts.append(f"{add:g} added to every cell of {n} {'study' if n == 1 else 'studies'} with a zero cell")
         if drop00 and double_zero.any():
-            parts.append(f"{int(double_zero.sum())} double-zero studies excluded")
+            n = int(double_zero.sum())
+            parts.append(f"{n} double-zero {'study' if n == 1 else 'studies'} excluded")
         warnings.warn("; ".join(parts), ZeroCellWarning, stacklevel=3)
     inc = np.where(corrected, add, 0.0)
     a_, b_, c_, d_ = a + inc, b + inc, cc + inc, d + inc
