@@ -166,28 +166,9 @@ def check_against_source(claims: Sequence[Claim], facts: SourceFacts) -> tuple[l
         match = best_match(claim, facts)
         if match is None or not match.matched:
             if claim.p_value is not None and not claim.has_ci and claim.estimate is None:
-                if not _p_anywhere(claim, facts):
-                    out.append(
-                        _finding(
-                            "error",
-                            "not_in_source",
-                            claim,
-                            i,
-                            claim.num("p_value"),
-                            f"The P value {claim.text.strip()} is not found in the source.",
-                        )
-                    )
+                out.extend(_p_not_found(claim, i, facts, f"The P value {claim.text.strip()} is not found in the source."))
                 continue
-            out.append(
-                Finding(
-                    "error",
-                    "not_in_source",
-                    claim.start,
-                    claim.end,
-                    f"No result in the source matches {claim.text.strip()!r}.",
-                    i,
-                )
-            )
+            out.append(_unmatched(claim, i, match))
             continue
         used.add(id(match.origin or match.result))
         if match.result.certainty:
@@ -246,29 +227,9 @@ def check_against_source(claims: Sequence[Claim], facts: SourceFacts) -> tuple[l
                 )
             continue
         if not nums_total and claim.p_value is not None:
-            if not _p_anywhere(claim, facts):
-                out.append(
-                    _finding(
-                        "error",
-                        "not_in_source",
-                        claim,
-                        i,
-                        claim.num("p_value"),
-                        "The P value is not found in the source.",
-                    )
-                )
+            out.extend(_p_not_found(claim, i, facts, "The P value is not found in the source."))
             continue
-        out.append(
-            Finding(
-                "error",
-                "not_in_source",
-                claim.start,
-                claim.end,
-                f"No result in the source matches {claim.text.strip()!r}"
-                + (f"; the closest is {_describe(match.result)}." if match.score else "."),
-                i,
-            )
-        )
+        out.append(_unmatched(claim, i, match))
     for result in facts.results:
         if result.key and id(result) not in used:
             out.append(
@@ -288,6 +249,21 @@ def _p_anywhere(claim: Claim, facts: SourceFacts) -> bool:
     assert num is not None
     candidates = [r.p_value for r in facts.results if r.p_value is not None] + list(facts.numbers)
     return any(p_matches(num, claim.p_relation, p) for p in candidates if 0 <= p <= 1)
+
+
+def _p_not_found(claim: Claim, i: int, facts: SourceFacts, message: str) -> list[Finding]:
+    """An error at the claim's P value unless that P matches one anywhere in the source."""
+    if _p_anywhere(claim, facts):
+        return []
+    return [_finding("error", "not_in_source", claim, i, claim.num("p_value"), message)]
+
+
+def _unmatched(claim: Claim, i: int, match: _Match | None) -> Finding:
+    """An error for a claim no source result explains, naming the closest result if any number matched."""
+    closest = f"; the closest is {_describe(match.result)}." if match is not None and match.score else "."
+    return _finding(
+        "error", "not_in_source", claim, i, None, f"No result in the source matches {claim.text.strip()!r}{closest}"
+    )
 
 
 def _finding(severity: str, kind: str, claim: Claim, i: int, num: Num | None, message: str) -> Finding:
