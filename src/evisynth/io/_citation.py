@@ -29,6 +29,14 @@ class RawRecord:
     database: str = ""
 
 
+def first_value(fields: dict[str, list[str]], *tags: str) -> str:
+    """The first value of the first of ``tags`` present in ``fields`` (``""`` when none is)."""
+    for tag in tags:
+        if fields.get(tag):
+            return fields[tag][0]
+    return ""
+
+
 def finish(raw: RawRecord) -> Citation | ParseProblem:
     """Validate ``raw``; a record without a title is reported, not imported."""
     title = clean_text(raw.title)
