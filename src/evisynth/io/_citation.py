@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from evisynth.records.model import Citation, ParseProblem
-from evisynth.records.normalise import clean_text, normalise_doi, normalise_pmid, parse_year
+from evisynth.records.normalise import clean_items, clean_text, normalise_doi, normalise_pmid, parse_year
 
 
 @dataclass(slots=True)
@@ -42,8 +42,8 @@ def finish(raw: RawRecord) -> Citation | ParseProblem:
     title = clean_text(raw.title)
     if not title:
         return ParseProblem(raw.line, "record has no title; skipped")
-    authors = tuple(a for a in (clean_text(x) for x in raw.authors) if a)
-    keywords = tuple(dict.fromkeys(k for k in (clean_text(x) for x in raw.keywords) if k))
+    authors = clean_items(raw.authors)
+    keywords = tuple(dict.fromkeys(clean_items(raw.keywords)))
     return Citation(
         title=title,
         authors=authors,

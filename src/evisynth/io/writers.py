@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 
 from evisynth.records.model import Citation
-from evisynth.records.normalise import clean_text
+from evisynth.records.normalise import clean_items, clean_text
 
 
 def _clean(rec: Citation) -> Citation:
@@ -35,8 +35,8 @@ def _clean(rec: Citation) -> Citation:
                 "database",
             )
         },
-        authors=tuple(a for a in (clean_text(x) for x in rec.authors) if a),
-        keywords=tuple(k for k in (clean_text(x) for x in rec.keywords) if k),
+        authors=clean_items(rec.authors),
+        keywords=clean_items(rec.keywords),
     )
 
 
