@@ -37,6 +37,14 @@ def first_value(fields: dict[str, list[str]], *tags: str) -> str:
     return ""
 
 
+def collect(result: Citation | ParseProblem, records: list[Citation], problems: list[ParseProblem]) -> None:
+    """Append a built record to ``records``, or the reason it was skipped to ``problems``."""
+    if isinstance(result, Citation):
+        records.append(result)
+    else:
+        problems.append(result)
+
+
 def finish(raw: RawRecord) -> Citation | ParseProblem:
     """Validate ``raw``; a record without a title is reported, not imported."""
     title = clean_text(raw.title)

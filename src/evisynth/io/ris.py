@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from evisynth.io._citation import RawRecord, finish, first_value
+from evisynth.io._citation import RawRecord, collect, finish, first_value
 from evisynth.records.model import Citation, ParseProblem, ParseResult
 from evisynth.records.normalise import join_pages
 
@@ -96,7 +96,7 @@ def parse_ris(text: str) -> ParseResult:
                 continue
             if tag == "ER":
                 result = _build(fields, start)
-                (records if isinstance(result, Citation) else problems).append(result)  # type: ignore[arg-type]
+                collect(result, records, problems)
                 fields = None
                 continue
             fields.setdefault(tag, []).append(value)
