@@ -18,6 +18,8 @@ from evisynth.report.checker.model import RATIO_MEASURES, STATISTICS, Claim, Fin
 from evisynth.report.checker.source_facts import SourceFacts, SourceResult
 
 _EPS = 1e-9
+#: The fields of a claim that hold the effect and its confidence limits.
+_EFFECT_FIELDS = ("estimate", "ci_lower", "ci_upper")
 
 
 def written_matches(num: Num, value: float | None) -> bool:
@@ -79,7 +81,7 @@ class _Match:
 
 def _score(claim: Claim, result: SourceResult, flipped: bool) -> _Match:
     matched = {}
-    for field in ("estimate", "ci_lower", "ci_upper"):
+    for field in _EFFECT_FIELDS:
         num = claim.num(field)
         if num is not None:
             matched[field] = written_matches(num, getattr(result, field))
@@ -131,7 +133,7 @@ def best_match(claim: Claim, facts: SourceFacts) -> _Match | None:
                 continue
             cand = _score(claim, variant, flipped)
             cand.origin = result
-            nums = sum(cand.matched.get(f, False) for f in ("estimate", "ci_lower", "ci_upper"))
+            nums = sum(cand.matched.get(f, False) for f in _EFFECT_FIELDS)
             key = (nums, cand.score, int(_compatible(claim.measure, result.measure)) - int(flipped))
             if best_key is None or key > best_key:
                 best, best_key = cand, key
@@ -173,8 +175,8 @@ def check_against_source(claims: Sequence[Claim], facts: SourceFacts) -> tuple[l
         used.add(id(match.origin or match.result))
         if match.result.certainty:
             certainty[i] = match.result.certainty
-        nums_matched = [f for f in ("estimate", "ci_lower", "ci_upper") if match.matched.get(f)]
-        nums_total = [f for f in ("estimate", "ci_lower", "ci_upper") if f in match.matched]
+        nums_matched = [f for f in _EFFECT_FIELDS if match.matched.get(f)]
+        nums_total = [f for f in _EFFECT_FIELDS if f in match.matched]
         if match.flipped and len(nums_matched) >= 2:
             out.append(
                 Finding(
