@@ -11,6 +11,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import tracemalloc
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +50,15 @@ def best_time(func: Any, repeat: int = 5, number: int = 1, cpu: bool = False) ->
             func()
         best = min(best, (clock() - t0) / number)
     return best
+
+
+def peak_traced(func: Any) -> int:
+    """Peak memory traced by tracemalloc (numpy allocations included) during one call, in bytes."""
+    tracemalloc.start()
+    func()
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return peak
 
 
 def load_average() -> str:

@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import tempfile
 import time
-import tracemalloc
 import warnings
 from pathlib import Path
 
@@ -29,6 +28,7 @@ from _common import (
     have_r_metafor,
     load_average,
     machine,
+    peak_traced,
     r_json,
     ratio,
     simulate,
@@ -115,10 +115,7 @@ def main() -> None:
                 res.update(batch_meta_analysis(y, v, method=method))
 
             t = best_time(run, repeat=repeat)
-            tracemalloc.start()
-            batch_meta_analysis(y, v, method=method)
-            peak = tracemalloc.get_traced_memory()[1]
-            tracemalloc.stop()
+            peak = peak_traced(lambda y=y, v=v, method=method: batch_meta_analysis(y, v, method=method))
             nonconv = int((~res["converged"]).sum())
             t_py = float("nan")
             if have_pymare and size <= 200_000:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import tempfile
-import tracemalloc
 from pathlib import Path
 
 from _common import (
@@ -21,6 +20,7 @@ from _common import (
     have_r_metafor,
     load_average,
     machine,
+    peak_traced,
     r_json,
     ratio,
     simulate,
@@ -78,10 +78,7 @@ def main() -> None:
         full = best_time(loop(method, True), repeat=7, cpu=True) / args.fits
         noci = best_time(loop(method, False), repeat=7, cpu=True) / args.fits
         results[method] = (full, noci)
-    tracemalloc.start()
-    loop("REML", True)()
-    peak = tracemalloc.get_traced_memory()[1]
-    tracemalloc.stop()
+    peak = peak_traced(loop("REML", True))
 
     r = None
     if have_r_metafor():

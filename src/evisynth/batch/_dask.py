@@ -11,9 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
-
-from evisynth.batch._core import BOOL_COLUMNS, COLUMNS
+from evisynth.batch._core import _empty_columns
 from evisynth.batch._long import _column, from_long
 
 
@@ -57,9 +55,8 @@ def dask_meta_analysis(
     if shuffle:
         ddf = ddf.shuffle(on=group_name)
     meta = pd.DataFrame({group_name: pd.Series([], dtype=ddf.dtypes[group_name])})
-    for name in COLUMNS:
-        dtype = np.int64 if name in ("k", "q_df", "iterations") else (bool if name in BOOL_COLUMNS else float)
-        meta[name] = pd.Series([], dtype=dtype)
+    for name, empty in _empty_columns(0).items():  # the engine's column types
+        meta[name] = pd.Series(empty)
     return ddf.map_partitions(
         from_long, group=group_name, yi=yi, vi=vi, sei=sei, model=model, method=method, test=test,
         level=level, heterogeneity_ci=heterogeneity_ci, meta=meta,

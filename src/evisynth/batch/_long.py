@@ -25,13 +25,14 @@ def _column(names: list[str], wanted: str, role: str, source: str) -> str:
     raise InputError(f"no column '{wanted}' for {role}; available: {', '.join(names) or 'none'}", file=source)
 
 
-def effect_columns(names: list[str], yi: str, vi: str | None, sei: str | None,
-                   source: str) -> tuple[str, str, bool]:
-    """Resolve the effect and variance (or standard error) columns; ``True`` if it is an SE."""
+def long_columns(names: list[str], group: str, yi: str, vi: str | None, sei: str | None,
+                 source: str) -> tuple[str, str, str, bool]:
+    """Resolve the group, effect and variance (or standard error) columns; ``True`` if the last is an SE."""
+    group_name = _column(names, group, "the group (--group)", source)
     y_col = _column(names, yi, "the effect estimates (--yi)", source)
     if sei is not None:
-        return y_col, _column(names, sei, "the standard errors (--sei)", source), True
-    return y_col, _column(names, vi or "vi", "the sampling variances (--vi)", source), False
+        return group_name, y_col, _column(names, sei, "the standard errors (--sei)", source), True
+    return group_name, y_col, _column(names, vi or "vi", "the sampling variances (--vi)", source), False
 
 
 def from_long(
@@ -84,10 +85,9 @@ def from_long(
     if isinstance(data, (str, Path)):
         data = read_table(data)
     if hasattr(data, "schema") and hasattr(data, "column_names"):  # pyarrow.Table
-        labels, y, v, _ = _from_arrow(data, group, yi, vi, sei, source)
+        labels, y, v, group_name = _from_arrow(data, group, yi, vi, sei, source)
         gid, labels = _encode_arrow(labels)
         res = fit_grouped(gid, y, v, len(labels), **settings)
-        group_name = _column(data.column_names, group, "the group (--group)", source)
         if not as_frame:
             return {group_name: labels.to_numpy(zero_copy_only=False), **res}
         import pandas as pd
@@ -97,9 +97,7 @@ def from_long(
 
     if not isinstance(data, pd.DataFrame):
         raise InputError(f"data must be a pandas DataFrame, a pyarrow Table or a file path; got {type(data).__name__}")
-    names = [str(c) for c in data.columns]
-    group_name = _column(names, group, "the group (--group)", source)
-    y_col, v_col, is_se = effect_columns(names, yi, vi, sei, source)
+    group_name, y_col, v_col, is_se = long_columns([str(c) for c in data.columns], group, yi, vi, sei, source)
     keys = data[group_name]
     if keys.isna().any():
         row = int(np.flatnonzero(keys.isna().to_numpy())[0])
@@ -156,9 +154,7 @@ def _from_arrow(table: Any, group: str, yi: str, vi: str | None, sei: str | None
     """Group labels (arrow array) and float effect / variance columns of an arrow table."""
     import pyarrow.compute as pc
 
-    names = list(table.column_names)
-    group_name = _column(names, group, "the group (--group)", source)
-    y_col, v_col, is_se = effect_columns(names, yi, vi, sei, source)
+    group_name, y_col, v_col, is_se = long_columns(list(table.column_names), group, yi, vi, sei, source)
     labels = table.column(group_name)
     if labels.null_count:
         row = int(np.flatnonzero(pc.is_null(labels).to_numpy(zero_copy_only=False))[0])

@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 
 from evisynth.batch._core import COLUMNS, fit_grouped
-from evisynth.batch._long import _column, _from_arrow, effect_columns
+from evisynth.batch._long import _from_arrow, long_columns
 from evisynth.errors import InputError
 
 #: Default rows per chunk (peak memory about 0.3 GB with the libraries; larger chunks are not faster).
@@ -176,8 +176,7 @@ def batch_file(
     source = str(path)
     settings = dict(model=model, method=method, test=test, level=level, heterogeneity_ci=heterogeneity_ci)
     names, total = _names(path)
-    group_name = _column(names, group, "the group (--group)", source)
-    y_col, v_col, is_se = effect_columns(names, yi, vi, sei, source)
+    group_name, y_col, v_col, is_se = long_columns(names, group, yi, vi, sei, source)
     try:
         batches = _open(path, group_name, [y_col, v_col], max(1, int(chunk_rows)))
     except pa.ArrowInvalid as exc:

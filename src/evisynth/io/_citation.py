@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from evisynth.records.model import Citation, ParseProblem
-from evisynth.records.normalise import clean_text, normalise_doi, normalise_pmid, parse_year
+from evisynth.records.normalise import clean_items, clean_text, normalise_doi, normalise_pmid, parse_year
 
 
 @dataclass(slots=True)
@@ -29,13 +29,29 @@ class RawRecord:
     database: str = ""
 
 
+def first_value(fields: dict[str, list[str]], *tags: str) -> str:
+    """The first value of the first of ``tags`` present in ``fields`` (``""`` when none is)."""
+    for tag in tags:
+        if fields.get(tag):
+            return fields[tag][0]
+    return ""
+
+
+def collect(result: Citation | ParseProblem, records: list[Citation], problems: list[ParseProblem]) -> None:
+    """Append a built record to ``records``, or the reason it was skipped to ``problems``."""
+    if isinstance(result, Citation):
+        records.append(result)
+    else:
+        problems.append(result)
+
+
 def finish(raw: RawRecord) -> Citation | ParseProblem:
     """Validate ``raw``; a record without a title is reported, not imported."""
     title = clean_text(raw.title)
     if not title:
         return ParseProblem(raw.line, "record has no title; skipped")
-    authors = tuple(a for a in (clean_text(x) for x in raw.authors) if a)
-    keywords = tuple(dict.fromkeys(k for k in (clean_text(x) for x in raw.keywords) if k))
+    authors = clean_items(raw.authors)
+    keywords = tuple(dict.fromkeys(clean_items(raw.keywords)))
     return Citation(
         title=title,
         authors=authors,

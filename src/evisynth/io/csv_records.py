@@ -29,7 +29,7 @@ import csv
 import io
 import re
 
-from evisynth.io._citation import RawRecord, finish
+from evisynth.io._citation import RawRecord, collect, finish
 from evisynth.records.model import Citation, ParseProblem, ParseResult
 from evisynth.records.normalise import join_pages
 
@@ -123,5 +123,5 @@ def parse_csv(text: str) -> ParseResult:
         raw.language = cell("language")
         raw.accession = cell("accession")
         result = finish(raw)
-        (records if isinstance(result, Citation) else problems).append(result)  # type: ignore[arg-type]
+        collect(result, records, problems)
     return ParseResult("csv", tuple(records), tuple(problems), database)

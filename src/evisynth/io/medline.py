@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from evisynth.io._citation import RawRecord, finish
+from evisynth.io._citation import RawRecord, collect, finish, first_value
 from evisynth.records.model import Citation, ParseProblem, ParseResult
 
 _TAG = re.compile(r"^([A-Z][A-Z0-9]{0,3}) {0,3}- ?(.*)$")
@@ -16,10 +16,7 @@ _TAG = re.compile(r"^([A-Z][A-Z0-9]{0,3}) {0,3}- ?(.*)$")
 
 def _build(fields: dict[str, list[str]], line: int) -> Citation | ParseProblem:
     def first(*tags: str) -> str:
-        for tag in tags:
-            if fields.get(tag):
-                return fields[tag][0]
-        return ""
+        return first_value(fields, *tags)
 
     raw = RawRecord(line=line, database="PubMed")
     raw.pmid = first("PMID")
@@ -66,7 +63,7 @@ def parse_medline(text: str) -> ParseResult:
         nonlocal fields, broken
         if fields and not broken:
             result = _build(fields, start)
-            (records if isinstance(result, Citation) else problems).append(result)  # type: ignore[arg-type]
+            collect(result, records, problems)
         fields, broken = {}, False
 
     for number, line in enumerate(text.splitlines(), start=1):

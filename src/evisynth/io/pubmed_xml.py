@@ -11,7 +11,7 @@ from __future__ import annotations
 import xml.parsers.expat
 from dataclasses import dataclass, field
 
-from evisynth.io._citation import RawRecord, finish
+from evisynth.io._citation import RawRecord, collect, finish
 from evisynth.records.model import Citation, ParseProblem, ParseResult
 
 
@@ -131,7 +131,7 @@ def parse_pubmed_xml(text: str) -> ParseResult:
             problems.append(ParseProblem(node.line, "PubMed book records are not supported; skipped"))
             return
         result = _build(node)
-        (records if isinstance(result, Citation) else problems).append(result)  # type: ignore[arg-type]
+        collect(result, records, problems)
 
     def chars(data: str) -> None:
         if stack:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from evisynth.io._citation import RawRecord, finish
+from evisynth.io._citation import RawRecord, collect, finish, first_value
 from evisynth.records.model import Citation, ParseProblem, ParseResult
 from evisynth.records.normalise import join_pages
 
@@ -23,10 +23,7 @@ _JOURNAL_TAGS = ("JF", "T2", "JO", "JA", "J2")
 
 def _build(fields: dict[str, list[str]], line: int) -> Citation | ParseProblem:
     def first(*tags: str) -> str:
-        for tag in tags:
-            if fields.get(tag):
-                return fields[tag][0]
-        return ""
+        return first_value(fields, *tags)
 
     raw = RawRecord(line=line)
     raw.title = first("TI", "T1", "CT", "BT")
@@ -99,7 +96,7 @@ def parse_ris(text: str) -> ParseResult:
                 continue
             if tag == "ER":
                 result = _build(fields, start)
-                (records if isinstance(result, Citation) else problems).append(result)  # type: ignore[arg-type]
+                collect(result, records, problems)
                 fields = None
                 continue
             fields.setdefault(tag, []).append(value)

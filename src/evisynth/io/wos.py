@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import re
 
-from evisynth.io._citation import RawRecord, finish
+from evisynth.io._citation import RawRecord, collect, finish
 from evisynth.records.model import Citation, ParseProblem, ParseResult
 from evisynth.records.normalise import join_pages
 
@@ -72,7 +72,7 @@ def parse_wos(text: str) -> ParseResult:
                     problems.append(ParseProblem(number, "ER without a record; ignored"))
                 else:
                     result = _build(fields, start)
-                    (records if isinstance(result, Citation) else problems).append(result)  # type: ignore[arg-type]
+                    collect(result, records, problems)
                 fields = None
             continue
         match = _TAG.match(line)
@@ -137,5 +137,5 @@ def parse_wos_tab(text: str) -> ParseResult:
             else:
                 get[tag] = [cell]
         result = _build(get, number)
-        (records if isinstance(result, Citation) else problems).append(result)  # type: ignore[arg-type]
+        collect(result, records, problems)
     return ParseResult("wos-tab", tuple(records), tuple(problems), "Web of Science")

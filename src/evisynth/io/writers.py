@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 
 from evisynth.records.model import Citation
-from evisynth.records.normalise import clean_text
+from evisynth.records.normalise import clean_items, clean_text
 
 
 def _clean(rec: Citation) -> Citation:
@@ -35,8 +35,8 @@ def _clean(rec: Citation) -> Citation:
                 "database",
             )
         },
-        authors=tuple(a for a in (clean_text(x) for x in rec.authors) if a),
-        keywords=tuple(k for k in (clean_text(x) for x in rec.keywords) if k),
+        authors=clean_items(rec.authors),
+        keywords=clean_items(rec.keywords),
     )
 
 
@@ -45,38 +45,32 @@ def _pages(pages: str) -> tuple[str, str]:
     return start, end
 
 
+def _tagged(sep: str, *fields: tuple[str, object]) -> list[str]:
+    """A ``<tag><sep><value>`` line for each ``(tag, value)`` whose value is present, in order."""
+    return [f"{tag}{sep}{value}" for tag, value in fields if value]
+
+
 def write_ris(records: Iterable[Citation], database: str = "") -> str:
     """RIS text (``TY  - JOUR`` ... ``ER  - ``), one field per line."""
     out: list[str] = []
     for rec in map(_clean, records):
+        start, end = _pages(rec.pages)
         out.append("TY  - JOUR")
-        if database or rec.database:
-            out.append(f"DB  - {database or rec.database}")
+        out += _tagged("  - ", ("DB", database or rec.database))
         out += [f"AU  - {a}" for a in rec.authors]
         out.append(f"TI  - {rec.title}")
-        if rec.journal:
-            out.append(f"T2  - {rec.journal}")
-        if rec.year:
-            out.append(f"PY  - {rec.year}")
-        for tag, value in (("VL", rec.volume), ("IS", rec.issue)):
-            if value:
-                out.append(f"{tag}  - {value}")
-        start, end = _pages(rec.pages)
-        if start:
-            out.append(f"SP  - {start}")
-        if end:
-            out.append(f"EP  - {end}")
-        if rec.abstract:
-            out.append(f"AB  - {rec.abstract}")
+        out += _tagged(
+            "  - ",
+            ("T2", rec.journal),
+            ("PY", rec.year),
+            ("VL", rec.volume),
+            ("IS", rec.issue),
+            ("SP", start),
+            ("EP", end),
+            ("AB", rec.abstract),
+        )
         out += [f"KW  - {k}" for k in rec.keywords]
-        if rec.doi:
-            out.append(f"DO  - {rec.doi}")
-        if rec.pmid:
-            out.append(f"C2  - {rec.pmid}")
-        if rec.language:
-            out.append(f"LA  - {rec.language}")
-        if rec.accession:
-            out.append(f"AN  - {rec.accession}")
+        out += _tagged("  - ", ("DO", rec.doi), ("C2", rec.pmid), ("LA", rec.language), ("AN", rec.accession))
         out.append("ER  - ")
         out.append("")
     return "\n".join(out) + "\n"
@@ -103,15 +97,9 @@ def write_medline(records: Iterable[Citation]) -> str:
     for rec in map(_clean, records):
         out.append(f"PMID- {rec.pmid}")
         out.append("OWN - NLM")
-        if rec.volume:
-            out.append(f"VI  - {rec.volume}")
-        if rec.issue:
-            out.append(f"IP  - {rec.issue}")
-        if rec.year:
-            out.append(f"DP  - {rec.year}")
+        out += _tagged("  - ", ("VI", rec.volume), ("IP", rec.issue), ("DP", rec.year))
         out += _wrap("TI", rec.title)
-        if rec.pages:
-            out.append(f"PG  - {rec.pages}")
+        out += _tagged("  - ", ("PG", rec.pages))
         if rec.doi:
             out.append(f"LID - {rec.doi} [doi]")
         if rec.abstract:
@@ -120,10 +108,7 @@ def write_medline(records: Iterable[Citation]) -> str:
             out.append(f"FAU - {author}")
             surname, _, initials = author.partition(",")
             out.append(f"AU  - {surname.strip()} {initials.replace('.', '').replace(' ', '')}".rstrip())
-        if rec.language:
-            out.append(f"LA  - {rec.language}")
-        if rec.journal:
-            out.append(f"JT  - {rec.journal}")
+        out += _tagged("  - ", ("LA", rec.language), ("JT", rec.journal))
         out += [f"OT  - {k}" for k in rec.keywords]
         if rec.doi:
             out.append(f"AID - {rec.doi} [doi]")
@@ -139,30 +124,22 @@ def write_wos(records: Iterable[Citation]) -> str:
         for index, author in enumerate(rec.authors):
             out.append(f"{'AU' if index == 0 else '  '} {author}")
         out.append(f"TI {rec.title}")
-        if rec.journal:
-            out.append(f"SO {rec.journal.upper()}")
-        if rec.language:
-            out.append(f"LA {rec.language}")
-        if rec.keywords:
-            out.append(f"DE {'; '.join(rec.keywords)}")
-        if rec.abstract:
-            out.append(f"AB {rec.abstract}")
-        if rec.year:
-            out.append(f"PY {rec.year}")
-        for tag, value in (("VL", rec.volume), ("IS", rec.issue)):
-            if value:
-                out.append(f"{tag} {value}")
         start, end = _pages(rec.pages)
-        if start:
-            out.append(f"BP {start}")
-        if end:
-            out.append(f"EP {end}")
-        if rec.doi:
-            out.append(f"DI {rec.doi}")
-        if rec.pmid:
-            out.append(f"PM {rec.pmid}")
-        if rec.accession:
-            out.append(f"UT {rec.accession}")
+        out += _tagged(
+            " ",
+            ("SO", rec.journal.upper()),
+            ("LA", rec.language),
+            ("DE", "; ".join(rec.keywords)),  # _clean dropped empty keywords: empty only when there are none
+            ("AB", rec.abstract),
+            ("PY", rec.year),
+            ("VL", rec.volume),
+            ("IS", rec.issue),
+            ("BP", start),
+            ("EP", end),
+            ("DI", rec.doi),
+            ("PM", rec.pmid),
+            ("UT", rec.accession),
+        )
         out.append("ER")
         out.append("")
     out.append("EF")

@@ -43,12 +43,17 @@ class EggerResult:
     limit_ci_upper: float
 
 
+def _egger_design(y: np.ndarray, v: np.ndarray) -> np.ndarray:
+    """Egger's design matrix: an intercept and the standard error ``√v`` as the predictor."""
+    return np.column_stack([np.ones(len(y)), np.sqrt(v)])
+
+
 def egger_lm(y: np.ndarray, v: np.ndarray, level: float = 0.95) -> EggerResult:
     """Classic Egger test (weighted linear regression with a free residual variance)."""
     y = np.asarray(y, float)
     v = np.asarray(v, float)
     k = len(y)
-    X = np.column_stack([np.ones(k), np.sqrt(v)])
+    X = _egger_design(y, v)
     w = 1 / v
     xtw = X.T * w
     inv = np.linalg.inv(xtw @ X)
@@ -69,7 +74,7 @@ def egger_mixed(y: np.ndarray, v: np.ndarray, *, model: str, method: str, test: 
     """Egger-type test with ``√v`` as moderator in the analysis' (mixed-effects) model."""
     y = np.asarray(y, float)
     v = np.asarray(v, float)
-    X = np.column_stack([np.ones(len(y)), np.sqrt(v)])
+    X = _egger_design(y, v)
     fit = fit_mixed(y, v, X, model=model, method=method, test=test, level=level)
     res = EggerResult(float(fit.statistic[1]), fit.df, float(fit.p_value[1]), float(fit.beta[1]),
                       float(fit.se[1]), float(fit.beta[0]), float(fit.ci_lower[0]), float(fit.ci_upper[0]))

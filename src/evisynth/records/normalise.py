@@ -14,6 +14,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from collections.abc import Iterable
 
 _WS = re.compile(r"\s+")
 _TAG = re.compile(r"<[^>]{0,200}>")
@@ -29,6 +30,17 @@ def clean_text(value: object) -> str:
     if value is None:
         return ""
     return _WS.sub(" ", str(value)).strip()
+
+
+def clean_items(values: Iterable[object]) -> tuple[str, ...]:
+    """Each value through :func:`clean_text`, empty ones dropped (order kept).
+
+    Examples
+    --------
+    >>> clean_items(["  Smith,  J ", "", None, "Doe, A"])
+    ('Smith, J', 'Doe, A')
+    """
+    return tuple(item for item in (clean_text(x) for x in values) if item)
 
 
 def fold(text: str) -> str:
@@ -129,4 +141,4 @@ def split_list(value: str, separators: str = ";") -> tuple[str, ...]:
     if not value:
         return ()
     parts = re.split("[" + re.escape(separators) + "]", value)
-    return tuple(p for p in (clean_text(x) for x in parts) if p)
+    return clean_items(parts)

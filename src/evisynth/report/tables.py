@@ -6,11 +6,12 @@ Rendering to HTML and Markdown is done by :mod:`evisynth.report.html_report` and
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from typing import Any
 
 from evisynth import format as fmt
+from evisynth.plots._layout import display as _disp
+from evisynth.plots._layout import is_number as _num
 
 _DATA_COLUMNS = {
     "continuous": (("m1", "Mean (E)"), ("sd1", "SD (E)"), ("n1", "Total (E)"), ("m2", "Mean (C)"), ("sd2", "SD (C)"),
@@ -29,19 +30,6 @@ class Table:
     rows: tuple[tuple[str, ...], ...]
     align: tuple[str, ...] = ()
     notes: tuple[str, ...] = field(default_factory=tuple)
-
-
-def _num(x: Any) -> bool:
-    return isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x)
-
-
-def _disp(doc: dict[str, Any], d: dict[str, Any], key: str) -> Any:
-    if doc.get("log_scale"):
-        v = d.get(f"{key}_exp")
-        if v is None and _num(d.get(key)):
-            v = math.exp(d[key])
-        return v
-    return d.get(key)
 
 
 def _eci(doc: dict[str, Any], d: dict[str, Any], est: str = "estimate") -> str:

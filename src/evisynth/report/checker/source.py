@@ -18,6 +18,8 @@ from evisynth.report.checker.model import RATIO_MEASURES, STATISTICS, Claim, Fin
 from evisynth.report.checker.source_facts import SourceFacts, SourceResult
 
 _EPS = 1e-9
+#: The fields of a claim that hold the effect and its confidence limits.
+_EFFECT_FIELDS = ("estimate", "ci_lower", "ci_upper")
 
 
 def written_matches(num: Num, value: float | None) -> bool:
@@ -79,7 +81,7 @@ class _Match:
 
 def _score(claim: Claim, result: SourceResult, flipped: bool) -> _Match:
     matched = {}
-    for field in ("estimate", "ci_lower", "ci_upper"):
+    for field in _EFFECT_FIELDS:
         num = claim.num(field)
         if num is not None:
             matched[field] = written_matches(num, getattr(result, field))
@@ -131,7 +133,7 @@ def best_match(claim: Claim, facts: SourceFacts) -> _Match | None:
                 continue
             cand = _score(claim, variant, flipped)
             cand.origin = result
-            nums = sum(cand.matched.get(f, False) for f in ("estimate", "ci_lower", "ci_upper"))
+            nums = sum(cand.matched.get(f, False) for f in _EFFECT_FIELDS)
             key = (nums, cand.score, int(_compatible(claim.measure, result.measure)) - int(flipped))
             if best_key is None or key > best_key:
                 best, best_key = cand, key
@@ -166,34 +168,15 @@ def check_against_source(claims: Sequence[Claim], facts: SourceFacts) -> tuple[l
         match = best_match(claim, facts)
         if match is None or not match.matched:
             if claim.p_value is not None and not claim.has_ci and claim.estimate is None:
-                if not _p_anywhere(claim, facts):
-                    out.append(
-                        _finding(
-                            "error",
-                            "not_in_source",
-                            claim,
-                            i,
-                            claim.num("p_value"),
-                            f"The P value {claim.text.strip()} is not found in the source.",
-                        )
-                    )
+                out.extend(_p_not_found(claim, i, facts, f"The P value {claim.text.strip()} is not found in the source."))
                 continue
-            out.append(
-                Finding(
-                    "error",
-                    "not_in_source",
-                    claim.start,
-                    claim.end,
-                    f"No result in the source matches {claim.text.strip()!r}.",
-                    i,
-                )
-            )
+            out.append(_unmatched(claim, i, match))
             continue
         used.add(id(match.origin or match.result))
         if match.result.certainty:
             certainty[i] = match.result.certainty
-        nums_matched = [f for f in ("estimate", "ci_lower", "ci_upper") if match.matched.get(f)]
-        nums_total = [f for f in ("estimate", "ci_lower", "ci_upper") if f in match.matched]
+        nums_matched = [f for f in _EFFECT_FIELDS if match.matched.get(f)]
+        nums_total = [f for f in _EFFECT_FIELDS if f in match.matched]
         if match.flipped and len(nums_matched) >= 2:
             out.append(
                 Finding(
@@ -246,29 +229,9 @@ def check_against_source(claims: Sequence[Claim], facts: SourceFacts) -> tuple[l
                 )
             continue
         if not nums_total and claim.p_value is not None:
-            if not _p_anywhere(claim, facts):
-                out.append(
-                    _finding(
-                        "error",
-                        "not_in_source",
-                        claim,
-                        i,
-                        claim.num("p_value"),
-                        "The P value is not found in the source.",
-                    )
-                )
+            out.extend(_p_not_found(claim, i, facts, "The P value is not found in the source."))
             continue
-        out.append(
-            Finding(
-                "error",
-                "not_in_source",
-                claim.start,
-                claim.end,
-                f"No result in the source matches {claim.text.strip()!r}"
-                + (f"; the closest is {_describe(match.result)}." if match.score else "."),
-                i,
-            )
-        )
+        out.append(_unmatched(claim, i, match))
     for result in facts.results:
         if result.key and id(result) not in used:
             out.append(
@@ -288,6 +251,21 @@ def _p_anywhere(claim: Claim, facts: SourceFacts) -> bool:
     assert num is not None
     candidates = [r.p_value for r in facts.results if r.p_value is not None] + list(facts.numbers)
     return any(p_matches(num, claim.p_relation, p) for p in candidates if 0 <= p <= 1)
+
+
+def _p_not_found(claim: Claim, i: int, facts: SourceFacts, message: str) -> list[Finding]:
+    """An error at the claim's P value unless that P matches one anywhere in the source."""
+    if _p_anywhere(claim, facts):
+        return []
+    return [_finding("error", "not_in_source", claim, i, claim.num("p_value"), message)]
+
+
+def _unmatched(claim: Claim, i: int, match: _Match | None) -> Finding:
+    """An error for a claim no source result explains, naming the closest result if any number matched."""
+    closest = f"; the closest is {_describe(match.result)}." if match is not None and match.score else "."
+    return _finding(
+        "error", "not_in_source", claim, i, None, f"No result in the source matches {claim.text.strip()!r}{closest}"
+    )
 
 
 def _finding(severity: str, kind: str, claim: Claim, i: int, num: Num | None, message: str) -> Finding:
