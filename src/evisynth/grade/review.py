@@ -57,7 +57,8 @@ _REVIEW_KEYS = {"title", "population", "intervention", "comparison", "setting", 
                 "authors", "date", "search_date", "language"}
 _OUTCOME_KEYS = {"name", "noun", "data", "measure", "model", "method", "test", "level", "smd_variance",
                  "lower_is_better", "importance", "mid", "assumed_control_risk", "control_mean", "follow_up",
-                 "units", "subgroups", "moderators", "dose_moderator", "dose_units", "study_design", "prior",
+                 "units", "subgroups", "moderators", "dose_moderator", "dose_units", "regression_method",
+                 "regression_test", "study_design", "prior",
                  "grade", "comments", "per"}
 _PRIOR_KEYS = {"source", "measure", "estimate", "ci_lower", "ci_upper", "studies", "participants"}
 
@@ -112,6 +113,8 @@ class OutcomeSpec:
     moderators: tuple[str, ...] = ()
     dose_moderator: str | None = None
     dose_units: str | None = None
+    regression_method: str | None = None  # τ² method of the meta-regression (default: the outcome's method)
+    regression_test: str | None = None  # its test (default: the outcome's test)
     study_design: str = "randomised"
     prior: PriorEvidence | None = None
     overrides: dict[str, Override] = field(default_factory=dict)
@@ -374,6 +377,14 @@ def _outcome(ctx: _Ctx, d: Any, i: int, default_design: str) -> OutcomeSpec:
     per = d.get("per", 1000)
     if per not in (100, 1000, 10000, 100000):
         raise ctx.error(f"must be 100, 1000, 10000 or 100000; got {per!r}", f"{label}.per", outcome=i)
+    reg_method = d.get("regression_method")
+    if reg_method is not None and (not isinstance(reg_method, str) or reg_method.upper() not in METHODS):
+        raise ctx.error(f"must be one of {', '.join(METHODS)}; got {reg_method!r}", f"{label}.regression_method",
+                        outcome=i)
+    reg_test = d.get("regression_test")
+    if reg_test is not None and reg_test not in ("z", "hksj", "hksj-adhoc"):
+        raise ctx.error(f"must be 'z', 'hksj' or 'hksj-adhoc'; got {reg_test!r}", f"{label}.regression_test",
+                        outcome=i)
     dose = _text(ctx, d, "dose_moderator", f"{label}.dose_moderator", outcome=i)
     moderators = _columns(ctx, d, "moderators", f"{label}.moderators", i)
     if dose and dose not in moderators:
@@ -387,6 +398,7 @@ def _outcome(ctx: _Ctx, d: Any, i: int, default_design: str) -> OutcomeSpec:
         units=_text(ctx, d, "units", f"{label}.units", outcome=i),
         subgroups=_columns(ctx, d, "subgroups", f"{label}.subgroups", i), moderators=moderators,
         dose_moderator=dose, dose_units=_text(ctx, d, "dose_units", f"{label}.dose_units", outcome=i),
+        regression_method=reg_method.upper() if reg_method else None, regression_test=reg_test,
         study_design=design, prior=_prior(ctx, d.get("prior"), i),
         overrides=_overrides(ctx, d.get("grade"), f"{label}.grade", i),
         comments=_text(ctx, d, "comments", f"{label}.comments", outcome=i),

@@ -111,7 +111,12 @@ def run_outcome(o: OutcomeSpec, rob: RobTable | None, thresholds: Thresholds) ->
     caught.extend(f"{w.category.__name__}: {w.message}" for w in rec)
     k = int(doc["pooled"]["k"])
     if o.moderators:
-        mr = _optional(o, base, notes, caught, "meta-regression", moderators=o.moderators)
+        reg: dict[str, Any] = {}
+        if o.regression_method:
+            reg.update(method=o.regression_method, model=None if o.regression_method in ("IV", "MH", "PETO") else "random")
+        if o.regression_test:
+            reg["test"] = o.regression_test
+        mr = _optional(o, base, notes, caught, "meta-regression", moderators=o.moderators, **reg)
         if mr and mr.get("meta_regression") is not None:
             doc["meta_regression"] = mr["meta_regression"]
     if k >= thresholds.pb_min_studies:

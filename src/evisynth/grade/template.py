@@ -49,6 +49,8 @@ follow_up = "12 weeks"
 # moderators = ["dose"]                # meta-regression moderators
 # dose_moderator = "dose"              # a significant slope suggests a dose-response gradient
 # dose_units = "session per week"
+# regression_method = "REML"         # meta-regression tau² method (default: the outcome's method)
+# regression_test = "hksj"           # meta-regression test (default: the outcome's test)
 
 # Optional: a pooled estimate from an earlier review ("how this fits prior evidence").
 # [outcomes.prior]

@@ -142,7 +142,7 @@ def evidence_paragraph(result: ReviewResult, o: OutcomeResult, c: Claims) -> str
         text = f"Heterogeneity: I² = {i2}"
         if het.get("q_p") is not None:
             qp = c.add(fmt.format_p(het["q_p"]), het["q_p"], "p_value", "analysis.heterogeneity.q_p", name)
-            text += f", P for heterogeneity = {qp}"
+            text += f", P for heterogeneity {qp}" if qp.startswith("<") else f", P for heterogeneity = {qp}"
         parts.append(text + ".")
     stmt, _ = _statement(result, o)
     level = c.add(o.certainty.level, o.certainty.level, "certainty", "certainty.level", name)
