@@ -48,10 +48,11 @@ def render_text(doc: dict[str, Any]) -> str:
     lines += ["", doc["text"]["heterogeneity"], doc["text"]["overall_effect"]]
     h = doc["heterogeneity"]
     if p["model"] == "random" and h.get("tau2_ci_lower") is not None:
+        above = ">" if h.get("tau2_ci_upper_censored") else ""  # limit beyond the search bound
         lines.append(
             f"Tau² = {fmt.format_number(h['tau2'], 4)} [{fmt.format_number(h['tau2_ci_lower'], 4)}, "
-            f"{fmt.format_number(h['tau2_ci_upper'], 4)}] (Q-profile); I² = {fmt.format_percent(h['i2'], 1)} "
-            f"[{fmt.format_percent(h['i2_ci_lower'], 1)}, {fmt.format_percent(h['i2_ci_upper'], 1)}]"
+            f"{above}{fmt.format_number(h['tau2_ci_upper'], 4)}] (Q-profile); I² = {fmt.format_percent(h['i2'], 1)} "
+            f"[{fmt.format_percent(h['i2_ci_lower'], 1)}, {above}{fmt.format_percent(h['i2_ci_upper'], 1)}]"
         )
     sg = doc.get("subgroups")
     if sg:
