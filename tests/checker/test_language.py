@@ -107,3 +107,21 @@ def test_background_and_methods_are_not_held_to_the_certainty() -> None:
     )
     found = _found(text, "low")
     assert found == [("error", "certainty_language", "reduces")] * 2
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the rTMS review's unaffected-hemisphere result: the upper limit rounds to the null
+        "Stimulating the unaffected hemisphere was effective (SMD = -0.19, 95% CI -0.37 to -0.00, P = 0.05).",
+        "The intervention reduced pain (MD -0.20, 95% CI -0.40 to 0.00, P = 0.05).",
+    ],
+)
+def test_borderline_results_are_not_called_significance_errors(text):
+    kinds = [f.kind for f in check_text(text).findings if f.severity == "error"]
+    assert "significance_language" not in kinds
+
+
+def test_significance_word_still_an_error_when_the_ci_clearly_includes_no_effect():
+    res = check_text("Activities of daily living were significantly improved (SMD = 0.31, 95% CI -0.06 to 0.67, P = 0.10).")
+    assert [f.kind for f in res.findings if f.severity == "error"].count("significance_language") == 2

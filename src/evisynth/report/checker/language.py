@@ -88,12 +88,16 @@ def significance(claim: Claim) -> bool | None:
     if claim.has_ci:
         null = 1.0 if claim.measure in RATIO_MEASURES else 0.0
         lo, hi = sorted((claim.ci_lower, claim.ci_upper))  # type: ignore[type-var]
-        return not (lo <= null <= hi)
+        # a limit that rounds to the null itself ("-0.37 to -0.00") cannot be judged from the CI
+        if lo != null and hi != null:
+            return not (lo <= null <= hi)
     if claim.p_value is not None:
         if claim.p_relation == "<":
             return True if claim.p_value <= 0.05 else None
         if claim.p_relation == ">":
             return False if claim.p_value >= 0.05 else None
+        if claim.p_value == 0.05:  # "P = 0.05" may be a rounded 0.046 or 0.054: borderline, not judged
+            return None
         return claim.p_value < 0.05
     return None
 
