@@ -14,7 +14,7 @@ five-fold while both are at least 0.001.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from evisynth import _dist
 from evisynth.format import format_p
@@ -28,6 +28,10 @@ _TINY = 1e-300
 
 def _interval(num: Num) -> tuple[float, float]:
     return num.interval()
+
+
+def _mapped(f: Callable[[float], float], pair: tuple[float, float]) -> tuple[float, float]:
+    return (f(pair[0]), f(pair[1]))
 
 
 def reported_p_interval(claim: Claim) -> tuple[float, float] | None:
@@ -83,13 +87,13 @@ def recomputed_p_range(claim: Claim) -> tuple[float, float] | None:
     for log_scale in scales:
         tf = (lambda x: math.log(max(x, _TINY))) if log_scale else (lambda x: x)
         null = 0.0
-        l_int = tuple(tf(x) for x in _interval(lo))
-        h_int = tuple(tf(x) for x in _interval(hi))
+        l_int = _mapped(tf, _interval(lo))
+        h_int = _mapped(tf, _interval(hi))
         centres = [((l_int[0] + h_int[0]) / 2, (l_int[1] + h_int[1]) / 2)]
         if est is not None:
-            centres.append(tuple(tf(x) for x in _interval(est)))
+            centres.append(_mapped(tf, _interval(est)))
         for e_int in centres:
-            zr = _z_range(e_int, l_int, h_int, crit, null)  # type: ignore[arg-type]
+            zr = _z_range(e_int, l_int, h_int, crit, null)
             if zr is not None:
                 lows.append(float(_dist.two_sided_p_norm(zr[1])))
                 highs.append(float(_dist.two_sided_p_norm(zr[0])))
