@@ -445,7 +445,7 @@ def run_checker(text: str, result: ReviewResult) -> dict[str, Any]:
         res = check_text(text, source=source, certainty=certainty)
     except Exception as exc:  # the checker is developed separately: report, never fail the summary
         return {"available": True, "ok": False, "note": f"checker could not be run: {exc}"}
-    d = res.to_dict() if hasattr(res, "to_dict") else {"result": str(res)}
+    d: dict[str, Any] = res.to_dict() if hasattr(res, "to_dict") else {"result": str(res)}
     errors = [f for f in d.get("findings", []) if f.get("severity") == "error"]
     ok = bool(getattr(res, "ok", not errors))
     return {"available": True, "ok": ok, **d}
