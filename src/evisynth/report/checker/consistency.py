@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable
 
 from evisynth import _dist
 from evisynth.format import format_p
-from evisynth.report.checker.model import DIFFERENCE_MEASURES, RATIO_MEASURES, Claim, Finding, Num
+from evisynth.report.checker.model import DIFFERENCE_MEASURES, RATIO_MEASURES, Claim, Finding, Num, Severity
 
 ALPHA = 0.05
 #: Relative slack on the recomputed P (t- rather than z-based intervals, other tests).
@@ -166,8 +166,8 @@ def check_claim(index: int, claim: Claim) -> list[Finding]:
     """All internal-consistency findings for one claim."""
     out: list[Finding] = []
 
-    def add(severity: str, kind: str, message: str) -> None:
-        out.append(Finding(severity, kind, claim.start, claim.end, message, index))  # type: ignore[arg-type]
+    def add(severity: Severity, kind: str, message: str) -> None:
+        out.append(Finding(severity, kind, claim.start, claim.end, message, index))
 
     est, lo, hi = claim.num("estimate"), claim.num("ci_lower"), claim.num("ci_upper")
     out.extend(_plausibility(index, claim))
@@ -277,8 +277,8 @@ def _asymmetry(claim: Claim, est: Num, lo: Num, hi: Num) -> float | None:
 def _plausibility(index: int, claim: Claim) -> list[Finding]:
     out: list[Finding] = []
 
-    def add(severity: str, kind: str, message: str) -> None:
-        out.append(Finding(severity, kind, claim.start, claim.end, message, index))  # type: ignore[arg-type]
+    def add(severity: Severity, kind: str, message: str) -> None:
+        out.append(Finding(severity, kind, claim.start, claim.end, message, index))
 
     values = [(k, claim.num(k)) for k in ("estimate", "ci_lower", "ci_upper")]
     present = [(k, n) for k, n in values if n is not None]

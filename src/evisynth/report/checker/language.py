@@ -300,13 +300,14 @@ def _subgroup_tests(norm: str, claims: Sequence[Claim]) -> list[bool | None]:
     """One entry per mention of a subgroup/interaction test: its P significant, not, or unknown (None)."""
     found: list[bool | None] = []
     for m in _SUBGROUP_TEST_RE.finditer(norm):
-        p_claims = [c for c in claims if c.p_value is not None and m.start() - 10 <= c.start <= m.end() + 80]
+        p_claims = [(c.p_relation, c.p_value) for c in claims
+                    if c.p_value is not None and m.start() - 10 <= c.start <= m.end() + 80]
         if not p_claims:
             found.append(None)
             continue
-        c = p_claims[0]
-        if c.p_relation == "<":
-            found.append(True if c.p_value <= 0.05 else None)  # type: ignore[operator]
+        relation, p = p_claims[0]
+        if relation == "<":
+            found.append(True if p <= 0.05 else None)
         else:
-            found.append(c.p_value < 0.05)  # type: ignore[operator]
+            found.append(p < 0.05)
     return found
