@@ -22,6 +22,7 @@ demo: install
 
 lint: dev
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 	$(BIN)/lint-imports
 
 test: dev lint

@@ -105,17 +105,17 @@ def _sensitivity(data: Any, key: str, **settings: Any) -> Any:
 
 def leave_one_out(data: Any, **settings: Any) -> list[dict[str, Any]]:
     """Leave-one-out analyses (one row per omitted study)."""
-    return _sensitivity(data, "leave_one_out", **settings)  # type: ignore[no-any-return]
+    return _sensitivity(data, "leave_one_out", **settings)
 
 
 def cumulative(data: Any, order: str | None = None, **settings: Any) -> list[dict[str, Any]]:
     """Cumulative meta-analysis in input order or by the ``order`` column."""
-    return _sensitivity(data, "cumulative", order=order, **settings)  # type: ignore[no-any-return]
+    return _sensitivity(data, "cumulative", order=order, **settings)
 
 
 def influence(data: Any, **settings: Any) -> list[dict[str, Any]]:
     """Influence diagnostics per study (metafor's ``influence.rma.uni``)."""
-    return _sensitivity(data, "influence", **settings)  # type: ignore[no-any-return]
+    return _sensitivity(data, "influence", **settings)
 
 
 def pool(yi: Any, vi: Any, *, model: str = "random", method: str = "REML", test: str = "z",

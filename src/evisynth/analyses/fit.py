@@ -135,9 +135,9 @@ def fit_pooled(eff: EffectTable, spec: AnalysisSpec, *, heterogeneity_ci: bool =
             f"random-effects analysis with only {k} {'study' if k == 1 else 'studies'}: tau² is poorly estimated",
             FewStudiesWarning, stacklevel=2,
         )
-    res = pool(y, v, model=model, method=method if model == "random" else "REML", test=spec.test,
-               level=spec.level, heterogeneity_ci=heterogeneity_ci)
-    values = {key: clean(val) for key, val in res.as_dict().items()}
+    pooled = pool(y, v, model=model, method=method if model == "random" else "REML", test=spec.test,
+                  level=spec.level, heterogeneity_ci=heterogeneity_ci)
+    values = {key: clean(val) for key, val in pooled.as_dict().items()}
     if model == "fixed":
         for key in ("tau2_se", "tau2_ci_lower", "tau2_ci_upper", "tau_ci_lower", "tau_ci_upper",
                     "i2_ci_lower", "i2_ci_upper", "h2_ci_lower", "h2_ci_upper"):

@@ -176,7 +176,8 @@ def publication_bias_section(eff: EffectTable, spec: AnalysisSpec, pooled: Poole
     return {
         "k": k,
         "model": model, "method": method if model == "random" else "IV", "test": ivs.test,
-        "egger": {"statistic": clean(eg.statistic), "df": _count(eg.df), "p_value": clean(eg.p_value),
+        "egger": {"statistic": clean(eg.statistic), "df": None if eg.df is None else _count(eg.df),
+                  "p_value": clean(eg.p_value),
                   "bias": clean(eg.bias), "bias_se": clean(eg.bias_se),
                   "limit_estimate": clean(eg.limit_estimate), "limit_ci_lower": clean(eg.limit_ci_lower),
                   "limit_ci_upper": clean(eg.limit_ci_upper)},

@@ -333,19 +333,22 @@ def mean_from_median(median: ArrayLike, n: ArrayLike, *, q1: ArrayLike | None = 
     b = _arr(maximum) if maximum is not None else None
     lo = _arr(q1) if q1 is not None else None
     hi = _arr(q3) if q3 is not None else None
-    if method == "wan":
-        if sc == "S1":
-            return (a + 2 * m + b) / 4 + (a - 2 * m + b) / (4 * n)
-        if sc == "S2":
-            return (a + 2 * lo + 2 * m + 2 * hi + b) / 8
-        return (lo + m + hi) / 3
     if sc == "S1":
+        assert a is not None and b is not None  # scenario() gives S1 only with the range
+        if method == "wan":
+            return (a + 2 * m + b) / 4 + (a - 2 * m + b) / (4 * n)
         w = 4 / (4 + n**0.75)
         return w * (a + b) / 2 + (1 - w) * m
+    assert lo is not None and hi is not None  # S2 and S3 have the quartiles
     if sc == "S2":
+        assert a is not None and b is not None  # ... and S2 the range as well
+        if method == "wan":
+            return (a + 2 * lo + 2 * m + 2 * hi + b) / 8
         w1 = 2.2 / (2.2 + n**0.75)
         w2 = 0.7 - 0.72 / n**0.55
         return w1 * (a + b) / 2 + w2 * (lo + hi) / 2 + (1 - w1 - w2) * m
+    if method == "wan":
+        return (lo + m + hi) / 3
     w = 0.7 + 0.39 / n
     return w * (lo + hi) / 2 + (1 - w) * m
 

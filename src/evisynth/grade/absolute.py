@@ -37,9 +37,10 @@ class AbsoluteEffect:
     @property
     def difference(self) -> tuple[float, float, float] | None:
         """Risk difference per ``per`` (estimate, lower, upper)."""
-        if self.kind != "dichotomous" or self.acr is None or self.risk is None:
+        if (self.kind != "dichotomous" or self.acr is None or self.risk is None
+                or self.risk_lower is None or self.risk_upper is None):
             return None
-        lo, hi = sorted((self.risk_lower, self.risk_upper))  # type: ignore[type-var]
+        lo, hi = sorted((self.risk_lower, self.risk_upper))
         return ((self.risk - self.acr) * self.per, (lo - self.acr) * self.per, (hi - self.acr) * self.per)
 
     def to_dict(self) -> dict[str, Any]:
@@ -69,6 +70,7 @@ def absolute_effect(doc: dict[str, Any], outcome: OutcomeSpec) -> AbsoluteEffect
     measure = doc["measure"]
     totals = doc.get("totals", {})
     p = doc["pooled"]
+    source: str | None
     if measure in ("OR", "RR", "PETO", "RD") and "events2" in totals:
         if outcome.assumed_control_risk is not None:
             acr, source = outcome.assumed_control_risk, "assumed (review file)"

@@ -213,8 +213,13 @@ def optimal_information_size(doc: dict[str, Any], outcome: OutcomeSpec, t: Thres
         return 2 * math.ceil(n), (f"control risk {fmt.format_number(100 * p1, 1)}%, relative risk reduction "
                                   f"{fmt.format_percent(100 * rrr)}, α {fmt.format_number(t.ois_alpha)}, power "
                                   f"{fmt.format_percent(100 * t.ois_power)}")
-    if doc["measure"] == "SMD" or (doc["measure"] == "MD" and thr.sd is not None and thr.upper is not None):
-        es = thr.upper if doc["measure"] == "SMD" else thr.upper / thr.sd  # type: ignore[operator]
+    es: float | None = None  # effect size to detect, in SD units
+    if thr.upper is not None:  # always set for SMD (the MID or the default)
+        if doc["measure"] == "SMD":
+            es = thr.upper
+        elif doc["measure"] == "MD" and thr.sd is not None:
+            es = thr.upper / thr.sd
+    if es is not None:
         n = 2 * z**2 / es**2
         return 2 * math.ceil(n), (f"difference to detect {fmt.format_number(es)} SD, α "
                                   f"{fmt.format_number(t.ois_alpha)}, power {fmt.format_percent(100 * t.ois_power)}")
@@ -238,7 +243,7 @@ def imprecision(doc: dict[str, Any], outcome: OutcomeSpec, t: Thresholds) -> Dom
     if t.imprecision_target == "mid" and thr.lower is not None:
         # minimally contextualised: crossing any threshold (no effect or an MID) is serious, both MIDs very serious
         cross_lo = lo < thr.lower < hi
-        cross_hi = lo < thr.upper < hi  # type: ignore[operator]
+        cross_hi = lo < thr.upper < hi
         ci_levels = 2 if cross_lo and cross_hi else int(cross_lo or cross_hi or includes_null)
         if not includes_null and ci_levels:
             crossing = "appreciable benefit" if cross_lo == outcome.lower_is_better else "appreciable harm"

@@ -139,14 +139,14 @@ def derive_frame(frame: Any, source: str, *, split_control: bool | None = None) 
             continue
         if name == "split_control":
             continue
-        col = np.empty(k)
+        parsed = np.empty(k)
         for i, cell in enumerate(cells[header]):
             try:
-                col[i] = _parse(cell)
+                parsed[i] = _parse(cell)
             except ValueError:
                 raise InputError(f"'{cell}' is not a number; expected a number", file=source, row=i + 1,
                                  line=i + 2, column=header) from None
-        values[name] = col
+        values[name] = parsed
     level = values.get("ci_level")
     changed: set[str] = set()
     row_notes: list[list[str]] = [[] for _ in range(k)]

@@ -240,6 +240,7 @@ def read_study_table(data: Any, *, source: str | None = None, split_control: boo
         )
 
     kind = _detect_kind(canon, src, list(frame.columns))
+    needed: tuple[str, ...]
     if kind == "generic":
         if {"yi", "vi"} <= canon.keys():
             needed = GENERIC_VAR

@@ -19,22 +19,17 @@ def _clean(rec: Citation) -> Citation:
     """One line per value: line breaks inside a field could otherwise forge tags."""
     return replace(
         rec,
-        **{
-            f: clean_text(getattr(rec, f))
-            for f in (
-                "title",
-                "journal",
-                "volume",
-                "issue",
-                "pages",
-                "doi",
-                "pmid",
-                "abstract",
-                "language",
-                "accession",
-                "database",
-            )
-        },
+        title=clean_text(rec.title),
+        journal=clean_text(rec.journal),
+        volume=clean_text(rec.volume),
+        issue=clean_text(rec.issue),
+        pages=clean_text(rec.pages),
+        doi=clean_text(rec.doi),
+        pmid=clean_text(rec.pmid),
+        abstract=clean_text(rec.abstract),
+        language=clean_text(rec.language),
+        accession=clean_text(rec.accession),
+        database=clean_text(rec.database),
         authors=clean_items(rec.authors),
         keywords=clean_items(rec.keywords),
     )

@@ -131,9 +131,9 @@ def _draw(lay: Any, fig: Any) -> None:
             _whisker(gax, row.lower, row.upper, yy, lo_lim, hi_lim, _theme.WHISKER, 0.8)
             if lo_lim <= row.estimate <= hi_lim:
                 w = row.weight if is_number(row.weight) else 0.0
-                side = max(2.5, max_side * math.sqrt(max(w, 0.0) / lay.max_weight)) if lay.max_weight > 0 else 3
-                side = lay.square_side or side
-                gax.scatter([row.estimate], [yy], marker="s", s=side**2, color=_theme.STUDY, edgecolors="none",
+                sq_side = max(2.5, max_side * math.sqrt(max(w, 0.0) / lay.max_weight)) if lay.max_weight > 0 else 3
+                sq_side = lay.square_side or sq_side
+                gax.scatter([row.estimate], [yy], marker="s", s=sq_side**2, color=_theme.STUDY, edgecolors="none",
                             zorder=3)
         elif kind in ("subtotal", "total") and is_number(row.estimate):
             lo, hi = row.lower, row.upper

@@ -10,7 +10,7 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeGuard
 
 from evisynth import format as fmt
 from evisynth.plots import _theme
@@ -44,7 +44,7 @@ class Point:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def is_number(x: Any) -> bool:
+def is_number(x: Any) -> TypeGuard[float]:
     """True for a finite int or float (not bool)."""
     return isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x)
 
@@ -156,12 +156,12 @@ def range_axis(values: Sequence[float], *, log: bool = False, label: str = "", p
         return Axis(lo, hi, ticks, tuple(tick_text(t, True) for t in ticks), True, 0.0, label)
     step = nice_ceiling((hi - lo) / max(n_ticks - 1, 1))
     first = math.ceil(lo / step) * step
-    ticks = []
+    linear: list[float] = []
     t = first
     while t <= hi + 1e-9 * step:
-        ticks.append(0.0 if abs(t) < 1e-12 * step else t)
+        linear.append(0.0 if abs(t) < 1e-12 * step else t)
         t += step
-    return Axis(lo, hi, tuple(ticks), tuple(tick_text(t, log) for t in ticks), log, None, label)
+    return Axis(lo, hi, tuple(linear), tuple(tick_text(t, log) for t in linear), log, None, label)
 
 
 def weight_text(w: Any) -> str:

@@ -66,7 +66,7 @@ def _draw(lay: ScatterLayout, fig: Any) -> None:
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
     if lay.legend:
-        handles = []
+        handles: list[Patch | Line2D] = []
         for label, style in lay.legend:
             if style.startswith("region:"):
                 handles.append(Patch(facecolor=style.split(":", 1)[1], edgecolor=_theme.MUTED, lw=0.4, label=label))

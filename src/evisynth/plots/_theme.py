@@ -7,6 +7,11 @@ palette (McGuinness & Higgins 2020) and carry a symbol as well, so they read wit
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # matplotlib is an optional dependency (the ``plots`` extra)
+    from matplotlib.typing import RcKeyType
+
 #: Font family (ships with matplotlib, present on every machine).
 FONT_FAMILY = "DejaVu Sans"
 #: Base font size in points for tables and labels.
@@ -79,7 +84,7 @@ ROB2_DOMAINS = {
 }
 
 
-def rc_params() -> dict[str, object]:
+def rc_params() -> dict[RcKeyType, Any]:
     """Matplotlib settings applied (locally, via ``rc_context``) while drawing."""
     return {
         "font.family": FONT_FAMILY,

@@ -21,8 +21,9 @@ def figure_bytes(fig: Any, fmt: str = "png", dpi: int = _theme.DPI) -> bytes:
     if fmt not in FORMATS:
         raise InputError(f"figure format must be one of {', '.join(FORMATS)}; got {fmt!r}")
     buf = io.BytesIO()
-    metadata: dict[str, Any] = {"png": {"Software": "evisynth"}, "svg": {"Date": None},
-                                "pdf": {"CreationDate": None, "Creator": "evisynth"}}[fmt]
+    by_format: dict[str, dict[str, Any]] = {"png": {"Software": "evisynth"}, "svg": {"Date": None},
+                                            "pdf": {"CreationDate": None, "Creator": "evisynth"}}
+    metadata = by_format[fmt]
     with mpl.rc_context(_theme.rc_params()):
         fig.savefig(buf, format=fmt, dpi=dpi, facecolor="white", metadata=metadata)
     return buf.getvalue()

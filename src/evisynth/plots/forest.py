@@ -195,12 +195,12 @@ def _rob_table(doc: dict[str, Any], opts: ForestOptions) -> tuple[tuple[str, ...
     if not opts.show_rob:
         return (), [{} for _ in studies]
     if opts.rob is not None:
-        domains = [d for d in ROB_DOMAINS if any(d in (opts.rob.get(s["study"]) or {}) for s in studies)]
+        given = [d for d in ROB_DOMAINS if any(d in (opts.rob.get(s["study"]) or {}) for s in studies)]
         extra = [d for s in studies for d in (opts.rob.get(s["study"]) or {}) if d not in ROB_DOMAINS]
-        domains += list(dict.fromkeys(extra))
-        table = [{d: lev for d in domains if (lev := _rob_level((opts.rob.get(s["study"]) or {}).get(d)))}
+        given += list(dict.fromkeys(extra))
+        table = [{d: lev for d in given if (lev := _rob_level((opts.rob.get(s["study"]) or {}).get(d)))}
                  for s in studies]
-        return tuple(domains), table
+        return tuple(given), table
     names: dict[str, str] = {}
     for s in studies:
         for key in s.get("moderators") or {}:
@@ -274,8 +274,8 @@ def _study_row(doc: dict[str, Any], i: int, data_cols: list[tuple[str, str, str]
 
 def _sum(doc: dict[str, Any], indices: list[int], key: str) -> str:
     vals = [(doc["studies"][i].get("data") or {}).get(key) for i in indices if doc["studies"][i].get("included", True)]
-    vals = [v for v in vals if is_number(v)]
-    return fmt.format_data_value(sum(vals)) if vals else ""
+    nums = [v for v in vals if is_number(v)]
+    return fmt.format_data_value(sum(nums)) if nums else ""
 
 
 def _pooled_rows(doc: dict[str, Any], res: dict[str, Any], label: str, kind: str, indices: list[int],

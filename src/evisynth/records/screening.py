@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 STAGES: tuple[str, ...] = ("title", "fulltext")
@@ -127,9 +127,9 @@ def cohens_kappa(pairs: Sequence[tuple[str, str]]) -> tuple[float, float, float 
 
 def agreement(decisions: Sequence[Decision]) -> list[Agreement]:
     """Kappa for every pair of reviewers of one stage (decisions include/exclude/maybe)."""
-    by_reviewer: dict[str, Mapping[int, str]] = {}
+    by_reviewer: dict[str, dict[int, str]] = {}
     for d in decisions:
-        by_reviewer.setdefault(d.reviewer, {})[d.record_id] = d.decision  # type: ignore[index]
+        by_reviewer.setdefault(d.reviewer, {})[d.record_id] = d.decision
     names = sorted(by_reviewer)
     out = []
     for i, a in enumerate(names):

@@ -103,7 +103,7 @@ def make_articles(
     n: int, rng: random.Random, *, start_pmid: int = 990000001, doi_share: float = 0.8
 ) -> list[Citation]:
     """``n`` distinct synthetic articles (varied titles, 1-8 authors, journal details, most with a DOI)."""
-    out = []
+    out: list[Citation] = []
     seen: set[str] = set()
     while len(out) < n:
         title = (

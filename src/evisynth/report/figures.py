@@ -39,15 +39,20 @@ def report_figures(doc: dict[str, Any], *, forest_options: Any = None, intervent
                         forest.forest_layout(doc, forest_options or forest.ForestOptions()), "forest")]
     k = sum(1 for s in doc["studies"] if s.get("included", True))
     sens = doc.get("sensitivity") or {}
-    names = {"intervention": intervention, "comparison": comparison, "lower_is_better": lower_is_better}
     if sens.get("leave_one_out"):
         items.append(FigureItem("leave_one_out", "Leave-one-out analysis",
                                 "Pooled estimate with each study omitted in turn; the diamond is the full analysis.",
-                                sensitivity_plots.leave_one_out_layout(doc, title=None, **names), "sensitivity_plots"))
+                                sensitivity_plots.leave_one_out_layout(
+                                    doc, title=None, intervention=intervention, comparison=comparison,
+                                    lower_is_better=lower_is_better),
+                                "sensitivity_plots"))
     if sens.get("cumulative"):
         items.append(FigureItem("cumulative", "Cumulative meta-analysis",
                                 "Pooled estimate as studies are added in turn.",
-                                sensitivity_plots.cumulative_layout(doc, title=None, **names), "sensitivity_plots"))
+                                sensitivity_plots.cumulative_layout(
+                                    doc, title=None, intervention=intervention, comparison=comparison,
+                                    lower_is_better=lower_is_better),
+                                "sensitivity_plots"))
     if k >= 3:
         items.append(FigureItem("funnel", "Funnel plot", "Contour-enhanced funnel plot: shading marks where a study "
                                 "would be significant (P < 0.10, 0.05, 0.01); open points are studies imputed by "

@@ -60,7 +60,7 @@ def methods_paragraph(doc: dict[str, Any], *, prediction: bool = True) -> str:
     method = p.get("method") or st.get("method")
     out: list[str] = []
     if p.get("model") == "random":
-        tau = TAU2_NAMES.get(method, f"the {method} method")
+        tau = TAU2_NAMES.get(str(method), f"the {method} method")
         out.append(f"We pooled {effects} in a random-effects meta-analysis with inverse-variance weights, "
                    f"estimating the between-study variance (Tau²) by {tau}.")
     elif method == "MH":

@@ -78,7 +78,7 @@ def effect_size(doc: dict, outcome: OutcomeSpec, t: Thresholds) -> EffectSize:
     includes = lo <= 0 <= hi
     thr = effect_thresholds(doc, outcome, t)
     if includes:
-        if thr.lower is not None and thr.lower <= lo and hi <= thr.upper:  # type: ignore[operator]
+        if thr.lower is not None and thr.lower <= lo and hi <= thr.upper:
             return EffectSize(LITTLE_OR_NO, direction, True, beneficial)
         sides = []
         low_side = "benefit" if outcome.lower_is_better else "harm"
@@ -90,13 +90,13 @@ def effect_size(doc: dict, outcome: OutcomeSpec, t: Thresholds) -> EffectSize:
         return EffectSize(INCONCLUSIVE, direction, True, beneficial, tuple(sorted(sides)))
     measure = doc["measure"]
     if measure == "SMD" or (measure == "MD" and outcome.mid is None and pooled_sd(doc)):
-        g = est if measure == "SMD" else est / pooled_sd(doc)  # type: ignore[operator]
+        g = est if measure == "SMD" else est / pooled_sd(doc)
         size = smd_size(g)
         cat = {"trivial": SMALL, "small": SMALL, "moderate": MODERATE, "large": LARGE}[size]
     elif is_ratio(doc):
         if abs(est) >= math.log(t.large_effect):
             cat = LARGE
-        elif thr.lower is not None and thr.lower < est < thr.upper:  # type: ignore[operator]
+        elif thr.lower is not None and thr.lower < est < thr.upper:
             cat = SMALL
         else:
             cat = MODERATE

@@ -223,7 +223,8 @@ def prior_paragraph(result: ReviewResult, o: OutcomeResult, c: Claims) -> str | 
     hi, _ = _disp(doc, doc["pooled"], "ci_upper")
     null = 1.0 if doc["log_scale"] else 0.0
     same_side = (est - null) * (pr.estimate - null) > 0
-    overlap = pr.ci_lower is None or (pr.ci_lower <= hi and lo <= pr.ci_upper)  # type: ignore[operator]
+    # parse_review admits a prior with both CI limits or neither
+    overlap = pr.ci_lower is None or pr.ci_upper is None or (pr.ci_lower <= hi and lo <= pr.ci_upper)
     if pr.measure and pr.measure != doc["measure"]:
         verdict = "It used a different effect measure, so the two estimates cannot be compared directly."
     elif same_side and overlap:
@@ -445,7 +446,7 @@ def run_checker(text: str, result: ReviewResult) -> dict[str, Any]:
         res = check_text(text, source=source, certainty=certainty)
     except Exception as exc:  # the checker is developed separately: report, never fail the summary
         return {"available": True, "ok": False, "note": f"checker could not be run: {exc}"}
-    d = res.to_dict() if hasattr(res, "to_dict") else {"result": str(res)}
+    d: dict[str, Any] = res.to_dict() if hasattr(res, "to_dict") else {"result": str(res)}
     errors = [f for f in d.get("findings", []) if f.get("severity") == "error"]
     ok = bool(getattr(res, "ok", not errors))
     return {"available": True, "ok": ok, **d}

@@ -186,8 +186,8 @@ def sensitivity_tables(doc: dict[str, Any]) -> list[Table]:
     if infl:
         keys = [k for k in infl[0] if k not in ("study", "index") and any(_num(r.get(k)) or isinstance(r.get(k), bool)
                                                                            for r in infl)]
-        body = tuple((str(r.get("study", "")), *[_cell(r.get(k)) for k in keys]) for r in infl)
-        out.append(Table("influence", "Influence diagnostics", ("Study", *keys), body, ("l", *["r"] * len(keys))))
+        infl_body = tuple((str(r.get("study", "")), *[_cell(r.get(k)) for k in keys]) for r in infl)
+        out.append(Table("influence", "Influence diagnostics", ("Study", *keys), infl_body, ("l", *["r"] * len(keys))))
     return out
 
 

@@ -78,7 +78,7 @@ def build_example_project(
     from evisynth.io.example_search import write_example_search
 
     folder = Path(folder)
-    written = write_example_search(folder, seed, **({"studies": studies} if studies else {}))
+    written = write_example_search(folder, seed, studies=studies) if studies else write_example_search(folder, seed)
     project = Project(folder, url)
     for database in ("Embase", "PubMed", "Web of Science", "CENTRAL"):
         export = read_export(written[database])

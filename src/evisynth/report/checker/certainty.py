@@ -12,7 +12,7 @@ import re
 from collections.abc import Mapping, Sequence
 
 from evisynth.report.checker.language import _LITTLE_RE, _NEG_RE, _clause_bounds
-from evisynth.report.checker.model import Claim, Finding
+from evisynth.report.checker.model import Claim, Finding, Severity
 from evisynth.report.checker.text import Document
 
 CERTAINTY_RANK = {"high": 4, "moderate": 3, "low": 2, "very low": 1}
@@ -122,7 +122,7 @@ def check_certainty(
                 continue
             if strength > rank and m.start() > flagged_until:
                 said = doc.plain[m.start() : m.end()]
-                severity = "error" if strength - rank >= 2 else "warning"
+                severity: Severity = "error" if strength - rank >= 2 else "warning"
                 wording = {
                     4: "reduces",
                     3: "probably reduces",

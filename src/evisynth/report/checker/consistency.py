@@ -14,11 +14,11 @@ five-fold while both are at least 0.001.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from evisynth import _dist
 from evisynth.format import format_p
-from evisynth.report.checker.model import DIFFERENCE_MEASURES, RATIO_MEASURES, Claim, Finding, Num
+from evisynth.report.checker.model import DIFFERENCE_MEASURES, RATIO_MEASURES, Claim, Finding, Num, Severity
 
 ALPHA = 0.05
 #: Relative slack on the recomputed P (t- rather than z-based intervals, other tests).
@@ -28,6 +28,10 @@ _TINY = 1e-300
 
 def _interval(num: Num) -> tuple[float, float]:
     return num.interval()
+
+
+def _mapped(f: Callable[[float], float], pair: tuple[float, float]) -> tuple[float, float]:
+    return (f(pair[0]), f(pair[1]))
 
 
 def reported_p_interval(claim: Claim) -> tuple[float, float] | None:
@@ -83,13 +87,13 @@ def recomputed_p_range(claim: Claim) -> tuple[float, float] | None:
     for log_scale in scales:
         tf = (lambda x: math.log(max(x, _TINY))) if log_scale else (lambda x: x)
         null = 0.0
-        l_int = tuple(tf(x) for x in _interval(lo))
-        h_int = tuple(tf(x) for x in _interval(hi))
+        l_int = _mapped(tf, _interval(lo))
+        h_int = _mapped(tf, _interval(hi))
         centres = [((l_int[0] + h_int[0]) / 2, (l_int[1] + h_int[1]) / 2)]
         if est is not None:
-            centres.append(tuple(tf(x) for x in _interval(est)))
+            centres.append(_mapped(tf, _interval(est)))
         for e_int in centres:
-            zr = _z_range(e_int, l_int, h_int, crit, null)  # type: ignore[arg-type]
+            zr = _z_range(e_int, l_int, h_int, crit, null)
             if zr is not None:
                 lows.append(float(_dist.two_sided_p_norm(zr[1])))
                 highs.append(float(_dist.two_sided_p_norm(zr[0])))
@@ -162,8 +166,8 @@ def check_claim(index: int, claim: Claim) -> list[Finding]:
     """All internal-consistency findings for one claim."""
     out: list[Finding] = []
 
-    def add(severity: str, kind: str, message: str) -> None:
-        out.append(Finding(severity, kind, claim.start, claim.end, message, index))  # type: ignore[arg-type]
+    def add(severity: Severity, kind: str, message: str) -> None:
+        out.append(Finding(severity, kind, claim.start, claim.end, message, index))
 
     est, lo, hi = claim.num("estimate"), claim.num("ci_lower"), claim.num("ci_upper")
     out.extend(_plausibility(index, claim))
@@ -273,8 +277,8 @@ def _asymmetry(claim: Claim, est: Num, lo: Num, hi: Num) -> float | None:
 def _plausibility(index: int, claim: Claim) -> list[Finding]:
     out: list[Finding] = []
 
-    def add(severity: str, kind: str, message: str) -> None:
-        out.append(Finding(severity, kind, claim.start, claim.end, message, index))  # type: ignore[arg-type]
+    def add(severity: Severity, kind: str, message: str) -> None:
+        out.append(Finding(severity, kind, claim.start, claim.end, message, index))
 
     values = [(k, claim.num(k)) for k in ("estimate", "ci_lower", "ci_upper")]
     present = [(k, n) for k, n in values if n is not None]

@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from evisynth.report.checker.model import RATIO_MEASURES, STATISTICS, Claim, Finding
+from evisynth.report.checker.model import RATIO_MEASURES, STATISTICS, Claim, Finding, Severity
 from evisynth.report.checker.text import Document
 
 _SIG_RE = re.compile(r"\b(?:statistically\s+)?significant(?:ly)?\b", re.I)
@@ -85,9 +85,9 @@ def significance(claim: Claim) -> bool | None:
     """True when the claim's CI excludes no effect (or P < 0.05), False when it includes it, else None."""
     if claim.measure in STATISTICS or claim.measure in ("I2", "r"):
         return None
-    if claim.has_ci:
+    if claim.ci_lower is not None and claim.ci_upper is not None:  # claim.has_ci, spelled out so it narrows
         null = 1.0 if claim.measure in RATIO_MEASURES else 0.0
-        lo, hi = sorted((claim.ci_lower, claim.ci_upper))  # type: ignore[type-var]
+        lo, hi = sorted((claim.ci_lower, claim.ci_upper))
         # a limit that rounds to the null itself ("-0.37 to -0.00") cannot be judged from the CI
         if lo != null and hi != null:
             return not (lo <= null <= hi)
@@ -184,7 +184,7 @@ def check_significance(doc: Document, claims: Sequence[Claim]) -> list[Finding]:
             said = doc.plain[m.start() : m.end()]
             if significance(c) is False:
                 hedged = _HEDGE_RE.search(norm, max(c0, m.start() - 30), m.start()) is not None
-                severity = "warning" if hedged and rx is _EFFECT_RE else "error"
+                severity: Severity = "warning" if hedged and rx is _EFFECT_RE else "error"
                 out.append(
                     Finding(
                         severity,
@@ -211,9 +211,11 @@ def _direction(doc: Document, m: re.Match[str], said: str, i: int, c: Claim) -> 
         and _BY_AMOUNT_RE.fullmatch(doc.norm, m.end(), est.start)
     ):
         return []  # "a reduction of 5.2 mmHg", "reduced by 1.2 points": the word carries the sign
+    if c.ci_lower is None or c.ci_upper is None:
+        return []  # no CI, no direction to compare with (callers pass only claims with a CI)
     word = said.lower()
     null = 1.0 if c.measure in RATIO_MEASURES else 0.0
-    lo = min(c.ci_lower, c.ci_upper)  # type: ignore[type-var]
+    lo = min(c.ci_lower, c.ci_upper)
     down = word.startswith(("reduc", "decreas", "lower", "fewer"))
     up = word.startswith(("increas", "higher", "more "))
     if (down and lo > null) or (up and lo < null):
@@ -298,13 +300,14 @@ def _subgroup_tests(norm: str, claims: Sequence[Claim]) -> list[bool | None]:
     """One entry per mention of a subgroup/interaction test: its P significant, not, or unknown (None)."""
     found: list[bool | None] = []
     for m in _SUBGROUP_TEST_RE.finditer(norm):
-        p_claims = [c for c in claims if c.p_value is not None and m.start() - 10 <= c.start <= m.end() + 80]
+        p_claims = [(c.p_relation, c.p_value) for c in claims
+                    if c.p_value is not None and m.start() - 10 <= c.start <= m.end() + 80]
         if not p_claims:
             found.append(None)
             continue
-        c = p_claims[0]
-        if c.p_relation == "<":
-            found.append(True if c.p_value <= 0.05 else None)  # type: ignore[operator]
+        relation, p = p_claims[0]
+        if relation == "<":
+            found.append(True if p <= 0.05 else None)
         else:
-            found.append(c.p_value < 0.05)  # type: ignore[operator]
+            found.append(p < 0.05)
     return found

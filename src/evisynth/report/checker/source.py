@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 
 from evisynth.format import format_number, format_p
 from evisynth.report.checker.extract import parse_number
-from evisynth.report.checker.model import RATIO_MEASURES, STATISTICS, Claim, Finding, Num
+from evisynth.report.checker.model import RATIO_MEASURES, STATISTICS, Claim, Finding, Num, Severity
 from evisynth.report.checker.source_facts import SourceFacts, SourceResult
 
 _EPS = 1e-9
@@ -268,9 +268,9 @@ def _unmatched(claim: Claim, i: int, match: _Match | None) -> Finding:
     )
 
 
-def _finding(severity: str, kind: str, claim: Claim, i: int, num: Num | None, message: str) -> Finding:
+def _finding(severity: Severity, kind: str, claim: Claim, i: int, num: Num | None, message: str) -> Finding:
     start, end = (num.start, num.end) if num is not None else (claim.start, claim.end)
-    return Finding(severity, kind, start, end, message, i)  # type: ignore[arg-type]
+    return Finding(severity, kind, start, end, message, i)
 
 
 def _counts(i: int, claim: Claim, facts: SourceFacts) -> list[Finding]:
