@@ -26,7 +26,7 @@ from typing import Any
 
 import numpy as np
 
-from evisynth.models._design import WLS, _dot, _sum
+from evisynth.models._design import WLS, _add_reduce, _dot, _sum
 
 #: Tolerance on successive τ² values (relative to max(1, τ²)) for iterative estimators.
 THRESHOLD = 1e-12
@@ -128,14 +128,22 @@ def iterate_rows(
         return x, converged, iterations
     work = data if rows.size == n else _take(data, rows)
     wx = x[rows]
-    wact = np.ones(rows.size, dtype=bool)
     witer = np.zeros(rows.size, dtype=int)
     wconv = np.zeros(rows.size, dtype=bool)
+    wact = wconv
+    full = True  # every working row still active: no masking (the whole of a single fit)
+    it = 0
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         for it in range(1, max_iter + 1):
             new, done = step(work, wx)
-            if it == 1 or wact.all():
+            if full:
                 wx = new
+                if _all(done):
+                    wconv[:] = True
+                    break
+                if not _any(done):
+                    continue
+                full = False
                 witer[:] = it
                 wconv = np.array(done, dtype=bool)
                 wact = ~wconv
@@ -152,9 +160,15 @@ def iterate_rows(
                 rows = rows[wact]
                 work = _take(work, wact)
                 wx, witer, wconv = wx[wact], witer[wact], wconv[wact]
-                wact = np.ones(rows.size, dtype=bool)
+                full = True
+    if full:
+        witer[:] = it
     x[rows], iterations[rows], converged[rows] = wx, witer, wconv
     return x, converged, iterations
+
+
+_all = np.logical_and.reduce
+_any = np.logical_or.reduce
 
 
 def _rows(a: np.ndarray | None, n: int, trailing: int) -> np.ndarray | None:
@@ -291,55 +305,56 @@ def _loglik(y: np.ndarray, v: np.ndarray, m: np.ndarray | None, tau2: np.ndarray
     return ll
 
 
-#: Newton steps (observed information) are taken once the scoring step is within this
-#: fraction of τ² (close enough to the root for Newton's quadratic convergence).
-NEWTON_ZONE = 0.1
-
-
 def _score(y: np.ndarray, v: np.ndarray, m: np.ndarray | None, X: np.ndarray | None, t: np.ndarray,
-           reml: bool, observed: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
-    """Twice the ML/REML score at ``t``, the expected information term and (if asked) the observed one."""
-    obs = None
+           reml: bool, observed: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, Any]:
+    """Twice the ML/REML score at ``t``, the expected information term and (if asked) the
+    observed one and ``Σw²/Σw`` (for the scaled Newton step of :func:`_fisher_step`)."""
+    obs = a = None
     if X is None:  # closed forms, fewest array operations (this loop dominates a single fit)
         w = 1.0 / (v + t[:, None]) if m is None else m / (v + t[:, None])
-        s1 = _sum(w)
-        wr = w * (y - (_dot(w, y) / s1)[:, None])
-        yppy = _dot(wr, wr)
+        s1 = _add_reduce(w, -1)
+        wr = w * (y - (_add_reduce(w * y, -1) / s1)[:, None])
         ww = w * w
-        s2 = _sum(ww)
+        s2 = _add_reduce(ww, -1)
+        a = s2 / s1
         if reml:  # tr(P) = s1 - s2/s1, tr(PP) = s2 - 2 s3/s1 + (s2/s1)²
-            a = s2 / s1
-            score, info = yppy - s1 + a, s2 - 2 * _dot(ww, w) / s1 + a * a
+            score, info = _add_reduce(wr * wr, -1) - s1 + a, s2 - 2 * _add_reduce(ww * w, -1) / s1 + a * a
         else:
-            score, info = yppy - s1, s2
+            score, info = _add_reduce(wr * wr, -1) - s1, s2
         if observed:  # Y'PPPY = Σ w (wr)² - (Σ w wr)² / Σw
             wwr = w * wr
-            obs = 2 * (_dot(wwr, wr) - _sum(wwr) ** 2 / s1) - info
+            b = _add_reduce(wwr, -1)
+            obs = 2 * (_add_reduce(wwr * wr, -1) - b * b / s1) - info
     else:
         fit = fit_at(y, v, m, t, X)
         score, info = (fit.yppy - fit.tr_p, fit.tr_pp) if reml else (fit.yppy - fit.s1, fit.s2)
         if observed:
-            obs = 2 * fit.quad_p(fit.wresid) - info
-    return score, info, obs
+            obs, a = 2 * fit.quad_p(fit.wresid) - info, fit.s2 / fit.s1
+    return score, info, obs, a
 
 
 def _fisher_step(work: tuple[Any, ...], t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """One (safeguarded) Fisher scoring step on the ML or REML score.
+    """One (safeguarded) Newton-type step on the ML or REML score ``S``.
 
-    ``score / information`` with the expected information (Fisher scoring, metafor's rule),
-    except that the observed information is used where it is larger - plain scoring
-    overshoots there and can oscillate for hundreds of iterations (ratio -0.9 per step on
-    ordinary k=10 data) - and where the scoring step is already small (``NEWTON_ZONE``), so
-    the last steps converge quadratically. A step that would make τ² negative is halved
-    (metafor's rule), except that where the score at 0 is already <= 0 the maximum is on the
-    boundary and the iterate goes to 0 at once instead of creeping towards it. The root, and
-    so τ², is the same.
+    Plain Fisher scoring (``S / information`` with the expected information, metafor's rule)
+    converges only linearly and can oscillate for hundreds of iterations (ratio -0.9 per step
+    on ordinary k=10 data). The safeguarded pass (``hybrid``) instead takes Newton steps on
+    ``S(τ²)·(c + τ²)²`` with ``c + τ² = Σw/Σw²`` (the weighted mean of ``v + τ²``): for equal
+    sampling variances that function is linear in τ² (one step to the root), in general nearly
+    so, and Newton converges quadratically; its derivative is ``-(I_obs - 2 S Σw²/Σw)·(c+τ²)²``
+    with the observed information ``I_obs``. Where that denominator is not positive the step
+    falls back to ``S / max(I_exp, I_obs)`` (the damped scoring step). A step that would make
+    τ² negative is halved (metafor's rule), except that where the score at 0 is already <= 0
+    the maximum is on the boundary and the iterate goes to 0 at once instead of creeping
+    towards it. The root, and so τ², is the same.
     """
     y, v, m, X, reml, stepadj, hybrid = work
-    score, info, observed = _score(y, v, m, X, t, reml, hybrid)
+    score, info, observed, a = _score(y, v, m, X, t, reml, hybrid)
+    cautious = None
     if observed is not None:
-        near = np.abs(score) <= NEWTON_ZONE * info * np.maximum(t, 1e-8)
-        info = np.where(near & (observed > 0), observed, np.maximum(info, observed))
+        cautious = np.maximum(info, observed)
+        curv = observed - 2 * score * a
+        info = np.where(curv > 0, curv, cautious)
     adj = score / info
     finite = np.isfinite(adj)
     if not finite.all():
@@ -348,6 +363,15 @@ def _fisher_step(work: tuple[Any, ...], t: np.ndarray) -> tuple[np.ndarray, np.n
         adj = stepadj * adj
     new = t + adj
     neg = new < 0
+    if cautious is not None and neg.any():
+        # a long step past 0 may have jumped over an interior maximum: take the cautious
+        # (damped scoring) step there instead, as the boundary rule below assumes
+        adj = np.where(neg, stepadj * score / cautious, adj)
+        finite = np.isfinite(adj)
+        if not finite.all():
+            adj = np.where(finite, adj, 0.0)
+        new = t + adj
+        neg = new < 0
     if neg.any():
         adj = np.where(neg & (t <= 0), 0.0, adj)  # from τ² = 0 no halving helps: stay
         rows = np.flatnonzero(neg & (t > 0))
