@@ -20,6 +20,7 @@ References
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -101,11 +102,11 @@ def _take(data: tuple[Any, ...], rows: np.ndarray) -> tuple[Any, ...]:
 
 
 def iterate_rows(
-    step: Step, x0: np.ndarray, active: np.ndarray, data: tuple[Any, ...], max_iter: int = MAX_ITER
+    step: Step, x0: np.ndarray, active: np.ndarray | None, data: tuple[Any, ...], max_iter: int = MAX_ITER
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Iterate ``x <- step(data, x)`` independently for every row until the row reports ``done``.
 
-    ``x0`` and ``active`` have shape ``(n,)``; each array in ``data`` has a first axis
+    ``x0`` and ``active`` have shape ``(n,)`` (``active=None``: every row); each array in ``data`` has a first axis
     indexing the same ``n`` rows (other elements, such as None or flags, are passed through).
     ``step(data_rows, x_rows)`` returns the new iterate and a boolean ``done`` per row.
 
@@ -121,15 +122,22 @@ def iterate_rows(
     """
     n = x0.shape[0]
     x = np.array(x0, dtype=float)
-    converged = ~np.asarray(active, dtype=bool)
     iterations = np.zeros(n, dtype=int)
-    rows = np.flatnonzero(~converged)
-    if rows.size == 0:
-        return x, converged, iterations
-    work = data if rows.size == n else _take(data, rows)
-    wx = x[rows]
-    witer = np.zeros(rows.size, dtype=int)
-    wconv = np.zeros(rows.size, dtype=bool)
+    rows: np.ndarray | None = None  # None: the working set is every row, in order
+    if active is not None:
+        active = np.asarray(active, dtype=bool)
+    if active is None or _all(active):
+        converged = np.zeros(n, dtype=bool)
+        work, wx = data, x
+    else:
+        converged = ~active
+        rows = np.flatnonzero(active)
+        if rows.size == 0:
+            return x, converged, iterations
+        work = _take(data, rows)
+        wx = x[rows]
+    witer = np.zeros(wx.size, dtype=int)
+    wconv = np.zeros(wx.size, dtype=bool)
     wact = wconv
     full = True  # every working row still active: no masking (the whole of a single fit)
     it = 0
@@ -156,6 +164,8 @@ def iterate_rows(
             if n_act == 0:
                 break
             if 2 * n_act <= wact.size:
+                if rows is None:
+                    rows = np.arange(n)
                 x[rows], iterations[rows], converged[rows] = wx, witer, wconv
                 rows = rows[wact]
                 work = _take(work, wact)
@@ -163,11 +173,14 @@ def iterate_rows(
                 full = True
     if full:
         witer[:] = it
+    if rows is None:
+        return wx, wconv, witer
     x[rows], iterations[rows], converged[rows] = wx, witer, wconv
     return x, converged, iterations
 
 
 _all = np.logical_and.reduce
+_isfinite = math.isfinite
 _any = np.logical_or.reduce
 
 
@@ -356,37 +369,39 @@ def _fisher_step(work: tuple[Any, ...], t: np.ndarray) -> tuple[np.ndarray, np.n
         curv = observed - 2 * score * a
         info = np.where(curv > 0, curv, cautious)
     adj = score / info
-    finite = np.isfinite(adj)
-    if not finite.all():
-        adj = np.where(finite, adj, 0.0)
     if stepadj != 1.0:
         adj = stepadj * adj
     new = t + adj
-    neg = new < 0
-    if cautious is not None and neg.any():
-        # a long step past 0 may have jumped over an interior maximum: take the cautious
-        # (damped scoring) step there instead, as the boundary rule below assumes
-        adj = np.where(neg, stepadj * score / cautious, adj)
+    if not (_isfinite(_add_reduce(adj, -1)) and _all(new >= 0.0)):  # a non-finite or negative step somewhere
         finite = np.isfinite(adj)
         if not finite.all():
             adj = np.where(finite, adj, 0.0)
         new = t + adj
         neg = new < 0
-    if neg.any():
-        adj = np.where(neg & (t <= 0), 0.0, adj)  # from τ² = 0 no halving helps: stay
-        rows = np.flatnonzero(neg & (t > 0))
-        if rows.size:
-            a, tr = adj[rows], t[rows]
-            if hybrid:
-                s0 = _score(*_take((y, v, m, X), rows), np.zeros(rows.size), reml, False)[0]
-                a = np.where(s0 <= 0, -tr, a)
-            for _ in range(1100):
-                bad = tr + a < 0
-                if not bad.any():
-                    break
-                a = np.where(bad, a / 2, a)
-            adj[rows] = a
-        new = np.maximum(t + adj, 0.0)
+        if cautious is not None and neg.any():
+            # a long step past 0 may have jumped over an interior maximum: take the cautious
+            # (damped scoring) step there instead, as the boundary rule below assumes
+            adj = np.where(neg, stepadj * score / cautious, adj)
+            finite = np.isfinite(adj)
+            if not finite.all():
+                adj = np.where(finite, adj, 0.0)
+            new = t + adj
+            neg = new < 0
+        if neg.any():
+            adj = np.where(neg & (t <= 0), 0.0, adj)  # from τ² = 0 no halving helps: stay
+            rows = np.flatnonzero(neg & (t > 0))
+            if rows.size:
+                a, tr = adj[rows], t[rows]
+                if hybrid:
+                    s0 = _score(*_take((y, v, m, X), rows), np.zeros(rows.size), reml, False)[0]
+                    a = np.where(s0 <= 0, -tr, a)
+                for _ in range(1100):
+                    bad = tr + a < 0
+                    if not bad.any():
+                        break
+                    a = np.where(bad, a / 2, a)
+                adj[rows] = a
+            new = np.maximum(t + adj, 0.0)
     done = np.abs(new - t) <= THRESHOLD * np.maximum(new, 1.0)
     return new, done
 
@@ -407,12 +422,12 @@ def _fisher(y: np.ndarray, v: np.ndarray, m: np.ndarray | None, k: np.ndarray, X
     start = _he(y, v, m, k, X, se=False).tau2.reshape(n)
     y2, v2, m2, X2 = _rows(y, n, 1), _rows(v, n, 1), _rows(m, n, 1), _rows(X, n, 2)
     stepadj, max_iter, hybrid = FISHER_PASSES[0]
-    tau2, converged, iterations = iterate_rows(_fisher_step, start, np.ones(n, dtype=bool),
+    tau2, converged, iterations = iterate_rows(_fisher_step, start, None,
                                                (y2, v2, m2, X2, reml, stepadj, hybrid), max_iter)
     for stepadj, max_iter, hybrid in FISHER_PASSES[1:]:
-        todo = ~converged
-        if not todo.any():
+        if _all(converged):
             break
+        todo = ~converged
         t, c, i = iterate_rows(_fisher_step, start, todo, (y2, v2, m2, X2, reml, stepadj, hybrid), max_iter)
         tau2 = np.where(todo, t, tau2)
         converged |= todo & c
@@ -420,11 +435,15 @@ def _fisher(y: np.ndarray, v: np.ndarray, m: np.ndarray | None, k: np.ndarray, X
     tau2, converged, iterations = tau2.reshape(shape), converged.reshape(shape), iterations.reshape(shape)
     # guard against a local maximum: compare with the likelihood at τ² = 0 (as metafor does)
     at_zero = np.zeros(shape, dtype=bool)
-    if (converged & (tau2 > 0)).any():
+    if _any(converged & (tau2 > 0)):
         with np.errstate(divide="ignore", invalid="ignore"):  # ll at 0 and at τ² in one stacked evaluation
-            ll = _loglik(*(None if a is None else np.concatenate([a, a]) for a in (y2, v2, m2)),
-                         np.concatenate([np.zeros(n), tau2.reshape(n)]),
-                         None if X2 is None else np.concatenate([X2, X2]), reml)
+            if X2 is None:  # both as a leading axis of length 2 (broadcast, no copies)
+                tt = np.zeros((2, n))
+                tt[1] = tau2.reshape(n)
+                ll = _loglik(y2, v2, m2, tt, None, reml).reshape(2 * n)
+            else:
+                ll = _loglik(*(None if a is None else np.concatenate([a, a]) for a in (y2, v2, m2)),
+                             np.concatenate([np.zeros(n), tau2.reshape(n)]), np.concatenate([X2, X2]), reml)
         at_zero = converged & ((ll[:n] - ll[n:]).reshape(shape) > 1e-10) & (tau2 > 0)
         if at_zero.any():
             tau2 = np.where(at_zero, 0.0, tau2)
