@@ -310,8 +310,17 @@ def _pm(y: np.ndarray, v: np.ndarray, m: np.ndarray | None, k: np.ndarray, X: np
 
 def _loglik(y: np.ndarray, v: np.ndarray, m: np.ndarray | None, tau2: np.ndarray, X: np.ndarray | None,
             reml: bool) -> np.ndarray:
+    u = v + np.asarray(tau2, dtype=float)[..., None]
+    logv = np.log(u)
+    if X is None:  # closed forms: rss = Σ w r², log det X'WX = log Σw
+        w = 1.0 / u if m is None else m / u
+        s1 = _sum(w)
+        r = y - (_dot(w, y) / s1)[..., None]
+        ll = (_sum(logv) if m is None else _sum(m * logv)) + _dot(w * r, r)
+        if reml:
+            ll = ll + np.log(s1)
+        return -0.5 * ll
     fit = fit_at(y, v, m, tau2, X)
-    logv = np.log(v + tau2[..., None])
     ll = -0.5 * (_sum(logv) if m is None else _sum(m * logv)) - 0.5 * fit.rss
     if reml:
         ll = ll - 0.5 * fit.log_det_xtwx
@@ -418,7 +427,7 @@ def _fisher(y: np.ndarray, v: np.ndarray, m: np.ndarray | None, k: np.ndarray, X
             kind: str) -> Tau2Estimate:
     reml = kind == "REML"
     shape = k.shape
-    n = int(np.prod(shape))
+    n = math.prod(shape)
     start = _he(y, v, m, k, X, se=False).tau2.reshape(n)
     y2, v2, m2, X2 = _rows(y, n, 1), _rows(v, n, 1), _rows(m, n, 1), _rows(X, n, 2)
     stepadj, max_iter, hybrid = FISHER_PASSES[0]
@@ -445,10 +454,21 @@ def _fisher(y: np.ndarray, v: np.ndarray, m: np.ndarray | None, k: np.ndarray, X
                 ll = _loglik(*(None if a is None else np.concatenate([a, a]) for a in (y2, v2, m2)),
                              np.concatenate([np.zeros(n), tau2.reshape(n)]), np.concatenate([X2, X2]), reml)
         at_zero = converged & ((ll[:n] - ll[n:]).reshape(shape) > 1e-10) & (tau2 > 0)
-        if at_zero.any():
+        if _any(at_zero):
             tau2 = np.where(at_zero, 0.0, tau2)
-    fit = fit_at(y, v, m, tau2, X)
-    se = np.sqrt(2 / fit.s2) if kind == "ML" else np.sqrt(2 / fit.tr_pp)
+    if X is None:  # tr(PP) = s2 - 2 s3/s1 + (s2/s1)² (REML), s2 (ML)
+        w = _weights(v, m, tau2)
+        ww = w * w
+        s2 = _sum(ww)
+        if kind == "ML":
+            se = np.sqrt(2 / s2)
+        else:
+            s1 = _sum(w)
+            a = s2 / s1
+            se = np.sqrt(2 / (s2 - 2 * _dot(ww, w) / s1 + a * a))
+    else:
+        fit = fit_at(y, v, m, tau2, X)
+        se = np.sqrt(2 / fit.s2) if kind == "ML" else np.sqrt(2 / fit.tr_pp)
     return Tau2Estimate(tau2, se, converged, iterations, at_zero)
 
 
