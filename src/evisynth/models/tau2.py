@@ -20,6 +20,7 @@ References
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -27,7 +28,7 @@ from typing import Any
 
 import numpy as np
 
-from evisynth.models._design import WLS, _add_reduce, _dot, _sum
+from evisynth.models._design import _EINSUM_MIN, WLS, _add_reduce, _dot, _sum
 
 #: Tolerance on successive τ² values (relative to max(1, τ²)) for iterative estimators.
 THRESHOLD = 1e-12
@@ -180,6 +181,10 @@ def iterate_rows(
 
 
 _all = np.logical_and.reduce
+#: last-axis sums without a Python-level wrapper: ``add.reduce`` for small arrays, ``einsum``
+#: (several times faster on short rows) for large ones, as :func:`evisynth.models._design._sum`
+_SUM_SMALL = functools.partial(_add_reduce, axis=-1)
+_SUM_BIG = functools.partial(np.einsum, "...i->...")
 _isfinite = math.isfinite
 _any = np.logical_or.reduce
 
@@ -334,19 +339,20 @@ def _score(y: np.ndarray, v: np.ndarray, m: np.ndarray | None, X: np.ndarray | N
     obs = a = None
     if X is None:  # closed forms, fewest array operations (this loop dominates a single fit)
         w = 1.0 / (v + t[:, None]) if m is None else m / (v + t[:, None])
-        s1 = _add_reduce(w, -1)
-        wr = w * (y - (_add_reduce(w * y, -1) / s1)[:, None])
+        red = _SUM_SMALL if w.size < _EINSUM_MIN else _SUM_BIG
+        s1 = red(w)
+        wr = w * (y - (red(w * y) / s1)[:, None])
         ww = w * w
-        s2 = _add_reduce(ww, -1)
+        s2 = red(ww)
         a = s2 / s1
         if reml:  # tr(P) = s1 - s2/s1, tr(PP) = s2 - 2 s3/s1 + (s2/s1)²
-            score, info = _add_reduce(wr * wr, -1) - s1 + a, s2 - 2 * _add_reduce(ww * w, -1) / s1 + a * a
+            score, info = red(wr * wr) - s1 + a, s2 - 2 * red(ww * w) / s1 + a * a
         else:
-            score, info = _add_reduce(wr * wr, -1) - s1, s2
+            score, info = red(wr * wr) - s1, s2
         if observed:  # Y'PPPY = Σ w (wr)² - (Σ w wr)² / Σw
             wwr = w * wr
-            b = _add_reduce(wwr, -1)
-            obs = 2 * (_add_reduce(wwr * wr, -1) - b * b / s1) - info
+            b = red(wwr)
+            obs = 2 * (red(wwr * wr) - b * b / s1) - info
     else:
         fit = fit_at(y, v, m, t, X)
         score, info = (fit.yppy - fit.tr_p, fit.tr_pp) if reml else (fit.yppy - fit.s1, fit.s2)
