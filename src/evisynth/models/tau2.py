@@ -239,16 +239,25 @@ def solve_q_equation(
     tau2, converged, iterations
     """
     shape = y.shape[:-1]
-    n = int(np.prod(shape))
+    n = math.prod(shape)
     y2, v2, m2, X2 = _rows(y, n, 1), _rows(v, n, 1), _rows(m, n, 1), _rows(X, n, 2)
     target2 = np.broadcast_to(np.asarray(target, dtype=float), shape).reshape(n)
-    f0 = q_generalised(y2, v2, m2, 0.0, X2).rss - target2
     x0 = np.zeros(n)
-    if start is not None:
-        s0 = np.broadcast_to(np.asarray(start, dtype=float), shape).reshape(n)
+    if start is not None and X2 is None:  # Q(0) and Q(start) in one evaluation (leading axis of 2)
+        tt = np.zeros((2, n))
+        tt[1] = np.broadcast_to(np.asarray(start, dtype=float), shape).reshape(n)
         with np.errstate(divide="ignore", invalid="ignore"):
-            left = (s0 > 0) & (q_generalised(y2, v2, m2, s0, X2).rss - target2 > 0)
-        x0 = np.where(left, s0, 0.0)
+            w = 1.0 / (v2 + tt[..., None]) if m2 is None else m2 / (v2 + tt[..., None])
+            r = y2 - (_dot(w, y2) / _sum(w))[..., None]
+            f0, fs = _dot(w * r, r) - target2
+        x0 = np.where((tt[1] > 0) & (fs > 0), tt[1], 0.0)
+    else:
+        f0 = q_generalised(y2, v2, m2, 0.0, X2).rss - target2
+        if start is not None:
+            s0 = np.broadcast_to(np.asarray(start, dtype=float), shape).reshape(n)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                left = (s0 > 0) & (q_generalised(y2, v2, m2, s0, X2).rss - target2 > 0)
+            x0 = np.where(left, s0, 0.0)
     with np.errstate(divide="ignore"):
         inv_target = np.where(target2 > 0, 1.0 / target2, 0.0)
     tau2, conv, it = iterate_rows(_newton_step, x0, f0 > 0, (y2, v2, m2, X2, target2, inv_target))
