@@ -200,9 +200,10 @@ def _newton_step(work: tuple[Any, ...], t: np.ndarray) -> tuple[np.ndarray, np.n
     y, v, m, X, target, inv_target = work
     if X is None:  # closed forms, fewest array operations (this loop dominates a single fit)
         w = 1.0 / (v + t[:, None]) if m is None else m / (v + t[:, None])
-        r = y - (_dot(w, y) / _sum(w))[:, None]
+        red = _SUM_SMALL if w.size < _EINSUM_MIN else _SUM_BIG
+        r = y - (red(w * y) / red(w))[:, None]
         wr = w * r
-        rss, slope = _dot(wr, r), _dot(wr, wr)
+        rss, slope = red(wr * r), red(wr * wr)
     else:
         fit = fit_at(y, v, m, t, X)
         rss, slope = fit.rss, fit.yppy
