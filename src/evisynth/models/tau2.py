@@ -376,12 +376,14 @@ def _fisher_step(work: tuple[Any, ...], t: np.ndarray) -> tuple[np.ndarray, np.n
 
     Plain Fisher scoring (``S / information`` with the expected information, metafor's rule)
     converges only linearly and can oscillate for hundreds of iterations (ratio -0.9 per step
-    on ordinary k=10 data). The safeguarded pass (``hybrid``) instead takes Newton steps on
+    on ordinary k=10 data). The first pass (``hybrid == SCALED_NEWTON``) instead takes Newton steps on
     ``S(τ²)·(c + τ²)²`` with ``c + τ² = Σw/Σw²`` (the weighted mean of ``v + τ²``): for equal
     sampling variances that function is linear in τ² (one step to the root), in general nearly
     so, and Newton converges quadratically; its derivative is ``-(I_obs - 2 S Σw²/Σw)·(c+τ²)²``
     with the observed information ``I_obs``. Where that denominator is not positive the step
-    falls back to ``S / max(I_exp, I_obs)`` (the damped scoring step). A step that would make
+    falls back to ``S / max(I_exp, I_obs)`` (the damped scoring step). The second pass
+    (``hybrid=True``) is that damped scoring step, with ``I_obs`` within ``NEWTON_ZONE`` of
+    the root; ``hybrid=False`` is plain Fisher scoring. A step that would make
     τ² negative is halved (metafor's rule), except that where the score at 0 is already <= 0
     the maximum is on the boundary and the iterate goes to 0 at once instead of creeping
     towards it. The root, and so τ², is the same.
@@ -389,10 +391,13 @@ def _fisher_step(work: tuple[Any, ...], t: np.ndarray) -> tuple[np.ndarray, np.n
     y, v, m, X, reml, stepadj, hybrid = work
     score, info, observed, a = _score(y, v, m, X, t, reml, hybrid)
     cautious = None
-    if observed is not None:
+    if hybrid == SCALED_NEWTON:
         cautious = np.maximum(info, observed)
         curv = observed - 2 * score * a
         info = np.where(curv > 0, curv, cautious)
+    elif observed is not None:  # observed information near the root or where it is larger
+        near = np.abs(score) <= NEWTON_ZONE * info * np.maximum(t, 1e-8)
+        info = np.where(near & (observed > 0), observed, np.maximum(info, observed))
     adj = score / info
     if stepadj != 1.0:
         adj = stepadj * adj
@@ -431,12 +436,19 @@ def _fisher_step(work: tuple[Any, ...], t: np.ndarray) -> tuple[np.ndarray, np.n
     return new, done
 
 
-#: Passes of the iteration: (step length, iterations, safeguarded). Safeguarded scoring first;
-#: rows still not converged restart from the HE estimate with damped plain Fisher scoring,
+#: ``hybrid`` modes of :func:`_fisher_step`: scaled Newton steps (fast pass), or safeguarded
+#: scoring that switches to the observed information within ``NEWTON_ZONE`` of the root
+#: (``True``), or plain Fisher scoring (``False``).
+SCALED_NEWTON = 2
+NEWTON_ZONE = 0.1
+
+#: Passes of the iteration: (step length, iterations, mode). Scaled Newton first; rows not
+#: converged after 100 steps (rare: e.g. a score that approaches 0 without crossing it) restart
+#: from the HE estimate with safeguarded scoring, then with damped plain Fisher scoring,
 #: metafor's advice for non-convergence (``control=list(stepadj=0.5)``). Every pass solves the
 #: same score equation to the same tolerance, so a converged row has the same τ² whichever
 #: pass converged it.
-FISHER_PASSES = ((1.0, 100, True), (0.5, MAX_ITER, False), (0.25, MAX_ITER, False))
+FISHER_PASSES = ((1.0, 100, SCALED_NEWTON), (1.0, 100, True), (0.5, MAX_ITER, False), (0.25, MAX_ITER, False))
 
 
 def _fisher(y: np.ndarray, v: np.ndarray, m: np.ndarray | None, k: np.ndarray, X: np.ndarray | None,
