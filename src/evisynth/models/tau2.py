@@ -28,7 +28,7 @@ from typing import Any
 
 import numpy as np
 
-from evisynth.models._design import _EINSUM_MIN, WLS, _add_reduce, _dot, _sum
+from evisynth.models._design import _EINSUM_MIN, WLS, _add_reduce, _dot, _sum, _vecdot
 
 #: Tolerance on successive τ² values (relative to max(1, τ²)) for iterative estimators.
 THRESHOLD = 1e-12
@@ -185,6 +185,9 @@ _all = np.logical_and.reduce
 #: (several times faster on short rows) for large ones, as :func:`evisynth.models._design._sum`
 _SUM_SMALL = functools.partial(_add_reduce, axis=-1)
 _SUM_BIG = functools.partial(np.einsum, "...i->...")
+#: ``Σ a b`` over the last axis in one call
+_DOT_SMALL = _vecdot
+_DOT_BIG = functools.partial(np.einsum, "...i,...i->...")
 _isfinite = math.isfinite
 _any = np.logical_or.reduce
 
@@ -200,10 +203,10 @@ def _newton_step(work: tuple[Any, ...], t: np.ndarray) -> tuple[np.ndarray, np.n
     y, v, m, X, target, inv_target = work
     if X is None:  # closed forms, fewest array operations (this loop dominates a single fit)
         w = 1.0 / (v + t[:, None]) if m is None else m / (v + t[:, None])
-        red = _SUM_SMALL if w.size < _EINSUM_MIN else _SUM_BIG
-        r = y - (red(w * y) / red(w))[:, None]
+        red, dot = (_SUM_SMALL, _DOT_SMALL) if w.size < _EINSUM_MIN else (_SUM_BIG, _DOT_BIG)
+        r = y - (dot(w, y) / red(w))[:, None]
         wr = w * r
-        rss, slope = red(wr * r), red(wr * wr)
+        rss, slope = dot(wr, r), dot(wr, wr)
     else:
         fit = fit_at(y, v, m, t, X)
         rss, slope = fit.rss, fit.yppy
@@ -349,20 +352,20 @@ def _score(y: np.ndarray, v: np.ndarray, m: np.ndarray | None, X: np.ndarray | N
     obs = a = None
     if X is None:  # closed forms, fewest array operations (this loop dominates a single fit)
         w = 1.0 / (v + t[:, None]) if m is None else m / (v + t[:, None])
-        red = _SUM_SMALL if w.size < _EINSUM_MIN else _SUM_BIG
+        red, dot = (_SUM_SMALL, _DOT_SMALL) if w.size < _EINSUM_MIN else (_SUM_BIG, _DOT_BIG)
         s1 = red(w)
-        wr = w * (y - (red(w * y) / s1)[:, None])
+        wr = w * (y - (dot(w, y) / s1)[:, None])
         ww = w * w
         s2 = red(ww)
         a = s2 / s1
         if reml:  # tr(P) = s1 - s2/s1, tr(PP) = s2 - 2 s3/s1 + (s2/s1)²
-            score, info = red(wr * wr) - s1 + a, s2 - 2 * red(ww * w) / s1 + a * a
+            score, info = dot(wr, wr) - s1 + a, s2 - 2 * dot(ww, w) / s1 + a * a
         else:
-            score, info = red(wr * wr) - s1, s2
+            score, info = dot(wr, wr) - s1, s2
         if observed:  # Y'PPPY = Σ w (wr)² - (Σ w wr)² / Σw
             wwr = w * wr
             b = red(wwr)
-            obs = 2 * (red(wwr * wr) - b * b / s1) - info
+            obs = 2 * (dot(wwr, wr) - b * b / s1) - info
     else:
         fit = fit_at(y, v, m, t, X)
         score, info = (fit.yppy - fit.tr_p, fit.tr_pp) if reml else (fit.yppy - fit.s1, fit.s2)
