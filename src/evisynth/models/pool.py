@@ -19,6 +19,7 @@ batch shape. Definitions follow metafor's ``rma.uni`` and ``confint.rma.uni``:
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, fields
 from typing import Any
 
@@ -30,6 +31,7 @@ from evisynth.models._design import _dot, _sum
 from evisynth.models.tau2 import PREPARED, TAU2_ESTIMATORS, _all, _any, _prep, solve_q_equation
 
 TESTS = ("z", "hksj", "hksj-adhoc")
+_crit_norm = functools.lru_cache(maxsize=64)(_dist.crit_norm)
 MODELS = ("fixed", "random")
 
 
@@ -160,7 +162,7 @@ def pool(
     with np.errstate(divide="ignore", invalid="ignore"):
         if test == "z":
             df = nan
-            crit: Any = _dist.crit_norm(level)
+            crit: Any = _crit_norm(level)
             stat = mu / se
             pval = _dist.two_sided_p_norm(stat)
         else:
@@ -201,9 +203,10 @@ def pool(
             sd = np.sqrt(se * se + tau2)
             pi_lo, pi_hi = mu - crit * sd, mu + crit * sd
             ok_t = k >= 3
-            ct = _dist.crit_t(level, np.where(ok_t, k - 2, 1.0))
+            all_t = bool(_all(ok_t))
+            ct = _dist.crit_t(level, k - 2 if all_t else np.where(ok_t, k - 2, 1.0))
             pi_lo_t, pi_hi_t = mu - ct * sd, mu + ct * sd
-            if not _all(ok_t):
+            if not all_t:
                 pi_lo_t, pi_hi_t = np.where(ok_t, pi_lo_t, np.nan), np.where(ok_t, pi_hi_t, np.nan)
         else:
             pi_lo = pi_hi = pi_lo_t = pi_hi_t = nan
