@@ -164,7 +164,7 @@ def iterate_rows(
             n_act = int(np.count_nonzero(wact))
             if n_act == 0:
                 break
-            if 2 * n_act <= wact.size:
+            if 2 * n_act <= wact.size and wact.size >= _COMPACT_MIN:
                 if rows is None:
                     rows = np.arange(n)
                 x[rows], iterations[rows], converged[rows] = wx, witer, wconv
@@ -181,6 +181,8 @@ def iterate_rows(
 
 
 _all = np.logical_and.reduce
+#: Working sets smaller than this are never compacted (masking a few rows is cheaper than copying).
+_COMPACT_MIN = 16
 #: last-axis sums without a Python-level wrapper: ``add.reduce`` for small arrays, ``einsum``
 #: (several times faster on short rows) for large ones, as :func:`evisynth.models._design._sum`
 _SUM_SMALL = functools.partial(_add_reduce, axis=-1)
