@@ -56,10 +56,12 @@ def _dot(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """``Σ a b`` over the last axis without forming the product array (large batches)."""
     if a.size >= _EINSUM_MIN and a.shape == b.shape:
         return np.einsum("...i,...i->...", a, b)
-    return _add_reduce(a * b, -1)
+    return _vecdot(a, b)
 
 
 _add_reduce = np.add.reduce
+#: ``Σ a b`` over the last axis in one call (``numpy.vecdot``, numpy >= 2), else product and sum
+_vecdot = getattr(np, "vecdot", None) or (lambda a, b: _add_reduce(a * b, -1))
 
 
 @dataclass

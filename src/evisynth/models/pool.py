@@ -19,6 +19,7 @@ batch shape. Definitions follow metafor's ``rma.uni`` and ``confint.rma.uni``:
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, fields
 from typing import Any
 
@@ -26,9 +27,11 @@ import numpy as np
 
 from evisynth import _dist
 from evisynth.errors import InputError
-from evisynth.models.tau2 import PREPARED, TAU2_ESTIMATORS, _prep, fit_at, solve_q_equation
+from evisynth.models._design import _dot, _sum
+from evisynth.models.tau2 import PREPARED, TAU2_ESTIMATORS, _all, _any, _prep, solve_q_equation
 
 TESTS = ("z", "hksj", "hksj-adhoc")
+_crit_norm = functools.lru_cache(maxsize=64)(_dist.crit_norm)
 MODELS = ("fixed", "random")
 
 
@@ -128,10 +131,18 @@ def pool(
     yy, vv, m, k = _prep(y_in, v_in, mask)
     shape = k.shape
     has_df = k > 1
-    all_df = bool(has_df.all())
+    all_df = bool(_all(has_df))
     kk = k if all_df else np.where(has_df, k, 2.0)  # k - 1 >= 1 where used as degrees of freedom
+    nan = np.full(shape, np.nan)
 
-    fe = fit_at(yy, vv, m, 0.0, None)  # common-effect fit: Q, tr(P) and the fixed-model estimate
+    # common-effect fit: Q = Σw(y - ȳ_w)², tr(P) = Σw - Σw²/Σw and the fixed-model estimate
+    w0 = 1.0 / vv if m is None else m / vv
+    s1_0 = _sum(w0)
+    mu0 = _dot(w0, yy) / s1_0
+    r0 = yy - mu0[..., None]
+    wr0 = w0 * r0
+    q_raw = _dot(wr0, r0)
+    tr_p0 = s1_0 - _dot(w0, w0) / s1_0
     if model == "random":
         with np.errstate(divide="ignore", invalid="ignore"):  # rows with k = 1 are set to τ² = 0 below
             est = PREPARED[method](yy, vv, m, k, None)
@@ -140,21 +151,23 @@ def pool(
         if not all_df:  # one study: τ² is 0 by definition, nothing was estimated
             tau2, tau2_se = np.where(has_df, tau2, 0.0), np.where(has_df, tau2_se, np.nan)
             converged, iterations = np.where(has_df, converged, True), np.where(has_df, iterations, 0)
-        fit = fit_at(yy, vv, m, tau2, None)
+        w = 1.0 / (vv + tau2[..., None]) if m is None else m / (vv + tau2[..., None])
+        s1 = _sum(w)
+        mu = _dot(w, yy) / s1
     else:
-        tau2, tau2_se = np.zeros(shape), np.full(shape, np.nan)
+        tau2, tau2_se = np.zeros(shape), nan
         converged, iterations = np.ones(shape, dtype=bool), np.zeros(shape, dtype=int)
-        fit = fe
-    mu = fit.beta[..., 0]
-    se = np.sqrt(1.0 / fit.s1)
+        w, s1, mu = w0, s1_0, mu0
+    se = np.sqrt(1.0 / s1)
     with np.errstate(divide="ignore", invalid="ignore"):
         if test == "z":
-            df = np.full(shape, np.nan)
-            crit: Any = _dist.crit_norm(level)
+            df = nan
+            crit: Any = _crit_norm(level)
             stat = mu / se
             pval = _dist.two_sided_p_norm(stat)
         else:
-            rss = fit.rss
+            r = yy - mu[..., None]
+            rss = _dot(w * r, r)
             s2w = np.where(rss <= np.finfo(float).eps, 0.0, rss / (kk - 1))
             if test == "hksj-adhoc":
                 s2w = np.maximum(s2w, 1.0)
@@ -173,9 +186,9 @@ def pool(
 
         # heterogeneity (always from the common-effect fit)
         q_df = k - 1
-        q = np.maximum(0.0, fe.rss)
+        q = np.maximum(0.0, q_raw)
         q_p = _dist.chi2_sf(q, kk - 1)
-        vt = q_df / fe.tr_p
+        vt = q_df / tr_p0
         if model == "fixed":
             i2 = np.where(q > 0, np.maximum(0.0, 100 * (q - q_df) / q), 0.0)
             h2 = q / q_df
@@ -190,12 +203,13 @@ def pool(
             sd = np.sqrt(se * se + tau2)
             pi_lo, pi_hi = mu - crit * sd, mu + crit * sd
             ok_t = k >= 3
-            ct = _dist.crit_t(level, np.where(ok_t, k - 2, 1.0))
+            all_t = bool(_all(ok_t))
+            ct = _dist.crit_t(level, k - 2 if all_t else np.where(ok_t, k - 2, 1.0))
             pi_lo_t, pi_hi_t = mu - ct * sd, mu + ct * sd
-            if not ok_t.all():
+            if not all_t:
                 pi_lo_t, pi_hi_t = np.where(ok_t, pi_lo_t, np.nan), np.where(ok_t, pi_hi_t, np.nan)
         else:
-            pi_lo = pi_hi = pi_lo_t = pi_hi_t = np.full(shape, np.nan)
+            pi_lo = pi_hi = pi_lo_t = pi_hi_t = nan
 
         censored = np.zeros(shape, dtype=bool)
         if model == "random" and heterogeneity_ci:
@@ -204,26 +218,44 @@ def pool(
             # (printed as "> bound") when a limit lies beyond it; we do the same, and flag it.
             bound = np.maximum(100.0, 10.0 * tau2)
             censored = np.isfinite(t_hi) & (t_hi > bound)
-            if censored.any():
+            if _any(censored):
                 t_lo, t_hi = np.minimum(t_lo, bound), np.minimum(t_hi, bound)
+            i2_lo, i2_hi = 100 * t_lo / (vt + t_lo), 100 * t_hi / (vt + t_hi)
+            h2_lo, h2_hi = t_lo / vt + 1, t_hi / vt + 1
+            tau_lo, tau_hi = np.sqrt(t_lo), np.sqrt(t_hi)
         else:
-            t_lo = t_hi = np.full(shape, np.nan)
-        i2_lo, i2_hi = 100 * t_lo / (vt + t_lo), 100 * t_hi / (vt + t_hi)
-        h2_lo, h2_hi = t_lo / vt + 1, t_hi / vt + 1
+            t_lo = t_hi = i2_lo = i2_hi = h2_lo = h2_hi = tau_lo = tau_hi = nan
 
     out = PoolArrays(
         k=k.astype(int), estimate=mu, se=se, statistic=stat, df=df, p_value=pval,
         ci_lower=ci_lo, ci_upper=ci_hi, pi_lower=pi_lo, pi_upper=pi_hi,
         pi_lower_t=pi_lo_t, pi_upper_t=pi_hi_t,
         tau2=tau2, tau2_se=tau2_se, tau2_ci_lower=t_lo, tau2_ci_upper=t_hi,
-        tau=np.sqrt(tau2), tau_ci_lower=np.sqrt(t_lo), tau_ci_upper=np.sqrt(t_hi),
+        tau=np.sqrt(tau2), tau_ci_lower=tau_lo, tau_ci_upper=tau_hi,
         i2=i2, i2_ci_lower=i2_lo, i2_ci_upper=i2_hi, h2=h2, h2_ci_lower=h2_lo, h2_ci_upper=h2_hi,
         q=q, q_df=q_df.astype(int), q_p=q_p, vt=vt, converged=converged, iterations=iterations,
         tau2_ci_censored=censored,
     )
     if single:
-        return PoolArrays(*(_scalar(val) for val in out.__dict__.values()))
+        return _scalars(out)
     return out
+
+
+#: Fields of :class:`PoolArrays` holding counts or flags (the others hold floats).
+_EXACT_FIELDS = ("k", "q_df", "iterations", "converged", "tau2_ci_censored")
+_FLOAT_FIELDS = tuple(f.name for f in fields(PoolArrays) if f.name not in _EXACT_FIELDS)
+
+
+def _scalars(out: PoolArrays) -> PoolArrays:
+    """One fit's arrays (shape ``(1,)``) as Python scalars, the float fields converted in one go."""
+    d = out.__dict__
+    try:
+        vals = dict(zip(_FLOAT_FIELDS, np.concatenate([d[name] for name in _FLOAT_FIELDS]).tolist(), strict=True))
+    except ValueError:  # not all of shape (1,): one by one
+        return PoolArrays(*(_scalar(val) for val in d.values()))
+    for name in _EXACT_FIELDS:
+        vals[name] = _scalar(d[name])
+    return PoolArrays(**vals)
 
 
 def _scalar(a: Any) -> Any:

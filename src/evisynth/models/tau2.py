@@ -20,13 +20,15 @@ References
 
 from __future__ import annotations
 
+import functools
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from evisynth.models._design import WLS, _dot, _sum
+from evisynth.models._design import _EINSUM_MIN, WLS, _add_reduce, _dot, _sum, _vecdot
 
 #: Tolerance on successive τ² values (relative to max(1, τ²)) for iterative estimators.
 THRESHOLD = 1e-12
@@ -101,11 +103,11 @@ def _take(data: tuple[Any, ...], rows: np.ndarray) -> tuple[Any, ...]:
 
 
 def iterate_rows(
-    step: Step, x0: np.ndarray, active: np.ndarray, data: tuple[Any, ...], max_iter: int = MAX_ITER
+    step: Step, x0: np.ndarray, active: np.ndarray | None, data: tuple[Any, ...], max_iter: int = MAX_ITER
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Iterate ``x <- step(data, x)`` independently for every row until the row reports ``done``.
 
-    ``x0`` and ``active`` have shape ``(n,)``; each array in ``data`` has a first axis
+    ``x0`` and ``active`` have shape ``(n,)`` (``active=None``: every row); each array in ``data`` has a first axis
     indexing the same ``n`` rows (other elements, such as None or flags, are passed through).
     ``step(data_rows, x_rows)`` returns the new iterate and a boolean ``done`` per row.
 
@@ -121,21 +123,36 @@ def iterate_rows(
     """
     n = x0.shape[0]
     x = np.array(x0, dtype=float)
-    converged = ~np.asarray(active, dtype=bool)
     iterations = np.zeros(n, dtype=int)
-    rows = np.flatnonzero(~converged)
-    if rows.size == 0:
-        return x, converged, iterations
-    work = data if rows.size == n else _take(data, rows)
-    wx = x[rows]
-    wact = np.ones(rows.size, dtype=bool)
-    witer = np.zeros(rows.size, dtype=int)
-    wconv = np.zeros(rows.size, dtype=bool)
+    rows: np.ndarray | None = None  # None: the working set is every row, in order
+    if active is not None:
+        active = np.asarray(active, dtype=bool)
+    if active is None or _all(active):
+        converged = np.zeros(n, dtype=bool)
+        work, wx = data, x
+    else:
+        converged = ~active
+        rows = np.flatnonzero(active)
+        if rows.size == 0:
+            return x, converged, iterations
+        work = _take(data, rows)
+        wx = x[rows]
+    witer = np.zeros(wx.size, dtype=int)
+    wconv = np.zeros(wx.size, dtype=bool)
+    wact = wconv
+    full = True  # every working row still active: no masking (the whole of a single fit)
+    it = 0
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         for it in range(1, max_iter + 1):
             new, done = step(work, wx)
-            if it == 1 or wact.all():
+            if full:
                 wx = new
+                if _all(done):
+                    wconv[:] = True
+                    break
+                if not _any(done):
+                    continue
+                full = False
                 witer[:] = it
                 wconv = np.array(done, dtype=bool)
                 wact = ~wconv
@@ -147,14 +164,34 @@ def iterate_rows(
             n_act = int(np.count_nonzero(wact))
             if n_act == 0:
                 break
-            if 2 * n_act <= wact.size:
+            if 2 * n_act <= wact.size and wact.size >= _COMPACT_MIN:
+                if rows is None:
+                    rows = np.arange(n)
                 x[rows], iterations[rows], converged[rows] = wx, witer, wconv
                 rows = rows[wact]
                 work = _take(work, wact)
                 wx, witer, wconv = wx[wact], witer[wact], wconv[wact]
-                wact = np.ones(rows.size, dtype=bool)
+                full = True
+    if full:
+        witer[:] = it
+    if rows is None:
+        return wx, wconv, witer
     x[rows], iterations[rows], converged[rows] = wx, witer, wconv
     return x, converged, iterations
+
+
+_all = np.logical_and.reduce
+#: Working sets smaller than this are never compacted (masking a few rows is cheaper than copying).
+_COMPACT_MIN = 16
+#: last-axis sums without a Python-level wrapper: ``add.reduce`` for small arrays, ``einsum``
+#: (several times faster on short rows) for large ones, as :func:`evisynth.models._design._sum`
+_SUM_SMALL = functools.partial(_add_reduce, axis=-1)
+_SUM_BIG = functools.partial(np.einsum, "...i->...")
+#: ``Σ a b`` over the last axis in one call
+_DOT_SMALL = _vecdot
+_DOT_BIG = functools.partial(np.einsum, "...i,...i->...")
+_isfinite = math.isfinite
+_any = np.logical_or.reduce
 
 
 def _rows(a: np.ndarray | None, n: int, trailing: int) -> np.ndarray | None:
@@ -165,19 +202,25 @@ def _rows(a: np.ndarray | None, n: int, trailing: int) -> np.ndarray | None:
 
 
 def _newton_step(work: tuple[Any, ...], t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    y, v, m, X, target = work
+    y, v, m, X, target, inv_target = work
     if X is None:  # closed forms, fewest array operations (this loop dominates a single fit)
         w = 1.0 / (v + t[:, None]) if m is None else m / (v + t[:, None])
-        r = y - (_dot(w, y) / _sum(w))[:, None]
+        red, dot = (_SUM_SMALL, _DOT_SMALL) if w.size < _EINSUM_MIN else (_SUM_BIG, _DOT_BIG)
+        r = y - (dot(w, y) / red(w))[:, None]
         wr = w * r
-        rss, slope = _dot(wr, r), _dot(wr, wr)
+        rss, slope = dot(wr, r), dot(wr, wr)
     else:
         fit = fit_at(y, v, m, t, X)
         rss, slope = fit.rss, fit.yppy
     f = rss - target
-    pos = slope > 0
-    step = f / slope if pos.all() else np.where(pos, f / slope, 0.0)
-    new = t + np.maximum(step, 0.0)
+    # Newton on 1/Q(τ²) = 1/target: 1/Q is concave (Cauchy-Schwarz: (Y'PPY)² <= Y'PY Y'PPPY) and
+    # increasing, so these steps stay left of the root like plain Newton on Q, but 1/Q is nearly
+    # linear in τ² and they are longer by the factor Q/target (far fewer iterations).
+    # (``inv_target`` is 1/target, or 0 where target <= 0: plain Newton there)
+    step = f / slope * (1.0 + f * inv_target)
+    if not (step >= 0.0).all():  # past the root by rounding, slope 0 or nan: no step
+        step = np.where(step >= 0.0, step, 0.0)
+    new = t + step
     done = (np.abs(new - t) <= THRESHOLD * np.maximum(new, 1.0)) | (f <= 0)
     return new, done
 
@@ -190,7 +233,7 @@ def solve_q_equation(
     X: np.ndarray | None = None,
     start: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Solve ``Q(τ²) = target`` for τ² >= 0 by Newton's method from the left, row by row.
+    """Solve ``Q(τ²) = target`` for τ² >= 0 by Newton's method (on 1/Q) from the left, row by row.
 
     ``Q`` is convex and decreasing in τ² (``dQ/dτ² = -Y'PPY``), so Newton steps from the left
     never overshoot and converge monotonically. Where ``Q(0) <= target`` the answer is 0.
@@ -202,17 +245,28 @@ def solve_q_equation(
     tau2, converged, iterations
     """
     shape = y.shape[:-1]
-    n = int(np.prod(shape))
+    n = math.prod(shape)
     y2, v2, m2, X2 = _rows(y, n, 1), _rows(v, n, 1), _rows(m, n, 1), _rows(X, n, 2)
     target2 = np.broadcast_to(np.asarray(target, dtype=float), shape).reshape(n)
-    f0 = q_generalised(y2, v2, m2, 0.0, X2).rss - target2
     x0 = np.zeros(n)
-    if start is not None:
-        s0 = np.broadcast_to(np.asarray(start, dtype=float), shape).reshape(n)
+    if start is not None and X2 is None:  # Q(0) and Q(start) in one evaluation (leading axis of 2)
+        tt = np.zeros((2, n))
+        tt[1] = np.broadcast_to(np.asarray(start, dtype=float), shape).reshape(n)
         with np.errstate(divide="ignore", invalid="ignore"):
-            left = (s0 > 0) & (q_generalised(y2, v2, m2, s0, X2).rss - target2 > 0)
-        x0 = np.where(left, s0, 0.0)
-    tau2, conv, it = iterate_rows(_newton_step, x0, f0 > 0, (y2, v2, m2, X2, target2))
+            w = 1.0 / (v2 + tt[..., None]) if m2 is None else m2 / (v2 + tt[..., None])
+            r = y2 - (_dot(w, y2) / _sum(w))[..., None]
+            f0, fs = _dot(w * r, r) - target2
+        x0 = np.where((tt[1] > 0) & (fs > 0), tt[1], 0.0)
+    else:
+        f0 = q_generalised(y2, v2, m2, 0.0, X2).rss - target2
+        if start is not None:
+            s0 = np.broadcast_to(np.asarray(start, dtype=float), shape).reshape(n)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                left = (s0 > 0) & (q_generalised(y2, v2, m2, s0, X2).rss - target2 > 0)
+            x0 = np.where(left, s0, 0.0)
+    with np.errstate(divide="ignore"):
+        inv_target = np.where(target2 > 0, 1.0 / target2, 0.0)
+    tau2, conv, it = iterate_rows(_newton_step, x0, f0 > 0, (y2, v2, m2, X2, target2, inv_target))
     return tau2.reshape(shape), conv.reshape(shape), it.reshape(shape)
 
 
@@ -276,112 +330,146 @@ def _pm(y: np.ndarray, v: np.ndarray, m: np.ndarray | None, k: np.ndarray, X: np
 
 def _loglik(y: np.ndarray, v: np.ndarray, m: np.ndarray | None, tau2: np.ndarray, X: np.ndarray | None,
             reml: bool) -> np.ndarray:
+    u = v + np.asarray(tau2, dtype=float)[..., None]
+    logv = np.log(u)
+    if X is None:  # closed forms: rss = Σ w r², log det X'WX = log Σw
+        w = 1.0 / u if m is None else m / u
+        s1 = _sum(w)
+        r = y - (_dot(w, y) / s1)[..., None]
+        ll = (_sum(logv) if m is None else _sum(m * logv)) + _dot(w * r, r)
+        if reml:
+            ll = ll + np.log(s1)
+        return -0.5 * ll
     fit = fit_at(y, v, m, tau2, X)
-    logv = np.log(v + tau2[..., None])
     ll = -0.5 * (_sum(logv) if m is None else _sum(m * logv)) - 0.5 * fit.rss
     if reml:
         ll = ll - 0.5 * fit.log_det_xtwx
     return ll
 
 
-#: Newton steps (observed information) are taken once the scoring step is within this
-#: fraction of τ² (close enough to the root for Newton's quadratic convergence).
-NEWTON_ZONE = 0.1
-
-
 def _score(y: np.ndarray, v: np.ndarray, m: np.ndarray | None, X: np.ndarray | None, t: np.ndarray,
-           reml: bool, observed: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
-    """Twice the ML/REML score at ``t``, the expected information term and (if asked) the observed one."""
-    obs = None
+           reml: bool, observed: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, Any]:
+    """Twice the ML/REML score at ``t``, the expected information term and (if asked) the
+    observed one and ``Σw²/Σw`` (for the scaled Newton step of :func:`_fisher_step`)."""
+    obs = a = None
     if X is None:  # closed forms, fewest array operations (this loop dominates a single fit)
         w = 1.0 / (v + t[:, None]) if m is None else m / (v + t[:, None])
-        s1 = _sum(w)
-        wr = w * (y - (_dot(w, y) / s1)[:, None])
-        yppy = _dot(wr, wr)
+        red, dot = (_SUM_SMALL, _DOT_SMALL) if w.size < _EINSUM_MIN else (_SUM_BIG, _DOT_BIG)
+        s1 = red(w)
+        wr = w * (y - (dot(w, y) / s1)[:, None])
         ww = w * w
-        s2 = _sum(ww)
+        s2 = red(ww)
+        a = s2 / s1
         if reml:  # tr(P) = s1 - s2/s1, tr(PP) = s2 - 2 s3/s1 + (s2/s1)²
-            a = s2 / s1
-            score, info = yppy - s1 + a, s2 - 2 * _dot(ww, w) / s1 + a * a
+            score, info = dot(wr, wr) - s1 + a, s2 - 2 * dot(ww, w) / s1 + a * a
         else:
-            score, info = yppy - s1, s2
+            score, info = dot(wr, wr) - s1, s2
         if observed:  # Y'PPPY = Σ w (wr)² - (Σ w wr)² / Σw
             wwr = w * wr
-            obs = 2 * (_dot(wwr, wr) - _sum(wwr) ** 2 / s1) - info
+            b = red(wwr)
+            obs = 2 * (dot(wwr, wr) - b * b / s1) - info
     else:
         fit = fit_at(y, v, m, t, X)
         score, info = (fit.yppy - fit.tr_p, fit.tr_pp) if reml else (fit.yppy - fit.s1, fit.s2)
         if observed:
-            obs = 2 * fit.quad_p(fit.wresid) - info
-    return score, info, obs
+            obs, a = 2 * fit.quad_p(fit.wresid) - info, fit.s2 / fit.s1
+    return score, info, obs, a
 
 
 def _fisher_step(work: tuple[Any, ...], t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """One (safeguarded) Fisher scoring step on the ML or REML score.
+    """One (safeguarded) Newton-type step on the ML or REML score ``S``.
 
-    ``score / information`` with the expected information (Fisher scoring, metafor's rule),
-    except that the observed information is used where it is larger - plain scoring
-    overshoots there and can oscillate for hundreds of iterations (ratio -0.9 per step on
-    ordinary k=10 data) - and where the scoring step is already small (``NEWTON_ZONE``), so
-    the last steps converge quadratically. A step that would make τ² negative is halved
-    (metafor's rule), except that where the score at 0 is already <= 0 the maximum is on the
-    boundary and the iterate goes to 0 at once instead of creeping towards it. The root, and
-    so τ², is the same.
+    Plain Fisher scoring (``S / information`` with the expected information, metafor's rule)
+    converges only linearly and can oscillate for hundreds of iterations (ratio -0.9 per step
+    on ordinary k=10 data). The first pass (``hybrid == SCALED_NEWTON``) instead takes Newton steps on
+    ``S(τ²)·(c + τ²)²`` with ``c + τ² = Σw/Σw²`` (the weighted mean of ``v + τ²``): for equal
+    sampling variances that function is linear in τ² (one step to the root), in general nearly
+    so, and Newton converges quadratically; its derivative is ``-(I_obs - 2 S Σw²/Σw)·(c+τ²)²``
+    with the observed information ``I_obs``. Where that denominator is not positive the step
+    falls back to ``S / max(I_exp, I_obs)`` (the damped scoring step). The second pass
+    (``hybrid=True``) is that damped scoring step, with ``I_obs`` within ``NEWTON_ZONE`` of
+    the root; ``hybrid=False`` is plain Fisher scoring. A step that would make
+    τ² negative is halved (metafor's rule), except that where the score at 0 is already <= 0
+    the maximum is on the boundary and the iterate goes to 0 at once instead of creeping
+    towards it. The root, and so τ², is the same.
     """
     y, v, m, X, reml, stepadj, hybrid = work
-    score, info, observed = _score(y, v, m, X, t, reml, hybrid)
-    if observed is not None:
+    score, info, observed, a = _score(y, v, m, X, t, reml, hybrid)
+    cautious = None
+    if hybrid == SCALED_NEWTON:
+        cautious = np.maximum(info, observed)
+        curv = observed - 2 * score * a
+        info = np.where(curv > 0, curv, cautious)
+    elif observed is not None:  # observed information near the root or where it is larger
         near = np.abs(score) <= NEWTON_ZONE * info * np.maximum(t, 1e-8)
         info = np.where(near & (observed > 0), observed, np.maximum(info, observed))
     adj = score / info
-    finite = np.isfinite(adj)
-    if not finite.all():
-        adj = np.where(finite, adj, 0.0)
     if stepadj != 1.0:
         adj = stepadj * adj
     new = t + adj
-    neg = new < 0
-    if neg.any():
-        adj = np.where(neg & (t <= 0), 0.0, adj)  # from τ² = 0 no halving helps: stay
-        rows = np.flatnonzero(neg & (t > 0))
-        if rows.size:
-            a, tr = adj[rows], t[rows]
-            if hybrid:
-                s0 = _score(*_take((y, v, m, X), rows), np.zeros(rows.size), reml, False)[0]
-                a = np.where(s0 <= 0, -tr, a)
-            for _ in range(1100):
-                bad = tr + a < 0
-                if not bad.any():
-                    break
-                a = np.where(bad, a / 2, a)
-            adj[rows] = a
-        new = np.maximum(t + adj, 0.0)
+    if not (_isfinite(_add_reduce(adj, -1)) and _all(new >= 0.0)):  # a non-finite or negative step somewhere
+        finite = np.isfinite(adj)
+        if not finite.all():
+            adj = np.where(finite, adj, 0.0)
+        new = t + adj
+        neg = new < 0
+        if cautious is not None and neg.any():
+            # a long step past 0 may have jumped over an interior maximum: take the cautious
+            # (damped scoring) step there instead, as the boundary rule below assumes
+            adj = np.where(neg, stepadj * score / cautious, adj)
+            finite = np.isfinite(adj)
+            if not finite.all():
+                adj = np.where(finite, adj, 0.0)
+            new = t + adj
+            neg = new < 0
+        if neg.any():
+            adj = np.where(neg & (t <= 0), 0.0, adj)  # from τ² = 0 no halving helps: stay
+            rows = np.flatnonzero(neg & (t > 0))
+            if rows.size:
+                a, tr = adj[rows], t[rows]
+                if hybrid:
+                    s0 = _score(*_take((y, v, m, X), rows), np.zeros(rows.size), reml, False)[0]
+                    a = np.where(s0 <= 0, -tr, a)
+                for _ in range(1100):
+                    bad = tr + a < 0
+                    if not bad.any():
+                        break
+                    a = np.where(bad, a / 2, a)
+                adj[rows] = a
+            new = np.maximum(t + adj, 0.0)
     done = np.abs(new - t) <= THRESHOLD * np.maximum(new, 1.0)
     return new, done
 
 
-#: Passes of the iteration: (step length, iterations, safeguarded). Safeguarded scoring first;
-#: rows still not converged restart from the HE estimate with damped plain Fisher scoring,
+#: ``hybrid`` modes of :func:`_fisher_step`: scaled Newton steps (fast pass), or safeguarded
+#: scoring that switches to the observed information within ``NEWTON_ZONE`` of the root
+#: (``True``), or plain Fisher scoring (``False``).
+SCALED_NEWTON = 2
+NEWTON_ZONE = 0.1
+
+#: Passes of the iteration: (step length, iterations, mode). Scaled Newton first; rows not
+#: converged after 100 steps (rare: e.g. a score that approaches 0 without crossing it) restart
+#: from the HE estimate with safeguarded scoring, then with damped plain Fisher scoring,
 #: metafor's advice for non-convergence (``control=list(stepadj=0.5)``). Every pass solves the
 #: same score equation to the same tolerance, so a converged row has the same τ² whichever
 #: pass converged it.
-FISHER_PASSES = ((1.0, 100, True), (0.5, MAX_ITER, False), (0.25, MAX_ITER, False))
+FISHER_PASSES = ((1.0, 100, SCALED_NEWTON), (1.0, 100, True), (0.5, MAX_ITER, False), (0.25, MAX_ITER, False))
 
 
 def _fisher(y: np.ndarray, v: np.ndarray, m: np.ndarray | None, k: np.ndarray, X: np.ndarray | None,
             kind: str) -> Tau2Estimate:
     reml = kind == "REML"
     shape = k.shape
-    n = int(np.prod(shape))
+    n = math.prod(shape)
     start = _he(y, v, m, k, X, se=False).tau2.reshape(n)
     y2, v2, m2, X2 = _rows(y, n, 1), _rows(v, n, 1), _rows(m, n, 1), _rows(X, n, 2)
     stepadj, max_iter, hybrid = FISHER_PASSES[0]
-    tau2, converged, iterations = iterate_rows(_fisher_step, start, np.ones(n, dtype=bool),
+    tau2, converged, iterations = iterate_rows(_fisher_step, start, None,
                                                (y2, v2, m2, X2, reml, stepadj, hybrid), max_iter)
     for stepadj, max_iter, hybrid in FISHER_PASSES[1:]:
-        todo = ~converged
-        if not todo.any():
+        if _all(converged):
             break
+        todo = ~converged
         t, c, i = iterate_rows(_fisher_step, start, todo, (y2, v2, m2, X2, reml, stepadj, hybrid), max_iter)
         tau2 = np.where(todo, t, tau2)
         converged |= todo & c
@@ -389,16 +477,31 @@ def _fisher(y: np.ndarray, v: np.ndarray, m: np.ndarray | None, k: np.ndarray, X
     tau2, converged, iterations = tau2.reshape(shape), converged.reshape(shape), iterations.reshape(shape)
     # guard against a local maximum: compare with the likelihood at τ² = 0 (as metafor does)
     at_zero = np.zeros(shape, dtype=bool)
-    if (converged & (tau2 > 0)).any():
+    if _any(converged & (tau2 > 0)):
         with np.errstate(divide="ignore", invalid="ignore"):  # ll at 0 and at τ² in one stacked evaluation
-            ll = _loglik(*(None if a is None else np.concatenate([a, a]) for a in (y2, v2, m2)),
-                         np.concatenate([np.zeros(n), tau2.reshape(n)]),
-                         None if X2 is None else np.concatenate([X2, X2]), reml)
+            if X2 is None:  # both as a leading axis of length 2 (broadcast, no copies)
+                tt = np.zeros((2, n))
+                tt[1] = tau2.reshape(n)
+                ll = _loglik(y2, v2, m2, tt, None, reml).reshape(2 * n)
+            else:
+                ll = _loglik(*(None if a is None else np.concatenate([a, a]) for a in (y2, v2, m2)),
+                             np.concatenate([np.zeros(n), tau2.reshape(n)]), np.concatenate([X2, X2]), reml)
         at_zero = converged & ((ll[:n] - ll[n:]).reshape(shape) > 1e-10) & (tau2 > 0)
-        if at_zero.any():
+        if _any(at_zero):
             tau2 = np.where(at_zero, 0.0, tau2)
-    fit = fit_at(y, v, m, tau2, X)
-    se = np.sqrt(2 / fit.s2) if kind == "ML" else np.sqrt(2 / fit.tr_pp)
+    if X is None:  # tr(PP) = s2 - 2 s3/s1 + (s2/s1)² (REML), s2 (ML)
+        w = _weights(v, m, tau2)
+        ww = w * w
+        s2 = _sum(ww)
+        if kind == "ML":
+            se = np.sqrt(2 / s2)
+        else:
+            s1 = _sum(w)
+            a = s2 / s1
+            se = np.sqrt(2 / (s2 - 2 * _dot(ww, w) / s1 + a * a))
+    else:
+        fit = fit_at(y, v, m, tau2, X)
+        se = np.sqrt(2 / fit.s2) if kind == "ML" else np.sqrt(2 / fit.tr_pp)
     return Tau2Estimate(tau2, se, converged, iterations, at_zero)
 
 
