@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass, fields
-from typing import Any
+from typing import Any, overload
 
 import numpy as np
 
@@ -291,5 +291,9 @@ def qprofile_ci(
     return np.where(ok, lo, np.nan), np.where(ok, hi, np.nan)
 
 
+@overload
+def _twice(a: np.ndarray) -> np.ndarray: ...
+@overload
+def _twice(a: None) -> None: ...
 def _twice(a: np.ndarray | None) -> np.ndarray | None:
     return None if a is None else np.stack([a, a])

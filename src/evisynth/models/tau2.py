@@ -24,7 +24,7 @@ import functools
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, overload
 
 import numpy as np
 
@@ -87,7 +87,7 @@ def fit_at(
 
 
 def q_generalised(
-    y: np.ndarray, v: np.ndarray, m: np.ndarray | None, tau2: np.ndarray, X: np.ndarray | None
+    y: np.ndarray, v: np.ndarray, m: np.ndarray | None, tau2: np.ndarray | float, X: np.ndarray | None
 ) -> WLS:
     """Fit whose ``rss`` is the generalised Q statistic ``Q(τ²) = Y'P(τ²)Y``."""
     return fit_at(y, v, m, tau2, X)
@@ -194,6 +194,10 @@ _isfinite = math.isfinite
 _any = np.logical_or.reduce
 
 
+@overload
+def _rows(a: np.ndarray, n: int, trailing: int) -> np.ndarray: ...
+@overload
+def _rows(a: None, n: int, trailing: int) -> None: ...
 def _rows(a: np.ndarray | None, n: int, trailing: int) -> np.ndarray | None:
     """Flatten the batch axes of ``a`` (keeping ``trailing`` axes) to one row axis of length n."""
     if a is None:
@@ -397,6 +401,7 @@ def _fisher_step(work: tuple[Any, ...], t: np.ndarray) -> tuple[np.ndarray, np.n
     score, info, observed, a = _score(y, v, m, X, t, reml, hybrid)
     cautious = None
     if hybrid == SCALED_NEWTON:
+        assert observed is not None  # asked for by the scaled Newton pass
         cautious = np.maximum(info, observed)
         curv = observed - 2 * score * a
         info = np.where(curv > 0, curv, cautious)
@@ -428,7 +433,8 @@ def _fisher_step(work: tuple[Any, ...], t: np.ndarray) -> tuple[np.ndarray, np.n
             if rows.size:
                 a, tr = adj[rows], t[rows]
                 if hybrid:
-                    s0 = _score(*_take((y, v, m, X), rows), np.zeros(rows.size), reml, False)[0]
+                    ys, vs, ms, Xs = _take((y, v, m, X), rows)
+                    s0 = _score(ys, vs, ms, Xs, np.zeros(rows.size), reml, False)[0]
                     a = np.where(s0 <= 0, -tr, a)
                 for _ in range(1100):
                     bad = tr + a < 0
@@ -484,7 +490,8 @@ def _fisher(y: np.ndarray, v: np.ndarray, m: np.ndarray | None, k: np.ndarray, X
                 tt[1] = tau2.reshape(n)
                 ll = _loglik(y2, v2, m2, tt, None, reml).reshape(2 * n)
             else:
-                ll = _loglik(*(None if a is None else np.concatenate([a, a]) for a in (y2, v2, m2)),
+                ll = _loglik(np.concatenate([y2, y2]), np.concatenate([v2, v2]),
+                             None if m2 is None else np.concatenate([m2, m2]),
                              np.concatenate([np.zeros(n), tau2.reshape(n)]), np.concatenate([X2, X2]), reml)
         at_zero = converged & ((ll[:n] - ll[n:]).reshape(shape) > 1e-10) & (tau2 > 0)
         if _any(at_zero):
@@ -577,8 +584,8 @@ def _batched(func: Callable[..., Tau2Estimate]) -> Callable[..., Tau2Estimate]:
             m1 = None if mask is None else np.asarray(mask)[None]
             res = func(y[None], np.asarray(v, dtype=float)[None], X1, m1)
         return Tau2Estimate(
-            *(None if a is None else a[0] for a in (res.tau2, res.se, res.converged, res.iterations,
-                                                    res.at_zero_check))
+            res.tau2[0], res.se[0], res.converged[0], res.iterations[0],
+            None if res.at_zero_check is None else res.at_zero_check[0],
         )
 
     wrapper.__name__ = func.__name__
