@@ -75,7 +75,7 @@ def format_p(p: float | None) -> str:
     assert p is not None
     if p < P_FLOOR:
         return "< 0.00001"
-    if round_half_up(p, 2) >= 0.01 and p >= 0.0095:
+    if p >= 0.0095:  # rounds to 0.01 or more at two decimals
         return format_number(p, 2)
     exponent = math.floor(math.log10(p))
     decimals = -exponent

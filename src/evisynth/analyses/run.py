@@ -7,7 +7,7 @@ The bundle's :meth:`AnalysisBundle.to_dict` is the analysis document written by
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -19,6 +19,7 @@ from evisynth.analyses.fit import PooledResult, clean, exp_twins, fit_pooled
 from evisynth.analyses.spec import AnalysisSpec
 from evisynth.effects.compute import compute_effects
 from evisynth.effects.table import MEASURE_LABELS, EffectTable
+from evisynth.errors import InputError
 from evisynth.io.tabular import StudyTable, read_study_table
 
 
@@ -159,12 +160,8 @@ def run_analysis(data: Any, spec: AnalysisSpec | None = None, *, source: str | N
             eff = compute_effects(table, spec.measure, smd_variance=spec.smd_variance,  # type: ignore[arg-type]
                                   continuity=spec.continuity, drop_double_zero=spec.drop_double_zero,
                                   log_scale=spec.log_scale)
-        from dataclasses import replace
-
         spec = replace(spec, measure=eff.measure)
         if spec.method == "MH" and eff.kind != "binary":
-            from evisynth.errors import InputError
-
             raise InputError("--method MH needs dichotomous data (events1, n1, events2, n2)")
         pooled = fit_pooled(eff, spec)
         subgroups = meta_reg = bias = sens = None

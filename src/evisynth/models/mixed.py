@@ -16,7 +16,6 @@ import numpy as np
 from evisynth import _dist
 from evisynth.errors import InputError
 from evisynth.models._design import WLS
-from evisynth.models.pool import qprofile_ci
 from evisynth.models.tau2 import TAU2_ESTIMATORS, fit_at
 
 
@@ -141,11 +140,3 @@ def fit_mixed(
         tau2=tau2, tau2_se=tau2_se, converged=converged, qm=qm, qm_df=m, qm_p=qm_p,
         qe=qe, qe_df=k - p, qe_p=qe_p, i2=i2, h2=h2, k=k, p=p,
     )
-
-
-def residual_tau2_ci(y: np.ndarray, v: np.ndarray, X: np.ndarray, level: float) -> tuple[float, float]:
-    """Q-profile interval for the residual τ² of a meta-regression."""
-    k = len(y)
-    lo, hi = qprofile_ci(np.asarray(y, float)[None], np.asarray(v, float)[None], np.ones((1, k)), level,
-                         np.asarray(X, float)[None])
-    return float(lo[0]), float(hi[0])

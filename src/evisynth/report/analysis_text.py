@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 from evisynth import format as fmt
@@ -82,7 +81,3 @@ def render_text(doc: dict[str, Any]) -> str:
     if doc.get("warnings"):
         lines += ["", *[f"Warning: {w}" for w in doc["warnings"]]]
     return "\n".join(line.rstrip() for line in lines) + "\n"
-
-
-def _isfinite(x: Any) -> bool:
-    return isinstance(x, (int, float)) and math.isfinite(x)
