@@ -28,7 +28,7 @@ import numpy as np
 from evisynth import _dist
 from evisynth.errors import InputError
 from evisynth.models._design import _dot, _sum
-from evisynth.models.tau2 import PREPARED, TAU2_ESTIMATORS, _all, _any, _prep, solve_q_equation
+from evisynth.models.tau2 import PREPARED, TAU2_ESTIMATORS, _any, _prep, solve_q_equation
 
 TESTS = ("z", "hksj", "hksj-adhoc")
 _crit_norm = functools.lru_cache(maxsize=64)(_dist.crit_norm)
@@ -130,8 +130,9 @@ def pool(
         mask = None if mask is None else np.asarray(mask)[None]
     yy, vv, m, k = _prep(y_in, v_in, mask)
     shape = k.shape
+    k_min = y_in.shape[-1] if m is None else k.min(initial=np.inf)  # every row has k studies without a mask
     has_df = k > 1
-    all_df = bool(_all(has_df))
+    all_df = bool(k_min > 1)
     kk = k if all_df else np.where(has_df, k, 2.0)  # k - 1 >= 1 where used as degrees of freedom
     nan = np.full(shape, np.nan)
 
@@ -203,7 +204,7 @@ def pool(
             sd = np.sqrt(se * se + tau2)
             pi_lo, pi_hi = mu - crit * sd, mu + crit * sd
             ok_t = k >= 3
-            all_t = bool(_all(ok_t))
+            all_t = bool(k_min >= 3)
             ct = _dist.crit_t(level, k - 2 if all_t else np.where(ok_t, k - 2, 1.0))
             pi_lo_t, pi_hi_t = mu - ct * sd, mu + ct * sd
             if not all_t:
@@ -226,36 +227,38 @@ def pool(
         else:
             t_lo = t_hi = i2_lo = i2_hi = h2_lo = h2_hi = tau_lo = tau_hi = nan
 
-    out = PoolArrays(
-        k=k.astype(int), estimate=mu, se=se, statistic=stat, df=df, p_value=pval,
-        ci_lower=ci_lo, ci_upper=ci_hi, pi_lower=pi_lo, pi_upper=pi_hi,
-        pi_lower_t=pi_lo_t, pi_upper_t=pi_hi_t,
-        tau2=tau2, tau2_se=tau2_se, tau2_ci_lower=t_lo, tau2_ci_upper=t_hi,
-        tau=np.sqrt(tau2), tau_ci_lower=tau_lo, tau_ci_upper=tau_hi,
-        i2=i2, i2_ci_lower=i2_lo, i2_ci_upper=i2_hi, h2=h2, h2_ci_lower=h2_lo, h2_ci_upper=h2_hi,
-        q=q, q_df=q_df.astype(int), q_p=q_p, vt=vt, converged=converged, iterations=iterations,
-        tau2_ci_censored=censored,
+    values = (
+        k.astype(int), mu, se, stat, df, pval, ci_lo, ci_hi, pi_lo, pi_hi, pi_lo_t, pi_hi_t,
+        tau2, tau2_se, t_lo, t_hi, np.sqrt(tau2), tau_lo, tau_hi, i2, i2_lo, i2_hi, h2, h2_lo, h2_hi,
+        q, q_df.astype(int), q_p, vt, converged, iterations, censored,
     )
     if single:
-        return _scalars(out)
-    return out
+        return _scalars(values)
+    return PoolArrays(*values)
 
 
-#: Fields of :class:`PoolArrays` holding counts or flags (the others hold floats).
-_EXACT_FIELDS = ("k", "q_df", "iterations", "converged", "tau2_ci_censored")
-_FLOAT_FIELDS = tuple(f.name for f in fields(PoolArrays) if f.name not in _EXACT_FIELDS)
+_NAMES = tuple(f.name for f in fields(PoolArrays))
+#: Positions of the fields of :class:`PoolArrays` holding counts or flags (the others hold floats).
+_EXACT = tuple(i for i, name in enumerate(_NAMES) if name in ("k", "q_df", "iterations", "converged",
+                                                               "tau2_ci_censored"))
+_FLOAT = tuple(i for i in range(len(_NAMES)) if i not in _EXACT)
 
 
-def _scalars(out: PoolArrays) -> PoolArrays:
-    """One fit's arrays (shape ``(1,)``) as Python scalars, the float fields converted in one go."""
-    d = out.__dict__
+def _scalars(values: tuple[Any, ...]) -> PoolArrays:
+    """One fit's arrays (field order, each of shape ``(1,)``) as a :class:`PoolArrays` of Python scalars;
+    the float fields are converted in one go."""
     try:
-        vals = dict(zip(_FLOAT_FIELDS, np.concatenate([d[name] for name in _FLOAT_FIELDS]).tolist(), strict=True))
+        floats = np.concatenate([values[i] for i in _FLOAT]).tolist()
     except ValueError:  # not all of shape (1,): one by one
-        return PoolArrays(*(_scalar(val) for val in d.values()))
-    for name in _EXACT_FIELDS:
-        vals[name] = _scalar(d[name])
-    return PoolArrays(**vals)
+        return PoolArrays(*(_scalar(val) for val in values))
+    out = [0.0] * len(values)
+    for i, val in zip(_FLOAT, floats, strict=True):
+        out[i] = val
+    for i in _EXACT:
+        out[i] = _scalar(values[i])
+    res = object.__new__(PoolArrays)  # the values are final: skip the frozen dataclass's per-field setattr
+    res.__dict__.update(zip(_NAMES, out, strict=True))
+    return res
 
 
 def _scalar(a: Any) -> Any:

@@ -107,9 +107,11 @@ def iterate_rows(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Iterate ``x <- step(data, x)`` independently for every row until the row reports ``done``.
 
-    ``x0`` and ``active`` have shape ``(n,)`` (``active=None``: every row); each array in ``data`` has a first axis
-    indexing the same ``n`` rows (other elements, such as None or flags, are passed through).
-    ``step(data_rows, x_rows)`` returns the new iterate and a boolean ``done`` per row.
+    ``x0`` has shape ``(n,)`` or ``(n, j)`` (an iterate with ``j - 1`` columns of per-row state,
+    such as the previous step length) and ``active`` shape ``(n,)`` (``active=None``: every row);
+    each array in ``data`` has a first axis indexing the same ``n`` rows (other elements, such as
+    None or flags, are passed through). ``step(data_rows, x_rows)`` returns the new iterate and a
+    boolean ``done`` per row.
 
     A row's sequence of iterates depends on its own data only, so it gets the same answer
     alone as in any batch. Finished rows are frozen; the working set is compacted once fewer
@@ -137,8 +139,8 @@ def iterate_rows(
             return x, converged, iterations
         work = _take(data, rows)
         wx = x[rows]
-    witer = np.zeros(wx.size, dtype=int)
-    wconv = np.zeros(wx.size, dtype=bool)
+    witer = np.zeros(wx.shape[0], dtype=int)
+    wconv = np.zeros(wx.shape[0], dtype=bool)
     wact = wconv
     full = True  # every working row still active: no masking (the whole of a single fit)
     it = 0
@@ -147,21 +149,22 @@ def iterate_rows(
             new, done = step(work, wx)
             if full:
                 wx = new
-                if _all(done):
+                n_done = _count(done)
+                if n_done == done.size:
                     wconv[:] = True
                     break
-                if not _any(done):
+                if n_done == 0:
                     continue
                 full = False
                 witer[:] = it
                 wconv = np.array(done, dtype=bool)
                 wact = ~wconv
             else:
-                wx = np.where(wact, new, wx)
+                wx = np.where(wact if wx.ndim == 1 else wact[:, None], new, wx)
                 witer[wact] = it
                 wconv |= wact & done
                 wact &= ~done
-            n_act = int(np.count_nonzero(wact))
+            n_act = _count(wact)
             if n_act == 0:
                 break
             if 2 * n_act <= wact.size and wact.size >= _COMPACT_MIN:
@@ -181,6 +184,8 @@ def iterate_rows(
 
 
 _all = np.logical_and.reduce
+_count = np.count_nonzero
+_min_reduce = np.minimum.reduce
 #: Working sets smaller than this are never compacted (masking a few rows is cheaper than copying).
 _COMPACT_MIN = 16
 #: last-axis sums without a Python-level wrapper: ``add.reduce`` for small arrays, ``einsum``
@@ -380,6 +385,52 @@ def _score(y: np.ndarray, v: np.ndarray, m: np.ndarray | None, X: np.ndarray | N
     return score, info, obs, a
 
 
+def _newton_terms(y: np.ndarray, v: np.ndarray, m: np.ndarray | None, X: np.ndarray | None, t: np.ndarray,
+                  reml: bool) -> tuple[np.ndarray, np.ndarray, Any]:
+    """Twice the score ``S`` at ``t`` and ``I_obs - 2 S Σw²/Σw``, the (sign-flipped, rescaled)
+    derivative of ``S(τ²)·(c + τ²)²`` used by the scaled Newton step of :func:`_fisher_step`.
+
+    With ``s_j = Σw^j``, ``a = s2/s1``, ``B = Σw²r²``, ``C = Σw³r²`` and ``b = Σw²r`` (``r`` the
+    residuals from the weighted mean) the score is ``B - s1 (+ a)`` and the derivative term
+    ``2(C - aB) - 2b²/s1 + s2 (+ 2 s3/s1 - 3a²)`` (ML, REML additions in brackets); it is what
+    :func:`_score` gives as ``observed - 2 score a``, with fewer operations. The third item
+    holds what :func:`_cautious` needs for the fallback step.
+    """
+    if X is not None:
+        score, info, obs, a = _score(y, v, m, X, t, reml, True)
+        assert obs is not None
+        return score, obs - 2 * score * a, np.maximum(info, obs)
+    w = 1.0 / (v + t[:, None]) if m is None else m / (v + t[:, None])
+    red, dot = (_SUM_SMALL, _DOT_SMALL) if w.size < _EINSUM_MIN else (_SUM_BIG, _DOT_BIG)
+    s1 = red(w)
+    wr = w * (y - (dot(w, y) / s1)[:, None])
+    ww = w * w
+    s2 = red(ww)
+    a = s2 / s1
+    big_b = dot(wr, wr)
+    wwr = w * wr
+    b = red(wwr)
+    big_c = dot(wwr, wr)
+    if reml:
+        s3 = dot(ww, w)
+        score = big_b - s1 + a
+        curv = 2.0 * (big_c - a * big_b + (s3 - b * b) / s1) + s2 - 3.0 * a * a
+    else:
+        s3 = None
+        score = big_b - s1
+        curv = 2.0 * (big_c - a * big_b - b * b / s1) + s2
+    return score, curv, (s1, s2, s3, a, big_c, b)
+
+
+def _cautious(parts: Any) -> np.ndarray:
+    """``max(I_exp, I_obs)`` from the pieces :func:`_newton_terms` returns (the damped step's divisor)."""
+    if isinstance(parts, np.ndarray):  # formed already (models with moderators)
+        return parts
+    s1, s2, s3, a, big_c, b = parts
+    info = s2 if s3 is None else s2 - 2 * s3 / s1 + a * a
+    return np.maximum(info, 2 * (big_c - b * b / s1) - info)
+
+
 def _fisher_step(work: tuple[Any, ...], t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """One (safeguarded) Newton-type step on the ML or REML score ``S``.
 
@@ -396,18 +447,35 @@ def _fisher_step(work: tuple[Any, ...], t: np.ndarray) -> tuple[np.ndarray, np.n
     τ² negative is halved (metafor's rule), except that where the score at 0 is already <= 0
     the maximum is on the boundary and the iterate goes to 0 at once instead of creeping
     towards it. The root, and so τ², is the same.
+
+    ``work`` ends with a per-row scratch array (updated in place) holding a tenth of the last
+    step length of the scaled Newton pass, 0 before the first step. Newton converges
+    quadratically (``δ_{n+1} ≈ K δ_n²``), so with ``K`` estimated as ``δ_n / δ_{n-1}²`` the
+    step after this one is predicted as ``δ_n³ / δ_{n-1}²``; a row is done when that
+    prediction, times 100 for safety, is within the tolerance, which saves the last step that
+    would only confirm convergence. Elsewhere (and on any fallback step) only the step itself
+    counts.
     """
-    y, v, m, X, reml, stepadj, hybrid = work
-    score, info, observed, a = _score(y, v, m, X, t, reml, hybrid)
-    cautious = None
+    y, v, m, X, reml, stepadj, hybrid, prev = work
+    plain = None
     if hybrid == SCALED_NEWTON:
-        assert observed is not None  # asked for by the scaled Newton pass
-        cautious = np.maximum(info, observed)
-        curv = observed - 2 * score * a
+        score, curv, parts = _newton_terms(y, v, m, X, t, reml)
+        adj = score / curv
+        if stepadj != 1.0:
+            adj = stepadj * adj
+        new = t + adj
+        # fast path: curv > 0 and τ² >= 0 in every row (nan fails; curv = 0 gives a non-finite step)
+        if _min_reduce(np.minimum(curv, new)) >= 0.0 and _isfinite(_add_reduce(adj)):
+            return new, _done_predicted(t, new, prev, None)
+        plain = (curv > 0) & (new >= 0) & np.isfinite(adj)  # rows whose Newton step stands
+        cautious = _cautious(parts)
         info = np.where(curv > 0, curv, cautious)
-    elif observed is not None:  # observed information near the root or where it is larger
-        near = np.abs(score) <= NEWTON_ZONE * info * np.maximum(t, 1e-8)
-        info = np.where(near & (observed > 0), observed, np.maximum(info, observed))
+    else:
+        cautious = None
+        score, info, observed, _ = _score(y, v, m, X, t, reml, hybrid)
+        if observed is not None:  # observed information near the root or where it is larger
+            near = np.abs(score) <= NEWTON_ZONE * info * np.maximum(t, 1e-8)
+            info = np.where(near & (observed > 0), observed, np.maximum(info, observed))
     adj = score / info
     if stepadj != 1.0:
         adj = stepadj * adj
@@ -443,8 +511,25 @@ def _fisher_step(work: tuple[Any, ...], t: np.ndarray) -> tuple[np.ndarray, np.n
                     a = np.where(bad, a / 2, a)
                 adj[rows] = a
             new = np.maximum(t + adj, 0.0)
-    done = np.abs(new - t) <= THRESHOLD * np.maximum(new, 1.0)
-    return new, done
+    if plain is not None:
+        return new, _done_predicted(t, new, prev, plain)
+    return new, np.abs(new - t) <= THRESHOLD * np.maximum(new, 1.0)
+
+
+def _done_predicted(t: np.ndarray, new: np.ndarray, prev: np.ndarray, plain: np.ndarray | None) -> np.ndarray:
+    """Convergence per row from the step ``|new - t|`` or, where the last two steps were Newton
+    steps (``plain``; None: every row), from the predicted next step (see :func:`_fisher_step`).
+    Stores a tenth of this step in ``prev`` (0 where it was not a Newton step)."""
+    size = np.abs(new - t)
+    q = size / prev  # 10 δ_n / δ_{n-1}; inf where there is no previous Newton step
+    if plain is not None:
+        q = np.where(plain, q, np.inf)
+    # fmin: where q is nan (0/0: no step at all) the step itself decides
+    done = np.fmin(size, size * q * q) <= THRESHOLD * np.maximum(new, 1.0)
+    np.multiply(size, 0.1, out=prev)
+    if plain is not None:
+        prev[~plain] = 0.0
+    return done
 
 
 #: ``hybrid`` modes of :func:`_fisher_step`: scaled Newton steps (fast pass), or safeguarded
@@ -471,12 +556,13 @@ def _fisher(y: np.ndarray, v: np.ndarray, m: np.ndarray | None, k: np.ndarray, X
     y2, v2, m2, X2 = _rows(y, n, 1), _rows(v, n, 1), _rows(m, n, 1), _rows(X, n, 2)
     stepadj, max_iter, hybrid = FISHER_PASSES[0]
     tau2, converged, iterations = iterate_rows(_fisher_step, start, None,
-                                               (y2, v2, m2, X2, reml, stepadj, hybrid), max_iter)
+                                               (y2, v2, m2, X2, reml, stepadj, hybrid, np.zeros(n)), max_iter)
     for stepadj, max_iter, hybrid in FISHER_PASSES[1:]:
         if _all(converged):
             break
         todo = ~converged
-        t, c, i = iterate_rows(_fisher_step, start, todo, (y2, v2, m2, X2, reml, stepadj, hybrid), max_iter)
+        t, c, i = iterate_rows(_fisher_step, start, todo, (y2, v2, m2, X2, reml, stepadj, hybrid, np.zeros(n)),
+                               max_iter)
         tau2 = np.where(todo, t, tau2)
         converged |= todo & c
         iterations += np.where(todo, i, 0)
