@@ -107,8 +107,12 @@ def chi2_sf(x: Any, df: Any) -> Any:
 def chi2_ppf(q: Any, df: Any) -> Any:
     """Chi-squared quantile (lower-tail probability ``q``)."""
     if np.ndim(q) == 0:
-        return _per_integer_df(lambda qq, d: _sp().chdtri(d, 1.0 - qq), float(q), df)
+        return _per_integer_df(_chi2_lower_quantile, float(q), df)
     return _sp().chdtri(df, 1.0 - np.asarray(q, dtype=float))
+
+
+def _chi2_lower_quantile(q: Any, df: Any) -> Any:
+    return _sp().chdtri(df, 1.0 - q)
 
 
 def f_sf(x: Any, df1: Any, df2: Any) -> Any:
@@ -132,7 +136,7 @@ def _per_integer_df(func: Any, q: float, df: Any) -> Any:
     Quantile functions cost far more than a table lookup, and a batch of a million
     meta-analyses has only a few distinct (integer) df; the values are the same either way.
     """
-    if np.ndim(df) == 0 or np.size(df) < 256:
+    if getattr(df, "size", 1) < 256:  # a scalar or a small array
         return func(q, df)
     df = np.asarray(df, dtype=float)
     lo, hi = np.nanmin(df), np.nanmax(df)

@@ -27,8 +27,7 @@ import numpy as np
 
 from evisynth import _dist
 from evisynth.errors import InputError
-from evisynth.models._design import _dot, _sum
-from evisynth.models.tau2 import PREPARED, TAU2_ESTIMATORS, _any, _prep, solve_q_equation
+from evisynth.models.tau2 import PREPARED, TAU2_ESTIMATORS, _any, _prep, fit_moments, solve_q_equation
 
 TESTS = ("z", "hksj", "hksj-adhoc")
 _crit_norm = functools.lru_cache(maxsize=64)(_dist.crit_norm)
@@ -136,29 +135,30 @@ def pool(
     kk = k if all_df else np.where(has_df, k, 2.0)  # k - 1 >= 1 where used as degrees of freedom
     nan = np.full(shape, np.nan)
 
-    # common-effect fit: Q = Σw(y - ȳ_w)², tr(P) = Σw - Σw²/Σw and the fixed-model estimate
-    w0 = 1.0 / vv if m is None else m / vv
-    s1_0 = _sum(w0)
-    mu0 = _dot(w0, yy) / s1_0
-    r0 = yy - mu0[..., None]
-    wr0 = w0 * r0
-    q_raw = _dot(wr0, r0)
-    tr_p0 = s1_0 - _dot(w0, w0) / s1_0
+    mom = None
     if model == "random":
         with np.errstate(divide="ignore", invalid="ignore"):  # rows with k = 1 are set to τ² = 0 below
             est = PREPARED[method](yy, vv, m, k, None)
         tau2, tau2_se = est.tau2, est.se
         converged, iterations = est.converged, est.iterations
+        mom = est.moments
         if not all_df:  # one study: τ² is 0 by definition, nothing was estimated
             tau2, tau2_se = np.where(has_df, tau2, 0.0), np.where(has_df, tau2_se, np.nan)
             converged, iterations = np.where(has_df, converged, True), np.where(has_df, iterations, 0)
-        w = 1.0 / (vv + tau2[..., None]) if m is None else m / (vv + tau2[..., None])
-        s1 = _sum(w)
-        mu = _dot(w, yy) / s1
+            mom = None
+        tt = np.stack([np.zeros(shape), tau2]) if mom is None else None
     else:
         tau2, tau2_se = np.zeros(shape), nan
         converged, iterations = np.ones(shape, dtype=bool), np.zeros(shape, dtype=int)
-        w, s1, mu = w0, s1_0, mu0
+        tt = np.zeros((1, *shape))
+    if mom is None:  # common-effect fit (τ² = 0) and the fit at τ² in one evaluation
+        with np.errstate(divide="ignore", invalid="ignore"):
+            mom = fit_moments(yy, vv, m, tt)
+    # common-effect fit: Q = Σw(y - ȳ_w)², tr(P) = Σw - Σw²/Σw; last: the fit at τ²
+    s1_all, mu_all, rss_all, s2_all = mom[:4]
+    s1_0, q_raw = s1_all[0], rss_all[0]
+    tr_p0 = s1_0 - s2_all[0] / s1_0
+    s1, mu, rss = s1_all[-1], mu_all[-1], rss_all[-1]
     se = np.sqrt(1.0 / s1)
     with np.errstate(divide="ignore", invalid="ignore"):
         if test == "z":
@@ -167,8 +167,6 @@ def pool(
             stat = mu / se
             pval = _dist.two_sided_p_norm(stat)
         else:
-            r = yy - mu[..., None]
-            rss = _dot(w * r, r)
             s2w = np.where(rss <= np.finfo(float).eps, 0.0, rss / (kk - 1))
             if test == "hksj-adhoc":
                 s2w = np.maximum(s2w, 1.0)
@@ -238,26 +236,12 @@ def pool(
 
 
 _NAMES = tuple(f.name for f in fields(PoolArrays))
-#: Positions of the fields of :class:`PoolArrays` holding counts or flags (the others hold floats).
-_EXACT = tuple(i for i, name in enumerate(_NAMES) if name in ("k", "q_df", "iterations", "converged",
-                                                               "tau2_ci_censored"))
-_FLOAT = tuple(i for i in range(len(_NAMES)) if i not in _EXACT)
 
 
 def _scalars(values: tuple[Any, ...]) -> PoolArrays:
-    """One fit's arrays (field order, each of shape ``(1,)``) as a :class:`PoolArrays` of Python scalars;
-    the float fields are converted in one go."""
-    try:
-        floats = np.concatenate([values[i] for i in _FLOAT]).tolist()
-    except ValueError:  # not all of shape (1,): one by one
-        return PoolArrays(*(_scalar(val) for val in values))
-    out = [0.0] * len(values)
-    for i, val in zip(_FLOAT, floats, strict=True):
-        out[i] = val
-    for i in _EXACT:
-        out[i] = _scalar(values[i])
+    """One fit's values (field order, arrays of size 1) as a :class:`PoolArrays` of Python scalars."""
     res = object.__new__(PoolArrays)  # the values are final: skip the frozen dataclass's per-field setattr
-    res.__dict__.update(zip(_NAMES, out, strict=True))
+    res.__dict__.update(zip(_NAMES, [_scalar(val) for val in values], strict=True))
     return res
 
 

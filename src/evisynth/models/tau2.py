@@ -44,6 +44,30 @@ class Tau2Estimate:
     converged: np.ndarray
     iterations: np.ndarray
     at_zero_check: np.ndarray | None = None  # ML/REML: True where ll at τ²=0 beat the solution
+    #: ML/REML without moderators: :func:`fit_moments` at τ² = 0 and at the estimate (leading
+    #: axis of 2), which :func:`~evisynth.models.pool.pool` reuses instead of recomputing
+    moments: tuple[np.ndarray, ...] | None = None
+
+
+def fit_moments(
+    y: np.ndarray, v: np.ndarray, m: np.ndarray | None, tt: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Intercept-only weighted fits at a stack of τ² values in one pass.
+
+    ``tt`` has shape ``(j, *batch)``; the results have that shape: ``Σw``, the weighted mean
+    ``μ``, ``Σw(y - μ)²`` (the generalised Q), ``Σw²``, ``Σw³`` and ``Σ log(v + τ²)`` over the
+    studies present, with ``w = m / (v + τ²)``.
+    """
+    u = v + tt[..., None]
+    w = 1.0 / u if m is None else m / u
+    s1 = _sum(w)
+    mu = _dot(w, y) / s1
+    r = y - mu[..., None]
+    rss = _dot(w * r, r)
+    s2 = _dot(w, w)
+    s3 = _dot(w * w, w)
+    logu = np.log(u)
+    return s1, mu, rss, s2, s3, _sum(logu) if m is None else _dot(m, logu)
 
 
 def prepare(
@@ -160,7 +184,7 @@ def iterate_rows(
                 wconv = np.array(done, dtype=bool)
                 wact = ~wconv
             else:
-                wx = np.where(wact if wx.ndim == 1 else wact[:, None], new, wx)
+                wx = np.where(wact if wx.ndim == 1 else wact[..., None], new, wx)
                 witer[wact] = it
                 wconv |= wact & done
                 wact &= ~done
@@ -211,9 +235,9 @@ def _rows(a: np.ndarray | None, n: int, trailing: int) -> np.ndarray | None:
 
 
 def _newton_step(work: tuple[Any, ...], t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    y, v, m, X, target, inv_target = work
+    y, v, m, X, target, inv_target, prev = work
     if X is None:  # closed forms, fewest array operations (this loop dominates a single fit)
-        w = 1.0 / (v + t[:, None]) if m is None else m / (v + t[:, None])
+        w = 1.0 / (v + t[..., None]) if m is None else m / (v + t[..., None])
         red, dot = (_SUM_SMALL, _DOT_SMALL) if w.size < _EINSUM_MIN else (_SUM_BIG, _DOT_BIG)
         r = y - (dot(w, y) / red(w))[:, None]
         wr = w * r
@@ -227,11 +251,11 @@ def _newton_step(work: tuple[Any, ...], t: np.ndarray) -> tuple[np.ndarray, np.n
     # linear in τ² and they are longer by the factor Q/target (far fewer iterations).
     # (``inv_target`` is 1/target, or 0 where target <= 0: plain Newton there)
     step = f / slope * (1.0 + f * inv_target)
-    if not (step >= 0.0).all():  # past the root by rounding, slope 0 or nan: no step
+    if not _min_reduce(step) >= 0.0:  # past the root by rounding, slope 0 or nan: no step
         step = np.where(step >= 0.0, step, 0.0)
     new = t + step
-    done = (np.abs(new - t) <= THRESHOLD * np.maximum(new, 1.0)) | (f <= 0)
-    return new, done
+    # Newton converges quadratically here too: stop on the predicted next step (see _fisher_step)
+    return new, _done_predicted(t, new, prev, None) | (f <= 0)
 
 
 def solve_q_equation(
@@ -275,7 +299,7 @@ def solve_q_equation(
             x0 = np.where(left, s0, 0.0)
     with np.errstate(divide="ignore"):
         inv_target = np.where(target2 > 0, 1.0 / target2, 0.0)
-    tau2, conv, it = iterate_rows(_newton_step, x0, f0 > 0, (y2, v2, m2, X2, target2, inv_target))
+    tau2, conv, it = iterate_rows(_newton_step, x0, f0 > 0, (y2, v2, m2, X2, target2, inv_target, np.zeros(n)))
     return tau2.reshape(shape), conv.reshape(shape), it.reshape(shape)
 
 
@@ -362,10 +386,10 @@ def _score(y: np.ndarray, v: np.ndarray, m: np.ndarray | None, X: np.ndarray | N
     observed one and ``Σw²/Σw`` (for the scaled Newton step of :func:`_fisher_step`)."""
     obs = a = None
     if X is None:  # closed forms, fewest array operations (this loop dominates a single fit)
-        w = 1.0 / (v + t[:, None]) if m is None else m / (v + t[:, None])
+        w = 1.0 / (v + t[..., None]) if m is None else m / (v + t[..., None])
         red, dot = (_SUM_SMALL, _DOT_SMALL) if w.size < _EINSUM_MIN else (_SUM_BIG, _DOT_BIG)
         s1 = red(w)
-        wr = w * (y - (dot(w, y) / s1)[:, None])
+        wr = w * (y - (dot(w, y) / s1)[..., None])
         ww = w * w
         s2 = red(ww)
         a = s2 / s1
@@ -400,10 +424,10 @@ def _newton_terms(y: np.ndarray, v: np.ndarray, m: np.ndarray | None, X: np.ndar
         score, info, obs, a = _score(y, v, m, X, t, reml, True)
         assert obs is not None
         return score, obs - 2 * score * a, np.maximum(info, obs)
-    w = 1.0 / (v + t[:, None]) if m is None else m / (v + t[:, None])
+    w = 1.0 / (v + t[..., None]) if m is None else m / (v + t[..., None])
     red, dot = (_SUM_SMALL, _DOT_SMALL) if w.size < _EINSUM_MIN else (_SUM_BIG, _DOT_BIG)
     s1 = red(w)
-    wr = w * (y - (dot(w, y) / s1)[:, None])
+    wr = w * (y - (dot(w, y) / s1)[..., None])
     ww = w * w
     s2 = red(ww)
     a = s2 / s1
@@ -566,36 +590,50 @@ def _fisher(y: np.ndarray, v: np.ndarray, m: np.ndarray | None, k: np.ndarray, X
         tau2 = np.where(todo, t, tau2)
         converged |= todo & c
         iterations += np.where(todo, i, 0)
+    if X is None:
+        return _fisher_finish(y2, v2, m2, tau2, converged, iterations, reml, shape)
     tau2, converged, iterations = tau2.reshape(shape), converged.reshape(shape), iterations.reshape(shape)
     # guard against a local maximum: compare with the likelihood at τ² = 0 (as metafor does)
     at_zero = np.zeros(shape, dtype=bool)
     if _any(converged & (tau2 > 0)):
         with np.errstate(divide="ignore", invalid="ignore"):  # ll at 0 and at τ² in one stacked evaluation
-            if X2 is None:  # both as a leading axis of length 2 (broadcast, no copies)
-                tt = np.zeros((2, n))
-                tt[1] = tau2.reshape(n)
-                ll = _loglik(y2, v2, m2, tt, None, reml).reshape(2 * n)
-            else:
-                ll = _loglik(np.concatenate([y2, y2]), np.concatenate([v2, v2]),
-                             None if m2 is None else np.concatenate([m2, m2]),
-                             np.concatenate([np.zeros(n), tau2.reshape(n)]), np.concatenate([X2, X2]), reml)
+            ll = _loglik(np.concatenate([y2, y2]), np.concatenate([v2, v2]),
+                         None if m2 is None else np.concatenate([m2, m2]),
+                         np.concatenate([np.zeros(n), tau2.reshape(n)]), np.concatenate([X2, X2]), reml)
         at_zero = converged & ((ll[:n] - ll[n:]).reshape(shape) > 1e-10) & (tau2 > 0)
         if _any(at_zero):
             tau2 = np.where(at_zero, 0.0, tau2)
-    if X is None:  # tr(PP) = s2 - 2 s3/s1 + (s2/s1)² (REML), s2 (ML)
-        w = _weights(v, m, tau2)
-        ww = w * w
-        s2 = _sum(ww)
-        if kind == "ML":
-            se = np.sqrt(2 / s2)
-        else:
-            s1 = _sum(w)
-            a = s2 / s1
-            se = np.sqrt(2 / (s2 - 2 * _dot(ww, w) / s1 + a * a))
-    else:
-        fit = fit_at(y, v, m, tau2, X)
-        se = np.sqrt(2 / fit.s2) if kind == "ML" else np.sqrt(2 / fit.tr_pp)
+    fit = fit_at(y, v, m, tau2, X)
+    se = np.sqrt(2 / fit.s2) if kind == "ML" else np.sqrt(2 / fit.tr_pp)
     return Tau2Estimate(tau2, se, converged, iterations, at_zero)
+
+
+def _fisher_finish(y: np.ndarray, v: np.ndarray, m: np.ndarray | None, tau2: np.ndarray, converged: np.ndarray,
+                   iterations: np.ndarray, reml: bool, shape: tuple[int, ...]) -> Tau2Estimate:
+    """Intercept-only ML/REML after the iteration (rows flattened): the guard against a local
+    maximum (the log-likelihood at τ² = 0 is compared with that at the solution, as metafor does)
+    and the standard error, from one :func:`fit_moments` evaluation at ``[0, τ²]``."""
+    tt = np.zeros((2, tau2.size))
+    tt[1] = tau2
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mom = fit_moments(y, v, m, tt)
+        s1, _, rss, s2, s3, logs = mom
+        minus2ll = logs + rss + np.log(s1) if reml else logs + rss  # -2 ll up to a constant
+        # ll(0) - ll(τ²) > 1e-10
+        at_zero = converged & (minus2ll[1] - minus2ll[0] > 2e-10) & (tau2 > 0)
+        if _any(at_zero):
+            tau2 = np.where(at_zero, 0.0, tau2)
+            mom = tuple(np.stack([a[0], np.where(at_zero, a[0], a[1])]) for a in mom)
+            s1, _, rss, s2, s3, logs = mom
+        if reml:  # tr(PP) = s2 - 2 s3/s1 + (s2/s1)²
+            a = s2[1] / s1[1]
+            se = np.sqrt(2 / (s2[1] - 2 * s3[1] / s1[1] + a * a))
+        else:
+            se = np.sqrt(2 / s2[1])
+    if len(shape) != 1:
+        mom = tuple(a.reshape((2, *shape)) for a in mom)
+        tau2, se, converged, iterations, at_zero = (a.reshape(shape) for a in (tau2, se, converged, iterations, at_zero))
+    return Tau2Estimate(tau2, se, converged, iterations, at_zero, mom[:4])
 
 
 def _ml(y: np.ndarray, v: np.ndarray, m: np.ndarray | None, k: np.ndarray, X: np.ndarray | None) -> Tau2Estimate:
