@@ -135,7 +135,8 @@ def pool(
     kk = k if all_df else np.where(has_df, k, 2.0)  # k - 1 >= 1 where used as degrees of freedom
     nan = np.full(shape, np.nan)
 
-    mom = None
+    mom: tuple[np.ndarray, ...] | None = None
+    tt: np.ndarray | None = None
     if model == "random":
         with np.errstate(divide="ignore", invalid="ignore"):  # rows with k = 1 are set to τ² = 0 below
             est = PREPARED[method](yy, vv, m, k, None)
@@ -152,6 +153,7 @@ def pool(
         converged, iterations = np.ones(shape, dtype=bool), np.zeros(shape, dtype=int)
         tt = np.zeros((1, *shape))
     if mom is None:  # common-effect fit (τ² = 0) and the fit at τ² in one evaluation
+        assert tt is not None
         with np.errstate(divide="ignore", invalid="ignore"):
             mom = fit_moments(yy, vv, m, tt)
     # common-effect fit: Q = Σw(y - ȳ_w)², tr(P) = Σw - Σw²/Σw; last: the fit at τ²

@@ -616,7 +616,7 @@ def _fisher_finish(y: np.ndarray, v: np.ndarray, m: np.ndarray | None, tau2: np.
     tt = np.zeros((2, tau2.size))
     tt[1] = tau2
     with np.errstate(divide="ignore", invalid="ignore"):
-        mom = fit_moments(y, v, m, tt)
+        mom: tuple[np.ndarray, ...] = fit_moments(y, v, m, tt)
         s1, _, rss, s2, s3, logs = mom
         minus2ll = logs + rss + np.log(s1) if reml else logs + rss  # -2 ll up to a constant
         # ll(0) - ll(τ²) > 1e-10
