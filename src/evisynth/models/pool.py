@@ -123,10 +123,7 @@ def pool(
     check_settings(model, method, test, level)
     y_in = np.asarray(y, dtype=float)
     v_in = np.asarray(v, dtype=float)
-    single = y_in.ndim == 1
-    if single:
-        y_in, v_in = y_in[None], v_in[None]
-        mask = None if mask is None else np.asarray(mask)[None]
+    single = y_in.ndim == 1  # one fit: no batch axis (shape ()), the results become Python scalars
     yy, vv, m, k = _prep(y_in, v_in, mask)
     shape = k.shape
     k_min = y_in.shape[-1] if m is None else k.min(initial=np.inf)  # every row has k studies without a mask
@@ -241,14 +238,15 @@ _NAMES = tuple(f.name for f in fields(PoolArrays))
 
 
 def _scalars(values: tuple[Any, ...]) -> PoolArrays:
-    """One fit's values (field order, arrays of size 1) as a :class:`PoolArrays` of Python scalars."""
+    """One fit's values (field order; numpy scalars or 0-d arrays) as a :class:`PoolArrays` of Python scalars."""
     res = object.__new__(PoolArrays)  # the values are final: skip the frozen dataclass's per-field setattr
-    res.__dict__.update(zip(_NAMES, [_scalar(val) for val in values], strict=True))
+    res.__dict__.update(zip(_NAMES, [conv(val) for conv, val in zip(_CONVERT, values, strict=True)], strict=True))
     return res
 
 
-def _scalar(a: Any) -> Any:
-    return a.item() if isinstance(a, (np.ndarray, np.generic)) else a
+#: Python type of each field of a single fit's :class:`PoolArrays`
+_CONVERT = tuple(int if name in ("k", "q_df", "iterations") else bool if name in ("converged", "tau2_ci_censored")
+                 else float for name in _NAMES)
 
 
 def qprofile_ci(

@@ -131,8 +131,8 @@ def iterate_rows(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Iterate ``x <- step(data, x)`` independently for every row until the row reports ``done``.
 
-    ``x0`` has shape ``(n,)`` or ``(n, j)`` (an iterate with ``j - 1`` columns of per-row state,
-    such as the previous step length) and ``active`` shape ``(n,)`` (``active=None``: every row);
+    ``x0`` has shape ``(n,)`` (or ``()`` for one row without a batch axis, as a single fit is run)
+    and ``active`` the same shape (``active=None``: every row);
     each array in ``data`` has a first axis indexing the same ``n`` rows (other elements, such as
     None or flags, are passed through). ``step(data_rows, x_rows)`` returns the new iterate and a
     boolean ``done`` per row.
@@ -147,15 +147,17 @@ def iterate_rows(
     -------
     x, converged, iterations
     """
-    n = x0.shape[0]
+    n = x0.size
     x = np.array(x0, dtype=float)
-    iterations = np.zeros(n, dtype=int)
+    iterations = np.zeros(x.shape, dtype=int)
     rows: np.ndarray | None = None  # None: the working set is every row, in order
     if active is not None:
         active = np.asarray(active, dtype=bool)
     if active is None or _all(active):
-        converged = np.zeros(n, dtype=bool)
+        converged = np.zeros(x.shape, dtype=bool)
         work, wx = data, x
+    elif x.ndim == 0:  # one row, not active: nothing to do
+        return x, ~active, iterations
     else:
         converged = ~active
         rows = np.flatnonzero(active)
@@ -163,8 +165,8 @@ def iterate_rows(
             return x, converged, iterations
         work = _take(data, rows)
         wx = x[rows]
-    witer = np.zeros(wx.shape[0], dtype=int)
-    wconv = np.zeros(wx.shape[0], dtype=bool)
+    witer = np.zeros(wx.shape, dtype=int)
+    wconv = np.zeros(wx.shape, dtype=bool)
     wact = wconv
     full = True  # every working row still active: no masking (the whole of a single fit)
     it = 0
@@ -175,16 +177,16 @@ def iterate_rows(
                 wx = new
                 n_done = _count(done)
                 if n_done == done.size:
-                    wconv[:] = True
+                    wconv[...] = True
                     break
                 if n_done == 0:
                     continue
                 full = False
-                witer[:] = it
+                witer[...] = it
                 wconv = np.array(done, dtype=bool)
                 wact = ~wconv
             else:
-                wx = np.where(wact if wx.ndim == 1 else wact[..., None], new, wx)
+                wx = np.where(wact, new, wx)
                 witer[wact] = it
                 wconv |= wact & done
                 wact &= ~done
@@ -200,16 +202,23 @@ def iterate_rows(
                 wx, witer, wconv = wx[wact], witer[wact], wconv[wact]
                 full = True
     if full:
-        witer[:] = it
+        witer[...] = it
     if rows is None:
         return wx, wconv, witer
     x[rows], iterations[rows], converged[rows] = wx, witer, wconv
     return x, converged, iterations
 
 
-_all = np.logical_and.reduce
+def _every(flags: Any) -> bool:
+    """Whether every element of a boolean array (or numpy bool scalar) is True."""
+    return bool(flags) if flags.ndim == 0 else _count(flags) == flags.size
+
+
+#: reductions over every axis (also of 0-d arrays and numpy scalars: a single fit has no batch axis)
+_all = functools.partial(np.logical_and.reduce, axis=None)
 _count = np.count_nonzero
-_min_reduce = np.minimum.reduce
+_min_reduce = functools.partial(np.minimum.reduce, axis=None)
+_sum_all = functools.partial(np.add.reduce, axis=None)
 #: Working sets smaller than this are never compacted (masking a few rows is cheaper than copying).
 _COMPACT_MIN = 16
 #: last-axis sums without a Python-level wrapper: ``add.reduce`` for small arrays, ``einsum``
@@ -220,7 +229,7 @@ _SUM_BIG = functools.partial(np.einsum, "...i->...")
 _DOT_SMALL = _vecdot
 _DOT_BIG = functools.partial(np.einsum, "...i,...i->...")
 _isfinite = math.isfinite
-_any = np.logical_or.reduce
+_any = functools.partial(np.logical_or.reduce, axis=None)
 
 
 @overload
@@ -482,15 +491,22 @@ def _fisher_step(work: tuple[Any, ...], t: np.ndarray) -> tuple[np.ndarray, np.n
     """
     y, v, m, X, reml, stepadj, hybrid, prev = work
     plain = None
+    one = False  # a single fit (0-d) taken as a batch of one row
     if hybrid == SCALED_NEWTON:
         score, curv, parts = _newton_terms(y, v, m, X, t, reml)
         adj = score / curv
         if stepadj != 1.0:
             adj = stepadj * adj
         new = t + adj
-        # fast path: curv > 0 and τ² >= 0 in every row (nan fails; curv = 0 gives a non-finite step)
-        if _min_reduce(np.minimum(curv, new)) >= 0.0 and _isfinite(_add_reduce(adj)):
+        # fast path: curv > 0, a finite step and τ² >= 0 in every row (nan fails every test)
+        if _every((curv > 0.0) & (new >= 0.0) & (abs(adj) < np.inf)):
             return new, _done_predicted(t, new, prev, None)
+        if t.ndim == 0:  # the fallback indexes rows: continue as a batch of one (prev reshaped is a view)
+            one = True
+            y, v, m = y[None], v[None], None if m is None else m[None]
+            t, prev, score, curv = t.reshape(1), prev.reshape(1), np.reshape(score, 1), np.reshape(curv, 1)
+            parts = tuple(None if p is None else np.reshape(p, 1) for p in parts)
+            adj, new = np.reshape(adj, 1), np.reshape(new, 1)
         plain = (curv > 0) & (new >= 0) & np.isfinite(adj)  # rows whose Newton step stands
         cautious = _cautious(parts)
         info = np.where(curv > 0, curv, cautious)
@@ -504,7 +520,7 @@ def _fisher_step(work: tuple[Any, ...], t: np.ndarray) -> tuple[np.ndarray, np.n
     if stepadj != 1.0:
         adj = stepadj * adj
     new = t + adj
-    if not (_isfinite(_add_reduce(adj, -1)) and _all(new >= 0.0)):  # a non-finite or negative step somewhere
+    if not (_isfinite(_sum_all(adj)) and _all(new >= 0.0)):  # a non-finite or negative step somewhere
         finite = np.isfinite(adj)
         if not finite.all():
             adj = np.where(finite, adj, 0.0)
@@ -536,7 +552,8 @@ def _fisher_step(work: tuple[Any, ...], t: np.ndarray) -> tuple[np.ndarray, np.n
                 adj[rows] = a
             new = np.maximum(t + adj, 0.0)
     if plain is not None:
-        return new, _done_predicted(t, new, prev, plain)
+        done = _done_predicted(t, new, prev, plain)
+        return (new[0], done[0]) if one else (new, done)
     return new, np.abs(new - t) <= THRESHOLD * np.maximum(new, 1.0)
 
 
@@ -544,12 +561,14 @@ def _done_predicted(t: np.ndarray, new: np.ndarray, prev: np.ndarray, plain: np.
     """Convergence per row from the step ``|new - t|`` or, where the last two steps were Newton
     steps (``plain``; None: every row), from the predicted next step (see :func:`_fisher_step`).
     Stores a tenth of this step in ``prev`` (0 where it was not a Newton step)."""
-    size = np.abs(new - t)
+    size = abs(new - t)
     q = size / prev  # 10 δ_n / δ_{n-1}; inf where there is no previous Newton step
     if plain is not None:
         q = np.where(plain, q, np.inf)
-    # fmin: where q is nan (0/0: no step at all) the step itself decides
-    done = np.fmin(size, size * q * q) <= THRESHOLD * np.maximum(new, 1.0)
+    # operators only (cheap on the numpy scalars of a single fit); where q is nan (0/0: no step
+    # at all) the step itself decides; the tolerance is THRESHOLD * max(τ², 1)
+    done = (size <= THRESHOLD) | (size <= THRESHOLD * new) | (size * q * q <= THRESHOLD) \
+        | (size * q * q <= THRESHOLD * new)
     np.multiply(size, 0.1, out=prev)
     if plain is not None:
         prev[~plain] = 0.0
@@ -576,17 +595,22 @@ def _fisher(y: np.ndarray, v: np.ndarray, m: np.ndarray | None, k: np.ndarray, X
     reml = kind == "REML"
     shape = k.shape
     n = math.prod(shape)
-    start = _he(y, v, m, k, X, se=False).tau2.reshape(n)
-    y2, v2, m2, X2 = _rows(y, n, 1), _rows(v, n, 1), _rows(m, n, 1), _rows(X, n, 2)
+    start = _he(y, v, m, k, X, se=False).tau2
+    if shape == () and X is None:  # one fit: no batch axis at all (numpy scalars are cheapest)
+        y2, v2, m2, X2 = y, v, m, X
+        start = np.asarray(start, dtype=float)
+    else:  # rows
+        start = start.reshape(n)
+        y2, v2, m2, X2 = _rows(y, n, 1), _rows(v, n, 1), _rows(m, n, 1), _rows(X, n, 2)
     stepadj, max_iter, hybrid = FISHER_PASSES[0]
     tau2, converged, iterations = iterate_rows(_fisher_step, start, None,
-                                               (y2, v2, m2, X2, reml, stepadj, hybrid, np.zeros(n)), max_iter)
+                                               (y2, v2, m2, X2, reml, stepadj, hybrid, np.zeros(start.shape)), max_iter)
     for stepadj, max_iter, hybrid in FISHER_PASSES[1:]:
         if _all(converged):
             break
         todo = ~converged
-        t, c, i = iterate_rows(_fisher_step, start, todo, (y2, v2, m2, X2, reml, stepadj, hybrid, np.zeros(n)),
-                               max_iter)
+        t, c, i = iterate_rows(_fisher_step, start, todo,
+                               (y2, v2, m2, X2, reml, stepadj, hybrid, np.zeros(start.shape)), max_iter)
         tau2 = np.where(todo, t, tau2)
         converged |= todo & c
         iterations += np.where(todo, i, 0)
@@ -613,7 +637,7 @@ def _fisher_finish(y: np.ndarray, v: np.ndarray, m: np.ndarray | None, tau2: np.
     """Intercept-only ML/REML after the iteration (rows flattened): the guard against a local
     maximum (the log-likelihood at τ² = 0 is compared with that at the solution, as metafor does)
     and the standard error, from one :func:`fit_moments` evaluation at ``[0, τ²]``."""
-    tt = np.zeros((2, tau2.size))
+    tt = np.zeros((2, *tau2.shape))
     tt[1] = tau2
     with np.errstate(divide="ignore", invalid="ignore"):
         mom: tuple[np.ndarray, ...] = fit_moments(y, v, m, tt)
@@ -630,7 +654,7 @@ def _fisher_finish(y: np.ndarray, v: np.ndarray, m: np.ndarray | None, tau2: np.
             se = np.sqrt(2 / (s2[1] - 2 * s3[1] / s1[1] + a * a))
         else:
             se = np.sqrt(2 / s2[1])
-    if len(shape) != 1:
+    if tau2.shape != shape:
         mom = tuple(a.reshape((2, *shape)) for a in mom)
         tau2, se, converged, iterations, at_zero = (a.reshape(shape) for a in (tau2, se, converged, iterations, at_zero))
     return Tau2Estimate(tau2, se, converged, iterations, at_zero, mom[:4])
