@@ -27,7 +27,7 @@ import numpy as np
 
 from evisynth import _dist
 from evisynth.errors import InputError
-from evisynth.models.tau2 import PREPARED, TAU2_ESTIMATORS, _any, _prep, fit_moments, solve_q_equation
+from evisynth.models.tau2 import PREPARED, TAU2_ESTIMATORS, _all, _any, _prep, fit_moments, solve_q_equation
 
 TESTS = ("z", "hksj", "hksj-adhoc")
 _crit_norm = functools.lru_cache(maxsize=64)(_dist.crit_norm)
@@ -211,7 +211,7 @@ def pool(
 
         censored = np.zeros(shape, dtype=bool)
         if model == "random" and heterogeneity_ci:
-            t_lo, t_hi = qprofile_ci(yy, vv, m, level, start=tau2)
+            t_lo, t_hi = qprofile_ci(yy, vv, m, level, start=tau2, q_known=(q_raw, rss))
             # metafor's confint() searches τ² only up to max(100, 10·τ̂²) and reports that bound
             # (printed as "> bound") when a limit lies beyond it; we do the same, and flag it.
             bound = np.maximum(100.0, 10.0 * tau2)
@@ -251,29 +251,36 @@ _CONVERT = tuple(int if name in ("k", "q_df", "iterations") else bool if name in
 
 def qprofile_ci(
     y: np.ndarray, v: np.ndarray, m: np.ndarray | None, level: float, X: np.ndarray | None = None,
-    *, start: np.ndarray | None = None,
+    *, start: np.ndarray | None = None, q_known: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Q-profile confidence limits for τ² (Viechtbauer 2007), batch-shaped.
 
     The lower limit solves ``Q(τ²) = χ²_{k-p, 1-α/2}``, the upper ``Q(τ²) = χ²_{k-p, α/2}``; a limit
     is 0 when ``Q(0)`` is already below its target. Undefined (nan) when ``k - p < 1``.
     ``start`` (e.g. the τ² estimate) is used as Newton's starting point where it lies below a
-    limit, which saves iterations; the limits do not depend on it.
+    limit, which saves iterations; the limits do not depend on it. ``q_known`` is
+    ``(Q(0), Q(start))`` where the caller has them (intercept-only models).
     """
     p = 1 if X is None else X.shape[-1]
     shape = y.shape[:-1]
     k = np.full(shape, float(y.shape[-1])) if m is None else m.sum(axis=-1)
     dfq = k - p
     ok = dfq >= 1
-    dsafe = np.where(ok, dfq, 1)
+    all_ok = bool(_all(ok))
+    dsafe = dfq if all_ok else np.where(ok, dfq, 1)
     alpha = 1 - level
     crit_upper = _dist.chi2_ppf(1 - alpha / 2, dsafe)
     crit_lower = _dist.chi2_ppf(alpha / 2, dsafe)
-    # both limits in one row-wise solve (two stacked copies of the batch): half the iterations' overhead
-    both, _, _ = solve_q_equation(_twice(y), _twice(v), _twice(m), np.stack([crit_upper, crit_lower]), _twice(X),
-                                  start=None if start is None else _twice(np.asarray(start, dtype=float)))
-    lo, hi = both[0], both[1]
-    if ok.all():
+    if shape == () and X is None:  # one fit: each limit on its own, without a batch axis
+        lo = solve_q_equation(y, v, m, crit_upper, X, start=start, q_known=q_known)[0]
+        hi = solve_q_equation(y, v, m, crit_lower, X, start=start, q_known=q_known)[0]
+    else:  # both limits in one row-wise solve (two stacked copies of the batch): half the iterations' overhead
+        both, _, _ = solve_q_equation(
+            _twice(y), _twice(v), _twice(m), np.stack([crit_upper, crit_lower]), _twice(X),
+            start=None if start is None else _twice(np.asarray(start, dtype=float)),
+            q_known=None if q_known is None else (_twice(q_known[0]), _twice(q_known[1])))
+        lo, hi = both[0], both[1]
+    if all_ok:
         return lo, hi
     return np.where(ok, lo, np.nan), np.where(ok, hi, np.nan)
 

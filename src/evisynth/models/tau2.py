@@ -248,7 +248,7 @@ def _newton_step(work: tuple[Any, ...], t: np.ndarray) -> tuple[np.ndarray, np.n
     if X is None:  # closed forms, fewest array operations (this loop dominates a single fit)
         w = 1.0 / (v + t[..., None]) if m is None else m / (v + t[..., None])
         red, dot = (_SUM_SMALL, _DOT_SMALL) if w.size < _EINSUM_MIN else (_SUM_BIG, _DOT_BIG)
-        r = y - (dot(w, y) / red(w))[:, None]
+        r = y - (dot(w, y) / red(w))[..., None]
         wr = w * r
         rss, slope = dot(wr, r), dot(wr, wr)
     else:
@@ -260,7 +260,7 @@ def _newton_step(work: tuple[Any, ...], t: np.ndarray) -> tuple[np.ndarray, np.n
     # linear in τ² and they are longer by the factor Q/target (far fewer iterations).
     # (``inv_target`` is 1/target, or 0 where target <= 0: plain Newton there)
     step = f / slope * (1.0 + f * inv_target)
-    if not _min_reduce(step) >= 0.0:  # past the root by rounding, slope 0 or nan: no step
+    if not _every(step >= 0.0):  # past the root by rounding, slope 0 or nan: no step
         step = np.where(step >= 0.0, step, 0.0)
     new = t + step
     # Newton converges quadratically here too: stop on the predicted next step (see _fisher_step)
@@ -274,6 +274,7 @@ def solve_q_equation(
     target: np.ndarray | float,
     X: np.ndarray | None = None,
     start: np.ndarray | None = None,
+    q_known: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Solve ``Q(τ²) = target`` for τ² >= 0 by Newton's method (on 1/Q) from the left, row by row.
 
@@ -281,6 +282,8 @@ def solve_q_equation(
     never overshoot and converge monotonically. Where ``Q(0) <= target`` the answer is 0.
     ``m`` is the float mask of :func:`prepare` (None: every study present). Newton starts at
     ``start`` where that is still left of the root (``Q(start) > target``), else at 0.
+    ``q_known`` is ``(Q(0), Q(start))`` where the caller has them already (intercept-only
+    models); they are then not evaluated again.
 
     Returns
     -------
@@ -288,27 +291,48 @@ def solve_q_equation(
     """
     shape = y.shape[:-1]
     n = math.prod(shape)
-    y2, v2, m2, X2 = _rows(y, n, 1), _rows(v, n, 1), _rows(m, n, 1), _rows(X, n, 2)
-    target2 = np.broadcast_to(np.asarray(target, dtype=float), shape).reshape(n)
-    x0 = np.zeros(n)
-    if start is not None and X2 is None:  # Q(0) and Q(start) in one evaluation (leading axis of 2)
-        tt = np.zeros((2, n))
-        tt[1] = np.broadcast_to(np.asarray(start, dtype=float), shape).reshape(n)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            w = 1.0 / (v2 + tt[..., None]) if m2 is None else m2 / (v2 + tt[..., None])
-            r = y2 - (_dot(w, y2) / _sum(w))[..., None]
-            f0, fs = _dot(w * r, r) - target2
-        x0 = np.where((tt[1] > 0) & (fs > 0), tt[1], 0.0)
+    target = np.asarray(target, dtype=float)
+    if target.shape != shape:
+        target = np.broadcast_to(target, shape)
+    if start is not None:
+        start = np.asarray(start, dtype=float)
+        if start.shape != shape:
+            start = np.broadcast_to(start, shape)
+    if shape == () and X is None:  # one fit: no batch axis at all (numpy scalars are cheapest)
+        y2, v2, m2, X2, target2, start2 = y, v, m, X, target, start
+        if q_known is not None:
+            q_known = (np.asarray(q_known[0], dtype=float), np.asarray(q_known[1], dtype=float))
+    else:  # rows
+        y2, v2, m2, X2 = _rows(y, n, 1), _rows(v, n, 1), _rows(m, n, 1), _rows(X, n, 2)
+        target2 = target.reshape(n)
+        start2 = None if start is None else start.reshape(n)
+        if q_known is not None:
+            q_known = (np.reshape(q_known[0], n), np.reshape(q_known[1], n))
+    x0 = np.zeros(target2.shape)
+    if start2 is not None and X2 is None:
+        if q_known is None:  # Q(0) and Q(start) in one evaluation (leading axis of 2)
+            tt = np.zeros((2, *target2.shape))
+            tt[1] = start2
+            with np.errstate(divide="ignore", invalid="ignore"):
+                w = 1.0 / (v2 + tt[..., None]) if m2 is None else m2 / (v2 + tt[..., None])
+                r = y2 - (_dot(w, y2) / _sum(w))[..., None]
+                q0, qs = _dot(w * r, r)
+        else:
+            q0, qs = q_known
+        f0, fs = q0 - target2, qs - target2
+        x0 = np.where((start2 > 0) & (fs > 0), start2, 0.0)
     else:
         f0 = q_generalised(y2, v2, m2, 0.0, X2).rss - target2
-        if start is not None:
-            s0 = np.broadcast_to(np.asarray(start, dtype=float), shape).reshape(n)
+        if start2 is not None:
             with np.errstate(divide="ignore", invalid="ignore"):
-                left = (s0 > 0) & (q_generalised(y2, v2, m2, s0, X2).rss - target2 > 0)
-            x0 = np.where(left, s0, 0.0)
+                left = (start2 > 0) & (q_generalised(y2, v2, m2, start2, X2).rss - target2 > 0)
+            x0 = np.where(left, start2, 0.0)
     with np.errstate(divide="ignore"):
         inv_target = np.where(target2 > 0, 1.0 / target2, 0.0)
-    tau2, conv, it = iterate_rows(_newton_step, x0, f0 > 0, (y2, v2, m2, X2, target2, inv_target, np.zeros(n)))
+    tau2, conv, it = iterate_rows(_newton_step, x0, f0 > 0,
+                                  (y2, v2, m2, X2, target2, inv_target, np.zeros(target2.shape)))
+    if tau2.shape == shape:
+        return tau2, conv, it
     return tau2.reshape(shape), conv.reshape(shape), it.reshape(shape)
 
 
