@@ -130,7 +130,7 @@ def pool(
     has_df = k > 1
     all_df = bool(k_min > 1)
     kk = k if all_df else np.where(has_df, k, 2.0)  # k - 1 >= 1 where used as degrees of freedom
-    nan = np.full(shape, np.nan)
+    nan: Any = np.float64(np.nan) if single else np.full(shape, np.nan)
 
     mom: tuple[np.ndarray, ...] | None = None
     tt: np.ndarray | None = None

@@ -35,9 +35,12 @@ THRESHOLD = 1e-12
 MAX_ITER = 1000
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Tau2Estimate:
-    """τ² with its standard error and convergence information (arrays of the batch shape)."""
+    """τ² with its standard error and convergence information (arrays of the batch shape).
+
+    A plain (not frozen) record: it is built several times per fit, and a frozen dataclass's
+    per-field ``object.__setattr__`` was a measurable share of a single fit's time."""
 
     tau2: np.ndarray
     se: np.ndarray
@@ -80,7 +83,7 @@ def prepare(
 
 def _prep(
     y: np.ndarray, v: np.ndarray, mask: np.ndarray | None = None
-) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, np.ndarray]:
+) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, Any]:
     """Like :func:`prepare`, but ``m`` is None when every study is present (no mask work at all)."""
     y = np.asarray(y, dtype=float)
     v = np.asarray(v, dtype=float)
@@ -91,6 +94,8 @@ def _prep(
         if not mask.all():
             m = mask.astype(float)
             return np.where(mask, y, 0.0), np.where(mask, v, 1.0), m, _sum(m)
+    if y.ndim == 1:  # one fit: a numpy scalar (cheaper in arithmetic than a 0-d array)
+        return y, v, None, np.float64(y.shape[-1])
     return y, v, None, np.full(y.shape[:-1], float(y.shape[-1]))
 
 
@@ -203,8 +208,8 @@ def iterate_rows(
                 full = True
     if full:
         witer[...] = it
-    if rows is None:
-        return wx, wconv, witer
+    if rows is None:  # [()]: numpy scalars for a single fit, the arrays themselves otherwise
+        return wx[()], wconv[()], witer[()]
     x[rows], iterations[rows], converged[rows] = wx, witer, wconv
     return x, converged, iterations
 
@@ -299,9 +304,10 @@ def solve_q_equation(
         if start.shape != shape:
             start = np.broadcast_to(start, shape)
     if shape == () and X is None:  # one fit: no batch axis at all (numpy scalars are cheapest)
-        y2, v2, m2, X2, target2, start2 = y, v, m, X, target, start
+        y2, v2, m2, X2, target2 = y, v, m, X, target[()]
+        start2 = None if start is None else start[()]
         if q_known is not None:
-            q_known = (np.asarray(q_known[0], dtype=float), np.asarray(q_known[1], dtype=float))
+            q_known = (np.asarray(q_known[0], dtype=float)[()], np.asarray(q_known[1], dtype=float)[()])
     else:  # rows
         y2, v2, m2, X2 = _rows(y, n, 1), _rows(v, n, 1), _rows(m, n, 1), _rows(X, n, 2)
         target2 = target.reshape(n)
@@ -328,7 +334,7 @@ def solve_q_equation(
                 left = (start2 > 0) & (q_generalised(y2, v2, m2, start2, X2).rss - target2 > 0)
             x0 = np.where(left, start2, 0.0)
     with np.errstate(divide="ignore"):
-        inv_target = np.where(target2 > 0, 1.0 / target2, 0.0)
+        inv_target = np.where(target2 > 0, 1.0 / target2, 0.0)[()]
     tau2, conv, it = iterate_rows(_newton_step, x0, f0 > 0,
                                   (y2, v2, m2, X2, target2, inv_target, np.zeros(target2.shape)))
     if tau2.shape == shape:
@@ -457,10 +463,13 @@ def _newton_terms(y: np.ndarray, v: np.ndarray, m: np.ndarray | None, X: np.ndar
         score, info, obs, a = _score(y, v, m, X, t, reml, True)
         assert obs is not None
         return score, obs - 2 * score * a, np.maximum(info, obs)
-    w = 1.0 / (v + t[..., None]) if m is None else m / (v + t[..., None])
+    scalar = t.ndim == 0  # a single fit: numpy scalars broadcast without a new axis (cheaper)
+    u = v + (t if scalar else t[..., None])
+    w = 1.0 / u if m is None else m / u
     red, dot = (_SUM_SMALL, _DOT_SMALL) if w.size < _EINSUM_MIN else (_SUM_BIG, _DOT_BIG)
     s1 = red(w)
-    wr = w * (y - (dot(w, y) / s1)[..., None])
+    mu = dot(w, y) / s1
+    wr = w * (y - (mu if scalar else mu[..., None]))
     ww = w * w
     s2 = red(ww)
     a = s2 / s1
@@ -593,7 +602,7 @@ def _done_predicted(t: np.ndarray, new: np.ndarray, prev: np.ndarray, plain: np.
     # at all) the step itself decides; the tolerance is THRESHOLD * max(τ², 1)
     done = (size <= THRESHOLD) | (size <= THRESHOLD * new) | (size * q * q <= THRESHOLD) \
         | (size * q * q <= THRESHOLD * new)
-    np.multiply(size, 0.1, out=prev)
+    prev[...] = size * 0.1
     if plain is not None:
         prev[~plain] = 0.0
     return done
