@@ -7,6 +7,7 @@ that needs it rather than at ``import evisynth`` - and then only its compiled uf
 
 from __future__ import annotations
 
+import functools
 import importlib
 import importlib.util
 import sys
@@ -130,13 +131,20 @@ def crit_t(level: float, df: Any) -> Any:
     return _per_integer_df(t_ppf, 1.0 - (1.0 - level) / 2.0, df)
 
 
+@functools.lru_cache(maxsize=1024)
+def _quantile_cached(func: Any, q: float, df: float) -> float:
+    return float(func(q, df))
+
+
 def _per_integer_df(func: Any, q: float, df: Any) -> Any:
     """``func(q, df)``, evaluated once per distinct degrees of freedom for large batches.
 
     Quantile functions cost far more than a table lookup, and a batch of a million
     meta-analyses has only a few distinct (integer) df; the values are the same either way.
     """
-    if getattr(df, "size", 1) < 256:  # a scalar or a small array
+    if isinstance(df, float):  # one fit (Python float or numpy float64): the same few quantiles again and again
+        return _quantile_cached(func, q, df)
+    if getattr(df, "size", 1) < 256:  # a small array
         return func(q, df)
     df = np.asarray(df, dtype=float)
     lo, hi = np.nanmin(df), np.nanmax(df)

@@ -153,17 +153,19 @@ def iterate_rows(
     x, converged, iterations
     """
     n = x0.size
-    x = np.array(x0, dtype=float)
-    iterations = np.zeros(x.shape, dtype=int)
     rows: np.ndarray | None = None  # None: the working set is every row, in order
     if active is not None:
         active = np.asarray(active, dtype=bool)
     if active is None or _all(active):
-        converged = np.zeros(x.shape, dtype=bool)
-        work, wx = data, x
-    elif x.ndim == 0:  # one row, not active: nothing to do
-        return x, ~active, iterations
+        # the steps return new arrays, so x0 is not written to; the full-size outputs are
+        # allocated only if the working set is ever compacted
+        work, wx = data, np.asarray(x0, dtype=float)
+        x = iterations = converged = wx
+    elif x0.ndim == 0:  # one row, not active: nothing to do
+        return np.array(x0, dtype=float), ~active, np.zeros((), dtype=int)
     else:
+        x = np.array(x0, dtype=float)
+        iterations = np.zeros(x.shape, dtype=int)
         converged = ~active
         rows = np.flatnonzero(active)
         if rows.size == 0:
@@ -201,6 +203,7 @@ def iterate_rows(
             if 2 * n_act <= wact.size and wact.size >= _COMPACT_MIN:
                 if rows is None:
                     rows = np.arange(n)
+                    x, iterations, converged = np.empty(n), np.empty(n, dtype=int), np.empty(n, dtype=bool)
                 x[rows], iterations[rows], converged[rows] = wx, witer, wconv
                 rows = rows[wact]
                 work = _take(work, wact)
