@@ -53,13 +53,13 @@ class Tau2Estimate:
 
 
 def fit_moments(
-    y: np.ndarray, v: np.ndarray, m: np.ndarray | None, tt: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    y: np.ndarray, v: np.ndarray, m: np.ndarray | None, tt: np.ndarray, likelihood: bool = False
+) -> tuple[np.ndarray, ...]:
     """Intercept-only weighted fits at a stack of τ² values in one pass.
 
     ``tt`` has shape ``(j, *batch)``; the results have that shape: ``Σw``, the weighted mean
-    ``μ``, ``Σw(y - μ)²`` (the generalised Q), ``Σw²``, ``Σw³`` and ``Σ log(v + τ²)`` over the
-    studies present, with ``w = m / (v + τ²)``.
+    ``μ``, ``Σw(y - μ)²`` (the generalised Q) and ``Σw²`` over the studies present, with
+    ``w = m / (v + τ²)``; with ``likelihood=True`` also ``Σw³`` and ``Σ log(v + τ²)``.
     """
     u = v + tt[..., None]
     w = 1.0 / u if m is None else m / u
@@ -68,6 +68,8 @@ def fit_moments(
     r = y - mu[..., None]
     rss = _dot(w * r, r)
     s2 = _dot(w, w)
+    if not likelihood:
+        return s1, mu, rss, s2
     s3 = _dot(w * w, w)
     logu = np.log(u)
     return s1, mu, rss, s2, s3, _sum(logu) if m is None else _dot(m, logu)
@@ -676,7 +678,7 @@ def _fisher_finish(y: np.ndarray, v: np.ndarray, m: np.ndarray | None, tau2: np.
     tt = np.zeros((2, *tau2.shape))
     tt[1] = tau2
     with np.errstate(divide="ignore", invalid="ignore"):
-        mom: tuple[np.ndarray, ...] = fit_moments(y, v, m, tt)
+        mom: tuple[np.ndarray, ...] = fit_moments(y, v, m, tt, likelihood=True)
         s1, _, rss, s2, s3, logs = mom
         minus2ll = logs + rss + np.log(s1) if reml else logs + rss  # -2 ll up to a constant
         # ll(0) - ll(τ²) > 1e-10
