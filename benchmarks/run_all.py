@@ -22,7 +22,7 @@ def main() -> None:
         ["bench_single.py"],
         ["bench_batch.py"] + (["--sizes", "100000"] if args.quick else []),
         ["bench_cli.py"] + (["--batch-rows", "2000000", "--repeat", "3"] if args.quick else []),
-        ["bench_permutation.py"],
+        ["bench_permutation.py"] + (["--permutations", "1000"] if args.quick else []),
     ]
     for cmd in runs:
         print(f"\n### {' '.join(cmd)}\n", flush=True)

@@ -30,7 +30,9 @@ import numpy as np
 
 from evisynth.models._design import _EINSUM_MIN, WLS, _add_reduce, _dot, _sum, _vecdot
 
-#: Tolerance on successive τ² values (relative to max(1, τ²)) for iterative estimators.
+#: Tolerance on successive τ² values (relative to max(1, τ²)) for iterative estimators; the
+#: Newton iterations also stop when the next step, predicted from the last two, is 100 times
+#: below it (see :func:`_fisher_step`).
 THRESHOLD = 1e-12
 MAX_ITER = 1000
 
