@@ -30,7 +30,7 @@ import numpy as np
 
 from evisynth import _dist
 from evisynth.errors import InputError
-from evisynth.models.tau2 import PREPARED, TAU2_ESTIMATORS, _all, _any, _prep, fit_moments, solve_q_equation
+from evisynth.models.tau2 import PREPARED, TAU2_ESTIMATORS, _any, _every, _prep, fit_moments, solve_q_equation
 
 TESTS = ("z", "hksj", "hksj-adhoc")
 _crit_norm = functools.lru_cache(maxsize=64)(_dist.crit_norm)
@@ -266,10 +266,13 @@ def qprofile_ci(
     """
     p = 1 if X is None else X.shape[-1]
     shape = y.shape[:-1]
-    k = np.full(shape, float(y.shape[-1])) if m is None else m.sum(axis=-1)
+    if m is not None:
+        k = m.sum(axis=-1)
+    else:
+        k = np.float64(y.shape[-1]) if shape == () else np.full(shape, float(y.shape[-1]))
     dfq = k - p
     ok = dfq >= 1
-    all_ok = bool(_all(ok))
+    all_ok = _every(ok)
     dsafe = dfq if all_ok else np.where(ok, dfq, 1)
     alpha = 1 - level
     crit_upper = _dist.chi2_ppf(1 - alpha / 2, dsafe)

@@ -258,9 +258,12 @@ def _rows(a: np.ndarray | None, n: int, trailing: int) -> np.ndarray | None:
 def _newton_step(work: tuple[Any, ...], t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     y, v, m, X, target, inv_target, prev = work
     if X is None:  # closed forms, fewest array operations (this loop dominates a single fit)
-        w = 1.0 / (v + t[..., None]) if m is None else m / (v + t[..., None])
+        scalar = t.ndim == 0  # a single fit: numpy scalars broadcast without a new axis (cheaper)
+        u = v + (t if scalar else t[..., None])
+        w = 1.0 / u if m is None else m / u
         red, dot = (_SUM_SMALL, _DOT_SMALL) if w.size < _EINSUM_MIN else (_SUM_BIG, _DOT_BIG)
-        r = y - (dot(w, y) / red(w))[..., None]
+        mu = dot(w, y) / red(w)
+        r = y - (mu if scalar else mu[..., None])
         wr = w * r
         rss, slope = dot(wr, r), dot(wr, wr)
     else:
@@ -340,8 +343,10 @@ def solve_q_equation(
             with np.errstate(divide="ignore", invalid="ignore"):
                 left = (start2 > 0) & (q_generalised(y2, v2, m2, start2, X2).rss - target2 > 0)
             x0 = np.where(left, start2, 0.0)
-    with np.errstate(divide="ignore"):
-        inv_target = np.where(target2 > 0, 1.0 / target2, 0.0)[()]
+    inv_target = 1.0 / target2  # (Q-profile targets are chi-squared quantiles, > 0)
+    if not _every(target2 > 0):
+        with np.errstate(divide="ignore"):
+            inv_target = np.where(target2 > 0, inv_target, 0.0)[()]
     tau2, conv, it = iterate_rows(_newton_step, x0, f0 > 0,
                                   (y2, v2, m2, X2, target2, inv_target, np.zeros(target2.shape)))
     if tau2.shape == shape:
