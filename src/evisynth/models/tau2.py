@@ -160,7 +160,7 @@ def iterate_rows(
     rows: np.ndarray | None = None  # None: the working set is every row, in order
     if active is not None:
         active = np.asarray(active, dtype=bool)
-    if active is None or _all(active):
+    if active is None or _every(active):
         # the steps return new arrays, so x0 is not written to; the full-size outputs are
         # allocated only if the working set is ever compacted
         work, wx = data, np.asarray(x0, dtype=float)
@@ -227,9 +227,7 @@ def _every(flags: Any) -> bool:
 
 
 #: reductions over every axis (also of 0-d arrays and numpy scalars: a single fit has no batch axis)
-_all = functools.partial(np.logical_and.reduce, axis=None)
 _count = np.count_nonzero
-_min_reduce = functools.partial(np.minimum.reduce, axis=None)
 _sum_all = functools.partial(np.add.reduce, axis=None)
 #: Working sets smaller than this are never compacted (masking a few rows is cheaper than copying).
 _COMPACT_MIN = 16
@@ -330,9 +328,7 @@ def solve_q_equation(
             tt = np.zeros((2, *target2.shape))
             tt[1] = start2
             with np.errstate(divide="ignore", invalid="ignore"):
-                w = 1.0 / (v2 + tt[..., None]) if m2 is None else m2 / (v2 + tt[..., None])
-                r = y2 - (_dot(w, y2) / _sum(w))[..., None]
-                q0, qs = _dot(w * r, r)
+                q0, qs = fit_moments(y2, v2, m2, tt)[2]
         else:
             q0, qs = q_known
         f0, fs = q0 - target2, qs - target2
@@ -412,18 +408,11 @@ def _pm(y: np.ndarray, v: np.ndarray, m: np.ndarray | None, k: np.ndarray, X: np
     return Tau2Estimate(tau2, se, conv, it)
 
 
-def _loglik(y: np.ndarray, v: np.ndarray, m: np.ndarray | None, tau2: np.ndarray, X: np.ndarray | None,
+def _loglik(y: np.ndarray, v: np.ndarray, m: np.ndarray | None, tau2: np.ndarray, X: np.ndarray,
             reml: bool) -> np.ndarray:
-    u = v + np.asarray(tau2, dtype=float)[..., None]
-    logv = np.log(u)
-    if X is None:  # closed forms: rss = Σ w r², log det X'WX = log Σw
-        w = 1.0 / u if m is None else m / u
-        s1 = _sum(w)
-        r = y - (_dot(w, y) / s1)[..., None]
-        ll = (_sum(logv) if m is None else _sum(m * logv)) + _dot(w * r, r)
-        if reml:
-            ll = ll + np.log(s1)
-        return -0.5 * ll
+    """ML/REML log-likelihood (up to a constant) of a model with moderators ``X``; without
+    moderators :func:`_fisher_finish` forms it from :func:`fit_moments`."""
+    logv = np.log(v + np.asarray(tau2, dtype=float)[..., None])
     fit = fit_at(y, v, m, tau2, X)
     ll = -0.5 * (_sum(logv) if m is None else _sum(m * logv)) - 0.5 * fit.rss
     if reml:
@@ -435,28 +424,15 @@ def _score(y: np.ndarray, v: np.ndarray, m: np.ndarray | None, X: np.ndarray | N
            reml: bool, observed: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, Any]:
     """Twice the ML/REML score at ``t``, the expected information term and (if asked) the
     observed one and ``Σw²/Σw`` (for the scaled Newton step of :func:`_fisher_step`)."""
+    if X is None:  # closed forms, the same sums as the scaled Newton step
+        score, _, parts = _newton_terms(y, v, m, None, t, reml)
+        info, obs_info = _information(parts)
+        return score, info, obs_info if observed else None, parts[3]
     obs = a = None
-    if X is None:  # closed forms, fewest array operations (this loop dominates a single fit)
-        w = 1.0 / (v + t[..., None]) if m is None else m / (v + t[..., None])
-        red, dot = (_SUM_SMALL, _DOT_SMALL) if w.size < _EINSUM_MIN else (_SUM_BIG, _DOT_BIG)
-        s1 = red(w)
-        wr = w * (y - (dot(w, y) / s1)[..., None])
-        ww = w * w
-        s2 = red(ww)
-        a = s2 / s1
-        if reml:  # tr(P) = s1 - s2/s1, tr(PP) = s2 - 2 s3/s1 + (s2/s1)²
-            score, info = dot(wr, wr) - s1 + a, s2 - 2 * dot(ww, w) / s1 + a * a
-        else:
-            score, info = dot(wr, wr) - s1, s2
-        if observed:  # Y'PPPY = Σ w (wr)² - (Σ w wr)² / Σw
-            wwr = w * wr
-            b = red(wwr)
-            obs = 2 * (dot(wwr, wr) - b * b / s1) - info
-    else:
-        fit = fit_at(y, v, m, t, X)
-        score, info = (fit.yppy - fit.tr_p, fit.tr_pp) if reml else (fit.yppy - fit.s1, fit.s2)
-        if observed:
-            obs, a = 2 * fit.quad_p(fit.wresid) - info, fit.s2 / fit.s1
+    fit = fit_at(y, v, m, t, X)
+    score, info = (fit.yppy - fit.tr_p, fit.tr_pp) if reml else (fit.yppy - fit.s1, fit.s2)
+    if observed:
+        obs, a = 2 * fit.quad_p(fit.wresid) - info, fit.s2 / fit.s1
     return score, info, obs, a
 
 
@@ -500,13 +476,20 @@ def _newton_terms(y: np.ndarray, v: np.ndarray, m: np.ndarray | None, X: np.ndar
     return score, curv, (s1, s2, s3, a, big_c, b)
 
 
+def _information(parts: tuple[Any, ...]) -> tuple[Any, Any]:
+    """Expected and observed information (the latter from ``Y'PPPY = Σw(wr)² - (Σw·wr)²/Σw``) from
+    the pieces :func:`_newton_terms` returns: ``tr(PP) = s2 - 2 s3/s1 + (s2/s1)²`` (REML) or
+    ``s2`` (ML)."""
+    s1, s2, s3, a, big_c, b = parts
+    info = s2 if s3 is None else s2 - 2 * s3 / s1 + a * a
+    return info, 2 * (big_c - b * b / s1) - info
+
+
 def _cautious(parts: Any) -> np.ndarray:
     """``max(I_exp, I_obs)`` from the pieces :func:`_newton_terms` returns (the damped step's divisor)."""
     if isinstance(parts, np.ndarray):  # formed already (models with moderators)
         return parts
-    s1, s2, s3, a, big_c, b = parts
-    info = s2 if s3 is None else s2 - 2 * s3 / s1 + a * a
-    return np.maximum(info, 2 * (big_c - b * b / s1) - info)
+    return np.maximum(*_information(parts))
 
 
 def _fisher_step(work: tuple[Any, ...], t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -565,7 +548,7 @@ def _fisher_step(work: tuple[Any, ...], t: np.ndarray) -> tuple[np.ndarray, np.n
     if stepadj != 1.0:
         adj = stepadj * adj
     new = t + adj
-    if not (_isfinite(_sum_all(adj)) and _all(new >= 0.0)):  # a non-finite or negative step somewhere
+    if not (_isfinite(_sum_all(adj)) and _every(new >= 0.0)):  # a non-finite or negative step somewhere
         finite = np.isfinite(adj)
         if not finite.all():
             adj = np.where(finite, adj, 0.0)
@@ -651,7 +634,7 @@ def _fisher(y: np.ndarray, v: np.ndarray, m: np.ndarray | None, k: np.ndarray, X
     tau2, converged, iterations = iterate_rows(_fisher_step, start, None,
                                                (y2, v2, m2, X2, reml, stepadj, hybrid, np.zeros(start.shape)), max_iter)
     for stepadj, max_iter, hybrid in FISHER_PASSES[1:]:
-        if _all(converged):
+        if _every(converged):
             break
         todo = ~converged
         t, c, i = iterate_rows(_fisher_step, start, todo,
