@@ -19,11 +19,14 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
+import numpy as np
+
 from evisynth.analyses.fit import PooledResult, fit_pooled
 from evisynth.analyses.run import AnalysisBundle, run_analysis
 from evisynth.analyses.spec import AnalysisSpec
 from evisynth.effects.compute import compute_effects
 from evisynth.effects.table import EffectTable
+from evisynth.errors import InputError
 from evisynth.io.tabular import StudyTable
 from evisynth.io.tabular import read_study_table as _read
 from evisynth.models.pool import PoolArrays
@@ -129,8 +132,21 @@ def pool(yi: Any, vi: Any, *, model: str = "random", method: str = "REML", test:
     >>> r = pool([0.1, 0.3, 0.5, 0.2], [0.02, 0.03, 0.04, 0.02], method="DL")
     >>> round(r.estimate, 4), round(r.tau2, 4)
     (0.2368, 0.0)
+
+    Raises :class:`~evisynth.errors.InputError` unless ``yi`` and ``vi`` are 1-D, of the same
+    non-zero length, with finite effects and positive finite variances.
     """
-    return _pool(yi, vi, model=model, method=method, test=test, level=level, heterogeneity_ci=heterogeneity_ci)
+    y = np.asarray(yi, dtype=float)
+    v = np.asarray(vi, dtype=float)
+    if y.ndim != 1 or v.shape != y.shape or y.size == 0:
+        raise InputError(f"yi and vi must be 1-D arrays of the same, non-zero length; got shapes {y.shape} "
+                         f"and {v.shape} (for many meta-analyses use evisynth.batch.batch_meta_analysis)")
+    ok = np.isfinite(y) & np.isfinite(v) & (v > 0)
+    if not ok.all():
+        i = int(np.flatnonzero(~ok)[0])
+        raise InputError(f"study {i} (0-based) needs a finite effect and a positive finite variance; "
+                         f"got yi={float(y[i])!r}, vi={float(v[i])!r}")
+    return _pool(y, v, model=model, method=method, test=test, level=level, heterogeneity_ci=heterogeneity_ci)
 
 
 def pool_effects(effects: EffectTable, **settings: Any) -> PooledResult:
