@@ -18,7 +18,7 @@ from evisynth.models.small_study import kendall_cdf, rank_test
 
 DATA = Path(__file__).parent / "data"
 BCG = DATA / "bcg.csv"
-SAMPLES = Path("/work/samples")
+SAMPLES = Path(__file__).resolve().parents[1] / "data"
 
 
 def run(path: Path, spec: AnalysisSpec):

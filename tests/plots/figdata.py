@@ -5,7 +5,6 @@ Shared by ``tests/plots`` and ``tests/report`` through their ``conftest.py``.
 
 from __future__ import annotations
 
-import json
 import warnings
 from pathlib import Path
 from typing import Any
@@ -17,7 +16,8 @@ import pytest
 from evisynth.analyses.run import run_analysis
 from evisynth.analyses.spec import AnalysisSpec
 
-SAMPLES = Path("/work/samples")
+#: Committed study tables shared by the figure, report and engine tests (see ``tests/data/README.md``).
+SAMPLES = Path(__file__).resolve().parents[1] / "data"
 
 
 def continuous_frame(k: int, *, seed: int = 1, subgroups: bool = False, long_labels: bool = False,
@@ -53,17 +53,20 @@ def analyse(df: pd.DataFrame, **spec: Any) -> dict[str, Any]:
 
 @pytest.fixture(scope="session")
 def doc_small() -> dict[str, Any]:
-    return json.loads((SAMPLES / "binary_mh.json").read_text())
+    """Risk ratio, Mantel-Haenszel, common effect; one double-zero study."""
+    return analyse(pd.read_csv(SAMPLES / "binary.csv"), measure="RR", method="MH", model="fixed")
 
 
 @pytest.fixture(scope="session")
 def doc_subgroup() -> dict[str, Any]:
-    return json.loads((SAMPLES / "continuous_subgroup.json").read_text())
+    """Mean difference, random effects (REML), subgroups by hemisphere."""
+    return analyse(pd.read_csv(SAMPLES / "continuous.csv"), subgroup="hemisphere")
 
 
 @pytest.fixture(scope="session")
 def doc_or_subgroup() -> dict[str, Any]:
-    return json.loads((SAMPLES / "binary_or_subgroup.json").read_text())
+    """Odds ratio, random effects (REML), subgroups by risk; one double-zero study."""
+    return analyse(pd.read_csv(SAMPLES / "binary.csv"), measure="OR", subgroup="risk")
 
 
 @pytest.fixture(scope="session")

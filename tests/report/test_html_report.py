@@ -6,6 +6,7 @@ import copy
 import json
 
 import pytest
+from figdata import SAMPLES
 
 from evisynth.cli.main import main
 from evisynth.errors import InputError
@@ -96,7 +97,7 @@ def test_report_title():
 
 def test_cli_report(tmp_path, capsys):
     out = tmp_path / "rep"
-    code = main(["report", "/work/samples/continuous.csv", "--subgroup", "hemisphere", "--out", str(out),
+    code = main(["report", str(SAMPLES / "continuous.csv"), "--subgroup", "hemisphere", "--out", str(out),
                  "--intervention", "rTMS", "--outcome", "spasticity", "--unit", "trials", "--sort-by", "effect",
                  "--higher-is-better", "--dpi", "50", "--method", "DL"])
     assert code == 0
@@ -106,5 +107,5 @@ def test_cli_report(tmp_path, capsys):
     page = (out / "report.html").read_text(encoding="utf-8")
     assert "the DerSimonian-Laird method (DL)" in page
     assert "rTMS reduced spasticity compared with control (MD" in page
-    assert main(["report", "/work/samples/continuous.csv", "--out", str(out), "--sort-by", "nope", "--dpi", "50"]) == 2
+    assert main(["report", str(SAMPLES / "continuous.csv"), "--out", str(out), "--sort-by", "nope", "--dpi", "50"]) == 2
     assert "sort_by='nope'" in capsys.readouterr().err

@@ -6,10 +6,15 @@ cell text, column width, axis limit and the figure size; :func:`draw` only place
 
 Examples
 --------
->>> import json
->>> doc = json.load(open("/work/samples/continuous_subgroup.json"))  # doctest: +SKIP
->>> lay = forest_layout(doc)  # doctest: +SKIP
->>> [r.kind for r in lay.rows][:3]  # doctest: +SKIP
+>>> import pandas as pd
+>>> from evisynth.analyses.run import run_analysis
+>>> from evisynth.analyses.spec import AnalysisSpec
+>>> data = pd.DataFrame({"study": ["A", "B", "C"], "m1": [1.2, 1.8, 1.4], "sd1": [0.8, 1.0, 0.7],
+...                      "n1": [20, 11, 16], "m2": [1.5, 2.4, 1.5], "sd2": [0.9, 1.2, 0.5], "n2": [20, 17, 11],
+...                      "side": ["left", "right", "left"]})
+>>> doc = run_analysis(data, AnalysisSpec(subgroup="side", method="DL")).to_dict()
+>>> lay = forest_layout(doc)
+>>> [r.kind for r in lay.rows][:3]
 ['subgroup_header', 'study', 'study']
 """
 
