@@ -6,79 +6,80 @@ Every composite analysis (subgroups, leave-one-out, cumulative, ...) calls
 
 from __future__ import annotations
 
-import math
 import warnings
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
+from evisynth import options as opt
+from evisynth.analyses.results import Heterogeneity, Pooled, number, plain
 from evisynth.analyses.spec import AnalysisSpec
 from evisynth.effects.table import EffectTable
 from evisynth.errors import ConvergenceWarning, DataWarning, FewStudiesWarning, InputError
 from evisynth.models.mantel_haenszel import mantel_haenszel, peto
 from evisynth.models.pool import pool
 
-POOLED_KEYS = ("k", "estimate", "se", "statistic", "df", "p_value", "ci_lower", "ci_upper",
-               "pi_lower", "pi_upper", "pi_lower_t", "pi_upper_t")
-HETEROGENEITY_KEYS = ("tau2", "tau2_se", "tau2_ci_lower", "tau2_ci_upper", "tau", "tau_ci_lower",
-                      "tau_ci_upper", "i2", "i2_ci_lower", "i2_ci_upper", "h2", "h2_ci_lower",
-                      "h2_ci_upper", "q", "q_df", "q_p")
-EXP_KEYS = ("estimate", "ci_lower", "ci_upper", "pi_lower", "pi_upper", "pi_lower_t", "pi_upper_t")
-
-
-def clean(x: Any) -> Any:
-    """A JSON-ready plain value: floats (None for nan/inf), ints, bools, str."""
-    if x is None:
-        return None
-    if isinstance(x, (bool, np.bool_)):
-        return bool(x)
-    if isinstance(x, (int, np.integer)):
-        return int(x)
-    if isinstance(x, (float, np.floating)):
-        f = float(x)
-        return f if math.isfinite(f) else None
-    return x
-
-
-def exp_twins(d: dict[str, Any], keys: tuple[str, ...] = EXP_KEYS) -> dict[str, Any]:
-    """Add ``<key>_exp`` for every key present (ratio measures reported exponentiated)."""
-    out = dict(d)
-    for key in keys:
-        if key in d:
-            out[f"{key}_exp"] = None if d[key] is None else math.exp(d[key])
-    return out
+#: Heterogeneity statistics that a common-effect model does not estimate.
+_RANDOM_ONLY = ("tau2_se", "tau2_ci_lower", "tau2_ci_upper", "tau_ci_lower", "tau_ci_upper",
+                "i2_ci_lower", "i2_ci_upper", "h2_ci_lower", "h2_ci_upper")
 
 
 @dataclass(frozen=True)
 class PooledResult:
-    """A pooled estimate with its heterogeneity statistics and study weights."""
+    """A pooled estimate with its heterogeneity statistics and the study weights.
 
-    model: str
-    method: str
-    test: str
-    level: float
-    values: dict[str, Any]
-    weights: np.ndarray  # percent, aligned with the effect table rows (nan = not in the analysis)
-    converged: bool
-    log_scale: bool
+    ``weights`` are percentages aligned with the effect table's rows (nan = not in the analysis).
+    """
 
-    def __getattr__(self, name: str) -> Any:
-        values = object.__getattribute__(self, "values")
-        if name in values:
-            return values[name]
-        raise AttributeError(name)
+    pooled: Pooled
+    heterogeneity: Heterogeneity
+    weights: np.ndarray
 
-    def pooled_dict(self) -> dict[str, Any]:
-        """The ``pooled`` section of the analysis document."""
-        d = {key: clean(self.values.get(key)) for key in POOLED_KEYS}
-        return exp_twins(d) if self.log_scale else d
+    @property
+    def converged(self) -> bool:
+        return self.pooled.converged
 
-    def heterogeneity_dict(self) -> dict[str, Any]:
-        """The ``heterogeneity`` section of the analysis document."""
-        out = {key: clean(self.values.get(key)) for key in HETEROGENEITY_KEYS}
-        out["tau2_ci_upper_censored"] = bool(self.values.get("tau2_ci_censored") or False)
-        return out
+
+def _count(x: Any) -> int | None:
+    return None if x is None else int(x)
+
+
+def double_zero(eff: EffectTable) -> np.ndarray:
+    """Rows of dichotomous data without events (or with all events) in both arms."""
+    d = eff.data
+    a, n1, c, n2 = d["events1"], d["n1"], d["events2"], d["n2"]
+    return np.asarray(((a == 0) & (c == 0)) | ((a == n1) & (c == n2)), dtype=bool)
+
+
+def _fit_counts(eff: EffectTable, spec: AnalysisSpec, k: int) -> PooledResult:
+    """Mantel-Haenszel or Peto on the 2x2 tables.
+
+    Every table not dropped as double-zero enters the MH/Peto sums, even when its own estimate
+    is not finite (zero cell with --continuity 0): neither method needs a per-study estimate,
+    and k counts these tables (metafor's rma.mh/rma.peto; RevMan). Q uses the finite estimates.
+    """
+    d = eff.data
+    counts = (d["events1"], d["n1"], d["events2"], d["n2"])
+    drop00 = spec.drop_double_zero if spec.drop_double_zero is not None else eff.measure != "RD"
+    in_sums = ~double_zero(eff) if drop00 else np.ones(eff.k, dtype=bool)
+    if spec.method == "MH":
+        res = mantel_haenszel(*counts, eff.yi, eff.vi, measure=eff.measure, in_sums=in_sums,
+                              mh_continuity=spec.mh_continuity, continuity=spec.continuity, level=spec.level)
+    else:
+        res = peto(*counts, in_sums=in_sums, level=spec.level, k_studies=k)
+    pooled = Pooled(
+        k=int(in_sums.sum()), estimate=number(res.estimate), se=number(res.se), statistic=number(res.statistic),
+        df=None, p_value=number(res.p_value), ci_lower=number(res.ci_lower), ci_upper=number(res.ci_upper),
+        pi_lower=None, pi_upper=None, pi_lower_t=None, pi_upper_t=None, model="fixed", method=str(spec.method),
+        test=opt.DEFAULT_TEST, level=spec.level, converged=True, log_scale=eff.log_scale,
+    )
+    het = Heterogeneity(
+        tau2=0.0, tau2_se=None, tau2_ci_lower=None, tau2_ci_upper=None, tau=0.0, tau_ci_lower=None,
+        tau_ci_upper=None, i2=number(res.i2), i2_ci_lower=None, i2_ci_upper=None, h2=number(res.h2),
+        h2_ci_lower=None, h2_ci_upper=None, q=number(res.q), q_df=_count(res.q_df), q_p=number(res.q_p),
+    )
+    return PooledResult(pooled, het, np.asarray(res.weights, dtype=float))
 
 
 def fit_pooled(eff: EffectTable, spec: AnalysisSpec, *, heterogeneity_ci: bool = True,
@@ -99,57 +100,40 @@ def fit_pooled(eff: EffectTable, spec: AnalysisSpec, *, heterogeneity_ci: bool =
     k = int(inc.sum())
     if k == 0:
         raise InputError("no study can be analysed (none is estimable)", file=eff.source or None)
-    method = spec.method or "REML"
-    if method in ("MH", "PETO"):
-        d = eff.data
-        counts = (d["events1"], d["n1"], d["events2"], d["n2"])
-        # Every table not dropped as double-zero enters the MH/Peto sums, even when its own estimate
-        # is not finite (zero cell with --continuity 0): neither method needs a per-study estimate,
-        # and k counts these tables (metafor's rma.mh/rma.peto; RevMan). Q uses the finite estimates.
-        drop00 = spec.drop_double_zero if spec.drop_double_zero is not None else eff.measure != "RD"
-        a, n1, c, n2 = counts
-        double_zero = ((a == 0) & (c == 0)) | ((a == n1) & (c == n2))
-        in_sums = ~double_zero if drop00 else np.ones(eff.k, dtype=bool)
-        if method == "MH":
-            res = mantel_haenszel(*counts, eff.yi, eff.vi, measure=eff.measure, in_sums=in_sums,
-                                  mh_continuity=spec.mh_continuity, continuity=spec.continuity,
-                                  level=spec.level)
-        else:
-            res = peto(*counts, in_sums=in_sums, level=spec.level, k_studies=k)
-        values = {
-            "k": int(in_sums.sum()), "estimate": res.estimate, "se": res.se, "statistic": res.statistic, "df": None,
-            "p_value": res.p_value, "ci_lower": res.ci_lower, "ci_upper": res.ci_upper,
-            "pi_lower": None, "pi_upper": None, "pi_lower_t": None, "pi_upper_t": None,
-            "tau2": 0.0, "tau2_se": None, "tau2_ci_lower": None, "tau2_ci_upper": None,
-            "tau": 0.0, "tau_ci_lower": None, "tau_ci_upper": None,
-            "i2": res.i2, "i2_ci_lower": None, "i2_ci_upper": None,
-            "h2": res.h2, "h2_ci_lower": None, "h2_ci_upper": None,
-            "q": res.q, "q_df": res.q_df, "q_p": res.q_p,
-        }
-        return PooledResult("fixed", method, "z", spec.level, values, res.weights, True, eff.log_scale)
-
-    model = spec.model or "random"
+    if spec.count_method:
+        return _fit_counts(eff, spec, k)
+    model = spec.model or opt.DEFAULT_MODEL
+    method = spec.tau2_method
     y, v = eff.yi[inc], eff.vi[inc]
     if model == "random" and k < 3 and not quiet:
         warnings.warn(
             f"random-effects analysis with only {k} {'study' if k == 1 else 'studies'}: tau² is poorly estimated",
             FewStudiesWarning, stacklevel=2,
         )
-    pooled = pool(y, v, model=model, method=method if model == "random" else "REML", test=spec.test,
-                  level=spec.level, heterogeneity_ci=heterogeneity_ci)
-    values = {key: clean(val) for key, val in pooled.as_dict().items()}
-    if model == "fixed":
-        for key in ("tau2_se", "tau2_ci_lower", "tau2_ci_upper", "tau_ci_lower", "tau_ci_upper",
-                    "i2_ci_lower", "i2_ci_upper", "h2_ci_lower", "h2_ci_upper"):
-            values[key] = None
-    w = 1.0 / (v + (values["tau2"] or 0.0))
+    res = pool(y, v, model=model, method=method, test=spec.test, level=spec.level,
+               heterogeneity_ci=heterogeneity_ci)
+    fixed = model == "fixed"
+    het_values = {key: (None if fixed and key in _RANDOM_ONLY else number(getattr(res, key)))
+                  for key in ("tau2", "tau2_se", "tau2_ci_lower", "tau2_ci_upper", "tau", "tau_ci_lower",
+                              "tau_ci_upper", "i2", "i2_ci_lower", "i2_ci_upper", "h2", "h2_ci_lower",
+                              "h2_ci_upper", "q", "q_p")}
+    censored = bool(res.tau2_ci_censored)
+    het = Heterogeneity(**het_values, q_df=_count(res.q_df), tau2_ci_upper_censored=censored)
+    converged = bool(res.converged)
+    pooled = Pooled(
+        k=int(res.k), estimate=number(res.estimate), se=number(res.se), statistic=number(res.statistic),
+        df=plain(res.df), p_value=number(res.p_value), ci_lower=number(res.ci_lower), ci_upper=number(res.ci_upper),
+        pi_lower=number(res.pi_lower), pi_upper=number(res.pi_upper), pi_lower_t=number(res.pi_lower_t),
+        pi_upper_t=number(res.pi_upper_t), model=model, method=method if model == "random" else "IV",
+        test=spec.test, level=spec.level, converged=converged, log_scale=eff.log_scale,
+    )
+    w = 1.0 / (v + (het.tau2 or 0.0))
     weights = np.full(eff.k, np.nan)
     weights[inc] = 100 * w / w.sum()
-    converged = bool(values["converged"])
-    if values.get("tau2_ci_censored") and not quiet:
+    if censored and not quiet:
         warnings.warn(
             "the Q-profile upper limit for tau² lies beyond the search bound max(100, 10 x tau²) = "
-            f"{values['tau2_ci_upper']:.4g}; it is reported at that bound, as metafor does (read it as '>')",
+            f"{het.tau2_ci_upper:.4g}; it is reported at that bound, as metafor does (read it as '>')",
             DataWarning, stacklevel=2,
         )
     if not converged and not quiet:
@@ -157,5 +141,4 @@ def fit_pooled(eff: EffectTable, spec: AnalysisSpec, *, heterogeneity_ci: bool =
             f"the {method} estimator of tau² did not converge; the result is flagged as not converged",
             ConvergenceWarning, stacklevel=2,
         )
-    return PooledResult(model, method if model == "random" else "IV", spec.test, spec.level, values, weights,
-                        converged, eff.log_scale)
+    return PooledResult(pooled, het, weights)

@@ -30,9 +30,17 @@ from typing import Any
 
 import numpy as np
 
-from evisynth.analyses.fit import clean, exp_twins
+from evisynth import options as opt
+from evisynth.analyses.results import (
+    Coefficient,
+    MetaRegression,
+    ModeratorTerm,
+    PermutationInfo,
+    Prediction,
+    number,
+)
 from evisynth.analyses.spec import AnalysisSpec
-from evisynth.analyses.subgroups import _find_column, _label
+from evisynth.analyses.subgroups import find_column, level_label
 from evisynth.effects.table import EffectTable
 from evisynth.errors import DataWarning, InputError
 from evisynth.models.mixed import MixedFit, fit_mixed
@@ -55,7 +63,7 @@ class Term:
     def encode(self, values: Any) -> np.ndarray:
         """Design columns for ``values`` (numbers, or level labels)."""
         if self.categorical:
-            lab = np.asarray([_label(x) for x in values], dtype=object)
+            lab = np.asarray([level_label(x) for x in values], dtype=object)
             return np.column_stack([(lab == lev).astype(float) for lev in self.levels[1:]])
         return np.asarray(values, dtype=float)[:, None]
 
@@ -67,7 +75,7 @@ def _r_sort_key(s: str) -> tuple[str, str]:
 
 def _missing(raw: np.ndarray) -> np.ndarray:
     if raw.dtype == object:
-        return np.asarray([_label(x) == "" for x in raw], dtype=bool)
+        return np.asarray([level_label(x) == "" for x in raw], dtype=bool)
     return ~np.isfinite(np.asarray(raw, dtype=float))
 
 
@@ -80,7 +88,7 @@ def build_terms(eff: EffectTable, spec: AnalysisSpec) -> tuple[list[Term], np.nd
     """
     where = eff.source or None
     refs: dict[str, str] = {}
-    keys = [_find_column(eff, name) for name in spec.moderators]
+    keys = [find_column(eff, name) for name in spec.moderators]
     if len(set(keys)) != len(keys):
         raise InputError(f"a moderator is given more than once: {', '.join(spec.moderators)}")
     for col, level in spec.reference:
@@ -100,7 +108,7 @@ def build_terms(eff: EffectTable, spec: AnalysisSpec) -> tuple[list[Term], np.nd
     for key in keys:
         raw = eff.extra[key]
         if raw.dtype == object:
-            labels = [_label(x) for x in raw]
+            labels = [level_label(x) for x in raw]
             levels = sorted({lab for lab, keep in zip(labels, use, strict=True) if keep}, key=_r_sort_key)
             if key in refs:
                 ref = refs[key]
@@ -155,7 +163,8 @@ def r_squared(y: np.ndarray, v: np.ndarray, X: np.ndarray, fit: MixedFit, model:
     return max(0.0, 100 * (tau2_re - fit.tau2) / tau2_re)
 
 
-def _prediction_rows(terms: list[Term], spec: AnalysisSpec, where: str | None) -> tuple[np.ndarray, list[dict]]:
+def _prediction_rows(terms: list[Term], spec: AnalysisSpec,
+                     where: str | None) -> tuple[np.ndarray, list[dict[str, Any]]]:
     by_lower = {t.column.lower(): t for t in terms}
     rows, ats = [], []
     for point in spec.predict:
@@ -174,7 +183,7 @@ def _prediction_rows(terms: list[Term], spec: AnalysisSpec, where: str | None) -
         for t in terms:
             value = given[t.column]
             if t.categorical:
-                lab = _label(value)
+                lab = level_label(value)
                 match = [lev for lev in t.levels if lev == lab] or [lev for lev in t.levels if lev.lower() == lab.lower()]
                 if not match:
                     raise InputError(f"--predict level '{lab}' is not a level of '{t.column}'; levels: "
@@ -199,35 +208,35 @@ def _prediction_rows(terms: list[Term], spec: AnalysisSpec, where: str | None) -
     return np.asarray(rows, dtype=float), ats
 
 
-def predictions(fit: MixedFit, Xnew: np.ndarray, ats: list[dict], model: str, log_scale: bool) -> list[dict[str, Any]]:
+def predictions(fit: MixedFit, Xnew: np.ndarray, ats: list[dict[str, Any]], model: str,
+                log_scale: bool) -> tuple[Prediction, ...]:
     """Predicted effects at new moderator values, as ``predict.rma(newmods=...)``."""
     out = []
     for x, at in zip(Xnew, ats, strict=True):
         pred = float(x @ fit.beta)
         se = float(np.sqrt(x @ fit.vb @ x))
-        entry: dict[str, Any] = {"at": at, "estimate": pred, "se": se,
-                                 "ci_lower": pred - fit.crit * se, "ci_upper": pred + fit.crit * se,
-                                 "pi_lower": None, "pi_upper": None}
+        pi_lower = pi_upper = None
         if model == "random":
             sd = float(np.sqrt(se**2 + fit.tau2))
-            entry["pi_lower"], entry["pi_upper"] = pred - fit.crit * sd, pred + fit.crit * sd
-        entry = {key: (clean(val) if key != "at" else val) for key, val in entry.items()}
-        out.append(exp_twins(entry, ("estimate", "ci_lower", "ci_upper", "pi_lower", "pi_upper")) if log_scale else entry)
-    return out
+            pi_lower, pi_upper = number(pred - fit.crit * sd), number(pred + fit.crit * sd)
+        out.append(Prediction(at=at, estimate=number(pred), se=number(se), ci_lower=number(pred - fit.crit * se),
+                              ci_upper=number(pred + fit.crit * se), pi_lower=pi_lower, pi_upper=pi_upper,
+                              log_scale=log_scale))
+    return tuple(out)
 
 
-def meta_regression_section(eff: EffectTable, spec: AnalysisSpec) -> dict[str, Any]:
-    """The ``meta_regression`` section of the analysis document (see the module docstring)."""
+def meta_regression_section(eff: EffectTable, spec: AnalysisSpec) -> MetaRegression:
+    """The meta-regression of ``spec.moderators`` (see the module docstring)."""
     note = None
-    if spec.method in ("MH", "PETO"):
+    if spec.count_method:
         note = (f"{spec.method} analysis: the meta-regression uses the inverse-variance common-effect model "
                 "on the study effects")
-        spec = replace(spec, model="fixed", method="IV")
-    model = spec.model or "random"
-    method = spec.method if (model == "random" and spec.method) else "REML"
+        spec = replace(spec, model="fixed", method=opt.DEFAULT_FIXED_METHOD)
+    model = spec.model or opt.DEFAULT_MODEL
+    method = spec.tau2_method
     terms, X, names, use = build_terms(eff, spec)
     y, v = eff.yi[use], eff.vi[use]
-    omitted = [eff.study[i] for i in np.flatnonzero(eff.included & ~use)]
+    omitted = tuple(eff.study[i] for i in np.flatnonzero(eff.included & ~use))
     if omitted:
         warnings.warn(f"{len(omitted)} studies without a value for every moderator are left out of the "
                       f"meta-regression: {', '.join(omitted)}", DataWarning, stacklevel=2)
@@ -237,42 +246,36 @@ def meta_regression_section(eff: EffectTable, spec: AnalysisSpec) -> dict[str, A
         raise InputError(f"meta-regression with {p} coefficients needs at least {need} studies; "
                          f"{k} are included", file=eff.source or None)
     fit = fit_mixed(y, v, X, model=model, method=method, test=spec.test, level=spec.level)
-    coefs = []
-    for j, name in enumerate(names):
-        c = {"name": name, "estimate": clean(fit.beta[j]), "se": clean(fit.se[j]),
-             "statistic": clean(fit.statistic[j]), "p_value": clean(fit.p_value[j]),
-             "ci_lower": clean(fit.ci_lower[j]), "ci_upper": clean(fit.ci_upper[j])}
-        coefs.append(exp_twins(c, ("estimate", "ci_lower", "ci_upper")) if eff.log_scale else c)
+    coefs = tuple(
+        Coefficient(name=name, estimate=number(fit.beta[j]), se=number(fit.se[j]),
+                    statistic=number(fit.statistic[j]), p_value=number(fit.p_value[j]),
+                    ci_lower=number(fit.ci_lower[j]), ci_upper=number(fit.ci_upper[j]), log_scale=eff.log_scale)
+        for j, name in enumerate(names))
     Xnew, ats = _prediction_rows(terms, spec, eff.source or None)
-    out: dict[str, Any] = {
-        "k": k,
-        "omitted": omitted,
-        "moderators": [{"column": t.column, "type": "categorical" if t.categorical else "continuous",
-                        **({"levels": list(t.levels), "reference": t.levels[0]} if t.categorical else {})}
-                       for t in terms],
-        "coefficients": coefs,
-        "qm": clean(fit.qm), "qm_df": fit.qm_df, "qm_df2": None if fit.df is None else int(fit.df), "qm_p": clean(fit.qm_p),
-        "qm_test": "F" if fit.df is not None else "chi2",
-        "df": None if fit.df is None else int(fit.df),
-        "qe": clean(fit.qe), "qe_df": fit.qe_df, "qe_p": clean(fit.qe_p),
-        "tau2": clean(fit.tau2), "tau2_se": clean(fit.tau2_se), "i2": clean(fit.i2), "h2": clean(fit.h2),
-        "r2": clean(r_squared(y, v, X, fit, model, method)),
-        "model": model, "method": method if model == "random" else "IV", "test": spec.test, "level": spec.level,
-        "converged": fit.converged,
-        "permutation_p": None, "permutation_qm_p": None, "permutations": None,
-        "predictions": predictions(fit, Xnew, ats, model, eff.log_scale),
-        "note": note,
-    }
+    perm_p: tuple[float | None, ...] | None = None
+    perm_qm_p = None
+    perm_info = None
     if spec.permutations > 0:
         if spec.permutations < 2:
             raise InputError(f"--permutations must be at least 2; got {spec.permutations}")
-        btt = np.arange(1, p)
         perm = permutation_test(y, v, X, model=model, method=method, test=spec.test,
-                                iterations=spec.permutations, seed=spec.seed, btt=btt)
-        out["permutation_p"] = [clean(x) for x in perm.p_values]
-        out["permutation_qm_p"] = clean(perm.qm_p)
-        out["permutations"] = {"iterations": perm.iterations, "exact": perm.exact, "seed": spec.seed}
-    return out
+                                iterations=spec.permutations, seed=spec.seed, btt=np.arange(1, p))
+        perm_p = tuple(number(x) for x in perm.p_values)
+        perm_qm_p = number(perm.qm_p)
+        perm_info = PermutationInfo(perm.iterations, perm.exact, spec.seed)
+    df = None if fit.df is None else int(fit.df)
+    return MetaRegression(
+        k=k, omitted=omitted,
+        moderators=tuple(ModeratorTerm(t.column, "categorical", tuple(t.levels), t.levels[0]) if t.categorical
+                         else ModeratorTerm(t.column, "continuous") for t in terms),
+        coefficients=coefs, qm=number(fit.qm), qm_df=fit.qm_df, qm_df2=df, qm_p=number(fit.qm_p),
+        qm_test="F" if fit.df is not None else "chi2", df=df, qe=number(fit.qe), qe_df=fit.qe_df,
+        qe_p=number(fit.qe_p), tau2=number(fit.tau2), tau2_se=number(fit.tau2_se), i2=number(fit.i2),
+        h2=number(fit.h2), r2=number(r_squared(y, v, X, fit, model, method)), model=model,
+        method=method if model == "random" else "IV", test=spec.test, level=spec.level, converged=fit.converged,
+        permutation_p=perm_p, permutation_qm_p=perm_qm_p, permutations=perm_info,
+        predictions=predictions(fit, Xnew, ats, model, eff.log_scale), note=note,
+    )
 
 
 __all__ = ["build_terms", "meta_regression_section", "predictions", "r_squared"]

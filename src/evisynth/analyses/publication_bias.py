@@ -23,11 +23,21 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import replace
-from typing import Any
 
 import numpy as np
 
-from evisynth.analyses.fit import PooledResult, clean, exp_twins, fit_pooled
+from evisynth import options as opt
+from evisynth.analyses.fit import PooledResult, fit_pooled
+from evisynth.analyses.results import (
+    BeggTest,
+    EggerMixed,
+    EggerTest,
+    FailSafeN,
+    FilledStudy,
+    PublicationBias,
+    TrimAndFill,
+    number,
+)
 from evisynth.analyses.spec import AnalysisSpec
 from evisynth.effects.table import EffectTable
 from evisynth.errors import FewStudiesWarning, InputError
@@ -40,8 +50,8 @@ SIDES = ("left", "right")
 
 def iv_spec(spec: AnalysisSpec) -> AnalysisSpec:
     """The inverse-variance spec used here (MH/Peto analyses fall back to the IV common effect)."""
-    if spec.method in ("MH", "PETO"):
-        return replace(spec, model="fixed", method="IV", test="z")
+    if spec.count_method:
+        return replace(spec, model="fixed", method=opt.DEFAULT_FIXED_METHOD, test=opt.DEFAULT_TEST)
     return spec
 
 
@@ -57,7 +67,7 @@ def _refit(y: np.ndarray, v: np.ndarray, eff: EffectTable, spec: AnalysisSpec) -
 
 
 def trim_and_fill(eff: EffectTable, spec: AnalysisSpec, *, estimator: str = "L0", side: str | None = None,
-                  maxiter: int = 100) -> dict[str, Any]:
+                  maxiter: int = 100) -> TrimAndFill:
     """Trim-and-fill as metafor's ``trimfill`` (see the module docstring).
 
     Parameters
@@ -75,11 +85,10 @@ def trim_and_fill(eff: EffectTable, spec: AnalysisSpec, *, estimator: str = "L0"
     inc = eff.included
     y0, v0 = eff.yi[inc], eff.vi[inc]
     k = len(y0)
-    model = spec.model or "random"
-    method = spec.method if model == "random" else "REML"
+    model = spec.model or opt.DEFAULT_MODEL
     if side is None:
         X = np.column_stack([np.ones(k), np.sqrt(v0)])
-        reg = fit_mixed(y0, v0, X, model=model, method=method or "REML", test="z", level=spec.level)
+        reg = fit_mixed(y0, v0, X, model=model, method=spec.tau2_method, test=opt.DEFAULT_TEST, level=spec.level)
         side = "right" if reg.beta[1] < 0 else "left"
     elif side not in SIDES:
         raise InputError(f"trim-and-fill side must be 'left' or 'right'; got {side!r}")
@@ -95,7 +104,7 @@ def trim_and_fill(eff: EffectTable, spec: AnalysisSpec, *, estimator: str = "L0"
         it += 1
         if it > maxiter:
             raise InputError("the trim-and-fill algorithm did not converge")
-        beta = float(_refit(ys[: k - k0], vs[: k - k0], eff, spec).estimate)
+        beta = float(_refit(ys[: k - k0], vs[: k - k0], eff, spec).pooled.estimate or np.nan)
         dev = ys - beta
         ranks = np.empty(k)
         ranks[np.argsort(np.abs(dev), kind="stable")] = np.arange(1, k + 1)
@@ -115,33 +124,32 @@ def trim_and_fill(eff: EffectTable, spec: AnalysisSpec, *, estimator: str = "L0"
         if k0 >= k:
             raise InputError("trim-and-fill estimated as many missing studies as there are studies; "
                              "the funnel plot is too asymmetric for the method")
-    filled: list[dict[str, Any]] = []
+    filled: tuple[FilledStudy, ...] = ()
     if k0 > 0:
         fy = sign * (2 * beta - ys[k - k0:])
         fv = vs[k - k0:]
-        fill_spec = replace(spec, test="z", level=0.95)  # metafor 3.8.1 passes neither test nor level on
-        res = _refit(np.concatenate([y0, fy]), np.concatenate([v0, fv]), eff, fill_spec)
-        filled = [{"yi": clean(a), "vi": clean(b)} for a, b in zip(fy, fv, strict=True)]
+        fill_spec = replace(spec, test=opt.DEFAULT_TEST, level=opt.DEFAULT_LEVEL)  # metafor 3.8.1 passes neither on
+        fit = _refit(np.concatenate([y0, fy]), np.concatenate([v0, fv]), eff, fill_spec)
+        filled = tuple(FilledStudy(number(a), number(b)) for a, b in zip(fy, fv, strict=True))
     else:
-        res = fit_pooled(eff, spec, heterogeneity_ci=False, quiet=True)
+        fit = fit_pooled(eff, spec, heterogeneity_ci=False, quiet=True)
+    res, refit_het = fit.pooled, fit.heterogeneity
     # metafor's p-value for k0 under R0: 1 - sum_{m=-1}^{k0-1} 0.5^(m+2)
     p_k0 = 1 - sum(0.5 ** (j + 2) for j in range(-1, k0)) if estimator == "R0" else None
-    out: dict[str, Any] = {
-        "k0": k0, "k0_se": clean(se_k0), "side": side, "estimator": estimator, "p_k0": clean(p_k0),
-        "k": k + k0, "estimate": clean(res.estimate), "se": clean(res.se), "statistic": clean(res.statistic),
-        "ci_lower": clean(res.ci_lower), "ci_upper": clean(res.ci_upper), "p_value": clean(res.p_value),
-        "tau2": clean(res.tau2), "test": res.test if k0 == 0 else "z", "level": res.level if k0 == 0 else 0.95,
-        "filled": filled,
-    }
-    return exp_twins(out, ("estimate", "ci_lower", "ci_upper")) if eff.log_scale else out
+    return TrimAndFill(
+        k0=k0, k0_se=number(se_k0), side=side, estimator=estimator, p_k0=number(p_k0), k=k + k0,
+        estimate=res.estimate, se=res.se, statistic=res.statistic, ci_lower=res.ci_lower, ci_upper=res.ci_upper,
+        p_value=res.p_value, tau2=refit_het.tau2, test=res.test if k0 == 0 else opt.DEFAULT_TEST,
+        level=res.level if k0 == 0 else opt.DEFAULT_LEVEL, filled=filled, log_scale=eff.log_scale,
+    )
 
 
 def _count(x: float) -> int | None:
     return int(x) if np.isfinite(x) else None
 
 
-def publication_bias_section(eff: EffectTable, spec: AnalysisSpec, pooled: PooledResult) -> dict[str, Any]:
-    """The ``publication_bias`` section of the analysis document (see the module docstring).
+def publication_bias_section(eff: EffectTable, spec: AnalysisSpec, pooled: PooledResult) -> PublicationBias:
+    """Egger's tests, Begg's test, trim-and-fill and fail-safe N (see the module docstring).
 
     Parameters
     ----------
@@ -161,8 +169,8 @@ def publication_bias_section(eff: EffectTable, spec: AnalysisSpec, pooled: Poole
                       "(Cochrane Handbook 13.3.5.4)", FewStudiesWarning, stacklevel=2)
     y, v = eff.yi[inc], eff.vi[inc]
     ivs = iv_spec(spec)
-    model = ivs.model or "random"
-    method = (ivs.method or "REML") if model == "random" else "REML"
+    model = ivs.model or opt.DEFAULT_MODEL
+    method = ivs.tau2_method
     eg = egger_lm(y, v, level=spec.level)
     egm, _ = egger_mixed(y, v, model=model, method=method, test=ivs.test, level=spec.level)
     rt = rank_test(y, v)
@@ -170,31 +178,25 @@ def publication_bias_section(eff: EffectTable, spec: AnalysisSpec, pooled: Poole
     tf_opts = spec.extra.get("trimfill", {}) if isinstance(spec.extra, dict) else {}
     tf = trim_and_fill(eff, ivs, estimator=tf_opts.get("estimator", "L0"), side=tf_opts.get("side"))
     note = None
-    if spec.method in ("MH", "PETO"):
+    if spec.count_method:
         note = (f"{spec.method} analysis: the tests and trim-and-fill use the inverse-variance common-effect "
                 "model on the study effects")
-    return {
-        "k": k,
-        "model": model, "method": method if model == "random" else "IV", "test": ivs.test,
-        "egger": {"statistic": clean(eg.statistic), "df": None if eg.df is None else _count(eg.df),
-                  "p_value": clean(eg.p_value),
-                  "bias": clean(eg.bias), "bias_se": clean(eg.bias_se),
-                  "limit_estimate": clean(eg.limit_estimate), "limit_ci_lower": clean(eg.limit_ci_lower),
-                  "limit_ci_upper": clean(eg.limit_ci_upper)},
-        "egger_mixed": {"statistic": clean(egm.statistic), "df": None if egm.df is None else _count(egm.df),
-                        "p_value": clean(egm.p_value),
-                        "bias": clean(egm.bias), "bias_se": clean(egm.bias_se),
-                        "test": "t" if egm.df is not None else "z",
-                        "limit_estimate": clean(egm.limit_estimate), "limit_ci_lower": clean(egm.limit_ci_lower),
-                        "limit_ci_upper": clean(egm.limit_ci_upper)},
-        "begg": {"kendall_tau": clean(rt.kendall_tau), "p_value": clean(rt.p_value), "exact": rt.exact,
-                 "statistic": clean(rt.statistic)},
-        "trim_and_fill": tf,
-        "fail_safe_n": {"rosenthal": _count(fsn.rosenthal), "rosenthal_p": clean(fsn.rosenthal_p),
-                        "orwin": _count(fsn.orwin), "orwin_mean": clean(fsn.orwin_mean),
-                        "orwin_target": clean(fsn.orwin_target), "rosenberg": _count(fsn.rosenberg),
-                        "rosenberg_p": clean(fsn.rosenberg_p), "alpha": fsn.alpha},
-        "note": note,
-        "pooled_estimate": clean(pooled.estimate),
-    }
-
+    return PublicationBias(
+        k=k, model=model, method=method if model == "random" else "IV", test=ivs.test,
+        egger=EggerTest(statistic=number(eg.statistic), df=None if eg.df is None else _count(eg.df),
+                        p_value=number(eg.p_value), bias=number(eg.bias), bias_se=number(eg.bias_se),
+                        limit_estimate=number(eg.limit_estimate), limit_ci_lower=number(eg.limit_ci_lower),
+                        limit_ci_upper=number(eg.limit_ci_upper)),
+        egger_mixed=EggerMixed(statistic=number(egm.statistic), df=None if egm.df is None else _count(egm.df),
+                               p_value=number(egm.p_value), bias=number(egm.bias), bias_se=number(egm.bias_se),
+                               test="t" if egm.df is not None else "z", limit_estimate=number(egm.limit_estimate),
+                               limit_ci_lower=number(egm.limit_ci_lower), limit_ci_upper=number(egm.limit_ci_upper)),
+        begg=BeggTest(kendall_tau=number(rt.kendall_tau), p_value=number(rt.p_value), exact=rt.exact,
+                      statistic=number(rt.statistic)),
+        trim_and_fill=tf,
+        fail_safe_n=FailSafeN(rosenthal=_count(fsn.rosenthal), rosenthal_p=number(fsn.rosenthal_p),
+                              orwin=_count(fsn.orwin), orwin_mean=number(fsn.orwin_mean),
+                              orwin_target=number(fsn.orwin_target), rosenberg=_count(fsn.rosenberg),
+                              rosenberg_p=number(fsn.rosenberg_p), alpha=fsn.alpha),
+        note=note, pooled_estimate=pooled.pooled.estimate,
+    )

@@ -23,20 +23,18 @@ from typing import Any
 import numpy as np
 
 from evisynth import _dist
-from evisynth.analyses.fit import PooledResult, clean, exp_twins, fit_pooled
+from evisynth.analyses.fit import PooledResult, fit_pooled
+from evisynth.analyses.results import CumulativeRow, InfluenceRow, LeaveOneOutRow, Sensitivity, number
 from evisynth.analyses.spec import AnalysisSpec
-from evisynth.analyses.subgroups import _find_column
+from evisynth.analyses.subgroups import find_column
 from evisynth.effects.table import EffectTable
 from evisynth.errors import DataWarning, InputError
 
-ROW_KEYS = ("estimate", "se", "statistic", "ci_lower", "ci_upper", "p_value", "tau2", "i2", "h2", "q", "q_p")
-EXP = ("estimate", "ci_lower", "ci_upper")
-
-
-def _row(label_key: str, label: str, res: PooledResult, log_scale: bool, keys: tuple[str, ...]) -> dict[str, Any]:
-    row: dict[str, Any] = {label_key: label, "k": clean(res.values.get("k"))}
-    row.update({key: clean(res.values.get(key)) for key in keys})
-    return exp_twins(row, EXP) if log_scale else row
+def _refit_values(res: PooledResult) -> dict[str, Any]:
+    p, h = res.pooled, res.heterogeneity
+    return {"k": p.k, "estimate": p.estimate, "se": p.se, "statistic": p.statistic, "ci_lower": p.ci_lower,
+            "ci_upper": p.ci_upper, "p_value": p.p_value, "tau2": h.tau2, "i2": h.i2, "h2": h.h2, "q": h.q,
+            "q_p": h.q_p}
 
 
 def _refit(sub: EffectTable, spec: AnalysisSpec) -> PooledResult:
@@ -48,7 +46,7 @@ def _refit(sub: EffectTable, spec: AnalysisSpec) -> PooledResult:
         return fit_pooled(sub, spec, heterogeneity_ci=False, quiet=True)
 
 
-def leave_one_out(eff: EffectTable, spec: AnalysisSpec) -> tuple[list[dict[str, Any]], list[PooledResult]]:
+def leave_one_out(eff: EffectTable, spec: AnalysisSpec) -> tuple[list[LeaveOneOutRow], list[PooledResult]]:
     """One refit per included study with that study left out (input order)."""
     idx = np.flatnonzero(eff.included)
     rows, fits = [], []
@@ -57,7 +55,7 @@ def leave_one_out(eff: EffectTable, spec: AnalysisSpec) -> tuple[list[dict[str, 
         keep[i] = False
         res = _refit(eff.subset(keep), spec)
         fits.append(res)
-        rows.append(_row("omitted", eff.study[i], res, eff.log_scale, ROW_KEYS))
+        rows.append(LeaveOneOutRow(omitted=eff.study[i], **_refit_values(res), log_scale=eff.log_scale))
     return rows, fits
 
 
@@ -70,7 +68,7 @@ def cumulative_order(eff: EffectTable, order: str | None) -> np.ndarray:
     idx = np.flatnonzero(eff.included)
     if order is None:
         return idx
-    key = _find_column(eff, order)
+    key = find_column(eff, order)
     vals = eff.extra[key][idx]
     if eff.extra[key].dtype == object:
         text = ["" if x is None else str(x).strip() for x in vals]
@@ -87,7 +85,7 @@ def cumulative_order(eff: EffectTable, order: str | None) -> np.ndarray:
     return idx[np.asarray(ranked, dtype=int)]
 
 
-def cumulative(eff: EffectTable, spec: AnalysisSpec) -> list[dict[str, Any]]:
+def cumulative(eff: EffectTable, spec: AnalysisSpec) -> list[CumulativeRow]:
     """Cumulative meta-analysis: the j-th row pools the first j studies in order."""
     order = cumulative_order(eff, spec.order)
     rows = []
@@ -95,12 +93,12 @@ def cumulative(eff: EffectTable, spec: AnalysisSpec) -> list[dict[str, Any]]:
         keep = np.zeros(eff.k, dtype=bool)
         keep[order[:j]] = True
         res = _refit(eff.subset(keep), spec)
-        rows.append(_row("added", eff.study[order[j - 1]], res, eff.log_scale, ROW_KEYS))
+        rows.append(CumulativeRow(added=eff.study[order[j - 1]], **_refit_values(res), log_scale=eff.log_scale))
     return rows
 
 
 def influence(eff: EffectTable, spec: AnalysisSpec, pooled: PooledResult,
-              loo: list[PooledResult]) -> list[dict[str, Any]]:
+              loo: list[PooledResult]) -> list[InfluenceRow]:
     """Case-deletion diagnostics of the intercept-only inverse-variance model.
 
     ``loo`` holds the leave-one-out refits (same order as the included studies); the deleted
@@ -109,18 +107,18 @@ def influence(eff: EffectTable, spec: AnalysisSpec, pooled: PooledResult,
     inc = eff.included
     y, v = eff.yi[inc], eff.vi[inc]
     k, p = len(y), 1
-    tau2 = float(pooled.tau2 or 0.0)
+    tau2 = float(pooled.heterogeneity.tau2 or 0.0)
     w = 1 / (v + tau2)
     sw = w.sum()
-    beta = float(pooled.estimate)
-    vb = float(pooled.se) ** 2  # includes the HKSJ factor
+    beta = float(pooled.pooled.estimate or np.nan)
+    vb = float(pooled.pooled.se or np.nan) ** 2  # includes the HKSJ factor
     hat = w / sw
     weight = 100 * w / sw
     out = []
     for i in range(k):
-        r = loo[i]
-        t2d = float(r.tau2 or 0.0)
-        bd = float(r.estimate)
+        r = loo[i].pooled
+        t2d = float(loo[i].heterogeneity.tau2 or 0.0)
+        bd = float(r.estimate if r.estimate is not None else np.nan)
         vbd = float(r.se) ** 2 if r.se is not None else float("nan")
         rest = np.arange(k) != i
         s2w = vbd * np.sum(1 / (v[rest] + t2d)) if spec.test != "z" else 1.0
@@ -141,32 +139,27 @@ def influence(eff: EffectTable, spec: AnalysisSpec, pooled: PooledResult,
             or hat[i] > 3 * p / k
             or abs(dfbetas) > 1
         )
-        out.append({
-            "study": eff.study[np.flatnonzero(inc)[i]],
-            "rstudent": clean(rstudent), "dffits": clean(dffits), "cook_d": clean(cook), "cov_r": clean(cov_r),
-            "tau2_deleted": clean(t2d), "q_deleted": clean(r.q), "hat": clean(hat[i]),
-            "weight_percent": clean(weight[i]), "dfbetas": clean(dfbetas), "influential": flag,
-        })
+        out.append(InfluenceRow(
+            study=eff.study[np.flatnonzero(inc)[i]], rstudent=number(rstudent), dffits=number(dffits),
+            cook_d=number(cook), cov_r=number(cov_r), tau2_deleted=number(t2d), q_deleted=loo[i].heterogeneity.q,
+            hat=number(hat[i]), weight_percent=number(weight[i]), dfbetas=number(dfbetas), influential=flag,
+        ))
     return out
 
 
-def sensitivity_section(eff: EffectTable, spec: AnalysisSpec, pooled: PooledResult) -> dict[str, Any]:
-    """The ``sensitivity`` section of the analysis document (see the module docstring)."""
+def sensitivity_section(eff: EffectTable, spec: AnalysisSpec, pooled: PooledResult) -> Sensitivity:
+    """Leave-one-out, cumulative and influence analyses (see the module docstring)."""
     k = int(eff.included.sum())
     if k < 2:
         raise InputError(f"sensitivity analyses (leave-one-out, cumulative, influence) need at least 2 studies; "
                          f"{k} are included", file=eff.source or None)
     loo_rows, loo_fits = leave_one_out(eff, spec)
-    out: dict[str, Any] = {
-        "leave_one_out": loo_rows,
-        "cumulative": cumulative(eff, spec),
-        "order": spec.order,
-        "influence": None,
-        "influence_note": None,
-    }
-    if spec.method in ("MH", "PETO"):
-        out["influence_note"] = (f"influence diagnostics are defined for inverse-variance models; "
-                                 f"not computed for the {spec.method} analysis")
+    influence_rows = None
+    note = None
+    if spec.count_method:
+        note = (f"influence diagnostics are defined for inverse-variance models; "
+                f"not computed for the {spec.method} analysis")
     else:
-        out["influence"] = influence(eff, spec, pooled, loo_fits)
-    return out
+        influence_rows = tuple(influence(eff, spec, pooled, loo_fits))
+    return Sensitivity(leave_one_out=tuple(loo_rows), cumulative=tuple(cumulative(eff, spec)), order=spec.order,
+                       influence=influence_rows, influence_note=note)

@@ -18,21 +18,20 @@ from typing import Any
 import numpy as np
 
 from evisynth import _dist
-from evisynth.analyses.fit import clean, exp_twins, fit_pooled
+from evisynth import options as opt
+from evisynth.analyses.fit import fit_pooled
+from evisynth.analyses.results import SubgroupAnalysis, SubgroupDifference, SubgroupGroup, number
 from evisynth.analyses.spec import AnalysisSpec
 from evisynth.effects.table import EffectTable
 from evisynth.errors import InputError
 from evisynth.models.mixed import fit_mixed
 
-GROUP_KEYS = ("level", "k", "estimate", "se", "statistic", "p_value", "ci_lower", "ci_upper",
-              "tau2", "i2", "q", "q_df", "q_p")
-
 
 def subgroup_levels(eff: EffectTable, variable: str) -> tuple[list[str], np.ndarray]:
     """Levels of ``variable`` in order of first appearance, and each row's level label."""
-    key = _find_column(eff, variable)
+    key = find_column(eff, variable)
     raw = eff.extra[key]
-    labels = np.array([_label(x) for x in raw], dtype=object)
+    labels = np.array([level_label(x) for x in raw], dtype=object)
     missing = [i for i, lab in enumerate(labels) if lab == "" and eff.included[i]]
     if missing:
         i = missing[0]
@@ -42,7 +41,7 @@ def subgroup_levels(eff: EffectTable, variable: str) -> tuple[list[str], np.ndar
     return levels, labels
 
 
-def _label(x: Any) -> str:
+def level_label(x: Any) -> str:
     if isinstance(x, float):
         if np.isnan(x):
             return ""
@@ -50,7 +49,7 @@ def _label(x: Any) -> str:
     return str(x).strip()
 
 
-def _find_column(eff: EffectTable, variable: str) -> str:
+def find_column(eff: EffectTable, variable: str) -> str:
     if variable in eff.extra:
         return variable
     low = {k.lower(): k for k in eff.extra}
@@ -63,9 +62,10 @@ def _find_column(eff: EffectTable, variable: str) -> str:
     )
 
 
-def subgroup_analysis(eff: EffectTable, spec: AnalysisSpec) -> dict[str, Any]:
-    """The ``subgroups`` section of the analysis document for ``spec.subgroup``."""
-    assert spec.subgroup is not None
+def subgroup_analysis(eff: EffectTable, spec: AnalysisSpec) -> SubgroupAnalysis:
+    """The subgroup analysis of ``spec.subgroup`` (the ``subgroups`` section of the document)."""
+    if spec.subgroup is None:
+        raise InputError("a subgroup analysis needs a subgroup variable (--subgroup COLUMN)")
     levels, labels = subgroup_levels(eff, spec.subgroup)
     if len(levels) < 2:
         raise InputError(
@@ -73,71 +73,68 @@ def subgroup_analysis(eff: EffectTable, spec: AnalysisSpec) -> dict[str, Any]:
             "a subgroup analysis needs at least two",
             file=eff.source or None,
         )
-    if spec.subgroup_model == "common" and spec.method in ("MH", "PETO"):
+    if spec.subgroup_model == "common" and spec.count_method:
         raise InputError("--subgroup-model common needs an inverse-variance model (not MH or PETO)")
     if spec.subgroup_model == "common":
         groups, difference = _common(eff, spec, levels, labels)
     else:
         groups, difference = _separate(eff, spec, levels, labels)
-    return {"variable": spec.subgroup, "model": spec.subgroup_model, "groups": groups,
-            "difference": difference}
+    return SubgroupAnalysis(spec.subgroup, spec.subgroup_model, tuple(groups), difference)
 
 
 def _separate(eff: EffectTable, spec: AnalysisSpec, levels: list[str],
-              labels: np.ndarray) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+              labels: np.ndarray) -> tuple[list[SubgroupGroup], SubgroupDifference]:
     groups = []
     est, se = [], []
     for level in levels:
         rows = labels == level
-        sub = eff.subset(rows)
-        res = fit_pooled(sub, spec, heterogeneity_ci=False, quiet=True)
-        g = {key: clean(res.values.get(key)) for key in GROUP_KEYS if key != "level"}
-        g = {"level": level, **g}
-        g["study_indices"] = [int(i) for i in np.flatnonzero(rows)]
-        g["weights_percent"] = [clean(w) for w in res.weights]
-        groups.append(exp_twins(g, ("estimate", "ci_lower", "ci_upper")) if eff.log_scale else g)
-        if res.se is not None and np.isfinite(res.se) and res.se > 0:
-            est.append(res.estimate)
-            se.append(res.se)
+        res = fit_pooled(eff.subset(rows), spec, heterogeneity_ci=False, quiet=True)
+        p, h = res.pooled, res.heterogeneity
+        groups.append(SubgroupGroup(
+            level=level, k=p.k, estimate=p.estimate, se=p.se, statistic=p.statistic, p_value=p.p_value,
+            ci_lower=p.ci_lower, ci_upper=p.ci_upper, tau2=h.tau2, i2=h.i2, q=h.q, q_df=h.q_df, q_p=h.q_p,
+            study_indices=tuple(int(i) for i in np.flatnonzero(rows)),
+            weights_percent=tuple(number(w) for w in res.weights), log_scale=eff.log_scale,
+        ))
+        if p.se is not None and p.se > 0 and p.estimate is not None:
+            est.append(p.estimate)
+            se.append(p.se)
     j = len(est)
     if j < 2:
-        return groups, {"q": None, "df": None, "p_value": None, "i2": None}
+        return groups, SubgroupDifference(None, None, None, None)
     w = 1 / np.asarray(se) ** 2
     theta = np.asarray(est)
     mean = float((w * theta).sum() / w.sum())
     q = float((w * (theta - mean) ** 2).sum())
     df = j - 1
     i2 = max(0.0, 100 * (q - df) / q) if q > 0 else 0.0
-    return groups, {"q": q, "df": df, "p_value": float(_dist.chi2_sf(q, df)), "i2": i2}
+    return groups, SubgroupDifference(q, df, float(_dist.chi2_sf(q, df)), i2)
 
 
 def _common(eff: EffectTable, spec: AnalysisSpec, levels: list[str],
-            labels: np.ndarray) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+            labels: np.ndarray) -> tuple[list[SubgroupGroup], SubgroupDifference]:
     inc = eff.included
     y, v, lab = eff.yi[inc], eff.vi[inc], labels[inc]
     dummies = np.column_stack([(lab == level).astype(float) for level in levels])
-    model = spec.model or "random"
-    no_int = fit_mixed(y, v, dummies, model=model, method=spec.method or "REML", test=spec.test,
+    model = spec.model or opt.DEFAULT_MODEL
+    method = spec.tau2_method
+    no_int = fit_mixed(y, v, dummies, model=model, method=method, test=spec.test,
                        level=spec.level, btt=np.arange(len(levels)))
     with_int = fit_mixed(y, v, np.column_stack([np.ones(len(y)), dummies[:, 1:]]), model=model,
-                         method=spec.method or "REML", test=spec.test, level=spec.level)
+                         method=method, test=spec.test, level=spec.level)
     groups = []
+    within_spec = AnalysisSpec(model="fixed", method=opt.DEFAULT_FIXED_METHOD, level=spec.level)
     for j, level in enumerate(levels):
         rows = labels == level
-        within = fit_pooled(eff.subset(rows), AnalysisSpec(model="fixed", method="IV", level=spec.level),
-                            heterogeneity_ci=False, quiet=True)
-        g = {
-            "level": level, "k": int((lab == level).sum()),
-            "estimate": clean(no_int.beta[j]), "se": clean(no_int.se[j]),
-            "statistic": clean(no_int.statistic[j]), "p_value": clean(no_int.p_value[j]),
-            "ci_lower": clean(no_int.ci_lower[j]), "ci_upper": clean(no_int.ci_upper[j]),
-            "tau2": clean(no_int.tau2), "i2": clean(within.i2), "q": clean(within.q),
-            "q_df": clean(within.q_df), "q_p": clean(within.q_p),
-            "study_indices": [int(i) for i in np.flatnonzero(rows)],
-        }
-        groups.append(exp_twins(g, ("estimate", "ci_lower", "ci_upper")) if eff.log_scale else g)
+        within = fit_pooled(eff.subset(rows), within_spec, heterogeneity_ci=False, quiet=True).heterogeneity
+        groups.append(SubgroupGroup(
+            level=level, k=int((lab == level).sum()), estimate=number(no_int.beta[j]), se=number(no_int.se[j]),
+            statistic=number(no_int.statistic[j]), p_value=number(no_int.p_value[j]),
+            ci_lower=number(no_int.ci_lower[j]), ci_upper=number(no_int.ci_upper[j]), tau2=number(no_int.tau2),
+            i2=within.i2, q=within.q, q_df=within.q_df, q_p=within.q_p,
+            study_indices=tuple(int(i) for i in np.flatnonzero(rows)), log_scale=eff.log_scale,
+        ))
     q, df = with_int.qm, with_int.qm_df
     i2 = max(0.0, 100 * (q - df) / q) if q > 0 else 0.0
-    return groups, {"q": clean(q), "df": df, "p_value": clean(with_int.qm_p), "i2": i2,
-                    "test": "F" if with_int.df is not None else "chi2",
-                    "tau2": clean(with_int.tau2)}
+    return groups, SubgroupDifference(number(q), df, number(with_int.qm_p), i2,
+                                      test="F" if with_int.df is not None else "chi2", tau2=number(with_int.tau2))

@@ -3,47 +3,60 @@
 from __future__ import annotations
 
 import argparse
+from dataclasses import fields
 from typing import Any
 
-from evisynth.analyses.spec import METHODS, SUBGROUP_MODELS, AnalysisSpec
-from evisynth.effects.compute import SMD_VARIANCES
-from evisynth.effects.table import MEASURES
+from evisynth.analyses.spec import AnalysisSpec
 from evisynth.errors import InputError
+from evisynth.options import OPTIONS, Option
 
 
 def _upper(text: str) -> str:
     return text.upper()
 
 
+def _type(option: Option) -> Any:
+    if option.upper:
+        return _upper
+    if isinstance(option.default, bool) or option.choices is not None:
+        return str
+    if isinstance(option.default, int):
+        return int
+    if isinstance(option.default, float):
+        return float
+    return str
+
+
+def _add(group: Any, name: str) -> None:
+    option = OPTIONS[name]
+    group.add_argument(option.flag, type=_type(option), choices=option.choices, default=option.default,
+                       metavar=option.metavar, help=option.help)
+
+
 def add_analysis_arguments(parser: argparse.ArgumentParser) -> None:
-    """Add the analysis options (``--measure``, ``--model``, ``--method``, ...) to ``parser``."""
+    """Add the analysis options (``--measure``, ``--model``, ``--method``, ...) to ``parser``.
+
+    Codes, defaults and help texts come from :data:`evisynth.options.OPTIONS`.
+    """
     g = parser.add_argument_group("analysis options")
-    g.add_argument("--measure", type=_upper, choices=MEASURES, help="effect measure (default: MD, OR or GEN by data)")
+    _add(g, "measure")
     g.add_argument("--log-scale", action="store_true", help="with GEN: inputs are log ratios (report _exp twins)")
-    g.add_argument("--model", choices=("fixed", "random"), help="fixed (common) or random effects (default random)")
-    g.add_argument("--method", type=_upper, choices=METHODS,
-                   help="IV/MH/PETO (fixed) or a tau² estimator (default REML)")
-    g.add_argument("--test", choices=("z", "hksj", "hksj-adhoc"), default="z", help="inference for the pooled effect")
-    g.add_argument("--level", type=float, default=0.95, help="confidence level as a fraction (default 0.95)")
-    g.add_argument("--smd-variance", choices=SMD_VARIANCES, default="revman", help="variance of Hedges' g")
-    g.add_argument("--continuity", type=float, default=0.5, help="added to cells of zero-cell studies (0 disables)")
-    g.add_argument("--mh-continuity", choices=("revman", "none"), default="revman",
-                   help="corrected zero-cell tables in the MH sums (revman) or not (none, as metafor)")
+    for name in ("model", "method", "test", "level", "smd_variance", "continuity", "mh_continuity"):
+        _add(g, name)
     dz = g.add_mutually_exclusive_group()
     dz.add_argument("--drop-double-zero", dest="drop_double_zero", action="store_true", default=None,
                     help="drop studies without events in both arms (default for OR/RR/PETO)")
     dz.add_argument("--keep-double-zero", dest="drop_double_zero", action="store_false",
                     help="keep double-zero studies (default for RD)")
     g.add_argument("--subgroup", metavar="COLUMN", help="subgroup variable")
-    g.add_argument("--subgroup-model", choices=SUBGROUP_MODELS, default="separate",
-                   help="separate tau² per subgroup (RevMan) or a common tau² (mixed-effects)")
+    _add(g, "subgroup_model")
     g.add_argument("--moderator", metavar="COLUMN", action="append", default=[], help="meta-regression moderator")
     g.add_argument("--reference", metavar="COLUMN=LEVEL", action="append", default=[],
                    help="reference level of a categorical moderator")
     g.add_argument("--predict", metavar="COLUMN=VALUE[,COLUMN=VALUE...]", action="append", default=[],
                    help="prediction point for the meta-regression")
-    g.add_argument("--permutations", type=int, default=0, metavar="N", help="permutation test iterations")
-    g.add_argument("--seed", type=int, default=20261124, help="random seed for the permutation test")
+    _add(g, "permutations")
+    _add(g, "seed")
     g.add_argument("--bias", action="store_true", help="publication-bias analyses")
     g.add_argument("--sensitivity", action="store_true", help="leave-one-out, cumulative and influence analyses")
     g.add_argument("--order", metavar="COLUMN", help="order of the cumulative meta-analysis")
@@ -66,30 +79,16 @@ def _value(text: str) -> Any:
 
 
 def spec_from_args(args: argparse.Namespace) -> AnalysisSpec:
-    """Build the :class:`AnalysisSpec` described by parsed options."""
+    """Build the :class:`AnalysisSpec` described by parsed options (one option per spec field)."""
     predict = tuple(
         tuple((k, _value(v)) for k, v in (_pair(part, "--predict") for part in item.split(",") if part.strip()))
         for item in args.predict
     )
-    return AnalysisSpec(
-        measure=args.measure,
-        model=args.model,
-        method=args.method,
-        test=args.test,
-        level=args.level,
-        smd_variance=args.smd_variance,
-        continuity=args.continuity,
-        mh_continuity=args.mh_continuity,
-        drop_double_zero=args.drop_double_zero,
-        log_scale=args.log_scale,
-        subgroup=args.subgroup,
-        subgroup_model=args.subgroup_model,
-        moderators=tuple(args.moderator),
-        reference=tuple(_pair(r, "--reference") for r in args.reference),
-        predict=predict,
-        permutations=args.permutations,
-        seed=args.seed,
-        bias=args.bias,
-        sensitivity=args.sensitivity,
-        order=args.order,
-    )
+    structured = {
+        "moderators": tuple(args.moderator),
+        "reference": tuple(_pair(r, "--reference") for r in args.reference),
+        "predict": predict,
+    }
+    values = {f.name: structured[f.name] if f.name in structured else getattr(args, f.name)
+              for f in fields(AnalysisSpec) if f.name != "extra"}
+    return AnalysisSpec(**values)

@@ -28,7 +28,6 @@ def register(sub: Any) -> argparse.ArgumentParser:
 def run(args: argparse.Namespace) -> int:
     """Execute ``analyze``."""
     from evisynth.analyses.run import run_analysis
-    from evisynth.report.analysis_text import render_text
 
     spec = spec_from_args(args)
     with warnings.catch_warnings():
@@ -44,5 +43,5 @@ def run(args: argparse.Namespace) -> int:
             Path(args.json).write_text(text + "\n", encoding="utf-8")
             print(f"wrote {args.json}", file=sys.stderr)
     else:
-        sys.stdout.write(render_text(bundle.to_dict()))
+        sys.stdout.write(bundle.summary())
     return 0
