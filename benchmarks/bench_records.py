@@ -21,7 +21,7 @@ from pathlib import Path
 from evisynth.io.detect import read_export
 from evisynth.io.writers import write_csv, write_medline, write_ris, write_wos
 from evisynth.records.model import Citation
-from evisynth.records.synthetic import vary
+from evisynth.examples.synthetic_records import vary
 from evisynth.store.project import Project
 
 _SYLLABLES = (

@@ -25,7 +25,9 @@ _API_NAMES = (
     "analyze",
     "pool",
     "pool_effects",
+    "load_analysis",
     "AnalysisSpec",
+    "MetaAnalysis",
 )
 
 #: Many meta-analyses at once (:mod:`evisynth.batch`).

@@ -19,8 +19,8 @@ import pytest
 
 from evisynth import format as fmt
 from evisynth.cli.main import main
-from evisynth.data import RTMS_DIR, example_path
-from evisynth.demo import slug
+from evisynth.examples.data import RTMS_DIR, example_path
+from evisynth.examples.demo import slug
 
 
 @pytest.fixture(scope="module")
@@ -156,6 +156,6 @@ def test_design_of_the_example() -> None:
 
 
 def test_review_file_validates_when_grade_is_installed() -> None:
-    review = pytest.importorskip("evisynth.grade.review")
+    review = pytest.importorskip("evisynth.review.file")
     r = review.load_review(RTMS_DIR / "review.toml")
     assert [o.name for o in r.outcomes][:1] == ["Spasticity (MAS)"]

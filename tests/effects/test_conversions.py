@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from evisynth.effects import conversions as cv
+from evisynth.io import conversions as cv
 from evisynth.errors import InputError
 
 # --- SD from SE / CI / t / P -------------------------------------------------------------------

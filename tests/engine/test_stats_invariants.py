@@ -57,7 +57,7 @@ def test_constant_moderator_is_refused(tmp_path):
 def test_missing_moderator_values_are_omitted_with_a_warning():
     with pytest.warns(DataWarning, match="left out of the meta-regression"):
         b = run_analysis(DATA / "bangert.csv", AnalysisSpec(moderators=("length",)))
-    m = b.meta_regression
+    m = b.to_dict()["meta_regression"]
     assert m["k"] == 46 and len(m["omitted"]) == 2
 
 
@@ -70,14 +70,14 @@ def test_too_few_studies_for_the_coefficients(tmp_path):
 
 
 def test_r2_is_zero_when_intercept_only_tau2_is_zero():
-    m = run(DATA / "normand.csv", AnalysisSpec(method="DL", moderators=("n",))).meta_regression
+    m = run(DATA / "normand.csv", AnalysisSpec(method="DL", moderators=("n",))).to_dict()["meta_regression"]
     assert 0 <= m["r2"] <= 100
 
 
 def test_permutation_p_values_in_unit_interval_and_reproducible():
     spec = AnalysisSpec(moderators=("ablat", "alloc"), permutations=500, seed=7)
-    a = run(BCG, spec).meta_regression
-    b = run(BCG, spec).meta_regression
+    a = run(BCG, spec).to_dict()["meta_regression"]
+    b = run(BCG, spec).to_dict()["meta_regression"]
     assert a["permutation_p"] == b["permutation_p"]
     assert all(0 < p <= 1 for p in a["permutation_p"] + [a["permutation_qm_p"]])
     assert a["permutations"] == {"iterations": 500, "exact": False, "seed": 7}
@@ -134,8 +134,8 @@ def test_bias_warns_below_ten_studies():
 
 
 def test_bias_for_mh_uses_inverse_variance_common_effect():
-    mh = run(DATA / "bcg_counts.csv", AnalysisSpec(measure="RR", method="MH", bias=True)).publication_bias
-    iv = run(DATA / "bcg_counts.csv", AnalysisSpec(measure="RR", method="IV", bias=True)).publication_bias
+    mh = run(DATA / "bcg_counts.csv", AnalysisSpec(measure="RR", method="MH", bias=True)).to_dict()["publication_bias"]
+    iv = run(DATA / "bcg_counts.csv", AnalysisSpec(measure="RR", method="IV", bias=True)).to_dict()["publication_bias"]
     assert mh["model"] == "fixed" and mh["note"]
     assert mh["egger_mixed"] == iv["egger_mixed"]
     assert mh["trim_and_fill"]["estimate"] == pytest.approx(iv["trim_and_fill"]["estimate"], abs=1e-12)
@@ -166,7 +166,7 @@ def test_rank_test_invariant_to_study_order():
 def test_leave_one_out_rows_only_for_included_studies():
     b = run(SAMPLES / "binary.csv", AnalysisSpec(measure="OR", sensitivity=True))
     inc = [s["study"] for s in b.to_dict()["studies"] if s["included"]]
-    s = b.sensitivity
+    s = b.to_dict()["sensitivity"]
     assert [r["omitted"] for r in s["leave_one_out"]] == inc
     assert [r["study"] for r in s["influence"]] == inc
     assert len(s["cumulative"]) == len(inc)
@@ -175,7 +175,7 @@ def test_leave_one_out_rows_only_for_included_studies():
 
 def test_cumulative_order_is_stable_and_missing_go_last(tmp_path):
     b = run(BCG, AnalysisSpec(sensitivity=True, order="year"))
-    years = [int(s.split()[-1]) for s in (r["added"] for r in b.sensitivity["cumulative"])]
+    years = [int(s.split()[-1]) for s in (r["added"] for r in b.to_dict()["sensitivity"]["cumulative"])]
     assert years == sorted(years)
     with pytest.raises(InputError, match="no column"):
         run(BCG, AnalysisSpec(sensitivity=True, order="published"))
@@ -204,7 +204,7 @@ def test_meta_regression_invariant_to_row_order(tmp_path):
     rev = tmp_path / "rev.csv"
     rev.write_text("\n".join([lines[0], *reversed(lines[1:])]) + "\n")
     spec = AnalysisSpec(moderators=("ablat", "alloc"), test="hksj", predict=((("ablat", 40.0), ("alloc", "random")),))
-    a, b = run(BCG, spec).meta_regression, run(rev, spec).meta_regression
+    a, b = run(BCG, spec).to_dict()["meta_regression"], run(rev, spec).to_dict()["meta_regression"]
     for key in ("estimate", "se", "p_value"):
         assert [c[key] for c in a["coefficients"]] == pytest.approx([c[key] for c in b["coefficients"]], abs=1e-10)
     assert a["qm"] == pytest.approx(b["qm"], abs=1e-10) and a["r2"] == pytest.approx(b["r2"], abs=1e-8)

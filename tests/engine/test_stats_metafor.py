@@ -61,7 +61,7 @@ def test_meta_regression(case):
     ref = tuple(case["reference"].items()) if case["reference"] else ()
     pred = tuple(tuple(p.items()) for p in case["predict"])
     spec = _spec(case, moderators=tuple(_list(case["moderators"])), reference=ref, predict=pred)
-    m = _run(DATA / f"{case['data']}.csv", spec).meta_regression
+    m = _run(DATA / f"{case['data']}.csv", spec).to_dict()["meta_regression"]
     assert len(m["coefficients"]) == len(_list(case["coef_names"]))
     for key in ("estimate", "se", "statistic", "p_value", "ci_lower", "ci_upper"):
         _close([c[key] for c in m["coefficients"]], case["coefficients"][key])
@@ -81,7 +81,7 @@ def test_meta_regression(case):
 
 def test_meta_regression_coefficient_names_and_reference():
     spec = AnalysisSpec(moderators=("ABLAT", "alloc"), reference=(("Alloc", "random"),))
-    m = _run(DATA / "bcg.csv", spec).meta_regression
+    m = _run(DATA / "bcg.csv", spec).to_dict()["meta_regression"]
     assert [c["name"] for c in m["coefficients"]] == ["intercept", "ablat", "alloc_alternate", "alloc_systematic"]
     assert m["moderators"][1]["reference"] == "random"
 
@@ -89,7 +89,7 @@ def test_meta_regression_coefficient_names_and_reference():
 @pytest.mark.parametrize("case", REFS["permutation"], ids=[_id(c) for c in REFS["permutation"]])
 def test_exact_permutation_test(case):
     # 9!/(2! 2! 5!) = 756 distinct permutations <= 1000 requested: metafor enumerates them all
-    m = _run(DATA / "normand.csv", _spec(case, moderators=("country",), permutations=1000)).meta_regression
+    m = _run(DATA / "normand.csv", _spec(case, moderators=("country",), permutations=1000)).to_dict()["meta_regression"]
     assert m["permutations"]["exact"] is True
     assert m["permutations"]["iterations"] == case["iterations"]
     _close(m["permutation_p"], case["permutation_p"])
@@ -102,12 +102,12 @@ PB = REFS["publication_bias"]
 @pytest.mark.parametrize("case", PB, ids=[_id(c) for c in PB])
 def test_publication_bias(case):
     b = _run(DATA / f"{case['data']}.csv", _spec(case, bias=True))
-    p = b.publication_bias
+    p = b.to_dict()["publication_bias"]
     for sec in ("egger", "egger_mixed", "begg", "fail_safe_n"):
         for key, val in case[sec].items():
             _close(p[sec][key], val)
     for tf, ref in ((p["trim_and_fill"], case["trim_and_fill"]),
-                    (trim_and_fill(b.effects, b.spec, estimator="R0"), case["trim_and_fill_r0"])):
+                    (trim_and_fill(b.effects, b.spec, estimator="R0").to_dict(), case["trim_and_fill_r0"])):
         assert tf["k0"] == ref["k0"]
         assert tf["side"] == ref["side"]
         for key in ("estimate", "se", "ci_lower", "ci_upper", "p_value", "tau2", "k0_se"):
@@ -121,7 +121,7 @@ SENS = REFS["sensitivity"]
 @pytest.mark.parametrize("case", SENS, ids=[_id(c) for c in SENS])
 def test_sensitivity(case):
     path = DATA / f"{case['data']}.csv"
-    s = _run(path, _spec(case, sensitivity=True)).sensitivity
+    s = _run(path, _spec(case, sensitivity=True)).to_dict()["sensitivity"]
     keys = ("estimate", "se", "p_value", "ci_lower", "ci_upper", "tau2", "i2", "q")
     k = len(case["leave_one_out"]["estimate"])
     assert len(s["leave_one_out"]) == k == len(s["cumulative"]) == len(s["influence"])
@@ -133,7 +133,7 @@ def test_sensitivity(case):
             assert [r[key] for r in s["influence"]] == val
         else:
             _close([r[key] for r in s["influence"]], val)
-    ordered = _run(path, _spec(case, sensitivity=True, order=case["order_column"])).sensitivity["cumulative"]
+    ordered = _run(path, _spec(case, sensitivity=True, order=case["order_column"])).to_dict()["sensitivity"]["cumulative"]
     assert [r["added"] for r in ordered] == case["cumulative_ordered"]["added"]
     for key in keys:
         _close([r[key] for r in ordered], case["cumulative_ordered"][key])
@@ -142,7 +142,7 @@ def test_sensitivity(case):
 @pytest.mark.parametrize("case", REFS["mh_peto"], ids=[f"{c['method']}-{c['measure']}" for c in REFS["mh_peto"]])
 def test_mh_peto_leave_one_out_and_cumulative(case):
     spec = AnalysisSpec(measure=case["measure"], method=case["method"], sensitivity=True, mh_continuity="none")
-    s = _run(DATA / "bcg_counts.csv", spec).sensitivity
+    s = _run(DATA / "bcg_counts.csv", spec).to_dict()["sensitivity"]
     for sec in ("leave_one_out", "cumulative"):
         for key in ("estimate", "se", "p_value", "ci_lower", "ci_upper"):
             _close([r[key] for r in s[sec]], case[sec][key])

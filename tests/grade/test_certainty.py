@@ -6,7 +6,7 @@ import pytest
 
 from evisynth.grade.certainty import rate
 from evisynth.grade.domains import DomainSuggestion
-from evisynth.grade.review import DOMAINS, Override
+from evisynth.review.file import DOMAINS, Override
 
 LEVELS = {"not serious": 0, "serious": -1, "very serious": -2, "undetected": 0, "strongly suspected": -1,
           "none": 0, "large": 1, "very large": 2, "present": 1}

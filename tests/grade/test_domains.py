@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import math
 
+from dataclasses import replace
+
 import pytest
 
 from evisynth.grade import domains as dm
 from evisynth.grade.rob import RobEntry
 from evisynth.grade.thresholds import Thresholds
 
-from .helpers import make_doc, outcome
+from .helpers import make_doc, outcome, regression, with_bias
 
 T = Thresholds()
 L = math.log
@@ -171,21 +173,19 @@ def test_publication_bias_needs_ten_studies():
 
 @pytest.mark.parametrize(("p", "expected"), [(0.099, "strongly suspected"), (0.10, "undetected"), (0.5, "undetected")])
 def test_publication_bias_egger_threshold(p, expected):
-    doc = make_doc(yi=[0.1] * 10)
-    doc["publication_bias"] = {"egger": {"statistic": 1.8, "df": 8, "p_value": p}, "trim_and_fill": {"k0": 2}}
+    doc = with_bias(make_doc(yi=[0.1] * 10), p=p, k0=2)
     s = dm.publication_bias(doc, T)
     assert s.judgement == expected
     assert "trim-and-fill adds 2 studies" in s.reason
 
 
-def test_publication_bias_computes_egger_when_the_analysis_has_none():
+def test_publication_bias_without_tests_is_left_to_the_reviewer():
+    # GRADE reads the analysis' small-study tests and computes none of its own (the review runner
+    # runs them for every outcome with enough studies); without them the domain needs the reviewer
     yi = [0.9, 0.7, 0.5, 0.45, 0.3, 0.25, 0.2, 0.15, 0.1, 0.12]
-    doc = make_doc(yi=yi)
-    for i, s in enumerate(doc["studies"]):
-        s["se"] = 0.5 - 0.04 * i
+    doc = make_doc(yi=yi, se=[0.5 - 0.04 * i for i in range(10)])
     s = dm.publication_bias(doc, T)
-    assert s.inputs["egger"]["source"] == "evisynth.grade"
-    assert s.judgement == "strongly suspected"
+    assert s.judgement == "undetected" and s.needs_review and "not available" in s.reason
 
 
 # -------------------------------------------------------------------------------------------------- upgrades
@@ -205,10 +205,9 @@ def test_large_effect_only_for_ratios():
 
 @pytest.mark.parametrize(("p", "expected"), [(0.049, "present"), (0.05, "none")])
 def test_dose_response_from_meta_regression(p, expected):
-    doc = make_doc()
-    doc["meta_regression"] = {"coefficients": [
-        {"name": "intrcpt", "estimate": 0.1, "se": 0.1, "p_value": 0.3, "ci_lower": -0.1, "ci_upper": 0.3},
-        {"name": "dose", "estimate": -0.021, "se": 0.01, "p_value": p, "ci_lower": -0.04, "ci_upper": -0.001}]}
+    doc = replace(make_doc(), meta_regression=regression([
+        {"name": "intercept", "estimate": 0.1, "se": 0.1, "p_value": 0.3, "ci_lower": -0.1, "ci_upper": 0.3},
+        {"name": "dose", "estimate": -0.021, "se": 0.01, "p_value": p, "ci_lower": -0.04, "ci_upper": -0.001}]))
     s = dm.dose_response(doc, outcome(dose_moderator="dose", dose_units="mg"), T)
     assert s.judgement == expected
     assert "per mg" in s.reason and "-0.021" in s.reason

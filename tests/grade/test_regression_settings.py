@@ -7,8 +7,8 @@ import pytest
 import evisynth
 from evisynth import format as fmt
 from evisynth.errors import InputError
-from evisynth.grade.review import load_review
-from evisynth.grade.run import run_outcome
+from evisynth.review.file import load_review
+from evisynth.review.runner import run_outcome
 
 RTMS = Path(evisynth.__file__).parent / "data" / "rtms" / "review.toml"
 
@@ -16,14 +16,16 @@ RTMS = Path(evisynth.__file__).parent / "data" / "rtms" / "review.toml"
 def test_bundled_review_meta_regression_uses_reml_with_knapp_hartung():
     review = load_review(RTMS)
     motor = next(o for o in review.outcomes if o.dose_moderator)
-    assert (motor.regression_method, motor.regression_test) == ("REML", "hksj")
+    assert (motor.regression_spec.method, motor.regression_spec.test) == ("REML", "hksj")
+    assert (motor.analysis.method, motor.analysis.test) == ("DL", "z")  # the outcome's own analysis keeps its settings
     result = run_outcome(motor, None, review.thresholds)
-    slope = next(c for c in result.analysis["meta_regression"]["coefficients"] if c["name"] == "pulses_1000")
+    assert result.regression is not None and result.meta_regression is not None
+    slope = result.meta_regression.coefficient("pulses_1000")
     # the published slope: beta = 2.46, 95% CI 0.097 to 4.81, P = 0.043
-    assert fmt.format_number(slope["estimate"], 2) == "2.46"
-    assert fmt.format_number(slope["ci_lower"], 3) == "0.097"
-    assert fmt.format_number(slope["ci_upper"], 2) == "4.81"
-    assert fmt.format_number(slope["p_value"], 3) == "0.043"
+    assert fmt.format_number(slope.estimate, 2) == "2.46"
+    assert fmt.format_number(slope.ci_lower, 3) == "0.097"
+    assert fmt.format_number(slope.ci_upper, 2) == "4.81"
+    assert fmt.format_number(slope.p_value, 3) == "0.043"
 
 
 def test_unknown_regression_test_is_refused(tmp_path):

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from evisynth import format as fmt
-from evisynth.grade.review import load_review, parse_review
-from evisynth.grade.run import run_review
+from evisynth.review.file import load_review, parse_review
+from evisynth.review.runner import run_review
 from evisynth.report import phrasing
 from evisynth.report.sof import build_sof, render_csv, render_html, render_markdown, write_sof
 from evisynth.report.summary import (
@@ -27,7 +27,7 @@ from evisynth.report.summary import (
     write_summary,
 )
 
-from .helpers import DATA
+from .helpers import DATA, regression
 
 GOLDEN = Path(__file__).parent / "golden"
 REVIEW = DATA / "review.toml"
@@ -88,10 +88,10 @@ def test_sof_cells(result):
 
 def test_sof_absolute_effects_match_transform(result):
     death = result.outcomes[0]
-    p, a = death.analysis["pooled"], death.absolute
+    analysis, a = death.analysis, death.absolute
     assert a.acr == pytest.approx(85 / 486)
-    assert a.risk == pytest.approx(a.acr * p["estimate_exp"])
-    assert a.risk_lower == pytest.approx(a.acr * p["ci_lower_exp"])
+    assert a.risk == pytest.approx(a.acr * analysis.natural(analysis.pooled.estimate))
+    assert a.risk_lower == pytest.approx(a.acr * analysis.natural(analysis.pooled.ci_lower))
 
 
 def test_summary_golden(result, overridden):
@@ -169,16 +169,17 @@ def test_subgroup_finding_reports_the_test_for_subgroup_differences(result):
 
 def test_meta_regression_slope_with_units(result):
     o = result.outcomes[1]
-    doc = dict(o.analysis, meta_regression={"coefficients": [
-        {"name": "intrcpt", "estimate": 0.2, "se": 0.1, "p_value": 0.05, "ci_lower": 0.0, "ci_upper": 0.4},
+    reg = replace(o.analysis, meta_regression=regression([
+        {"name": "intercept", "estimate": 0.2, "se": 0.1, "p_value": 0.05, "ci_lower": 0.0, "ci_upper": 0.4},
         {"name": "dose", "estimate": -0.0123, "se": 0.004, "p_value": 0.0021, "ci_lower": -0.0201,
-         "ci_upper": -0.0045}]})
+         "ci_upper": -0.0045}]))
     spec = replace(o.spec, dose_moderator="dose", dose_units="session per week")
     c = Claims()
-    (text,) = meta_regression_paragraphs(replace(o, analysis=doc, spec=spec), c)
+    (text,) = meta_regression_paragraphs(replace(o, regression=reg, spec=spec), c)
     assert text == ("Meta-regression of pain on dose (standardised-mean-difference scale): the regression coefficient was "
                     "-0.012 per session per week (95% CI -0.020 to -0.005; P = 0.002).")
-    assert [x["source"] for x in c.items][-1] == "analysis.meta_regression.coefficients[1].p_value"
+    # sources point into review_result.json, where each outcome has its meta_regression beside its analysis
+    assert [x["source"] for x in c.items][-1] == "meta_regression.coefficients[1].p_value"
 
 
 def test_phrasing_grid():

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from evisynth.errors import InputError
-from evisynth.grade.review import load_review, parse_review
+from evisynth.review.file import load_review, parse_review
 from evisynth.grade.rob import read_rob
 
 from .helpers import DATA
@@ -24,7 +24,7 @@ def test_fixture_loads():
     assert r.title == "Exercise for people after stroke"
     assert [o.name for o in r.outcomes] == ["Death", "Pain"]
     death = r.outcomes[0]
-    assert death.measure == "RR" and death.method == "MH" and death.subgroups == ("risk",)
+    assert death.measure == "RR" and death.analysis.method == "MH" and death.subgroups == ("risk",)
     assert death.prior is not None and death.prior.estimate == 0.8 and death.prior.studies == 8
     assert death.data == (DATA / "mortality.csv").resolve()
     assert r.risk_of_bias == (DATA / "rob.csv").resolve()

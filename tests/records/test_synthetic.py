@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from evisynth.io.detect import read_export
-from evisynth.io.example_search import write_example_search
-from evisynth.records.synthetic import EXAMPLE_STUDIES, SYNTHETIC_NOTE
-from evisynth.store.example import build_example_project
+from evisynth.examples.search import write_example_search
+from evisynth.examples.synthetic_records import EXAMPLE_STUDIES, SYNTHETIC_NOTE
+from evisynth.examples.project import build_example_project
 from evisynth.store.prisma_store import prisma_counts
 from evisynth.store.screening_store import kappa, studies
 

@@ -6,9 +6,13 @@ import argparse
 from dataclasses import fields
 from typing import Any
 
-from evisynth.analyses.spec import AnalysisSpec
+from typing import TYPE_CHECKING
+
 from evisynth.errors import InputError
 from evisynth.options import OPTIONS, Option
+
+if TYPE_CHECKING:
+    from evisynth.api.analysis import AnalysisSpec
 
 
 def _upper(text: str) -> str:
@@ -80,6 +84,8 @@ def _value(text: str) -> Any:
 
 def spec_from_args(args: argparse.Namespace) -> AnalysisSpec:
     """Build the :class:`AnalysisSpec` described by parsed options (one option per spec field)."""
+    from evisynth.api.analysis import AnalysisSpec
+
     predict = tuple(
         tuple((k, _value(v)) for k, v in (_pair(part, "--predict") for part in item.split(",") if part.strip()))
         for item in args.predict

@@ -21,7 +21,7 @@ def add_project_options(parser: argparse.ArgumentParser) -> None:
 
 def open_project(args: argparse.Namespace) -> Any:
     """The :class:`~evisynth.store.project.Project` named by the options."""
-    from evisynth.store.project import Project
+    from evisynth.api.records import Project
 
     return Project(args.project, args.db)
 

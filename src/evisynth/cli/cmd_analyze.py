@@ -27,12 +27,12 @@ def register(sub: Any) -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace) -> int:
     """Execute ``analyze``."""
-    from evisynth.analyses.run import run_analysis
+    from evisynth.api.analysis import analyze
 
     spec = spec_from_args(args)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        bundle = run_analysis(args.data, spec)
+        bundle = analyze(args.data, spec)
     for w in bundle.warnings:
         print(f"warning: {w}", file=sys.stderr)
     if args.json:

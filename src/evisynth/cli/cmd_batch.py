@@ -56,7 +56,7 @@ def register(sub: Any) -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace) -> int:
     """Execute ``batch``."""
-    from evisynth.batch import batch_file
+    from evisynth.api.batch import batch_file
 
     summary = batch_file(
         args.input, args.out, args.group, args.yi, args.vi or "vi", sei=args.sei,

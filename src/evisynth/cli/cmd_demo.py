@@ -25,7 +25,7 @@ def register(sub: Any) -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace) -> int:
     """Execute ``demo``."""
-    from evisynth.demo import run_demo
+    from evisynth.api.demo import run_demo
 
     lines: list[str] = []
 

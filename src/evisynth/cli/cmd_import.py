@@ -35,7 +35,7 @@ def register(sub: Any) -> argparse.ArgumentParser:
 def run(args: argparse.Namespace) -> int:
     """Import ``args.file``."""
     from evisynth.errors import InputError
-    from evisynth.io.detect import decode, infer_database, read_export
+    from evisynth.api.records import decode, infer_database, read_export
 
     if args.list:
         with project_session(args) as project:

@@ -6,7 +6,6 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from evisynth.errors import InputError
 
 
 def register(sub: Any) -> argparse.ArgumentParser:
@@ -24,17 +23,8 @@ def register(sub: Any) -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace) -> int:
     """Execute ``init``."""
-    from evisynth.grade.template import ADVERSE_EXAMPLE, PAIN_EXAMPLE, REVIEW_TEMPLATE, ROB_TEMPLATE
+    from evisynth.api.review import write_templates
 
-    out = Path(args.dir)
-    out.mkdir(parents=True, exist_ok=True)
-    files = {"review.toml": REVIEW_TEMPLATE, "rob.csv": ROB_TEMPLATE}
-    if not args.no_examples:
-        files.update({"pain.csv": PAIN_EXAMPLE, "adverse.csv": ADVERSE_EXAMPLE})
-    existing = [name for name in files if (out / name).exists()]
-    if existing and not args.force:
-        raise InputError(f"{', '.join(existing)} already exist in {out}; use --force to overwrite")
-    for name, text in files.items():
-        (out / name).write_text(text, encoding="utf-8")
-        print(f"wrote {out / name}")
+    for path in write_templates(Path(args.dir), examples=not args.no_examples, force=args.force):
+        print(f"wrote {path}")
     return 0

@@ -25,8 +25,7 @@ def register(sub: Any) -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace) -> int:
     """Write the diagram."""
-    from evisynth.plots.prisma import save_prisma
-    from evisynth.store.prisma_store import prisma_counts
+    from evisynth.api.records import prisma_counts, save_prisma
 
     with project_session(args) as project:
         counts = prisma_counts(project)

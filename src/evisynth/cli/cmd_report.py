@@ -45,9 +45,8 @@ def register(sub: Any) -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace) -> int:
     """Execute ``report``."""
-    from evisynth.analyses.run import run_analysis
-    from evisynth.report.html_report import write_report
-    from evisynth.report.options import ReportOptions
+    from evisynth.api.analysis import analyze
+    from evisynth.api.reports import ReportOptions, write_report
 
     spec = spec_from_args(args)
     options = ReportOptions(
@@ -58,7 +57,7 @@ def run(args: argparse.Namespace) -> int:
     )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        bundle = run_analysis(args.data, spec)
+        bundle = analyze(args.data, spec)
         path = write_report(bundle, args.out, options)
     for w in bundle.warnings:
         print(f"warning: {w}", file=sys.stderr)

@@ -86,8 +86,8 @@ def _ids(args: argparse.Namespace) -> list[int]:
 def run(args: argparse.Namespace) -> int:
     """Carry out ``args.action``."""
     from evisynth.errors import InputError
-    from evisynth.records.screening import parse_decision, parse_stage
-    from evisynth.store import screening_store as ss
+    from evisynth.api.records import parse_decision, parse_stage
+    from evisynth.api.records import screening as ss
 
     action = args.action
     stage = parse_stage(args.stage) if args.stage else None
@@ -97,7 +97,7 @@ def run(args: argparse.Namespace) -> int:
 
             run_screener(project, _need(args.reviewer, "--reviewer", action), _need(stage, "--stage", action))
         elif action == "export":
-            from evisynth.store.sheets import export_sheet
+            from evisynth.api.records import export_sheet
 
             n = export_sheet(
                 project,
@@ -107,7 +107,7 @@ def run(args: argparse.Namespace) -> int:
             )
             print(f"wrote {n} records to {args.out}")
         elif action == "import":
-            from evisynth.store.sheets import import_sheet
+            from evisynth.api.records import import_sheet
 
             if len(args.args) != 1:
                 raise InputError("'screen import' needs one sheet file")

@@ -28,8 +28,7 @@ def register(sub: Any) -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace) -> int:
     """Execute ``summarize``."""
-    from evisynth.grade.run import run_review
-    from evisynth.report.summary import write_summary
+    from evisynth.api.review import run_review, write_summary
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")

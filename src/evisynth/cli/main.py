@@ -1,25 +1,41 @@
 """Entry point of the ``evisynth`` command.
 
 Each sub-command lives in its own module ``evisynth.cli.cmd_<name>`` exposing
-``register(subparsers)``; the module is imported only when the command line is parsed,
-so ``evisynth --help`` stays fast. User mistakes end as one line on stderr and exit
-status 2, never a traceback.
+``register(subparsers)`` and ``run(args)``. The modules are light: a command imports what it
+needs (through :mod:`evisynth.api`) only when it runs, so ``evisynth --help`` and
+``evisynth batch`` do not load the analysis stack. User mistakes end as one line on stderr
+and exit status 2, never a traceback.
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib
 import sys
 from collections.abc import Sequence
+from types import ModuleType
 
 from evisynth._version import __version__
+from evisynth.cli import (
+    cmd_analyze,
+    cmd_batch,
+    cmd_check,
+    cmd_dedupe,
+    cmd_demo,
+    cmd_import,
+    cmd_init,
+    cmd_prisma,
+    cmd_report,
+    cmd_screen,
+    cmd_summarize,
+)
 from evisynth.errors import EvisynthError
 
 #: Sub-commands in the order ``--help`` lists them.
-COMMANDS: tuple[str, ...] = (
-    "demo", "analyze", "report", "check", "init", "summarize", "import", "dedupe", "screen", "prisma", "batch",
-)
+COMMANDS: dict[str, ModuleType] = {
+    "demo": cmd_demo, "analyze": cmd_analyze, "report": cmd_report, "check": cmd_check, "init": cmd_init,
+    "summarize": cmd_summarize, "import": cmd_import, "dedupe": cmd_dedupe, "screen": cmd_screen,
+    "prisma": cmd_prisma, "batch": cmd_batch,
+}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -30,8 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"evisynth {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMANDS:
-        module = importlib.import_module(f"evisynth.cli.cmd_{name}")
+    for module in COMMANDS.values():
         module.register(sub)
     return parser
 

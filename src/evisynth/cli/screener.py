@@ -12,9 +12,10 @@ import shutil
 import sys
 import textwrap
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from evisynth.records.model import Citation
+if TYPE_CHECKING:
+    from evisynth.api.records import Citation
 
 KEYS = {"i": "include", "e": "exclude", "m": "maybe"}
 
@@ -64,7 +65,10 @@ def run_screener(
     write: Callable[[str], None] = print,
 ) -> int:
     """Screen until the queue is empty or ``q``; return the number of decisions recorded."""
-    from evisynth.store.screening_store import eligible, exclusion_reasons, own_decisions, record_decision
+    from evisynth.api.records import screening
+
+    eligible, exclusion_reasons = screening.eligible, screening.exclusion_reasons
+    own_decisions, record_decision = screening.own_decisions, screening.record_decision
 
     ids = eligible(project, stage)
     done_ids = set(own_decisions(project, reviewer, stage))

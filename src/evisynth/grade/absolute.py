@@ -14,7 +14,8 @@ import math
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from evisynth.grade.review import OutcomeSpec
+from evisynth.analyses.bundle import AnalysisBundle
+from evisynth.grade.judgements import GradeOutcome
 
 
 @dataclass(frozen=True)
@@ -65,34 +66,36 @@ def corresponding_risk(acr: float, measure: str, value: float) -> float:
     raise ValueError(f"no absolute effect for measure {measure}")
 
 
-def absolute_effect(doc: dict[str, Any], outcome: OutcomeSpec) -> AbsoluteEffect:
-    """Absolute effects for the SoF table, from the analysis document and the outcome's settings."""
-    measure = doc["measure"]
-    totals = doc.get("totals", {})
-    p = doc["pooled"]
+def absolute_effect(analysis: AnalysisBundle, outcome: GradeOutcome) -> AbsoluteEffect:
+    """Absolute effects for the SoF table, from the analysis and the outcome's settings."""
+    measure = analysis.measure
+    totals = analysis.totals
+    p = analysis.pooled
     source: str | None
-    if measure in ("OR", "RR", "PETO", "RD") and "events2" in totals:
+    if measure in ("OR", "RR", "PETO", "RD") and totals.events2 is not None:
         if outcome.assumed_control_risk is not None:
             acr, source = outcome.assumed_control_risk, "assumed (review file)"
-        elif totals.get("n2"):
-            acr, source = totals["events2"] / totals["n2"], "control groups of the included studies"
+        elif totals.n2:
+            acr, source = totals.events2 / totals.n2, "control groups of the included studies"
         else:
             return AbsoluteEffect("none", outcome.per)
+        if p.estimate is None or p.ci_lower is None or p.ci_upper is None:
+            return AbsoluteEffect("none", outcome.per)
         if measure == "RD":
-            est, lo, hi = p["estimate"], p["ci_lower"], p["ci_upper"]
+            est, lo, hi = p.estimate, p.ci_lower, p.ci_upper
         else:
-            est, lo, hi = (math.exp(p[k]) for k in ("estimate", "ci_lower", "ci_upper"))
+            est, lo, hi = (math.exp(x) for x in (p.estimate, p.ci_lower, p.ci_upper))
         return AbsoluteEffect("dichotomous", outcome.per, acr, source, corresponding_risk(acr, measure, est),
                               corresponding_risk(acr, measure, lo), corresponding_risk(acr, measure, hi))
     if measure == "MD":
         mean, source = outcome.control_mean, "review file" if outcome.control_mean is not None else None
         if mean is None:
             num = den = 0.0
-            for s in doc["studies"]:
-                d = s.get("data") or {}
-                if s.get("included") and d.get("m2") is not None and d.get("n2"):
-                    num += d["m2"] * d["n2"]
-                    den += d["n2"]
+            for s in analysis.included:
+                m2, n2 = s.data.get("m2"), s.data.get("n2")
+                if m2 is not None and n2:
+                    num += m2 * n2
+                    den += n2
             if den:
                 mean, source = num / den, "control groups of the included studies"
         return AbsoluteEffect("continuous", outcome.per, control_mean=mean, control_mean_source=source)

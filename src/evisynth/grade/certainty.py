@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from evisynth.grade.domains import DomainSuggestion
-from evisynth.grade.review import DOWNGRADE_DOMAINS, UPGRADE_DOMAINS, Override
+from evisynth.grade.judgements import DOWNGRADE_DOMAINS, UPGRADE_DOMAINS, Override
 
 LEVELS = {4: "high", 3: "moderate", 2: "low", 1: "very low"}
 SYMBOLS = {4: "⊕⊕⊕⊕", 3: "⊕⊕⊕◯", 2: "⊕⊕◯◯", 1: "⊕◯◯◯"}

@@ -4,7 +4,7 @@ Called by :func:`evisynth.io.tabular.read_study_table` before the table is check
 may leave ``sd1`` (or ``m1``) empty, or leave the column out, and give instead:
 
 ==========================================  =====================================================
-columns (``1`` = experimental, ``2`` = control)  what is derived (:mod:`evisynth.effects.conversions`)
+columns (``1`` = experimental, ``2`` = control)  what is derived (:mod:`evisynth.io.conversions`)
 ==========================================  =====================================================
 ``se1``                                     ``sd1 = se1·√n1``
 ``ci1_lower``, ``ci1_upper`` [``ci_level``]  ``sd1`` from the CI of the mean (t with n−1 df if n < 60);
@@ -38,7 +38,7 @@ from typing import Any
 
 import numpy as np
 
-from evisynth.effects import conversions as cv
+from evisynth.io import conversions as cv
 from evisynth.errors import DataWarning, InputError
 from evisynth.io.schema import canonical_name, normalise_name
 

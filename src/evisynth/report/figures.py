@@ -1,91 +1,75 @@
-"""Which figures a report shows, built from the analysis document.
+"""Which figures a report shows, built from the analysis' result objects.
 
-This is the one report module that reaches into :mod:`evisynth.analyses.figure_data` (for
-the fitted meta-regression line and Baujat's coordinates); the plots themselves only draw.
+Every number a figure needs comes from the analysis (its study rows, pooled result, sections
+and :attr:`AnalysisBundle.figures`); nothing here fits a model.
 """
 
 from __future__ import annotations
 
-import warnings
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from evisynth.errors import EvisynthError
+from evisynth.analyses.bundle import AnalysisBundle
 
 
 @dataclass(frozen=True)
 class FigureItem:
-    """One figure of a report: a file stem, a title, a caption and the layout behind it."""
+    """One figure of a report: a file stem, a title, a caption, the layout and how to draw it."""
 
     key: str
     title: str
     caption: str
     layout: Any
-    module: str = field(default="forest", repr=False)
+    draw: Callable[[Any], Any] = field(repr=False)
 
     def render(self) -> Any:
         """Draw the layout on a new matplotlib Figure."""
-        import importlib
-
-        return importlib.import_module(f"evisynth.plots.{self.module}").draw(self.layout)
+        return self.draw(self.layout)
 
 
-def report_figures(doc: dict[str, Any], *, forest_options: Any = None, intervention: str = "Experimental",
+def report_figures(analysis: AnalysisBundle, *, forest_options: Any = None, intervention: str = "Experimental",
                    comparison: str = "Control", lower_is_better: bool = True) -> list[FigureItem]:
-    """Layouts of every figure the document supports, in report order."""
+    """Layouts of every figure the analysis supports, in report order."""
     from evisynth.plots import baujat, bubble, forest, funnel, radial, sensitivity_plots
 
-    items = [FigureItem("forest", "Forest plot", _forest_caption(doc),
-                        forest.forest_layout(doc, forest_options or forest.ForestOptions()), "forest")]
-    k = sum(1 for s in doc["studies"] if s.get("included", True))
-    sens = doc.get("sensitivity") or {}
-    if sens.get("leave_one_out"):
+    names = {"intervention": intervention, "comparison": comparison, "lower_is_better": lower_is_better}
+    items = [FigureItem("forest", "Forest plot", _forest_caption(analysis),
+                        forest.forest_layout(analysis, forest_options or forest.ForestOptions()), forest.draw)]
+    sens = analysis.sensitivity
+    if sens and sens.leave_one_out:
         items.append(FigureItem("leave_one_out", "Leave-one-out analysis",
                                 "Pooled estimate with each study omitted in turn; the diamond is the full analysis.",
-                                sensitivity_plots.leave_one_out_layout(
-                                    doc, title=None, intervention=intervention, comparison=comparison,
-                                    lower_is_better=lower_is_better),
-                                "sensitivity_plots"))
-    if sens.get("cumulative"):
-        items.append(FigureItem("cumulative", "Cumulative meta-analysis",
-                                "Pooled estimate as studies are added in turn.",
-                                sensitivity_plots.cumulative_layout(
-                                    doc, title=None, intervention=intervention, comparison=comparison,
-                                    lower_is_better=lower_is_better),
-                                "sensitivity_plots"))
-    if k >= 3:
+                                sensitivity_plots.leave_one_out_layout(analysis, title=None, **names),
+                                sensitivity_plots.draw))
+    if sens and sens.cumulative:
+        items.append(FigureItem("cumulative", "Cumulative meta-analysis", "Pooled estimate as studies are added in turn.",
+                                sensitivity_plots.cumulative_layout(analysis, title=None, **names),
+                                sensitivity_plots.draw))
+    figures = analysis.figures
+    if len(analysis.included) >= 3:
         items.append(FigureItem("funnel", "Funnel plot", "Contour-enhanced funnel plot: shading marks where a study "
                                 "would be significant (P < 0.10, 0.05, 0.01); open points are studies imputed by "
-                                "trim-and-fill.", funnel.funnel_layout(doc, title=None), "funnel"))
+                                "trim-and-fill.", funnel.funnel_layout(analysis, title=None), funnel.draw))
         items.append(FigureItem("radial", "Galbraith (radial) plot", "Standardised estimates against precision.",
-                                radial.radial_layout(doc, title=None), "radial"))
-        from evisynth.analyses.figure_data import baujat_points
-
-        items.append(FigureItem("baujat", "Baujat plot", "Contribution of each study to heterogeneity against its "
-                                "influence on the pooled result.", baujat.baujat_layout(baujat_points(doc), title=None),
-                                "baujat"))
-    if doc.get("meta_regression"):
-        from evisynth.analyses.figure_data import bubble_fit
-
-        for mod in (doc.get("settings") or {}).get("moderators") or []:
-            try:
-                with warnings.catch_warnings():
-                    warnings.simplefilter("ignore")
-                    fit = bubble_fit(doc, mod)
-            except EvisynthError as exc:
-                warnings.warn(f"no bubble plot for moderator {mod!r}: {exc}", stacklevel=2)
-                continue
+                                radial.radial_layout(analysis, title=None), radial.draw))
+        if figures.baujat:
+            items.append(FigureItem("baujat", "Baujat plot", "Contribution of each study to heterogeneity against its "
+                                    "influence on the pooled result.", baujat.baujat_layout(figures.baujat, title=None),
+                                    baujat.draw))
+    if analysis.meta_regression:
+        for fit in figures.bubbles:
+            mod = fit.moderator
             items.append(FigureItem(f"bubble_{_slug(mod)}", f"Bubble plot: {mod}",
                                     f"Study effects against {mod}; each point is sized by its weight in a "
-                                    f"meta-regression on {mod} alone.", bubble.bubble_layout(doc, fit, title=None),
-                                    "bubble"))
+                                    f"meta-regression on {mod} alone.", bubble.bubble_layout(analysis, fit, title=None),
+                                    bubble.draw))
     return items
 
 
-def _forest_caption(doc: dict[str, Any]) -> str:
-    p = doc["pooled"]
-    model = "random-effects" if p.get("model") == "random" else "common-effect"
-    return (f"{doc.get('measure_label', 'Effect')} ({model} model). Squares: study estimates sized by weight; "
+def _forest_caption(analysis: AnalysisBundle) -> str:
+    model = "random-effects" if analysis.pooled.random else "common-effect"
+    return (f"{analysis.measure_label} ({model} model). Squares: study estimates sized by weight; "
             "diamonds: pooled estimates; bars: confidence intervals.")
 
 

@@ -14,6 +14,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+from evisynth.analyses.bundle import AnalysisBundle
+from evisynth.errors import InputError
 from evisynth.report.figures import report_figures
 from evisynth.report.markdown import render_markdown
 from evisynth.report.methods_text import methods_paragraph
@@ -35,31 +37,30 @@ color:#333}.warn{color:#8a4b00}
 """.strip()
 
 
-def _as_doc(doc_or_bundle: Any) -> dict[str, Any]:
-    if isinstance(doc_or_bundle, dict):
-        return doc_or_bundle
-    if hasattr(doc_or_bundle, "to_dict"):
-        return doc_or_bundle.to_dict()
-    if isinstance(doc_or_bundle, (str, Path)) and str(doc_or_bundle).endswith(".json"):
-        return json.loads(Path(doc_or_bundle).read_text(encoding="utf-8"))
-    from evisynth.errors import InputError
+def as_bundle(analysis: AnalysisBundle | dict[str, Any] | str | Path) -> AnalysisBundle:
+    """An analysis as a bundle: the bundle itself, an analysis document, or the path of its JSON file."""
+    if isinstance(analysis, AnalysisBundle):
+        return analysis
+    if isinstance(analysis, dict):
+        return AnalysisBundle.from_dict(analysis)
+    if isinstance(analysis, (str, Path)) and str(analysis).endswith(".json"):
+        return AnalysisBundle.from_dict(json.loads(Path(analysis).read_text(encoding="utf-8")))
+    raise InputError("a report needs an AnalysisBundle, an analysis document (dict) or a .json file; "
+                     f"got {type(analysis).__name__}")
 
-    raise InputError("write_report needs an analysis document (dict), an AnalysisBundle or a .json file; "
-                     f"got {type(doc_or_bundle).__name__}")
 
-
-def build_report(doc: dict[str, Any], options: ReportOptions | None = None) -> dict[str, Any]:
+def build_report(analysis: AnalysisBundle, options: ReportOptions | None = None) -> dict[str, Any]:
     """The report's parts without writing anything: title, meta lines, paragraphs, tables, figure layouts."""
     o = options or ReportOptions()
     return {
-        "title": o.report_title(doc),
-        "meta": [f"Data: {doc.get('source', '')}", f"Effect measure: {doc.get('measure_label', '')}",
-                 f"evisynth {doc.get('evisynth_version', '')}"],
-        "methods": methods_paragraph(doc, prediction=o.prediction),
-        "results": results_paragraph(doc, o.text_options()),
-        "tables": all_tables(doc),
-        "figures": report_figures(doc, forest_options=o.forest_options(), **o.names()),
-        "warnings": list(doc.get("warnings") or []),
+        "title": o.report_title(analysis.measure_label),
+        "meta": [f"Data: {analysis.source}", f"Effect measure: {analysis.measure_label}",
+                 f"evisynth {analysis.evisynth_version}"],
+        "methods": methods_paragraph(analysis, prediction=o.prediction),
+        "results": results_paragraph(analysis, o.text_options()),
+        "tables": all_tables(analysis),
+        "figures": report_figures(analysis, forest_options=o.forest_options(), **o.names()),
+        "warnings": list(analysis.warnings),
     }
 
 
@@ -73,12 +74,13 @@ def _table_html(t: Table) -> str:
             f"<tbody>{body}</tbody></table>{notes}")
 
 
-def write_report(doc_or_bundle: Any, out_dir: str | Path, options: ReportOptions | None = None) -> Path:
+def write_report(analysis: AnalysisBundle | dict[str, Any] | str | Path, out_dir: str | Path,
+                 options: ReportOptions | None = None) -> Path:
     """Write the report into ``out_dir`` and return the path of ``report.html``.
 
     Parameters
     ----------
-    doc_or_bundle : dict, AnalysisBundle or path to an analysis JSON
+    analysis : AnalysisBundle, an analysis document (dict) or the path of its JSON file
     out_dir : str or Path
         Created if needed. Receives ``report.html``, ``report.md``, ``analysis.json`` and
         ``figures/<name>.png`` / ``.svg``.
@@ -87,12 +89,13 @@ def write_report(doc_or_bundle: Any, out_dir: str | Path, options: ReportOptions
     from evisynth.plots.export import figure_bytes
 
     o = options or ReportOptions()
-    doc = _as_doc(doc_or_bundle)
+    bundle = as_bundle(analysis)
+    doc = bundle.to_dict()
     out = Path(out_dir)
     fig_dir = out / "figures"
     fig_dir.mkdir(parents=True, exist_ok=True)
     (out / "analysis.json").write_text(json.dumps(doc, indent=2, allow_nan=False) + "\n", encoding="utf-8")
-    parts = build_report(doc, o)
+    parts = build_report(bundle, o)
     fig_entries = []
     fig_html = []
     for i, item in enumerate(parts["figures"], 1):

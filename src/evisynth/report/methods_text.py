@@ -1,14 +1,14 @@
 """The statistical-methods paragraph of a report, generated from the settings actually used.
 
-Every sentence is driven by a field of the analysis document (``settings``, ``pooled``, the
+Every sentence is driven by a field of the analysis (its settings, the pooled model, the
 sections present), so the paragraph cannot describe an analysis that was not run.
 """
 
 from __future__ import annotations
 
-from typing import Any
-
 from evisynth import format as fmt
+from evisynth.analyses.bundle import AnalysisBundle
+from evisynth.analyses.spec import AnalysisSpec
 
 MEASURE_PLURAL = {
     "MD": "mean differences (MD)",
@@ -36,31 +36,26 @@ SMD_VARIANCE_TEXT = {
 }
 
 
-def _level(doc: dict[str, Any]) -> str:
-    return f"{fmt.format_count(100 * float(doc['pooled'].get('level', 0.95)))}%"
-
-
-def methods_paragraph(doc: dict[str, Any], *, prediction: bool = True) -> str:
-    """The methods paragraph for an analysis document.
+def methods_paragraph(analysis: AnalysisBundle, *, prediction: bool = True) -> str:
+    """The methods paragraph of an analysis.
 
     Parameters
     ----------
-    doc : dict
-        The analysis document (``AnalysisBundle.to_dict()``).
+    analysis : AnalysisBundle
     prediction : bool
         Whether the report shows a prediction interval (random effects with k >= 3).
     """
-    st = doc.get("settings") or {}
-    p = doc["pooled"]
-    measure = doc.get("measure") or st.get("measure") or "GEN"
-    level = _level(doc)
+    st = analysis.spec
+    p = analysis.pooled
+    measure = analysis.measure
+    level = f"{fmt.format_count(100 * p.level)}%"
     effects = MEASURE_PLURAL.get(measure, measure)
-    if measure == "GEN" and doc.get("log_scale"):
+    if measure == "GEN" and analysis.log_scale:
         effects += ", analysed on the log scale"
-    method = p.get("method") or st.get("method")
+    method = p.method
     out: list[str] = []
-    if p.get("model") == "random":
-        tau = TAU2_NAMES.get(str(method), f"the {method} method")
+    if p.random:
+        tau = TAU2_NAMES.get(method, f"the {method} method")
         out.append(f"We pooled {effects} in a random-effects meta-analysis with inverse-variance weights, "
                    f"estimating the between-study variance (Tau²) by {tau}.")
     elif method == "MH":
@@ -71,80 +66,73 @@ def methods_paragraph(doc: dict[str, Any], *, prediction: bool = True) -> str:
         out.append(f"We pooled {effects} in a common-effect (fixed-effect) meta-analysis with inverse-variance "
                    "weights.")
     if measure == "SMD":
-        out.append(f"Effects were computed as {SMD_VARIANCE_TEXT.get(st.get('smd_variance', 'revman'), 'Hedges g')}.")
-    if doc.get("data_type") == "binary":
+        out.append(f"Effects were computed as {SMD_VARIANCE_TEXT.get(st.smd_variance, 'Hedges g')}.")
+    if analysis.data_type == "binary":
         out.append(_zero_cells(st, measure, method))
-    test = p.get("test") or st.get("test", "z")
-    if test == "hksj":
+    if p.test == "hksj":
         out.append(f"The {level} confidence interval of the pooled effect and its test used the Hartung-Knapp-"
                    "Sidik-Jonkman method (t distribution with k - 1 degrees of freedom).")
-    elif test == "hksj-adhoc":
+    elif p.test == "hksj-adhoc":
         out.append(f"The {level} confidence interval of the pooled effect and its test used the Hartung-Knapp-"
                    "Sidik-Jonkman method (t distribution with k - 1 degrees of freedom) with the ad hoc correction "
                    "that keeps it from being narrower than the Wald-type interval.")
     else:
         out.append(f"Confidence intervals ({level}) and the test for the overall effect were Wald-type (normal "
                    "distribution).")
-    if p.get("model") == "random":
+    if p.random:
         out.append("Heterogeneity was assessed with the Chi² (Cochran's Q) test and quantified with Tau² "
                    "(with a Q-profile confidence interval) and I² computed from Tau².")
-        if prediction and p.get("pi_lower_t") is not None:
+        if prediction and p.prediction_interval()[0] is not None:
             out.append(f"We report a {level} prediction interval for the effect in a new study (t distribution "
                        "with k - 2 degrees of freedom).")
     else:
         out.append("Heterogeneity was assessed with the Chi² (Cochran's Q) test and quantified with I².")
-    sg = doc.get("subgroups")
+    sg = analysis.subgroups
     if sg:
-        if sg.get("model") == "common":
-            out.append(f"Subgroups defined by {sg['variable']} were compared in a mixed-effects model with a Tau² "
+        if sg.model == "common":
+            out.append(f"Subgroups defined by {sg.variable} were compared in a mixed-effects model with a Tau² "
                        "common to all subgroups (test of moderators).")
         else:
-            out.append(f"Subgroups defined by {sg['variable']} were pooled separately, each with its own "
+            out.append(f"Subgroups defined by {sg.variable} were pooled separately, each with its own "
                        "heterogeneity estimate, and compared with the Chi² test for subgroup differences.")
-    mods = st.get("moderators") or []
-    if doc.get("meta_regression") and mods:
-        perm = int(st.get("permutations") or 0)
-        extra = f", with a permutation test ({perm} permutations, seed {st.get('seed')})" if perm else ""
-        out.append(f"Meta-regression ({'mixed-effects' if p.get('model') == 'random' else 'fixed-effect'}) "
+    mods = list(st.moderators)
+    if analysis.meta_regression and mods:
+        perm = st.permutations
+        extra = f", with a permutation test ({perm} permutations, seed {st.seed})" if perm else ""
+        out.append(f"Meta-regression ({'mixed-effects' if p.random else 'fixed-effect'}) "
                    f"examined {_join(mods)} as moderators{extra}.")
-    pb = doc.get("publication_bias")
+    pb = analysis.publication_bias
     if pb:
-        parts = ["funnel plots"]
-        if pb.get("egger"):
-            parts.append("Egger's regression test")
-        if pb.get("begg"):
-            parts.append("Begg's rank correlation test")
-        if pb.get("trim_and_fill"):
+        parts = ["funnel plots", "Egger's regression test", "Begg's rank correlation test"]
+        if pb.trim_and_fill is not None:
             parts.append("the trim-and-fill method")
-        if pb.get("fail_safe_n"):
-            parts.append("the fail-safe N")
+        parts.append("the fail-safe N")
         out.append(f"Small-study effects and publication bias were examined with {_join(parts)}.")
-    sens = doc.get("sensitivity")
+    sens = analysis.sensitivity
     if sens:
         parts = []
-        if sens.get("leave_one_out"):
+        if sens.leave_one_out:
             parts.append("leave-one-out analysis")
-        if sens.get("cumulative"):
-            order = st.get("order")
-            parts.append("cumulative meta-analysis" + (f" ordered by {order}" if order else ""))
-        if sens.get("influence"):
+        if sens.cumulative:
+            parts.append("cumulative meta-analysis" + (f" ordered by {st.order}" if st.order else ""))
+        if sens.influence:
             parts.append("influence diagnostics")
         if parts:
             out.append(f"Sensitivity analyses comprised {_join(parts)}.")
-    out.append(f"Analyses were run with evisynth {doc.get('evisynth_version', '?')} (Python).")
+    out.append(f"Analyses were run with evisynth {analysis.evisynth_version} (Python).")
     return " ".join(out)
 
 
-def _zero_cells(st: dict[str, Any], measure: str, method: str | None) -> str:
-    c = float(st.get("continuity", 0.5))
-    drop = st.get("drop_double_zero")
+def _zero_cells(st: AnalysisSpec, measure: str, method: str | None) -> str:
+    c = float(st.continuity)
+    drop = st.drop_double_zero
     if drop is None:
         drop = measure in ("OR", "RR", "PETO")
     if c > 0 and method != "PETO":
         text = f"For studies with a zero cell, {fmt.format_data_value(c)} was added to each cell of their 2x2 table"
         if method == "MH":
             text += (" (the corrected tables also entered the Mantel-Haenszel sums, as in RevMan)"
-                     if st.get("mh_continuity", "revman") == "revman"
+                     if st.mh_continuity == "revman"
                      else " (the Mantel-Haenszel sums used the uncorrected tables)")
     else:
         text = "No continuity correction was applied"

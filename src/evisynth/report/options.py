@@ -80,10 +80,10 @@ class ReportOptions:
         return {"intervention": self.intervention or "Experimental", "comparison": self.comparison or "Control",
                 "lower_is_better": self.lower_is_better}
 
-    def report_title(self, doc: dict[str, Any]) -> str:
+    def report_title(self, measure_label: str = "effect") -> str:
         """The title given, or one built from the names and the measure."""
         if self.title:
             return self.title
         parts = [p for p in (self.intervention, self.comparison) if p]
         head = " versus ".join(parts) if len(parts) == 2 else "Meta-analysis"
-        return f"{head}: {self.outcome}" if self.outcome else f"{head} ({doc.get('measure_label', 'effect')})"
+        return f"{head}: {self.outcome}" if self.outcome else f"{head} ({measure_label})"

@@ -28,8 +28,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from evisynth.analyses.bundle import AnalysisBundle
 from evisynth.grade.domains import effect_thresholds, is_ratio, pooled_sd
-from evisynth.grade.review import OutcomeSpec
+from evisynth.grade.judgements import GradeOutcome
 from evisynth.grade.thresholds import Thresholds
 
 LARGE, MODERATE, SMALL = "large", "moderate", "small"
@@ -69,14 +70,16 @@ def smd_size(g: float) -> str:
     return "trivial" if a < 0.2 else "small" if a < 0.5 else "moderate" if a < 0.8 else "large"
 
 
-def effect_size(doc: dict, outcome: OutcomeSpec, t: Thresholds) -> EffectSize:
-    """Classify the pooled effect of an analysis document (see the module notes)."""
-    p = doc["pooled"]
-    est, lo, hi = p["estimate"], p["ci_lower"], p["ci_upper"]
+def effect_size(analysis: AnalysisBundle, outcome: GradeOutcome, t: Thresholds) -> EffectSize:
+    """Classify the pooled effect of an analysis (see the module notes)."""
+    p = analysis.pooled
+    est, lo, hi = p.estimate, p.ci_lower, p.ci_upper
+    if est is None or lo is None or hi is None:
+        return EffectSize(INCONCLUSIVE, "reduce", True, False, ("benefit", "harm"))
     direction = "reduce" if est < 0 else "increase"
     beneficial = (est < 0) == outcome.lower_is_better
     includes = lo <= 0 <= hi
-    thr = effect_thresholds(doc, outcome, t)
+    thr = effect_thresholds(analysis, outcome, t)
     if includes:
         if thr.lower is not None and thr.lower <= lo and hi <= thr.upper:
             return EffectSize(LITTLE_OR_NO, direction, True, beneficial)
@@ -88,12 +91,13 @@ def effect_size(doc: dict, outcome: OutcomeSpec, t: Thresholds) -> EffectSize:
         if thr.upper is None or hi > thr.upper:
             sides.append(high_side)
         return EffectSize(INCONCLUSIVE, direction, True, beneficial, tuple(sorted(sides)))
-    measure = doc["measure"]
-    if measure == "SMD" or (measure == "MD" and outcome.mid is None and pooled_sd(doc)):
-        g = est if measure == "SMD" else est / pooled_sd(doc)
+    measure = analysis.measure
+    sd = pooled_sd(analysis) if measure == "MD" else None
+    if measure == "SMD" or (measure == "MD" and outcome.mid is None and sd):
+        g = est if measure == "SMD" or not sd else est / sd
         size = smd_size(g)
         cat = {"trivial": SMALL, "small": SMALL, "moderate": MODERATE, "large": LARGE}[size]
-    elif is_ratio(doc):
+    elif is_ratio(analysis):
         if abs(est) >= math.log(t.large_effect):
             cat = LARGE
         elif thr.lower is not None and thr.lower < est < thr.upper:

@@ -11,7 +11,7 @@ from typing import Any
 
 from evisynth import format as fmt
 from evisynth.grade.certainty import DOMAIN_LABELS
-from evisynth.grade.run import ReviewResult
+from evisynth.review.runner import ReviewResult
 
 
 def profile_dict(result: ReviewResult) -> dict[str, Any]:
@@ -21,7 +21,7 @@ def profile_dict(result: ReviewResult) -> dict[str, Any]:
     for o in result.outcomes:
         c = o.certainty
         outcomes.append({
-            "outcome": o.spec.name, "importance": o.spec.importance, "measure": o.analysis["measure"],
+            "outcome": o.spec.name, "importance": o.spec.importance, "measure": o.analysis.measure,
             "studies": o.k, "participants": o.participants, "study_design": o.spec.study_design,
             "certainty": c.to_dict(),
             "prompts": [d.suggestion.prompt for d in c.domains.values()

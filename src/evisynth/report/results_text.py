@@ -1,4 +1,4 @@
-"""The results paragraph in journal-abstract style, from an analysis document.
+"""The results paragraph in journal-abstract style, from an analysis.
 
 ``rTMS reduced spasticity compared with control (MD -0.23, 95% CI -0.43 to -0.02; P = 0.03;
 18 trials, 412 participants; I² = 51%).`` Directional verbs are used only when the
@@ -9,9 +9,10 @@ clear difference. Numbers are written by :mod:`evisynth.format`.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Protocol
 
 from evisynth import format as fmt
+from evisynth.analyses.bundle import AnalysisBundle
 
 ABBREVIATION = {"MD": "MD", "SMD": "SMD", "OR": "OR", "RR": "RR", "RD": "RD", "PETO": "OR", "GEN": "effect"}
 _RISK = {"RR": "the risk of ", "RD": "the risk of ", "OR": "the odds of ", "PETO": "the odds of "}
@@ -42,8 +43,17 @@ def _plural(n: int, unit: str) -> str:
     return f"{n} {unit}"
 
 
-def _disp(doc: dict[str, Any], d: dict[str, Any], key: str) -> float | None:
-    return d.get(f"{key}_exp") if doc.get("log_scale") else d.get(key)
+class Estimate(Protocol):
+    """A pooled result the sentences quote (the pooled estimate or a subgroup's)."""
+
+    @property
+    def estimate(self) -> float | None: ...
+    @property
+    def ci_lower(self) -> float | None: ...
+    @property
+    def ci_upper(self) -> float | None: ...
+    @property
+    def p_value(self) -> float | None: ...
 
 
 def _capital(text: str) -> str:
@@ -54,17 +64,17 @@ def _capital(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def effect_parenthesis(doc: dict[str, Any], res: dict[str, Any] | None = None, *, k: int | None = None,
+def effect_parenthesis(analysis: AnalysisBundle, res: Estimate | None = None, *, k: int | None = None,
                        participants: int | None = None, i2: float | None = None, unit: str = "studies") -> str:
     """``MD -0.23, 95% CI -0.43 to -0.02; P = 0.03; 18 trials, 412 participants; I² = 51%``."""
-    res = res or doc["pooled"]
-    abbr = ABBREVIATION.get(doc.get("measure", "GEN"), "effect")
-    level = fmt.format_count(100 * float(doc["pooled"].get("level", 0.95)))
-    lo, hi = _disp(doc, res, "ci_lower"), _disp(doc, res, "ci_upper")
+    res = res or analysis.pooled
+    abbr = ABBREVIATION.get(analysis.measure, "effect")
+    level = fmt.format_count(100 * analysis.pooled.level)
+    lo, hi = analysis.natural(res.ci_lower), analysis.natural(res.ci_upper)
     ci = fmt.format_ci_to(lo, hi) if lo is not None and hi is not None else "not estimable"
-    parts = [f"{abbr} {fmt.format_estimate(_disp(doc, res, 'estimate'))}, {level}% CI {ci}"]
-    if res.get("p_value") is not None:
-        parts.append(fmt.p_text(res["p_value"]))
+    parts = [f"{abbr} {fmt.format_estimate(analysis.natural(res.estimate))}, {level}% CI {ci}"]
+    if res.p_value is not None:
+        parts.append(fmt.p_text(res.p_value))
     if k is not None:
         count = _plural(k, unit)
         if participants:
@@ -75,9 +85,9 @@ def effect_parenthesis(doc: dict[str, Any], res: dict[str, Any] | None = None, *
     return "; ".join(parts)
 
 
-def direction(res: dict[str, Any]) -> str:
+def direction(res: Estimate) -> str:
     """``"lower"``, ``"higher"`` or ``"unclear"`` (the CI includes no effect), on the analysis scale."""
-    lo, hi = res.get("ci_lower"), res.get("ci_upper")
+    lo, hi = res.ci_lower, res.ci_upper
     if lo is None or hi is None:
         return "unclear"
     if hi < 0:
@@ -87,15 +97,12 @@ def direction(res: dict[str, Any]) -> str:
     return "unclear"
 
 
-def results_paragraph(doc: dict[str, Any], options: TextOptions | None = None) -> str:
+def results_paragraph(analysis: AnalysisBundle, options: TextOptions | None = None) -> str:
     """The abstract-style results paragraph."""
     o = options or TextOptions()
-    p, h = doc["pooled"], doc.get("heterogeneity") or {}
-    measure = doc.get("measure", "GEN")
-    thing = _RISK.get(measure, "") + o.outcome
-    k = int(p.get("k") or sum(1 for s in doc["studies"] if s.get("included", True)))
-    participants = (doc.get("totals") or {}).get("participants")
-    paren = effect_parenthesis(doc, p, k=k, participants=participants, i2=h.get("i2"), unit=o.unit)
+    p, h = analysis.pooled, analysis.heterogeneity
+    thing = _RISK.get(analysis.measure, "") + o.outcome
+    paren = effect_parenthesis(analysis, p, k=p.k, participants=analysis.totals.participants, i2=h.i2, unit=o.unit)
     d = direction(p)
     if d == "unclear":
         first = f"There was no clear difference in {thing} between {o.intervention} and {o.comparison} ({paren})."
@@ -103,17 +110,18 @@ def results_paragraph(doc: dict[str, Any], options: TextOptions | None = None) -
         verb = "reduced" if d == "lower" else "increased"
         first = f"{_capital(o.intervention)} {verb} {thing} compared with {o.comparison} ({paren})."
     out = [first]
-    if o.prediction and p.get("model") == "random" and p.get("pi_lower_t") is not None:
-        level = fmt.format_count(100 * float(p.get("level", 0.95)))
+    pi_lower, pi_upper = p.prediction_interval()
+    if o.prediction and p.random and pi_lower is not None:
+        level = fmt.format_count(100 * p.level)
         out.append(f"The {level}% prediction interval for the effect in a new study was "
-                   f"{fmt.format_ci_to(_disp(doc, p, 'pi_lower_t'), _disp(doc, p, 'pi_upper_t'))}.")
-    sg = doc.get("subgroups")
+                   f"{fmt.format_ci_to(analysis.natural(pi_lower), analysis.natural(pi_upper))}.")
+    sg = analysis.subgroups
     if sg:
-        dtext = (doc.get("text") or {}).get("subgroup_difference", "")
+        dtext = analysis.text.get("subgroup_difference", "")
         body = dtext.split(": ", 1)[1] if ": " in dtext else dtext
         groups = []
-        for g in sg["groups"]:
-            gp = effect_parenthesis(doc, g, k=int(g.get("k") or 0), i2=g.get("i2"), unit=o.unit)
-            groups.append(f"{g['level']} ({gp})")
-        out.append(f"By {sg['variable']}: {'; '.join(groups)}. Test for subgroup differences: {body}.")
+        for g in sg.groups:
+            gp = effect_parenthesis(analysis, g, k=g.k, i2=g.i2, unit=o.unit)
+            groups.append(f"{g.level} ({gp})")
+        out.append(f"By {sg.variable}: {'; '.join(groups)}. Test for subgroup differences: {body}.")
     return " ".join(out)

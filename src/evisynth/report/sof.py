@@ -1,6 +1,6 @@
 """Summary-of-findings table in the GRADEpro layout (Cochrane Handbook ch 14), as HTML, Markdown, CSV and Word.
 
-:func:`build_sof` turns a :class:`~evisynth.grade.run.ReviewResult` into a :class:`SofTable`
+:func:`build_sof` turns a :class:`~evisynth.review.runner.ReviewResult` into a :class:`SofTable`
 (plain strings, one row per outcome, lettered footnotes); the ``render_*`` functions only
 lay it out, and :func:`write_sof` writes every format. Every number goes through
 :mod:`evisynth.format`.
@@ -17,7 +17,7 @@ from typing import Any
 
 from evisynth import format as fmt
 from evisynth.grade.certainty import DOMAIN_LABELS
-from evisynth.grade.run import OutcomeResult, ReviewResult
+from evisynth.review.runner import OutcomeResult, ReviewResult
 from evisynth.report.phrasing import smd_size
 
 COLUMNS = (
@@ -82,20 +82,22 @@ def _letters(n: int) -> str:
 
 def relative_text(o: OutcomeResult) -> str:
     """``RR 0.64 (0.47 to 0.88)`` for ratio and RD outcomes; ``-`` for continuous ones."""
-    doc = o.analysis
-    p = doc["pooled"]
-    if doc["log_scale"]:
-        return (f"{SHORT.get(doc['measure'], 'Ratio')} {fmt.format_estimate(p['estimate_exp'])} "
-                f"({fmt.format_range(p['ci_lower_exp'], p['ci_upper_exp'])})")
-    if doc["measure"] == "RD":
-        return (f"RD {fmt.format_estimate(p['estimate'])} ({fmt.format_range(p['ci_lower'], p['ci_upper'])})")
+    a = o.analysis
+    p = a.pooled
+    if a.log_scale:
+        return (f"{SHORT.get(a.measure, 'Ratio')} {fmt.format_estimate(a.natural(p.estimate))} "
+                f"({fmt.format_range(a.natural(p.ci_lower), a.natural(p.ci_upper))})")
+    if a.measure == "RD":
+        return f"RD {fmt.format_estimate(p.estimate)} ({fmt.format_range(p.ci_lower, p.ci_upper)})"
     return "-"
 
 
 def absolute_cells(o: OutcomeResult) -> tuple[str, str]:
     """(risk with comparator, difference with intervention)."""
-    a, doc, p = o.absolute, o.analysis, o.analysis["pooled"]
+    a, analysis, p = o.absolute, o.analysis, o.analysis.pooled
     units = o.spec.units
+    if p.estimate is None or p.ci_lower is None or p.ci_upper is None:
+        return "-", "not estimable"
     if a.kind == "dichotomous":
         diff = a.difference
         assert diff is not None
@@ -105,18 +107,16 @@ def absolute_cells(o: OutcomeResult) -> tuple[str, str]:
         if a.control_mean is not None:
             unit = f" {units}" if units else ""
             comp = f"The mean {o.spec.phrase} was {fmt.format_number(a.control_mean)}{unit}"
-        return comp, fmt.format_difference_words(p["estimate"], p["ci_lower"], p["ci_upper"], label="MD", units=units)
+        return comp, fmt.format_difference_words(p.estimate, p.ci_lower, p.ci_upper, label="MD", units=units)
     if a.kind == "smd":
-        return "-", fmt.format_difference_words(p["estimate"], p["ci_lower"], p["ci_upper"], label="SMD")
-    est = p.get("estimate_exp", p["estimate"]) if doc["log_scale"] else p["estimate"]
-    lo = p.get("ci_lower_exp", p["ci_lower"]) if doc["log_scale"] else p["ci_lower"]
-    hi = p.get("ci_upper_exp", p["ci_upper"]) if doc["log_scale"] else p["ci_upper"]
+        return "-", fmt.format_difference_words(p.estimate, p.ci_lower, p.ci_upper, label="SMD")
+    est, lo, hi = analysis.natural(p.estimate), analysis.natural(p.ci_lower), analysis.natural(p.ci_upper)
     return "-", f"{fmt.format_estimate(est)} ({fmt.format_range(lo, hi)})"
 
 
 def outcome_cell(o: OutcomeResult) -> str:
-    parts = [o.spec.name, o.analysis["measure_label"]]
-    if o.spec.units and o.analysis["measure"] == "MD":
+    parts = [o.spec.name, o.analysis.measure_label]
+    if o.spec.units and o.analysis.measure == "MD":
         parts[-1] += f" ({o.spec.units})"
     if o.spec.follow_up:
         parts.append(f"follow-up: {o.spec.follow_up}")
@@ -133,15 +133,15 @@ def participants_cell(o: OutcomeResult) -> str:
 
 def comments_cell(o: OutcomeResult) -> str:
     bits = []
-    a, p = o.absolute, o.analysis["pooled"]
-    if a.kind == "smd":
-        bits.append(f"An SMD of {fmt.format_number(abs(p['estimate']))} is a {smd_size(p['estimate'])} effect "
+    a, p = o.absolute, o.analysis.pooled
+    if a.kind == "smd" and p.estimate is not None:
+        bits.append(f"An SMD of {fmt.format_number(abs(p.estimate))} is a {smd_size(p.estimate)} effect "
                     "(conventionally 0.2 small, 0.5 moderate, 0.8 large).")
     if a.kind == "dichotomous" and a.acr_source:
         bits.append(f"Risk with comparator: {a.acr_source}.")
     if a.kind == "continuous" and a.control_mean is not None and a.control_mean_source:
         bits.append(f"Comparator mean: {a.control_mean_source}.")
-    if o.spec.mid is not None and o.analysis["measure"] == "MD":
+    if o.spec.mid is not None and o.analysis.measure == "MD":
         unit = f" {o.spec.units}" if o.spec.units else ""
         bits.append(f"Minimal important difference {fmt.format_number(o.spec.mid)}{unit}.")
     if o.spec.comments:

@@ -1,6 +1,6 @@
 """The plain-language evidence summary (``evisynth summarize``), with a record of every claim.
 
-:func:`build_summary` turns a :class:`~evisynth.grade.run.ReviewResult` into blocks of text
+:func:`build_summary` turns a :class:`~evisynth.review.runner.ReviewResult` into blocks of text
 and a list of claims; every number in the text is written by :mod:`evisynth.format` through
 :class:`Claims`, which records the value it came from (``claims.json``). Wording follows the
 certainty of the evidence (:mod:`evisynth.report.phrasing`). :func:`write_summary` writes
@@ -18,10 +18,13 @@ from pathlib import Path
 from typing import Any
 
 from evisynth import format as fmt
+from evisynth.analyses.bundle import AnalysisBundle
+from evisynth.errors import InputError
 from evisynth.grade.certainty import DOMAIN_LABELS
-from evisynth.grade.run import OutcomeResult, ReviewResult
+from evisynth.review.runner import OutcomeResult, ReviewResult
 from evisynth.report import phrasing
 from evisynth.report.profile import write_profile
+from evisynth.report.results_text import Estimate
 from evisynth.report.sof import SHORT, write_sof
 
 MEASURE_WORDS = {"OR": "odds ratio", "PETO": "Peto odds ratio", "RR": "risk ratio", "RD": "risk difference",
@@ -66,11 +69,12 @@ class Summary:
     claims: list[dict[str, Any]] = field(default_factory=list)
 
 
-def _disp(doc: dict[str, Any], d: dict[str, Any], key: str) -> tuple[float, str]:
+def _disp(analysis: AnalysisBundle, r: Estimate, key: str) -> tuple[float, str]:
     """Display value and its source path (``_exp`` twin for ratio measures)."""
-    if doc["log_scale"]:
-        return d[f"{key}_exp"], f"{key}_exp"
-    return d[key], key
+    value = analysis.natural(getattr(r, key))
+    if value is None:
+        raise InputError(f"{key} of {analysis.measure_label} is not estimable; the summary cannot state it")
+    return value, f"{key}_exp" if analysis.log_scale else key
 
 
 def _primary(result: ReviewResult) -> OutcomeResult:
@@ -79,20 +83,20 @@ def _primary(result: ReviewResult) -> OutcomeResult:
 
 def effect_phrase(o: OutcomeResult, c: Claims, *, with_p: bool = True) -> str:
     """``risk ratio 0.64 (95% CI 0.47 to 0.88; P = 0.006)`` with every number recorded."""
-    doc, p, name = o.analysis, o.analysis["pooled"], o.spec.name
-    est, ek = _disp(doc, p, "estimate")
-    lo, lk = _disp(doc, p, "ci_lower")
-    hi, hk = _disp(doc, p, "ci_upper")
-    level = round(100 * p.get("level", 0.95))
+    a, p, name = o.analysis, o.analysis.pooled, o.spec.name
+    est, ek = _disp(a, p, "estimate")
+    lo, lk = _disp(a, p, "ci_lower")
+    hi, hk = _disp(a, p, "ci_upper")
+    level = round(100 * p.level)
     base = "analysis.pooled."
-    words = MEASURE_WORDS.get(doc["measure"], "effect estimate")
-    if doc["measure"] in SHORT and doc["measure"] != "GEN":
-        words += f" ({SHORT[doc['measure']]})"
+    words = MEASURE_WORDS.get(a.measure, "effect estimate")
+    if a.measure in SHORT and a.measure != "GEN":
+        words += f" ({SHORT[a.measure]})"
     text = (f"{words} was "
             f"{c.num(est, 'estimate', base + ek, name)} ({level}% CI {c.num(lo, 'ci_lower', base + lk, name)} to "
             f"{c.num(hi, 'ci_upper', base + hk, name)}")
-    if with_p and p.get("test", "z") == "z" and p.get("p_value") is not None:
-        text += f"; {c.p(p['p_value'], base + 'p_value', name)}"
+    if with_p and p.test == "z" and p.p_value is not None:
+        text += f"; {c.p(p.p_value, base + 'p_value', name)}"
     return text + ")"
 
 
@@ -115,7 +119,7 @@ def _statement(result: ReviewResult, o: OutcomeResult) -> tuple[str, phrasing.Ef
 
 def evidence_paragraph(result: ReviewResult, o: OutcomeResult, c: Claims) -> str:
     """Exact figures for one outcome."""
-    r, doc, name = result.review, o.analysis, o.spec.name
+    r, name = result.review, o.spec.name
     head = name + (f" ({o.spec.follow_up})" if o.spec.follow_up else "")
     n = o.participants
     who = (f"{c.count(o.k, 'studies', 'analysis.pooled.k', name)} "
@@ -136,12 +140,12 @@ def evidence_paragraph(result: ReviewResult, o: OutcomeResult, c: Claims) -> str
         unit = f" {o.spec.units}" if o.spec.units else ""
         parts.append(f"The mean {o.spec.phrase} with {r.comparison} was "
                      f"{c.num(a.control_mean, 'control_mean', 'absolute.control_mean', name)}{unit}.")
-    het = doc.get("heterogeneity", {})
-    if o.k >= 2 and het.get("i2") is not None:
-        i2 = c.add(fmt.format_percent(het["i2"]), het["i2"], "i2", "analysis.heterogeneity.i2", name)
+    het = o.analysis.heterogeneity
+    if o.k >= 2 and het.i2 is not None:
+        i2 = c.add(fmt.format_percent(het.i2), het.i2, "i2", "analysis.heterogeneity.i2", name)
         text = f"Heterogeneity: I² = {i2}"
-        if het.get("q_p") is not None:
-            qp = c.add(fmt.format_p(het["q_p"]), het["q_p"], "p_value", "analysis.heterogeneity.q_p", name)
+        if het.q_p is not None:
+            qp = c.add(fmt.format_p(het.q_p), het.q_p, "p_value", "analysis.heterogeneity.q_p", name)
             text += f", P for heterogeneity {qp}" if qp.startswith("<") else f", P for heterogeneity = {qp}"
         parts.append(text + ".")
     stmt, _ = _statement(result, o)
@@ -153,26 +157,31 @@ def evidence_paragraph(result: ReviewResult, o: OutcomeResult, c: Claims) -> str
 
 def subgroup_paragraphs(o: OutcomeResult, c: Claims) -> list[str]:
     out = []
-    doc, name = o.analysis, o.spec.name
-    for col, sg in o.subgroups.items():
+    name = o.spec.name
+    for col, bundle in o.subgroups.items():
+        sg = bundle.subgroups
+        if sg is None:
+            continue
         bits = []
-        for i, g in enumerate(sg["groups"]):
-            est, ek = _disp(doc, g, "estimate")
-            lo, lk = _disp(doc, g, "ci_lower")
-            hi, hk = _disp(doc, g, "ci_upper")
+        for i, g in enumerate(sg.groups):
+            if g.estimate is None or g.ci_lower is None or g.ci_upper is None:
+                continue
+            est, ek = _disp(bundle, g, "estimate")
+            lo, lk = _disp(bundle, g, "ci_lower")
+            hi, hk = _disp(bundle, g, "ci_upper")
             src = f"subgroup_analyses.{col}.groups[{i}]."
-            label = SHORT.get(doc["measure"], "effect")
-            bits.append(f"subgroup '{g['level']}': {label} {c.num(est, 'estimate', src + ek, name)} "
+            label = SHORT.get(bundle.measure, "effect")
+            bits.append(f"subgroup '{g.level}': {label} {c.num(est, 'estimate', src + ek, name)} "
                         f"(95% CI {c.num(lo, 'ci_lower', src + lk, name)} to {c.num(hi, 'ci_upper', src + hk, name)}; "
-                        f"{c.count(g['k'], 'studies', src + 'k', name)} {'study' if g['k'] == 1 else 'studies'})")
-        d = sg.get("difference") or {}
+                        f"{c.count(g.k, 'studies', src + 'k', name)} {'study' if g.k == 1 else 'studies'})")
+        d = sg.difference
         text = f"{name} by {col}, " + "; ".join(bits) + "."
-        if d.get("q") is not None:
+        if d.q is not None and d.df is not None and d.p_value is not None:
             src = f"subgroup_analyses.{col}.difference."
-            text += (f" Test for subgroup differences: Chi² = {c.num(d['q'], 'statistic', src + 'q', name)}, "
-                     f"df = {c.count(d['df'], 'df', src + 'df', name)} ({c.p(d['p_value'], src + 'p_value', name)}), "
-                     f"I² = {c.add(fmt.format_percent(d['i2'], 1), d['i2'], 'i2', src + 'i2', name)}.")
-            if d["p_value"] < 0.05:
+            text += (f" Test for subgroup differences: Chi² = {c.num(d.q, 'statistic', src + 'q', name)}, "
+                     f"df = {c.count(d.df, 'df', src + 'df', name)} ({c.p(d.p_value, src + 'p_value', name)}), "
+                     f"I² = {c.add(fmt.format_percent(d.i2, 1), d.i2, 'i2', src + 'i2', name)}.")
+            if d.p_value < 0.05:
                 text += (" The effect may differ between these subgroups; subgroup findings are observational and "
                          "should be interpreted with caution.")
             else:
@@ -182,24 +191,26 @@ def subgroup_paragraphs(o: OutcomeResult, c: Claims) -> list[str]:
 
 
 def meta_regression_paragraphs(o: OutcomeResult, c: Claims) -> list[str]:
-    mr = o.analysis.get("meta_regression") or {}
-    out = []
-    name, doc = o.spec.name, o.analysis
-    for i, coef in enumerate(mr.get("coefficients", [])):
-        if coef.get("name") in (None, "intrcpt", "intercept", "(Intercept)") or coef.get("estimate") is None:
+    out: list[str] = []
+    if o.regression is None or o.regression.meta_regression is None:
+        return out
+    mr, name, a = o.regression.meta_regression, o.spec.name, o.regression
+    for i, coef in enumerate(mr.coefficients):
+        if (coef.name == "intercept" or coef.estimate is None or coef.ci_lower is None
+                or coef.ci_upper is None):
             continue
-        unit = f"unit of {coef['name']}"
-        if coef["name"] == o.spec.dose_moderator and o.spec.dose_units:
+        unit = f"unit of {coef.name}"
+        if coef.name == o.spec.dose_moderator and o.spec.dose_units:
             unit = o.spec.dose_units
-        src = f"analysis.meta_regression.coefficients[{i}]."
-        words = MEASURE_WORDS.get(doc["measure"], "effect").replace(" ", "-")
-        scale = f"log {words}" if doc["log_scale"] else words
-        text = (f"Meta-regression of {o.spec.phrase} on {coef['name']} ({scale} scale): the regression coefficient was "
-                f"{c.num(coef['estimate'], 'slope', src + 'estimate', name, 3)} per {unit} (95% CI "
-                f"{c.num(coef['ci_lower'], 'ci_lower', src + 'ci_lower', name, 3)} to "
-                f"{c.num(coef['ci_upper'], 'ci_upper', src + 'ci_upper', name, 3)}")
-        if o.analysis["pooled"].get("test", "z") == "z" and coef.get("p_value") is not None:
-            text += f"; {c.p(coef['p_value'], src + 'p_value', name)}"
+        src = f"meta_regression.coefficients[{i}]."
+        words = MEASURE_WORDS.get(a.measure, "effect").replace(" ", "-")
+        scale = f"log {words}" if a.log_scale else words
+        text = (f"Meta-regression of {o.spec.phrase} on {coef.name} ({scale} scale): the regression coefficient was "
+                f"{c.num(coef.estimate, 'slope', src + 'estimate', name, 3)} per {unit} (95% CI "
+                f"{c.num(coef.ci_lower, 'ci_lower', src + 'ci_lower', name, 3)} to "
+                f"{c.num(coef.ci_upper, 'ci_upper', src + 'ci_upper', name, 3)}")
+        if mr.test == "z" and coef.p_value is not None:
+            text += f"; {c.p(coef.p_value, src + 'p_value', name)}"
         out.append(text + ").")
     return out
 
@@ -208,24 +219,24 @@ def prior_paragraph(result: ReviewResult, o: OutcomeResult, c: Claims) -> str | 
     pr = o.spec.prior
     if pr is None:
         return None
-    name, doc = o.spec.name, o.analysis
+    name, a = o.spec.name, o.analysis
     i = result.review.outcomes.index(o.spec)
     src = f"review.outcomes[{i}].prior."
-    label = SHORT.get(pr.measure or doc["measure"], "effect")
+    label = SHORT.get(pr.measure or a.measure, "effect")
     text = f"{name}: {pr.source} found {label} {c.num(pr.estimate, 'estimate', src + 'estimate', name)}"
     if pr.ci_lower is not None and pr.ci_upper is not None:
         text += (f" (95% CI {c.num(pr.ci_lower, 'ci_lower', src + 'ci_lower', name)} to "
                  f"{c.num(pr.ci_upper, 'ci_upper', src + 'ci_upper', name)})")
     if pr.studies:
         text += f" from {c.count(pr.studies, 'studies', src + 'studies', name)} studies"
-    est, _ = _disp(doc, doc["pooled"], "estimate")
-    lo, _ = _disp(doc, doc["pooled"], "ci_lower")
-    hi, _ = _disp(doc, doc["pooled"], "ci_upper")
-    null = 1.0 if doc["log_scale"] else 0.0
+    est, _ = _disp(a, a.pooled, "estimate")
+    lo, _ = _disp(a, a.pooled, "ci_lower")
+    hi, _ = _disp(a, a.pooled, "ci_upper")
+    null = 1.0 if a.log_scale else 0.0
     same_side = (est - null) * (pr.estimate - null) > 0
     # parse_review admits a prior with both CI limits or neither
     overlap = pr.ci_lower is None or pr.ci_upper is None or (pr.ci_lower <= hi and lo <= pr.ci_upper)
-    if pr.measure and pr.measure != doc["measure"]:
+    if pr.measure and pr.measure != a.measure:
         verdict = "It used a different effect measure, so the two estimates cannot be compared directly."
     elif same_side and overlap:
         verdict = "The present estimate points the same way and the confidence intervals overlap: it is consistent " \
@@ -248,7 +259,7 @@ def plain_paragraph(result: ReviewResult, o: OutcomeResult, c: Claims) -> str:
                      f"(between {c.per(a.risk_lower, a.per, 'absolute.risk_lower', name)} and "  # type: ignore[arg-type]
                      f"{c.per(a.risk_upper, a.per, 'absolute.risk_upper', name)}).")  # type: ignore[arg-type]
     elif a.kind == "smd" and not size.includes_no_effect:
-        word = phrasing.smd_size(o.analysis["pooled"]["estimate"])
+        word = phrasing.smd_size(o.analysis.pooled.estimate or 0.0)
         parts.append(f"By the usual conventions for standardised differences, the average difference between the "
                      f"groups is {word}.")
     parts.append(phrasing.confidence_sentence(o.certainty.level, o.certainty.reasons_down()))
@@ -317,14 +328,14 @@ def study_details(result: ReviewResult, c: Claims) -> list[str]:
         items.append("Level of evidence: systematic review including non-randomised studies (Oxford CEBM level 2 to "
                      "3); certainty per outcome rated with GRADE.")
     for o in result.outcomes:
-        p = o.analysis["pooled"]
-        model = "random-effects" if p.get("model") == "random" else "common-effect (fixed)"
-        method = p.get("method")
+        p = o.analysis.pooled
+        model = "random-effects" if p.random else "common-effect (fixed)"
+        method = p.method
         n = o.participants
         who = f"{c.count(o.k, 'studies', 'analysis.pooled.k', o.spec.name)} {'study' if o.k == 1 else 'studies'}"
         if n is not None:
             who += f", {c.count(n, 'participants', 'analysis.totals.participants', o.spec.name)} participants"
-        items.append(f"{o.spec.name}: {who}; {o.analysis['measure_label'].lower()}, {model} model ({method}).")
+        items.append(f"{o.spec.name}: {who}; {o.analysis.measure_label.lower()}, {model} model ({method}).")
     if r.search_date:
         items.append(f"Search date: {r.search_date}.")
     return items
@@ -412,19 +423,20 @@ def plain_text(markdown: str) -> str:
 
 
 def checker_source(result: ReviewResult) -> dict[str, Any]:
-    """The results the summary may be traced to, in the shape the accuracy checker reads."""
+    """The results the summary may be traced to, in the shape the accuracy checker reads (documents)."""
     outcomes = []
     for o in result.outcomes:
-        doc = o.analysis
+        doc = o.analysis.to_dict()
         entry: dict[str, Any] = {
             "name": o.spec.name, "measure": doc["measure"], "log_scale": doc["log_scale"],
-            "certainty": o.certainty.level, "pooled": doc["pooled"], "heterogeneity": doc.get("heterogeneity", {}),
-            "totals": doc.get("totals", {}), "studies": doc["studies"], "absolute": o.absolute.to_dict(),
+            "certainty": o.certainty.level, "pooled": doc["pooled"], "heterogeneity": doc["heterogeneity"],
+            "totals": doc["totals"], "studies": doc["studies"], "absolute": o.absolute.to_dict(),
         }
-        if o.subgroups:
-            entry["subgroups"] = o.subgroups
-        if doc.get("meta_regression"):
-            entry["meta_regression"] = doc["meta_regression"]
+        subgroups = o.to_dict()["subgroup_analyses"]
+        if subgroups:
+            entry["subgroups"] = subgroups
+        if o.regression is not None and o.regression.meta_regression is not None:
+            entry["meta_regression"] = o.regression.meta_regression.to_dict()
         pr = o.spec.prior
         if pr is not None:
             entry["prior"] = {"label": pr.source, "measure": pr.measure or doc["measure"], "log_scale": False,
@@ -435,21 +447,14 @@ def checker_source(result: ReviewResult) -> dict[str, Any]:
 
 
 def run_checker(text: str, result: ReviewResult) -> dict[str, Any]:
-    """Run ``evisynth.report.checker.check_text`` on the summary when it is installed."""
-    try:
-        from evisynth.report.checker import check_text
-    except ImportError:
-        return {"available": False, "note": "checker not available"}
+    """Run the accuracy checker on the summary against the review's results."""
+    from evisynth.report.checker import check_text
+
     source = checker_source(result)
     certainty = {o.spec.name: o.certainty.level for o in result.outcomes}
-    try:
-        res = check_text(text, source=source, certainty=certainty)
-    except Exception as exc:  # the checker is developed separately: report, never fail the summary
-        return {"available": True, "ok": False, "note": f"checker could not be run: {exc}"}
-    d: dict[str, Any] = res.to_dict() if hasattr(res, "to_dict") else {"result": str(res)}
-    errors = [f for f in d.get("findings", []) if f.get("severity") == "error"]
-    ok = bool(getattr(res, "ok", not errors))
-    return {"available": True, "ok": ok, **d}
+    res = check_text(text, source=source, certainty=certainty)
+    d: dict[str, Any] = res.to_dict()
+    return {"available": True, "ok": bool(res.ok), **d}
 
 
 def write_summary(result: ReviewResult, out_dir: str | Path, *, check: bool = True, docx: bool = True) -> dict[str, Path]:

@@ -1,7 +1,7 @@
 """Writing the SYNTHETIC example search of the bundled rTMS review (four databases + screening sheets).
 
-The articles come from :mod:`evisynth.records.synthetic`; every file is labelled SYNTHETIC.
-:func:`evisynth.store.example.build_example_project` imports, deduplicates and screens the result.
+The articles come from :mod:`evisynth.examples.synthetic_records`; every file is labelled SYNTHETIC.
+:func:`evisynth.examples.project.build_example_project` imports, deduplicates and screens the result.
 """
 
 from __future__ import annotations
@@ -11,9 +11,7 @@ import io
 import random
 from pathlib import Path
 
-from evisynth.io.writers import write_csv, write_medline, write_ris, write_wos
-from evisynth.records.model import Citation
-from evisynth.records.synthetic import (
+from evisynth.examples.synthetic_records import (
     EXAMPLE_DATABASES,
     EXAMPLE_REASONS,
     EXAMPLE_STUDIES,
@@ -21,6 +19,8 @@ from evisynth.records.synthetic import (
     make_articles,
     vary,
 )
+from evisynth.io.writers import write_csv, write_medline, write_ris, write_wos
+from evisynth.records.model import Citation
 
 
 def _sheet(rows: list[dict[str, str]], columns: tuple[str, ...]) -> str:

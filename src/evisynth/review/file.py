@@ -28,30 +28,15 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from evisynth.analyses.spec import METHODS
-from evisynth.effects.table import MEASURES
+from evisynth import options as opt
+from evisynth.analyses.spec import AnalysisSpec
 from evisynth.errors import InputError
+from evisynth.grade.judgements import DESIGNS, DOMAINS, IMPORTANCE, JUDGEMENTS, Override
 from evisynth.grade.thresholds import Thresholds
-
-DESIGNS = ("randomised", "observational")
-IMPORTANCE = ("critical", "important", "limited")
-DOWNGRADE_DOMAINS = ("risk_of_bias", "inconsistency", "indirectness", "imprecision", "publication_bias")
-UPGRADE_DOMAINS = ("large_effect", "dose_response", "confounding")
-DOMAINS = DOWNGRADE_DOMAINS + UPGRADE_DOMAINS
-
-#: Judgement words accepted per domain, with the levels they move the rating (negative = down).
-JUDGEMENTS: dict[str, dict[str, int]] = {
-    **{d: {"not serious": 0, "serious": -1, "very serious": -2} for d in DOWNGRADE_DOMAINS},
-    "imprecision": {"not serious": 0, "serious": -1, "very serious": -2, "extremely serious": -3},
-    "publication_bias": {"undetected": 0, "not serious": 0, "strongly suspected": -1, "very strongly suspected": -2},
-    "large_effect": {"none": 0, "large": 1, "very large": 2},
-    "dose_response": {"none": 0, "present": 1},
-    "confounding": {"none": 0, "present": 1},
-}
 
 _REVIEW_KEYS = {"title", "population", "intervention", "comparison", "setting", "study_design", "risk_of_bias",
                 "authors", "date", "search_date", "language"}
@@ -77,31 +62,18 @@ class PriorEvidence:
 
 
 @dataclass(frozen=True)
-class Override:
-    """A reviewer's judgement for one GRADE domain, replacing the suggestion."""
-
-    domain: str
-    judgement: str
-    reason: str
-
-    @property
-    def levels(self) -> int:
-        """Levels this judgement moves the rating (negative = rated down)."""
-        return JUDGEMENTS[self.domain][self.judgement]
-
-
-@dataclass(frozen=True)
 class OutcomeSpec:
-    """One outcome of the review file."""
+    """One outcome of the review file.
+
+    ``analysis`` holds the outcome's analysis settings, validated once when the file is read;
+    ``regression`` the settings of its meta-regressions (``regression_method``/``regression_test``
+    of the review file, the outcome's own settings by default).
+    """
 
     name: str
     data: Path
-    measure: str | None = None
-    model: str | None = None
-    method: str | None = None
-    test: str = "z"
-    level: float = 0.95
-    smd_variance: str = "revman"
+    analysis: AnalysisSpec = field(default_factory=AnalysisSpec)
+    regression: AnalysisSpec | None = None
     lower_is_better: bool = True
     importance: str = "critical"
     mid: float | None = None
@@ -113,8 +85,6 @@ class OutcomeSpec:
     moderators: tuple[str, ...] = ()
     dose_moderator: str | None = None
     dose_units: str | None = None
-    regression_method: str | None = None  # τ² method of the meta-regression (default: the outcome's method)
-    regression_test: str | None = None  # its test (default: the outcome's test)
     study_design: str = "randomised"
     prior: PriorEvidence | None = None
     overrides: dict[str, Override] = field(default_factory=dict)
@@ -122,6 +92,16 @@ class OutcomeSpec:
     noun: str | None = None
     per: int = 1000
     line: int | None = None
+
+    @property
+    def measure(self) -> str | None:
+        """The effect measure the review file names (``None``: decided by the data)."""
+        return self.analysis.measure
+
+    @property
+    def regression_spec(self) -> AnalysisSpec:
+        """Settings of the outcome's meta-regressions."""
+        return self.regression or self.analysis
 
     @property
     def phrase(self) -> str:
@@ -312,8 +292,8 @@ def _prior(ctx: _Ctx, raw: Any, i: int) -> PriorEvidence | None:
         raise ctx.error("needs both ci_lower and ci_upper, with ci_lower <= estimate <= ci_upper", "prior.ci_lower",
                         table="outcomes.prior", outcome=i)
     measure = raw.get("measure")
-    if measure is not None and str(measure).upper() not in MEASURES:
-        raise ctx.error(f"must be one of {', '.join(MEASURES)}; got {measure!r}", "prior.measure",
+    if measure is not None and str(measure).upper() not in opt.MEASURES:
+        raise ctx.error(f"must be one of {', '.join(opt.MEASURES)}; got {measure!r}", "prior.measure",
                         table="outcomes.prior", outcome=i)
     counts = {}
     for key in ("studies", "participants"):
@@ -323,6 +303,52 @@ def _prior(ctx: _Ctx, raw: Any, i: int) -> PriorEvidence | None:
                             outcome=i)
         counts[key] = v
     return PriorEvidence(source or "", est, lo, hi, str(measure).upper() if measure else None, **counts)
+
+
+def _code(ctx: _Ctx, d: dict[str, Any], key: str, option: str, label: str, i: int) -> str | None:
+    """A code-valued setting (measure, model, method, test, smd_variance), checked against :mod:`evisynth.options`."""
+    value = d.get(key)
+    if value is None:
+        return None
+    choices = opt.OPTIONS[option].choices or ()
+    text = value.upper() if isinstance(value, str) and opt.OPTIONS[option].upper else value
+    if not isinstance(value, str) or text not in choices:
+        raise ctx.error(f"must be one of {', '.join(choices)}; got {value!r}", f"{label}.{key}", outcome=i)
+    return str(text)
+
+
+def _resolved(ctx: _Ctx, spec: AnalysisSpec, label: str, i: int, keys: dict[str, str]) -> AnalysisSpec:
+    """``spec.resolved()``, with a conflict between settings reported at the key that caused it."""
+    try:
+        return spec.resolved()
+    except InputError as exc:
+        flag = exc.detail.split()[0] if exc.detail.startswith("--") else "--method"
+        key = keys.get(flag.lstrip("-").replace("-", "_"), "method")
+        raise ctx.error(exc.detail.replace("--", ""), f"{label}.{key}", outcome=i) from None
+
+
+def _analysis(ctx: _Ctx, d: dict[str, Any], label: str, i: int) -> AnalysisSpec:
+    level = _number(ctx, d, "level", f"{label}.level", outcome=i)
+    if level is not None and not 0 < level < 1:
+        raise ctx.error(f"must be a fraction such as 0.95; got {level!r}", f"{label}.level", outcome=i)
+    spec = AnalysisSpec(
+        measure=_code(ctx, d, "measure", "measure", label, i), model=_code(ctx, d, "model", "model", label, i),
+        method=_code(ctx, d, "method", "method", label, i),
+        test=_code(ctx, d, "test", "test", label, i) or opt.DEFAULT_TEST,
+        level=level if level is not None else opt.DEFAULT_LEVEL,
+        smd_variance=_code(ctx, d, "smd_variance", "smd_variance", label, i) or opt.DEFAULT_SMD_VARIANCE,
+    )
+    return _resolved(ctx, spec, label, i, {})  # a measure not given stays None: the data decide it
+
+
+def _regression(ctx: _Ctx, d: dict[str, Any], label: str, i: int, analysis: AnalysisSpec) -> AnalysisSpec | None:
+    method = _code(ctx, d, "regression_method", "method", label, i)
+    test = _code(ctx, d, "regression_test", "test", label, i)
+    if method is None and test is None:
+        return None
+    model = None if method is None else ("fixed" if opt.is_fixed_method(method) else "random")
+    spec = replace(analysis, model=model or analysis.model, method=method or analysis.method, test=test or analysis.test)
+    return _resolved(ctx, spec, label, i, {"method": "regression_method", "test": "regression_test"})
 
 
 def _outcome(ctx: _Ctx, d: Any, i: int, default_design: str) -> OutcomeSpec:
@@ -337,21 +363,8 @@ def _outcome(ctx: _Ctx, d: Any, i: int, default_design: str) -> OutcomeSpec:
     if not data_path.is_file():
         raise ctx.error(f"data file not found: {data} (looked for {data_path}; paths are relative to the review file)",
                         f"{label}.data", outcome=i)
-    measure = d.get("measure")
-    if measure is not None and (not isinstance(measure, str) or measure.upper() not in MEASURES):
-        raise ctx.error(f"must be one of {', '.join(MEASURES)}; got {measure!r}", f"{label}.measure", outcome=i)
-    model = d.get("model")
-    if model is not None and model not in ("fixed", "random"):
-        raise ctx.error(f"must be 'fixed' or 'random'; got {model!r}", f"{label}.model", outcome=i)
-    method = d.get("method")
-    if method is not None and (not isinstance(method, str) or method.upper() not in METHODS):
-        raise ctx.error(f"must be one of {', '.join(METHODS)}; got {method!r}", f"{label}.method", outcome=i)
-    test = d.get("test", "z")
-    if test not in ("z", "hksj", "hksj-adhoc"):
-        raise ctx.error(f"must be 'z', 'hksj' or 'hksj-adhoc'; got {test!r}", f"{label}.test", outcome=i)
-    level = _number(ctx, d, "level", f"{label}.level", outcome=i) or 0.95
-    if not 0 < level < 1:
-        raise ctx.error(f"must be a fraction such as 0.95; got {level!r}", f"{label}.level", outcome=i)
+    analysis = _analysis(ctx, d, label, i)
+    measure = analysis.measure
     lower = d.get("lower_is_better", True)
     if not isinstance(lower, bool):
         raise ctx.error(f"must be true or false; got {lower!r}", f"{label}.lower_is_better", outcome=i)
@@ -365,7 +378,7 @@ def _outcome(ctx: _Ctx, d: Any, i: int, default_design: str) -> OutcomeSpec:
     if mid is not None and mid <= 0:
         raise ctx.error(f"must be positive (a ratio such as 0.8 for RR/OR, a difference in units for MD); got {mid!r}",
                         f"{label}.mid", outcome=i)
-    if mid is not None and measure and measure.upper() in ("OR", "RR", "PETO") and mid == 1:
+    if mid is not None and measure in opt.RATIO_MEASURES and mid == 1:
         raise ctx.error("a ratio MID must differ from 1 (e.g. 0.8 or 1.25)", f"{label}.mid", outcome=i)
     acr = _number(ctx, d, "assumed_control_risk", f"{label}.assumed_control_risk", outcome=i)
     if acr is not None and not 0 < acr < 1:
@@ -377,28 +390,19 @@ def _outcome(ctx: _Ctx, d: Any, i: int, default_design: str) -> OutcomeSpec:
     per = d.get("per", 1000)
     if per not in (100, 1000, 10000, 100000):
         raise ctx.error(f"must be 100, 1000, 10000 or 100000; got {per!r}", f"{label}.per", outcome=i)
-    reg_method = d.get("regression_method")
-    if reg_method is not None and (not isinstance(reg_method, str) or reg_method.upper() not in METHODS):
-        raise ctx.error(f"must be one of {', '.join(METHODS)}; got {reg_method!r}", f"{label}.regression_method",
-                        outcome=i)
-    reg_test = d.get("regression_test")
-    if reg_test is not None and reg_test not in ("z", "hksj", "hksj-adhoc"):
-        raise ctx.error(f"must be 'z', 'hksj' or 'hksj-adhoc'; got {reg_test!r}", f"{label}.regression_test",
-                        outcome=i)
+    regression = _regression(ctx, d, label, i, analysis)
     dose = _text(ctx, d, "dose_moderator", f"{label}.dose_moderator", outcome=i)
     moderators = _columns(ctx, d, "moderators", f"{label}.moderators", i)
     if dose and dose not in moderators:
         moderators = (*moderators, dose)
     return OutcomeSpec(
-        name=name, data=data_path, measure=measure.upper() if measure else None, model=model,
-        method=method.upper() if method else None, test=test, level=level,
-        smd_variance=str(d.get("smd_variance", "revman")), lower_is_better=lower, importance=importance, mid=mid,
+        name=name, data=data_path, analysis=analysis, regression=regression, lower_is_better=lower,
+        importance=importance, mid=mid,
         assumed_control_risk=acr, control_mean=_number(ctx, d, "control_mean", f"{label}.control_mean", outcome=i),
         follow_up=_text(ctx, d, "follow_up", f"{label}.follow_up", outcome=i),
         units=_text(ctx, d, "units", f"{label}.units", outcome=i),
         subgroups=_columns(ctx, d, "subgroups", f"{label}.subgroups", i), moderators=moderators,
         dose_moderator=dose, dose_units=_text(ctx, d, "dose_units", f"{label}.dose_units", outcome=i),
-        regression_method=reg_method.upper() if reg_method else None, regression_test=reg_test,
         study_design=design, prior=_prior(ctx, d.get("prior"), i),
         overrides=_overrides(ctx, d.get("grade"), f"{label}.grade", i),
         comments=_text(ctx, d, "comments", f"{label}.comments", outcome=i),

@@ -1,4 +1,4 @@
-"""Building the SYNTHETIC example project of the rTMS review (see :mod:`evisynth.records.synthetic`)."""
+"""Building the SYNTHETIC example project of the rTMS review (see :mod:`evisynth.examples.synthetic_records`)."""
 
 from __future__ import annotations
 
@@ -34,7 +34,7 @@ def _rows(path: Path) -> list[dict[str, str]]:
 
 
 def apply_example_screening(project: Project, folder: str | Path, by: str = "A") -> None:
-    """Load the screening files written by :func:`~evisynth.io.example_search.write_example_search`:
+    """Load the screening files written by :func:`~evisynth.examples.search.write_example_search`:
     exclusion reasons, both reviewers' sheets, resolutions, reports not retrieved and studies."""
     from evisynth.store import screening_store as ss
     from evisynth.store.sheets import import_sheet
@@ -71,11 +71,11 @@ def build_example_project(
     """Write the SYNTHETIC example search into ``folder``, import it, deduplicate and screen it.
 
     ``studies`` gives (label, comparisons) of the included studies (default
-    :data:`~evisynth.records.synthetic.EXAMPLE_STUDIES`, 13 studies). Returns the open
+    :data:`~evisynth.examples.synthetic_records.EXAMPLE_STUDIES`, 13 studies). Returns the open
     :class:`Project` (close it when done); its PRISMA counts show one included study per label.
     """
+    from evisynth.examples.search import write_example_search
     from evisynth.io.detect import read_export
-    from evisynth.io.example_search import write_example_search
 
     folder = Path(folder)
     written = write_example_search(folder, seed, studies=studies) if studies else write_example_search(folder, seed)

@@ -1,0 +1,290 @@
+"""The whole pipeline on the bundled example review (``evisynth demo``).
+
+The example is a SYNTHETIC re-creation of a 2026 meta-analysis of repetitive transcranial magnetic
+stimulation (rTMS) for post-stroke spasticity (``evisynth/data/rtms``; see its README). The demo
+runs the review file through the same pipeline as ``evisynth summarize`` (:func:`run_review`):
+it reads the study tables (deriving missing SDs and splitting shared control groups), pools each
+outcome with RevMan 5 settings (DerSimonian-Laird random effects, z test) with the publication-bias
+and sensitivity analyses, runs the subgroup analyses and the meta-regression on pulses, rates
+each outcome with GRADE, and writes the per-outcome reports with figures, the summary-of-findings
+table, the plain-language summary with its accuracy check and the PRISMA diagram of a synthetic
+four-database search. It then compares its numbers with the published figures.
+
+Outputs (``evisynth-demo/`` by default): ``report.html`` (start here), ``demo.json`` (key numbers
+next to the published figures), ``<outcome>/analysis.json`` and the subgroup and meta-regression
+documents per outcome, ``<outcome>/report.html`` with its figures, ``summary/``, ``prisma/``,
+``search/`` and the example's input files under ``data/``.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+import shutil
+import time
+import warnings
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from evisynth import format as fmt
+from evisynth._version import __version__
+from evisynth.analyses.bundle import AnalysisBundle
+from evisynth.examples.data import RTMS_DIR
+from evisynth.examples.demo_page import overview_html
+from evisynth.examples.project import build_example_project
+from evisynth.examples.published import checks, load_published
+from evisynth.io.tabular import StudyTable, read_study_table
+from evisynth.plots.prisma import save_prisma
+from evisynth.report.html_report import write_report
+from evisynth.report.options import ReportOptions
+from evisynth.report.summary import write_summary
+from evisynth.review.file import Review, load_review
+from evisynth.review.runner import OutcomeResult, ReviewResult, run_review
+from evisynth.store.prisma_store import prisma_counts
+
+Progress = Callable[[str], None]
+STEPS = 6
+
+
+def slug(name: str) -> str:
+    """Folder name of an outcome: ``"Motor function (Fugl-Meyer)"`` → ``"motor_function_fugl_meyer"``."""
+    return re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
+
+
+def _dump(path: Path, doc: Any) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(doc, indent=2, allow_nan=False) + "\n", encoding="utf-8")
+
+
+def _key_numbers(a: AnalysisBundle) -> dict[str, Any]:
+    p, h = a.pooled, a.heterogeneity
+    return {"measure": a.measure, "k": p.k, "participants": a.totals.participants, "estimate": p.estimate,
+            "ci_lower": p.ci_lower, "ci_upper": p.ci_upper, "p_value": p.p_value, "tau2": h.tau2, "i2": h.i2,
+            "text": a.text}
+
+
+_KINDS = {"from se": "SD from SE", "ci of the mean": "from a CI", "median": "from median/IQR/range",
+          "of change imputed": "change SD from r", "pooled sd": "pooled SD from P/t/CI",
+          "shared control": "shared control split", "combined with": "arms combined"}
+
+
+def _derivation_counts(notes: Any) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for note in notes:
+        low = note.lower()
+        for needle, label in _KINDS.items():
+            if needle in low:
+                counts[label] = counts.get(label, 0) + 1
+    return counts
+
+
+def _read_tables(review: Review, say: Progress, summary: dict[str, Any]) -> dict[Path, StudyTable]:
+    """Step 1: every outcome's study table, read once (the pipeline reuses them)."""
+    tables: dict[Path, StudyTable] = {}
+    shown: set[str] = set()
+    for o in review.outcomes:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            table = read_study_table(o.data)
+        tables[o.data] = table
+        derived = [(s, n) for s, n in zip(table.study, table.derived or ("",) * table.k, strict=True) if n]
+        kinds = _derivation_counts(n for _, n in derived)
+        extra = f"; {len(caught)} warning(s)" if caught else ""
+        say(f"      {o.data.name}: {table.k} comparisons, {len(derived)} with derived data"
+            + (f" ({', '.join(f'{v} {k}' for k, v in kinds.items())})" if kinds else "") + extra)
+        summary["outcomes"].setdefault(o.name, {})["derived"] = [{"study": s, "note": n} for s, n in derived]
+        for study, note in derived:  # one example of each kind of derivation
+            for part in note.split("; "):
+                kind = next(iter(_derivation_counts([part])), None)
+                if kind and kind not in shown:
+                    shown.add(kind)
+                    say(f"        e.g. {study}: {part}")
+    return tables
+
+
+def _subgroups(o: OutcomeResult, out: Path, say: Progress) -> dict[str, Any]:
+    entries = {}
+    for var, bundle in o.subgroups.items():
+        sg = bundle.subgroups
+        assert sg is not None  # a subgroup run always has its section
+        name = f"{slug(o.spec.name)}/subgroups_{slug(var)}.json"
+        _dump(out / name, bundle.to_dict())
+        entries[var] = {
+            "groups": {g.level: {"k": g.k, "estimate": g.estimate, "ci_lower": g.ci_lower, "ci_upper": g.ci_upper,
+                                 "p_value": g.p_value, "i2": g.i2} for g in sg.groups},
+            "difference": sg.difference.to_dict(), "text": bundle.text.get("subgroup_difference"), "file": name,
+        }
+        parts = [f"{g.level} {fmt.format_effect_ci(g.estimate, g.ci_lower, g.ci_upper)}" for g in sg.groups]
+        say(f"      {o.spec.name} by {var}: " + "; ".join(parts))
+    return entries
+
+
+def _meta_regression(o: OutcomeResult, out: Path, units: dict[str, str], say: Progress) -> dict[str, Any]:
+    if o.regression is None or o.regression.meta_regression is None:
+        return {}
+    mr = o.regression.meta_regression
+    name = f"{slug(o.spec.name)}/meta_regression_{slug('_'.join(o.spec.moderators))}.json"
+    _dump(out / name, o.regression.to_dict())
+    intercept = mr.coefficient("intercept")
+    entries = {}
+    for mod in o.spec.moderators:
+        c = next((c for c in mr.coefficients if c.name == mod), None)
+        if c is None:  # a categorical moderator has one coefficient per level: see the document
+            continue
+        entries[mod] = {"moderator": mod, "method": mr.method, "test": mr.test, "k": mr.k,
+                        "intercept": intercept.estimate, "estimate": c.estimate, "se": c.se, "statistic": c.statistic,
+                        "df": mr.df, "p_value": c.p_value, "ci_lower": c.ci_lower, "ci_upper": c.ci_upper,
+                        "tau2": mr.tau2, "i2": mr.i2, "qe": mr.qe, "qe_p": mr.qe_p, "unit": units.get(mod),
+                        "file": name}
+        df = f", {mr.df} df" if mr.df else ""
+        say(f"      {o.spec.name} on {mod} ({units.get(mod) or mod}): slope {fmt.format_number(c.estimate)} "
+            f"[{fmt.format_number(c.ci_lower, 3)}, {fmt.format_number(c.ci_upper)}], "
+            f"P = {fmt.format_number(c.p_value, 3)} ({mr.method}, {mr.test}{df})")
+    return entries
+
+
+def _reports(result: ReviewResult, out: Path, say: Progress) -> dict[str, str]:
+    written = {}
+    intervention = "rTMS"
+    for o in result.outcomes:
+        options = ReportOptions(intervention=intervention, comparison="control", outcome=o.spec.phrase,
+                                lower_is_better=o.spec.lower_is_better)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            path = write_report(o.analysis, out / slug(o.spec.name), options)
+        written[o.spec.name] = str(path.relative_to(out))
+    say(f"      wrote {len(written)} outcome reports with forest, funnel and sensitivity plots")
+    return written
+
+
+def _summary(result: ReviewResult, out: Path, say: Progress) -> dict[str, Any]:
+    info: dict[str, Any] = {}
+    _dump(out / "summary" / "grade.json", result.to_dict())
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        paths = write_summary(result, out / "summary", docx=False)
+    info["files"] = {"grade_json": "summary/grade.json",
+                     **{k: str(Path(v).relative_to(out)) for k, v in paths.items()}}
+    say("      wrote GRADE, the summary-of-findings table, the evidence profile and the plain-language summary")
+    check = json.loads(Path(paths["check"]).read_text(encoding="utf-8"))
+    info["accuracy_check"] = {"available": check.get("available"), "ok": check.get("ok"),
+                              "claims": len(check.get("claims", [])), "findings": len(check.get("findings", []))}
+    verdict = "passed" if check.get("ok") else "FOUND PROBLEMS"
+    say(f"      accuracy check of the summary: {verdict} ({info['accuracy_check']['claims']} numbers checked, "
+        f"{info['accuracy_check']['findings']} findings)")
+    return info
+
+
+def _example_studies(folder: Path) -> tuple[tuple[str, int], ...]:
+    """(trial label, number of comparisons) of the example's included studies, from its data files."""
+    counts: dict[str, int] = {}
+    with open(folder / "spasticity_synthetic.csv", newline="", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            counts[row["trial"]] = counts.get(row["trial"], 0) + 1
+    return tuple((f"{trial} (synthetic)", n) for trial, n in counts.items())
+
+
+def _prisma(folder: Path, out: Path, title: str, say: Progress) -> list[str]:
+    """The SYNTHETIC search project (four databases: import, dedupe, screen) and its PRISMA 2020 diagram."""
+    project = build_example_project(out / "search", seed=2026, studies=_example_studies(folder))
+    try:
+        counts = prisma_counts(project)
+    finally:
+        project.close()
+    paths = save_prisma(counts, out / "prisma", title=title)
+    say("      wrote the PRISMA 2020 flow diagram (synthetic search of four databases, imported, deduplicated and "
+        "screened in search/)")
+    return [str(Path(p).relative_to(out)) for p in paths]
+
+
+def run_demo(out: str | Path = "evisynth-demo", *, progress: Progress | None = print,
+             data_dir: str | Path | None = None, later_stages: bool = True) -> dict[str, Any]:
+    """Run the example review end to end and write everything to ``out``.
+
+    Parameters
+    ----------
+    out : str or Path
+        Output folder (created; the demo's own files in it are replaced).
+    progress : callable, optional
+        Receives one line per step (``print`` by default; ``None`` for silence).
+    data_dir : str or Path, optional
+        A folder laid out like ``evisynth/data/rtms`` (default: the bundled example).
+    later_stages : bool
+        Write the reports, GRADE summary and PRISMA diagram (step 6).
+
+    Returns
+    -------
+    dict
+        The ``demo.json`` document: key numbers per outcome next to the published figures.
+    """
+    say: Progress = progress or (lambda _msg: None)
+    t0 = time.perf_counter()
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    folder = Path(data_dir) if data_dir else RTMS_DIR
+    review = load_review(folder / "review.toml")
+    published = load_published(folder)
+    regression = published.get("meta_regression", {})
+    units = {regression["moderator"]: regression["unit"]} if regression else {}
+    say(f"evisynth {__version__} demo: {review.title}")
+    say("  The trials are SYNTHETIC, calibrated to the published pooled results (see data/README.md).")
+    shutil.copytree(folder, out / "data", dirs_exist_ok=True,
+                    ignore=shutil.ignore_patterns("__pycache__", "*.py", "*.pyc"))
+    summary: dict[str, Any] = {
+        "evisynth_version": __version__, "synthetic": True, "title": review.title,
+        "source": published.get("source"), "outcomes": {}, "checks": {}, "files": {}, "skipped": [],
+    }
+    say(f"[1/{STEPS}] Reading the study tables (derived SDs, split shared controls)")
+    tables = _read_tables(review, say, summary)
+    first = review.outcomes[0].analysis
+    say(f"[2/{STEPS}] Pooling each outcome ({first.method} random effects, {first.test} test, as RevMan 5)")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = run_review(review, bias=True, sensitivity=True, read=tables.__getitem__)
+    for o in result.outcomes:
+        a = o.analysis
+        _dump(out / slug(o.spec.name) / "analysis.json", a.to_dict())
+        key = _key_numbers(a)
+        summary["outcomes"][o.spec.name].update(pooled=key, analysis=f"{slug(o.spec.name)}/analysis.json")
+        summary["skipped"] += [f"{o.spec.name}: {n}" for n in o.notes]
+        say(f"      {o.spec.name}: {a.measure} {fmt.format_effect_ci(key['estimate'], key['ci_lower'], key['ci_upper'])}, "
+            f"{fmt.p_text(key['p_value'])}; k = {key['k']}, I² = {fmt.format_percent(key['i2'])}")
+    say(f"[3/{STEPS}] Subgroup analyses")
+    for o in result.outcomes:
+        summary["outcomes"][o.spec.name]["subgroups"] = _subgroups(o, out, say)
+    say(f"[4/{STEPS}] Meta-regression")
+    for o in result.outcomes:
+        entries = _meta_regression(o, out, units, say)
+        if entries:
+            summary["outcomes"][o.spec.name]["meta_regression"] = entries
+    say(f"[5/{STEPS}] Comparing with the published figures")
+    summary["checks"] = checks(summary["outcomes"], published)
+    for key, chk in summary["checks"].items():
+        mark = "reproduced" if chk["all_match"] else "DIFFERS"
+        nums = ", ".join(f"{k} {v['evisynth']}" for k, v in chk.get("numbers", {}).items())
+        say(f"      {key}: {mark}" + (f" ({nums})" if nums else ""))
+    for o in result.outcomes:
+        summary["outcomes"][o.spec.name]["certainty"] = o.certainty.label
+    say(f"[6/{STEPS}] Reports, GRADE, summary and PRISMA diagram")
+    if later_stages:
+        summary["files"]["reports"] = _reports(result, out, say)
+        info = _summary(result, out, say)
+        summary["files"]["grade"] = info["files"]
+        summary["accuracy_check"] = info["accuracy_check"]
+        summary["files"]["prisma"] = _prisma(folder, out, review.title, say)
+    else:
+        summary["skipped"].append("reports, GRADE summary and PRISMA diagram (--no-later-stages)")
+    for r in published.get("result", []):
+        if "certainty" in r:
+            summary["outcomes"][r["outcome"]]["certainty_published"] = r["certainty"]
+    summary["runtime_seconds"] = round(time.perf_counter() - t0, 2)
+    _dump(out / "demo.json", summary)
+    (out / "report.html").write_text(overview_html(summary, review), encoding="utf-8")
+    say(f"Done in {summary['runtime_seconds']:.1f} s. Open {out / 'report.html'} first; "
+        f"key numbers in {out / 'demo.json'}, per-outcome analyses in {out}/<outcome>/analysis.json.")
+    return summary
+
+
+__all__ = ["run_demo", "slug"]

@@ -1,0 +1,174 @@
+"""Run a review: every outcome's analyses, GRADE suggestions, rating and absolute effects.
+
+>>> from evisynth.examples.data import example_path
+>>> result = run_review(example_path("review.toml"))
+>>> result.outcomes[0].certainty.label
+'⊕⊕⊕◯ MODERATE'
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from evisynth._version import __version__
+from evisynth.analyses.bundle import AnalysisBundle
+from evisynth.analyses.run import run_analysis
+from evisynth.analyses.spec import AnalysisSpec
+from evisynth.errors import EvisynthError
+from evisynth.grade.absolute import AbsoluteEffect, absolute_effect
+from evisynth.grade.certainty import CertaintyRating, rate
+from evisynth.grade.domains import suggest_all
+from evisynth.grade.rob import RobTable, read_rob
+from evisynth.grade.thresholds import Thresholds
+from evisynth.io.tabular import StudyTable, read_study_table
+from evisynth.review.file import OutcomeSpec, Review, load_review
+
+
+@dataclass(frozen=True)
+class OutcomeResult:
+    """Analyses and GRADE of one outcome.
+
+    ``analysis`` is the outcome's main analysis (with the small-study tests when there are
+    enough studies); ``regression`` the meta-regression on the outcome's moderators (its own
+    settings); ``subgroups`` one analysis per subgroup variable.
+    """
+
+    spec: OutcomeSpec
+    analysis: AnalysisBundle
+    certainty: CertaintyRating
+    absolute: AbsoluteEffect
+    regression: AnalysisBundle | None = None
+    subgroups: dict[str, AnalysisBundle] = field(default_factory=dict)
+    warnings: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+
+    @property
+    def k(self) -> int:
+        return self.analysis.pooled.k
+
+    @property
+    def participants(self) -> int | None:
+        return self.analysis.totals.participants
+
+    @property
+    def meta_regression(self) -> Any:
+        """The meta-regression section (``None`` when there is none)."""
+        return self.regression.meta_regression if self.regression else None
+
+    def to_dict(self) -> dict[str, Any]:
+        s = self.spec
+        return {
+            "name": s.name, "data": str(s.data), "measure": self.analysis.measure,
+            "importance": s.importance, "lower_is_better": s.lower_is_better, "mid": s.mid,
+            "follow_up": s.follow_up, "units": s.units, "study_design": s.study_design,
+            "analysis": self.analysis.to_dict(),
+            "meta_regression": self.regression.to_dict()["meta_regression"] if self.regression else None,
+            "subgroup_analyses": {col: {**b.to_dict()["subgroups"], "text": b.text.get("subgroup_difference")}
+                                  for col, b in self.subgroups.items()},
+            "certainty": self.certainty.to_dict(), "absolute": self.absolute.to_dict(),
+            "warnings": list(self.warnings), "notes": list(self.notes),
+        }
+
+
+@dataclass(frozen=True)
+class ReviewResult:
+    """Everything :func:`run_review` computed, ready for the report layer."""
+
+    review: Review
+    outcomes: tuple[OutcomeResult, ...]
+    rob: RobTable | None = None
+    evisynth_version: str = __version__
+
+    @property
+    def thresholds(self) -> Thresholds:
+        return self.review.thresholds
+
+    def to_dict(self) -> dict[str, Any]:
+        r = self.review
+        return {
+            "evisynth_version": self.evisynth_version, "review_file": str(r.path), "title": r.title,
+            "population": r.population, "intervention": r.intervention, "comparison": r.comparison,
+            "setting": r.setting, "study_design": r.study_design, "thresholds": r.thresholds.to_dict(),
+            "outcomes": [o.to_dict() for o in self.outcomes],
+        }
+
+
+class _Recorder:
+    """Runs analyses, collecting their warnings and turning failures of optional parts into notes."""
+
+    def __init__(self, table: StudyTable) -> None:
+        self.table = table
+        self.notes: list[str] = []
+        self.caught: list[str] = []
+
+    def run(self, spec: AnalysisSpec) -> AnalysisBundle:
+        with warnings.catch_warnings(record=True) as rec:
+            warnings.simplefilter("always")
+            bundle = run_analysis(self.table, spec)
+        self.caught.extend(f"{w.category.__name__}: {w.message}" for w in rec)
+        return bundle
+
+    def optional(self, what: str, spec: AnalysisSpec) -> AnalysisBundle | None:
+        """An optional analysis (meta-regression, subgroups, small-study tests); a failure becomes a note."""
+        try:
+            return self.run(spec)
+        except EvisynthError as exc:
+            self.notes.append(f"{what} not run: {exc}")
+            return None
+
+
+def run_outcome(o: OutcomeSpec, rob: RobTable | None, thresholds: Thresholds, *, bias: bool = False,
+                sensitivity: bool = False, read: Callable[[Path], StudyTable] | None = None) -> OutcomeResult:
+    """Analyse one outcome and rate its certainty.
+
+    The small-study tests run when the outcome has at least ``thresholds.pb_min_studies``
+    studies, or always with ``bias``; ``sensitivity`` adds leave-one-out, cumulative and
+    influence analyses. ``read`` reads the outcome's study table (a caller's cache).
+    """
+    rec = _Recorder((read or _read)(o.data))
+    analysis = rec.run(o.analysis)
+    sections = {"bias": bias or analysis.k >= thresholds.pb_min_studies, "sensitivity": sensitivity}
+    for name, wanted in sections.items():
+        if wanted:
+            what = "small-study tests" if name == "bias" else "sensitivity analyses"
+            spec = replace(analysis.spec, **{name: True})
+            analysis = rec.optional(what, spec) or analysis
+    regression = (rec.optional("meta-regression", replace(o.regression_spec, moderators=o.moderators))
+                  if o.moderators else None)
+    subgroups = {}
+    for col in o.subgroups:
+        sub = rec.optional(f"subgroup analysis by {col}", replace(o.analysis, subgroup=col))
+        if sub is not None:
+            subgroups[col] = sub
+    entries = rob.for_outcome(o.name) if rob else None
+    meta_regression = regression.meta_regression if regression else None
+    suggestions = suggest_all(analysis, o, entries, thresholds, meta_regression=meta_regression)
+    certainty = rate(suggestions, o.overrides, o.study_design)
+    unique = tuple(dict.fromkeys([*analysis.warnings, *rec.caught]))
+    return OutcomeResult(o, analysis, certainty, absolute_effect(analysis, o), regression, subgroups, unique,
+                         tuple(rec.notes))
+
+
+def _read(path: Path) -> StudyTable:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return read_study_table(path)
+
+
+def run_review(review: Review | str | Path, *, bias: bool = False, sensitivity: bool = False,
+               read: Callable[[Path], StudyTable] | None = None) -> ReviewResult:
+    """Run every outcome of a review (a :class:`Review` or the path of a review file).
+
+    ``bias`` and ``sensitivity`` add those sections to every outcome's main analysis (see
+    :func:`run_outcome`); ``read`` reads a study table (default: from its file).
+    """
+    if not isinstance(review, Review):
+        review = load_review(review)
+    rob = read_rob(review.risk_of_bias) if review.risk_of_bias else None
+    outcomes = tuple(run_outcome(o, rob, review.thresholds, bias=bias, sensitivity=sensitivity, read=read)
+                     for o in review.outcomes)
+    return ReviewResult(review, outcomes, rob)
