@@ -227,3 +227,26 @@ def test_subtotal_without_interval_is_not_estimable():
     assert [r.label for r in lay.rows if r.group == "mid" and r.kind == "overall_effect"] == [
         "Test for overall effect: Not applicable"]
     assert "t = " in next(r.label for r in lay.rows if r.kind == "overall_effect")
+
+
+def _shown_df(label):
+    """The df of a ``Test for overall effect: t = 2.36, df = 11 (P = 0.03)`` line (None for Z)."""
+    return int(label.split("df = ")[1].split(" ")[0]) if "df = " in label else None
+
+
+@pytest.mark.parametrize("subgroup_model", [
+    "separate",
+    pytest.param("common", marks=pytest.mark.xfail(strict=True, reason=(
+        "SubgroupGroup carries no df: the forest plot prints k - 1 for each subgroup, but under the common-tau2 "
+        "model the subgroup coefficients are tested with the whole model's df (k - number of subgroups)"))),
+])
+def test_subgroup_t_test_df_reproduces_its_p_value(subgroup_model):
+    from scipy import stats
+
+    doc = analyse(continuous_frame(18, subgroups=True), subgroup="dose", subgroup_model=subgroup_model, test="hksj")
+    lay = forest_layout(doc)
+    for g in doc.subgroups.groups:
+        label = next(r.label for r in lay.rows if r.group == g.level and r.kind == "overall_effect")
+        df = _shown_df(label)
+        assert df is not None
+        assert 2 * stats.t.sf(abs(g.statistic), df) == pytest.approx(g.p_value, rel=1e-9), label
