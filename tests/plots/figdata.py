@@ -1,4 +1,7 @@
-"""Synthetic analyses and fixtures for the figure and report tests (built with the engine, so documents are real).
+"""Synthetic analyses and fixtures for the figure and report tests (built with the engine, so results are real).
+
+The fixtures are :class:`~evisynth.analyses.bundle.AnalysisBundle` objects (the typed results every
+layout reads); ``bundle.to_dict()`` is the analysis document.
 
 Shared by ``tests/plots`` and ``tests/report`` through their ``conftest.py``.
 """
@@ -13,6 +16,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from evisynth.analyses.bundle import AnalysisBundle
 from evisynth.analyses.run import run_analysis
 from evisynth.analyses.spec import AnalysisSpec
 
@@ -45,35 +49,36 @@ def continuous_frame(k: int, *, seed: int = 1, subgroups: bool = False, long_lab
     return df
 
 
-def analyse(df: pd.DataFrame, **spec: Any) -> dict[str, Any]:
+def analyse(df: pd.DataFrame, **spec: Any) -> AnalysisBundle:
+    """The analysis of ``df`` with the settings ``spec`` (warnings silenced)."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        return run_analysis(df, AnalysisSpec(**spec), source="synthetic").to_dict()
+        return run_analysis(df, AnalysisSpec(**spec), source="synthetic")
 
 
 @pytest.fixture(scope="session")
-def doc_small() -> dict[str, Any]:
+def doc_small() -> AnalysisBundle:
     """Risk ratio, Mantel-Haenszel, common effect; one double-zero study."""
     return analyse(pd.read_csv(SAMPLES / "binary.csv"), measure="RR", method="MH", model="fixed")
 
 
 @pytest.fixture(scope="session")
-def doc_subgroup() -> dict[str, Any]:
+def doc_subgroup() -> AnalysisBundle:
     """Mean difference, random effects (REML), subgroups by hemisphere."""
     return analyse(pd.read_csv(SAMPLES / "continuous.csv"), subgroup="hemisphere")
 
 
 @pytest.fixture(scope="session")
-def doc_or_subgroup() -> dict[str, Any]:
+def doc_or_subgroup() -> AnalysisBundle:
     """Odds ratio, random effects (REML), subgroups by risk; one double-zero study."""
     return analyse(pd.read_csv(SAMPLES / "binary.csv"), measure="OR", subgroup="risk")
 
 
 @pytest.fixture(scope="session")
-def doc18() -> dict[str, Any]:
+def doc18() -> AnalysisBundle:
     return analyse(continuous_frame(18, subgroups=True), subgroup="dose")
 
 
 @pytest.fixture(scope="session")
-def doc60() -> dict[str, Any]:
+def doc60() -> AnalysisBundle:
     return analyse(continuous_frame(60, seed=3, long_labels=True))

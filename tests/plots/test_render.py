@@ -7,7 +7,7 @@ import sys
 import pytest
 from test_other_layouts import with_bias, with_sensitivity
 
-from evisynth.analyses.figure_data import baujat_points, bubble_fit
+from evisynth.analyses.figure_data import bubble_fit
 from evisynth.plots import baujat, bubble, forest, funnel, radial, sensitivity_plots
 from evisynth.plots.export import figure_bytes, png_base64, save_figure, svg_text
 
@@ -20,9 +20,9 @@ def _figures(doc18, doc_or_subgroup):
         "forest": forest.draw(forest.forest_layout(doc18, prediction=True)),
         "forest_log": forest.draw(forest.forest_layout(doc, prediction=True, rob={"Alpha 2001": {"D1": "low"}})),
         "funnel": funnel.draw(funnel.funnel_layout(doc)),
-        "bubble": bubble.draw(bubble.bubble_layout(doc18, bubble_fit(doc18, "year"))),
-        "bubble_cat": bubble.draw(bubble.bubble_layout(doc18, bubble_fit(doc18, "dose"))),
-        "baujat": baujat.draw(baujat.baujat_layout(baujat_points(doc18))),
+        "bubble": bubble.draw(bubble.bubble_layout(doc18, bubble_fit(doc18.studies, doc18.pooled, "year"))),
+        "bubble_cat": bubble.draw(bubble.bubble_layout(doc18, bubble_fit(doc18.studies, doc18.pooled, "dose"))),
+        "baujat": baujat.draw(baujat.baujat_layout(doc18.figures.baujat or ())),
         "radial": radial.draw(radial.radial_layout(doc)),
         "leave_one_out": sensitivity_plots.draw(sensitivity_plots.leave_one_out_layout(doc)),
         "cumulative": sensitivity_plots.draw(sensitivity_plots.cumulative_layout(doc)),
@@ -48,7 +48,7 @@ def test_forest_figure_carries_layout_texts(doc_subgroup):
     assert tuple(fig.get_size_inches()) == pytest.approx((lay.width, lay.height))
     texts = {t.get_text() for ax in fig.axes for t in ax.texts} | {t.get_text() for ax in fig.axes
                                                                    for t in ax.get_xticklabels()}
-    for needed in (doc_subgroup["text"]["heterogeneity"], doc_subgroup["text"]["subgroup_difference"],
+    for needed in (doc_subgroup.text["heterogeneity"], doc_subgroup.text["subgroup_difference"],
                    "Study or Subgroup", "Favours [experimental]", "-0.28 [-0.52, -0.05]", "IV, Random, 95% CI"):
         assert needed in texts
     assert set(lay.axis.tick_labels) <= texts

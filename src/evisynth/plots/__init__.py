@@ -1,6 +1,6 @@
-"""Publication-quality figures drawn from an analysis document (``AnalysisBundle.to_dict()``).
+"""Publication-quality figures drawn from the typed results of an analysis (an ``AnalysisBundle``).
 
-Every figure is made in two steps: a pure ``*_layout(doc, ...)`` function computes rows,
+Every figure is made in two steps: a pure ``*_layout(bundle, ...)`` function computes rows,
 labels, texts and axis limits (tested structurally, no matplotlib drawing involved), and
 ``draw(layout, fig=None)`` renders that layout on an explicit :class:`matplotlib.figure.Figure`
 (never pyplot's global state, so figures can be rendered concurrently). Colours, fonts and
@@ -9,5 +9,8 @@ sizes live in :mod:`evisynth.plots._theme`; :mod:`evisynth.plots.export` writes 
 Modules: ``forest`` (RevMan-layout forest plot), ``funnel`` (contour-enhanced funnel with
 trim-and-fill), ``bubble`` (meta-regression), ``sensitivity_plots`` (leave-one-out and
 cumulative), ``baujat`` and ``radial`` (Galbraith), ``prisma`` (PRISMA 2020 flow diagram).
-Plots never fit a model: anything the document lacks is computed by :mod:`evisynth.analyses.figure_data` and passed in.
+Layouts read result objects (``bundle.pooled``, ``bundle.studies``, ...), never the JSON document
+(a saved one is read back with ``AnalysisBundle.from_dict``), and never fit a model or re-derive a
+number: what a figure needs beyond the results (the fitted line of a bubble plot, Baujat's
+coordinates) is computed by :mod:`evisynth.analyses.figure_data` and carried in ``bundle.figures``.
 """

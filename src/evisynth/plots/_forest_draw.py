@@ -1,4 +1,4 @@
-"""Rendering of a :class:`~evisynth.plots.forest.ForestLayout` on an explicit matplotlib Figure."""
+"""Rendering of a :class:`~evisynth.plots._forest_geometry.ForestLayout` on an explicit matplotlib Figure."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import math
 from typing import Any
 
 from evisynth.plots import _theme
+from evisynth.plots._forest_geometry import ForestLayout
 from evisynth.plots._layout import is_number
 
 _BOLD_KINDS = ("subgroup_header", "subtotal", "total")
@@ -25,7 +26,7 @@ def new_figure(width: float, height: float, fig: Any = None) -> Any:
     return fig
 
 
-def draw_forest(layout: Any, fig: Any = None) -> Any:
+def draw_forest(layout: ForestLayout, fig: Any = None) -> Any:
     """Draw a forest-plot layout; returns the Figure."""
     import matplotlib as mpl
 
@@ -35,7 +36,7 @@ def draw_forest(layout: Any, fig: Any = None) -> Any:
     return fig
 
 
-def _draw(lay: Any, fig: Any) -> None:
+def _draw(lay: ForestLayout, fig: Any) -> None:
     from matplotlib.patches import Polygon
 
     W, H, rh = lay.width, lay.height, lay.row_height
@@ -135,8 +136,8 @@ def _draw(lay: Any, fig: Any) -> None:
                 sq_side = lay.square_side or sq_side
                 gax.scatter([row.estimate], [yy], marker="s", s=sq_side**2, color=_theme.STUDY, edgecolors="none",
                             zorder=3)
-        elif kind in ("subtotal", "total") and is_number(row.estimate):
-            lo, hi = row.lower, row.upper
+        elif kind in ("subtotal", "total") and is_number(row.estimate) and is_number(lo := row.lower) \
+                and is_number(hi := row.upper):
             h = 0.36
             colour_d = _theme.POOLED if kind == "total" else _theme.SUBTOTAL
             gax.add_patch(Polygon([(lo, yy), (row.estimate, yy - h), (hi, yy), (row.estimate, yy + h)],

@@ -50,7 +50,11 @@ def is_number(x: Any) -> TypeGuard[float]:
 
 
 def display(doc: dict[str, Any], d: dict[str, Any], key: str) -> float | None:
-    """A value on the display scale: the ``_exp`` twin for ratio measures, else the value."""
+    """A value of a JSON-shaped document on the display scale (the ``_exp`` twin for ratio measures).
+
+    No layout uses it any more (they read typed results and ``AnalysisBundle.natural``); it stays
+    only for ``evisynth.report.tables`` until the report reads typed results too. Remove it then.
+    """
     if doc.get("log_scale"):
         v = d.get(f"{key}_exp")
         if v is None and is_number(d.get(key)):

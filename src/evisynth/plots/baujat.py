@@ -5,18 +5,23 @@ Coordinates come from :func:`evisynth.analyses.figure_data.baujat_points` (Bauja
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
+from evisynth.analyses.results import BaujatPoint
+from evisynth.errors import InputError
 from evisynth.plots._layout import Point, ScatterLayout, range_axis
 
 #: Studies labelled when there are many (the most extreme by x + y).
 MAX_LABELS = 12
 
 
-def baujat_layout(points: list[dict[str, Any]], *, title: str | None = "Baujat plot", width: float = 5.5,
+def baujat_layout(points: Sequence[BaujatPoint], *, title: str | None = "Baujat plot", width: float = 5.5,
                   height: float = 4.2) -> ScatterLayout:
-    """Lay out a Baujat plot from ``[{study, x, y}, ...]``."""
-    pts = tuple(Point(p["x"], p["y"], 1.0, p["study"]) for p in points)
+    """Lay out a Baujat plot of ``bundle.figures.baujat`` (one point per included study)."""
+    if not points:
+        raise InputError("a Baujat plot needs its points (an analysis of at least 3 included studies)")
+    pts = tuple(Point(p.x, p.y, 1.0, p.study) for p in points)
     ranked = sorted(pts, key=lambda p: p.x / (max(q.x for q in pts) or 1) + p.y / (max(q.y for q in pts) or 1),
                     reverse=True)
     xmax, ymax = max(p.x for p in pts) or 1.0, max(p.y for p in pts) or 1.0

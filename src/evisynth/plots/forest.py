@@ -1,8 +1,16 @@
 """RevMan-layout forest plot: :func:`forest_layout` (pure) and :func:`draw`.
 
-The layout reads an analysis document (``AnalysisBundle.to_dict()``) and decides every row,
-cell text, column width, axis limit and the figure size; :func:`draw` only places them on a
+The layout reads the typed results of one analysis (an
+:class:`~evisynth.analyses.bundle.AnalysisBundle`) and decides every row, cell text, column
+width, axis limit and the figure size; :func:`draw` only places them on a
 :class:`matplotlib.figure.Figure`. Numbers are written by :mod:`evisynth.format`.
+
+Every number shown is one field of the results: the study rows are
+:class:`~evisynth.analyses.results.StudyRow`; the total is ``bundle.pooled``, with the
+participants and events of ``bundle.totals`` and the heterogeneity and overall-effect lines of
+``bundle.text`` (the lines of the terminal summary); subtotals are the
+:class:`~evisynth.analyses.results.SubgroupGroup` results; the prediction interval is
+:meth:`~evisynth.analyses.results.Pooled.prediction_interval`, the one every display shows.
 
 Examples
 --------
@@ -12,29 +20,47 @@ Examples
 >>> data = pd.DataFrame({"study": ["A", "B", "C"], "m1": [1.2, 1.8, 1.4], "sd1": [0.8, 1.0, 0.7],
 ...                      "n1": [20, 11, 16], "m2": [1.5, 2.4, 1.5], "sd2": [0.9, 1.2, 0.5], "n2": [20, 17, 11],
 ...                      "side": ["left", "right", "left"]})
->>> doc = run_analysis(data, AnalysisSpec(subgroup="side", method="DL")).to_dict()
->>> lay = forest_layout(doc)
+>>> bundle = run_analysis(data, AnalysisSpec(subgroup="side", method="DL"))
+>>> lay = forest_layout(bundle)
 >>> [r.kind for r in lay.rows][:3]
 ['subgroup_header', 'study', 'study']
+>>> lay.method_header
+'IV, Random, 95% CI'
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
 
 from evisynth import format as fmt
+from evisynth.analyses.results import Pooled, StudyRow, SubgroupGroup
 from evisynth.errors import InputError
-from evisynth.plots import _theme
-from evisynth.plots._layout import Axis, display, is_number, max_width, symmetric_axis, text_width, weight_text
+from evisynth.plots._forest_geometry import (
+    POOLED_KINDS,
+    TEXT_KINDS,
+    Column,
+    ForestLayout,
+    ForestRow,
+    assemble,
+    favours_labels,
+)
+from evisynth.plots._layout import Axis, is_number, symmetric_axis, weight_text
+from evisynth.plots._rob import ROB_DOMAINS, rob_table
+
+if TYPE_CHECKING:
+    from evisynth.analyses.bundle import AnalysisBundle
+
+__all__ = [
+    "POOLED_KINDS", "ROB_DOMAINS", "TEXT_KINDS", "Column", "ForestLayout", "ForestOptions", "ForestRow", "assemble",
+    "draw", "forest_layout", "forest_plot", "method_header",
+]
 
 _METHOD = {"IV": "IV", "MH": "M-H", "PETO": "Peto"}
-ROB_DOMAINS = ("D1", "D2", "D3", "D4", "D5", "Overall")
-#: Kinds of rows that carry a diamond.
-POOLED_KINDS = ("subtotal", "total")
-#: Kinds of rows that are a line of text spanning the table.
-TEXT_KINDS = ("heterogeneity", "overall_effect", "subgroup_difference", "legend")
+#: StudyRow fields ``sort_by`` accepts besides ``effect``, ``weight`` and the data/moderator columns.
+_STUDY_FIELDS = ("study", "yi", "vi", "se", "ci_lower", "ci_upper", "weight_percent", "included", "note")
 
 
 @dataclass(frozen=True)
@@ -56,9 +82,11 @@ class ForestOptions:
         ``True`` (RevMan's default): values below the line of no effect favour the
         intervention, so its label is on the left. ``False`` swaps the labels.
     prediction : bool
-        Draw the prediction interval row under each total (random effects, k >= 3).
+        Draw the prediction interval row under the total (random effects, k >= 3).
     prediction_type : {"t", "z"}
-        Which prediction interval of the document to draw (t with k-2 df, or normal).
+        ``"t"`` (default): :meth:`Pooled.prediction_interval`, the t interval with k-2 df that the
+        summary, the report and the JSON text show. ``"z"``: metafor's default interval
+        (``Pooled.pi_lower``/``pi_upper``: normal quantiles, or t with k-1 df under HKSJ).
     xlim : tuple of float, optional
         Axis limits on the natural scale (ratios for OR/RR).
     rob : dict, optional
@@ -89,166 +117,62 @@ class ForestOptions:
     subgroup_na_line: bool = True
     title: str | None = None
 
-
-@dataclass(frozen=True)
-class Column:
-    """A text column left of the graph: ``group`` is the spanning header (``Experimental``)."""
-
-    key: str
-    header: str
-    group: str = ""
-    align: str = "right"  # left | right | center
-    x: float = 0.0  # left edge, inches
-    width: float = 0.0
+    def favours(self) -> tuple[str, str]:
+        """The favours labels these options give (left, right)."""
+        return favours_labels(self.intervention, self.comparison, lower_is_better=self.lower_is_better,
+                              left=self.favours_left, right=self.favours_right)
 
 
-@dataclass(frozen=True)
-class ForestRow:
-    """One row of the forest plot.
-
-    ``kind`` is one of ``subgroup_header``, ``study``, ``excluded``, ``subtotal``, ``total``,
-    ``events``, ``prediction``, ``heterogeneity``, ``overall_effect``, ``subgroup_difference``,
-    ``legend`` or ``blank``. Positions (``estimate``, ``lower``, ``upper``) are on the analysis
-    scale (log ratios for ratio measures); ``cells`` hold the column texts.
-    """
-
-    kind: str
-    label: str = ""
-    cells: dict[str, str] = field(default_factory=dict)
-    estimate: float | None = None
-    lower: float | None = None
-    upper: float | None = None
-    weight: float | None = None
-    note: str = ""
-    rob: dict[str, str] = field(default_factory=dict)
-    study_index: int | None = None
-    group: str | None = None
-
-
-@dataclass(frozen=True)
-class ForestLayout:
-    """Everything :func:`draw` needs, in inches (y grows downwards from the top edge)."""
-
-    rows: tuple[ForestRow, ...]
-    columns: tuple[Column, ...]
-    axis: Axis
-    measure_header: str
-    method_header: str
-    favours: tuple[str, str]
-    rob_domains: tuple[str, ...]
-    rob_x: tuple[float, ...]
-    graph_x: float
-    graph_width: float
-    width: float
-    height: float
-    header_height: float
-    row_height: float
-    max_weight: float
-    n_graph_rows: int
-    title: str | None = None
-    square_side: float | None = None  # fixed square side in points (re-analysis plots); None = sized by weight
-
-    def kinds(self) -> list[str]:
-        """Row kinds in order (handy in tests)."""
-        return [r.kind for r in self.rows]
-
-    def row_y(self, i: int) -> float:
-        """Centre of row ``i`` in inches from the top."""
-        return self.header_height + (i + 0.5) * self.row_height
-
-
-def _method_header(doc: dict[str, Any]) -> str:
-    p = doc["pooled"]
-    level = fmt.format_count(100 * float(p.get("level", 0.95)))
-    if p.get("model") == "random":
+def method_header(pooled: Pooled) -> str:
+    """The effect column's header: ``IV, Random, 95% CI``, ``M-H, Fixed, 95% CI``, ..."""
+    level = fmt.format_count(100 * pooled.level)
+    if pooled.random:
         return f"IV, Random, {level}% CI"
-    return f"{_METHOD.get(p.get('method', 'IV'), p.get('method', 'IV'))}, Fixed, {level}% CI"
+    return f"{_METHOD.get(pooled.method, pooled.method)}, Fixed, {level}% CI"
 
 
-def _data_columns(doc: dict[str, Any], opts: ForestOptions) -> list[tuple[str, str, str]]:
-    kind = doc.get("data_type")
+def _data_columns(bundle: AnalysisBundle, opts: ForestOptions) -> list[tuple[str, str, str]]:
     e, c = opts.intervention, opts.comparison
-    if kind == "continuous":
+    if bundle.data_type == "continuous":
         return [("m1", "Mean", e), ("sd1", "SD", e), ("n1", "Total", e),
                 ("m2", "Mean", c), ("sd2", "SD", c), ("n2", "Total", c)]
-    if kind == "binary":
+    if bundle.data_type == "binary":
         return [("events1", "Events", e), ("n1", "Total", e), ("events2", "Events", c), ("n2", "Total", c)]
-    est = f"log[{doc.get('measure_label', 'Effect')}]" if doc.get("log_scale") else "Estimate"
+    est = f"log[{bundle.measure_label}]" if bundle.log_scale else "Estimate"
     return [("yi", est, ""), ("se", "SE", "")]
 
 
-def _rob_level(value: Any) -> str | None:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return None
-    text = str(value).strip().lower()
-    if not text:
-        return None
-    if text in ("na", "n/a", "not applicable"):
-        return "na"
-    if text in ("+", "low", "l"):
-        return "low"
-    if text in ("-", "high", "h"):
-        return "high"
-    if text in ("?", "ni", "no information"):
-        return "ni"
-    first = text[0]
-    return {"l": "low", "s": "some", "m": "some", "u": "some", "h": "high", "c": "critical", "n": "ni"}.get(first)
-
-
-def _rob_table(doc: dict[str, Any], opts: ForestOptions) -> tuple[tuple[str, ...], list[dict[str, str]]]:
-    studies = doc["studies"]
-    if not opts.show_rob:
-        return (), [{} for _ in studies]
-    if opts.rob is not None:
-        given = [d for d in ROB_DOMAINS if any(d in (opts.rob.get(s["study"]) or {}) for s in studies)]
-        extra = [d for s in studies for d in (opts.rob.get(s["study"]) or {}) if d not in ROB_DOMAINS]
-        given += list(dict.fromkeys(extra))
-        table = [{d: lev for d in given if (lev := _rob_level((opts.rob.get(s["study"]) or {}).get(d)))}
-                 for s in studies]
-        return tuple(given), table
-    names: dict[str, str] = {}
-    for s in studies:
-        for key in s.get("moderators") or {}:
-            for d in ROB_DOMAINS:
-                if key.strip().lower() == d.lower():
-                    names[d] = key
-    domains = tuple(d for d in ROB_DOMAINS if d in names)
-    table = [{d: lev for d in domains if (lev := _rob_level((s.get("moderators") or {}).get(names[d])))}
-             for s in studies]
-    if not any(table):
-        return (), table
-    return domains, table
-
-
-def _sort_key(doc: dict[str, Any], study: dict[str, Any], by: str) -> Any:
+def _sort_key(studies: Sequence[StudyRow], study: StudyRow, by: str) -> Any:
     if by == "effect":
-        return study.get("yi")
+        return study.yi
     if by == "weight":
-        return study.get("weight_percent")
+        return study.weight_percent
     if by == "study":
-        return study.get("study")
-    for section in ("data", "moderators"):
-        values = study.get(section) or {}
+        return study.study
+    for values in (study.data, study.moderators):
         for key, value in values.items():
             if key.lower() == by.lower():
                 return value
-    if by in study:
-        return study[by]
-    raise InputError(
-        f"sort_by={by!r} is not a study column; use effect, weight, study, year or one of "
-        + ", ".join(sorted({k for s in doc["studies"] for k in (s.get("moderators") or {})})) or "none"
-    )
+    if by in _STUDY_FIELDS:
+        return getattr(study, by)
+    columns = sorted({k for s in studies for k in (*s.data, *s.moderators)})
+    raise InputError(f"sort_by={by!r} is not a study column; use effect, weight, study or one of: "
+                     + (", ".join(columns) or "none"))
 
 
-def _ordered(doc: dict[str, Any], indices: list[int], opts: ForestOptions) -> list[int]:
-    studies = doc["studies"]
+def _missing(key: Any) -> bool:
+    return key is None or (isinstance(key, float) and math.isnan(key))
+
+
+def _ordered(studies: Sequence[StudyRow], indices: Sequence[int], opts: ForestOptions) -> list[int]:
+    """``indices`` in display order: sorted by ``opts.sort_by`` (missing values last), excluded rows kept or not."""
     if not opts.show_excluded:
-        indices = [i for i in indices if studies[i].get("included", True)]
+        indices = [i for i in indices if studies[i].included]
     if not opts.sort_by:
         return list(indices)
-    keyed = [(i, _sort_key(doc, studies[i], opts.sort_by)) for i in indices]
-    present = [(i, k) for i, k in keyed if k is not None and not (isinstance(k, float) and math.isnan(k))]
-    missing = [i for i, k in keyed if k is None or (isinstance(k, float) and math.isnan(k))]
+    keyed = [(i, _sort_key(studies, studies[i], opts.sort_by)) for i in indices]
+    present = [(i, k) for i, k in keyed if not _missing(k)]
+    missing = [i for i, k in keyed if _missing(k)]
     try:
         present.sort(key=lambda t: t[1], reverse=opts.descending)
     except TypeError:
@@ -256,131 +180,170 @@ def _ordered(doc: dict[str, Any], indices: list[int], opts: ForestOptions) -> li
     return [i for i, _ in present] + missing
 
 
-def _study_row(doc: dict[str, Any], i: int, data_cols: list[tuple[str, str, str]], rob: dict[str, str],
+def _study_row(bundle: AnalysisBundle, i: int, data_cols: list[tuple[str, str, str]], rob: dict[str, str],
                group: str | None) -> ForestRow:
-    s = doc["studies"][i]
+    s = bundle.studies[i]
     cells: dict[str, str] = {}
-    data = s.get("data") or {}
     for key, _, _ in data_cols:
         if key in ("yi", "se"):
-            cells[key] = fmt.format_number(s.get(key), 4) if is_number(s.get(key)) else ""
+            value = s.yi if key == "yi" else s.se
+            cells[key] = fmt.format_number(value, 4) if is_number(value) else ""
         else:
-            cells[key] = fmt.format_data_value(data.get(key))
-    if not s.get("included", True):
+            cells[key] = fmt.format_data_value(s.data.get(key))
+    if not s.included:
         cells["effect"] = "Not estimable"
-        return ForestRow("excluded", s["study"], cells, note=s.get("note") or "not included in the analysis",
+        return ForestRow("excluded", s.study, cells, note=s.note or "not included in the analysis",
                          rob=rob, study_index=i, group=group)
-    cells["weight"] = weight_text(s.get("weight_percent"))
-    cells["effect"] = fmt.format_effect_ci(display(doc, s, "yi"), display(doc, s, "ci_lower"),
-                                           display(doc, s, "ci_upper"))
-    return ForestRow("study", s["study"], cells, s.get("yi"), s.get("ci_lower"), s.get("ci_upper"),
-                     s.get("weight_percent"), note=s.get("note") or "", rob=rob, study_index=i, group=group)
+    cells["weight"] = weight_text(s.weight_percent)
+    cells["effect"] = fmt.format_effect_ci(bundle.natural(s.yi), bundle.natural(s.ci_lower),
+                                           bundle.natural(s.ci_upper))
+    return ForestRow("study", s.study, cells, s.yi, s.ci_lower, s.ci_upper, s.weight_percent, note=s.note or "",
+                     rob=rob, study_index=i, group=group)
 
 
-def _sum(doc: dict[str, Any], indices: list[int], key: str) -> str:
-    vals = [(doc["studies"][i].get("data") or {}).get(key) for i in indices if doc["studies"][i].get("included", True)]
-    nums = [v for v in vals if is_number(v)]
+def _data_sum(studies: Sequence[StudyRow], indices: Sequence[int], key: str) -> str:
+    """The sum of an arm column (participants, events) over the included studies of a subgroup, as entered."""
+    nums = [v for i in indices if studies[i].included and is_number(v := studies[i].data.get(key))]
     return fmt.format_data_value(sum(nums)) if nums else ""
 
 
-def _pooled_rows(doc: dict[str, Any], res: dict[str, Any], label: str, kind: str, indices: list[int],
-                 weight: float | None, opts: ForestOptions, *, tau2: float | None, q: Any, q_df: Any, q_p: Any,
-                 i2: Any, df: Any, group: str | None) -> list[ForestRow]:
-    kind_data = doc.get("data_type")
-    cells: dict[str, str] = {}
-    if kind_data in ("continuous", "binary"):
-        cells["n1"] = _sum(doc, indices, "n1")
-        cells["n2"] = _sum(doc, indices, "n2")
-    cells["weight"] = weight_text(weight)
-    if is_number(res.get("ci_lower")) and is_number(res.get("ci_upper")):
-        cells["effect"] = fmt.format_effect_ci(display(doc, res, "estimate"), display(doc, res, "ci_lower"),
-                                               display(doc, res, "ci_upper"))
-        rows = [ForestRow(kind, label, cells, res.get("estimate"), res.get("ci_lower"), res.get("ci_upper"), weight,
-                          group=group)]
+@dataclass(frozen=True)
+class _Summary:
+    """What a subtotal or total row shows (every value read from one result field)."""
+
+    kind: str
+    label: str
+    estimate: float | None
+    ci_lower: float | None
+    ci_upper: float | None
+    weight: float | None
+    counts: dict[str, str]  # n1, n2 (continuous and dichotomous data)
+    events: dict[str, str] | None  # events1, events2 (dichotomous data)
+    prediction: tuple[float | None, float | None]
+    heterogeneity: str
+    overall: str
+    group: str | None
+
+
+def _summary_rows(bundle: AnalysisBundle, s: _Summary) -> list[ForestRow]:
+    cells = {**s.counts, "weight": weight_text(s.weight)}
+    if is_number(s.ci_lower) and is_number(s.ci_upper):
+        cells["effect"] = fmt.format_effect_ci(bundle.natural(s.estimate), bundle.natural(s.ci_lower),
+                                               bundle.natural(s.ci_upper))
+        rows = [ForestRow(s.kind, s.label, cells, s.estimate, s.ci_lower, s.ci_upper, s.weight, group=s.group)]
     else:  # e.g. HKSJ with a single study: no interval, no diamond
         cells["effect"] = "Not estimable"
-        rows = [ForestRow(kind, label, cells, None, None, None, weight, group=group)]
-    if kind_data == "binary":
-        rows.append(ForestRow("events", "Total events", {"events1": _sum(doc, indices, "events1"),
-                                                         "events2": _sum(doc, indices, "events2")}, group=group))
-    if opts.prediction and doc["pooled"].get("model") == "random":
-        suffix = "_t" if opts.prediction_type == "t" else ""
-        lo, hi = res.get(f"pi_lower{suffix}"), res.get(f"pi_upper{suffix}")
-        if is_number(lo) and is_number(hi):
-            cells_pi = {"effect": fmt.format_ci(display(doc, res, f"pi_lower{suffix}"),
-                                                display(doc, res, f"pi_upper{suffix}"))}
-            rows.append(ForestRow("prediction", "Prediction interval", cells_pi, res.get("estimate"), lo, hi,
-                                  group=group))
-    if is_number(q) and is_number(q_df) and int(q_df) > 0:
-        het = fmt.heterogeneity_text(q=q, df=int(q_df), q_p=q_p, i2=i2, tau2=tau2)
-    else:
-        het = "Heterogeneity: Not applicable"
-    rows.append(ForestRow("heterogeneity", het, group=group))
-    if is_number(res.get("statistic")) and is_number(res.get("p_value")):
-        overall = fmt.overall_effect_text(res["statistic"], res["p_value"], df)
-    else:
-        overall = "Test for overall effect: Not applicable"
-    rows.append(ForestRow("overall_effect", overall, group=group))
+        rows = [ForestRow(s.kind, s.label, cells, None, None, None, s.weight, group=s.group)]
+    if s.events is not None:
+        rows.append(ForestRow("events", "Total events", s.events, group=s.group))
+    lo, hi = s.prediction
+    if is_number(lo) and is_number(hi):
+        rows.append(ForestRow("prediction", "Prediction interval",
+                              {"effect": fmt.format_ci(bundle.natural(lo), bundle.natural(hi))}, s.estimate, lo, hi,
+                              group=s.group))
+    rows.append(ForestRow("heterogeneity", s.heterogeneity, group=s.group))
+    rows.append(ForestRow("overall_effect", s.overall, group=s.group))
     return rows
 
 
-def _subgroup_df(doc: dict[str, Any], g: dict[str, Any]) -> float | None:
-    if "df" in g:
-        return g["df"]
-    if doc["pooled"].get("test", "z") != "z" and is_number(g.get("k")) and g["k"] > 1:
-        return g["k"] - 1
-    return None
+_NO_HETEROGENEITY = "Heterogeneity: Not applicable"
+_NO_OVERALL = "Test for overall effect: Not applicable"
 
 
-def _rows(doc: dict[str, Any], opts: ForestOptions, data_cols: list[tuple[str, str, str]],
+def _testable(q: float | None, q_df: int | None) -> bool:
+    return is_number(q) and q_df is not None and q_df > 0
+
+
+def _prediction(pooled: Pooled, opts: ForestOptions) -> tuple[float | None, float | None]:
+    if not (opts.prediction and pooled.random):
+        return None, None
+    if opts.prediction_type == "z":
+        return pooled.pi_lower, pooled.pi_upper
+    return pooled.prediction_interval()
+
+
+def _total(bundle: AnalysisBundle, level: str, opts: ForestOptions) -> _Summary:
+    p, h, t, text = bundle.pooled, bundle.heterogeneity, bundle.totals, bundle.text
+    arms = bundle.data_type in ("continuous", "binary")
+    return _Summary(
+        "total", f"Total ({level}% CI)", p.estimate, p.ci_lower, p.ci_upper, 100.0,
+        {"n1": fmt.format_data_value(t.n1), "n2": fmt.format_data_value(t.n2)} if arms else {},
+        {"events1": fmt.format_data_value(t.events1), "events2": fmt.format_data_value(t.events2)}
+        if bundle.data_type == "binary" else None,
+        _prediction(p, opts),
+        text["heterogeneity"] if _testable(h.q, h.q_df) else _NO_HETEROGENEITY,
+        text["overall_effect"] if is_number(p.statistic) and is_number(p.p_value) else _NO_OVERALL,
+        None,
+    )
+
+
+def _subgroup_df(pooled: Pooled, g: SubgroupGroup) -> int | None:
+    """Degrees of freedom of a subgroup's test of its effect (``None``: a z test).
+
+    Stopgap: :class:`SubgroupGroup` carries no ``df``, so this restates the rule of the
+    separate-subgroups model (a t test with k - 1 df under HKSJ; a one-study subgroup is tested
+    with z). For ``subgroup_model="common"`` under HKSJ the subgroup coefficients are tested with
+    the whole model's df, which this does not know.
+    """
+    return g.k - 1 if pooled.test != "z" and g.k > 1 else None
+
+
+def _subtotal(bundle: AnalysisBundle, g: SubgroupGroup, level: str) -> _Summary:
+    studies, indices = bundle.studies, g.study_indices
+    tau2 = g.tau2 if bundle.pooled.random else None
+    weight = sum(w for i in indices if studies[i].included and is_number(w := studies[i].weight_percent))
+    return _Summary(
+        "subtotal", f"Subtotal ({level}% CI)", g.estimate, g.ci_lower, g.ci_upper, weight,
+        {"n1": _data_sum(studies, indices, "n1"), "n2": _data_sum(studies, indices, "n2")}
+        if bundle.data_type in ("continuous", "binary") else {},
+        {"events1": _data_sum(studies, indices, "events1"), "events2": _data_sum(studies, indices, "events2")}
+        if bundle.data_type == "binary" else None,
+        (None, None),
+        fmt.heterogeneity_text(q=g.q, df=g.q_df, q_p=g.q_p, i2=g.i2, tau2=tau2)  # type: ignore[arg-type]
+        if _testable(g.q, g.q_df) else _NO_HETEROGENEITY,
+        fmt.overall_effect_text(g.statistic, g.p_value, _subgroup_df(bundle.pooled, g))
+        if is_number(g.statistic) and is_number(g.p_value) else _NO_OVERALL,
+        g.level,
+    )
+
+
+def _rows(bundle: AnalysisBundle, opts: ForestOptions, data_cols: list[tuple[str, str, str]],
           rob: list[dict[str, str]]) -> list[ForestRow]:
-    studies = doc["studies"]
-    p, h = doc["pooled"], doc["heterogeneity"]
-    random = p.get("model") == "random"
-    level = fmt.format_count(100 * float(p.get("level", 0.95)))
+    studies = bundle.studies
+    level = fmt.format_count(100 * bundle.pooled.level)
     rows: list[ForestRow] = []
-    sg = doc.get("subgroups")
-    if sg:
+    sg = bundle.subgroups
+    if sg is not None:
         seen: set[int] = set()
-        for g in sg["groups"]:
-            idx = _ordered(doc, list(g["study_indices"]), opts)
-            seen.update(g["study_indices"])
-            rows.append(ForestRow("subgroup_header", str(g["level"]), group=str(g["level"])))
-            rows += [_study_row(doc, i, data_cols, rob[i], str(g["level"])) for i in idx]
-            weight = sum(studies[i]["weight_percent"] for i in g["study_indices"]
-                         if studies[i].get("included", True) and is_number(studies[i].get("weight_percent")))
-            rows += _pooled_rows(doc, g, f"Subtotal ({level}% CI)", "subtotal", list(g["study_indices"]), weight,
-                                 opts, tau2=g.get("tau2") if random else None, q=g.get("q"), q_df=g.get("q_df"),
-                                 q_p=g.get("q_p"), i2=g.get("i2"), df=_subgroup_df(doc, g), group=str(g["level"]))
+        for g in sg.groups:
+            seen.update(g.study_indices)
+            rows.append(ForestRow("subgroup_header", g.level, group=g.level))
+            rows += [_study_row(bundle, i, data_cols, rob[i], g.level) for i in _ordered(studies, g.study_indices, opts)]
+            rows += _summary_rows(bundle, _subtotal(bundle, g, level))
             rows.append(ForestRow("blank"))
-        rest = _ordered(doc, [i for i in range(len(studies)) if i not in seen], opts)
+        rest = _ordered(studies, [i for i in range(len(studies)) if i not in seen], opts)
         if rest:
             rows.append(ForestRow("subgroup_header", "Not in a subgroup"))
-            rows += [_study_row(doc, i, data_cols, rob[i], None) for i in rest]
+            rows += [_study_row(bundle, i, data_cols, rob[i], None) for i in rest]
             rows.append(ForestRow("blank"))
     else:
-        rows += [_study_row(doc, i, data_cols, rob[i], None) for i in _ordered(doc, list(range(len(studies))), opts)]
+        rows += [_study_row(bundle, i, data_cols, rob[i], None) for i in _ordered(studies, range(len(studies)), opts)]
         rows.append(ForestRow("blank"))
-    rows += _pooled_rows(doc, p, f"Total ({level}% CI)", "total", list(range(len(studies))), 100.0, opts,
-                         tau2=h.get("tau2") if random else None, q=h.get("q"), q_df=h.get("q_df"), q_p=h.get("q_p"),
-                         i2=h.get("i2"), df=p.get("df"), group=None)
-    if sg:
-        d = sg.get("difference") or {}
-        text = (doc.get("text") or {}).get("subgroup_difference") or fmt.subgroup_difference_text(
-            d.get("q"), d.get("df"), d.get("p_value"), d.get("i2"))
-        rows.append(ForestRow("subgroup_difference", text))
+    rows += _summary_rows(bundle, _total(bundle, level, opts))
+    if sg is not None:
+        rows.append(ForestRow("subgroup_difference", bundle.text["subgroup_difference"]))
     elif opts.subgroup_na_line:
         rows.append(ForestRow("subgroup_difference", fmt.subgroup_difference_text(None, None, None, None)))
     return rows
 
 
-def _axis(doc: dict[str, Any], rows: list[ForestRow], opts: ForestOptions, label: str) -> Axis:
-    log = bool(doc.get("log_scale"))
+def _axis(bundle: AnalysisBundle, rows: list[ForestRow], opts: ForestOptions, label: str) -> Axis:
+    log = bundle.log_scale
     if opts.xlim is not None:
         lo, hi = opts.xlim
         if log:
             if lo <= 0 or hi <= 0:
-                raise InputError(f"xlim must be positive ratios for {doc.get('measure')}; got {opts.xlim}")
+                raise InputError(f"xlim must be positive ratios for {bundle.measure}; got {opts.xlim}")
             lo, hi = math.log(lo), math.log(hi)
         return symmetric_axis(max(abs(lo), abs(hi)), log=log, label=label)
     core = [abs(v) for r in rows if r.kind in (*POOLED_KINDS, "prediction") for v in (r.lower, r.upper)
@@ -392,118 +355,35 @@ def _axis(doc: dict[str, Any], rows: list[ForestRow], opts: ForestOptions, label
     return symmetric_axis(extent if extent > 0 else 1.0, log=log, label=label)
 
 
-def forest_layout(doc: dict[str, Any], options: ForestOptions | None = None, **kwargs: Any) -> ForestLayout:
-    """Lay out a RevMan-style forest plot for an analysis document.
+def forest_layout(bundle: AnalysisBundle, options: ForestOptions | None = None, **kwargs: Any) -> ForestLayout:
+    """Lay out a RevMan-style forest plot of an analysis.
 
     Parameters
     ----------
-    doc : dict
-        The analysis document (``AnalysisBundle.to_dict()``).
+    bundle : AnalysisBundle
+        The analysis (``run_analysis(...)``, or ``AnalysisBundle.from_dict(doc)`` for a saved one).
     options : ForestOptions, optional
-        Or pass its fields as keyword arguments.
+        Or pass its fields as keyword arguments (they override ``options``).
     """
     opts = options or ForestOptions(**kwargs)
     if options is not None and kwargs:
-        from dataclasses import replace
-
         opts = replace(options, **kwargs)
     if opts.prediction_type not in ("t", "z"):
         raise InputError(f"prediction_type must be 't' or 'z'; got {opts.prediction_type!r}")
-    if not doc.get("studies"):
-        raise InputError("the analysis document has no studies to plot")
-    data_cols = _data_columns(doc, opts)
-    rob_domains, rob = _rob_table(doc, opts)
-    rows = _rows(doc, opts, data_cols, rob)
-    measure = doc.get("measure_label", "Effect")
-    method = _method_header(doc)
-    axis = _axis(doc, rows, opts, measure)
+    if not bundle.studies:
+        raise InputError("the analysis has no studies to plot")
+    data_cols = _data_columns(bundle, opts)
+    rob_domains, rob = rob_table(bundle.studies, opts.rob, show=opts.show_rob)
+    rows = _rows(bundle, opts, data_cols, rob)
+    measure = bundle.measure_label
+    method = method_header(bundle.pooled)
+    axis = _axis(bundle, rows, opts, measure)
 
     headers = [("label", "Study or Subgroup", "", "left")]
     headers += [(key, head, group, "right") for key, head, group in data_cols]
     headers += [("weight", "Weight", "", "right"), ("effect", method, measure, "center")]
-    return assemble(rows, headers, axis, measure, method, _favours(opts), rob_domains, opts.title,
+    return assemble(rows, headers, axis, measure, method, opts.favours(), rob_domains, opts.title,
                     wide_after=("label", "n1", "weight"))
-
-
-def assemble(rows: list[ForestRow], headers: list[tuple[str, str, str, str]], axis: Axis, measure: str, method: str,
-             favours: tuple[str, str], rob_domains: tuple[str, ...] = (), title: str | None = None,
-             wide_after: tuple[str, ...] = ("label",), square_side: float | None = None) -> ForestLayout:
-    """Measure the columns of ``rows`` and place everything: the geometry step of every forest-type layout.
-
-    ``headers`` lists ``(key, header, spanning group, align)`` for the text columns, the label
-    column first; ``wide_after`` are columns followed by a double gap.
-    """
-    rows = list(rows)
-    size, gap, rh = _theme.FONT_SIZE, _theme.COLUMN_GAP, _theme.ROW_HEIGHT
-    cell_widths = {key: max(max_width([r.cells.get(key, "") for r in rows if r.kind not in POOLED_KINDS], size),
-                            max_width([r.cells.get(key, "") for r in rows if r.kind in POOLED_KINDS], size, True))
-                   for key, *_ in headers}
-    bold_labels = [r.label for r in rows if r.kind in ("subgroup_header", *POOLED_KINDS)]
-    plain_labels = [r.label for r in rows if r.kind in ("study", "excluded", "events", "prediction")]
-    cell_widths["label"] = max(max_width(bold_labels, size, True), max_width(plain_labels, size))
-    widths = {key: max(cell_widths[key], text_width(head, size)) for key, head, *_ in headers}
-    # spanning group headers ("Experimental") must fit over their columns
-    for group in dict.fromkeys(g for k, _h, g, _a in headers if g and k != "effect"):
-        keys = [k for k, _h, g, _a in headers if g == group]
-        need = text_width(group, size, True) - (sum(widths[k] for k in keys) + gap * (len(keys) - 1))
-        if need > 0:
-            for k in keys:
-                widths[k] += need / len(keys)
-    widths["effect"] = max(widths["effect"], text_width(measure, size, True))
-    x = _theme.MARGIN
-    columns = []
-    for key, head, group, align in headers:
-        columns.append(Column(key, head, group, align, x, widths[key]))
-        x += widths[key] + (2 * gap if key in wide_after else gap)
-    table_right = x
-    text_lines = [r.label for r in rows if r.kind in TEXT_KINDS]
-    graph_x = max(table_right, _theme.MARGIN + max_width(text_lines, size) + gap) + gap
-    if graph_x > table_right + gap:  # give the spare width to the label column, as RevMan does
-        extra = graph_x - table_right - gap
-        columns = [Column(c.key, c.header, c.group, c.align, c.x + (extra if c.key != "label" else 0.0),
-                          c.width + (extra if c.key == "label" else 0.0)) for c in columns]
-    notes = [r.note for r in rows if r.kind == "excluded"]
-    graph_width = max(_theme.FOREST_AXIS_WIDTH, text_width(measure, size, True) + 0.2,
-                      text_width(method, size) + 0.2, min(max_width(notes, _theme.SMALL_FONT_SIZE) + 0.2, 3.5))
-    fav = favours
-    graph_width = max(graph_width, 2 * max(text_width(fav[0], size), text_width(fav[1], size)) + 0.3)
-    right = graph_x + graph_width + gap
-    rob_x: list[float] = []
-    if rob_domains:
-        right += gap
-        for d in rob_domains:
-            w = max(1.3 * rh, text_width(d, size) + 0.08)
-            rob_x.append(right + w / 2)
-            right += w
-        used = [lev for lev in _theme.ROB_LABELS if any(lev in r.rob.values() for r in rows)]
-        legend = ["Risk of bias legend"] + [
-            f"({d}) {_theme.ROB2_DOMAINS.get(d, d)}" for d in rob_domains
-        ] + ["   ".join(f"{_theme.ROB_SYMBOLS[lev] or '·'} {_theme.ROB_LABELS[lev]}" for lev in used)]
-        rows.append(ForestRow("blank"))
-        rows += [ForestRow("legend", line) for line in legend]
-    width = right + _theme.MARGIN + (0.0 if rob_domains else 0.15)
-    header_height = _theme.MARGIN + 2.2 * rh + (rh if title else 0.0)
-    n_graph = max(i for i, r in enumerate(rows) if r.kind in (*POOLED_KINDS, "prediction", "events")) + 1
-    # rows below the last graph row share their height with the axis (ticks + favours labels)
-    rows_below = len(rows) - n_graph
-    axis_rows = 3.2
-    height = header_height + (n_graph + max(rows_below, axis_rows)) * rh + _theme.MARGIN
-    weights = [r.weight for r in rows if r.kind == "study" and is_number(r.weight)]
-    return ForestLayout(
-        rows=tuple(rows), columns=tuple(columns), axis=axis, measure_header=measure, method_header=method,
-        favours=fav, rob_domains=rob_domains, rob_x=tuple(rob_x), graph_x=graph_x, graph_width=graph_width,
-        width=width, height=height, header_height=header_height, row_height=rh,
-        max_weight=max(weights, default=1.0), n_graph_rows=n_graph, title=title, square_side=square_side,
-    )
-
-
-def _favours(opts: ForestOptions) -> tuple[str, str]:
-    exp = "[experimental]" if opts.intervention == "Experimental" else opts.intervention
-    ctl = "[control]" if opts.comparison == "Control" else opts.comparison
-    left, right = f"Favours {exp}", f"Favours {ctl}"
-    if not opts.lower_is_better:
-        left, right = right, left
-    return (opts.favours_left or left, opts.favours_right or right)
 
 
 def draw(layout: ForestLayout, fig: Any = None) -> Any:
@@ -513,6 +393,6 @@ def draw(layout: ForestLayout, fig: Any = None) -> Any:
     return draw_forest(layout, fig)
 
 
-def forest_plot(doc: dict[str, Any], options: ForestOptions | None = None, **kwargs: Any) -> Any:
+def forest_plot(bundle: AnalysisBundle, options: ForestOptions | None = None, **kwargs: Any) -> Any:
     """Layout and draw in one call; returns the Figure."""
-    return draw(forest_layout(doc, options, **kwargs))
+    return draw(forest_layout(bundle, options, **kwargs))

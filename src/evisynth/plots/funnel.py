@@ -10,34 +10,43 @@ confidence limits around the pooled estimate (Sterne & Egger 2001).
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from evisynth import format as fmt
 from evisynth.errors import InputError
 from evisynth.plots import _theme
 from evisynth.plots._layout import Line, Point, Region, ScatterLayout, is_number, range_axis
 
+if TYPE_CHECKING:
+    from evisynth.analyses.bundle import AnalysisBundle
 
-def funnel_layout(doc: dict[str, Any], *, contours: bool = True, trim_and_fill: bool = True,
+
+def funnel_layout(bundle: AnalysisBundle, *, contours: bool = True, trim_and_fill: bool = True,
                   title: str | None = "Funnel plot", width: float = 6.5, height: float = 4.2) -> ScatterLayout:
-    """Lay out a funnel plot of the included studies of an analysis document."""
-    studies = [s for s in doc["studies"] if s.get("included", True) and is_number(s.get("yi")) and is_number(s.get("se"))]
+    """Lay out a funnel plot of the included studies of an analysis.
+
+    The studies are ``bundle.studies`` (effect and standard error), the vertical line is
+    ``bundle.pooled.estimate``; with ``trim_and_fill`` the imputed studies and the adjusted
+    estimate are those of ``bundle.publication_bias.trim_and_fill`` and the caption gives
+    Egger's test (``bundle.publication_bias.egger``) when the analysis ran the bias tests.
+    """
+    studies = [(s.study, y, se) for s in bundle.included if is_number(y := s.yi) and is_number(se := s.se)]
     if not studies:
         raise InputError("a funnel plot needs at least one estimable study")
-    p = doc["pooled"]
-    est = p.get("estimate") if is_number(p.get("estimate")) else 0.0
-    tf = ((doc.get("publication_bias") or {}).get("trim_and_fill") or {}) if trim_and_fill else {}
-    filled = [f for f in tf.get("filled") or [] if is_number(f.get("yi")) and is_number(f.get("vi"))]
-    ses = [s["se"] for s in studies] + [math.sqrt(f["vi"]) for f in filled]
+    est = bundle.pooled.estimate if is_number(bundle.pooled.estimate) else 0.0
+    bias = bundle.publication_bias
+    tf = bias.trim_and_fill if bias is not None and trim_and_fill else None
+    filled = [(y, v) for f in (tf.filled if tf is not None else ()) if is_number(y := f.yi) and is_number(v := f.vi)]
+    ses = [se for _, _, se in studies] + [math.sqrt(v) for _, v in filled]
     se_max = max(ses) * 1.08 if max(ses) > 0 else 1.0
     z95 = _theme.CONTOUR_Z[0.05]
-    xs = [s["yi"] for s in studies] + [f["yi"] for f in filled]
+    xs = [y for _, y, _ in studies] + [y for y, _ in filled]
     span = [est - z95 * se_max, est + z95 * se_max, 0.0]
     if contours:
         span += [-_theme.CONTOUR_Z[0.01] * se_max * 1.05, _theme.CONTOUR_Z[0.01] * se_max * 1.05]
-    log = bool(doc.get("log_scale"))
-    x_axis = range_axis(xs, include=span, log=log, label=doc.get("measure_label", "Effect")
-                        + (" (log scale)" if log else ""), pad=0.03)
+    log = bundle.log_scale
+    x_axis = range_axis(xs, include=span, log=log, label=bundle.measure_label + (" (log scale)" if log else ""),
+                        pad=0.03)
     y_axis = range_axis([0.0, se_max], label="Standard error", pad=0.0)
     y_axis = type(y_axis)(0.0, se_max, tuple(t for t in y_axis.ticks if t <= se_max), tuple(
         lab for t, lab in zip(y_axis.ticks, y_axis.tick_labels, strict=True) if t <= se_max), False, None,
@@ -59,19 +68,18 @@ def funnel_layout(doc: dict[str, Any], *, contours: bool = True, trim_and_fill: 
         Line((est, est - z95 * se_max), (0.0, se_max), "dashed", _theme.MUTED, 0.7, "Pseudo 95% CI"),
         Line((est, est + z95 * se_max), (0.0, se_max), "dashed", _theme.MUTED, 0.7),
     ]
-    points = [Point(s["yi"], s["se"], 1.0, s["study"], "study") for s in studies]
-    points += [Point(f["yi"], math.sqrt(f["vi"]), 1.0, "filled", "filled") for f in filled]
+    points = [Point(y, se, 1.0, name, "study") for name, y, se in studies]
+    points += [Point(y, math.sqrt(v), 1.0, "filled", "filled") for y, v in filled]
     legend = [("Studies", "study")] + ([("Imputed (trim-and-fill)", "filled")] if filled else []) + [
         ("Pooled estimate", "solid"), ("Pseudo 95% CI", "dashed")] + legend
     caption = []
-    if tf and is_number(tf.get("estimate")):
-        adj = tf["estimate"]
+    if tf is not None and is_number(tf.estimate):
+        adj = tf.estimate
         lines.append(Line((adj, adj), (0.0, se_max), "dotted", _theme.INK, 0.9, "Adjusted estimate"))
         legend.append(("Trim-and-fill estimate", "dotted"))
-        caption.append(f"Trim-and-fill: {tf.get('k0', 0)} studies imputed on the {tf.get('side', '?')} side")
-    egger = (doc.get("publication_bias") or {}).get("egger") or {}
-    if is_number(egger.get("p_value")):
-        caption.append(f"Egger's test: {fmt.p_text(egger['p_value'])}")
+        caption.append(f"Trim-and-fill: {tf.k0} studies imputed on the {tf.side} side")
+    if bias is not None and is_number(bias.egger.p_value):
+        caption.append(f"Egger's test: {fmt.p_text(bias.egger.p_value)}")
     if len(studies) < 10:
         caption.append(f"only {len(studies)} studies: funnel asymmetry is hard to judge with fewer than 10")
     return ScatterLayout("funnel", title or "", x_axis, y_axis, tuple(points), tuple(lines), tuple(regions),
@@ -86,6 +94,6 @@ def draw(layout: ScatterLayout, fig: Any = None) -> Any:
     return draw_scatter(layout, fig)
 
 
-def funnel_plot(doc: dict[str, Any], **kwargs: Any) -> Any:
+def funnel_plot(bundle: AnalysisBundle, **kwargs: Any) -> Any:
     """Layout and draw in one call."""
-    return draw(funnel_layout(doc, **kwargs))
+    return draw(funnel_layout(bundle, **kwargs))

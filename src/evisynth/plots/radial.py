@@ -8,30 +8,38 @@ lines lie ±1.96 (the level's critical value) above and below it (Galbraith, Sta
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from evisynth._dist import crit_norm
 from evisynth.errors import InputError
 from evisynth.plots import _theme
 from evisynth.plots._layout import Line, Point, ScatterLayout, is_number, range_axis
 
-_Z = {0.90: 1.6448536269514722, 0.95: 1.959963984540054, 0.99: 2.5758293035489004}
+if TYPE_CHECKING:
+    from evisynth.analyses.bundle import AnalysisBundle
 
 
-def radial_layout(doc: dict[str, Any], *, title: str | None = "Galbraith (radial) plot", width: float = 5.5,
+def radial_layout(bundle: AnalysisBundle, *, title: str | None = "Galbraith (radial) plot", width: float = 5.5,
                   height: float = 4.2) -> ScatterLayout:
-    """Lay out a radial plot of the included studies."""
-    p = doc["pooled"]
-    tau2 = (doc.get("heterogeneity") or {}).get("tau2") if p.get("model") == "random" else 0.0
+    """Lay out a radial plot of the included studies.
+
+    τ² is ``bundle.heterogeneity.tau2`` (0 for a common-effect model), the slope
+    ``bundle.pooled.estimate`` and the band the normal critical value of ``bundle.pooled.level``.
+    """
+    p = bundle.pooled
+    tau2 = bundle.heterogeneity.tau2 if p.random else 0.0
     tau2 = tau2 if is_number(tau2) else 0.0
-    rows = [s for s in doc["studies"] if s.get("included", True) and is_number(s.get("yi")) and is_number(s.get("vi"))]
+    rows = [(s.study, y, v) for s in bundle.included if is_number(y := s.yi) and is_number(v := s.vi)]
     if len(rows) < 2:
         raise InputError("a radial plot needs at least 2 included studies")
+    if not is_number(p.estimate):
+        raise InputError("a radial plot needs a pooled estimate (the slope of its line)")
     pts = []
-    for s in rows:
-        sd = math.sqrt(s["vi"] + tau2)
-        pts.append(Point(1 / sd, s["yi"] / sd, 1.0, s["study"]))
-    est = p["estimate"]
-    z = _Z.get(round(float(p.get("level", 0.95)), 2), 1.959963984540054)
+    for name, y, v in rows:
+        sd = math.sqrt(v + tau2)
+        pts.append(Point(1 / sd, y / sd, 1.0, name))
+    est = p.estimate
+    z = crit_norm(p.level)
     xmax = max(q.x for q in pts) * 1.08
     lines = (
         Line((0.0, xmax), (0.0, est * xmax), "solid", _theme.INK, 0.9),
@@ -42,7 +50,7 @@ def radial_layout(doc: dict[str, Any], *, title: str | None = "Galbraith (radial
     ys = [q.y for q in pts] + [z, -z, est * xmax + z, est * xmax - z]
     x_axis = range_axis([0.0, xmax], label="Precision (1 / SE)", pad=0.0)
     y_axis = range_axis(ys, label="Standardised estimate (estimate / SE)")
-    unit = "log " + doc.get("measure_label", "effect") if doc.get("log_scale") else doc.get("measure_label", "effect")
+    unit = f"log {bundle.measure_label}" if bundle.log_scale else bundle.measure_label
     caption = f"Slope of the solid line = pooled estimate ({unit}); dashed lines: ±{z:.2f}"
     labels = tuple((q.x, q.y, q.label) for q in pts if abs(q.y - est * q.x) > z)
     return ScatterLayout("radial", title or "", x_axis, y_axis, tuple(pts), lines, annotations=labels,
