@@ -18,10 +18,10 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
+from evisynth.examples.synthetic_records import vary
 from evisynth.io.detect import read_export
 from evisynth.io.writers import write_csv, write_medline, write_ris, write_wos
 from evisynth.records.model import Citation
-from evisynth.examples.synthetic_records import vary
 from evisynth.store.project import Project
 
 _SYLLABLES = (

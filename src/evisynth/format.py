@@ -109,9 +109,9 @@ def format_count(n: float | None) -> str:
 
 def heterogeneity_text(
     *,
-    q: float,
-    df: int,
-    q_p: float,
+    q: float | None,
+    df: int | None,
+    q_p: float | None,
     i2: float | None,
     tau2: float | None = None,
 ) -> str:
@@ -127,7 +127,7 @@ def heterogeneity_text(
     )
 
 
-def overall_effect_text(statistic: float, p_value: float, df: float | None = None) -> str:
+def overall_effect_text(statistic: float | None, p_value: float | None, df: float | None = None) -> str:
     """RevMan's test for the overall effect (``Z`` for normal tests, ``t`` with its df).
 
     >>> overall_effect_text(2.5812, 0.0098)

@@ -83,8 +83,10 @@ def iv_method(model: str, method: str | None) -> Tau2Method:
     For a common-effect model the τ² method is unused by the engine (τ² = 0); the default is
     passed so that every call site names the default in one place.
     """
-    if model == "random" and method in TAU2_METHODS:
-        return method  # type: ignore[return-value]
+    if model == "random":
+        for code in TAU2_METHODS:
+            if method == code:
+                return code
     return DEFAULT_TAU2_METHOD
 
 

@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from evisynth.io import conversions as cv
 from evisynth.errors import InputError
+from evisynth.io import conversions as cv
 
 # --- SD from SE / CI / t / P -------------------------------------------------------------------
 

@@ -8,9 +8,9 @@ import pytest
 
 from evisynth.analyses.run import run_analysis
 from evisynth.analyses.spec import AnalysisSpec
-from evisynth.io import conversions as cv
 from evisynth.effects.compute import compute_effects
 from evisynth.errors import DataWarning, InputError
+from evisynth.io import conversions as cv
 from evisynth.io.tabular import read_study_table
 
 

@@ -15,8 +15,6 @@ from pathlib import Path
 import pytest
 
 from evisynth import format as fmt
-from evisynth.review.file import load_review, parse_review
-from evisynth.review.runner import run_review
 from evisynth.report import phrasing
 from evisynth.report.sof import build_sof, render_csv, render_html, render_markdown, write_sof
 from evisynth.report.summary import (
@@ -26,6 +24,8 @@ from evisynth.report.summary import (
     render_summary_markdown,
     write_summary,
 )
+from evisynth.review.file import load_review, parse_review
+from evisynth.review.runner import run_review
 
 from .helpers import DATA, regression
 

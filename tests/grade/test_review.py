@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from evisynth.errors import InputError
-from evisynth.review.file import load_review, parse_review
 from evisynth.grade.rob import read_rob
+from evisynth.review.file import load_review, parse_review
 
 from .helpers import DATA
 

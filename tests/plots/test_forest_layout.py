@@ -234,12 +234,7 @@ def _shown_df(label):
     return int(label.split("df = ")[1].split(" ")[0]) if "df = " in label else None
 
 
-@pytest.mark.parametrize("subgroup_model", [
-    "separate",
-    pytest.param("common", marks=pytest.mark.xfail(strict=True, reason=(
-        "SubgroupGroup carries no df: the forest plot prints k - 1 for each subgroup, but under the common-tau2 "
-        "model the subgroup coefficients are tested with the whole model's df (k - number of subgroups)"))),
-])
+@pytest.mark.parametrize("subgroup_model", ["separate", "common"])
 def test_subgroup_t_test_df_reproduces_its_p_value(subgroup_model):
     from scipy import stats
 

@@ -16,10 +16,10 @@ from dataclasses import replace
 from itertools import combinations
 from pathlib import Path
 
+from evisynth.examples.synthetic_records import make_articles, vary
 from evisynth.io.detect import read_export
 from evisynth.io.writers import write_csv, write_medline, write_ris, write_wos
 from evisynth.records.model import Citation
-from evisynth.examples.synthetic_records import make_articles, vary
 
 
 def _hard_negatives(rng: random.Random, start: int) -> list[Citation]:

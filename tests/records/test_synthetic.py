@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from evisynth.io.detect import read_export
+from evisynth.examples.project import build_example_project
 from evisynth.examples.search import write_example_search
 from evisynth.examples.synthetic_records import EXAMPLE_STUDIES, SYNTHETIC_NOTE
-from evisynth.examples.project import build_example_project
+from evisynth.io.detect import read_export
 from evisynth.store.prisma_store import prisma_counts
 from evisynth.store.screening_store import kappa, studies
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import copy
 import json
 
 import pytest
 from figdata import SAMPLES
 
+from evisynth import format as fmt
 from evisynth.cli.main import main
 from evisynth.errors import InputError
 from evisynth.report.html_report import build_report, write_report
@@ -36,7 +36,7 @@ def test_write_report_files(doc_or_subgroup, tmp_path):
     for name in ("forest", "funnel", "radial", "baujat"):
         assert (out / "figures" / f"{name}.png").read_bytes().startswith(b"\x89PNG")
         assert b"<svg" in (out / "figures" / f"{name}.svg").read_bytes()[:400]
-    assert json.loads((out / "analysis.json").read_text()) == doc_or_subgroup
+    assert json.loads((out / "analysis.json").read_text()) == doc_or_subgroup.to_dict()
 
 
 def test_inline_svg_and_bundle_input(tmp_path):
@@ -53,32 +53,30 @@ def test_inline_svg_and_bundle_input(tmp_path):
 
 
 def test_sections_appear_only_when_present(doc_subgroup):
+    from figdata import analyse, continuous_frame
+
     assert [t.key for t in all_tables(doc_subgroup)] == ["studies", "pooled", "subgroups"]
-    doc = copy.deepcopy(doc_subgroup)
-    doc["meta_regression"] = {"coefficients": [{"name": "intrcpt", "estimate": -0.3, "se": 0.1, "ci_lower": -0.5,
-                                                "ci_upper": -0.1, "p_value": 0.003}], "qm": 4.2, "qm_df": 1,
-                              "qm_p": 0.04, "r2": 35.0}
-    doc["publication_bias"] = {"egger": {"statistic": 1.234, "df": 3, "p_value": 0.3, "intercept": 0.5},
-                               "begg": {"kendall_tau": 0.2, "p_value": 0.8},
-                               "trim_and_fill": {"k0": 1, "side": "left", "estimate": -0.35, "ci_lower": -0.6,
-                                                 "ci_upper": -0.1},
-                               "fail_safe_n": {"n": 7, "method": "Rosenthal"}}
-    doc["sensitivity"] = {"leave_one_out": [{"omitted": "A", "k": 4, "estimate": -0.3, "ci_lower": -0.6,
-                                             "ci_upper": 0.0, "p_value": 0.05, "i2": 0.0, "tau2": 0.0}],
-                          "influence": [{"study": "A", "cooks_d": 0.12, "dfbetas": -0.3, "influential": False}]}
-    assert [t.key for t in all_tables(doc)] == ["studies", "pooled", "subgroups", "meta_regression", "bias",
-                                                 "leave_one_out", "influence"]
-    mr = meta_regression_table(doc)
-    assert mr.rows[0] == ("intrcpt", "-0.3000", "0.1000", "[-0.5000, -0.1000]", "0.003")
-    assert "Test of moderators: QM = 4.20, df = 1, P = 0.04" in mr.notes
-    bias = bias_table(doc)
-    assert bias.rows[0][:3] == ("Egger's regression test", "t = 1.23, df = 3", "0.30")
-    assert bias.rows[2] == ("Trim-and-fill", "1 studies imputed (left side)", "", "adjusted estimate -0.35 [-0.60, -0.10]")
-    assert bias.rows[3][:2] == ("Fail-safe N (Rosenthal)", "7")
-    infl = sensitivity_tables(doc)[1]
-    assert infl.header == ("Study", "cooks_d", "dfbetas", "influential")
-    parts = build_report(doc, ReportOptions(dpi=50))
-    assert [f.key for f in parts["figures"]] == ["forest", "leave_one_out", "funnel", "radial", "baujat"]
+    full = analyse(continuous_frame(12, subgroups=True), subgroup="dose", moderators=("year",), bias=True,
+                   sensitivity=True)
+    assert [t.key for t in all_tables(full)] == ["studies", "pooled", "subgroups", "meta_regression", "bias",
+                                                  "leave_one_out", "cumulative", "influence"]
+    mr, c = meta_regression_table(full), full.meta_regression.coefficients[0]
+    assert mr.rows[0] == ("intercept", fmt.format_number(c.estimate, 4), fmt.format_number(c.se, 4),
+                          fmt.format_ci(c.ci_lower, c.ci_upper, 4), fmt.format_p(c.p_value))
+    m = full.meta_regression
+    assert f"Test of moderators: QM = {fmt.format_number(m.qm, 2)}, df = 1, {fmt.p_text(m.qm_p)}" in mr.notes
+    bias, pb = bias_table(full), full.publication_bias
+    assert bias.rows[0][:3] == ("Egger's regression test", f"t = {fmt.format_number(pb.egger.statistic, 2)}, df = 10",
+                                fmt.format_p(pb.egger.p_value))
+    tf = next(r for r in bias.rows if r[0] == "Trim-and-fill")
+    assert tf[1] == f"{pb.trim_and_fill.k0} studies imputed ({pb.trim_and_fill.side} side)"
+    fsn = next(r for r in bias.rows if r[0] == "Fail-safe N (Rosenthal)")
+    assert fsn[1] == fmt.format_count(pb.fail_safe_n.rosenthal)
+    infl = sensitivity_tables(full)[2]
+    assert infl.header[:3] == ("Study", "rstudent", "dffits") and infl.header[-1] == "influential"
+    parts = build_report(full, ReportOptions(dpi=50))
+    assert [f.key for f in parts["figures"]] == ["forest", "leave_one_out", "cumulative", "funnel", "radial", "baujat",
+                                                 "bubble_year"]
 
 
 def test_options_are_validated():
@@ -89,9 +87,8 @@ def test_options_are_validated():
 
 
 def test_report_title():
-    doc = {"measure_label": "Mean Difference"}
-    assert ReportOptions().report_title(doc) == "Meta-analysis (Mean Difference)"
-    assert ReportOptions(intervention="rTMS", comparison="sham", outcome="spasticity").report_title(doc) == \
+    assert ReportOptions().report_title("Mean Difference") == "Meta-analysis (Mean Difference)"
+    assert ReportOptions(intervention="rTMS", comparison="sham", outcome="spasticity").report_title("MD") == \
         "rTMS versus sham: spasticity"
 
 

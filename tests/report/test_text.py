@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import copy
+from dataclasses import replace
 
 import pytest
 
+from evisynth.analyses.bundle import AnalysisBundle
 from evisynth.report.methods_text import methods_paragraph
 from evisynth.report.results_text import TextOptions, results_paragraph
 
@@ -13,15 +14,17 @@ RTMS = TextOptions(intervention="rTMS", comparison="control", outcome="spasticit
 
 
 def rtms_doc(estimate=-0.2312, lower=-0.4301, upper=-0.0199, p=0.0301):
-    return {
+    """A results-only analysis document read back as typed results (keys an earlier version wrote)."""
+    return AnalysisBundle.from_dict({
         "evisynth_version": "0.1.0", "measure": "MD", "measure_label": "Mean Difference", "log_scale": False,
         "data_type": "continuous", "settings": {"measure": "MD", "model": "random", "method": "DL", "test": "z"},
         "studies": [],
         "pooled": {"k": 18, "estimate": estimate, "ci_lower": lower, "ci_upper": upper, "p_value": p, "level": 0.95,
-                   "model": "random", "method": "DL", "test": "z", "pi_lower_t": None, "pi_upper_t": None},
+                   "model": "random", "method": "DL", "test": "z", "pi_lower_t": None, "pi_upper_t": None,
+                   "converged": True},
         "heterogeneity": {"i2": 50.57, "tau2": 0.0712, "q": 34.39, "q_df": 17, "q_p": 0.007},
         "totals": {"participants": 412},
-    }
+    })
 
 
 def test_results_golden_rtms():
@@ -59,8 +62,7 @@ def test_results_ratio_measure_with_prediction_and_subgroups(doc_or_subgroup):
 
 
 def test_results_singular_unit_and_mh(doc_small):
-    doc = copy.deepcopy(doc_small)
-    doc["pooled"]["k"] = 1
+    doc = replace(doc_small, pooled=replace(doc_small.pooled, k=1))
     assert "(RR 0.64, 95% CI 0.47 to 0.88; P = 0.006; 1 study, 971 participants; I² = 0%)" in results_paragraph(doc)
     assert results_paragraph(doc_small).startswith("The intervention reduced the risk of the outcome compared with "
                                                    "control (RR 0.64")
@@ -107,20 +109,20 @@ def test_methods_follow_settings():
     assert "Tau²" not in fixed
 
 
-@pytest.mark.parametrize("section,phrase", [
-    ({"publication_bias": {"egger": {"p_value": 0.1}, "trim_and_fill": {"k0": 0}}},
-     "Small-study effects and publication bias were examined with funnel plots, Egger's regression test and the "
-     "trim-and-fill method."),
-    ({"sensitivity": {"leave_one_out": [{}], "cumulative": [{}]}, "settings": {"order": "year"}},
-     "Sensitivity analyses comprised leave-one-out analysis and cumulative meta-analysis ordered by year."),
-    ({"meta_regression": {"coefficients": []}, "settings": {"moderators": ["year", "dose"], "permutations": 0}},
+@pytest.mark.parametrize("settings,phrase", [
+    ({"bias": True},
+     "Small-study effects and publication bias were examined with funnel plots, Egger's regression test, Begg's "
+     "rank correlation test, the trim-and-fill method and the fail-safe N."),
+    ({"sensitivity": True, "order": "year"},
+     "Sensitivity analyses comprised leave-one-out analysis, cumulative meta-analysis ordered by year and "
+     "influence diagnostics."),
+    ({"moderators": ("year", "dose"), "permutations": 0},
      "Meta-regression (mixed-effects) examined year and dose as moderators."),
 ])
-def test_methods_sections_only_when_present(doc_subgroup, section, phrase):
-    doc = copy.deepcopy(doc_subgroup)
-    settings = section.pop("settings", {})
-    doc["settings"].update(settings)
-    doc.update(section)
+def test_methods_sections_only_when_present(doc_subgroup, settings, phrase):
+    from figdata import analyse, continuous_frame
+
+    doc = analyse(continuous_frame(12, subgroups=True), subgroup="dose", **settings)
     assert phrase in methods_paragraph(doc)
     assert phrase not in methods_paragraph(doc_subgroup)
 

@@ -101,7 +101,7 @@ class AnalysisBundle:
         out = {
             "heterogeneity": fmt.heterogeneity_text(q=h.q, df=h.q_df, q_p=h.q_p, i2=h.i2,
                                                     tau2=h.tau2 if p.random else None),
-            "overall_effect": fmt.overall_effect_text(p.statistic, p.p_value, p.df),  # type: ignore[arg-type]
+            "overall_effect": fmt.overall_effect_text(p.statistic, p.p_value, p.df),
         }
         if self.subgroups is not None:
             d = self.subgroups.difference

@@ -76,7 +76,7 @@ def _r_sort_key(s: str) -> tuple[str, str]:
 def _missing(raw: np.ndarray) -> np.ndarray:
     if raw.dtype == object:
         return np.asarray([level_label(x) == "" for x in raw], dtype=bool)
-    return ~np.isfinite(np.asarray(raw, dtype=float))
+    return np.asarray(~np.isfinite(np.asarray(raw, dtype=float)))
 
 
 def build_terms(eff: EffectTable, spec: AnalysisSpec) -> tuple[list[Term], np.ndarray, list[str], np.ndarray]:
@@ -156,7 +156,7 @@ def r_squared(y: np.ndarray, v: np.ndarray, X: np.ndarray, fit: MixedFit, model:
         rss = float(np.sum(w * (y - f) ** 2))
         r2 = mss / (mss + rss)
         adj = 1 - (1 - r2) * (k - 1) / (k - p)
-        return max(0.0, 100 * adj)
+        return max(0.0, 100 * float(adj))
     tau2_re = float(TAU2_ESTIMATORS[method](y, v).tau2)
     if tau2_re < R2_TAU2_FLOOR:  # both fits at the tau² = 0 boundary: R² is 0/0 noise, report 0 as metafor
         return 0.0

@@ -30,6 +30,7 @@ from evisynth.analyses.subgroups import find_column
 from evisynth.effects.table import EffectTable
 from evisynth.errors import DataWarning, InputError
 
+
 def _refit_values(res: PooledResult) -> dict[str, Any]:
     p, h = res.pooled, res.heterogeneity
     return {"k": p.k, "estimate": p.estimate, "se": p.se, "statistic": p.statistic, "ci_lower": p.ci_lower,
@@ -82,7 +83,7 @@ def cumulative_order(eff: EffectTable, order: str | None) -> np.ndarray:
         absent = [eff.study[idx[j]] for j in range(len(idx)) if missing[j]]
         warnings.warn(f"studies without a value in '{key}' are added last in the cumulative meta-analysis: "
                       + ", ".join(absent), DataWarning, stacklevel=3)
-    return idx[np.asarray(ranked, dtype=int)]
+    return np.asarray(idx[np.asarray(ranked, dtype=int)])
 
 
 def cumulative(eff: EffectTable, spec: AnalysisSpec) -> list[CumulativeRow]:

@@ -91,7 +91,7 @@ def _separate(eff: EffectTable, spec: AnalysisSpec, levels: list[str],
         res = fit_pooled(eff.subset(rows), spec, heterogeneity_ci=False, quiet=True)
         p, h = res.pooled, res.heterogeneity
         groups.append(SubgroupGroup(
-            level=level, k=p.k, estimate=p.estimate, se=p.se, statistic=p.statistic, p_value=p.p_value,
+            level=level, k=p.k, estimate=p.estimate, se=p.se, statistic=p.statistic, df=p.df, p_value=p.p_value,
             ci_lower=p.ci_lower, ci_upper=p.ci_upper, tau2=h.tau2, i2=h.i2, q=h.q, q_df=h.q_df, q_p=h.q_p,
             study_indices=tuple(int(i) for i in np.flatnonzero(rows)),
             weights_percent=tuple(number(w) for w in res.weights), log_scale=eff.log_scale,
@@ -129,7 +129,7 @@ def _common(eff: EffectTable, spec: AnalysisSpec, levels: list[str],
         within = fit_pooled(eff.subset(rows), within_spec, heterogeneity_ci=False, quiet=True).heterogeneity
         groups.append(SubgroupGroup(
             level=level, k=int((lab == level).sum()), estimate=number(no_int.beta[j]), se=number(no_int.se[j]),
-            statistic=number(no_int.statistic[j]), p_value=number(no_int.p_value[j]),
+            statistic=number(no_int.statistic[j]), df=no_int.df, p_value=number(no_int.p_value[j]),
             ci_lower=number(no_int.ci_lower[j]), ci_upper=number(no_int.ci_upper[j]), tau2=number(no_int.tau2),
             i2=within.i2, q=within.q, q_df=within.q_df, q_p=within.q_p,
             study_indices=tuple(int(i) for i in np.flatnonzero(rows)), log_scale=eff.log_scale,

@@ -202,3 +202,11 @@ def pool(yi: Any, vi: Any, *, model: str = opt.DEFAULT_MODEL, method: str = opt.
 def pool_effects(effects: EffectTable, **settings: Any) -> PooledResult:
     """Pool an existing :class:`EffectTable` with the given settings."""
     return fit_pooled(effects, AnalysisSpec(**settings).resolved())
+
+
+__all__ = [
+    "AnalysisBundle", "AnalysisSpec", "EffectTable", "MetaAnalysis", "PoolArrays", "PooledResult", "StudyTable",
+    "analyze", "cumulative", "effect_sizes", "influence", "leave_one_out", "load_analysis", "mantel_haenszel",
+    "meta_analysis", "meta_regression", "peto", "pool", "pool_effects", "publication_bias", "read_study_table",
+    "subgroup_analysis",
+]

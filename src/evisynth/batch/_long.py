@@ -174,7 +174,8 @@ def _floats(col: Any, name: str, source: str) -> np.ndarray:
         col = col.cast(pa.float64())
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
         raise InputError(f"must be numeric ({exc})", file=source, column=name) from None
-    return col.to_numpy(zero_copy_only=False) if col.null_count == 0 else col.fill_null(np.nan).to_numpy()
+    out = col.to_numpy(zero_copy_only=False) if col.null_count == 0 else col.fill_null(np.nan).to_numpy()
+    return np.asarray(out, dtype=float)
 
 
 def _encode_arrow(labels: Any) -> tuple[np.ndarray, Any]:

@@ -63,7 +63,9 @@ def _open(path: Path, group: str, numeric: list[str], chunk_rows: int) -> Iterat
 
         # pre_buffer=False: with pre-buffering pyarrow keeps the coalesced reads of the whole
         # file cached, so memory grew with the file (+150 MB over 10M rows)
-        return pq.ParquetFile(path, pre_buffer=False).iter_batches(batch_size=chunk_rows, columns=[group, *numeric])
+        batches: Iterator[Any] = pq.ParquetFile(path, pre_buffer=False).iter_batches(
+            batch_size=chunk_rows, columns=[group, *numeric])
+        return batches
     import pyarrow as pa
     import pyarrow.csv as pcsv
 

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import argparse
 from dataclasses import fields
-from typing import Any
-
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from evisynth.errors import InputError
 from evisynth.options import OPTIONS, Option
@@ -95,6 +93,6 @@ def spec_from_args(args: argparse.Namespace) -> AnalysisSpec:
         "reference": tuple(_pair(r, "--reference") for r in args.reference),
         "predict": predict,
     }
-    values = {f.name: structured[f.name] if f.name in structured else getattr(args, f.name)
+    values: dict[str, Any] = {f.name: structured[f.name] if f.name in structured else getattr(args, f.name)
               for f in fields(AnalysisSpec) if f.name != "extra"}
     return AnalysisSpec(**values)

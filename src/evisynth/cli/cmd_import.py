@@ -34,8 +34,8 @@ def register(sub: Any) -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace) -> int:
     """Import ``args.file``."""
-    from evisynth.errors import InputError
     from evisynth.api.records import decode, infer_database, read_export
+    from evisynth.errors import InputError
 
     if args.list:
         with project_session(args) as project:

@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Any
 
 
-
 def register(sub: Any) -> argparse.ArgumentParser:
     """Register the ``init`` sub-command."""
     parser: argparse.ArgumentParser = sub.add_parser(

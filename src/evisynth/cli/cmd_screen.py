@@ -85,9 +85,9 @@ def _ids(args: argparse.Namespace) -> list[int]:
 
 def run(args: argparse.Namespace) -> int:
     """Carry out ``args.action``."""
-    from evisynth.errors import InputError
     from evisynth.api.records import parse_decision, parse_stage
     from evisynth.api.records import screening as ss
+    from evisynth.errors import InputError
 
     action = args.action
     stage = parse_stage(args.stage) if args.stage else None

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import math
 import warnings
-from typing import Literal
+from typing import Literal, cast
 
 import numpy as np
 
@@ -44,7 +44,7 @@ def hedges_j_exact(df: np.ndarray) -> np.ndarray:
     from scipy.special import gammaln
 
     df = np.asarray(df, dtype=float)
-    return np.exp(gammaln(df / 2) - 0.5 * np.log(df / 2) - gammaln((df - 1) / 2))
+    return cast(np.ndarray, np.exp(gammaln(df / 2) - 0.5 * np.log(df / 2) - gammaln((df - 1) / 2)))
 
 
 def smd(

@@ -28,13 +28,16 @@ from __future__ import annotations
 import math
 import sys
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
 from scipy import optimize
 
 from evisynth.effects.compute import compute_effects
+from evisynth.effects.table import EffectTable
 from evisynth.examples.rtms_design import OUT, ROUND, SEED, Arms, C, build_rows, characteristics, rob_table
 from evisynth.io.tabular import read_study_table
 from evisynth.models.mixed import fit_mixed
@@ -45,7 +48,7 @@ from evisynth.models.pool import pool
 # ----------------------------------------------------------------------------------------------
 
 
-def effects_of(df: pd.DataFrame, measure: str):
+def effects_of(df: pd.DataFrame, measure: str) -> EffectTable:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         table = read_study_table(df)
@@ -136,9 +139,11 @@ def adl_values(df: pd.DataFrame) -> list[float]:
 # ----------------------------------------------------------------------------------------------
 
 
-def calibrate(name: str, arms: list[Arms], effects_fn, values_fn, targets: list[Target], prior: np.ndarray,
-              sigma: np.ndarray, *, extra_penalty=None, row_bounds=(None, None), cont_idx=None,
-              bounds=(-np.inf, np.inf)) -> pd.DataFrame:
+def calibrate(name: str, arms: list[Arms], effects_fn: Callable[[np.ndarray], np.ndarray],
+              values_fn: Callable[[pd.DataFrame], list[float]], targets: list[Target], prior: np.ndarray,
+              sigma: np.ndarray, *, extra_penalty: Any = None,
+              row_bounds: tuple[float | None, float | None] = (None, None), cont_idx: list[int] | None = None,
+              bounds: Any = (-np.inf, np.inf)) -> pd.DataFrame:
     """Fit parameters close to ``prior`` (scale ``sigma``) whose analyses hit the targets, then round."""
     cont_idx = cont_idx if cont_idx is not None else list(range(len(targets)))
 
@@ -169,7 +174,7 @@ def calibrate(name: str, arms: list[Arms], effects_fn, values_fn, targets: list[
     it = 0
     while cur > 0 and it < 200:
         it += 1
-        best = (cur, None)
+        best: tuple[float, np.ndarray | None] = (cur, None)
         for i in range(len(arms)):
             for j, d in ((j, d) for j in (0, 1) for d in steps):
                 trial = offsets.copy()
@@ -177,9 +182,10 @@ def calibrate(name: str, arms: list[Arms], effects_fn, values_fn, targets: list[
                 p = total(trial)
                 if p < best[0] - 1e-15:
                     best = (p, trial)
-        if best[1] is None:
+        cur, found = best
+        if found is None:
             break
-        cur, offsets = best[0], best[1]
+        offsets = found
     df = build_rows(arms, name, eff, offsets, bounds=row_bounds)
     print(f"[{name}] discrete search: {it} steps, penalty {cur:.3g}, offsets {offsets[:, 0].tolist()} (means), "
           f"{offsets[:, 1].tolist()} (SDs)")
@@ -213,7 +219,7 @@ def main() -> int:
     spas_sdp = np.array([math.sqrt((a.sd1**2 + a.sd2**2) / 2) for a in spas_arms])
 
     def spas_effects(p: np.ndarray) -> np.ndarray:
-        return spas_sdp * p  # p: standardised effect of each comparison
+        return np.asarray(spas_sdp * p)  # p: standardised effect of each comparison
 
     spas = calibrate("spasticity", spas_arms, spas_effects, spas_values, SPAS_TARGETS, spas_prior,
                      np.full(len(spas_arms), 0.25), row_bounds=(0.0, None), cont_idx=[0, 1, 2, 4, 5, 6, 8, 9, 10])
@@ -267,7 +273,7 @@ def main() -> int:
     adl_prior = np.array([0.3 + 0.35 * a.z for a in adl_arms])
 
     def adl_effects(p: np.ndarray) -> np.ndarray:
-        return adl_sdp * p
+        return np.asarray(adl_sdp * p)
 
     adl = calibrate("adl", adl_arms, adl_effects, adl_values, ADL_TARGETS, adl_prior, np.full(len(adl_arms), 0.3),
                     row_bounds=(0.0, 100.0), cont_idx=[0, 1, 2])

@@ -164,11 +164,11 @@ def r3(x: float) -> float:
 
 
 def eta(n: float) -> float:
-    return 2 * stats.norm.ppf((0.75 * n - 0.125) / (n + 0.25))
+    return 2 * float(stats.norm.ppf((0.75 * n - 0.125) / (n + 0.25)))
 
 
 def xi(n: float) -> float:
-    return 2 * stats.norm.ppf((n - 0.375) / (n + 0.25))
+    return 2 * float(stats.norm.ppf((n - 0.375) / (n + 0.25)))
 
 
 def reported_arm(how: str, loc: float, sd: float, n: float, suffix: str, *, lo_bound: float | None = None,

@@ -248,7 +248,7 @@ def imprecision(analysis: AnalysisBundle, outcome: GradeOutcome, t: Thresholds) 
     if t.imprecision_target == "mid" and thr.lower is not None:
         # minimally contextualised: crossing any threshold (no effect or an MID) is serious, both MIDs very serious
         cross_lo = lo < thr.lower < hi
-        cross_hi = lo < thr.upper < hi
+        cross_hi = thr.upper is not None and lo < thr.upper < hi
         ci_levels = 2 if cross_lo and cross_hi else int(cross_lo or cross_hi or includes_null)
         if not includes_null and ci_levels:
             crossing = "appreciable benefit" if cross_lo == outcome.lower_is_better else "appreciable harm"

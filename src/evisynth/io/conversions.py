@@ -29,9 +29,10 @@ Examples
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 import numpy as np
+import numpy.typing as npt
 
 from evisynth import _dist
 from evisynth.errors import InputError
@@ -44,6 +45,9 @@ T_THRESHOLD = 60
 
 MEAN_METHODS = ("luo", "wan")
 SD_METHODS = ("shi", "wan")
+
+#: Return type of the vectorised conversions (float arrays, or numpy float scalars for scalar input).
+FloatArray = npt.NDArray[np.float64]
 
 
 def _arr(x: ArrayLike) -> np.ndarray:
@@ -92,7 +96,7 @@ def sd_from_se(se: ArrayLike, n: ArrayLike) -> np.ndarray:
     se, n = _arr(se), _arr(n)
     _check_positive("se", se)
     _check_n("n", n, 1)
-    return se * np.sqrt(n)
+    return cast(FloatArray, se * np.sqrt(n))
 
 
 def ci_divisor(df: ArrayLike, level: float = 0.95, distribution: Distribution = "auto",
@@ -151,7 +155,7 @@ def sd_from_ci(lower: ArrayLike, upper: ArrayLike, n: ArrayLike, *, level: float
     _check_n("n", n)
     if np.any(~(upper > lower)):
         raise InputError("the upper confidence limit must be above the lower limit")
-    return np.sqrt(n) * (upper - lower) / ci_divisor(n - 1, level, distribution, n)
+    return cast(FloatArray, np.sqrt(n) * (upper - lower) / ci_divisor(n - 1, level, distribution, n))
 
 
 def _pooled_from_se_diff(se_diff: np.ndarray, n1: np.ndarray, n2: np.ndarray) -> np.ndarray:
@@ -250,7 +254,7 @@ def sd_change(sd_baseline: ArrayLike, sd_final: ArrayLike, corr: ArrayLike) -> n
     _check_positive("sd_final", f)
     if np.any(~((r >= -1) & (r <= 1))):
         raise InputError("corr must be a correlation between -1 and 1")
-    return np.sqrt(b**2 + f**2 - 2 * r * b * f)
+    return cast(FloatArray, np.sqrt(b**2 + f**2 - 2 * r * b * f))
 
 
 def corr_from_sds(sd_baseline: ArrayLike, sd_final: ArrayLike, sd_change: ArrayLike) -> np.ndarray:
@@ -259,7 +263,7 @@ def corr_from_sds(sd_baseline: ArrayLike, sd_final: ArrayLike, sd_change: ArrayL
     ``r = (SD_b² + SD_f² − SD_change²) / (2·SD_b·SD_f)``; impute it in studies lacking the change SD.
     """
     b, f, c = _arr(sd_baseline), _arr(sd_final), _arr(sd_change)
-    return (b**2 + f**2 - c**2) / (2 * b * f)
+    return cast(FloatArray, (b**2 + f**2 - c**2) / (2 * b * f))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -336,21 +340,21 @@ def mean_from_median(median: ArrayLike, n: ArrayLike, *, q1: ArrayLike | None = 
     if sc == "S1":
         assert a is not None and b is not None  # scenario() gives S1 only with the range
         if method == "wan":
-            return (a + 2 * m + b) / 4 + (a - 2 * m + b) / (4 * n)
+            return cast(FloatArray, (a + 2 * m + b) / 4 + (a - 2 * m + b) / (4 * n))
         w = 4 / (4 + n**0.75)
-        return w * (a + b) / 2 + (1 - w) * m
+        return cast(FloatArray, w * (a + b) / 2 + (1 - w) * m)
     assert lo is not None and hi is not None  # S2 and S3 have the quartiles
     if sc == "S2":
         assert a is not None and b is not None  # ... and S2 the range as well
         if method == "wan":
-            return (a + 2 * lo + 2 * m + 2 * hi + b) / 8
+            return cast(FloatArray, (a + 2 * lo + 2 * m + 2 * hi + b) / 8)
         w1 = 2.2 / (2.2 + n**0.75)
         w2 = 0.7 - 0.72 / n**0.55
-        return w1 * (a + b) / 2 + w2 * (lo + hi) / 2 + (1 - w1 - w2) * m
+        return cast(FloatArray, w1 * (a + b) / 2 + w2 * (lo + hi) / 2 + (1 - w1 - w2) * m)
     if method == "wan":
-        return (lo + m + hi) / 3
+        return cast(FloatArray, (lo + m + hi) / 3)
     w = 0.7 + 0.39 / n
-    return w * (lo + hi) / 2 + (1 - w) * m
+    return cast(FloatArray, w * (lo + hi) / 2 + (1 - w) * m)
 
 
 def sd_from_median(n: ArrayLike, *, q1: ArrayLike | None = None, q3: ArrayLike | None = None,
@@ -387,15 +391,15 @@ def sd_from_median(n: ArrayLike, *, q1: ArrayLike | None = None, q3: ArrayLike |
     if method not in SD_METHODS:
         raise InputError(f"SD method must be one of {', '.join(SD_METHODS)}; got {method!r}")
     if sc == "S1":
-        return (_arr(maximum) - _arr(minimum)) / _xi(n)
+        return cast(FloatArray, (_arr(maximum) - _arr(minimum)) / _xi(n))
     if sc == "S3":
-        return (_arr(q3) - _arr(q1)) / _eta(n)
+        return cast(FloatArray, (_arr(q3) - _arr(q1)) / _eta(n))
     rng, iqr = _arr(maximum) - _arr(minimum), _arr(q3) - _arr(q1)
     if method == "wan":
-        return 0.5 * (rng / _xi(n) + iqr / _eta(n))
+        return cast(FloatArray, 0.5 * (rng / _xi(n) + iqr / _eta(n)))
     theta1 = (2 + 0.14 * n**0.6) * _arr(_dist.norm_ppf((n - 0.375) / (n + 0.25)))
     theta2 = (2 + 2 / (0.07 * n**0.6)) * _arr(_dist.norm_ppf((0.75 * n - 0.125) / (n + 0.25)))
-    return rng / theta1 + iqr / theta2
+    return cast(FloatArray, rng / theta1 + iqr / theta2)
 
 
 @dataclass(frozen=True)

@@ -38,8 +38,8 @@ from typing import Any
 
 import numpy as np
 
-from evisynth.io import conversions as cv
 from evisynth.errors import DataWarning, InputError
+from evisynth.io import conversions as cv
 from evisynth.io.schema import canonical_name, normalise_name
 
 ARMS = ("1", "2")

@@ -6,7 +6,7 @@ import math
 from typing import Any
 
 from evisynth.plots import _theme
-from evisynth.plots._forest_geometry import ForestLayout
+from evisynth.plots._forest_geometry import Column, ForestLayout
 from evisynth.plots._layout import is_number
 
 _BOLD_KINDS = ("subgroup_header", "subtotal", "total")
@@ -158,7 +158,7 @@ def _whisker(gax: Any, lo: Any, hi: Any, y: float, lo_lim: float, hi_lim: float,
         gax.plot([hi_lim], [y], marker=">", ms=3.5, color=colour, clip_on=False, zorder=2)
 
 
-def _anchor(col: Any) -> float:
+def _anchor(col: Column) -> float:
     if col.align == "left":
         return col.x
     if col.align == "center":

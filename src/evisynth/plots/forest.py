@@ -277,17 +277,6 @@ def _total(bundle: AnalysisBundle, level: str, opts: ForestOptions) -> _Summary:
     )
 
 
-def _subgroup_df(pooled: Pooled, g: SubgroupGroup) -> int | None:
-    """Degrees of freedom of a subgroup's test of its effect (``None``: a z test).
-
-    Stopgap: :class:`SubgroupGroup` carries no ``df``, so this restates the rule of the
-    separate-subgroups model (a t test with k - 1 df under HKSJ; a one-study subgroup is tested
-    with z). For ``subgroup_model="common"`` under HKSJ the subgroup coefficients are tested with
-    the whole model's df, which this does not know.
-    """
-    return g.k - 1 if pooled.test != "z" and g.k > 1 else None
-
-
 def _subtotal(bundle: AnalysisBundle, g: SubgroupGroup, level: str) -> _Summary:
     studies, indices = bundle.studies, g.study_indices
     tau2 = g.tau2 if bundle.pooled.random else None
@@ -299,9 +288,9 @@ def _subtotal(bundle: AnalysisBundle, g: SubgroupGroup, level: str) -> _Summary:
         {"events1": _data_sum(studies, indices, "events1"), "events2": _data_sum(studies, indices, "events2")}
         if bundle.data_type == "binary" else None,
         (None, None),
-        fmt.heterogeneity_text(q=g.q, df=g.q_df, q_p=g.q_p, i2=g.i2, tau2=tau2)  # type: ignore[arg-type]
+        fmt.heterogeneity_text(q=g.q, df=g.q_df, q_p=g.q_p, i2=g.i2, tau2=tau2)
         if _testable(g.q, g.q_df) else _NO_HETEROGENEITY,
-        fmt.overall_effect_text(g.statistic, g.p_value, _subgroup_df(bundle.pooled, g))
+        fmt.overall_effect_text(g.statistic, g.p_value, g.df)
         if is_number(g.statistic) and is_number(g.p_value) else _NO_OVERALL,
         g.level,
     )

@@ -33,18 +33,21 @@ def report_figures(analysis: AnalysisBundle, *, forest_options: Any = None, inte
     """Layouts of every figure the analysis supports, in report order."""
     from evisynth.plots import baujat, bubble, forest, funnel, radial, sensitivity_plots
 
-    names = {"intervention": intervention, "comparison": comparison, "lower_is_better": lower_is_better}
     items = [FigureItem("forest", "Forest plot", _forest_caption(analysis),
                         forest.forest_layout(analysis, forest_options or forest.ForestOptions()), forest.draw)]
     sens = analysis.sensitivity
     if sens and sens.leave_one_out:
         items.append(FigureItem("leave_one_out", "Leave-one-out analysis",
                                 "Pooled estimate with each study omitted in turn; the diamond is the full analysis.",
-                                sensitivity_plots.leave_one_out_layout(analysis, title=None, **names),
+                                sensitivity_plots.leave_one_out_layout(
+                                    analysis, title=None, intervention=intervention, comparison=comparison,
+                                    lower_is_better=lower_is_better),
                                 sensitivity_plots.draw))
     if sens and sens.cumulative:
         items.append(FigureItem("cumulative", "Cumulative meta-analysis", "Pooled estimate as studies are added in turn.",
-                                sensitivity_plots.cumulative_layout(analysis, title=None, **names),
+                                sensitivity_plots.cumulative_layout(
+                                    analysis, title=None, intervention=intervention, comparison=comparison,
+                                    lower_is_better=lower_is_better),
                                 sensitivity_plots.draw))
     figures = analysis.figures
     if len(analysis.included) >= 3:

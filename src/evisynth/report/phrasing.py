@@ -81,7 +81,7 @@ def effect_size(analysis: AnalysisBundle, outcome: GradeOutcome, t: Thresholds) 
     includes = lo <= 0 <= hi
     thr = effect_thresholds(analysis, outcome, t)
     if includes:
-        if thr.lower is not None and thr.lower <= lo and hi <= thr.upper:
+        if thr.lower is not None and thr.upper is not None and thr.lower <= lo and hi <= thr.upper:
             return EffectSize(LITTLE_OR_NO, direction, True, beneficial)
         sides = []
         low_side = "benefit" if outcome.lower_is_better else "harm"
@@ -100,7 +100,7 @@ def effect_size(analysis: AnalysisBundle, outcome: GradeOutcome, t: Thresholds) 
     elif is_ratio(analysis):
         if abs(est) >= math.log(t.large_effect):
             cat = LARGE
-        elif thr.lower is not None and thr.lower < est < thr.upper:
+        elif thr.lower is not None and thr.upper is not None and thr.lower < est < thr.upper:
             cat = SMALL
         else:
             cat = MODERATE

@@ -17,8 +17,8 @@ from typing import Any
 
 from evisynth import format as fmt
 from evisynth.grade.certainty import DOMAIN_LABELS
-from evisynth.review.runner import OutcomeResult, ReviewResult
 from evisynth.report.phrasing import smd_size
+from evisynth.review.runner import OutcomeResult, ReviewResult
 
 COLUMNS = (
     "Outcomes",

@@ -21,11 +21,11 @@ from evisynth import format as fmt
 from evisynth.analyses.bundle import AnalysisBundle
 from evisynth.errors import InputError
 from evisynth.grade.certainty import DOMAIN_LABELS
-from evisynth.review.runner import OutcomeResult, ReviewResult
 from evisynth.report import phrasing
 from evisynth.report.profile import write_profile
 from evisynth.report.results_text import Estimate
 from evisynth.report.sof import SHORT, write_sof
+from evisynth.review.runner import OutcomeResult, ReviewResult
 
 MEASURE_WORDS = {"OR": "odds ratio", "PETO": "Peto odds ratio", "RR": "risk ratio", "RD": "risk difference",
                  "MD": "mean difference", "SMD": "standardised mean difference", "GEN": "effect estimate"}

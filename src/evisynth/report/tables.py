@@ -163,7 +163,7 @@ def sensitivity_tables(a: AnalysisBundle) -> list[Table]:
             ("leave_one_out", "Leave-one-out analysis", "Study omitted", [(r.omitted, r) for r in sens.leave_one_out]),
             ("cumulative", "Cumulative meta-analysis", "Study added", [(r.added, r) for r in sens.cumulative])):
         if labelled:
-            body = tuple((label, str(r.k) if r.k else "", _eci(a, r),
+            body: tuple[tuple[str, ...], ...] = tuple((label, str(r.k) if r.k else "", _eci(a, r),
                           fmt.format_p(r.p_value) if r.p_value is not None else "", _opt(r.tau2, 4),
                           fmt.format_percent(r.i2) if r.i2 is not None else "") for label, r in labelled)
             out.append(Table(key, title, (head, "k", f"Estimate [{_level(a)}]", "P", "Tau²", "I²"), body,

@@ -131,12 +131,10 @@ def run_outcome(o: OutcomeSpec, rob: RobTable | None, thresholds: Thresholds, *,
     """
     rec = _Recorder((read or _read)(o.data))
     analysis = rec.run(o.analysis)
-    sections = {"bias": bias or analysis.k >= thresholds.pb_min_studies, "sensitivity": sensitivity}
-    for name, wanted in sections.items():
-        if wanted:
-            what = "small-study tests" if name == "bias" else "sensitivity analyses"
-            spec = replace(analysis.spec, **{name: True})
-            analysis = rec.optional(what, spec) or analysis
+    if bias or analysis.k >= thresholds.pb_min_studies:
+        analysis = rec.optional("small-study tests", replace(analysis.spec, bias=True)) or analysis
+    if sensitivity:
+        analysis = rec.optional("sensitivity analyses", replace(analysis.spec, sensitivity=True)) or analysis
     regression = (rec.optional("meta-regression", replace(o.regression_spec, moderators=o.moderators))
                   if o.moderators else None)
     subgroups = {}

@@ -22,6 +22,8 @@ from typing import Any, ClassVar, TypeVar, get_args, get_origin
 
 import numpy as np
 
+from evisynth.errors import InputError
+
 #: Field metadata that keeps a field out of ``to_dict()``.
 HIDDEN: Mapping[str, Any] = types.MappingProxyType({"json": False})
 
@@ -97,10 +99,18 @@ class Record:
             if f.name == "log_scale":
                 values[f.name] = log_scale
                 continue
-            if f.name not in data:
-                continue
-            values[f.name] = _read(hints[f.name], data[f.name], log_scale)
+            if f.name in data:
+                values[f.name] = _read(hints[f.name], data[f.name], log_scale)
+            elif f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
+                if not _optional(hints[f.name]):
+                    raise InputError(f"an analysis document's {cls.__name__.lower()} needs '{f.name}' "
+                                     "(was it written by evisynth?)")
+                values[f.name] = None  # a key an earlier version did not write
         return cls(**values)
+
+
+def _optional(hint: Any) -> bool:
+    return get_origin(hint) in (typing.Union, types.UnionType) and type(None) in get_args(hint)
 
 
 def _read(hint: Any, value: Any, log_scale: bool) -> Any:
@@ -114,11 +124,11 @@ def _read(hint: Any, value: Any, log_scale: bool) -> Any:
                 return arg.from_dict(value, log_scale=log_scale)
         return _read(args[0], value, log_scale) if len(args) == 1 else value
     if origin is tuple:
-        args = get_args(hint)
-        inner = args[0] if args else Any
-        if len(args) == 2 and args[1] is Ellipsis:
+        parts = get_args(hint)
+        inner = parts[0] if parts else Any
+        if len(parts) == 2 and parts[1] is Ellipsis:
             return tuple(_read(inner, v, log_scale) for v in value)
-        return tuple(_read(a, v, log_scale) for a, v in zip(args, value, strict=False))
+        return tuple(_read(a, v, log_scale) for a, v in zip(parts, value, strict=False))
     if isinstance(hint, type) and issubclass(hint, Record):
         return hint.from_dict(value, log_scale=log_scale)
     if hint is float and isinstance(value, int) and not isinstance(value, bool):

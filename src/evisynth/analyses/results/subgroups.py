@@ -12,7 +12,9 @@ from evisynth.analyses.results._record import HIDDEN, Record
 class SubgroupGroup(Record):
     """One level of the subgroup variable.
 
-    ``study_indices`` are 0-based rows of the study table; ``weights_percent`` (separate
+    ``df`` is the degrees of freedom of the test of the subgroup's effect (``None`` for a z test):
+    k - 1 of the subgroup under HKSJ for separate subgroups, the whole model's k - p under the
+    common-τ² model. ``study_indices`` are 0-based rows of the study table; ``weights_percent`` (separate
     subgroups only) are the weights within the subgroup, aligned with ``study_indices``.
     """
 
@@ -21,6 +23,7 @@ class SubgroupGroup(Record):
     estimate: float | None
     se: float | None
     statistic: float | None
+    df: float | None
     p_value: float | None
     ci_lower: float | None
     ci_upper: float | None
