@@ -28,6 +28,8 @@ ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
 DATA = HERE / "data"
 EXPECTED = HERE / "expected"
+
+pytestmark = pytest.mark.reference
 CASES_FILE = ROOT / "validation" / "metafor" / "cases.json"
 
 #: Absolute tolerance for estimates, SEs, CIs, tau², statistics and p-values (acceptance: 1e-6).

@@ -1,6 +1,6 @@
 # Reference values for meta-regression, publication bias and sensitivity analyses.
 # Run from the repository root:  Rscript validation/metafor/stats_refs.R
-# Writes tests/engine/data/stats_refs.json (R and metafor versions recorded inside).
+# Writes tests/reference/sections_refs.json (R and metafor versions recorded inside).
 # Convergence: evisynth solves iterative estimators tightly, so every fit uses CTRL below.
 suppressMessages(library(metafor))
 suppressMessages(library(jsonlite))
@@ -130,4 +130,4 @@ out <- list(r_version = R.version.string, metafor_version = as.character(package
             control = CTRL, datasets = lapply(datasets, function(d) d),
             meta_regression = mr, permutation = perm, mh_peto = mh, publication_bias = pb, sensitivity = sens)
 writeLines(toJSON(out, digits = NA, auto_unbox = TRUE, null = "null", na = "null", pretty = FALSE),
-           "tests/engine/data/stats_refs.json")
+           "tests/reference/sections_refs.json")

@@ -24,21 +24,12 @@ from evisynth.analyses.results import (
     Sensitivity,
     StudyRow,
     SubgroupAnalysis,
+    SummaryText,
     Totals,
     exp_or_none,
 )
 from evisynth.analyses.spec import AnalysisSpec
 from evisynth.effects.table import MEASURE_LABELS, EffectTable
-
-
-class SummaryText(str):
-    """A text that shows itself as it is: ``res.summary()`` in a notebook prints the report."""
-
-    def __repr__(self) -> str:
-        return str(self)
-
-    def _repr_html_(self) -> str:
-        return f"<pre>{html.escape(self)}</pre>"
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ The analysis document (``evisynth analyze --json``) is one way of saving them
 (:meth:`Record.to_dict`), read back with :meth:`Record.from_dict`.
 """
 
-from evisynth.analyses.results._record import Record, exp_or_none, number, plain
+from evisynth.analyses.results._record import Record, SummaryText, exp_or_none, number, plain
 from evisynth.analyses.results.bias import (
     BeggTest,
     EggerMixed,
@@ -24,6 +24,6 @@ __all__ = [
     "BaujatPoint", "BeggTest", "BubbleFit", "Coefficient", "CumulativeRow", "EggerMixed", "EggerTest", "FailSafeN",
     "FigureData", "FilledStudy", "Heterogeneity", "InfluenceRow", "LeaveOneOutRow", "MetaRegression",
     "ModeratorTerm", "PermutationInfo", "Pooled", "Prediction", "PublicationBias", "Record", "Sensitivity",
-    "StudyRow", "SubgroupAnalysis", "SubgroupDifference", "SubgroupGroup", "Totals", "TrimAndFill", "exp_or_none",
-    "number", "plain",
+    "StudyRow", "SubgroupAnalysis", "SubgroupDifference", "SubgroupGroup", "SummaryText", "Totals", "TrimAndFill",
+    "exp_or_none", "number", "plain",
 ]

@@ -68,11 +68,70 @@ def exp_or_none(x: float | None) -> float | None:
         return None
 
 
+class SummaryText(str):
+    """A text that shows itself as it is: ``res.summary()`` in a notebook prints the report."""
+
+    def __repr__(self) -> str:
+        return str(self)
+
+    def _repr_html_(self) -> str:
+        import html
+
+        return f"<pre>{html.escape(self)}</pre>"
+
+
+def _scalars(d: Mapping[str, Any]) -> dict[str, Any]:
+    """The scalar entries of a ``to_dict()`` (nested sections and lists left out)."""
+    return {k: v for k, v in d.items() if not isinstance(v, (dict, list))}
+
+
 class Record:
-    """Mixin for frozen result dataclasses (see the module docstring)."""
+    """Mixin for frozen result dataclasses (see the module docstring).
+
+    Besides :meth:`to_dict`/:meth:`from_dict` every result has :meth:`to_frame` (a DataFrame:
+    one row, or one row per element of its ``_ROWS`` field), :meth:`summary` (readable text)
+    and ``_repr_html_`` (an HTML table in a notebook).
+    """
 
     _EXP_KEYS: ClassVar[tuple[str, ...]] = ()
     _EXP_AFTER: ClassVar[str | None] = None
+    #: The field whose elements are the rows of :meth:`to_frame` (``None``: the record is one row).
+    _ROWS: ClassVar[str | None] = None
+
+    @classmethod
+    def _title(cls) -> str:
+        """The first line of the class docstring, without its reST markup."""
+        import re
+
+        line = (cls.__doc__ or cls.__name__).strip().splitlines()[0]
+        return re.sub(r":\w+:`~?([^`]*)`", r"\1", line).replace("``", "")
+
+    def frame_rows(self) -> list[dict[str, Any]]:
+        """The rows :meth:`to_frame` shows (scalar values only)."""
+        if self._ROWS is None:
+            return [_scalars(self.to_dict())]
+        return [_scalars(r.to_dict()) for r in getattr(self, self._ROWS) or ()]
+
+    def to_frame(self) -> Any:
+        """The result as a pandas DataFrame (analysis scale; ``_exp`` columns for ratio measures)."""
+        import pandas as pd
+
+        return pd.DataFrame(self.frame_rows())
+
+    def summary(self) -> SummaryText:
+        """The result as readable text: its name and a table of its values."""
+        import pandas as pd
+
+        title = self._title()
+        with pd.option_context("display.width", 120, "display.max_columns", 40, "display.precision", 4):
+            return SummaryText(f"{title}\n{self.to_frame().to_string(index=False)}\n")
+
+    def _repr_html_(self) -> str:
+        import html
+
+        title = html.escape(self._title())
+        table = self.to_frame().to_html(index=False, na_rep="", float_format=lambda x: f"{x:.4g}", escape=True)
+        return f"<div><p><b>{title}</b></p>{table}</div>"
 
     def _twins(self) -> dict[str, Any]:
         return {f"{key}_exp": exp_or_none(getattr(self, key)) for key in self._EXP_KEYS}

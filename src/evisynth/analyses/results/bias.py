@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from evisynth.analyses.results._record import HIDDEN, Record
 
@@ -108,3 +109,19 @@ class PublicationBias(Record):
     fail_safe_n: FailSafeN
     note: str | None = None
     pooled_estimate: float | None = None
+
+    def frame_rows(self) -> list[dict[str, Any]]:
+        """One row per method (Egger, mixed-effects Egger, Begg, trim-and-fill, fail-safe N)."""
+        rows: list[dict[str, Any]] = [
+            {"method": "Egger", **self.egger.to_dict()},
+            {"method": "Egger (mixed-effects)", **self.egger_mixed.to_dict()},
+            {"method": "Begg", **self.begg.to_dict()},
+        ]
+        if self.trim_and_fill is not None:
+            tf = {k: v for k, v in self.trim_and_fill.to_dict().items() if k != "filled"}
+            rows.append({"method": "Trim-and-fill", **tf})
+        fs = self.fail_safe_n
+        rows += [{"method": "Fail-safe N (Rosenthal)", "value": fs.rosenthal, "p_value": fs.rosenthal_p},
+                 {"method": "Fail-safe N (Orwin)", "value": fs.orwin},
+                 {"method": "Fail-safe N (Rosenberg)", "value": fs.rosenberg, "p_value": fs.rosenberg_p}]
+        return rows

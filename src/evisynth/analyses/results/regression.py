@@ -74,6 +74,8 @@ class PermutationInfo(Record):
 class MetaRegression(Record):
     """A (mixed-effects) meta-regression; see :mod:`evisynth.analyses.meta_regression`."""
 
+    _ROWS = "coefficients"
+
     k: int
     omitted: tuple[str, ...]
     moderators: tuple[ModeratorTerm, ...]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from evisynth.analyses.results._record import HIDDEN, Record
 
@@ -72,8 +73,18 @@ class InfluenceRow(Record):
 class Sensitivity(Record):
     """Leave-one-out and cumulative analyses and influence diagnostics (``None`` for MH/Peto)."""
 
+    _ROWS = "leave_one_out"
+
     leave_one_out: tuple[LeaveOneOutRow, ...]
     cumulative: tuple[CumulativeRow, ...]
     order: str | None = None
     influence: tuple[InfluenceRow, ...] | None = None
     influence_note: str | None = None
+
+    def to_frame(self, which: str = "leave_one_out") -> Any:
+        """One of the analyses as a DataFrame: ``leave_one_out`` (default), ``cumulative`` or ``influence``."""
+        import pandas as pd
+
+        if which not in ("leave_one_out", "cumulative", "influence"):
+            raise ValueError(f"which must be 'leave_one_out', 'cumulative' or 'influence'; got {which!r}")
+        return pd.DataFrame([r.to_dict() for r in getattr(self, which) or ()])

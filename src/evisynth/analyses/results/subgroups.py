@@ -73,6 +73,8 @@ class SubgroupDifference(Record):
 class SubgroupAnalysis(Record):
     """A subgroup analysis by one variable (``model`` is ``separate`` or ``common``)."""
 
+    _ROWS = "groups"
+
     variable: str
     model: str
     groups: tuple[SubgroupGroup, ...]

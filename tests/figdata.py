@@ -3,7 +3,7 @@
 The fixtures are :class:`~evisynth.analyses.bundle.AnalysisBundle` objects (the typed results every
 layout reads); ``bundle.to_dict()`` is the analysis document.
 
-Shared by ``tests/plots`` and ``tests/report`` through their ``conftest.py``.
+Shared by every test through ``tests/conftest.py``.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from evisynth.analyses.run import run_analysis
 from evisynth.analyses.spec import AnalysisSpec
 
 #: Committed study tables shared by the figure, report and engine tests (see ``tests/data/README.md``).
-SAMPLES = Path(__file__).resolve().parents[1] / "data"
+SAMPLES = Path(__file__).resolve().parent / "data"
 
 
 def continuous_frame(k: int, *, seed: int = 1, subgroups: bool = False, long_labels: bool = False,

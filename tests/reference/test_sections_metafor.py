@@ -3,7 +3,7 @@
 Reference values: ``validation/metafor/stats_refs.R`` (datasets in
 ``validation/metafor/stats_datasets.R``: BCG log risk ratios from ``dat.bcg``, mean
 differences from ``dat.normand1999``, standardised mean differences from
-``dat.bangertdrowns2004``), written to ``tests/engine/data/stats_refs.json``. Every rma() fit
+``dat.bangertdrowns2004``), written to ``tests/reference/sections_refs.json``. Every rma() fit
 there uses ``control=list(threshold=1e-12, tol=1e-13, maxiter=10000)``. The JSON stores 15
 significant digits, hence the tolerances below (absolute 1e-8 or relative 1e-10).
 """
@@ -22,8 +22,10 @@ from evisynth.analyses.publication_bias import trim_and_fill
 from evisynth.analyses.run import run_analysis
 from evisynth.analyses.spec import AnalysisSpec
 
-DATA = Path(__file__).parent / "data"
-REFS = json.loads((DATA / "stats_refs.json").read_text())
+DATA = Path(__file__).resolve().parents[1] / "engine" / "data"
+REFS = json.loads((Path(__file__).parent / "sections_refs.json").read_text())
+
+pytestmark = pytest.mark.reference
 ABS, REL = 1e-8, 1e-10
 
 

@@ -1,3 +1,0 @@
-"""Fixtures for the figure tests (defined in :mod:`figdata`)."""
-
-from figdata import doc18, doc60, doc_or_subgroup, doc_small, doc_subgroup  # noqa: F401
