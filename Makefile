@@ -1,11 +1,12 @@
 # Two commands do all the set-up (see README):
 #   make demo   -> create .venv, install evisynth, run the main job on the bundled example
-#   make test   -> create .venv, install evisynth with test extras, run ruff and the whole test suite
+#   make test   -> create .venv, install evisynth with test extras, run ruff, mypy, the layer contracts,
+#                  the API-reference build (warnings are errors) and the whole test suite
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: venv install dev demo test lint clean
+.PHONY: venv install dev demo test lint docs clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,7 +26,10 @@ lint: dev
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
-test: dev lint
+docs: dev
+	$(BIN)/mkdocs build --strict --quiet
+
+test: dev lint docs
 	$(BIN)/python -m pytest -q
 
 clean:

@@ -3,7 +3,7 @@
 ``separate`` (RevMan): each subgroup is pooled on its own (its own τ²) and the subgroup
 estimates are compared with a common-effect heterogeneity test across them:
 ``Q = Σ w_j (θ_j - θ̄)²`` with ``w_j = 1/SE_j²``, df = J - 1, ``I² = max(0, (Q - df)/Q)``
-(METHODS.md §1.10; Borenstein et al. 2009, ch. 19).
+(docs/methods.md §1.10; Borenstein et al. 2009, ch. 19).
 
 ``common``: a mixed-effects model with the subgroup as a categorical moderator and one τ²
 shared by all subgroups; subgroup estimates are the coefficients of the model without

@@ -1,6 +1,6 @@
 """Compute study effects from arm-level or generic data (metafor's ``escalc`` stage).
 
-Formulas (notation of METHODS.md §1.2):
+Formulas (notation of docs/methods.md §1.2):
 
 * MD: ``m1 - m2`` with variance ``sd1²/n1 + sd2²/n2``.
 * SMD (Hedges' g, pooled SD with ``N - 2`` df). Three variance choices:

@@ -1,4 +1,4 @@
-"""Anticipated absolute effects for the summary-of-findings table (METHODS.md §3.2).
+"""Anticipated absolute effects for the summary-of-findings table (docs/methods.md §3.2).
 
 Dichotomous outcomes: the assumed comparator risk (ACR) is the review file's
 ``assumed_control_risk`` or, as GRADEpro's "study population" default, the pooled control

@@ -1,6 +1,6 @@
 """Every threshold behind evisynth's GRADE suggestions, in one place.
 
-The defaults restate published rules of thumb (METHODS.md §3.3); a review file may change
+The defaults restate published rules of thumb (docs/methods.md §3.3); a review file may change
 any of them in its ``[thresholds]`` table. Each suggestion records the thresholds it used,
 so footnotes can say exactly which rule produced it.
 

@@ -9,7 +9,7 @@ points (as metafor's ``rma.mh`` and ``rma.peto``).
 * Peto: ``Σ(O - E) / ΣV`` with variance ``1/ΣV`` (Yusuf et al. 1985).
 
 Heterogeneity uses Cochran's Q of the per-study inverse-variance estimates around the pooled
-value (metafor; RevMan's ``Q`` for MH analyses, METHODS.md §1.5), and for Peto the
+value (metafor; RevMan's ``Q`` for MH analyses, docs/methods.md §1.5), and for Peto the
 ``Σ(O-E)²/V - (Σ(O-E))²/ΣV`` form.
 
 Zero cells in the MH sums (``mh_continuity``): ``"revman"`` adds the continuity correction

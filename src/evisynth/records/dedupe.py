@@ -1,6 +1,6 @@
 """Finding duplicate records across database exports.
 
-Two passes, as in METHODS.md 6.3:
+Two passes, as in docs/methods.md 6.3:
 
 1. **Exact keys.** Records sharing a normalised DOI, a PMID or an accession number (WoS UT,
    Embase accession) are duplicates (score 100).

@@ -1,6 +1,6 @@
 """Normalisation of bibliographic fields, shared by the parsers and the deduplicator.
 
-The rules follow common practice in systematic-review deduplication (METHODS.md 6.3):
+The rules follow common practice in systematic-review deduplication (docs/methods.md 6.3):
 
 * DOI: lower case; resolver prefixes (``https://doi.org/``, ``dx.doi.org/``, ``doi:``) and
   trailing punctuation removed; must start with ``10.``.

@@ -1,6 +1,6 @@
 """PRISMA 2020 flow-diagram counts for new systematic reviews (databases and registers) and their checks.
 
-Field names follow the PRISMA2020 flow-diagram template (METHODS.md 6.1). Each count is gathered
+Field names follow the PRISMA2020 flow-diagram template (docs/methods.md 6.1). Each count is gathered
 from the project store independently, so the balance checks below compare separate tallies rather
 than numbers derived from each other.
 """

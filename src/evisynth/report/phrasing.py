@@ -1,7 +1,7 @@
 """Words that follow the certainty of the evidence and the size of the effect.
 
 The statements follow the GRADE informative statements (Santesso et al. 2020, GRADE
-guidelines 26) and the Cochrane plain-language summary guidance (2021), METHODS.md §4:
+guidelines 26) and the Cochrane plain-language summary guidance (2021), docs/methods.md §4:
 
 ============  =========================  ===================  =====================  ==============================
 certainty     large effect               effect               small effect           little or no difference
