@@ -19,6 +19,7 @@ from evisynth.errors import EvisynthError
 #: Sub-commands in the order ``--help`` lists them.
 COMMANDS: tuple[str, ...] = (
     "demo", "analyze", "report", "check", "init", "summarize", "import", "dedupe", "screen", "prisma", "batch",
+    "import-review", "export-review",
 )
 
 
@@ -31,7 +32,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"evisynth {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMANDS:
-        module = importlib.import_module(f"evisynth.cli.cmd_{name}")
+        module = importlib.import_module(f"evisynth.cli.cmd_{name.replace('-', '_')}")
         module.register(sub)
     return parser
 
