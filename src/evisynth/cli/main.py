@@ -21,7 +21,9 @@ from evisynth.cli import (
     cmd_check,
     cmd_dedupe,
     cmd_demo,
+    cmd_export_review,
     cmd_import,
+    cmd_import_review,
     cmd_init,
     cmd_prisma,
     cmd_report,
@@ -34,7 +36,8 @@ from evisynth.errors import EvisynthError
 COMMANDS: dict[str, ModuleType] = {
     "demo": cmd_demo, "analyze": cmd_analyze, "report": cmd_report, "check": cmd_check, "init": cmd_init,
     "summarize": cmd_summarize, "import": cmd_import, "dedupe": cmd_dedupe, "screen": cmd_screen,
-    "prisma": cmd_prisma, "batch": cmd_batch,
+    "prisma": cmd_prisma, "batch": cmd_batch, "import-review": cmd_import_review,
+    "export-review": cmd_export_review,
 }
 
 

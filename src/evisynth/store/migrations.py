@@ -16,14 +16,24 @@ from evisynth.store import schema
 from evisynth.store.engine import write_transaction
 
 
-def _v1_initial(conn: Any) -> None:
-    tables = [t for t in schema.metadata.sorted_tables if t.name != "schema_version"]
+def _create(conn: Any, names: tuple[str, ...]) -> None:
+    tables = [t for t in schema.metadata.sorted_tables if t.name in names]
     schema.metadata.create_all(conn, tables=tables)
+
+
+def _v1_initial(conn: Any) -> None:
+    # The tables migration 1 has always created (later tables come with their own migration).
+    _create(conn, schema.V1_TABLES)
+
+
+def _v2_risk_of_bias(conn: Any) -> None:
+    _create(conn, schema.V2_TABLES)
 
 
 #: (version, description, function) in order.
 MIGRATIONS: tuple[tuple[int, str, Callable[[Any], None]], ...] = (
     (1, "records, batches, duplicates, screening, studies", _v1_initial),
+    (2, "risk-of-bias assessments and their domains", _v2_risk_of_bias),
 )
 
 LATEST = MIGRATIONS[-1][0]

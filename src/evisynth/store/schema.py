@@ -15,6 +15,10 @@ table                     holds
 ``exclusion_reasons``     the review's list of full-text exclusion reasons
 ``studies``               study labels (the label data files use)
 ``study_reports``         which included report belongs to which study
+``rob_assessments``       risk-of-bias assessments (migration 2): tool, study, outcome, overall judgement and
+                          proposal, who assessed and when; append-only (a new save adds a revision)
+``rob_domains``           the domains of each assessment: judgement, algorithm proposal and route,
+                          justification, signalling answers and comments (JSON)
 ========================  ============================================================================
 """
 
@@ -163,3 +167,48 @@ study_reports = Table(
     Column("record_id", Integer, ForeignKey("records.id", ondelete="CASCADE"), primary_key=True),
     Column("study_id", Integer, ForeignKey("studies.id", ondelete="CASCADE"), nullable=False, index=True),
 )
+
+rob_assessments = Table(
+    "rob_assessments",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("tool", String(20), nullable=False),  # rob2 | rob1 | robins-i
+    Column("variant", String(20), nullable=False),
+    Column("aim", String(20), nullable=False),
+    Column("study", Text, nullable=False),
+    Column("outcome", Text, nullable=False),  # "" = the study as a whole (e.g. RoB 1)
+    Column("result", Text, nullable=False),
+    Column("overall", String(20)),
+    Column("overall_proposed", String(20)),
+    Column("overall_justification", Text, nullable=False),
+    Column("notes", Text, nullable=False),  # JSON list
+    Column("assessor", Text, nullable=False),
+    Column("assessed_at", DateTime(timezone=True)),
+    Column("saved_by", Text, nullable=False),
+    Column("saved_at", DateTime(timezone=True), nullable=False),
+    Column("source", Text, nullable=False),
+    Index("ix_rob_assessments_key", "tool", "study", "outcome"),
+)
+
+rob_domains = Table(
+    "rob_domains",
+    metadata,
+    Column("assessment_id", Integer, ForeignKey("rob_assessments.id", ondelete="CASCADE"), primary_key=True),
+    Column("position", Integer, primary_key=True, autoincrement=False),
+    Column("key", String(10), nullable=False),
+    Column("name", Text, nullable=False),
+    Column("judgement", String(20)),
+    Column("proposed", String(20)),
+    Column("justification", Text, nullable=False),
+    Column("direction", Text, nullable=False),
+    Column("path", Text, nullable=False),  # JSON list
+    Column("answers", Text, nullable=False),  # JSON object
+    Column("comments", Text, nullable=False),  # JSON object
+    Column("missing", Text, nullable=False),  # JSON list
+)
+
+#: Tables created by migration 1 (later tables come with their own migrations).
+V1_TABLES = ("batches", "records", "merges", "dedupe_candidates", "screening_decisions", "final_decisions",
+             "retrieval", "exclusion_reasons", "studies", "study_reports")
+#: Tables created by migration 2 (risk of bias).
+V2_TABLES = ("rob_assessments", "rob_domains")

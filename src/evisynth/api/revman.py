@@ -1,0 +1,110 @@
+"""RevMan interchange: a RevMan 5 review as an evisynth project (its stored results checked), and back."""
+
+from __future__ import annotations
+
+import json
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from evisynth.api.analysis import meta_analysis
+from evisynth.errors import EvisynthError, InputError
+from evisynth.io.revman.check import check_outcome
+from evisynth.io.revman.from_project import read_project
+from evisynth.io.revman.model import Review as RevmanReview
+from evisynth.io.revman.project import data_file, write_project
+from evisynth.io.revman.rm5_read import read_rm5
+from evisynth.io.revman.rm5_write import write_rm5
+from evisynth.io.revman.settings import analysis_settings, study_rows
+from evisynth.rob._atomic import check_target, write_text_atomic
+
+NOTE_MH_RANDOM = ("RevMan 5 random-effects analyses of Mantel-Haenszel outcomes compute Chi² (and the DerSimonian-"
+                  "Laird tau² from it) with inverse-variance weights centred on the Mantel-Haenszel common-effect "
+                  "estimate; evisynth's DL random-effects model centres Q on the inverse-variance estimate, so Chi², "
+                  "tau², the weights and the pooled result differ slightly.")
+
+
+
+@dataclass(frozen=True)
+class ImportedReview:
+    """What :func:`import_review` wrote and found: the files, and one check per outcome."""
+
+    review: RevmanReview
+    written: tuple[Path, ...]
+    checks: tuple[dict[str, Any], ...]
+    report: Path
+
+    @property
+    def reproduced(self) -> int:
+        """How many outcomes reproduce RevMan's stored results."""
+        return sum(bool(e["reproduced"]) for e in self.checks)
+
+
+def check_review(review: Any, folder: Path) -> list[dict[str, Any]]:
+    """Re-analyse each outcome's study table with ``evisynth.api.meta_analysis`` and compare."""
+    import pandas as pd
+
+    results = []
+    for comparison, outcome in review.outcomes():
+        settings = analysis_settings(outcome)
+        path = folder / data_file(comparison.no, outcome.no)
+        data: Any = path
+        if outcome.attrs.get("SWAP_EVENTS") == "YES":
+            data = pd.DataFrame(study_rows(review, outcome, swap=True))
+        estimable = outcome.attrs.get("ESTIMABLE", "YES") == "YES"
+        entry: dict[str, Any]
+        if not path.exists():
+            entry = {"comparison": comparison.no, "outcome": outcome.no, "name": outcome.name,
+                     "reproduced": not estimable, "max_rel_diff": 0.0, "differences": [], "compared": 0}
+            results.append(entry)
+            continue
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                try:
+                    doc = meta_analysis(data, **settings).to_dict()
+                except EvisynthError:
+                    if "subgroup" not in settings:
+                        raise
+                    settings = {k: v for k, v in settings.items() if k != "subgroup"}
+                    doc = meta_analysis(data, **settings).to_dict()
+            entry = check_outcome(review, comparison.no, outcome, doc)
+        except EvisynthError as exc:
+            entry = {"comparison": comparison.no, "outcome": outcome.no, "name": outcome.name,
+                     "reproduced": not estimable, "max_rel_diff": 0.0, "compared": 0,
+                     "differences": [] if not estimable else [{"where": "analysis", "value": "error",
+                                                               "message": str(exc)}]}
+        if outcome.attrs.get("METHOD") == "MH" and outcome.attrs.get("RANDOM") == "YES" and not entry["reproduced"]:
+            entry["note"] = NOTE_MH_RANDOM
+        results.append(entry)
+    return results
+
+
+
+def import_review(file: str | Path, project: str | Path, *, force: bool = False) -> ImportedReview:
+    """Create a project from a RevMan 5 ``.rm5`` file and check every outcome against RevMan's results.
+
+    Writes ``review.toml``, one study table per outcome, RevMan's settings and RoB 1 into
+    ``project``, re-analyses each outcome and writes ``revman-check.json`` (one object per outcome:
+    ``comparison``, ``outcome``, ``name``, ``reproduced``, ``max_rel_diff``, ``differences``).
+    """
+    review = read_rm5(file)
+    folder = Path(project)
+    if folder.exists() and not folder.is_dir():
+        raise InputError(f"--project {str(folder)!r} is a file, not a folder")
+    report = folder / "revman-check.json"
+    check_target(report, force=force, inputs=(str(file),))
+    written = write_project(review, folder, force=force, inputs=(str(file),))
+    results = check_review(review, folder)
+    write_text_atomic(report, json.dumps(results, indent=2, allow_nan=False) + "\n")
+    return ImportedReview(review, tuple(written), tuple(results), report)
+
+
+def export_review(project: str | Path, out: str | Path, *, force: bool = False) -> tuple[Path, RevmanReview]:
+    """Write a project (from :func:`import_review`) as a RevMan 5 ``.rm5`` file."""
+    review = read_project(project)
+    return write_rm5(review, out, force=force), review
+
+
+__all__ = ["ImportedReview", "check_review", "export_review", "import_review"]
