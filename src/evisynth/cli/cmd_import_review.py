@@ -7,6 +7,7 @@ import argparse
 import sys
 from typing import Any
 
+
 def register(sub: Any) -> argparse.ArgumentParser:
     """Register the ``import-review`` sub-command."""
     parser: argparse.ArgumentParser = sub.add_parser(
