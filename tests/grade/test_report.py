@@ -78,9 +78,10 @@ def test_sof_cells(result):
     rows = build_sof(result).rows
     death, pain = rows
     assert death.relative == "RR 0.64 (0.47 to 0.88)"
-    assert death.comparator == "175 per 1000"
-    assert death.difference == "62 fewer per 1000 (from 92 fewer to 21 fewer)"
-    assert death.participants == "971 (5 RCTs)"
+    # the Mantel-Haenszel analysis counts every trial, the double-zero one too (metafor's rma.mh; RevMan)
+    assert death.comparator == "164 per 1000"
+    assert death.difference == "58 fewer per 1000 (from 87 fewer to 20 fewer)"
+    assert death.participants == "1032 (6 RCTs)"
     assert death.certainty == "⊕⊕◯◯ LOW" and death.letters == ("a", "b")
     assert pain.relative == "-" and pain.difference.startswith("SMD 0.28 lower")
     assert "small effect" in pain.comments
@@ -89,7 +90,7 @@ def test_sof_cells(result):
 def test_sof_absolute_effects_match_transform(result):
     death = result.outcomes[0]
     analysis, a = death.analysis, death.absolute
-    assert a.acr == pytest.approx(85 / 486)
+    assert a.acr == pytest.approx(85 / 517)  # control events / control participants of all 6 trials
     assert a.risk == pytest.approx(a.acr * analysis.natural(analysis.pooled.estimate))
     assert a.risk_lower == pytest.approx(a.acr * analysis.natural(analysis.pooled.ci_lower))
 
@@ -216,7 +217,7 @@ def test_write_summary_and_docx_read_back(result, tmp_path):
     assert {c["section"] for c in claims} >= {"key_takeaway", "evidence", "plain_language"}
     profile = json.loads(paths["profile_json"].read_text(encoding="utf-8"))
     assert profile["outcomes"][0]["certainty"]["level"] == "low"
-    assert profile["outcomes"][0]["certainty"]["domains"]["imprecision"]["suggestion"]["inputs"]["ois"] == 2122
+    assert profile["outcomes"][0]["certainty"]["domains"]["imprecision"]["suggestion"]["inputs"]["ois"] == 2282
 
 
 def test_write_sof_without_docx(result, tmp_path):

@@ -61,7 +61,7 @@ def test_mh_dichotomous_excluded_and_events(doc_small):
     assert [c.header for c in lay.columns][1:5] == ["Events", "Total", "Events", "Total"]
     excluded = [r for r in lay.rows if r.kind == "excluded"]
     assert len(excluded) == 1 and excluded[0].cells["effect"] == "Not estimable"
-    assert excluded[0].note == next(s.note for s in doc_small.studies if not s.included)
+    assert excluded[0].note == next(s.note for s in doc_small.studies if not s.estimable)
     assert "weight" not in excluded[0].cells
     events = next(r for r in lay.rows if r.kind == "events")
     assert events.label == "Total events"

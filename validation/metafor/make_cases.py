@@ -110,6 +110,10 @@ add("binz_OR_MH_keep00_none", "binary_zero_cells.csv", "--method", "MH", "--keep
 add("binz_RR_MH_keep00_revman", "binary_zero_cells.csv", "--measure", "RR", "--method", "MH", "--keep-double-zero")
 add("binz_PETO_keep00", "binary_zero_cells.csv", "--method", "PETO", "--keep-double-zero")
 add("binz_RD_MH_drop00", "binary_zero_cells.csv", "--measure", "RD", "--method", "MH", "--drop-double-zero")
+add("binz_RD_MH_drop00_none", "binary_zero_cells.csv", "--measure", "RD", "--method", "MH", "--drop-double-zero",
+    "--mh-continuity", "none")
+add("rare_RD_MH_drop00_none", "binary_rare.csv", "--measure", "RD", "--method", "MH", "--drop-double-zero",
+    "--mh-continuity", "none")
 add("binz_OR_cc0_REML", "binary_zero_cells.csv", "--continuity", "0")
 add("binz_OR_cc0_IV", "binary_zero_cells.csv", "--continuity", "0", "--method", "IV")
 add("binz_RR_cc0_DL", "binary_zero_cells.csv", "--measure", "RR", "--continuity", "0", "--method", "DL")

@@ -214,7 +214,11 @@ fit_model <- function(tab, eff, o, rows) {
   lvl <- o$level * 100
   if (o$method %in% c("MH", "PETO")) {
     c <- tab$cols
-    drop <- c(o$drop00, o$drop00)
+    # drop00 drops the per-study outcomes (Q, study rows); the sums keep every table (metafor's
+    # default drop00 = c(TRUE, FALSE)), except RevMan's corrected MH sums, which would otherwise
+    # take a dropped double-zero table in through its continuity correction.
+    revman_sums <- o$method == "MH" && o$mh_continuity == "revman" && o$continuity > 0
+    drop <- c(o$drop00, o$drop00 && revman_sums)
     if (o$method == "MH") {
       add2 <- if (o$mh_continuity == "revman") o$continuity else 0
       to2 <- if (o$mh_continuity == "revman") "only0" else "none"
@@ -226,6 +230,7 @@ fit_model <- function(tab, eff, o, rows) {
                                        add = c(o$continuity, 0), to = c("only0", "none"), drop00 = drop,
                                        level = lvl, slab = tab$study[rows]))
     }
+    res$k <- if (is.logical(rows)) sum(rows) else length(rows)  # every table counts in k, as metafor's default
     return(res)
   }
   idx <- which(rows & eff$included)
@@ -253,13 +258,16 @@ studies_section <- function(tab, eff, o, res) {
   } else {
     w[eff$included] <- as.numeric(ww)
   }
+  # rma.mh / rma.peto count every table (k), so every row is part of the analysis; a double-zero
+  # table dropped by drop00 has no outcome of its own ("not estimable")
+  inc <- if (is_counts(res)) rep(TRUE, tab$k) else eff$included
   lapply(seq_len(tab$k), function(i) {
     yi <- eff$yi[i]; vi <- eff$vi[i]
     fin <- is.finite(yi) && is.finite(vi)
     se <- if (is.finite(vi)) sqrt(vi) else NA
     d <- list(study = tab$study[i], yi = if (is.finite(yi)) yi else NA, vi = if (is.finite(vi)) vi else NA,
               se = se, ci_lower = if (fin) yi - z * se else NA, ci_upper = if (fin) yi + z * se else NA,
-              weight_percent = if (eff$included[i]) w[i] else NA, included = eff$included[i])
+              weight_percent = if (inc[i]) w[i] else NA, included = inc[i])
     if (o$log) d <- exp_twins(d, c("yi", "ci_lower", "ci_upper"))
     d
   })

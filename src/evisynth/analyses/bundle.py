@@ -205,14 +205,20 @@ class AnalysisBundle:
         return f"<table><caption>{e(caption)}</caption>{head}{''.join(body)}</table>{notes}"
 
 
-def studies_from(eff: EffectTable, weights: Any, level: float) -> tuple[StudyRow, ...]:
-    """The study rows of an effect table with the analysis' weights (percent, nan if not analysed)."""
+def studies_from(eff: EffectTable, weights: Any, level: float, counted: Any = None) -> tuple[StudyRow, ...]:
+    """The study rows of an effect table with the analysis' weights (percent, nan if not analysed).
+
+    ``counted`` marks the rows the analysis counts (default: the rows with an effect); Mantel-Haenszel
+    and Peto count every table, so a double-zero study is ``included`` with no effect of its own
+    ("not estimable").
+    """
     import numpy as np
 
     from evisynth._dist import crit_norm
     from evisynth.analyses.results import number, plain
 
     z = crit_norm(level)
+    inc = eff.included if counted is None else np.asarray(counted, dtype=bool)
     rows = []
     for i in range(eff.k):
         yi, vi = eff.yi[i], eff.vi[i]
@@ -221,18 +227,22 @@ def studies_from(eff: EffectTable, weights: Any, level: float) -> tuple[StudyRow
             study=eff.study[i], yi=number(yi), vi=number(vi), se=number(se),
             ci_lower=number(yi - z * se) if se is not None else None,
             ci_upper=number(yi + z * se) if se is not None else None,
-            weight_percent=number(weights[i]) if eff.included[i] else None, included=bool(eff.included[i]),
+            weight_percent=number(weights[i]) if inc[i] else None, included=bool(inc[i]),
             note=eff.notes[i] or None, data={key: plain(col[i]) for key, col in eff.data.items()},
             moderators={key: plain(col[i]) for key, col in eff.extra.items()}, log_scale=eff.log_scale,
         ))
     return tuple(rows)
 
 
-def totals_from(eff: EffectTable) -> Totals:
-    """Participants (and events) per arm over the included studies."""
+def totals_from(eff: EffectTable, counted: Any = None) -> Totals:
+    """Participants (and events) per arm over the studies counted in ``k`` (default: the included ones).
+
+    Mantel-Haenszel and Peto analyses count every table, double-zero ones too, so their totals
+    include them (as RevMan's totals row does).
+    """
     import numpy as np
 
-    d, inc = eff.data, eff.included
+    d, inc = eff.data, (eff.included if counted is None else np.asarray(counted, dtype=bool))
     values: dict[str, int] = {}
     if "n1" in d:
         values["n1"] = int(np.sum(d["n1"][inc]))

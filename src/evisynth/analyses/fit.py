@@ -55,21 +55,29 @@ def double_zero(eff: EffectTable) -> np.ndarray:
 def _fit_counts(eff: EffectTable, spec: AnalysisSpec, k: int) -> PooledResult:
     """Mantel-Haenszel or Peto on the 2x2 tables.
 
-    Every table not dropped as double-zero enters the MH/Peto sums, even when its own estimate
-    is not finite (zero cell with --continuity 0): neither method needs a per-study estimate,
-    and k counts these tables (metafor's rma.mh/rma.peto; RevMan). Q uses the finite estimates.
+    As metafor's ``rma.mh``/``rma.peto``, ``k`` counts every table and the uncorrected MH sums
+    (``--mh-continuity none``) and Peto's sums use every table, including double-zero ones:
+    ``--drop-double-zero`` (metafor's ``drop00``) only drops their per-study effects, which
+    leave Cochran's Q and show as "not estimable". Double-zero tables add nothing to the MH
+    sums of OR and RR or to Peto's, but they are part of the MH risk difference's estimate and
+    weights. With RevMan's corrected sums (``--mh-continuity revman``) a dropped double-zero
+    table would enter the sums through its continuity correction, so it is left out of them,
+    as RevMan does. A table whose own estimate is not finite (a zero cell with
+    ``--continuity 0``) still enters the sums: neither method needs a per-study estimate. Q
+    uses the finite estimates.
     """
     d = eff.data
     counts = (d["events1"], d["n1"], d["events2"], d["n2"])
     drop00 = spec.drop_double_zero if spec.drop_double_zero is not None else eff.measure != "RD"
-    in_sums = ~double_zero(eff) if drop00 else np.ones(eff.k, dtype=bool)
+    corrected = spec.method == "MH" and spec.mh_continuity == "revman" and spec.continuity > 0
+    in_sums = ~double_zero(eff) if drop00 and corrected else np.ones(eff.k, dtype=bool)
     if spec.method == "MH":
         res = mantel_haenszel(*counts, eff.yi, eff.vi, measure=eff.measure, in_sums=in_sums,
                               mh_continuity=spec.mh_continuity, continuity=spec.continuity, level=spec.level)
     else:
-        res = peto(*counts, in_sums=in_sums, level=spec.level, k_studies=k)
+        res = peto(*counts, in_sums=in_sums, level=spec.level, k_studies=k)  # k estimable studies: Q's df
     pooled = Pooled(
-        k=int(in_sums.sum()), estimate=number(res.estimate), se=number(res.se), statistic=number(res.statistic),
+        k=eff.k, estimate=number(res.estimate), se=number(res.se), statistic=number(res.statistic),
         df=None, p_value=number(res.p_value), ci_lower=number(res.ci_lower), ci_upper=number(res.ci_upper),
         pi_lower=None, pi_upper=None, pi_lower_t=None, pi_upper_t=None, model="fixed", method=str(spec.method),
         test=opt.DEFAULT_TEST, level=spec.level, converged=True, log_scale=eff.log_scale,

@@ -6,6 +6,8 @@ import warnings
 from dataclasses import replace
 from typing import Any
 
+import numpy as np
+
 from evisynth.analyses.bundle import AnalysisBundle, studies_from, totals_from
 from evisynth.analyses.fit import fit_pooled
 from evisynth.analyses.meta_regression import meta_regression_section
@@ -50,6 +52,7 @@ def run_analysis(data: Any, spec: AnalysisSpec | None = None, *, source: str | N
         meta_reg = meta_regression_section(eff, spec) if spec.moderators else None
         bias = publication_bias_section(eff, spec, fit) if spec.bias else None
         sens = sensitivity_section(eff, spec, fit) if spec.sensitivity else None
+    counted = np.ones(eff.k, dtype=bool) if spec.count_method else None  # MH and Peto count every table
     for w in record:
         text = f"{w.category.__name__}: {w.message}"
         if text not in caught:
@@ -57,7 +60,7 @@ def run_analysis(data: Any, spec: AnalysisSpec | None = None, *, source: str | N
         warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
     return AnalysisBundle(
         spec=spec, measure=eff.measure, log_scale=eff.log_scale, data_type=eff.kind, source=eff.source,
-        studies=studies_from(eff, fit.weights, spec.level), pooled=fit.pooled, heterogeneity=fit.heterogeneity,
-        totals=totals_from(eff), subgroups=subgroups, meta_regression=meta_reg, publication_bias=bias,
+        studies=studies_from(eff, fit.weights, spec.level, counted), pooled=fit.pooled,
+        heterogeneity=fit.heterogeneity, totals=totals_from(eff, counted), subgroups=subgroups, meta_regression=meta_reg, publication_bias=bias,
         sensitivity=sens, warnings=tuple(caught), effects=eff,
     )

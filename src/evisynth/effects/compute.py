@@ -169,7 +169,7 @@ def _binary(
     corrected = zero & included & (add > 0)
     for i in range(table.k):
         if drop00 and double_zero[i]:
-            notes[i] = "double-zero study: not estimable (excluded)"
+            notes[i] = "double-zero study: no events in either arm, not estimable"
         elif corrected[i]:
             notes[i] = f"zero cell: {add:g} added to all four cells"
     if corrected.any() or (drop00 and double_zero.any()):
@@ -179,7 +179,8 @@ def _binary(
             parts.append(f"{add:g} added to every cell of {n} {'study' if n == 1 else 'studies'} with a zero cell")
         if drop00 and double_zero.any():
             n = int(double_zero.sum())
-            parts.append(f"{n} double-zero {'study' if n == 1 else 'studies'} excluded")
+            parts.append(f"{n} double-zero {'study' if n == 1 else 'studies'} (no events in either arm) not "
+                         "estimable")
         warnings.warn("; ".join(parts), ZeroCellWarning, stacklevel=3)
     inc = np.where(corrected, add, 0.0)
     a_, b_, c_, d_ = a + inc, b + inc, cc + inc, d + inc

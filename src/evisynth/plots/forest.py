@@ -190,7 +190,10 @@ def _study_row(bundle: AnalysisBundle, i: int, data_cols: list[tuple[str, str, s
             cells[key] = fmt.format_number(value, 4) if is_number(value) else ""
         else:
             cells[key] = fmt.format_data_value(s.data.get(key))
-    if not s.included:
+    if not s.included or not s.estimable:
+        # not in the analysis, or counted without an effect of its own (a double-zero table under MH/Peto)
+        if s.included and is_number(s.weight_percent):
+            cells["weight"] = weight_text(s.weight_percent)
         cells["effect"] = "Not estimable"
         return ForestRow("excluded", s.study, cells, note=s.note or "not included in the analysis",
                          rob=rob, study_index=i, group=group)

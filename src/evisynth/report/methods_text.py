@@ -136,8 +136,12 @@ def _zero_cells(st: AnalysisSpec, measure: str, method: str | None) -> str:
                      else " (the Mantel-Haenszel sums used the uncorrected tables)")
     else:
         text = "No continuity correction was applied"
-    text += "; studies without events in either arm were excluded." if drop else \
-        "; studies without events in either arm were kept."
+    if drop and method in ("MH", "PETO") and not (method == "MH" and st.mh_continuity == "revman" and c > 0):
+        text += ("; studies without events in either arm had no study estimate of their own but entered the "
+                 f"{'Mantel-Haenszel' if method == 'MH' else 'Peto'} sums and the number of studies.")
+    else:
+        text += "; studies without events in either arm were excluded." if drop else \
+            "; studies without events in either arm were kept."
     return text
 
 
