@@ -12,6 +12,7 @@
     ├── ZeroCellWarning           zero cells corrected or double-zero studies dropped
     ├── ConvergenceWarning        an iterative estimator stopped before meeting its tolerance
     └── DataWarning               suspicious but usable data (e.g. a control arm counted twice)
+        └── DuplicateLabelWarning two rows with one study label, made unique ("Smith 1992a", "... b")
 """
 
 from __future__ import annotations
@@ -84,10 +85,15 @@ class DataWarning(EvisynthWarning):
     """The data are usable but look suspicious."""
 
 
+class DuplicateLabelWarning(DataWarning):
+    """Two or more rows have the same study label; they were made unique ("Smith 1992a", "Smith 1992b")."""
+
+
 __all__ = [
     "ConvergenceError",
     "ConvergenceWarning",
     "DataWarning",
+    "DuplicateLabelWarning",
     "EvisynthError",
     "EvisynthWarning",
     "FewStudiesWarning",

@@ -46,7 +46,7 @@ def test_ratio_measures_have_exp_twins(tmp_path):
     [
         ("study,m1,sd1,n1,m2,sd2,n2\nA,1,-1,10,1.5,1.1,12\nB,1,1,10,1,1,10\n", ["row 1", "'sd1'", "negative"]),
         ("study,m1,sd1,n1,m2,sd2,n2\nA,1,1,10,1.5,abc,12\nB,1,1,10,1,1,10\n", ["row 1", "'sd2'", "not a number"]),
-        ("study,m1,sd1,n1,m2,sd2,n2\nA,1,1,10,1.5,1,12\nA,1,1,10,1,1,10\n", ["row 2", "'study'", "duplicated"]),
+        # duplicated labels are accepted with a warning and made unique (tests/engine/test_duplicate_labels.py)
         ("study,m1,sd1,n1,m2,sd2,n2\nA,1,1,1,1.5,1,12\nB,1,1,10,1,1,10\n", ["row 1", "'n1'", "below 2"]),
         ("study,events1,n1,events2,n2\nA,12,10,1,10\nB,1,10,1,10\n", ["row 1", "'events1'", "more than"]),
         ("study,m1,sd1,n1,m2,n2\nA,1,1,10,1.5,12\n", ["missing", "sd2"]),

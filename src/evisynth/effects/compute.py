@@ -130,6 +130,7 @@ def compute_effects(
         yi, vi, included, notes = _binary(table, measure, continuity, drop_double_zero)
     else:
         yi, vi = _generic(table, is_log)
+        notes = list(table.derived) or notes
     if kind == "binary" and table.derived:
         notes = ["; ".join(x for x in pair if x) for pair in zip(table.derived, notes, strict=True)]
 

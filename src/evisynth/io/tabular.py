@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import csv
 import math
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
 
-from evisynth.errors import InputError
+from evisynth.errors import DuplicateLabelWarning, InputError
 from evisynth.io.schema import (
     BINARY,
     CONTINUOUS,
@@ -55,7 +56,11 @@ class StudyTable:
         Original header of each extra column.
     derived : tuple of str
         Per row, what :mod:`evisynth.io.derive` filled in ("" when nothing), e.g.
-        ``"sd1 from se1 (SD = SE·√n)"``; empty tuple when no derivation columns were given.
+        ``"sd1 from se1 (SD = SE·√n)"``, and a label made unique; empty tuple when nothing was.
+    original_labels : tuple of str
+        Per row, the label as entered when it was made unique ("" otherwise); empty tuple when
+        every label was unique. Labels that are keys elsewhere (risk of bias, linked reports)
+        must not be duplicated: their users refuse such tables.
     """
 
     source: str
@@ -65,6 +70,7 @@ class StudyTable:
     extra: dict[str, np.ndarray] = field(default_factory=dict)
     extra_names: dict[str, str] = field(default_factory=dict)
     derived: tuple[str, ...] = ()
+    original_labels: tuple[str, ...] = ()
 
     @property
     def k(self) -> int:
@@ -179,6 +185,47 @@ def _parse_number(text: str) -> float:
     return float(t)
 
 
+def unique_labels(labels: list[str], source: str = "") -> tuple[list[str], list[str]]:
+    """Make duplicated study labels unique with RevMan's letter suffixes, warning once per label.
+
+    ``["Guckin 1992", "Smith", "Guckin 1992"]`` → ``["Guckin 1992a", "Smith", "Guckin 1992b"]``
+    (a label not ending in a digit gets `` (a)``, `` (b)``); a suffixed label that already exists
+    is skipped. Returns the labels and, per row, a note for the renamed ones ("" otherwise).
+
+    >>> import warnings
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore")
+    ...     unique_labels(["Guckin 1992", "Smith", "Guckin 1992"])[0]
+    ['Guckin 1992a', 'Smith', 'Guckin 1992b']
+    """
+    rows: dict[str, list[int]] = {}
+    for i, label in enumerate(labels):
+        rows.setdefault(label, []).append(i)
+    out, notes = list(labels), [""] * len(labels)
+    taken = set(labels)
+    for label, idx in rows.items():
+        if len(idx) < 2:
+            continue
+        letters = (chr(c) for c in range(ord("a"), ord("z") + 1))
+        made = []
+        for i in idx:
+            for letter in letters:
+                new = f"{label}{letter}" if label[-1:].isdigit() else f"{label} ({letter})"
+                if new not in taken:
+                    break
+            else:  # pragma: no cover - more than 26 rows with one label
+                new = f"{label} [{i + 1}]"
+            taken.add(new)
+            out[i] = new
+            made.append(new)
+            notes[i] = f"study label '{label}' appears {len(idx)} times (rows {', '.join(str(j + 1) for j in idx)}): " \
+                       f"shown as '{new}'"
+        warnings.warn(f"{source + ': ' if source else ''}study label '{label}' appears in rows "
+                      f"{', '.join(str(j + 1) for j in idx)}; shown as {', '.join(repr(m) for m in made)} "
+                      "(RevMan's convention)", DuplicateLabelWarning, stacklevel=3)
+    return out, notes
+
+
 def read_study_table(data: Any, *, source: str | None = None, split_control: bool | None = None) -> StudyTable:
     """Read and check a study table.
 
@@ -252,19 +299,14 @@ def read_study_table(data: Any, *, source: str | None = None, split_control: boo
         needed = _KIND_COLUMNS[kind]
 
     studies = [str(s).strip() for s in frame[canon["study"]]]
-    seen: dict[str, int] = {}
+    labels = list(studies)
     for i, label in enumerate(studies):
         if not label:
             raise _err(src, "empty study label; every row needs a label", i, canon["study"])
-        if label in seen:
-            raise _err(
-                src,
-                f"duplicated study label '{label}' (also in row {seen[label] + 1}); labels must be unique "
-                "(add the comparison, e.g. 'Smith 2020 (10 Hz)')",
-                i,
-                canon["study"],
-            )
-        seen[label] = i
+    studies, renamed = unique_labels(studies, src)
+    if any(renamed):
+        derived = [d or "" for d in derived] if derived else [""] * len(studies)
+        derived = ["; ".join(x for x in (r, d) if x) for r, d in zip(renamed, derived, strict=True)]
 
     columns: dict[str, np.ndarray] = {}
     optional = [c for c in ("yi", "vi", "sei", "estimate", "ci_lower", "ci_upper") if c in canon]
@@ -295,7 +337,8 @@ def read_study_table(data: Any, *, source: str | None = None, split_control: boo
         except ValueError:
             extra[key] = np.array(cells, dtype=object)
     return StudyTable(src, kind, tuple(studies), columns, extra, extra_names,
-                      tuple(derived) if any(derived) else ())
+                      tuple(derived) if any(derived) else (),
+                      tuple(r and orig for r, orig in zip(renamed, labels, strict=True)) if any(renamed) else ())
 
 
 def _detect_kind(canon: dict[str, str], src: str, found: list[Any]) -> DataKind:

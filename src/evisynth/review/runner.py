@@ -18,7 +18,7 @@ from evisynth._version import __version__
 from evisynth.analyses.bundle import AnalysisBundle
 from evisynth.analyses.run import run_analysis
 from evisynth.analyses.spec import AnalysisSpec
-from evisynth.errors import EvisynthError
+from evisynth.errors import EvisynthError, InputError
 from evisynth.grade.absolute import AbsoluteEffect, absolute_effect
 from evisynth.grade.certainty import CertaintyRating, rate
 from evisynth.grade.domains import suggest_all
@@ -130,6 +130,8 @@ def run_outcome(o: OutcomeSpec, rob: RobTable | None, thresholds: Thresholds, *,
     influence analyses. ``read`` reads the outcome's study table (a caller's cache).
     """
     rec = _Recorder((read or _read)(o.data))
+    entries = rob.for_outcome(o.name) if rob else None
+    _check_rob_keys(rec.table, entries)
     analysis = rec.run(o.analysis)
     if bias or analysis.k >= thresholds.pb_min_studies:
         analysis = rec.optional("small-study tests", replace(analysis.spec, bias=True)) or analysis
@@ -142,13 +144,25 @@ def run_outcome(o: OutcomeSpec, rob: RobTable | None, thresholds: Thresholds, *,
         sub = rec.optional(f"subgroup analysis by {col}", replace(o.analysis, subgroup=col))
         if sub is not None:
             subgroups[col] = sub
-    entries = rob.for_outcome(o.name) if rob else None
     meta_regression = regression.meta_regression if regression else None
     suggestions = suggest_all(analysis, o, entries, thresholds, meta_regression=meta_regression)
     certainty = rate(suggestions, o.overrides, o.study_design)
     unique = tuple(dict.fromkeys([*analysis.warnings, *rec.caught]))
     return OutcomeResult(o, analysis, certainty, absolute_effect(analysis, o), regression, subgroups, unique,
                          tuple(rec.notes))
+
+
+def _check_rob_keys(table: StudyTable, entries: dict[str, Any] | None) -> None:
+    """Risk-of-bias judgements are linked by study label: refuse labels that were duplicated."""
+    if not entries or not table.original_labels:
+        return
+    for label in dict.fromkeys(x for x in table.original_labels if x):
+        if label in entries:
+            rows = [i + 1 for i, x in enumerate(table.original_labels) if x == label]
+            raise InputError(
+                f"study label '{label}' appears in rows {', '.join(map(str, rows))}; risk-of-bias judgements are "
+                "linked by label, so each study needs its own (e.g. 'Smith 1992a' and 'Smith 1992b' in both files)",
+                file=table.source)
 
 
 def _read(path: Path) -> StudyTable:
