@@ -40,7 +40,7 @@ from evisynth.analyses.results import (
 )
 from evisynth.analyses.spec import AnalysisSpec
 from evisynth.effects.table import EffectTable
-from evisynth.errors import FewStudiesWarning, InputError
+from evisynth.errors import ConvergenceWarning, EvisynthError, FewStudiesWarning, InputError
 from evisynth.models.mixed import fit_mixed
 from evisynth.models.small_study import egger_lm, egger_mixed, fail_safe_n, rank_test
 
@@ -89,7 +89,9 @@ def trim_and_fill(eff: EffectTable, spec: AnalysisSpec, *, estimator: str = "L0"
     if side is None:
         X = np.column_stack([np.ones(k), np.sqrt(v0)])
         reg = fit_mixed(y0, v0, X, model=model, method=spec.tau2_method, test=opt.DEFAULT_TEST, level=spec.level)
-        side = "right" if reg.beta[1] < 0 else "left"
+        # a slope at rounding level (identical effects) is no slope: metafor's exact 0 gives "left"
+        slope = float(reg.beta[1]) if abs(reg.beta[1]) * float(np.sqrt(v0).max()) > _rounding(y0) else 0.0
+        side = "right" if slope < 0 else "left"
     elif side not in SIDES:
         raise InputError(f"trim-and-fill side must be 'left' or 'right'; got {side!r}")
     sign = -1.0 if side == "right" else 1.0
@@ -106,6 +108,7 @@ def trim_and_fill(eff: EffectTable, spec: AnalysisSpec, *, estimator: str = "L0"
             raise InputError("the trim-and-fill algorithm did not converge")
         beta = float(_refit(ys[: k - k0], vs[: k - k0], eff, spec).pooled.estimate or np.nan)
         dev = ys - beta
+        dev[np.abs(dev) <= _rounding(ys)] = 0.0  # residuals at rounding level have no sign (identical effects)
         ranks = np.empty(k)
         ranks[np.argsort(np.abs(dev), kind="stable")] = np.arange(1, k + 1)
         signed = np.sign(dev) * ranks
@@ -144,6 +147,11 @@ def trim_and_fill(eff: EffectTable, spec: AnalysisSpec, *, estimator: str = "L0"
     )
 
 
+def _rounding(y: np.ndarray) -> float:
+    """Differences below this are rounding noise relative to the effects' scale."""
+    return 1e-12 * float(np.max(np.abs(y))) if y.size else 0.0
+
+
 def _count(x: float) -> int | None:
     return int(x) if np.isfinite(x) else None
 
@@ -176,11 +184,18 @@ def publication_bias_section(eff: EffectTable, spec: AnalysisSpec, pooled: Poole
     rt = rank_test(y, v)
     fsn = fail_safe_n(y, v)
     tf_opts = spec.extra.get("trimfill", {}) if isinstance(spec.extra, dict) else {}
-    tf = trim_and_fill(eff, ivs, estimator=tf_opts.get("estimator", "L0"), side=tf_opts.get("side"))
-    note = None
+    notes = []
     if spec.count_method:
-        note = (f"{spec.method} analysis: the tests and trim-and-fill use the inverse-variance common-effect "
-                "model on the study effects")
+        notes.append(f"{spec.method} analysis: the tests and trim-and-fill use the inverse-variance common-effect "
+                     "model on the study effects")
+    tf: TrimAndFill | None = None
+    try:
+        tf = trim_and_fill(eff, ivs, estimator=tf_opts.get("estimator", "L0"), side=tf_opts.get("side"))
+    except EvisynthError as exc:  # the other tests stand; trim-and-fill is reported as not computed
+        notes.append(f"trim-and-fill not computed: {exc.detail if isinstance(exc, InputError) else exc}")
+        warnings.warn(f"trim-and-fill not computed ({exc}); the other small-study tests are reported",
+                      ConvergenceWarning, stacklevel=2)
+    note = "; ".join(notes) or None
     return PublicationBias(
         k=k, model=model, method=method if model == "random" else "IV", test=ivs.test,
         egger=EggerTest(statistic=number(eg.statistic), df=None if eg.df is None else _count(eg.df),

@@ -61,6 +61,6 @@ def run_analysis(data: Any, spec: AnalysisSpec | None = None, *, source: str | N
     return AnalysisBundle(
         spec=spec, measure=eff.measure, log_scale=eff.log_scale, data_type=eff.kind, source=eff.source,
         studies=studies_from(eff, fit.weights, spec.level, counted), pooled=fit.pooled,
-        heterogeneity=fit.heterogeneity, totals=totals_from(eff, counted), subgroups=subgroups, meta_regression=meta_reg, publication_bias=bias,
-        sensitivity=sens, warnings=tuple(caught), effects=eff,
+        heterogeneity=fit.heterogeneity, totals=totals_from(eff, counted), subgroups=subgroups,
+        meta_regression=meta_reg, publication_bias=bias, sensitivity=sens, warnings=tuple(caught), effects=eff,
     )
