@@ -115,7 +115,8 @@ class Option:
 OPTIONS: Final[dict[str, Option]] = {o.name: o for o in (
     Option("measure", "--measure", "effect measure (default: MD, OR or GEN by data)", None, MEASURES, upper=True),
     Option("model", "--model", f"fixed (common) or random effects (default {DEFAULT_MODEL})", None, MODELS),
-    Option("method", "--method", f"IV/MH/PETO (fixed) or a tau² estimator (default {DEFAULT_TAU2_METHOD})",
+    Option("method", "--method", f"IV/MH/PETO (fixed; MH with --model random: RevMan's M-H random effects) "
+           f"or a tau² estimator (default {DEFAULT_TAU2_METHOD})",
            None, METHODS, upper=True),
     Option("test", "--test", f"inference for the pooled effect (default {DEFAULT_TEST})", DEFAULT_TEST, TESTS),
     Option("level", "--level", f"confidence level as a fraction (default {DEFAULT_LEVEL})", DEFAULT_LEVEL),

@@ -188,7 +188,7 @@ class AnalysisBundle:
                 "<th>Weight</th></tr>")
         body = []
         for s in self.studies:
-            if s.included:
+            if s.included and s.estimable:
                 est = fmt.format_effect_ci(self.natural(s.yi), self.natural(s.ci_lower), self.natural(s.ci_upper))
                 weight = fmt.format_percent(s.weight_percent, 1)
             else:

@@ -7,7 +7,7 @@ Every composite analysis (subgroups, leave-one-out, cumulative, ...) calls
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -19,6 +19,7 @@ from evisynth.effects.table import EffectTable
 from evisynth.errors import ConvergenceWarning, DataWarning, FewStudiesWarning, InputError
 from evisynth.models.mantel_haenszel import mantel_haenszel, peto
 from evisynth.models.pool import pool
+from evisynth.models.revman_random import mh_random
 
 #: Heterogeneity statistics that a common-effect model does not estimate.
 _RANDOM_ONLY = ("tau2_se", "tau2_ci_lower", "tau2_ci_upper", "tau_ci_lower", "tau_ci_upper",
@@ -76,18 +77,37 @@ def _fit_counts(eff: EffectTable, spec: AnalysisSpec, k: int) -> PooledResult:
                               mh_continuity=spec.mh_continuity, continuity=spec.continuity, level=spec.level)
     else:
         res = peto(*counts, in_sums=in_sums, level=spec.level, k_studies=k)  # k estimable studies: Q's df
+    het = Heterogeneity(
+        tau2=0.0, tau2_se=None, tau2_ci_lower=None, tau2_ci_upper=None, tau=0.0, tau_ci_lower=None,
+        tau_ci_upper=None, i2=number(res.i2), i2_ci_lower=None, i2_ci_upper=None, h2=number(res.h2),
+        h2_ci_lower=None, h2_ci_upper=None, q=number(res.q), q_df=_count(res.q_df), q_p=number(res.q_p),
+    )
+    if spec.method == "MH" and spec.model == "random":
+        return _mh_random(eff, spec, res.q, het)
     pooled = Pooled(
         k=eff.k, estimate=number(res.estimate), se=number(res.se), statistic=number(res.statistic),
         df=None, p_value=number(res.p_value), ci_lower=number(res.ci_lower), ci_upper=number(res.ci_upper),
         pi_lower=None, pi_upper=None, pi_lower_t=None, pi_upper_t=None, model="fixed", method=str(spec.method),
         test=opt.DEFAULT_TEST, level=spec.level, converged=True, log_scale=eff.log_scale,
     )
-    het = Heterogeneity(
-        tau2=0.0, tau2_se=None, tau2_ci_lower=None, tau2_ci_upper=None, tau=0.0, tau_ci_lower=None,
-        tau_ci_upper=None, i2=number(res.i2), i2_ci_lower=None, i2_ci_upper=None, h2=number(res.h2),
-        h2_ci_lower=None, h2_ci_upper=None, q=number(res.q), q_df=_count(res.q_df), q_p=number(res.q_p),
-    )
     return PooledResult(pooled, het, np.asarray(res.weights, dtype=float))
+
+
+def _mh_random(eff: EffectTable, spec: AnalysisSpec, q: float, het: Heterogeneity) -> PooledResult:
+    """RevMan's "M-H, Random": DerSimonian-Laird τ² from the M-H-centred Q (see :mod:`models.revman_random`)."""
+    inc = eff.included
+    res = mh_random(eff.yi[inc], eff.vi[inc], q=q, level=spec.level)
+    pooled = Pooled(
+        k=eff.k, estimate=number(res.estimate), se=number(res.se), statistic=number(res.statistic), df=None,
+        p_value=number(res.p_value), ci_lower=number(res.ci_lower), ci_upper=number(res.ci_upper),
+        pi_lower=number(res.pi_lower), pi_upper=number(res.pi_upper), pi_lower_t=number(res.pi_lower_t),
+        pi_upper_t=number(res.pi_upper_t), model="random", method="MH", test=opt.DEFAULT_TEST, level=spec.level,
+        converged=True, log_scale=eff.log_scale,
+    )
+    het = replace(het, tau2=res.tau2, tau=float(np.sqrt(res.tau2)))
+    weights = np.full(eff.k, np.nan)
+    weights[inc] = res.weights
+    return PooledResult(pooled, het, weights)
 
 
 def fit_pooled(eff: EffectTable, spec: AnalysisSpec, *, heterogeneity_ci: bool = True,

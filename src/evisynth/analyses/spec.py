@@ -23,7 +23,8 @@ class AnalysisSpec:
 
     ``model`` is ``"random"`` or ``"fixed"``; ``method`` is a τ² estimator code for random
     effects or ``IV``/``MH``/``PETO`` for a common-effect analysis (choosing one of those
-    implies ``model="fixed"``). ``level`` is a fraction (0.95).
+    implies ``model="fixed"``; ``MH`` with ``model="random"`` is RevMan 5's "M-H, Random"
+    analysis). ``level`` is a fraction (0.95).
 
     >>> AnalysisSpec(measure="or", method="mh").resolved().model
     'fixed'
@@ -71,7 +72,9 @@ class AnalysisSpec:
         for name, value in (("measure", measure), ("method", method), ("model", model)):
             if value is not None:
                 _check(name, value, self)
-        if method in opt.FIXED_METHODS:
+        if method == "MH" and model == "random":
+            pass  # RevMan's "M-H, Random": DerSimonian-Laird with the M-H-centred Q (models.revman_random)
+        elif method in opt.FIXED_METHODS:
             if model == "random":
                 raise InputError(
                     f"--method {method} is a common-effect (fixed) method; use --model fixed or a "

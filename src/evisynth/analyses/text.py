@@ -12,16 +12,14 @@ from evisynth.analyses.results import Pooled, exp_or_none
 if TYPE_CHECKING:
     from evisynth.analyses.bundle import AnalysisBundle
 
-_METHOD_LABEL = {"IV": "IV", "MH": "M-H", "PETO": "Peto"}
 
 
 def method_line(pooled: Pooled) -> str:
     """E.g. ``IV, Random, 95% CI (REML, z)``."""
-    level = round(100 * pooled.level)
-    base = "IV" if pooled.random else _METHOD_LABEL.get(pooled.method, pooled.method)
-    model = "Random" if pooled.random else "Fixed"
-    extra = f" ({pooled.method}, {pooled.test})" if pooled.random else ""
-    return f"{base}, {model}, {level}% CI{extra}"
+    if not pooled.random:
+        return pooled.analysis_label()
+    tau2 = "DL with the M-H-centred Q" if pooled.method == "MH" else pooled.method
+    return f"{pooled.analysis_label()} ({tau2}, {pooled.test})"
 
 
 def render_text(bundle: AnalysisBundle) -> str:
@@ -37,7 +35,7 @@ def render_text(bundle: AnalysisBundle) -> str:
     width = max([len("Total (95% CI)"), len("Prediction interval")] + [len(s.study) for s in bundle.studies]) + 2
     lines.append(f"{'Study':<{width}}{'Estimate [CI]':<28}Weight")
     for s in bundle.studies:
-        if not s.included:
+        if not s.included or not s.estimable:
             lines.append(f"{s.study:<{width}}{'Not estimable':<28}{s.note or ''}")
             continue
         est = fmt.format_effect_ci(disp(s.yi), disp(s.ci_lower), disp(s.ci_upper))

@@ -19,12 +19,6 @@ from evisynth.io.revman.rm5_write import write_rm5
 from evisynth.io.revman.settings import analysis_settings, study_rows
 from evisynth.rob._atomic import check_target, write_text_atomic
 
-NOTE_MH_RANDOM = ("RevMan 5 random-effects analyses of Mantel-Haenszel outcomes compute Chi² (and the DerSimonian-"
-                  "Laird tau² from it) with inverse-variance weights centred on the Mantel-Haenszel common-effect "
-                  "estimate; evisynth's DL random-effects model centres Q on the inverse-variance estimate, so Chi², "
-                  "tau², the weights and the pooled result differ slightly.")
-
-
 
 @dataclass(frozen=True)
 class ImportedReview:
@@ -75,8 +69,6 @@ def check_review(review: Any, folder: Path) -> list[dict[str, Any]]:
                      "reproduced": not estimable, "max_rel_diff": 0.0, "compared": 0,
                      "differences": [] if not estimable else [{"where": "analysis", "value": "error",
                                                                "message": str(exc)}]}
-        if outcome.attrs.get("METHOD") == "MH" and outcome.attrs.get("RANDOM") == "YES" and not entry["reproduced"]:
-            entry["note"] = NOTE_MH_RANDOM
         results.append(entry)
     return results
 

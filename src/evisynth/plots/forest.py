@@ -58,7 +58,6 @@ __all__ = [
     "draw", "forest_layout", "forest_plot", "method_header",
 ]
 
-_METHOD = {"IV": "IV", "MH": "M-H", "PETO": "Peto"}
 #: StudyRow fields ``sort_by`` accepts besides ``effect``, ``weight`` and the data/moderator columns.
 _STUDY_FIELDS = ("study", "yi", "vi", "se", "ci_lower", "ci_upper", "weight_percent", "included", "note")
 
@@ -125,10 +124,7 @@ class ForestOptions:
 
 def method_header(pooled: Pooled) -> str:
     """The effect column's header: ``IV, Random, 95% CI``, ``M-H, Fixed, 95% CI``, ..."""
-    level = fmt.format_count(100 * pooled.level)
-    if pooled.random:
-        return f"IV, Random, {level}% CI"
-    return f"{_METHOD.get(pooled.method, pooled.method)}, Fixed, {level}% CI"
+    return pooled.analysis_label()
 
 
 def _data_columns(bundle: AnalysisBundle, opts: ForestOptions) -> list[tuple[str, str, str]]:

@@ -54,7 +54,11 @@ def methods_paragraph(analysis: AnalysisBundle, *, prediction: bool = True) -> s
         effects += ", analysed on the log scale"
     method = p.method
     out: list[str] = []
-    if p.random:
+    if p.random and method == "MH":
+        out.append(f"We pooled {effects} in a random-effects meta-analysis, estimating the between-study variance "
+                   "(Tau²) by the DerSimonian-Laird method from the heterogeneity of the study estimates around "
+                   "the Mantel-Haenszel common-effect estimate, as RevMan 5 does.")
+    elif p.random:
         tau = TAU2_NAMES.get(method, f"the {method} method")
         out.append(f"We pooled {effects} in a random-effects meta-analysis with inverse-variance weights, "
                    f"estimating the between-study variance (Tau²) by {tau}.")

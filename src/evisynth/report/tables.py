@@ -53,7 +53,7 @@ def study_table(a: AnalysisBundle) -> Table:
     rows = []
     for s in a.studies:
         cells = [s.study, *[fmt.format_data_value(s.data.get(k)) for k, _ in cols]]
-        if s.included:
+        if s.included and s.estimable:
             cells += [fmt.format_effect_ci(a.natural(s.yi), a.natural(s.ci_lower), a.natural(s.ci_upper)),
                       fmt.format_percent(s.weight_percent, 1) if s.weight_percent is not None else ""]
         else:

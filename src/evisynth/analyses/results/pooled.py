@@ -84,6 +84,12 @@ class Pooled(Record):
         """Whether the model is random effects."""
         return self.model == "random"
 
+    def analysis_label(self) -> str:
+        """RevMan's name of the analysis: ``IV, Random, 95% CI``, ``M-H, Fixed, 95% CI``, ``M-H, Random, 95% CI``."""
+        weights = {"MH": "M-H", "PETO": "Peto"}.get(self.method, "IV")
+        level = round(100 * self.level) if round(100 * self.level, 6) == round(100 * self.level) else 100 * self.level
+        return f"{weights}, {'Random' if self.random else 'Fixed'}, {level:g}% CI"
+
 
 @dataclass(frozen=True)
 class Heterogeneity(Record):

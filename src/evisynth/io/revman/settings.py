@@ -22,8 +22,10 @@ def is_ratio(outcome: Outcome) -> bool:
 def analysis_settings(outcome: Outcome) -> dict[str, Any]:
     """Keyword settings for ``evisynth.api.meta_analysis`` that reproduce RevMan 5's analysis.
 
-    RevMan 5 random effects are DerSimonian-Laird with a Wald (z) test; common-effect analyses use
-    the outcome's method (Mantel-Haenszel, inverse variance or Peto).
+    RevMan 5 random effects are DerSimonian-Laird with a Wald (z) test; for Mantel-Haenszel outcomes
+    the DL τ² comes from the M-H-centred Q (evisynth's ``method="MH", model="random"``, see
+    :mod:`evisynth.models.revman_random`). Common-effect analyses use the outcome's method
+    (Mantel-Haenszel, inverse variance or Peto).
     """
     measure_code = outcome.attrs.get("EFFECT_MEASURE", "")
     random = outcome.attrs.get("RANDOM", "NO") == "YES"
@@ -35,7 +37,7 @@ def analysis_settings(outcome: Outcome) -> dict[str, Any]:
     if method == "PETO" or settings["measure"] == "PETO":
         settings.update(measure="PETO", model="fixed", method="PETO")
     elif random:
-        settings.update(model="random", method="DL")
+        settings.update(model="random", method="MH" if method == "MH" and outcome.kind == "DICH" else "DL")
     else:
         settings.update(model="fixed", method=method if method in ("MH", "IV") else "IV")
     settings["test"] = "z"
