@@ -15,8 +15,8 @@ import numpy as np
 
 from evisynth import _dist
 from evisynth.errors import InputError
-from evisynth.models._design import WLS
-from evisynth.models.tau2 import TAU2_ESTIMATORS, fit_at
+from evisynth.models.kernels.wls import WLS, fit_at
+from evisynth.models.tau2 import TAU2_ESTIMATORS
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from evisynth.models.tau2 import TAU2_ESTIMATORS, fit_at
+from evisynth.models.kernels.wls import fit_at
+from evisynth.models.tau2 import TAU2_ESTIMATORS
 
 COMPTOL = float(np.finfo(float).eps) ** 0.5
 CHUNK = 1000

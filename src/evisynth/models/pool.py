@@ -24,13 +24,16 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass, fields
-from typing import Any, overload
+from typing import Any
 
 import numpy as np
 
 from evisynth import _dist
 from evisynth.errors import InputError
-from evisynth.models.tau2 import PREPARED, TAU2_ESTIMATORS, _any, _every, _prep, fit_moments, solve_q_equation
+from evisynth.models.kernels.arrays import any_all, prepare
+from evisynth.models.kernels.moments import fit_moments
+from evisynth.models.kernels.qsolve import qprofile_limits
+from evisynth.models.tau2 import TAU2_ESTIMATORS
 
 TESTS = ("z", "hksj", "hksj-adhoc")
 _crit_norm = functools.lru_cache(maxsize=64)(_dist.crit_norm)
@@ -127,7 +130,7 @@ def pool(
     y_in = np.asarray(y, dtype=float)
     v_in = np.asarray(v, dtype=float)
     single = y_in.ndim == 1  # one fit: no batch axis (shape ()), the results become Python scalars
-    yy, vv, m, k = _prep(y_in, v_in, mask)
+    yy, vv, m, k = prepare(y_in, v_in, mask)
     shape = k.shape
     k_min = y_in.shape[-1] if m is None else k.min(initial=np.inf)  # every row has k studies without a mask
     has_df = k > 1
@@ -139,7 +142,7 @@ def pool(
     tt: np.ndarray | None = None
     if model == "random":
         with np.errstate(divide="ignore", invalid="ignore"):  # rows with k = 1 are set to τ² = 0 below
-            est = PREPARED[method](yy, vv, m, k, None)
+            est = TAU2_ESTIMATORS[method].kernel(yy, vv, m, k, None)
         tau2, tau2_se = est.tau2, est.se
         converged, iterations = est.converged, est.iterations
         mom = est.moments
@@ -214,12 +217,12 @@ def pool(
 
         censored = np.zeros(shape, dtype=bool)
         if model == "random" and heterogeneity_ci:
-            t_lo, t_hi = qprofile_ci(yy, vv, m, level, start=tau2, q_known=(q_raw, rss))
+            t_lo, t_hi = qprofile_limits(yy, vv, m, level, start=tau2, q_known=(q_raw, rss))
             # metafor's confint() searches τ² only up to max(100, 10·τ̂²) and reports that bound
             # (printed as "> bound") when a limit lies beyond it; we do the same, and flag it.
             bound = np.maximum(100.0, 10.0 * tau2)
             censored = np.isfinite(t_hi) & (t_hi > bound)
-            if _any(censored):
+            if any_all(censored):
                 t_lo, t_hi = np.minimum(t_lo, bound), np.minimum(t_hi, bound)
             i2_lo, i2_hi = 100 * t_lo / (vt + t_lo), 100 * t_hi / (vt + t_hi)
             h2_lo, h2_hi = t_lo / vt + 1, t_hi / vt + 1
@@ -238,62 +241,11 @@ def pool(
 
 
 _NAMES = tuple(f.name for f in fields(PoolArrays))
-
-
-def _scalars(values: tuple[Any, ...]) -> PoolArrays:
-    """One fit's values (field order; numpy scalars or 0-d arrays) as a :class:`PoolArrays` of Python scalars."""
-    res = object.__new__(PoolArrays)  # the values are final: skip the frozen dataclass's per-field setattr
-    res.__dict__.update(zip(_NAMES, [conv(val) for conv, val in zip(_CONVERT, values, strict=True)], strict=True))
-    return res
-
-
 #: Python type of each field of a single fit's :class:`PoolArrays`
 _CONVERT = tuple(int if name in ("k", "q_df", "iterations") else bool if name in ("converged", "tau2_ci_censored")
                  else float for name in _NAMES)
 
 
-def qprofile_ci(
-    y: np.ndarray, v: np.ndarray, m: np.ndarray | None, level: float, X: np.ndarray | None = None,
-    *, start: np.ndarray | None = None, q_known: tuple[np.ndarray, np.ndarray] | None = None,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Q-profile confidence limits for τ² (Viechtbauer 2007), batch-shaped.
-
-    The lower limit solves ``Q(τ²) = χ²_{k-p, 1-α/2}``, the upper ``Q(τ²) = χ²_{k-p, α/2}``; a limit
-    is 0 when ``Q(0)`` is already below its target. Undefined (nan) when ``k - p < 1``.
-    ``start`` (e.g. the τ² estimate) is used as Newton's starting point where it lies below a
-    limit, which saves iterations; the limits do not depend on it. ``q_known`` is
-    ``(Q(0), Q(start))`` where the caller has them (intercept-only models).
-    """
-    p = 1 if X is None else X.shape[-1]
-    shape = y.shape[:-1]
-    if m is not None:
-        k = m.sum(axis=-1)
-    else:
-        k = np.float64(y.shape[-1]) if shape == () else np.full(shape, float(y.shape[-1]))
-    dfq = k - p
-    ok = dfq >= 1
-    all_ok = _every(ok)
-    dsafe = dfq if all_ok else np.where(ok, dfq, 1)
-    alpha = 1 - level
-    crit_upper = _dist.chi2_ppf(1 - alpha / 2, dsafe)
-    crit_lower = _dist.chi2_ppf(alpha / 2, dsafe)
-    if shape == () and X is None:  # one fit: each limit on its own, without a batch axis
-        lo = solve_q_equation(y, v, m, crit_upper, X, start=start, q_known=q_known)[0]
-        hi = solve_q_equation(y, v, m, crit_lower, X, start=start, q_known=q_known)[0]
-    else:  # both limits in one row-wise solve (two stacked copies of the batch): half the iterations' overhead
-        both, _, _ = solve_q_equation(
-            _twice(y), _twice(v), _twice(m), np.stack([crit_upper, crit_lower]), _twice(X),
-            start=None if start is None else _twice(np.asarray(start, dtype=float)),
-            q_known=None if q_known is None else (_twice(q_known[0]), _twice(q_known[1])))
-        lo, hi = both[0], both[1]
-    if all_ok:
-        return lo, hi
-    return np.where(ok, lo, np.nan), np.where(ok, hi, np.nan)
-
-
-@overload
-def _twice(a: np.ndarray) -> np.ndarray: ...
-@overload
-def _twice(a: None) -> None: ...
-def _twice(a: np.ndarray | None) -> np.ndarray | None:
-    return None if a is None else np.stack([a, a])
+def _scalars(values: tuple[Any, ...]) -> PoolArrays:
+    """One fit's values (field order; numpy scalars or 0-d arrays) as a :class:`PoolArrays` of Python scalars."""
+    return PoolArrays(*[conv(val) for conv, val in zip(_CONVERT, values, strict=True)])
