@@ -11,7 +11,9 @@
     ├── FewStudiesWarning         too few studies for the method (e.g. k < 3 with random effects)
     ├── ZeroCellWarning           zero cells corrected or double-zero studies dropped
     ├── ConvergenceWarning        an iterative estimator stopped before meeting its tolerance
-    └── DataWarning               suspicious but usable data (e.g. a control arm counted twice)
+    ├── DataWarning               suspicious but usable data (e.g. a control arm counted twice)
+    └── DegenerateDataWarning     a statistic is undefined for these data (e.g. identical effects)
+                                  and reported as null; see evisynth.models.undefined
 """
 
 from __future__ import annotations
@@ -84,10 +86,18 @@ class DataWarning(EvisynthWarning):
     """The data are usable but look suspicious."""
 
 
+class DegenerateDataWarning(EvisynthWarning):
+    """A statistic is undefined for these data and is reported as null (JSON ``null``).
+
+    Raised for the flags of :class:`evisynth.models.undefined.Undefined` (e.g. every study effect
+    identical: the Hartung-Knapp standard error, Egger's and Begg's tests are 0/0)."""
+
+
 __all__ = [
     "ConvergenceError",
     "ConvergenceWarning",
     "DataWarning",
+    "DegenerateDataWarning",
     "EvisynthError",
     "EvisynthWarning",
     "FewStudiesWarning",

@@ -33,7 +33,9 @@ def _assert_same(batch: dict, i: int, single, label: str) -> None:
         a, b = batch[name][i], getattr(single, name)
         if name in SQUARED:
             a, b = a * a, b * b
-        if isinstance(b, (bool, np.bool_)):
+        if name == "undefined":
+            assert int(a) == int(b), f"{label} row {i} {name}"
+        elif isinstance(b, (bool, np.bool_)):
             assert bool(a) == bool(b), f"{label} row {i} {name}"
         elif isinstance(b, float) and np.isnan(b):
             assert np.isnan(a), f"{label} {name}: {a} vs nan"

@@ -21,9 +21,12 @@ import pytest
 
 from evisynth import _dist
 from evisynth.models import reference
-from evisynth.models.kernels.arrays import prepare
+from evisynth.models.kernels.arrays import conditioned_design, prepare
 from evisynth.models.kernels.qsolve import qprofile_limits
+from evisynth.models.kernels.scaling import normalise
+from evisynth.models.pool import pool
 from evisynth.models.tau2 import TAU2_ESTIMATORS
+from evisynth.models.undefined import Undefined
 
 REF = Path(__file__).resolve().parents[1] / "reference"
 REL = 1e-12
@@ -41,8 +44,9 @@ def _se_close(actual: float, expected: float, tau2: float, tau2_ref: float, v: n
 
 
 def _scale(v: np.ndarray) -> float:
-    """The absolute floor for τ² (times REL): the kernels stop at 1e-12 max(1, τ²)."""
-    return 1.0
+    """The absolute floor for τ² (times REL): the engine fits in units where the mean sampling
+    variance is about 1 and stops its iterations at 1e-12 max(1, τ²) in those units."""
+    return float(np.mean(v))
 
 
 def _design(case: dict, names: list[str]) -> np.ndarray | None:
@@ -149,25 +153,42 @@ def _targets(k: int, p: int, level: float = 0.95) -> tuple[float, float]:
 
 
 def test_qprofile_limits_match_reference_on_the_metafor_suite():
+    checked = 0
     for name, y, v, X in suite_datasets():
-        k, p = len(y), 1 if X is None else X.shape[1]
-        ref = reference.qprofile_limits(y, v, *_targets(k, p), X)
-        if X is None:  # one fit, no batch axis
-            lo, hi = (float(g) for g in qprofile_limits(y, v, None, 0.95))
-        else:  # moderators: a batch of one
-            lo, hi = (float(g[0]) for g in qprofile_limits(y[None], v[None], None, 0.95, X[None]))
+        if X is not None:
+            continue
+        ref = reference.qprofile_limits(y, v, *_targets(len(y), 1))
+        res = pool(y, v, method="DL")  # exact limits (the default), as the engine reports them
         scale = _scale(v)
-        assert _close(lo, ref[0], scale), f"{name}: lower {lo!r} vs {ref[0]!r}"
-        assert _close(hi, ref[1], scale), f"{name}: upper {hi!r} vs {ref[1]!r}"
+        assert _close(res.tau2_ci_lower, ref[0], scale), f"{name}: lower {res.tau2_ci_lower!r} vs {ref[0]!r}"
+        assert _close(res.tau2_ci_upper, ref[1], scale), f"{name}: upper {res.tau2_ci_upper!r} vs {ref[1]!r}"
+        checked += 1
+    assert checked >= 40
+
+
+def test_qprofile_limits_with_moderators_match_reference():
+    for name, y, v, X in suite_datasets():
+        if X is None:
+            continue
+        ref = reference.qprofile_limits(y, v, *_targets(len(y), X.shape[1]), X)
+        yy, vv, m, k = prepare(y[None], v[None])
+        yy, vv, _, h = normalise(yy, vv, m, k, shift=False)
+        with np.errstate(divide="ignore", invalid="ignore"):  # kernels run under the caller's errstate
+            lo, hi, found = qprofile_limits(yy, vv, m, 0.95, conditioned_design(X[None], m))
+        lo, hi = float(np.ldexp(lo[0], 2 * h[0])), float(np.ldexp(hi[0], 2 * h[0]))
+        assert found.all()
+        assert _close(lo, ref[0], _scale(v)), f"{name}: lower {lo!r} vs {ref[0]!r}"
+        assert _close(hi, ref[1], _scale(v)), f"{name}: upper {hi!r} vs {ref[1]!r}"
 
 
 def test_qprofile_limits_match_reference_on_a_random_batch():
     y, v, mask, _ = _random_batch(seed=3, m=80)
-    yy, vv, m, _ = prepare(y, v, mask)
-    lo, hi = qprofile_limits(yy, vv, m, 0.9)
+    res = pool(y, v, mask, level=0.9)
+    assert not (res.undefined & Undefined.TAU2_CI_NOT_FOUND).any()
     for i in range(y.shape[0]):
         keep = mask[i]
         ref = reference.qprofile_limits(y[i][keep], v[i][keep], *_targets(int(keep.sum()), 1, 0.9))
         scale = _scale(v[i][keep])
-        assert _close(float(lo[i]), ref[0], scale), f"row {i}: lower {lo[i]!r} vs {ref[0]!r}"
-        assert _close(float(hi[i]), ref[1], scale), f"row {i}: upper {hi[i]!r} vs {ref[1]!r}"
+        lo, hi = res.tau2_ci_lower[i], res.tau2_ci_upper[i]
+        assert _close(float(lo), ref[0], scale), f"row {i}: lower {lo!r} vs {ref[0]!r}"
+        assert _close(float(hi), ref[1], scale), f"row {i}: upper {hi!r} vs {ref[1]!r}"

@@ -11,7 +11,7 @@ the padding of the many small ones.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 
@@ -25,25 +25,28 @@ COLUMNS: tuple[str, ...] = tuple(
 
 #: Columns holding flags (booleans) rather than numbers.
 BOOL_COLUMNS: tuple[str, ...] = ("converged", "tau2_ci_censored")
+#: Columns holding integers: counts, and ``undefined`` (bit flags of
+#: :class:`evisynth.models.undefined.Undefined`: why a value of that row is missing; 0 = nothing).
+INT_COLUMNS: tuple[str, ...] = ("k", "q_df", "iterations", "undefined")
 
 #: Rows per call of :func:`pool`: small enough for the working arrays to stay in cache.
 BLOCK_ROWS = 16384
 
 
-def _settings(model: str, method: str, test: str, level: float) -> tuple[str, str]:
+def _settings(model: str, method: str, test: str, level: float, tau2_ci_bound: str = "exact") -> tuple[str, str]:
     if method == "IV":  # as in ``evisynth analyze``: a common-effect (inverse-variance) analysis
         model = "fixed"
     if model == "fixed":
         method = "REML"  # ignored by pool() for the common-effect model
-    check_settings(model, method, test, level)
+    check_settings(model, method, test, level, tau2_ci_bound)
     return model, method
 
 
 def _empty_columns(m: int) -> dict[str, np.ndarray]:
     out: dict[str, np.ndarray] = {}
     for name in COLUMNS:
-        if name in ("k", "q_df", "iterations"):
-            out[name] = np.zeros(m, dtype=np.int64)
+        if name in INT_COLUMNS:
+            out[name] = np.zeros(m, dtype=np.uint8 if name == "undefined" else np.int64)
         elif name in BOOL_COLUMNS:
             out[name] = np.zeros(m, dtype=bool)
         else:
@@ -61,6 +64,7 @@ def batch_meta_analysis(
     test: str = "z",
     level: float = 0.95,
     heterogeneity_ci: bool = False,
+    tau2_ci_bound: Literal["exact", "metafor"] = "exact",
     block_rows: int = BLOCK_ROWS,
     progress: Callable[[int], Any] | None = None,
 ) -> dict[str, np.ndarray]:
@@ -82,6 +86,9 @@ def batch_meta_analysis(
         Confidence level as a fraction.
     heterogeneity_ci : bool
         Also compute the Q-profile confidence interval of τ² (and τ, I², H²).
+    tau2_ci_bound : {"exact", "metafor"}
+        Exact Q-profile limits (default), or metafor's, censored at its search bound (see
+        :func:`evisynth.models.pool.pool`; ``tau2_ci_censored`` flags them).
     block_rows : int
         Meta-analyses per engine call (memory and cache use, not results).
     progress : callable, optional
@@ -92,7 +99,9 @@ def batch_meta_analysis(
     dict of str to numpy.ndarray
         The columns of :data:`COLUMNS`, each of length ``m``, with the same values a single
         :func:`evisynth.models.pool.pool` call gives for each row. ``converged`` is False where
-        an iterative estimator did not reach its tolerance (the batch still completes).
+        an iterative estimator did not reach its tolerance (the batch still completes);
+        ``undefined`` says why a value of the row is missing (bit flags of
+        :class:`evisynth.models.undefined.Undefined`, 0 for none).
 
     Examples
     --------
@@ -103,7 +112,7 @@ def batch_meta_analysis(
     >>> res["k"].tolist()
     [3, 2]
     """
-    model, method = _settings(model, method, test, level)
+    model, method = _settings(model, method, test, level, tau2_ci_bound)
     y = np.asarray(y, dtype=float)
     v = np.asarray(v, dtype=float)
     if y.ndim != 2 or v.shape != y.shape:
@@ -126,7 +135,7 @@ def batch_meta_analysis(
             mb = mask[lo:hi]
         _check_values(yb, vb, mb, lo)
         res = pool(yb, vb, None if mb.all() else mb, model=model, method=method, test=test, level=level,
-                   heterogeneity_ci=heterogeneity_ci)
+                   heterogeneity_ci=heterogeneity_ci, tau2_ci_bound=tau2_ci_bound)
         for name in COLUMNS:
             out[name][lo:hi] = getattr(res, name)
         if progress is not None:

@@ -8,7 +8,10 @@ Statistics and speed are kept apart:
   the reference numbers (1e-12);
 * :mod:`~evisynth.models.tau2` - the one registry of estimators (``TAU2_ESTIMATORS``), tying
   each code to its reference and its kernel;
-* :mod:`~evisynth.models.pool` - inverse-variance pooling (one meta-analysis or a batch);
+* :mod:`~evisynth.models.undefined` - how results say a statistic is undefined (nan) and why
+  (the :class:`~evisynth.models.undefined.Undefined` flags), and the rounding-level test;
+* :mod:`~evisynth.models.pool` - inverse-variance pooling (one meta-analysis or a batch), its
+  result record in :mod:`~evisynth.models.pool_arrays`;
   :mod:`~evisynth.models.mixed` - meta-regression; :mod:`~evisynth.models.mantel_haenszel` -
   Mantel-Haenszel and Peto; :mod:`~evisynth.models.small_study` - Egger, Begg, fail-safe N;
   :mod:`~evisynth.models.permutation` - permutation tests for meta-regression.

@@ -24,6 +24,7 @@ import numpy as np
 from evisynth.models import reference
 from evisynth.models.kernels import likelihood, moments, qsolve
 from evisynth.models.kernels.arrays import Tau2Estimate, conditioned_design, prepare
+from evisynth.models.kernels.scaling import normalise
 
 __all__ = ["TAU2_ESTIMATORS", "Tau2Estimate", "Tau2Method", "tau2_dl", "tau2_eb", "tau2_he", "tau2_hs",
            "tau2_ml", "tau2_pm", "tau2_reml", "tau2_sj"]
@@ -50,20 +51,29 @@ class Tau2Method:
                  mask: np.ndarray | None = None) -> Tau2Estimate:
         """Estimate τ² for one meta-analysis (``y``, ``v`` of shape ``(k,)``, ``X`` of shape
         ``(k, p)``) or a batch (``(..., k)`` and ``(..., k, p)``); absent studies are False in
-        ``mask``. Undefined cases (``k <= p``) give nan, without floating-point warnings. Only the
-        column space of ``X`` matters: it is passed to the kernel well conditioned
-        (:func:`~evisynth.models.kernels.arrays.conditioned_design`)."""
+        ``mask``. Undefined cases (``k <= p``) give nan, without floating-point warnings.
+
+        The kernel runs in exactly rescaled units (sampling variances about 1, see
+        :func:`~evisynth.models.kernels.scaling.normalise`), so the result does not depend on the
+        scale of the data, and on a well-conditioned design with the column space of ``X``
+        (:func:`~evisynth.models.kernels.arrays.conditioned_design`), which is all that matters.
+        """
         y = np.asarray(y, dtype=float)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            if y.ndim >= 2:
-                yy, vv, m, k = prepare(y, v, mask)
-                return self.kernel(yy, vv, m, k, None if X is None else conditioned_design(X, m))
-            m1 = None if mask is None else np.asarray(mask)[None]
-            yy, vv, m, k = prepare(y[None], np.asarray(v, dtype=float)[None], m1)
-            X1 = None if X is None else conditioned_design(np.asarray(X, dtype=float)[None], m)
-            res = self.kernel(yy, vv, m, k, X1)
-        return Tau2Estimate(res.tau2[0], res.se[0], res.converged[0], res.iterations[0],
-                            None if res.at_zero_check is None else res.at_zero_check[0])
+        single = y.ndim == 1
+        if single:
+            y, v = y[None], np.asarray(v, dtype=float)[None]
+            mask = None if mask is None else np.asarray(mask)[None]
+            X = None if X is None else np.asarray(X, dtype=float)[None]
+        yy, vv, m, k = prepare(y, v, mask)
+        yy, vv, _, h = normalise(yy, vv, m, k, shift=False)
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            res = self.kernel(yy, vv, m, k, None if X is None else conditioned_design(X, m))
+        f2 = np.ldexp(1.0, 2 * h)
+        tau2, se = res.tau2 * f2, res.se * f2
+        if single:
+            return Tau2Estimate(tau2[0], se[0], res.converged[0], res.iterations[0],
+                                None if res.at_zero_check is None else res.at_zero_check[0])
+        return Tau2Estimate(tau2, se, res.converged, res.iterations, res.at_zero_check)
 
 
 #: The registry of τ² estimators, keyed by metafor's method codes (in metafor's order).

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
-from typing import Any, overload
+from typing import Any, NamedTuple, overload
 
 import numpy as np
 
@@ -56,25 +56,37 @@ def every(flags: Any) -> bool:
     return bool(flags) if flags.ndim == 0 else count(flags) == flags.size
 
 
+class IVFit(NamedTuple):
+    """Sums of an intercept-only inverse-variance fit with weights ``w = 1/(v + τ²)`` (batch-shaped)."""
+
+    s1: Any  #: Σw
+    mu: Any  #: the weighted mean Σwy/Σw
+    rss: Any  #: Σw(y - μ)², the generalised Q statistic Q(τ²)
+    s2: Any  #: Σw²
+
+
 @dataclass(slots=True)
 class Tau2Estimate:
-    """τ² with its standard error and convergence information (arrays of the batch shape).
+    """τ² with its standard error and convergence information (arrays of the batch shape; numpy
+    scalars for a single fit without a batch axis).
 
     A plain (not frozen) record, built once per estimator call and read by the caller."""
 
-    tau2: np.ndarray
-    se: np.ndarray
-    converged: np.ndarray
-    iterations: np.ndarray
-    at_zero_check: np.ndarray | None = None  # ML/REML: True where ll at τ²=0 beat the solution
-    #: ML/REML without moderators: :func:`~evisynth.models.kernels.moments.fit_moments` at τ² = 0
-    #: and at the estimate (leading axis of 2), which :func:`~evisynth.models.pool.pool` reuses
-    moments: tuple[np.ndarray, ...] | None = None
+    tau2: Any
+    se: Any
+    converged: Any
+    iterations: Any
+    at_zero_check: Any = None  # ML/REML: True where ll at τ²=0 beat the solution
+    #: intercept-only DL, HS, ML, REML: the common-effect fit (τ² = 0) and the fit at the
+    #: estimate, which :func:`~evisynth.models.pool.pool` reuses instead of recomputing them
+    fits: tuple[IVFit, IVFit] | None = None
 
 
-def closed_form(tau2: np.ndarray, se: np.ndarray) -> Tau2Estimate:
+def closed_form(tau2: np.ndarray, se: np.ndarray, fits: tuple[IVFit, IVFit] | None = None) -> Tau2Estimate:
     """The record of a non-iterative estimator: converged, no iterations."""
-    return Tau2Estimate(tau2, se, np.ones(np.shape(tau2), dtype=bool), np.zeros(np.shape(tau2), dtype=int))
+    if np.ndim(tau2) == 0:  # one fit: numpy scalars
+        return Tau2Estimate(tau2, se, np.True_, np.int64(0), None, fits)
+    return Tau2Estimate(tau2, se, np.ones(np.shape(tau2), dtype=bool), np.zeros(np.shape(tau2), dtype=int), None, fits)
 
 
 def prepare(

@@ -7,16 +7,18 @@ rows finish. A single fit runs with no batch axis at all.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
-from evisynth.models.kernels.arrays import count, every, take_rows
+from evisynth.models.kernels.arrays import count, every, lastdot, lastsum, take_rows
 
-#: Tolerance on successive τ² values (relative to max(1, τ²)) for iterative estimators; the
-#: Newton iterations also stop when the next step, predicted from the last two, is 100 times
-#: below it (see :func:`done_predicted`).
+#: Tolerance on successive τ² values, relative to ``max(unit, τ²)`` with ``unit`` the power of
+#: four nearest the row's mean sampling variance (:func:`tolerance`), for iterative estimators;
+#: the Newton iterations also stop when the next step, predicted from the last two, is 100
+#: times below it (see :func:`done_predicted`).
 THRESHOLD = 1e-12
 MAX_ITER = 1000
 #: Working sets smaller than this are never compacted (masking a few rows is cheaper than copying).
@@ -36,7 +38,8 @@ def iterate_rows(
     None or flags, are passed through). ``step(data_rows, x_rows)`` returns the new iterate and a
     boolean ``done`` per row.
 
-    A row's sequence of iterates depends on its own data only, so it gets the same answer
+    Runs under the caller's ``np.errstate`` (see :mod:`evisynth.models.kernels`). A row's
+    sequence of iterates depends on its own data only, so it gets the same answer
     alone as in any batch. Finished rows are frozen; the working set is compacted once fewer
     than half of its rows are still active (no per-iteration fancy indexing, and a single
     fit never indexes at all). Rows not done after ``max_iter`` steps keep their last
@@ -71,38 +74,37 @@ def iterate_rows(
     wact = wconv
     full = True  # every working row still active: no masking (the whole of a single fit)
     it = 0
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        for it in range(1, max_iter + 1):
-            new, done = step(work, wx)
-            if full:
-                wx = new
-                n_done = count(done)
-                if n_done == done.size:
-                    wconv[...] = True
-                    break
-                if n_done == 0:
-                    continue
-                full = False
-                witer[...] = it
-                wconv = np.array(done, dtype=bool)
-                wact = ~wconv
-            else:
-                wx = np.where(wact, new, wx)
-                witer[wact] = it
-                wconv |= wact & done
-                wact &= ~done
-            n_act = count(wact)
-            if n_act == 0:
+    for it in range(1, max_iter + 1):
+        new, done = step(work, wx)
+        if full:
+            wx = new
+            n_done = count(done)
+            if n_done == done.size:
+                wconv[...] = True
                 break
-            if 2 * n_act <= wact.size and wact.size >= COMPACT_MIN:
-                if rows is None:
-                    rows = np.arange(n)
-                    x, iterations, converged = np.empty(n), np.empty(n, dtype=int), np.empty(n, dtype=bool)
-                x[rows], iterations[rows], converged[rows] = wx, witer, wconv
-                rows = rows[wact]
-                work = take_rows(work, wact)
-                wx, witer, wconv = wx[wact], witer[wact], wconv[wact]
-                full = True
+            if n_done == 0:
+                continue
+            full = False
+            witer[...] = it
+            wconv = np.array(done, dtype=bool)
+            wact = ~wconv
+        else:
+            wx = np.where(wact, new, wx)
+            witer[wact] = it
+            wconv |= wact & done
+            wact &= ~done
+        n_act = count(wact)
+        if n_act == 0:
+            break
+        if 2 * n_act <= wact.size and wact.size >= COMPACT_MIN:
+            if rows is None:
+                rows = np.arange(n)
+                x, iterations, converged = np.empty(n), np.empty(n, dtype=int), np.empty(n, dtype=bool)
+            x[rows], iterations[rows], converged[rows] = wx, witer, wconv
+            rows = rows[wact]
+            work = take_rows(work, wact)
+            wx, witer, wconv = wx[wact], witer[wact], wconv[wact]
+            full = True
     if full:
         witer[...] = it
     if rows is None:  # [()]: numpy scalars for a single fit, the arrays themselves otherwise
@@ -111,13 +113,28 @@ def iterate_rows(
     return x, converged, iterations
 
 
-def done_predicted(t: np.ndarray, new: np.ndarray, prev: np.ndarray, plain: np.ndarray | None) -> np.ndarray:
+def tolerance(v: np.ndarray, m: np.ndarray | None, k: Any, mean_v: Any = None) -> Any:
+    """``THRESHOLD`` times the power of four nearest each row's mean sampling variance (exactly
+    ``THRESHOLD`` for data normalised by :func:`~evisynth.models.kernels.scaling.normalise`):
+    the iterations' absolute tolerance below τ² of that size, so that they stop at the same
+    relative precision whatever the scale of the data (and take the same steps, scaled).
+    ``mean_v`` is that mean where the caller has it."""
+    if mean_v is None:
+        mean_v = (lastsum(v) if m is None else lastdot(m, v)) / k
+    if np.ndim(mean_v) == 0:
+        return np.float64(math.ldexp(THRESHOLD, 2 * (math.frexp(float(mean_v))[1] >> 1)))
+    return np.ldexp(THRESHOLD, 2 * (np.frexp(mean_v)[1] >> 1))
+
+
+def done_predicted(t: np.ndarray, new: np.ndarray, prev: np.ndarray, plain: np.ndarray | None,
+                   tol: Any) -> np.ndarray:
     """Convergence per row of a Newton iteration ``t -> new``.
 
     Newton converges quadratically (``δ_{n+1} ≈ K δ_n²``), so with ``K`` estimated as
     ``δ_n / δ_{n-1}²`` the step after this one is predicted as ``δ_n³ / δ_{n-1}²``; a row is
     done when the step ``|new - t|`` or that prediction, times 100 for safety, is within
-    ``THRESHOLD * max(1, τ²)``, which saves the last step that would only confirm convergence.
+    ``max(tol, THRESHOLD τ²)`` (``tol`` per row, see :func:`tolerance`), which saves the last
+    step that would only confirm convergence.
     ``prev`` (per row, updated in place) holds a tenth of the last step, 0 before the first;
     where ``plain`` is False (a fallback, not a Newton step; None: every row is a Newton step)
     only the step itself counts and ``prev`` is reset to 0.
@@ -127,9 +144,8 @@ def done_predicted(t: np.ndarray, new: np.ndarray, prev: np.ndarray, plain: np.n
     if plain is not None:
         q = np.where(plain, q, np.inf)
     # operators only (cheap on the numpy scalars of a single fit); where q is nan (0/0: no step
-    # at all) the step itself decides; the tolerance is THRESHOLD * max(τ², 1)
-    done = (size <= THRESHOLD) | (size <= THRESHOLD * new) | (size * q * q <= THRESHOLD) \
-        | (size * q * q <= THRESHOLD * new)
+    # at all) the step itself decides; the tolerance is max(tol, THRESHOLD τ²)
+    done = (size <= tol) | (size <= THRESHOLD * new) | (size * q * q <= tol) | (size * q * q <= THRESHOLD * new)
     prev[...] = size * 0.1
     if plain is not None:
         prev[~plain] = 0.0

@@ -22,16 +22,18 @@ from evisynth.models.kernels.arrays import (
     EINSUM_MIN,
     SUM_BIG,
     SUM_SMALL,
+    IVFit,
     Tau2Estimate,
     any_all,
     as_rows,
     every,
+    lastdot,
     lastsum,
     sum_all,
     take_rows,
 )
-from evisynth.models.kernels.iterate import MAX_ITER, THRESHOLD, done_predicted, iterate_rows
-from evisynth.models.kernels.moments import fit_moments, he_start
+from evisynth.models.kernels.iterate import MAX_ITER, THRESHOLD, done_predicted, iterate_rows, tolerance
+from evisynth.models.kernels.moments import he_start
 from evisynth.models.kernels.wls import fit_at
 
 
@@ -73,7 +75,7 @@ FISHER_PASSES: tuple[Pass, ...] = (
 def loglik(y: np.ndarray, v: np.ndarray, m: np.ndarray | None, tau2: np.ndarray, X: np.ndarray,
            reml: bool) -> np.ndarray:
     """ML/REML log-likelihood (up to a constant) of a model with moderators ``X``; without
-    moderators :func:`finish_intercept_only` forms it from :func:`fit_moments`."""
+    moderators :func:`finish_intercept_only` forms the difference it needs directly."""
     logv = np.log(v + np.asarray(tau2, dtype=float)[..., None])
     fit = fit_at(y, v, m, tau2, X)
     ll = -0.5 * (lastsum(logv) if m is None else lastsum(m * logv)) - 0.5 * fit.rss
@@ -157,7 +159,7 @@ def cautious_information(parts: Any) -> np.ndarray:
 def fisher_step(work: tuple[Any, ...], t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """One (safeguarded) Newton-type step on the ML or REML score ``S`` (an :func:`iterate_rows` step).
 
-    ``work`` is ``(y, v, m, X, reml, stepadj, rule, prev)``. Plain Fisher scoring
+    ``work`` is ``(y, v, m, X, reml, stepadj, rule, prev, tol)``. Plain Fisher scoring
     (``S / information`` with the expected information, metafor's rule) converges only linearly
     and can oscillate for hundreds of iterations (ratio -0.9 per step on ordinary k=10 data).
     :attr:`StepRule.SCALED_NEWTON` instead takes Newton steps on ``S(τ²)·(c + τ²)²`` with
@@ -173,10 +175,11 @@ def fisher_step(work: tuple[Any, ...], t: np.ndarray) -> tuple[np.ndarray, np.nd
     instead of creeping towards it. The root, and so τ², is the same.
 
     ``prev`` is the per-row scratch array of
-    :func:`~evisynth.models.kernels.iterate.done_predicted` (updated in place): the scaled
-    Newton steps stop on the predicted next step, every other step on its own length.
+    :func:`~evisynth.models.kernels.iterate.done_predicted` (updated in place) and ``tol`` the
+    per-row tolerance of :func:`~evisynth.models.kernels.iterate.tolerance`: the scaled Newton
+    steps stop on the predicted next step, every other step on its own length.
     """
-    y, v, m, X, reml, stepadj, rule, prev = work
+    y, v, m, X, reml, stepadj, rule, prev, tol = work
     plain = None
     one = False  # a single fit (0-d) taken as a batch of one row
     if rule is StepRule.SCALED_NEWTON:
@@ -187,7 +190,7 @@ def fisher_step(work: tuple[Any, ...], t: np.ndarray) -> tuple[np.ndarray, np.nd
         new = t + adj
         # fast path: curv > 0, a finite step and τ² >= 0 in every row (nan fails every test)
         if every((curv > 0.0) & (new >= 0.0) & (abs(adj) < np.inf)):
-            return new, done_predicted(t, new, prev, None)
+            return new, done_predicted(t, new, prev, None, tol)
         if t.ndim == 0:  # the fallback indexes rows: continue as a batch of one (prev reshaped is a view)
             one = True
             y, v, m = y[None], v[None], None if m is None else m[None]
@@ -202,7 +205,7 @@ def fisher_step(work: tuple[Any, ...], t: np.ndarray) -> tuple[np.ndarray, np.nd
         observed_wanted = rule is StepRule.SAFEGUARDED_SCORING
         score, info, observed, _ = score_terms(y, v, m, X, t, reml, observed_wanted)
         if observed is not None:  # observed information near the root or where it is larger
-            near = np.abs(score) <= NEWTON_ZONE * info * np.maximum(t, 1e-8)
+            near = np.abs(score) <= NEWTON_ZONE * info * np.maximum(t, 1e4 * tol)
             info = np.where(near & (observed > 0), observed, np.maximum(info, observed))
     adj = score / info
     if stepadj != 1.0:
@@ -224,7 +227,11 @@ def fisher_step(work: tuple[Any, ...], t: np.ndarray) -> tuple[np.ndarray, np.nd
             new = t + adj
             neg = new < 0
         if neg.any():
-            adj = np.where(neg & (t <= 0), 0.0, adj)  # from τ² = 0 no halving helps: stay
+            t_in = t
+            if t.ndim == 0:  # a single fit (no batch axis): the rows below are a batch of one
+                y, v, m, X = y[None], v[None], None if m is None else m[None], None if X is None else X[None]
+                t, neg = np.reshape(t, 1), np.reshape(neg, 1)
+            adj = np.array(np.where(neg & (t <= 0), 0.0, adj), ndmin=1)  # from τ² = 0 no halving helps: stay
             rows = np.flatnonzero(neg & (t > 0))
             if rows.size:
                 a, tr = adj[rows], t[rows]
@@ -239,10 +246,12 @@ def fisher_step(work: tuple[Any, ...], t: np.ndarray) -> tuple[np.ndarray, np.nd
                     a = np.where(bad, a / 2, a)
                 adj[rows] = a
             new = np.maximum(t + adj, 0.0)
+            if t_in.ndim == 0:
+                t, new = t_in, new[0]
     if plain is not None:
-        done = done_predicted(t, new, prev, plain)
+        done = done_predicted(t, new, prev, plain, tol)
         return (new[0], done[0]) if one else (new, done)
-    return new, np.abs(new - t) <= THRESHOLD * np.maximum(new, 1.0)
+    return new, np.abs(new - t) <= np.maximum(tol, THRESHOLD * new)
 
 
 def fisher(y: np.ndarray, v: np.ndarray, m: np.ndarray | None, k: np.ndarray, X: np.ndarray | None,
@@ -253,23 +262,24 @@ def fisher(y: np.ndarray, v: np.ndarray, m: np.ndarray | None, k: np.ndarray, X:
     passes = FISHER_PASSES
     shape = k.shape
     n = math.prod(shape)
-    start = he_start(y, v, m, k, X)
+    start, sum_v = he_start(y, v, m, k, X)
+    tol = tolerance(v, m, k, sum_v / k)
     if shape == () and X is None:  # one fit: no batch axis at all (numpy scalars are cheapest)
         y2, v2, m2, X2 = y, v, m, X
         start = np.asarray(start, dtype=float)
     else:  # rows
-        start = start.reshape(n)
+        start, tol = start.reshape(n), tol.reshape(n)
         y2, v2, m2, X2 = as_rows(y, n, 1), as_rows(v, n, 1), as_rows(m, n, 1), as_rows(X, n, 2)
     first = passes[0]
     tau2, converged, iterations = iterate_rows(
-        fisher_step, start, None, (y2, v2, m2, X2, reml, first.stepadj, first.rule, np.zeros(start.shape)),
+        fisher_step, start, None, (y2, v2, m2, X2, reml, first.stepadj, first.rule, np.zeros(start.shape), tol),
         first.max_iter)
     for later in passes[1:]:
         if every(converged):
             break
         todo = ~converged
         t, c, i = iterate_rows(
-            fisher_step, start, todo, (y2, v2, m2, X2, reml, later.stepadj, later.rule, np.zeros(start.shape)),
+            fisher_step, start, todo, (y2, v2, m2, X2, reml, later.stepadj, later.rule, np.zeros(start.shape), tol),
             later.max_iter)
         tau2 = np.where(todo, t, tau2)
         converged |= todo & c
@@ -280,10 +290,10 @@ def fisher(y: np.ndarray, v: np.ndarray, m: np.ndarray | None, k: np.ndarray, X:
     # guard against a local maximum: compare with the likelihood at τ² = 0 (as metafor does)
     at_zero = np.zeros(shape, dtype=bool)
     if any_all(converged & (tau2 > 0)):
-        with np.errstate(divide="ignore", invalid="ignore"):  # ll at 0 and at τ² in one stacked evaluation
-            ll = loglik(np.concatenate([y2, y2]), np.concatenate([v2, v2]),
-                        None if m2 is None else np.concatenate([m2, m2]),
-                        np.concatenate([np.zeros(n), tau2.reshape(n)]), np.concatenate([X2, X2]), reml)
+        # ll at 0 and at τ² in one stacked evaluation
+        ll = loglik(np.concatenate([y2, y2]), np.concatenate([v2, v2]),
+                    None if m2 is None else np.concatenate([m2, m2]),
+                    np.concatenate([np.zeros(n), tau2.reshape(n)]), np.concatenate([X2, X2]), reml)
         at_zero = converged & ((ll[:n] - ll[n:]).reshape(shape) > 1e-10) & (tau2 > 0)
         if any_all(at_zero):
             tau2 = np.where(at_zero, 0.0, tau2)
@@ -297,28 +307,42 @@ def finish_intercept_only(y: np.ndarray, v: np.ndarray, m: np.ndarray | None, ta
                           shape: tuple[int, ...]) -> Tau2Estimate:
     """Intercept-only ML/REML after the iteration (rows flattened): the guard against a local
     maximum (the log-likelihood at τ² = 0 is compared with that at the solution, as metafor does)
-    and the standard error, from one :func:`fit_moments` evaluation at ``[0, τ²]``."""
+    and the standard error, from one stacked evaluation of the fits at ``[0, τ²]``.
+
+    The log-likelihood difference is formed directly, ``-2 (ll(τ²) - ll(0)) = Σ log(1 + τ²/vᵢ)
+    + Q(τ²) - Q(0) (+ log(Σw(τ²)/Σw(0)) for REML)``, without the large ``Σ log vᵢ`` that cancels."""
     tt = np.zeros((2, *tau2.shape))
     tt[1] = tau2
-    with np.errstate(divide="ignore", invalid="ignore"):
-        mom: tuple[np.ndarray, ...] = fit_moments(y, v, m, tt, likelihood=True)
-        s1, _, rss, s2, s3, logs = mom
-        minus2ll = logs + rss + np.log(s1) if reml else logs + rss  # -2 ll up to a constant
-        # ll(0) - ll(τ²) > 1e-10
-        at_zero = converged & (minus2ll[1] - minus2ll[0] > 2e-10) & (tau2 > 0)
-        if any_all(at_zero):
-            tau2 = np.where(at_zero, 0.0, tau2)
-            mom = tuple(np.stack([a[0], np.where(at_zero, a[0], a[1])]) for a in mom)
-            s1, _, rss, s2, s3, logs = mom
-        if reml:  # tr(PP) = s2 - 2 s3/s1 + (s2/s1)²
-            a = s2[1] / s1[1]
-            se = np.sqrt(2 / (s2[1] - 2 * s3[1] / s1[1] + a * a))
-        else:
-            se = np.sqrt(2 / s2[1])
+    u = v + tt[..., None]
+    w = 1.0 / u if m is None else m / u
+    s1 = lastsum(w)
+    mu = lastdot(w, y) / s1
+    r = y - mu[..., None]
+    rss, s2 = lastdot(w * r, r), lastdot(w, w)
+    log_ratio = np.log1p(tau2[..., None] / v)
+    dll = (lastsum(log_ratio) if m is None else lastdot(m, log_ratio)) + rss[1] - rss[0]
+    if reml:
+        dll = dll + np.log(s1[1] / s1[0])
+    # ll(0) - ll(τ²) > 1e-10
+    at_zero = converged & (dll > 2e-10) & (tau2 > 0)
+    w1 = w[1]
+    s3: Any = lastdot(w1 * w1, w1) if reml else None
+    if any_all(at_zero):
+        tau2 = np.where(at_zero, 0.0, tau2)
+        s1, mu, rss, s2 = (np.stack([a[0], np.where(at_zero, a[0], a[1])]) for a in (s1, mu, rss, s2))
+        if reml:
+            w0 = w[0]
+            s3 = np.where(at_zero, lastdot(w0 * w0, w0), s3)
+    if reml:  # tr(PP) = s2 - 2 s3/s1 + (s2/s1)²
+        a = s2[1] / s1[1]
+        se = np.sqrt(2 / (s2[1] - 2 * s3 / s1[1] + a * a))
+    else:
+        se = np.sqrt(2 / s2[1])
     if tau2.shape != shape:
-        mom = tuple(a.reshape((2, *shape)) for a in mom)
+        s1, mu, rss, s2 = (a.reshape((2, *shape)) for a in (s1, mu, rss, s2))
         tau2, se, converged, iterations, at_zero = (a.reshape(shape) for a in (tau2, se, converged, iterations, at_zero))
-    return Tau2Estimate(tau2, se, converged, iterations, at_zero, mom[:4])
+    fits = IVFit(s1[0], mu[0], rss[0], s2[0]), IVFit(s1[1], mu[1], rss[1], s2[1])
+    return Tau2Estimate(tau2, se, converged, iterations, at_zero, fits)
 
 
 def ml(y: np.ndarray, v: np.ndarray, m: np.ndarray | None, k: np.ndarray, X: np.ndarray | None) -> Tau2Estimate:

@@ -22,10 +22,11 @@ from evisynth.models.kernels.arrays import (
     Tau2Estimate,
     as_rows,
     every,
+    lastsum,
     n_coef,
     stacked,
 )
-from evisynth.models.kernels.iterate import done_predicted, iterate_rows
+from evisynth.models.kernels.iterate import done_predicted, iterate_rows, tolerance
 from evisynth.models.kernels.moments import fit_moments
 from evisynth.models.kernels.wls import fit_at
 
@@ -36,11 +37,12 @@ def newton_q_step(work: tuple[Any, ...], t: np.ndarray) -> tuple[np.ndarray, np.
     The step is Newton's on ``1/Q(τ²) = 1/target``: ``1/Q`` is concave (Cauchy-Schwarz:
     ``(Y'PPY)² <= Y'PY Y'PPPY``) and increasing, so these steps stay left of the root like plain
     Newton on Q, but ``1/Q`` is nearly linear in τ² and they are longer by the factor Q/target
-    (far fewer iterations). ``work`` is ``(y, v, m, X, target, inv_target, prev)`` with
-    ``inv_target`` 1/target, or 0 where target <= 0 (plain Newton there), and ``prev`` the
-    scratch array of :func:`~evisynth.models.kernels.iterate.done_predicted`.
+    (far fewer iterations). ``work`` is ``(y, v, m, X, target, inv_target, prev, tol)`` with
+    ``inv_target`` 1/target, or 0 where target <= 0 (plain Newton there), ``prev`` the
+    scratch array of :func:`~evisynth.models.kernels.iterate.done_predicted` and ``tol`` the
+    per-row tolerance of :func:`~evisynth.models.kernels.iterate.tolerance`.
     """
-    y, v, m, X, target, inv_target, prev = work
+    y, v, m, X, target, inv_target, prev, tol = work
     if X is None:  # closed forms, fewest array operations (this loop dominates a single fit)
         scalar = t.ndim == 0  # a single fit: numpy scalars broadcast without a new axis (cheaper)
         u = v + (t if scalar else t[..., None])
@@ -58,7 +60,7 @@ def newton_q_step(work: tuple[Any, ...], t: np.ndarray) -> tuple[np.ndarray, np.
     if not every(step >= 0.0):  # past the root by rounding, slope 0 or nan: no step
         step = np.where(step >= 0.0, step, 0.0)
     new = t + step
-    return new, done_predicted(t, new, prev, None) | (f <= 0)
+    return new, done_predicted(t, new, prev, None, tol) | (f <= 0)
 
 
 def solve_q_equation(
@@ -84,6 +86,7 @@ def solve_q_equation(
     """
     shape = y.shape[:-1]
     n = math.prod(shape)
+    tol = tolerance(v, m, y.shape[-1] if m is None else lastsum(m))
     target = np.asarray(target, dtype=float)
     if target.shape != shape:
         target = np.broadcast_to(target, shape)
@@ -98,7 +101,7 @@ def solve_q_equation(
             q_known = (np.asarray(q_known[0], dtype=float)[()], np.asarray(q_known[1], dtype=float)[()])
     else:  # rows
         y2, v2, m2, X2 = as_rows(y, n, 1), as_rows(v, n, 1), as_rows(m, n, 1), as_rows(X, n, 2)
-        target2 = target.reshape(n)
+        target2, tol = target.reshape(n), np.reshape(tol, n)
         start2 = None if start is None else start.reshape(n)
         if q_known is not None:
             q_known = (np.reshape(q_known[0], n), np.reshape(q_known[1], n))
@@ -107,8 +110,7 @@ def solve_q_equation(
         if q_known is None:  # Q(0) and Q(start) in one evaluation (leading axis of 2)
             tt = np.zeros((2, *target2.shape))
             tt[1] = start2
-            with np.errstate(divide="ignore", invalid="ignore"):
-                q0, qs = fit_moments(y2, v2, m2, tt)[2]
+            q0, qs = fit_moments(y2, v2, m2, tt)[2]
         else:
             q0, qs = q_known
         f0, fs = q0 - target2, qs - target2
@@ -116,15 +118,13 @@ def solve_q_equation(
     else:
         f0 = fit_at(y2, v2, m2, 0.0, X2).rss - target2
         if start2 is not None:
-            with np.errstate(divide="ignore", invalid="ignore"):
-                left = (start2 > 0) & (fit_at(y2, v2, m2, start2, X2).rss - target2 > 0)
+            left = (start2 > 0) & (fit_at(y2, v2, m2, start2, X2).rss - target2 > 0)
             x0 = np.where(left, start2, 0.0)
     inv_target = 1.0 / target2  # (Q-profile targets are chi-squared quantiles, > 0)
     if not every(target2 > 0):
-        with np.errstate(divide="ignore"):
-            inv_target = np.where(target2 > 0, inv_target, 0.0)[()]
+        inv_target = np.where(target2 > 0, inv_target, 0.0)[()]
     tau2, conv, it = iterate_rows(newton_q_step, x0, f0 > 0,
-                                  (y2, v2, m2, X2, target2, inv_target, np.zeros(target2.shape)))
+                                  (y2, v2, m2, X2, target2, inv_target, np.zeros(target2.shape), tol))
     if tau2.shape == shape:
         return tau2, conv, it
     return tau2.reshape(shape), conv.reshape(shape), it.reshape(shape)
@@ -143,14 +143,22 @@ def pm(y: np.ndarray, v: np.ndarray, m: np.ndarray | None, k: np.ndarray, X: np.
 def qprofile_limits(
     y: np.ndarray, v: np.ndarray, m: np.ndarray | None, level: float, X: np.ndarray | None = None,
     *, start: np.ndarray | None = None, q_known: tuple[np.ndarray, np.ndarray] | None = None,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Q-profile confidence limits for τ² (Viechtbauer 2007), batch-shaped.
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Q-profile confidence limits for τ² (Viechtbauer 2007), batch-shaped, with no search bound.
 
     The lower limit solves ``Q(τ²) = χ²_{k-p, 1-α/2}``, the upper ``Q(τ²) = χ²_{k-p, α/2}``; a limit
-    is 0 when ``Q(0)`` is already below its target. Undefined (nan) when ``k - p < 1``.
-    ``start`` (e.g. the τ² estimate) is used as Newton's starting point where it lies below a
-    limit, which saves iterations; the limits do not depend on it. ``q_known`` is
-    ``(Q(0), Q(start))`` where the caller has them (intercept-only models).
+    is 0 when ``Q(0)`` is already below its target. Undefined (nan) when ``k - p < 1``. ``Q``
+    decreases to 0 as τ² grows, so each root exists; Newton's iteration from the left
+    (:func:`solve_q_equation`) reaches it however far out it lies. ``start`` (e.g. the τ²
+    estimate) is used as Newton's starting point where it lies below a limit, which saves
+    iterations; the limits do not depend on it. ``q_known`` is ``(Q(0), Q(start))`` where the
+    caller has them (intercept-only models).
+
+    Returns
+    -------
+    lower, upper, found
+        ``found`` is False where an iteration did not converge (the limits there are the last
+        iterates; callers report them as undefined).
     """
     p = n_coef(X)
     shape = y.shape[:-1]
@@ -166,14 +174,15 @@ def qprofile_limits(
     crit_upper = _dist.chi2_ppf(1 - alpha / 2, dsafe)
     crit_lower = _dist.chi2_ppf(alpha / 2, dsafe)
     if shape == () and X is None:  # one fit: each limit on its own, without a batch axis
-        lo = solve_q_equation(y, v, m, crit_upper, X, start=start, q_known=q_known)[0]
-        hi = solve_q_equation(y, v, m, crit_lower, X, start=start, q_known=q_known)[0]
+        lo, found_lo, _ = solve_q_equation(y, v, m, crit_upper, X, start=start, q_known=q_known)
+        hi, found_hi, _ = solve_q_equation(y, v, m, crit_lower, X, start=start, q_known=q_known)
+        found = found_lo & found_hi
     else:  # both limits in one row-wise solve (two stacked copies of the batch): half the iterations' overhead
-        both, _, _ = solve_q_equation(
+        both, conv, _ = solve_q_equation(
             stacked(y), stacked(v), stacked(m), np.stack([crit_upper, crit_lower]), stacked(X),
             start=None if start is None else stacked(np.asarray(start, dtype=float)),
             q_known=None if q_known is None else (stacked(q_known[0]), stacked(q_known[1])))
-        lo, hi = both[0], both[1]
+        lo, hi, found = both[0], both[1], conv[0] & conv[1]
     if all_ok:
-        return lo, hi
-    return np.where(ok, lo, np.nan), np.where(ok, hi, np.nan)
+        return lo, hi, found
+    return np.where(ok, lo, np.nan), np.where(ok, hi, np.nan), found | ~ok
