@@ -71,6 +71,7 @@ def solve_q_equation(
     X: np.ndarray | None = None,
     start: np.ndarray | None = None,
     q_known: tuple[np.ndarray, np.ndarray] | None = None,
+    tol: Any = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Solve ``Q(τ²) = target`` for τ² >= 0 by Newton's method (on 1/Q) from the left, row by row.
 
@@ -78,7 +79,8 @@ def solve_q_equation(
     :func:`~evisynth.models.kernels.arrays.prepare` (None: every study present). Newton starts
     at ``start`` where that is still left of the root (``Q(start) > target``), else at 0.
     ``q_known`` is ``(Q(0), Q(start))`` where the caller has them already (intercept-only
-    models); they are then not evaluated again.
+    models); they are then not evaluated again; ``tol`` the iteration's tolerance
+    (:func:`~evisynth.models.kernels.iterate.tolerance`) where the caller has it.
 
     Returns
     -------
@@ -86,7 +88,8 @@ def solve_q_equation(
     """
     shape = y.shape[:-1]
     n = math.prod(shape)
-    tol = tolerance(v, m, y.shape[-1] if m is None else lastsum(m))
+    if tol is None:
+        tol = tolerance(v, m, y.shape[-1] if m is None else lastsum(m))
     target = np.asarray(target, dtype=float)
     if target.shape != shape:
         target = np.broadcast_to(target, shape)
@@ -174,8 +177,9 @@ def qprofile_limits(
     crit_upper = _dist.chi2_ppf(1 - alpha / 2, dsafe)
     crit_lower = _dist.chi2_ppf(alpha / 2, dsafe)
     if shape == () and X is None:  # one fit: each limit on its own, without a batch axis
-        lo, found_lo, _ = solve_q_equation(y, v, m, crit_upper, X, start=start, q_known=q_known)
-        hi, found_hi, _ = solve_q_equation(y, v, m, crit_lower, X, start=start, q_known=q_known)
+        tol = tolerance(v, m, k)
+        lo, found_lo, _ = solve_q_equation(y, v, m, crit_upper, X, start=start, q_known=q_known, tol=tol)
+        hi, found_hi, _ = solve_q_equation(y, v, m, crit_lower, X, start=start, q_known=q_known, tol=tol)
         found = found_lo & found_hi
     else:  # both limits in one row-wise solve (two stacked copies of the batch): half the iterations' overhead
         both, conv, _ = solve_q_equation(
