@@ -11,8 +11,10 @@
     ├── FewStudiesWarning         too few studies for the method (e.g. k < 3 with random effects)
     ├── ZeroCellWarning           zero cells corrected or double-zero studies dropped
     ├── ConvergenceWarning        an iterative estimator stopped before meeting its tolerance
-    └── DataWarning               suspicious but usable data (e.g. a control arm counted twice)
-        └── DuplicateLabelWarning two rows with one study label, made unique ("Smith 1992a", "... b")
+    ├── DataWarning               suspicious but usable data (e.g. a control arm counted twice)
+    │   └── DuplicateLabelWarning two rows with one study label, made unique ("Smith 1992a", "... b")
+    └── DegenerateDataWarning     a statistic is undefined for these data (e.g. identical effects)
+                                  and reported as null; see evisynth.models.undefined
 """
 
 from __future__ import annotations
@@ -89,10 +91,18 @@ class DuplicateLabelWarning(DataWarning):
     """Two or more rows have the same study label; they were made unique ("Smith 1992a", "Smith 1992b")."""
 
 
+class DegenerateDataWarning(EvisynthWarning):
+    """A statistic is undefined for these data and is reported as null (JSON ``null``).
+
+    Raised for the flags of :class:`evisynth.models.undefined.Undefined` (e.g. every study effect
+    identical: the Hartung-Knapp standard error, Egger's and Begg's tests are 0/0)."""
+
+
 __all__ = [
     "ConvergenceError",
     "ConvergenceWarning",
     "DataWarning",
+    "DegenerateDataWarning",
     "DuplicateLabelWarning",
     "EvisynthError",
     "EvisynthWarning",

@@ -79,12 +79,12 @@ def test_continuity_zero_leaves_zero_cell_study_not_estimable(tmp_path):
 
 
 def test_non_convergence_is_flagged_and_warned(monkeypatch):
-    import evisynth.models.tau2 as tau2mod
     from evisynth.analyses.fit import fit_pooled
     from evisynth.effects.table import EffectTable
+    from evisynth.models.kernels import likelihood
 
     # one Fisher-scoring step and no fallback passes: REML cannot converge
-    monkeypatch.setattr(tau2mod, "FISHER_PASSES", ((1.0, 1, True),))
+    monkeypatch.setattr(likelihood, "FISHER_PASSES", (likelihood.Pass(likelihood.StepRule.SAFEGUARDED_SCORING, 1.0, 1),))
     y = np.array([0.1, 0.8, -0.4, 1.2, 0.3])
     v = np.array([0.01, 0.02, 0.015, 0.03, 0.02])
     eff = EffectTable(tuple("abcde"), y, v, "GEN", False, np.ones(5, bool), ("",) * 5)

@@ -9,9 +9,12 @@ import numpy as np
 import pytest
 from scipy.optimize import brentq
 
-from evisynth.models import tau2 as tau2_module
-from evisynth.models.pool import pool, qprofile_ci
-from evisynth.models.tau2 import THRESHOLD, fit_moments, iterate_rows, tau2_ml, tau2_reml
+from evisynth.models.kernels import likelihood
+from evisynth.models.kernels.iterate import THRESHOLD, iterate_rows
+from evisynth.models.kernels.moments import fit_moments
+from evisynth.models.kernels.qsolve import qprofile_limits as qprofile_ci
+from evisynth.models.pool import pool
+from evisynth.models.tau2 import tau2_ml, tau2_reml
 
 
 def _datasets(n: int = 150, seed: int = 11):
@@ -60,7 +63,9 @@ def test_qprofile_limits_solve_q_equation():
 
     for i, y, v in _datasets(80, seed=5):
         k = y.size
-        lo, hi = qprofile_ci(y[None], v[None], None, 0.95)
+        with np.errstate(divide="ignore", invalid="ignore"):  # kernels run under the caller's errstate
+            lo, hi, found = qprofile_ci(y[None], v[None], None, 0.95)
+        assert found.all()
         for limit, target in ((lo[0], _dist.chi2_ppf(0.975, k - 1)), (hi[0], _dist.chi2_ppf(0.025, k - 1))):
             q0 = float(fit_moments(y, v, None, np.zeros(1))[2][0])
             if q0 <= target:
@@ -74,8 +79,9 @@ def test_qprofile_known_q_values_change_nothing():
     for _, y, v in _datasets(40, seed=9):
         t = tau2_reml(y, v).tau2
         mom = fit_moments(y, v, None, np.array([0.0, float(t)]))
-        plain = qprofile_ci(y, v, None, 0.95, start=np.asarray(t))
-        known = qprofile_ci(y, v, None, 0.95, start=np.asarray(t), q_known=(mom[2][0], mom[2][1]))
+        with np.errstate(divide="ignore", invalid="ignore"):  # kernels run under the caller's errstate
+            plain = qprofile_ci(y, v, None, 0.95, start=np.asarray(t))
+            known = qprofile_ci(y, v, None, 0.95, start=np.asarray(t), q_known=(mom[2][0], mom[2][1]))
         assert plain == known
 
 
@@ -120,7 +126,7 @@ def test_single_fit_through_the_fallback_step_matches_batch():
     """Rows whose Newton step leaves the τ² >= 0 region take the fallback step; a single fit (no
     batch axis) takes it as a batch of one and must agree with the batch."""
     calls = []
-    original = tau2_module._cautious
+    original = likelihood.cautious_information
 
     def spy(parts):
         calls.append(1)
@@ -131,11 +137,11 @@ def test_single_fit_through_the_fallback_step_matches_batch():
     v = rng.uniform(0.01, 0.1, (30, 8))
     y[:, 0] += 0.3
     batch = pool(y, v, heterogeneity_ci=True)
-    tau2_module._cautious = spy
+    likelihood.cautious_information = spy
     try:
         singles = [pool(y[i], v[i], heterogeneity_ci=True) for i in range(30)]
     finally:
-        tau2_module._cautious = original
+        likelihood.cautious_information = original
     assert calls, "no data set took the fallback step"
     for i, one in enumerate(singles):
         assert one.tau2 == pytest.approx(batch.tau2[i], rel=1e-12, abs=1e-15)

@@ -11,7 +11,7 @@ the padding of the many small ones.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 
@@ -25,30 +25,56 @@ COLUMNS: tuple[str, ...] = tuple(
 
 #: Columns holding flags (booleans) rather than numbers.
 BOOL_COLUMNS: tuple[str, ...] = ("converged", "tau2_ci_censored")
+#: Columns holding integers: counts, and ``undefined`` (bit flags of
+#: :class:`evisynth.models.undefined.Undefined`: why a value of that row is missing; 0 = nothing).
+INT_COLUMNS: tuple[str, ...] = ("k", "q_df", "iterations", "undefined")
 
 #: Rows per call of :func:`pool`: small enough for the working arrays to stay in cache.
 BLOCK_ROWS = 16384
 
 
-def _settings(model: str, method: str, test: str, level: float) -> tuple[str, str]:
+def _settings(model: str, method: str, test: str, level: float, tau2_ci_bound: str = "exact") -> tuple[str, str]:
     if method == "IV":  # as in ``evisynth analyze``: a common-effect (inverse-variance) analysis
         model = "fixed"
     if model == "fixed":
         method = "REML"  # ignored by pool() for the common-effect model
-    check_settings(model, method, test, level)
+    check_settings(model, method, test, level, tau2_ci_bound)
     return model, method
 
 
-def _empty_columns(m: int) -> dict[str, np.ndarray]:
-    out: dict[str, np.ndarray] = {}
-    for name in COLUMNS:
+#: ``invalid`` values of :func:`batch_meta_analysis`
+INVALID = ("raise", "drop")
+
+
+def column_dtype(name: str) -> type:
+    """The numpy type of a result column."""
+    if name == "undefined":
+        return np.uint8
+    if name in INT_COLUMNS or name == "k_dropped":
+        return np.int64
+    return bool if name in BOOL_COLUMNS else np.float64
+
+
+def empty_columns(m: int) -> dict[str, np.ndarray]:
+    """Uninitialised result columns for ``m`` meta-analyses (every row must be written)."""
+    return {name: np.empty(m, dtype=column_dtype(name)) for name in COLUMNS}
+
+
+def _missing_row(out: dict[str, np.ndarray], rows: np.ndarray) -> None:
+    """Fill the rows of meta-analyses left without a study: k = 0, every statistic missing."""
+    from evisynth.models.undefined import Undefined
+
+    for name, col in out.items():
         if name in ("k", "q_df", "iterations"):
-            out[name] = np.zeros(m, dtype=np.int64)
+            col[rows] = 0
+        elif name == "undefined":
+            col[rows] = Undefined.TOO_FEW_STUDIES.value
+        elif name == "converged":
+            col[rows] = True
         elif name in BOOL_COLUMNS:
-            out[name] = np.zeros(m, dtype=bool)
-        else:
-            out[name] = np.full(m, np.nan)
-    return out
+            col[rows] = False
+        elif name != "k_dropped":
+            col[rows] = np.nan
 
 
 def batch_meta_analysis(
@@ -61,6 +87,8 @@ def batch_meta_analysis(
     test: str = "z",
     level: float = 0.95,
     heterogeneity_ci: bool = False,
+    tau2_ci_bound: Literal["exact", "metafor"] = "exact",
+    invalid: Literal["raise", "drop"] = "raise",
     block_rows: int = BLOCK_ROWS,
     progress: Callable[[int], Any] | None = None,
 ) -> dict[str, np.ndarray]:
@@ -71,8 +99,8 @@ def batch_meta_analysis(
     y, v : array_like, shape (m, k)
         Effect estimates and their sampling variances, one meta-analysis per row.
     mask : array_like of bool, shape (m, k), optional
-        Studies present in each row. By default a study is present where both ``y`` and
-        ``v`` are finite, so ragged batches can be padded with NaN.
+        Studies present in each row. By default a study is absent where both ``y`` and ``v``
+        are NaN, so ragged batches can be padded with NaN; every other entry is a study.
     model : {"random", "fixed"}
     method : str
         τ² estimator: ``DL``, ``REML``, ``ML``, ``PM``, ``SJ``, ``HE``, ``HS``, ``EB``
@@ -82,6 +110,17 @@ def batch_meta_analysis(
         Confidence level as a fraction.
     heterogeneity_ci : bool
         Also compute the Q-profile confidence interval of τ² (and τ, I², H²).
+    tau2_ci_bound : {"exact", "metafor"}
+        Exact Q-profile limits (default), or metafor's, censored at its search bound (see
+        :func:`evisynth.models.pool.pool`; ``tau2_ci_censored`` flags them).
+    invalid : {"raise", "drop"}
+        A present study needs a finite effect and a positive finite variance (an infinite
+        value, a NaN in one array only, a variance <= 0 are invalid). ``"raise"`` (default):
+        one :class:`~evisynth.errors.InputError` naming the first such study (meta-analysis
+        and study, both 0-based, and the values) and how many there are; nothing is fitted.
+        ``"drop"``: such studies are left out and counted in an extra column ``k_dropped``;
+        a meta-analysis left without a study gets ``k = 0``, missing statistics and
+        ``undefined`` = 1 (too few studies).
     block_rows : int
         Meta-analyses per engine call (memory and cache use, not results).
     progress : callable, optional
@@ -90,9 +129,17 @@ def batch_meta_analysis(
     Returns
     -------
     dict of str to numpy.ndarray
-        The columns of :data:`COLUMNS`, each of length ``m``, with the same values a single
-        :func:`evisynth.models.pool.pool` call gives for each row. ``converged`` is False where
-        an iterative estimator did not reach its tolerance (the batch still completes).
+        The columns of :data:`COLUMNS` (and ``k_dropped`` with ``invalid="drop"``), each of
+        length ``m``, with the same values a single :func:`evisynth.models.pool.pool` call gives
+        for each row. ``converged`` is False where an iterative estimator did not reach its
+        tolerance (the batch still completes); ``undefined`` says why a value of the row is
+        missing (bit flags of :class:`evisynth.models.undefined.Undefined`, 0 for none).
+
+    Raises
+    ------
+    InputError
+        Invalid studies (with ``invalid="raise"``), a meta-analysis without any study, bad
+        settings or shapes, or data double precision cannot pool.
 
     Examples
     --------
@@ -102,8 +149,14 @@ def batch_meta_analysis(
     >>> res = batch_meta_analysis(y, v, method="DL")
     >>> res["k"].tolist()
     [3, 2]
+    >>> v[0, 1] = np.inf
+    >>> res = batch_meta_analysis(y, v, method="DL", invalid="drop")
+    >>> res["k"].tolist(), res["k_dropped"].tolist()
+    ([2, 2], [1, 0])
     """
-    model, method = _settings(model, method, test, level)
+    model, method = _settings(model, method, test, level, tau2_ci_bound)
+    if invalid not in INVALID:
+        raise InputError(f"invalid must be one of {', '.join(INVALID)}; got {invalid!r}")
     y = np.asarray(y, dtype=float)
     v = np.asarray(v, dtype=float)
     if y.ndim != 2 or v.shape != y.shape:
@@ -113,42 +166,73 @@ def batch_meta_analysis(
         if mask.shape != y.shape:
             raise InputError(f"mask must have the shape of y {y.shape}; got {mask.shape}")
     m = y.shape[0]
-    out = _empty_columns(m)
+    out = empty_columns(m)
+    drop = invalid == "drop"
+    if drop:
+        out["k_dropped"] = np.zeros(m, dtype=np.int64)
+    settings = dict(model=model, method=method, test=test, level=level, heterogeneity_ci=heterogeneity_ci,
+                    tau2_ci_bound=tau2_ci_bound)
     block_rows = max(1, int(block_rows))
     # everything per block of rows (mask, checks, fit), so the working set stays in cache
     for lo in range(0, m, block_rows):
         hi = min(m, lo + block_rows)
         yb, vb = y[lo:hi], v[lo:hi]
-        if mask is None:
-            mb = np.isfinite(yb)
-            mb &= np.isfinite(vb)
+        mb = None if mask is None else mask[lo:hi]
+        # fast path: every entry a valid study (y + v is finite only if both are; an overflow of
+        # the sum or anything else sends the block to the exact checks)
+        with np.errstate(invalid="ignore", over="ignore"):
+            valid_block = mb is None and bool(np.isfinite(yb + vb).all()) and bool((vb > 0).all())
+        if not valid_block:
+            mb = _present(yb, vb, mb, lo, y, v, mask, out.get("k_dropped"))
+            if mb.all():
+                mb = None
+        if mb is not None and not (filled := mb.any(axis=1)).all():
+            if not drop:
+                raise InputError(f"meta-analysis {lo + int(np.flatnonzero(~filled)[0])} (0-based) has no study")
+            _missing_row(out, np.arange(lo, hi)[~filled])
+            rows = np.flatnonzero(filled)
+            if rows.size:
+                res = pool(yb[rows], vb[rows], mb[rows], **settings)  # type: ignore[arg-type]
+                for name in COLUMNS:
+                    out[name][lo + rows] = getattr(res, name)
         else:
-            mb = mask[lo:hi]
-        _check_values(yb, vb, mb, lo)
-        res = pool(yb, vb, None if mb.all() else mb, model=model, method=method, test=test, level=level,
-                   heterogeneity_ci=heterogeneity_ci)
-        for name in COLUMNS:
-            out[name][lo:hi] = getattr(res, name)
+            res = pool(yb, vb, mb, **settings)  # type: ignore[arg-type]
+            for name in COLUMNS:
+                out[name][lo:hi] = getattr(res, name)
         if progress is not None:
             progress(hi - lo)
     return out
 
 
-def _check_values(y: np.ndarray, v: np.ndarray, mask: np.ndarray, offset: int = 0) -> None:
-    bad = v > 0
-    bad &= np.isfinite(v)
-    bad &= np.isfinite(y)
-    np.logical_not(bad, out=bad)
-    bad &= mask
+def _present(yb: np.ndarray, vb: np.ndarray, mb: np.ndarray | None, offset: int, y: np.ndarray, v: np.ndarray,
+             mask: np.ndarray | None, dropped: np.ndarray | None) -> np.ndarray:
+    """The studies to fit in a block: present (the mask, or not NaN in both arrays) and valid
+    (finite effect, positive finite variance). Invalid present studies raise one InputError
+    (``dropped`` None), or are left out and counted in ``dropped``."""
+    present = ~(np.isnan(yb) & np.isnan(vb)) if mb is None else mb
+    valid = np.isfinite(yb) & np.isfinite(vb) & (vb > 0)
+    bad = present & ~valid
     if bad.any():
-        row, col = np.argwhere(bad)[0]
-        raise InputError(
-            f"meta-analysis {offset + row} (0-based), study {col}: every present study needs a finite effect and "
-            f"a positive finite variance; got yi={y[row, col]!r}, vi={v[row, col]!r}"
-        )
-    empty = ~mask.any(axis=1)
-    if empty.any():
-        raise InputError(f"meta-analysis {offset + int(np.flatnonzero(empty)[0])} (0-based) has no study")
+        if dropped is None:
+            row, col = (int(i) for i in np.argwhere(bad)[0])
+            n_bad, n_rows = _count_invalid(y, v, mask)
+            raise InputError(
+                f"meta-analysis {offset + row} (0-based), study {col}: every present study needs a finite effect and "
+                f"a positive finite variance; got yi={float(yb[row, col])!r}, vi={float(vb[row, col])!r} "
+                f"({n_bad} such {'study' if n_bad == 1 else 'studies'} in {n_rows} meta-analys"
+                f"{'is' if n_rows == 1 else 'es'}). Pad absent studies with NaN in both arrays or mask them out; "
+                "pass invalid='drop' to leave invalid studies out (counted in the column k_dropped)"
+            )
+        dropped[offset:offset + len(yb)] = bad.sum(axis=1)
+    return present & valid
+
+
+def _count_invalid(y: np.ndarray, v: np.ndarray, mask: np.ndarray | None) -> tuple[int, int]:
+    """How many present studies are invalid, and in how many meta-analyses (the whole input)."""
+    with np.errstate(invalid="ignore"):
+        present = ~(np.isnan(y) & np.isnan(v)) if mask is None else mask
+        bad = present & ~(np.isfinite(y) & np.isfinite(v) & (v > 0))
+    return int(bad.sum()), int(bad.any(axis=1).sum())
 
 
 def fit_grouped(
@@ -189,7 +273,7 @@ def fit_grouped(
     pos = np.arange(n, dtype=np.int64) - starts[gid]
     # bucket b holds the groups with 2^(b-1) < k <= 2^b: padding at most doubles the work
     bucket = np.ceil(np.log2(np.maximum(sizes, 1))).astype(np.int64)
-    out = _empty_columns(n_groups)
+    out = empty_columns(n_groups)
     progress = settings.pop("progress", None)
     for b in np.unique(bucket):
         groups = np.flatnonzero(bucket == b)

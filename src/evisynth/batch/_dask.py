@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from evisynth.batch._core import _empty_columns
+from evisynth.batch._core import empty_columns
 from evisynth.batch._long import _column, from_long
 
 
@@ -55,7 +55,7 @@ def dask_meta_analysis(
     if shuffle:
         ddf = ddf.shuffle(on=group_name)
     meta = pd.DataFrame({group_name: pd.Series([], dtype=ddf.dtypes[group_name])})
-    for name, empty in _empty_columns(0).items():  # the engine's column types
+    for name, empty in empty_columns(0).items():  # the engine's column types
         meta[name] = pd.Series(empty)
     return ddf.map_partitions(
         from_long, group=group_name, yi=yi, vi=vi, sei=sei, model=model, method=method, test=test,

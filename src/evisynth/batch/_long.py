@@ -47,6 +47,7 @@ def from_long(
     test: str = "z",
     level: float = 0.95,
     heterogeneity_ci: bool = False,
+    tau2_ci_bound: str = "exact",
     as_frame: bool = True,
 ) -> Any:
     """Meta-analyse every group of a long table.
@@ -61,7 +62,7 @@ def from_long(
         Columns of effect estimates and sampling variances.
     sei : str, optional
         Column of standard errors, used instead of ``vi``.
-    model, method, test, level, heterogeneity_ci
+    model, method, test, level, heterogeneity_ci, tau2_ci_bound
         As in :func:`evisynth.batch.batch_meta_analysis`.
     as_frame : bool
         Return a pandas ``DataFrame`` (default) or a dict of numpy columns.
@@ -80,7 +81,8 @@ def from_long(
     >>> from_long(df, group="review", method="DL")[["review", "k"]].values.tolist()
     [['a', 3], ['b', 2]]
     """
-    settings = dict(model=model, method=method, test=test, level=level, heterogeneity_ci=heterogeneity_ci)
+    settings = dict(model=model, method=method, test=test, level=level, heterogeneity_ci=heterogeneity_ci,
+                    tau2_ci_bound=tau2_ci_bound)
     source = str(data) if isinstance(data, (str, Path)) else "<table>"
     if isinstance(data, (str, Path)):
         data = read_table(data)

@@ -147,6 +147,7 @@ def batch_file(
     test: str = "z",
     level: float = 0.95,
     heterogeneity_ci: bool = False,
+    tau2_ci_bound: str = "exact",
     chunk_rows: int = CHUNK_ROWS,
     progress: bool | None = None,
 ) -> BatchSummary:
@@ -158,7 +159,7 @@ def batch_file(
         ``.csv`` or ``.parquet`` files. Missing values in the output are empty (CSV) or null.
     group, yi, vi, sei
         Column names, as in :func:`evisynth.batch.from_long`.
-    model, method, test, level, heterogeneity_ci
+    model, method, test, level, heterogeneity_ci, tau2_ci_bound
         As in :func:`evisynth.batch.batch_meta_analysis`.
     chunk_rows : int
         Rows read per chunk (memory use scales with it).
@@ -176,7 +177,8 @@ def batch_file(
     if not path.exists():
         raise FileNotFoundError(2, "No such file", str(path))
     source = str(path)
-    settings = dict(model=model, method=method, test=test, level=level, heterogeneity_ci=heterogeneity_ci)
+    settings = dict(model=model, method=method, test=test, level=level, heterogeneity_ci=heterogeneity_ci,
+                    tau2_ci_bound=tau2_ci_bound)
     names, total = _names(path)
     group_name, y_col, v_col, is_se = long_columns(names, group, yi, vi, sei, source)
     try:

@@ -13,7 +13,9 @@ coefficient and the omnibus ``QM`` (or F) are compared with their permutation di
   (an exact test) instead;
 * ``tol = sqrt(machine epsilon)`` guards against ties lost to rounding.
 
-All permuted fits of a chunk are solved at once with the batch-capable τ² estimators.
+All permuted fits of a chunk are solved at once with the batch-capable τ² estimators. Where the
+observed model fits every effect exactly (e.g. identical effects) under ``test="hksj"``, the
+statistics are 0/0 and the P values nan, flagged ``ZERO_RESIDUALS`` (:mod:`evisynth.models.undefined`).
 """
 
 from __future__ import annotations
@@ -24,7 +26,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from evisynth.models.tau2 import TAU2_ESTIMATORS, fit_at
+from evisynth.models.kernels.wls import WLS, fit_at
+from evisynth.models.mixed import exact_fit
+from evisynth.models.tau2 import TAU2_ESTIMATORS
+from evisynth.models.undefined import Undefined
 
 COMPTOL = float(np.finfo(float).eps) ** 0.5
 CHUNK = 1000
@@ -38,6 +43,8 @@ class PermutationResult:
     qm_p: float
     iterations: int
     exact: bool
+    #: why values are nan (:class:`~evisynth.models.undefined.Undefined`)
+    undefined: Undefined = Undefined.NONE
 
 
 def _stats(y: np.ndarray, v: np.ndarray, Xb: np.ndarray, model: str, method: str, test: str,
@@ -53,15 +60,16 @@ def _stats(y: np.ndarray, v: np.ndarray, Xb: np.ndarray, model: str, method: str
         tau2 = np.zeros(b)
     fit = fit_at(yb, vb_, m, tau2, Xb)
     cov = fit.vb
-    if test != "z":
-        rss = fit.rss
-        s2w = np.where(rss <= np.finfo(float).eps, 0.0, rss / (k - p))
-        if test == "hksj-adhoc":
-            s2w = np.maximum(s2w, 1.0)
-        cov = s2w[:, None, None] * cov
-    beta = fit.beta
-    se = np.sqrt(np.diagonal(cov, axis1=-2, axis2=-1))
     with np.errstate(divide="ignore", invalid="ignore"):
+        if test != "z":
+            s2w = fit.rss / (k - p)
+            if test == "hksj-adhoc":
+                s2w = np.maximum(s2w, 1.0)
+            else:  # an exact fit has no HKSJ factor (0/0)
+                s2w = np.where(fit.rss > 0, s2w, np.nan)
+            cov = s2w[:, None, None] * cov
+        beta = fit.beta
+        se = np.sqrt(np.diagonal(cov, axis1=-2, axis2=-1))
         z = beta / se
         sub = cov[:, btt][:, :, btt]
         bt = beta[:, btt]
@@ -131,10 +139,14 @@ def permutation_test(
     btt : ndarray of int
         Coefficients of the omnibus test.
     """
-    y = np.asarray(y, float)
-    v = np.asarray(v, float)
     X = np.asarray(X, float)
+    # exactly rescaled units (the statistics are scale-free): sampling variances about 1
+    h = math.frexp(float(np.mean(v)))[1] >> 1
+    y, v = np.ldexp(np.asarray(y, float), -h), np.ldexp(np.asarray(v, float), -2 * h)
     k = len(y)
+    if test == "hksj" and exact_fit(y, WLS(y[None], (1 / v)[None], X[None])):
+        nan = np.full(X.shape[1], np.nan)
+        return PermutationResult(nan, float("nan"), 0, False, Undefined.ZERO_RESIDUALS)
     z_obs, qm_obs = _stats(y, v, X[None], model, method, test, btt)
     z_obs, qm_obs = z_obs[0], qm_obs[0]
     n_exact = distinct_permutations(X)

@@ -17,69 +17,47 @@ metafor's ``rma.uni`` and ``confint.rma.uni``:
 * Cochran's Q, ``I² = 100 τ²/(τ² + s̃²)`` with the typical within-study variance
   ``s̃² = (k-1)/tr(P)`` (Higgins & Thompson 2002), ``H² = τ²/s̃² + 1``; for the common-effect
   model the Q-based ``I² = (Q - df)/Q`` and ``H² = Q/df``;
-* Q-profile confidence interval for τ² (Viechtbauer 2007), carried over to τ, I² and H².
+* Q-profile confidence interval for τ² (Viechtbauer 2007), carried over to τ, I² and H²: the
+  exact roots by default, or metafor's limits censored at its search bound
+  (``tau2_ci_bound="metafor"``).
+
+Each meta-analysis is fitted in exactly rescaled units (:mod:`evisynth.models.kernels.scaling`),
+so results are the same at any scale of the data and no sum over- or underflows; data that
+double precision cannot hold are refused with an :class:`~evisynth.errors.InputError`.
+Degenerate data get the right limit or an explicit "undefined" (see :class:`PoolArrays` and
+:mod:`evisynth.models.undefined`).
 """
 
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass, fields
-from typing import Any, overload
+from typing import Any, Literal
 
 import numpy as np
 
 from evisynth import _dist
 from evisynth.errors import InputError
-from evisynth.models.tau2 import PREPARED, TAU2_ESTIMATORS, _any, _every, _prep, fit_moments, solve_q_equation
+from evisynth.models.kernels.arrays import IVFit, any_all, every, prepare
+from evisynth.models.kernels.moments import iv_fit, moment_fits
+from evisynth.models.kernels.qsolve import qprofile_limits
+from evisynth.models.kernels.scaling import normalise, power_of_two
+from evisynth.models.pool_arrays import PoolArrays, batch_result, not_applicable, single_result, undefined_fields
+from evisynth.models.tau2 import TAU2_ESTIMATORS
+from evisynth.models.undefined import ROUNDING, TINY_Q, Undefined, at_rounding_level
 
 TESTS = ("z", "hksj", "hksj-adhoc")
-_crit_norm = functools.lru_cache(maxsize=64)(_dist.crit_norm)
 MODELS = ("fixed", "random")
+#: ``tau2_ci_bound`` values: the exact Q-profile roots, or metafor's, censored at its search bound
+TAU2_CI_BOUNDS = ("exact", "metafor")
+_crit_norm = functools.lru_cache(maxsize=64)(_dist.crit_norm)
+#: The shift of a single fit whose effects were not shifted (adding it is skipped)
+_NO_SHIFT = 0.0
+
+__all__ = ["MODELS", "TAU2_CI_BOUNDS", "TESTS", "PoolArrays", "check_settings", "not_applicable", "pool",
+           "undefined_fields"]
 
 
-@dataclass(frozen=True)
-class PoolArrays:
-    """Columnar results of :func:`pool`; each field has the batch shape (scalars for one fit)."""
-
-    k: Any
-    estimate: Any
-    se: Any
-    statistic: Any
-    df: Any
-    p_value: Any
-    ci_lower: Any
-    ci_upper: Any
-    pi_lower: Any
-    pi_upper: Any
-    pi_lower_t: Any
-    pi_upper_t: Any
-    tau2: Any
-    tau2_se: Any
-    tau2_ci_lower: Any
-    tau2_ci_upper: Any
-    tau: Any
-    tau_ci_lower: Any
-    tau_ci_upper: Any
-    i2: Any
-    i2_ci_lower: Any
-    i2_ci_upper: Any
-    h2: Any
-    h2_ci_lower: Any
-    h2_ci_upper: Any
-    q: Any
-    q_df: Any
-    q_p: Any
-    vt: Any
-    converged: Any
-    iterations: Any
-    tau2_ci_censored: Any = False
-
-    def as_dict(self) -> dict[str, Any]:
-        """Field name -> value."""
-        return {f.name: getattr(self, f.name) for f in fields(self)}
-
-
-def check_settings(model: str, method: str, test: str, level: float) -> None:
+def check_settings(model: str, method: str, test: str, level: float, tau2_ci_bound: str = "exact") -> None:
     """Validate pooling settings, naming the argument and the accepted values."""
     if model not in MODELS:
         raise InputError(f"model must be one of {', '.join(MODELS)}; got {model!r}")
@@ -89,6 +67,8 @@ def check_settings(model: str, method: str, test: str, level: float) -> None:
         raise InputError(f"test must be one of {', '.join(TESTS)}; got {test!r}")
     if not (isinstance(level, (int, float)) and 0 < level < 1):
         raise InputError(f"level must be a fraction between 0 and 1 (e.g. 0.95); got {level!r}")
+    if tau2_ci_bound not in TAU2_CI_BOUNDS:
+        raise InputError(f"tau2_ci_bound must be one of {', '.join(TAU2_CI_BOUNDS)}; got {tau2_ci_bound!r}")
 
 
 def pool(
@@ -101,13 +81,15 @@ def pool(
     test: str = "z",
     level: float = 0.95,
     heterogeneity_ci: bool = True,
+    tau2_ci_bound: Literal["exact", "metafor"] = "exact",
 ) -> PoolArrays:
     """Pool study effects by inverse variance.
 
     Parameters
     ----------
     y, v : array_like, shape (..., k)
-        Effects and sampling variances (one row per meta-analysis in a batch).
+        Effects and sampling variances (one row per meta-analysis in a batch): finite effects
+        and positive finite variances for every study present (callers check this).
     mask : array_like of bool, optional
         Which studies are present in each row (all by default).
     model : {"random", "fixed"}
@@ -118,65 +100,92 @@ def pool(
         Confidence level as a fraction.
     heterogeneity_ci : bool
         Compute the Q-profile interval for τ² (and τ, I², H²).
+    tau2_ci_bound : {"exact", "metafor"}
+        ``"exact"``: the Q-profile limits are the exact roots however large (``Q(τ²)`` is
+        monotone, so they exist). ``"metafor"``: as metafor's ``confint()``, which searches only
+        up to ``max(100, 10 τ̂²)`` and reports a limit beyond it at that bound, with
+        ``tau2_ci_censored`` True.
 
     Returns
     -------
     PoolArrays
+        See its docstring for undefined values and their flags.
+
+    Raises
+    ------
+    InputError
+        For settings not accepted, and for data that double precision cannot pool (variances
+        spanning more than about 150 orders of magnitude in one meta-analysis, effects about
+        1e75 standard errors apart: Cochran's Q above :data:`Q_MAX`), naming the problem and,
+        in a batch, the meta-analysis.
+
+    Examples
+    --------
+    >>> r = pool(np.array([0.3, 0.3, 0.3]), np.array([0.01, 0.02, 0.03]), test="hksj")
+    >>> r.tau2, r.q, r.se, r.undefined
+    (0.0, 0.0, nan, <Undefined.ZERO_RESIDUALS: 2>)
     """
-    check_settings(model, method, test, level)
+    check_settings(model, method, test, level, tau2_ci_bound)
     y_in = np.asarray(y, dtype=float)
     v_in = np.asarray(v, dtype=float)
     single = y_in.ndim == 1  # one fit: no batch axis (shape ()), the results become Python scalars
-    yy, vv, m, k = _prep(y_in, v_in, mask)
+    yy, vv, m, k = prepare(y_in, v_in, mask)
+    yy, vv, shift, h = normalise(yy, vv, m, k)
     shape = k.shape
     k_min = y_in.shape[-1] if m is None else k.min(initial=np.inf)  # every row has k studies without a mask
     has_df = k > 1
     all_df = bool(k_min > 1)
     kk = k if all_df else np.where(has_df, k, 2.0)  # k - 1 >= 1 where used as degrees of freedom
     nan: Any = np.float64(np.nan) if single else np.full(shape, np.nan)
+    flags: Any = 0 if single else np.zeros(shape, dtype=np.uint8)
 
-    mom: tuple[np.ndarray, ...] | None = None
-    tt: np.ndarray | None = None
-    if model == "random":
-        with np.errstate(divide="ignore", invalid="ignore"):  # rows with k = 1 are set to τ² = 0 below
-            est = PREPARED[method](yy, vv, m, k, None)
-        tau2, tau2_se = est.tau2, est.se
-        converged, iterations = est.converged, est.iterations
-        mom = est.moments
-        if not all_df:  # one study: τ² is 0 by definition, nothing was estimated
-            tau2, tau2_se = np.where(has_df, tau2, 0.0), np.where(has_df, tau2_se, np.nan)
-            converged, iterations = np.where(has_df, converged, True), np.where(has_df, iterations, 0)
-            mom = None
-        tt = np.stack([np.zeros(shape), tau2]) if mom is None else None
-    else:
-        tau2, tau2_se = np.zeros(shape), nan
-        converged, iterations = np.ones(shape, dtype=bool), np.zeros(shape, dtype=int)
-        tt = np.zeros((1, *shape))
-    if mom is None:  # common-effect fit (τ² = 0) and the fit at τ² in one evaluation
-        assert tt is not None
-        with np.errstate(divide="ignore", invalid="ignore"):
-            mom = fit_moments(yy, vv, m, tt)
-    # common-effect fit: Q = Σw(y - ȳ_w)², tr(P) = Σw - Σw²/Σw; last: the fit at τ²
-    s1_all, mu_all, rss_all, s2_all = mom[:4]
-    s1_0, q_raw = s1_all[0], rss_all[0]
-    tr_p0 = s1_0 - s2_all[0] / s1_0
-    s1, mu, rss = s1_all[-1], mu_all[-1], rss_all[-1]
-    se = np.sqrt(1.0 / s1)
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        tau2, tau2_se, converged, iterations, fe, re = _estimate(yy, vv, m, k, has_df, all_df, model, method, nan)
+        # identical effects (to rounding): those rows are fitted again with their effects made
+        # exactly equal (the limit); Q and τ² are then exactly 0, and the HKSJ factor is 0/0
+        # the shift in normalised units: the effects are yy + c
+        c = _NO_SHIFT if single and not shift else shift * power_of_two(h, -1)
+        zero = _zero_residuals(yy, m, has_df, fe.s1, fe.mu, fe.rss, c)
+        if zero is not None:
+            # the common value (the first effect moved by the common-effect mean) becomes the shift
+            c = np.where(zero, (0.0 if c is _NO_SHIFT else c) + fe.mu, c)
+            shift = np.where(zero, shift + fe.mu * power_of_two(h, 1), shift)
+            if single:
+                c, shift = float(c), float(shift)
+            same = np.where(zero[..., None] if np.ndim(zero) else zero, 0.0, yy)
+            again = _estimate(same, vv, m, k, has_df, all_df, model, method, nan)
+            tau2, tau2_se, converged, iterations = (np.where(zero, b, a) for a, b in zip(
+                (tau2, tau2_se, converged, iterations), again[:4], strict=True))
+            tau2 = np.where(zero, 0.0, tau2)
+            fe, re = (IVFit(*(np.where(zero, b, a) for a, b in zip(old, new, strict=True)))
+                      for old, new in ((fe, again[4]), (re, again[5])))
+        # common-effect fit: Q = Σw(y - ȳ_w)², tr(P) = Σw - Σw²/Σw; re: the fit at τ²
+        s1_0, q_raw = fe.s1, fe.rss
+        tr_p0 = s1_0 - fe.s2 / s1_0
+        s1, mu, rss = re.s1, re.mu, re.rss
+        if zero is not None:
+            q_raw, rss = np.where(zero, 0.0, q_raw), np.where(zero, 0.0, rss)
+
+        se = np.sqrt(1.0 / s1)
+        se_z = se
         if test == "z":
             df = nan
             crit: Any = _crit_norm(level)
-            stat = mu / se
+            stat = (mu + c if c is not _NO_SHIFT else mu) / se
             pval = _dist.two_sided_p_norm(stat)
         else:
-            s2w = np.where(rss <= np.finfo(float).eps, 0.0, rss / (kk - 1))
+            s2w = rss / (kk - 1)
             if test == "hksj-adhoc":
                 s2w = np.maximum(s2w, 1.0)
+            elif zero is not None:  # 0/0: undefined
+                s2w = np.where(zero, np.nan, s2w)
+                flags = flags | np.where(zero, Undefined.ZERO_RESIDUALS.value, 0).astype(np.uint8)
             if not all_df:  # a single study has no df for t: test it with z, unscaled (as metafor)
                 s2w = np.where(has_df, s2w, 1.0)
+                flags = flags | np.where(has_df, 0, Undefined.TOO_FEW_STUDIES.value).astype(np.uint8)
             se = np.sqrt(s2w) * se
             crit = _dist.crit_t(level, kk - 1)
-            stat = mu / se
+            stat = (mu + c if c is not _NO_SHIFT else mu) / se
             pval = _dist.two_sided_p_t(stat, kk - 1)
             df = k - 1.0
             if not all_df:
@@ -201,6 +210,8 @@ def pool(
             q_p, h2 = np.where(has_df, q_p, 1.0), np.where(has_df, h2, 1.0)
 
         if model == "random":
+            if not all_df:
+                flags = flags | np.where(has_df, 0, Undefined.TOO_FEW_STUDIES.value).astype(np.uint8)
             sd = np.sqrt(se * se + tau2)
             pi_lo, pi_hi = mu - crit * sd, mu + crit * sd
             ok_t = k >= 3
@@ -209,91 +220,88 @@ def pool(
             pi_lo_t, pi_hi_t = mu - ct * sd, mu + ct * sd
             if not all_t:
                 pi_lo_t, pi_hi_t = np.where(ok_t, pi_lo_t, np.nan), np.where(ok_t, pi_hi_t, np.nan)
+                flags = flags | np.where(ok_t, 0, Undefined.TOO_FEW_STUDIES.value).astype(np.uint8)
         else:
             pi_lo = pi_hi = pi_lo_t = pi_hi_t = nan
 
-        censored = np.zeros(shape, dtype=bool)
+        censored: Any = np.zeros(shape, dtype=bool)
         if model == "random" and heterogeneity_ci:
-            t_lo, t_hi = qprofile_ci(yy, vv, m, level, start=tau2, q_known=(q_raw, rss))
-            # metafor's confint() searches τ² only up to max(100, 10·τ̂²) and reports that bound
-            # (printed as "> bound") when a limit lies beyond it; we do the same, and flag it.
-            bound = np.maximum(100.0, 10.0 * tau2)
-            censored = np.isfinite(t_hi) & (t_hi > bound)
-            if _any(censored):
-                t_lo, t_hi = np.minimum(t_lo, bound), np.minimum(t_hi, bound)
+            t_lo, t_hi, found = qprofile_limits(yy, vv, m, level, start=tau2, q_known=(q_raw, rss))
+            if not every(found):
+                t_lo, t_hi = np.where(found, t_lo, np.nan), np.where(found, t_hi, np.nan)
+                flags = flags | np.where(found, 0, Undefined.TAU2_CI_NOT_FOUND.value).astype(np.uint8)
+            if tau2_ci_bound == "metafor":
+                # metafor's confint() searches τ² only up to max(100, 10·τ̂²) (original units) and
+                # reports that bound (printed as "> bound") for a limit beyond it; flagged
+                bound = np.maximum(100.0 * power_of_two(h, -2), 10.0 * tau2)
+                censored = np.isfinite(t_hi) & (t_hi > bound)
+                if any_all(censored):
+                    t_lo, t_hi = np.minimum(t_lo, bound), np.minimum(t_hi, bound)
             i2_lo, i2_hi = 100 * t_lo / (vt + t_lo), 100 * t_hi / (vt + t_hi)
             h2_lo, h2_hi = t_lo / vt + 1, t_hi / vt + 1
             tau_lo, tau_hi = np.sqrt(t_lo), np.sqrt(t_hi)
         else:
             t_lo = t_hi = i2_lo = i2_hi = h2_lo = h2_hi = tau_lo = tau_hi = nan
+        # not finite (or vt = ±0, from Σw² overflowing): beyond double precision
+        z = stat if test == "z" else (mu + c if c is not _NO_SHIFT else mu) / se_z
+        checked = (mu, se_z, z, q, tau2, i2, h2, 1.0 / vt if all_df else np.where(has_df, 1.0 / vt, 1.0),
+                   0.0 if model == "fixed" else tau2_se if all_df else np.where(has_df, tau2_se, 1.0))
 
-    values = (
-        k.astype(int), mu, se, stat, df, pval, ci_lo, ci_hi, pi_lo, pi_hi, pi_lo_t, pi_hi_t,
+    values = [
+        k, mu, se, stat, df, pval, ci_lo, ci_hi, pi_lo, pi_hi, pi_lo_t, pi_hi_t,
         tau2, tau2_se, t_lo, t_hi, np.sqrt(tau2), tau_lo, tau_hi, i2, i2_lo, i2_hi, h2, h2_lo, h2_hi,
-        q, q_df.astype(int), q_p, vt, converged, iterations, censored,
-    )
+        q, q_df, q_p, vt, converged, iterations, censored, flags,
+    ]
+    # tr(P)/Σw: the other studies' share of the weight when one study dominates (k >= 2)
+    share = tr_p0 / s1_0 if all_df else np.where(has_df, tr_p0 / s1_0, 1.0)
     if single:
-        return _scalars(values)
-    return PoolArrays(*values)
+        return single_result(values, checked, share, shift, h, y_in, v_in, mask)
+    return batch_result(values, checked, share, shift, h, y_in, v_in, m)
 
 
-_NAMES = tuple(f.name for f in fields(PoolArrays))
+def _estimate(yy: np.ndarray, vv: np.ndarray, m: np.ndarray | None, k: Any, has_df: Any, all_df: bool, model: str,
+              method: str, nan: Any) -> tuple[Any, Any, Any, Any, IVFit, IVFit]:
+    """τ² (with its SE and convergence) and the common-effect and random-effects fits."""
+    shape = k.shape
+    if model == "fixed":
+        fe = iv_fit(yy, vv, m, 0.0)[0]
+        return np.zeros(shape), nan, np.ones(shape, dtype=bool), np.zeros(shape, dtype=int), fe, fe
+    est = TAU2_ESTIMATORS[method].kernel(yy, vv, m, k, None)  # rows with k = 1: τ² set to 0 below
+    tau2, tau2_se, converged, iterations, fits = est.tau2, est.se, est.converged, est.iterations, est.fits
+    if not all_df:  # one study: τ² is 0 by definition, nothing was estimated
+        tau2, tau2_se = np.where(has_df, tau2, 0.0), np.where(has_df, tau2_se, np.nan)
+        converged, iterations = np.where(has_df, converged, True), np.where(has_df, iterations, 0)
+        fits = None
+    if fits is None:  # the common-effect fit (τ² = 0) and the fit at τ² in one evaluation
+        fits = moment_fits(yy, vv, m, tau2)
+    return tau2, tau2_se, converged, iterations, fits[0], fits[1]
 
 
-def _scalars(values: tuple[Any, ...]) -> PoolArrays:
-    """One fit's values (field order; numpy scalars or 0-d arrays) as a :class:`PoolArrays` of Python scalars."""
-    res = object.__new__(PoolArrays)  # the values are final: skip the frozen dataclass's per-field setattr
-    res.__dict__.update(zip(_NAMES, [conv(val) for conv, val in zip(_CONVERT, values, strict=True)], strict=True))
-    return res
+def _zero_residuals(yy: np.ndarray, m: np.ndarray | None, has_df: Any, s1_0: Any, mu_0: Any, q0: Any,
+                    c: Any) -> Any:
+    """Rows (k >= 2) whose effects are identical up to rounding, or None when there is none.
 
-
-#: Python type of each field of a single fit's :class:`PoolArrays`
-_CONVERT = tuple(int if name in ("k", "q_df", "iterations") else bool if name in ("converged", "tau2_ci_censored")
-                 else float for name in _NAMES)
-
-
-def qprofile_ci(
-    y: np.ndarray, v: np.ndarray, m: np.ndarray | None, level: float, X: np.ndarray | None = None,
-    *, start: np.ndarray | None = None, q_known: tuple[np.ndarray, np.ndarray] | None = None,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Q-profile confidence limits for τ² (Viechtbauer 2007), batch-shaped.
-
-    The lower limit solves ``Q(τ²) = χ²_{k-p, 1-α/2}``, the upper ``Q(τ²) = χ²_{k-p, α/2}``; a limit
-    is 0 when ``Q(0)`` is already below its target. Undefined (nan) when ``k - p < 1``.
-    ``start`` (e.g. the τ² estimate) is used as Newton's starting point where it lies below a
-    limit, which saves iterations; the limits do not depend on it. ``q_known`` is
-    ``(Q(0), Q(start))`` where the caller has them (intercept-only models).
+    In the normalised units of :func:`~evisynth.models.kernels.scaling.normalise` the effects
+    are ``y' + c`` (``c`` the shift in those units). If every residual from the common-effect mean is at
+    most ``ROUNDING`` times the largest |effect|, that largest |effect| is at most
+    ``|μ0' + c| / (1 - ROUNDING)``, so ``Q <= Σw (2 ROUNDING |μ0' + c|)²``: that cheap
+    condition rules out almost every row, and the remaining candidates get the exact test.
+    Effects less than 1e-150 standard errors apart (Cochran's Q below ``TINY_Q``, where the
+    squares of the residuals underflow) count as identical too.
     """
-    p = 1 if X is None else X.shape[-1]
-    shape = y.shape[:-1]
-    if m is not None:
-        k = m.sum(axis=-1)
+    if np.ndim(q0) == 0:  # one fit: Python floats
+        q, centre = float(q0), float(mu_0) + c
+        if not (has_df and (q <= float(s1_0) * (2 * ROUNDING * centre) * (2 * ROUNDING * centre) or q < TINY_Q)):
+            return None
+        candidate: Any = np.True_
     else:
-        k = np.float64(y.shape[-1]) if shape == () else np.full(shape, float(y.shape[-1]))
-    dfq = k - p
-    ok = dfq >= 1
-    all_ok = _every(ok)
-    dsafe = dfq if all_ok else np.where(ok, dfq, 1)
-    alpha = 1 - level
-    crit_upper = _dist.chi2_ppf(1 - alpha / 2, dsafe)
-    crit_lower = _dist.chi2_ppf(alpha / 2, dsafe)
-    if shape == () and X is None:  # one fit: each limit on its own, without a batch axis
-        lo = solve_q_equation(y, v, m, crit_upper, X, start=start, q_known=q_known)[0]
-        hi = solve_q_equation(y, v, m, crit_lower, X, start=start, q_known=q_known)[0]
-    else:  # both limits in one row-wise solve (two stacked copies of the batch): half the iterations' overhead
-        both, _, _ = solve_q_equation(
-            _twice(y), _twice(v), _twice(m), np.stack([crit_upper, crit_lower]), _twice(X),
-            start=None if start is None else _twice(np.asarray(start, dtype=float)),
-            q_known=None if q_known is None else (_twice(q_known[0]), _twice(q_known[1])))
-        lo, hi = both[0], both[1]
-    if all_ok:
-        return lo, hi
-    return np.where(ok, lo, np.nan), np.where(ok, hi, np.nan)
-
-
-@overload
-def _twice(a: np.ndarray) -> np.ndarray: ...
-@overload
-def _twice(a: None) -> None: ...
-def _twice(a: np.ndarray | None) -> np.ndarray | None:
-    return None if a is None else np.stack([a, a])
+        candidate = has_df & ((q0 <= s1_0 * (2 * ROUNDING * (mu_0 + c)) ** 2) | (q0 < TINY_Q))
+        if not any_all(candidate):
+            return None
+    cc = np.asarray(c)[..., None]
+    r = yy - np.asarray(mu_0)[..., None]
+    size = np.abs(yy + cc)
+    if m is not None:
+        r, size = r * m, size * m
+    exact = at_rounding_level(r, np.max(size, axis=-1)) | (q0 < TINY_Q)
+    return candidate & exact

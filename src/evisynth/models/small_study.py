@@ -16,6 +16,11 @@ Definitions follow metafor 3.8.1 (Viechtbauer 2010):
 * :func:`fail_safe_n` — ``fsn`` types Rosenthal (1979, Stouffer's method, one-sided α),
   Orwin (1983, unweighted mean, target half of it) and Rosenberg (2005, weighted, two-sided
   α), with metafor's rounding (ceiling unless within √eps of an integer).
+
+With identical effects (up to rounding, :func:`evisynth.models.undefined.identical_effects`)
+Egger's and Begg's statistics are 0/0: they are returned as nan with ``undefined`` set to
+``ZERO_RESIDUALS`` (Egger's bias is then 0 and the limit estimate the common mean); where
+metafor computes them from rounding noise. Egger's test also needs k >= 3 (``TOO_FEW_STUDIES``).
 """
 
 from __future__ import annotations
@@ -26,7 +31,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from evisynth import _dist
-from evisynth.models.mixed import MixedFit, fit_mixed
+from evisynth.models.kernels.wls import WLS
+from evisynth.models.mixed import MixedFit, exact_fit, fit_mixed
+from evisynth.models.undefined import Undefined, identical_effects
 
 
 @dataclass(frozen=True)
@@ -41,6 +48,8 @@ class EggerResult:
     limit_estimate: float
     limit_ci_lower: float
     limit_ci_upper: float
+    #: why values are nan (:class:`~evisynth.models.undefined.Undefined`)
+    undefined: Undefined = Undefined.NONE
 
 
 def _egger_design(y: np.ndarray, v: np.ndarray) -> np.ndarray:
@@ -49,24 +58,38 @@ def _egger_design(y: np.ndarray, v: np.ndarray) -> np.ndarray:
 
 
 def egger_lm(y: np.ndarray, v: np.ndarray, level: float = 0.95) -> EggerResult:
-    """Classic Egger test (weighted linear regression with a free residual variance)."""
+    """Classic Egger test (weighted linear regression with a free residual variance).
+
+    Fitted in exactly rescaled units (effects by 2⁻ʰ, variances by 4⁻ʰ: the test and the bias
+    are scale-free). Undefined (nan, flagged) with fewer than 3 studies and where the regression
+    fits every effect exactly up to rounding (its residual variance is then 0/0)."""
     y = np.asarray(y, float)
     v = np.asarray(v, float)
     k = len(y)
-    X = _egger_design(y, v)
-    w = 1 / v
-    xtw = X.T * w
-    inv = np.linalg.inv(xtw @ X)
-    beta = inv @ (xtw @ y)
-    resid = y - X @ beta
     df = k - 2
-    sigma2 = float(np.sum(w * resid**2) / df)
-    se = np.sqrt(np.diag(inv) * sigma2)
+    nan = float("nan")
+    if k < 3:
+        return EggerResult(nan, float(df), nan, nan, nan, nan, nan, nan, Undefined.TOO_FEW_STUDIES)
+    h = math.frexp(float(np.mean(v)))[1] >> 1
+    ys, vs = np.ldexp(y, -h), np.ldexp(v, -2 * h)
+    if identical_effects(ys, vs):  # slope 0, intercept the common mean; the t test is 0/0
+        w = 1 / vs
+        mean = float(np.ldexp(np.sum(w * ys) / np.sum(w), h))
+        return EggerResult(nan, float(df), nan, 0.0, nan, mean, nan, nan, Undefined.ZERO_RESIDUALS)
+    X = _egger_design(ys, vs)
+    fit = WLS(ys[None], (1 / vs)[None], X[None])
+    beta = fit.beta[0]
+    sigma2 = float(fit.rss[0]) / df
+    se = np.sqrt(np.diag(fit.vb[0]) * sigma2)
+    flags = Undefined.NONE
+    if exact_fit(ys, fit):  # on a line in √v: the residual variance is 0/0
+        se, flags = np.full(2, np.nan), Undefined.ZERO_RESIDUALS
     t = beta / se
     p = float(_dist.two_sided_p_t(t[1], df))
     crit = float(_dist.crit_t(level, df))
-    return EggerResult(float(t[1]), float(df), p, float(beta[1]), float(se[1]), float(beta[0]),
-                       float(beta[0] - crit * se[0]), float(beta[0] + crit * se[0]))
+    b0, se0 = float(np.ldexp(beta[0], h)), float(np.ldexp(se[0], h))
+    return EggerResult(float(t[1]), float(df), p, float(beta[1]) + 0.0, float(se[1]), b0 + 0.0,
+                       b0 - crit * se0, b0 + crit * se0, flags)
 
 
 def egger_mixed(y: np.ndarray, v: np.ndarray, *, model: str, method: str, test: str,
@@ -77,7 +100,13 @@ def egger_mixed(y: np.ndarray, v: np.ndarray, *, model: str, method: str, test: 
     X = _egger_design(y, v)
     fit = fit_mixed(y, v, X, model=model, method=method, test=test, level=level)
     res = EggerResult(float(fit.statistic[1]), fit.df, float(fit.p_value[1]), float(fit.beta[1]),
-                      float(fit.se[1]), float(fit.beta[0]), float(fit.ci_lower[0]), float(fit.ci_upper[0]))
+                      float(fit.se[1]), float(fit.beta[0]), float(fit.ci_lower[0]), float(fit.ci_upper[0]),
+                      fit.undefined)
+    if identical_effects(y, v):  # the slope is 0 (not rounding noise), the limit the common mean
+        w = 1 / v
+        mean, defined = float(np.sum(w * y) / np.sum(w)), math.isfinite(res.bias_se)
+        res = EggerResult(0.0 if defined else math.nan, fit.df, 1.0 if defined else math.nan, 0.0, res.bias_se,
+                          mean, res.limit_ci_lower, res.limit_ci_upper, fit.undefined)
     return res, fit
 
 
@@ -121,13 +150,18 @@ class RankTestResult:
     p_value: float
     exact: bool
     statistic: float
+    #: why values are nan (:class:`~evisynth.models.undefined.Undefined`)
+    undefined: Undefined = Undefined.NONE
 
 
 def rank_test(y: np.ndarray, v: np.ndarray) -> RankTestResult:
-    """Begg and Mazumdar's rank correlation test (see the module docstring)."""
+    """Begg and Mazumdar's rank correlation test (see the module docstring); undefined (nan,
+    flagged ``ZERO_RESIDUALS``) for identical effects, whose standardised deviates are all 0."""
     y = np.asarray(y, float)
     v = np.asarray(v, float)
     n = len(y)
+    if identical_effects(y, v):
+        return RankTestResult(float("nan"), float("nan"), False, float("nan"), Undefined.ZERO_RESIDUALS)
     w = 1 / v
     theta = float(np.sum(w * y) / np.sum(w))
     ystar = (y - theta) / np.sqrt(v - 1 / np.sum(w))

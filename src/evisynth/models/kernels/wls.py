@@ -1,4 +1,5 @@
-"""Weighted least-squares pieces shared by every estimator, vectorised over a batch axis.
+"""Weighted least squares, vectorised over a batch axis: the projection quantities every
+τ² estimator is written in.
 
 For weights ``w`` and design ``X`` the projection ``P = W - W X (X'WX)^-1 X'W`` gives the
 quantities the τ² estimators are written in (metafor's notation): ``Y'PY`` (the generalised
@@ -6,10 +7,10 @@ Q), ``tr(P)``, ``tr(PP)``, ``Y'PPY``, and for the Sidik-Jonkman / Hedges standar
 ``tr(PVPV)`` and ``tr(PVP)``.
 
 Arrays carry any number of leading batch axes and a last axis of length ``k`` (studies);
-a boolean ``mask`` marks the studies present in each meta-analysis, so ragged batches share
-one rectangular array. Without moderators (``X is None``: intercept only) every quantity has
-an O(k) closed form; with moderators ``X`` has shape ``(..., k, p)`` and the projection is
-formed explicitly. Both paths are checked against each other in the tests.
+absent studies have weight 0, so ragged batches share one rectangular array. Without
+moderators (``X is None``: intercept only) every quantity has an O(k) closed form; with
+moderators ``X`` has shape ``(..., k, p)`` and the projection is formed explicitly. Both
+paths are checked against the plain matrix formulas of :mod:`evisynth.models.reference`.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+
+from evisynth.models.kernels.arrays import lastdot, lastsum
 
 
 class cached_property:
@@ -40,30 +43,6 @@ class cached_property:
         return value
 
 
-#: Above this many elements a last-axis sum goes through ``einsum`` (several times faster than
-#: ``ndarray.sum(axis=-1)`` for short rows); below it the call overhead of ``sum`` is smaller.
-_EINSUM_MIN = 2048
-
-
-def _sum(a: np.ndarray) -> np.ndarray:
-    """Sum over the last (study) axis."""
-    if a.size >= _EINSUM_MIN:
-        return np.einsum("...i->...", a)
-    return _add_reduce(a, -1)
-
-
-def _dot(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """``Σ a b`` over the last axis without forming the product array (large batches)."""
-    if a.size >= _EINSUM_MIN and a.shape == b.shape:
-        return np.einsum("...i,...i->...", a, b)
-    return _vecdot(a, b)
-
-
-_add_reduce = np.add.reduce
-#: ``Σ a b`` over the last axis in one call (``numpy.vecdot``, numpy >= 2), else product and sum
-_vecdot = getattr(np, "vecdot", None) or (lambda a, b: _add_reduce(a * b, -1))
-
-
 @dataclass
 class WLS:
     """Weighted least-squares fit of ``y`` on ``X`` with weights ``w`` (0 for absent studies)."""
@@ -76,12 +55,12 @@ class WLS:
     @cached_property
     def s1(self) -> np.ndarray:
         """Sum of weights."""
-        return _sum(self.w)
+        return lastsum(self.w)
 
     @cached_property
     def s2(self) -> np.ndarray:
         """Sum of squared weights."""
-        return _dot(self.w, self.w)
+        return lastdot(self.w, self.w)
 
     @cached_property
     def _xtwx_inv(self) -> np.ndarray:
@@ -93,7 +72,7 @@ class WLS:
     def beta(self) -> np.ndarray:
         """Coefficients, shape ``(..., p)`` (``p = 1`` without moderators)."""
         if self.X is None:
-            return (_dot(self.w, self.y) / self.s1)[..., None]
+            return (lastdot(self.w, self.y) / self.s1)[..., None]
         xtwy = np.einsum("...kp,...k->...p", self.X, self.w * self.y)
         return np.einsum("...pq,...q->...p", self._xtwx_inv, xtwy)
 
@@ -126,25 +105,25 @@ class WLS:
     @cached_property
     def rss(self) -> np.ndarray:
         """``Y'PY = Σ w r²``."""
-        return _dot(self.wresid, self.resid)
+        return lastdot(self.wresid, self.resid)
 
     @cached_property
     def yppy(self) -> np.ndarray:
         """``Y'PPY = Σ (w r)²`` since ``PY = W r``."""
-        return _dot(self.wresid, self.wresid)
+        return lastdot(self.wresid, self.wresid)
 
     def quad_p(self, z: np.ndarray) -> np.ndarray:
         """``z'Pz`` (with ``z = PY`` this is ``Y'PPPY``, the observed-information term)."""
         wz = self.w * z
         if self.X is None:
-            return _dot(wz, z) - _sum(wz) ** 2 / self.s1
+            return lastdot(wz, z) - lastsum(wz) ** 2 / self.s1
         u = np.einsum("...kp,...k->...p", self.X, wz)
-        return _dot(wz, z) - np.einsum("...p,...pq,...q->...", u, self._xtwx_inv, u)
+        return lastdot(wz, z) - np.einsum("...p,...pq,...q->...", u, self._xtwx_inv, u)
 
     @cached_property
     def s3(self) -> np.ndarray:
         """Sum of cubed weights."""
-        return _dot(self.w * self.w, self.w)
+        return lastdot(self.w * self.w, self.w)
 
     @cached_property
     def log_det_xtwx(self) -> np.ndarray:
@@ -180,14 +159,14 @@ class WLS:
     def tr_pv(self, v: np.ndarray) -> np.ndarray:
         """``tr(PV)`` for ``V = diag(v)``."""
         if self.X is None:
-            return _sum(self.w * v) - _sum(self.w**2 * v) / self.s1
-        return _sum(np.diagonal(self.P, axis1=-2, axis2=-1) * v)
+            return lastsum(self.w * v) - lastsum(self.w**2 * v) / self.s1
+        return lastsum(np.diagonal(self.P, axis1=-2, axis2=-1) * v)
 
     def tr_pvpv(self, v: np.ndarray) -> np.ndarray:
         """``tr(PVPV)`` for ``V = diag(v)``."""
         if self.X is None:
             a = self.w * v
-            return _sum(a * a) - 2 * _sum(a * a * self.w) / self.s1 + _sum(a * self.w) ** 2 / self.s1**2
+            return lastsum(a * a) - 2 * lastsum(a * a * self.w) / self.s1 + lastsum(a * self.w) ** 2 / self.s1**2
         pv = self.P * v[..., None, :]
         return np.sum(pv * np.swapaxes(pv, -1, -2), axis=(-2, -1))
 
@@ -195,7 +174,20 @@ class WLS:
         """``tr(PVP)`` for ``V = diag(v)``."""
         if self.X is None:
             a = self.w * v
-            saw = _sum(a * self.w)
-            return saw - 2 * _sum(a * self.w**2) / self.s1 + self.s2 * saw / self.s1**2
+            saw = lastsum(a * self.w)
+            return saw - 2 * lastsum(a * self.w**2) / self.s1 + self.s2 * saw / self.s1**2
         pv = self.P * v[..., None, :]
         return np.sum(pv * self.P, axis=(-2, -1))
+
+
+def weights(v: np.ndarray, m: np.ndarray | None, tau2: np.ndarray | float) -> np.ndarray:
+    """Random-effects weights ``m / (v + τ²)`` (``m=None``: every study present)."""
+    t = np.asarray(tau2, dtype=float)[..., None]
+    return 1.0 / (v + t) if m is None else m / (v + t)
+
+
+def fit_at(
+    y: np.ndarray, v: np.ndarray, m: np.ndarray | None, tau2: np.ndarray | float, X: np.ndarray | None
+) -> WLS:
+    """Weighted fit with weights ``m / (v + τ²)``; its ``rss`` is the generalised ``Q(τ²) = Y'P(τ²)Y``."""
+    return WLS(y, weights(v, m, tau2), X)
