@@ -11,7 +11,7 @@ the padding of the many small ones.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 import numpy as np
 
@@ -224,7 +224,7 @@ def _present(yb: np.ndarray, vb: np.ndarray, mb: np.ndarray | None, offset: int,
                 "pass invalid='drop' to leave invalid studies out (counted in the column k_dropped)"
             )
         dropped[offset:offset + len(yb)] = bad.sum(axis=1)
-    return present & valid
+    return cast(np.ndarray, present & valid)
 
 
 def _count_invalid(y: np.ndarray, v: np.ndarray, mask: np.ndarray | None) -> tuple[int, int]:

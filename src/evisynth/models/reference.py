@@ -36,7 +36,7 @@ References
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
 import numpy as np
 
@@ -59,7 +59,7 @@ def projection(v: np.ndarray, tau2: float, X: np.ndarray) -> np.ndarray:
     the loss of precision of the normal equations for ill-conditioned moderators such as years)."""
     half = 1.0 / np.sqrt(v + tau2)
     Q = np.linalg.qr(half[:, None] * X)[0]
-    return half[:, None] * (np.eye(len(v)) - Q @ Q.T) * half[None, :]
+    return cast(np.ndarray, half[:, None] * (np.eye(len(v)) - Q @ Q.T) * half[None, :])
 
 
 def generalised_q(y: np.ndarray, v: np.ndarray, tau2: float, X: np.ndarray | None = None) -> float:
@@ -201,7 +201,9 @@ def maximise_likelihood(y: np.ndarray, v: np.ndarray, X: np.ndarray, reml: bool)
     """The τ² >= 0 with the largest (restricted) log-likelihood: 0 or a root of the score where it
     changes sign from + to - (a local maximum). Roots are bracketed on a grid of powers of two
     times the largest sampling variance (2⁻⁴⁰ to 2⁴⁰) and found by bisection."""
-    score = (lambda t: reml_score(y, v, t, X)) if reml else (lambda t: ml_score(y, v, t, X))
+    def score(t: float) -> float:
+        return float(reml_score(y, v, t, X) if reml else ml_score(y, v, t, X))
+
     scale = float(np.max(v))
     grid = [0.0] + [scale * 2.0**j for j in range(-40, 41)]
     values = [score(t) for t in grid]

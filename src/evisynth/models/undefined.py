@@ -28,6 +28,7 @@ do not depend on it are computed as for exactly identical effects.
 from __future__ import annotations
 
 import enum
+from typing import cast
 
 import numpy as np
 
@@ -73,7 +74,7 @@ MESSAGES: dict[Undefined, str] = {
 def at_rounding_level(resid: np.ndarray, magnitude: np.ndarray | float, axis: int = -1) -> np.ndarray:
     """Whether every residual along ``axis`` is at most :data:`ROUNDING` times ``magnitude`` (the
     largest absolute value entering the fit, per row)."""
-    return np.max(np.abs(resid), axis=axis) <= ROUNDING * np.asarray(magnitude)
+    return cast(np.ndarray, np.max(np.abs(resid), axis=axis) <= ROUNDING * np.asarray(magnitude))
 
 
 def identical_effects(y: np.ndarray, v: np.ndarray) -> bool:

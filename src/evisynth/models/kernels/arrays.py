@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
-from typing import Any, NamedTuple, overload
+from typing import Any, NamedTuple, cast, overload
 
 import numpy as np
 
@@ -40,15 +40,15 @@ any_all = functools.partial(np.logical_or.reduce, axis=None)
 def lastsum(a: np.ndarray) -> np.ndarray:
     """Sum over the last (study) axis."""
     if a.size >= EINSUM_MIN:
-        return np.einsum("...i->...", a)
-    return add_reduce(a, -1)
+        return cast(np.ndarray, np.einsum("...i->...", a))
+    return cast(np.ndarray, add_reduce(a, -1))
 
 
 def lastdot(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """``Σ a b`` over the last axis without forming the product array (large batches)."""
     if a.size >= EINSUM_MIN and a.shape == b.shape:
-        return np.einsum("...i,...i->...", a, b)
-    return vecdot(a, b)
+        return cast(np.ndarray, np.einsum("...i,...i->...", a, b))
+    return cast(np.ndarray, vecdot(a, b))
 
 
 def every(flags: Any) -> bool:
@@ -129,7 +129,7 @@ def conditioned_design(X: np.ndarray, m: np.ndarray | None) -> np.ndarray:
         Xc[..., 1:] -= mean[..., None, :] * mm[..., None]
     rms = np.sqrt((Xc * Xc).sum(axis=-2) / k)
     exponent = np.frexp(np.where(rms > 0, rms, 1.0))[1]
-    return np.ldexp(Xc, -exponent[..., None, :] + 1)
+    return cast(np.ndarray, np.ldexp(Xc, -exponent[..., None, :] + 1))
 
 
 def n_coef(X: np.ndarray | None) -> int:

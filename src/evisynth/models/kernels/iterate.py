@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -149,4 +149,4 @@ def done_predicted(t: np.ndarray, new: np.ndarray, prev: np.ndarray, plain: np.n
     prev[...] = size * 0.1
     if plain is not None:
         prev[~plain] = 0.0
-    return done
+    return cast(np.ndarray, done)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import enum
 import math
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
 import numpy as np
 
@@ -81,7 +81,7 @@ def loglik(y: np.ndarray, v: np.ndarray, m: np.ndarray | None, tau2: np.ndarray,
     ll = -0.5 * (lastsum(logv) if m is None else lastsum(m * logv)) - 0.5 * fit.rss
     if reml:
         ll = ll - 0.5 * fit.log_det_xtwx
-    return ll
+    return cast(np.ndarray, ll)
 
 
 def score_terms(y: np.ndarray, v: np.ndarray, m: np.ndarray | None, X: np.ndarray | None, t: np.ndarray,
@@ -153,7 +153,7 @@ def cautious_information(parts: Any) -> np.ndarray:
     """``max(I_exp, I_obs)`` from the pieces :func:`newton_terms` returns (the damped step's divisor)."""
     if isinstance(parts, np.ndarray):  # formed already (models with moderators)
         return parts
-    return np.maximum(*information(parts))
+    return cast(np.ndarray, np.maximum(*information(parts)))
 
 
 def fisher_step(work: tuple[Any, ...], t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

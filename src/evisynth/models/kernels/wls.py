@@ -16,7 +16,7 @@ paths are checked against the plain matrix formulas of :mod:`evisynth.models.ref
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -72,35 +72,35 @@ class WLS:
     def beta(self) -> np.ndarray:
         """Coefficients, shape ``(..., p)`` (``p = 1`` without moderators)."""
         if self.X is None:
-            return (lastdot(self.w, self.y) / self.s1)[..., None]
+            return cast(np.ndarray, (lastdot(self.w, self.y) / self.s1)[..., None])
         xtwy = np.einsum("...kp,...k->...p", self.X, self.w * self.y)
-        return np.einsum("...pq,...q->...p", self._xtwx_inv, xtwy)
+        return cast(np.ndarray, np.einsum("...pq,...q->...p", self._xtwx_inv, xtwy))
 
     @cached_property
     def vb(self) -> np.ndarray:
         """``(X'WX)^-1``, shape ``(..., p, p)``."""
         if self.X is None:
-            return (1.0 / self.s1)[..., None, None]
-        return self._xtwx_inv
+            return cast(np.ndarray, (1.0 / self.s1)[..., None, None])
+        return cast(np.ndarray, self._xtwx_inv)
 
     @cached_property
     def fitted(self) -> np.ndarray:
         """``X beta`` for every study."""
         if self.X is None:
             return np.broadcast_to(self.beta, self.y.shape)
-        return np.einsum("...kp,...p->...k", self.X, self.beta)
+        return cast(np.ndarray, np.einsum("...kp,...p->...k", self.X, self.beta))
 
     @cached_property
     def resid(self) -> np.ndarray:
         """Residuals ``y - X beta`` (zero-weight studies included)."""
         if self.X is None:
-            return self.y - self.beta
-        return self.y - self.fitted
+            return cast(np.ndarray, self.y - self.beta)
+        return cast(np.ndarray, self.y - self.fitted)
 
     @cached_property
     def wresid(self) -> np.ndarray:
         """``W r`` (equals ``P Y``)."""
-        return self.w * self.resid
+        return cast(np.ndarray, self.w * self.resid)
 
     @cached_property
     def rss(self) -> np.ndarray:
@@ -116,9 +116,9 @@ class WLS:
         """``z'Pz`` (with ``z = PY`` this is ``Y'PPPY``, the observed-information term)."""
         wz = self.w * z
         if self.X is None:
-            return lastdot(wz, z) - lastsum(wz) ** 2 / self.s1
+            return cast(np.ndarray, lastdot(wz, z) - lastsum(wz) ** 2 / self.s1)
         u = np.einsum("...kp,...k->...p", self.X, wz)
-        return lastdot(wz, z) - np.einsum("...p,...pq,...q->...", u, self._xtwx_inv, u)
+        return cast(np.ndarray, lastdot(wz, z) - np.einsum("...p,...pq,...q->...", u, self._xtwx_inv, u))
 
     @cached_property
     def s3(self) -> np.ndarray:
@@ -129,8 +129,8 @@ class WLS:
     def log_det_xtwx(self) -> np.ndarray:
         """``log det(X'WX)`` (the REML log-likelihood term)."""
         if self.X is None:
-            return np.log(self.s1)
-        return np.linalg.slogdet(np.linalg.inv(self.vb))[1]
+            return cast(np.ndarray, np.log(self.s1))
+        return cast(np.ndarray, np.linalg.slogdet(np.linalg.inv(self.vb))[1])
 
     @cached_property
     def P(self) -> np.ndarray:
@@ -139,51 +139,52 @@ class WLS:
         wx = self.w[..., :, None] * X
         inv = np.linalg.inv(np.swapaxes(wx, -1, -2) @ X) if self.X is None else self._xtwx_inv
         W = self.w[..., :, None] * np.eye(self.w.shape[-1])
-        return W - wx @ inv @ np.swapaxes(wx, -1, -2)
+        return cast(np.ndarray, W - wx @ inv @ np.swapaxes(wx, -1, -2))
 
     @cached_property
     def tr_p(self) -> np.ndarray:
         """``tr(P)``."""
         if self.X is None:
-            return self.s1 - self.s2 / self.s1
-        return np.trace(self.P, axis1=-2, axis2=-1)
+            return cast(np.ndarray, self.s1 - self.s2 / self.s1)
+        return cast(np.ndarray, np.trace(self.P, axis1=-2, axis2=-1))
 
     @cached_property
     def tr_pp(self) -> np.ndarray:
         """``tr(PP) = sum(P * P)``."""
         if self.X is None:
             r = self.s2 / self.s1
-            return self.s2 - 2 * self.s3 / self.s1 + r * r
-        return np.sum(self.P * self.P, axis=(-2, -1))
+            return cast(np.ndarray, self.s2 - 2 * self.s3 / self.s1 + r * r)
+        return cast(np.ndarray, np.sum(self.P * self.P, axis=(-2, -1)))
 
     def tr_pv(self, v: np.ndarray) -> np.ndarray:
         """``tr(PV)`` for ``V = diag(v)``."""
         if self.X is None:
-            return lastsum(self.w * v) - lastsum(self.w**2 * v) / self.s1
+            return cast(np.ndarray, lastsum(self.w * v) - lastsum(self.w**2 * v) / self.s1)
         return lastsum(np.diagonal(self.P, axis1=-2, axis2=-1) * v)
 
     def tr_pvpv(self, v: np.ndarray) -> np.ndarray:
         """``tr(PVPV)`` for ``V = diag(v)``."""
         if self.X is None:
             a = self.w * v
-            return lastsum(a * a) - 2 * lastsum(a * a * self.w) / self.s1 + lastsum(a * self.w) ** 2 / self.s1**2
+            return cast(np.ndarray,
+                        lastsum(a * a) - 2 * lastsum(a * a * self.w) / self.s1 + lastsum(a * self.w) ** 2 / self.s1**2)
         pv = self.P * v[..., None, :]
-        return np.sum(pv * np.swapaxes(pv, -1, -2), axis=(-2, -1))
+        return cast(np.ndarray, np.sum(pv * np.swapaxes(pv, -1, -2), axis=(-2, -1)))
 
     def tr_pvp(self, v: np.ndarray) -> np.ndarray:
         """``tr(PVP)`` for ``V = diag(v)``."""
         if self.X is None:
             a = self.w * v
             saw = lastsum(a * self.w)
-            return saw - 2 * lastsum(a * self.w**2) / self.s1 + self.s2 * saw / self.s1**2
+            return cast(np.ndarray, saw - 2 * lastsum(a * self.w**2) / self.s1 + self.s2 * saw / self.s1**2)
         pv = self.P * v[..., None, :]
-        return np.sum(pv * self.P, axis=(-2, -1))
+        return cast(np.ndarray, np.sum(pv * self.P, axis=(-2, -1)))
 
 
 def weights(v: np.ndarray, m: np.ndarray | None, tau2: np.ndarray | float) -> np.ndarray:
     """Random-effects weights ``m / (v + τ²)`` (``m=None``: every study present)."""
     t = np.asarray(tau2, dtype=float)[..., None]
-    return 1.0 / (v + t) if m is None else m / (v + t)
+    return cast(np.ndarray, 1.0 / (v + t) if m is None else m / (v + t))
 
 
 def fit_at(
