@@ -32,6 +32,7 @@ Test = Literal["z", "hksj", "hksj-adhoc"]
 SmdVariance = Literal["revman", "large-sample", "unbiased"]
 MhContinuity = Literal["revman", "none"]
 SubgroupModel = Literal["separate", "common"]
+Tau2CiBound = Literal["exact", "metafor"]
 
 MEASURES: Final[tuple[Measure, ...]] = get_args(Measure)
 #: Measures analysed on the log scale and reported exponentiated too.
@@ -48,6 +49,7 @@ TESTS: Final[tuple[Test, ...]] = get_args(Test)
 SMD_VARIANCES: Final[tuple[SmdVariance, ...]] = get_args(SmdVariance)
 MH_CONTINUITY: Final[tuple[MhContinuity, ...]] = get_args(MhContinuity)
 SUBGROUP_MODELS: Final[tuple[SubgroupModel, ...]] = get_args(SubgroupModel)
+TAU2_CI_BOUNDS: Final[tuple[Tau2CiBound, ...]] = get_args(Tau2CiBound)
 
 DEFAULT_MODEL: Final[Model] = "random"
 DEFAULT_TAU2_METHOD: Final[Tau2Method] = "REML"
@@ -59,6 +61,7 @@ DEFAULT_CONTINUITY: Final = 0.5
 DEFAULT_MH_CONTINUITY: Final[MhContinuity] = "revman"
 DEFAULT_SUBGROUP_MODEL: Final[SubgroupModel] = "separate"
 DEFAULT_SEED: Final = 20261124
+DEFAULT_TAU2_CI_BOUND: Final[Tau2CiBound] = "exact"
 
 TEST_NAMES: Final[dict[Test, str]] = {
     "z": "Wald-type z test",
@@ -130,6 +133,9 @@ OPTIONS: Final[dict[str, Option]] = {o.name: o for o in (
     Option("subgroup_model", "--subgroup-model",
            "separate tau² per subgroup (RevMan) or a common tau² (mixed-effects)",
            DEFAULT_SUBGROUP_MODEL, SUBGROUP_MODELS),
+    Option("tau2_ci_bound", "--tau2-ci-bound",
+           "Q-profile limits of tau²: the exact roots (default) or metafor's, reported at its search bound "
+           "max(100, 10 tau²) when beyond it", DEFAULT_TAU2_CI_BOUND, TAU2_CI_BOUNDS),
     Option("permutations", "--permutations", "permutation test iterations", 0, metavar="N"),
     Option("seed", "--seed", "random seed for the permutation test", DEFAULT_SEED),
 )}
@@ -144,9 +150,10 @@ def check_choice(name: str, value: Any) -> None:
 
 __all__ = [
     "COUNT_METHODS", "DEFAULT_CONTINUITY", "DEFAULT_FIXED_METHOD", "DEFAULT_LEVEL", "DEFAULT_MH_CONTINUITY",
-    "DEFAULT_MODEL", "DEFAULT_SEED", "DEFAULT_SMD_VARIANCE", "DEFAULT_SUBGROUP_MODEL", "DEFAULT_TAU2_METHOD",
-    "DEFAULT_TEST", "FIXED_METHODS", "MEASURES", "METHODS", "MH_CONTINUITY", "MH_MEASURES", "MODELS", "OPTIONS",
-    "RATIO_MEASURES", "SMD_VARIANCES", "SUBGROUP_MODELS", "TAU2_METHODS", "TESTS", "TEST_NAMES", "FixedMethod",
-    "Measure", "Method", "MhContinuity", "Model", "Option", "SmdVariance", "SubgroupModel", "Tau2Method", "Test",
-    "check_choice", "is_count_method", "is_fixed_method", "iv_method",
+    "DEFAULT_MODEL", "DEFAULT_SEED", "DEFAULT_SMD_VARIANCE", "DEFAULT_SUBGROUP_MODEL", "DEFAULT_TAU2_CI_BOUND",
+    "DEFAULT_TAU2_METHOD", "DEFAULT_TEST", "FIXED_METHODS", "MEASURES", "METHODS", "MH_CONTINUITY", "MH_MEASURES",
+    "MODELS", "OPTIONS", "RATIO_MEASURES", "SMD_VARIANCES", "SUBGROUP_MODELS", "TAU2_CI_BOUNDS", "TAU2_METHODS",
+    "TESTS", "TEST_NAMES", "FixedMethod", "Measure", "Method", "MhContinuity", "Model", "Option", "SmdVariance",
+    "SubgroupModel", "Tau2CiBound", "Tau2Method", "Test", "check_choice", "is_count_method", "is_fixed_method",
+    "iv_method",
 ]

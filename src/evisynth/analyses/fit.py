@@ -16,10 +16,11 @@ from evisynth import options as opt
 from evisynth.analyses.results import Heterogeneity, Pooled, number, plain
 from evisynth.analyses.spec import AnalysisSpec
 from evisynth.effects.table import EffectTable
-from evisynth.errors import ConvergenceWarning, DataWarning, FewStudiesWarning, InputError
+from evisynth.errors import ConvergenceWarning, DataWarning, DegenerateDataWarning, FewStudiesWarning, InputError
 from evisynth.models.mantel_haenszel import mantel_haenszel, peto
 from evisynth.models.pool import pool
 from evisynth.models.revman_random import mh_random
+from evisynth.models.undefined import MESSAGES, Undefined
 
 #: Heterogeneity statistics that a common-effect model does not estimate.
 _RANDOM_ONLY = ("tau2_se", "tau2_ci_lower", "tau2_ci_upper", "tau_ci_lower", "tau_ci_upper",
@@ -44,6 +45,16 @@ class PooledResult:
 
 def _count(x: Any) -> int | None:
     return None if x is None else int(x)
+
+
+def warn_undefined(flags: Any, what: str, *, stacklevel: int = 3) -> None:
+    """One :class:`DegenerateDataWarning` per reason a models result gives for its undefined statistics.
+
+    ``Undefined.TOO_FEW_STUDIES`` is not repeated: the few-studies warnings say it already.
+    """
+    for flag in Undefined(int(flags)):
+        if flag is not Undefined.TOO_FEW_STUDIES:
+            warnings.warn(f"{MESSAGES[flag]} [{what}]", DegenerateDataWarning, stacklevel=stacklevel)
 
 
 def double_zero(eff: EffectTable) -> np.ndarray:
@@ -139,7 +150,9 @@ def fit_pooled(eff: EffectTable, spec: AnalysisSpec, *, heterogeneity_ci: bool =
             FewStudiesWarning, stacklevel=2,
         )
     res = pool(y, v, model=model, method=method, test=spec.test, level=spec.level,
-               heterogeneity_ci=heterogeneity_ci)
+               heterogeneity_ci=heterogeneity_ci, tau2_ci_bound=spec.tau2_ci_bound)  # type: ignore[arg-type]
+    if not quiet:
+        warn_undefined(res.undefined, "pooled analysis")
     fixed = model == "fixed"
     het_values = {key: (None if fixed and key in _RANDOM_ONLY else number(getattr(res, key)))
                   for key in ("tau2", "tau2_se", "tau2_ci_lower", "tau2_ci_upper", "tau", "tau_ci_lower",

@@ -31,6 +31,7 @@ from typing import Any
 import numpy as np
 
 from evisynth import options as opt
+from evisynth.analyses.fit import warn_undefined
 from evisynth.analyses.results import (
     Coefficient,
     MetaRegression,
@@ -246,6 +247,7 @@ def meta_regression_section(eff: EffectTable, spec: AnalysisSpec) -> MetaRegress
         raise InputError(f"meta-regression with {p} coefficients needs at least {need} studies; "
                          f"{k} are included", file=eff.source or None)
     fit = fit_mixed(y, v, X, model=model, method=method, test=spec.test, level=spec.level)
+    warn_undefined(fit.undefined, "meta-regression")
     coefs = tuple(
         Coefficient(name=name, estimate=number(fit.beta[j]), se=number(fit.se[j]),
                     statistic=number(fit.statistic[j]), p_value=number(fit.p_value[j]),

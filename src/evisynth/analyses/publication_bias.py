@@ -27,7 +27,7 @@ from dataclasses import replace
 import numpy as np
 
 from evisynth import options as opt
-from evisynth.analyses.fit import PooledResult, fit_pooled
+from evisynth.analyses.fit import PooledResult, fit_pooled, warn_undefined
 from evisynth.analyses.results import (
     BeggTest,
     EggerMixed,
@@ -182,6 +182,9 @@ def publication_bias_section(eff: EffectTable, spec: AnalysisSpec, pooled: Poole
     eg = egger_lm(y, v, level=spec.level)
     egm, _ = egger_mixed(y, v, model=model, method=method, test=ivs.test, level=spec.level)
     rt = rank_test(y, v)
+    for flags, what in ((eg.undefined, "Egger's test"), (egm.undefined, "mixed-effects Egger test"),
+                        (rt.undefined, "Begg's test")):
+        warn_undefined(flags, what)
     fsn = fail_safe_n(y, v)
     tf_opts = spec.extra.get("trimfill", {}) if isinstance(spec.extra, dict) else {}
     notes = []

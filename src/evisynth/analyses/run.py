@@ -58,9 +58,32 @@ def run_analysis(data: Any, spec: AnalysisSpec | None = None, *, source: str | N
         if text not in caught:
             caught.append(text)
         warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    caught = merge_undefined(caught)
     return AnalysisBundle(
         spec=spec, measure=eff.measure, log_scale=eff.log_scale, data_type=eff.kind, source=eff.source,
         studies=studies_from(eff, fit.weights, spec.level, counted), pooled=fit.pooled,
         heterogeneity=fit.heterogeneity, totals=totals_from(eff, counted), subgroups=subgroups,
         meta_regression=meta_reg, publication_bias=bias, sensitivity=sens, warnings=tuple(caught), effects=eff,
     )
+
+
+def merge_undefined(caught: list[str]) -> list[str]:
+    """Degenerate-data warnings with one reason become one line naming every part it applies to.
+
+    >>> merge_undefined(["DegenerateDataWarning: x are undefined [pooled analysis]",
+    ...                  "DegenerateDataWarning: x are undefined [Egger's test]"])
+    ["DegenerateDataWarning: x are undefined [pooled analysis; Egger's test]"]
+    """
+    head = "DegenerateDataWarning: "
+    parts: dict[str, list[str]] = {}
+    out: list[str] = []
+    for text in caught:
+        if text.startswith(head) and text.endswith("]") and " [" in text:
+            reason, what = text[:-1].rsplit(" [", 1)
+            if reason not in parts:
+                parts[reason] = []
+                out.append(reason)
+            parts[reason].append(what)
+        else:
+            out.append(text)
+    return [f"{t} [{'; '.join(parts[t])}]" if t in parts else t for t in out]

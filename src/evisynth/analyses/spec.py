@@ -41,6 +41,7 @@ class AnalysisSpec:
     continuity: float = opt.DEFAULT_CONTINUITY
     mh_continuity: str = opt.DEFAULT_MH_CONTINUITY
     drop_double_zero: bool | None = None
+    tau2_ci_bound: str = opt.DEFAULT_TAU2_CI_BOUND
     log_scale: bool = False
     subgroup: str | None = None
     subgroup_model: str = opt.DEFAULT_SUBGROUP_MODEL
@@ -98,7 +99,7 @@ class AnalysisSpec:
             raise InputError(f"--method PETO needs --measure PETO (or OR); got {measure}")
         if method == "PETO":
             measure = "PETO"
-        for name in ("test", "smd_variance", "mh_continuity", "subgroup_model"):
+        for name in ("test", "smd_variance", "mh_continuity", "subgroup_model", "tau2_ci_bound"):
             _check(name, getattr(self, name), self)
         if not (0 < float(self.level) < 1):
             raise InputError(f"--level must be a fraction between 0 and 1, e.g. 0.95; got {self.level!r}")

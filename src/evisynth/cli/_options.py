@@ -43,7 +43,7 @@ def add_analysis_arguments(parser: argparse.ArgumentParser) -> None:
     g = parser.add_argument_group("analysis options")
     _add(g, "measure")
     g.add_argument("--log-scale", action="store_true", help="with GEN: inputs are log ratios (report _exp twins)")
-    for name in ("model", "method", "test", "level", "smd_variance", "continuity", "mh_continuity"):
+    for name in ("model", "method", "test", "level", "smd_variance", "continuity", "mh_continuity", "tau2_ci_bound"):
         _add(g, name)
     dz = g.add_mutually_exclusive_group()
     dz.add_argument("--drop-double-zero", dest="drop_double_zero", action="store_true", default=None,
