@@ -190,7 +190,7 @@ def _stage_grade(folder: Path, out: Path, say: Progress) -> dict[str, Any]:
             mod = importlib.import_module(module)
             kwargs: dict[str, Any] = {"docx": False} if func in ("write_sof", "write_summary") else {}
             if func == "write_summary":
-                kwargs["check"] = _has("evisynth.report.checker")
+                kwargs["check"] = _has("evisynth.check")
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 paths = getattr(mod, func)(result, out / "summary", **kwargs)

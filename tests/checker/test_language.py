@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from evisynth.check import check_text
 from evisynth.errors import InputError
-from evisynth.report.checker import check_text
 
 
 def _found(text: str, certainty=None) -> list[tuple[str, str, str]]:  # type: ignore[no-untyped-def]

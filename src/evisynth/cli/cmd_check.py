@@ -39,8 +39,8 @@ def register(sub: Any) -> argparse.ArgumentParser:
 
 def handler(args: argparse.Namespace) -> int:
     """Run the check and print the report; return the exit status."""
-    from evisynth.report.checker.check import check_file
-    from evisynth.report.checker.render import render_report
+    from evisynth.check.check import check_file
+    from evisynth.check.render import render_report
 
     result = check_file(args.summary, args.against, args.certainty)
     if args.json:

@@ -437,7 +437,7 @@ def checker_source(result: ReviewResult) -> dict[str, Any]:
 def run_checker(text: str, result: ReviewResult) -> dict[str, Any]:
     """Run ``evisynth.report.checker.check_text`` on the summary when it is installed."""
     try:
-        from evisynth.report.checker import check_text
+        from evisynth.check import check_text
     except ImportError:
         return {"available": False, "note": "checker not available"}
     source = checker_source(result)

@@ -12,10 +12,10 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from evisynth.check.extract import parse_number
+from evisynth.check.model import RATIO_MEASURES, STATISTICS, Claim, Finding, Num, Severity
+from evisynth.check.source_facts import SourceFacts, SourceResult
 from evisynth.format import format_number, format_p
-from evisynth.report.checker.extract import parse_number
-from evisynth.report.checker.model import RATIO_MEASURES, STATISTICS, Claim, Finding, Num, Severity
-from evisynth.report.checker.source_facts import SourceFacts, SourceResult
 
 _EPS = 1e-9
 #: The fields of a claim that hold the effect and its confidence limits.

@@ -1,8 +1,8 @@
 """The parts of a claim, found one by one: labelled estimates, CIs, P values, statistics, counts.
 
-:func:`find_parts` runs every pattern of :mod:`~evisynth.report.checker.patterns` over the
+:func:`find_parts` runs every pattern of :mod:`~evisynth.check.patterns` over the
 normalised text and keeps non-overlapping matches (a CI's numbers win over a label's, a
-P value's over a count's); :mod:`~evisynth.report.checker.extract` joins them into claims.
+P value's over a count's); :mod:`~evisynth.check.extract` joins them into claims.
 """
 
 from __future__ import annotations
@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from evisynth.report.checker import patterns as pt
-from evisynth.report.checker.model import Num
-from evisynth.report.checker.text import Document
+from evisynth.check import patterns as pt
+from evisynth.check.model import Num
+from evisynth.check.text import Document
 
 _ANCHOR_RES = [
     (re.compile(r"(?P<label>" + rx + r")" + pt.ANCHOR_TAIL, flags), code)

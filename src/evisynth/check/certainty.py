@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 
-from evisynth.report.checker.language import _LITTLE_RE, _NEG_RE, _clause_bounds
-from evisynth.report.checker.model import Claim, Finding, Severity
-from evisynth.report.checker.text import Document
+from evisynth.check.language import _LITTLE_RE, _NEG_RE, _clause_bounds
+from evisynth.check.model import Claim, Finding, Severity
+from evisynth.check.text import Document
 
 CERTAINTY_RANK = {"high": 4, "moderate": 3, "low": 2, "very low": 1}
 _HEADING_RE = re.compile(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import textwrap
 
-from evisynth.report.checker.model import CheckResult, Claim
+from evisynth.check.model import CheckResult, Claim
 
 _WIDTH = 100
 

@@ -1,6 +1,6 @@
 """Assemble claim parts into :class:`Claim` objects.
 
-Parts are found independently (see :mod:`~evisynth.report.checker.parts`: an effect label
+Parts are found independently (see :mod:`~evisynth.check.parts`: an effect label
 with its estimate, a confidence interval, a P value, a test statistic, a count of studies
 or participants) and then joined in reading order: a part joins the claim before it when it
 lies in the same sentence, that claim has no such part yet, and only a few letters separate
@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from evisynth.report.checker.model import STATISTICS, Claim, Num
-from evisynth.report.checker.parts import (
+from evisynth.check.model import STATISTICS, Claim, Num
+from evisynth.check.parts import (
     _LABEL_RES,
     _NUM_RE,
     _is_time_point,
@@ -23,7 +23,7 @@ from evisynth.report.checker.parts import (
     parse_count,
     parse_number,
 )
-from evisynth.report.checker.text import Document
+from evisynth.check.text import Document
 
 __all__ = ["assemble", "extract_claims", "find_parts", "parse_count", "parse_number"]
 

@@ -14,7 +14,7 @@ it in that clause (clauses end at ``;``, *but*, *whereas*, *while*, *although*).
   (MD vs SMD, ratio vs difference) are errors; between results on the same measure they are
   warnings unless the text reports a test for subgroup differences (or interaction).
 
-Certainty wording is checked in :mod:`~evisynth.report.checker.certainty`.
+Certainty wording is checked in :mod:`~evisynth.check.certainty`.
 """
 
 from __future__ import annotations
@@ -22,8 +22,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from evisynth.report.checker.model import RATIO_MEASURES, STATISTICS, Claim, Finding, Severity
-from evisynth.report.checker.text import Document
+from evisynth.check.model import RATIO_MEASURES, STATISTICS, Claim, Finding, Severity
+from evisynth.check.text import Document
 
 _SIG_RE = re.compile(r"\b(?:statistically\s+)?significant(?:ly)?\b", re.I)
 _EFFECT_RE = re.compile(

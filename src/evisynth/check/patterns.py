@@ -1,6 +1,6 @@
 """Regular expressions for the parts of a statistical claim, on normalised text.
 
-Normalised text (see :func:`evisynth.report.checker.text.normalise`) writes every minus
+Normalised text (see :func:`evisynth.check.text.normalise`) writes every minus
 as ``-``, every en or em dash as ``–`` and every odd space as a space, so the patterns
 below only deal with those. A hyphen or dash *between* two numbers is a range separator;
 a minus is only read where a number starts (after a space, bracket, ``=`` or separator).

@@ -17,8 +17,8 @@ import math
 from collections.abc import Callable, Iterable
 
 from evisynth import _dist
+from evisynth.check.model import DIFFERENCE_MEASURES, RATIO_MEASURES, Claim, Finding, Num, Severity
 from evisynth.format import format_p
-from evisynth.report.checker.model import DIFFERENCE_MEASURES, RATIO_MEASURES, Claim, Finding, Num, Severity
 
 ALPHA = 0.05
 #: Relative slack on the recomputed P (t- rather than z-based intervals, other tests).

@@ -16,9 +16,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from evisynth.report.checker.extract import extract_claims
-from evisynth.report.checker.model import RATIO_MEASURES, STATISTICS
-from evisynth.report.checker.text import make_document
+from evisynth.check.extract import extract_claims
+from evisynth.check.model import RATIO_MEASURES, STATISTICS
+from evisynth.check.text import make_document
 
 #: "Smith 2010a", "Smith 2010 (high dose)", "Smith 2010 - arm 2" all count as the study "Smith 2010".
 _STUDY_SUFFIX_RE = re.compile(r"(?<=\d{4})[a-z]\b.*$|\s*\(.*\)$|\s+[-–:,/].*$")

@@ -14,15 +14,15 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from evisynth.check.certainty import CERTAINTY_RANK, check_certainty
+from evisynth.check.consistency import check_claim, check_heterogeneity
+from evisynth.check.extract import extract_claims
+from evisynth.check.language import check_comparisons, check_significance
+from evisynth.check.model import CheckResult, Claim, Finding
+from evisynth.check.source import check_against_source, check_loose_numbers
+from evisynth.check.source_facts import load
+from evisynth.check.text import make_document
 from evisynth.errors import InputError
-from evisynth.report.checker.certainty import CERTAINTY_RANK, check_certainty
-from evisynth.report.checker.consistency import check_claim, check_heterogeneity
-from evisynth.report.checker.extract import extract_claims
-from evisynth.report.checker.language import check_comparisons, check_significance
-from evisynth.report.checker.model import CheckResult, Claim, Finding
-from evisynth.report.checker.source import check_against_source, check_loose_numbers
-from evisynth.report.checker.source_facts import load
-from evisynth.report.checker.text import make_document
 
 __all__ = ["CheckResult", "Claim", "Finding", "check_file", "check_text", "read_source"]
 
@@ -49,7 +49,7 @@ def check_text(
         The summary: plain text, Markdown or HTML (detected unless ``html`` is given).
     source : str, dict or list, optional
         The source text (e.g. the original abstract), or a parsed evisynth analysis or
-        summary JSON (any nesting; see the module :mod:`~evisynth.report.checker.source_facts`).
+        summary JSON (any nesting; see the module :mod:`~evisynth.check.source_facts`).
     certainty : str or mapping, optional
         The GRADE certainty of the evidence (``"high"``, ``"moderate"``, ``"low"``,
         ``"very low"``) for every sentence, or a mapping from outcome name to certainty
