@@ -11,6 +11,7 @@ claim of its own.
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field, replace
 
 from evisynth.check.model import STATISTICS, Claim, Num
@@ -60,6 +61,7 @@ def assemble(doc: Document, parts: list[_Part]) -> list[Claim]:
     """Join parts into claims (see the module docstring)."""
     drafts: list[_Draft] = []
     current: _Draft | None = None
+    starts = [p.start for p in parts]
     for part in parts:
         sentence = doc.sentence_span(part.start)
         if part.kind in ("anchor", "stat"):
@@ -95,7 +97,7 @@ def assemble(doc: Document, parts: list[_Part]) -> list[Claim]:
                 current.level = part.level
                 current.end = part.end
             else:
-                current = _orphan_ci(doc, part, sentence, parts)
+                current = _orphan_ci(doc, part, sentence, parts, starts)
                 drafts.append(current)
         elif part.kind == "p":
             if (
@@ -153,10 +155,18 @@ def _inherited_measure(doc: Document, drafts: list[_Draft], pos: int) -> str | N
     return None
 
 
-def _orphan_ci(doc: Document, part: _Part, sentence: tuple[int, int], parts: list[_Part]) -> _Draft:
+def _orphan_ci(
+    doc: Document, part: _Part, sentence: tuple[int, int], parts: list[_Part], starts: list[int]
+) -> _Draft:
     draft = _Draft(part.start, part.end, sentence, None, dict(part.nums), level=part.level)
     window_start = max(sentence[0], part.start - 60)
-    occupied = [(p.start, p.end) for p in parts if p is not part]
+    # parts are in reading order and do not overlap: only those near the window can occupy it
+    pos = bisect.bisect_left(starts, window_start - 200)
+    occupied = []
+    for p in parts[pos:]:
+        if p.start >= part.start:
+            break
+        occupied.append((p.start, p.end))
     candidates = [
         m
         for m in _NUM_RE.finditer(doc.norm, window_start, part.start)
@@ -204,15 +214,17 @@ def _freeze(doc: Document, d: _Draft) -> Claim:
         )
         for k, v in nums.items()
     )
-    end = d.end
+    end, start = d.end, d.start
+    if start > 0 and doc.plain[start - 1] == "[" and _unmatched_close(doc.plain[start:end]):
+        start -= 1  # "[RR] 0.84": keep the bracketed label whole
     while end > d.start and doc.plain[end - 1] in ")]" and _unmatched_close(doc.plain[d.start : end]):
         end -= 1
     while end < len(doc.plain) and doc.plain[end] in ")]" and _unmatched_open(doc.plain[d.start : end]):
         end += 1
     return Claim(
-        start=d.start,
+        start=start,
         end=end,
-        text=doc.plain[d.start : end],
+        text=doc.plain[start:end],
         measure=d.measure,
         estimate=est.value if est else None,
         ci_level=d.level,

@@ -8,7 +8,7 @@ P value's over a count's); :mod:`~evisynth.check.extract` joins them into claims
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from evisynth.check import patterns as pt
 from evisynth.check.model import Num
@@ -28,7 +28,7 @@ _STAT_NAMES = {"z": "Z", "t": "t", "χ": "chi2", "c": "chi2", "x": "chi2", "f": 
 
 def parse_number(text: str, start: int, *, percent: bool = False) -> Num:
     """Read a written decimal (sign written as ``-`` or ``–``)."""
-    body = text.strip().replace("–", "-").replace(" ", "")
+    body = text.strip().replace("–", "-").replace(" ", "").replace(",", "")
     decimals = len(body.split(".", 1)[1]) if "." in body else 0
     return Num(float(body), text, start, start + len(text), decimals, 0.5 * 10.0**-decimals, percent)
 
@@ -54,6 +54,7 @@ class _Part:
     df: tuple[float, ...] = ()
     qualified: bool = False  # a P for interaction, heterogeneity or trend: never an effect's own P
     inherit: bool = False  # an unlabelled result takes the measure of the result before it
+    per: int | None = None  # SoF absolute effects: "44 fewer per 1000"
 
 
 def _p_value(match: re.Match[str], norm: str) -> _Part:
@@ -96,6 +97,12 @@ def find_parts(doc: Document) -> list[_Part]:
         found.append(_p_value(m, norm))
     for m in pt.STATISTIC_RE.finditer(norm):
         found.append(_statistic(m, norm))
+    for m in pt.SOF_RE.finditer(norm):
+        found.append(_sof(m, norm))
+    for m in pt.BARE_RESULT_RE.finditer(norm):
+        lo, hi = ("lo", "hi") if m.group("lo") else ("lo2", "hi2")
+        nums = {"estimate": _num_group(m, "e"), "ci_lower": _num_group(m, lo), "ci_upper": _num_group(m, hi)}
+        found.append(_Part("anchor", m.start(), m.end(), nums, inherit=True))
     for m in pt.TRIPLE_RE.finditer(norm):
         nums = {
             "estimate": _num_group(m, "e"),
@@ -121,13 +128,13 @@ def find_parts(doc: Document) -> list[_Part]:
             start = m.start(group)
             num = Num(float(parse_count(text)), text, start, start + len(text), 0, 0.0)
             found.append(_Part(kind, m.start(), m.end(), {kind: num}, count=int(num.value)))
-    priority = {"ci": 0, "p": 1, "stat": 2, "anchor": 3, "studies": 4, "comparisons": 4, "participants": 4}
+    priority = {"sof": -1, "ci": 0, "p": 1, "stat": 2, "anchor": 3, "studies": 4, "comparisons": 4, "participants": 4}
     found.sort(key=lambda p: (priority[p.kind], p.start, -(p.end - p.start)))
     accepted: list[_Part] = []
     taken = bytearray(len(norm) + 1)
     for part in found:
         core = [(n.start, n.end) for n in part.nums.values()]
-        if part.kind == "anchor":
+        if part.kind in ("anchor", "sof"):
             core.append((part.start, part.nums["estimate"].start))
         if any(any(taken[s:e]) for s, e in core):
             continue
@@ -135,6 +142,9 @@ def find_parts(doc: Document) -> list[_Part]:
         for s, e in core:
             taken[s:e] = b"\x01" * (e - s)
     accepted.sort(key=lambda p: p.start)
+    for part in accepted:
+        if part.kind == "sof":
+            part.kind = "anchor"
     return accepted
 
 
@@ -153,9 +163,12 @@ def _anchor(m: re.Match[str], code: str, norm: str) -> _Part | None:
     num = parse_number(m.group("num"), m.start("num"), percent=m.group("pct") is not None)
     if _is_time_point(norm, num.start, num.end):
         return None
+    label_start = m.start("label")
+    if label_start > 0 and norm[label_start - 1] == "[" and norm.startswith("]", m.end("label")):
+        label_start -= 1  # "[RR] 0.84": the bracketed label belongs to the claim
     part = _Part(
         "anchor",
-        m.start("label"),
+        label_start,
         m.end("pct") if m.group("pct") else num.end,
         {"estimate": num},
         measure=code,
@@ -172,6 +185,26 @@ def _anchor(m: re.Match[str], code: str, norm: str) -> _Part | None:
         if bare.group("open") and part.end < len(norm) and norm[part.end] in ")]":
             part.end += 1
     return part
+
+
+def _sof(m: re.Match[str], norm: str) -> _Part:
+    """A GRADE summary-of-findings result: "MD 2 lower (9.1 lower to 5.1 higher)"."""
+    nums = {}
+    for key, group in (("estimate", "e"), ("ci_lower", "lo"), ("ci_upper", "hi")):
+        num = _num_group(m, group)
+        down = m.group(f"{group}dir").lower() in pt.SOF_DOWN
+        nums[key] = replace(num, value=-num.value) if down else num
+    if nums["ci_lower"].value > nums["ci_upper"].value:
+        nums["ci_lower"], nums["ci_upper"] = nums["ci_upper"], nums["ci_lower"]
+    start, measure = m.start(), "MD"
+    per = None
+    if m.group("per"):
+        measure, per = "RD", (100 if re.search(r"100(?!\d)", m.group("per")) and "000" not in m.group("per") else 1000)
+    for rx, code in _LABEL_RES:
+        for lm in rx.finditer(norm, max(0, m.start() - 40), m.start()):
+            if re.fullmatch(r"[\s:=,(]*", norm[lm.end() : m.start()]) and code not in ("I2", "r"):
+                start, measure = lm.start(), code
+    return _Part("sof", start, m.end(), nums, measure=measure, per=per)
 
 
 def _statistic(m: re.Match[str], norm: str) -> _Part:

@@ -38,10 +38,10 @@ def render_report(result: CheckResult, *, title: str = "summary", checked_source
         "",
     ]
     indent = " " * 14
-    for i, claim in enumerate(result.claims):
-        verdict = result.verdict(i)
+    groups = result.findings_by_claim()
+    for i, (claim, verdict) in enumerate(zip(result.claims, result.verdicts(), strict=True)):
         lines.append(f"{i + 1:>3}. {verdict:<8} {_quote(claim.text)}")
-        own = [f for f in result.findings if f.claim == i]
+        own = groups.get(i, [])
         if not own:
             lines.append(
                 textwrap.fill(
@@ -60,7 +60,7 @@ def render_report(result: CheckResult, *, title: str = "summary", checked_source
                     subsequent_indent=indent + "  ",
                 )
             )
-    loose = [f for f in result.findings if f.claim is None]
+    loose = groups.get(None, [])
     if loose:
         lines += ["", "Other findings:"]
         for f in loose:
