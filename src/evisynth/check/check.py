@@ -14,11 +14,13 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from evisynth.check.certainty import CERTAINTY_RANK, check_certainty
+from evisynth.check.certainty import CERTAINTY_RANK, check_certainty, findings_sections, source_ratings
 from evisynth.check.consistency import check_claim, check_heterogeneity
+from evisynth.check.context import OutcomeIndex
 from evisynth.check.extract import extract_claims
-from evisynth.check.language import check_comparisons, check_significance
+from evisynth.check.language import check_significance
 from evisynth.check.model import CheckResult, Claim, Finding
+from evisynth.check.moderators import check_comparisons, check_moderators
 from evisynth.check.source import check_against_source, check_loose_numbers
 from evisynth.check.source_facts import load
 from evisynth.check.text import make_document
@@ -72,10 +74,13 @@ def check_text(
     for i, claim in enumerate(claims):
         findings.extend(check_claim(i, claim))
     findings.extend(check_heterogeneity(enumerate(claims)))
+    sections = findings_sections(doc)
     findings.extend(check_significance(doc, claims))
     findings.extend(check_comparisons(doc, claims))
+    findings.extend(check_moderators(doc, claims, findings, sections))
     by_claim: dict[int, str] = {}
     by_outcome: dict[str, str] = {}
+    rated_source: OutcomeIndex | None = None
     if source is not None:
         try:
             facts = load(source)
@@ -84,7 +89,7 @@ def check_text(
         source_findings, by_claim = check_against_source(claims, facts)
         findings.extend(source_findings)
         findings.extend(check_loose_numbers(doc.norm, claims, facts))
-        by_outcome.update(facts.certainty_by_outcome)
+        rated_source = source_ratings(facts.doc, facts.certainty_by_outcome)
     default = None
     if isinstance(certainty, str):
         default = _level(certainty, "certainty")
@@ -92,7 +97,17 @@ def check_text(
         by_outcome.update({str(k): _level(v, f"certainty[{k!r}]") for k, v in certainty.items()})
     elif certainty is not None:
         raise InputError(f"certainty: expected a level or a mapping, got {type(certainty).__name__}")
-    findings.extend(check_certainty(doc, claims, default=default, by_claim=by_claim, by_outcome=by_outcome))
+    findings.extend(
+        check_certainty(
+            doc,
+            claims,
+            default=default,
+            by_claim=by_claim,
+            by_outcome=by_outcome,
+            source=rated_source,
+            in_findings=sections,
+        )
+    )
     return CheckResult(doc.plain, tuple(claims), tuple(_tidy(findings)))
 
 
@@ -135,9 +150,7 @@ def read_source(path: str | Path) -> str | Mapping[str, Any] | list[Any]:
             value = json.loads(text)
         except json.JSONDecodeError as exc:
             if str(path).lower().endswith(".json"):
-                raise InputError(
-                    f"source file {path} is not valid JSON: {exc.msg} (line {exc.lineno})"
-                ) from None
+                raise InputError(f"source file {path} is not valid JSON: {exc.msg} (line {exc.lineno})") from None
             return text
         if isinstance(value, dict | list):
             return value

@@ -41,6 +41,7 @@ class _Draft:
     counts: dict[str, int] = field(default_factory=dict)
     statistic: str | None = None
     df: tuple[float, ...] = ()
+    per: int | None = None
 
     def is_result(self) -> bool:
         return "estimate" in self.nums and self.measure not in STATISTICS
@@ -52,9 +53,7 @@ def _letters_between(norm: str, a: int, b: int) -> int:
 
 def _near(doc: Document, draft: _Draft, part: _Part, letters: int) -> bool:
     same = doc.sentence_span(part.start) == draft.sentence
-    return (
-        same and part.start - draft.end <= 90 and _letters_between(doc.norm, draft.end, part.start) <= letters
-    )
+    return same and part.start - draft.end <= 90 and _letters_between(doc.norm, draft.end, part.start) <= letters
 
 
 def assemble(doc: Document, parts: list[_Part]) -> list[Claim]:
@@ -82,7 +81,7 @@ def assemble(doc: Document, parts: list[_Part]) -> list[Claim]:
             measure = part.measure
             if part.inherit:
                 measure = _inherited_measure(doc, drafts, part.start)
-            current = _Draft(part.start, part.end, sentence, measure, dict(part.nums), df=part.df)
+            current = _Draft(part.start, part.end, sentence, measure, dict(part.nums), df=part.df, per=part.per)
             if part.kind == "stat":
                 current.statistic = part.measure
             drafts.append(current)
@@ -111,9 +110,7 @@ def assemble(doc: Document, parts: list[_Part]) -> list[Claim]:
                 current.relation = part.relation
                 current.end = part.end
             else:
-                current = _Draft(
-                    part.start, part.end, sentence, None, dict(part.nums), relation=part.relation
-                )
+                current = _Draft(part.start, part.end, sentence, None, dict(part.nums), relation=part.relation)
                 drafts.append(current)
         else:
             kind = part.kind
@@ -136,9 +133,7 @@ def assemble(doc: Document, parts: list[_Part]) -> list[Claim]:
                 current.nums[kind] = part.nums[kind]
                 current.end = part.end
             else:
-                current = _Draft(
-                    part.start, part.end, sentence, counts={kind: part.count}, nums={kind: part.nums[kind]}
-                )
+                current = _Draft(part.start, part.end, sentence, counts={kind: part.count}, nums={kind: part.nums[kind]})
                 drafts.append(current)
     return [_freeze(doc, d) for d in drafts]
 
@@ -155,9 +150,7 @@ def _inherited_measure(doc: Document, drafts: list[_Draft], pos: int) -> str | N
     return None
 
 
-def _orphan_ci(
-    doc: Document, part: _Part, sentence: tuple[int, int], parts: list[_Part], starts: list[int]
-) -> _Draft:
+def _orphan_ci(doc: Document, part: _Part, sentence: tuple[int, int], parts: list[_Part], starts: list[int]) -> _Draft:
     draft = _Draft(part.start, part.end, sentence, None, dict(part.nums), level=part.level)
     window_start = max(sentence[0], part.start - 60)
     # parts are in reading order and do not overlap: only those near the window can occupy it
@@ -168,15 +161,11 @@ def _orphan_ci(
             break
         occupied.append((p.start, p.end))
     candidates = [
-        m
-        for m in _NUM_RE.finditer(doc.norm, window_start, part.start)
-        if not any(s <= m.start() < e for s, e in occupied)
+        m for m in _NUM_RE.finditer(doc.norm, window_start, part.start) if not any(s <= m.start() < e for s, e in occupied)
     ]
     if candidates:
         m = candidates[-1]
-        if _letters_between(doc.norm, m.end(), part.start) <= 12 and not _is_time_point(
-            doc.norm, m.start(), m.end()
-        ):
+        if _letters_between(doc.norm, m.end(), part.start) <= 12 and not _is_time_point(doc.norm, m.start(), m.end()):
             text = m.group(0)[: len(m.group(0)) - len(m.group("pct") or "")]
             draft.nums["estimate"] = parse_number(text, m.start(), percent=m.group("pct") is not None)
             draft.start = m.start()
@@ -242,6 +231,7 @@ def _freeze(doc: Document, d: _Draft) -> Claim:
         statistic_value=stat.value if stat else (est.value if d.measure in STATISTICS and est else None),
         df=d.df,
         n_comparisons=counts.get("comparisons"),
+        per=d.per,
     )
 
 

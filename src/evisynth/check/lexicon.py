@@ -69,14 +69,22 @@ def phrase_pattern(phrase: str) -> str:
         else:
             out.append(re.escape(ch))
         i += 1
-    body = "".join(out)
-    return r"(?<![\w])" + body + r"(?![\w])" if phrase[:1].isalnum() or phrase[:1] in "({" else body + r"(?![\w])"
+    return "".join(out) + r"(?![\w])"
+
+
+def _starts_a_word(phrase: str) -> bool:
+    return phrase[:1].isalnum() or phrase[:1] in "({"
 
 
 @cache
 def _compiled(phrases: tuple[str, ...]) -> re.Pattern[str]:
     ordered = sorted(phrases, key=len, reverse=True)  # longest first: "no significant" before "no"
-    return re.compile("|".join(f"(?:{phrase_pattern(p)})" for p in ordered), re.I)
+    words = [phrase_pattern(p) for p in ordered if _starts_a_word(p)]
+    others = [phrase_pattern(p) for p in ordered if not _starts_a_word(p)]
+    # one word-start test for all phrases that begin with a word: positions inside a word fail at once
+    parts = [r"(?<![\w])(?=\w|\()(?:" + "|".join(words) + ")"] if words else []
+    parts += others
+    return re.compile("|".join(parts), re.I)
 
 
 def phrases_regex(phrases: Iterable[str]) -> re.Pattern[str]:

@@ -80,6 +80,8 @@ class Claim:
     statistic_value: float | None = None
     df: tuple[float, ...] = ()
     n_comparisons: int | None = None
+    #: absolute effects "per 1000" (GRADE SoF phrasing): asymmetric CIs, no P from the CI
+    per: int | None = None
 
     def num(self, name: str) -> Num | None:
         """The written number behind a field (``estimate``, ``ci_lower``, ``p_value``, ...)."""

@@ -15,8 +15,7 @@ from evisynth.check.model import Num
 from evisynth.check.text import Document
 
 _ANCHOR_RES = [
-    (re.compile(r"(?P<label>" + rx + r")" + pt.ANCHOR_TAIL, flags), code)
-    for rx, code, flags in pt.MEASURE_LABELS
+    (re.compile(r"(?P<label>" + rx + r")" + pt.ANCHOR_TAIL, flags), code) for rx, code, flags in pt.MEASURE_LABELS
 ]
 _NUM_RE = re.compile(pt.NUM + r"(?P<pct>\s?%)?")
 _LABEL_RES = [(re.compile(rx, flags), code) for rx, code, flags in pt.MEASURE_LABELS]

@@ -12,6 +12,8 @@ import re
 
 #: A signed decimal number (no thousands separators: used for effects, limits and P).
 NUM = r"(?<![\w.])-?(?:\d{1,3}(?:,\d{3})+(?![\d,]\d)(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)(?!\.?\d)"
+
+
 def _num_g(name: str) -> str:
     return f"(?P<{name}>" + NUM + f")(?P<{name}_pct>\\s?%)?"
 
@@ -68,9 +70,7 @@ ANCHOR_TAIL = (
     r"(?P<num>" + NUM + r")(?P<pct>\s?%)?(?!\s?%\s*-?\s*(?:CI|CrI|conf))"
 )
 
-_CI_WORD = (
-    r"(?:CIs?|CrI|confidence\s+intervals?|credible\s+intervals?|conf\.?\s*int\.?|uncertainty\s+intervals?|UI)"
-)
+_CI_WORD = r"(?:CIs?|CrI|confidence\s+intervals?|credible\s+intervals?|conf\.?\s*int\.?|uncertainty\s+intervals?|UI)"
 CI_RE = re.compile(
     r"(?:(?P<level>\d{2}(?:\.\d+)?)\s?(?:%|per\s?cent)\s*-?\s*"
     + _CI_WORD
@@ -91,23 +91,13 @@ CI_RE = re.compile(
 #: or "0.82, 0.71 to 0.95".
 BARE_RANGE_RE = re.compile(
     r"\A(?:\s*(?P<unit>(?!to\b|and\b|in\b|vs\b|for\b|P\b)[A-Za-zμ/]{1,8}(?:\s?[A-Za-z/]{1,6})?(?=\s*[\[(])))?"
-    r"\s*(?:(?P<open>[\[(])\s*"
-    + _num_g("lo")
-    + SEP
-    + _num_g("hi")
-    + r"\s*(?=[\])]|[;,]\s*[pP])"
+    r"\s*(?:(?P<open>[\[(])\s*" + _num_g("lo") + SEP + _num_g("hi") + r"\s*(?=[\])]|[;,]\s*[pP])"
     r"|,\s*" + _num_g("lo2") + r"\s*(?:to|–|-)\s*" + _num_g("hi2") + r"(?!\d|\.\d))"
 )
 
 #: An unlabelled result in brackets, BMJ style: "(0.68, 0.43 to 1.09; P=0.11)".
 TRIPLE_RE = re.compile(
-    r"(?<=[(\[])\s*"
-    + _num_g("e")
-    + r"\s*[,;]\s*"
-    + _num_g("lo")
-    + r"\s*(?:to|–|-)\s*"
-    + _num_g("hi")
-    + r"(?=\s*[;,)\]])"
+    r"(?<=[(\[])\s*" + _num_g("e") + r"\s*[,;]\s*" + _num_g("lo") + r"\s*(?:to|–|-)\s*" + _num_g("hi") + r"(?=\s*[;,)\]])"
 )
 
 #: An unlabelled estimate with its CI in square brackets ("0.42 [0.18; 0.66]", R's meta style) or
@@ -166,11 +156,7 @@ _NUMBER_WORDS = {
 }
 _NUMBER_WORDS.update({"thirty": 30, "forty": 40, "fifty": 50})
 NUMBER_WORDS = _NUMBER_WORDS
-_COUNT = (
-    r"(?P<n>\d{1,3}(?:[, ]\d{3})+(?!\d)|\d+(?![.\d])|"
-    + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True))
-    + r")"
-)
+_COUNT = r"(?P<n>\d{1,3}(?:[, ]\d{3})+(?!\d)|\d+(?![.\d])|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r")"
 _STUDY_ADJ = (
     r"(?:(?:eligible|included|randomi[sz]ed|controlled|clinical|independent|primary|published|unique|individual"
     r"|separate|relevant|original|prospective|observational|cohort|case-control|parallel(?:-group)?|cross-?over"
@@ -178,11 +164,7 @@ _STUDY_ADJ = (
     r"|low-quality)\s+)"
 )
 STUDY_COUNT_RE = re.compile(
-    r"(?<![\w.])"
-    + _COUNT
-    + r"\s+"
-    + _STUDY_ADJ
-    + r"{0,4}(?P<noun>studies|study|trials?|RCTs?|articles|reports"
+    r"(?<![\w.])" + _COUNT + r"\s+" + _STUDY_ADJ + r"{0,4}(?P<noun>studies|study|trials?|RCTs?|articles|reports"
     r"|papers|cohorts)\b|\b(?:k|studies|trials|RCTs)\s*[=:]\s*(?P<k>\d+)\b",
     re.I,
 )

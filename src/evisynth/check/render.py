@@ -33,8 +33,7 @@ def render_report(result: CheckResult, *, title: str = "summary", checked_source
     n_err, n_warn = len(result.errors), len(result.warnings)
     lines = [
         f"evisynth check: {title}",
-        f"{len(result.claims)} claims; {n_err} error{'s' * (n_err != 1)}, "
-        f"{n_warn} warning{'s' * (n_warn != 1)}",
+        f"{len(result.claims)} claims; {n_err} error{'s' * (n_err != 1)}, {n_warn} warning{'s' * (n_warn != 1)}",
         "",
     ]
     indent = " " * 14
@@ -44,9 +43,7 @@ def render_report(result: CheckResult, *, title: str = "summary", checked_source
         own = groups.get(i, [])
         if not own:
             lines.append(
-                textwrap.fill(
-                    _ok_reason(claim, checked_source), _WIDTH, initial_indent=indent, subsequent_indent=indent
-                )
+                textwrap.fill(_ok_reason(claim, checked_source), _WIDTH, initial_indent=indent, subsequent_indent=indent)
             )
         for f in own:
             quoted = ""
@@ -64,11 +61,7 @@ def render_report(result: CheckResult, *, title: str = "summary", checked_source
     if loose:
         lines += ["", "Other findings:"]
         for f in loose:
-            where = (
-                f" {_quote(result.text[f.start : f.end])}"
-                if f.start is not None and f.end is not None
-                else ""
-            )
+            where = f" {_quote(result.text[f.start : f.end])}" if f.start is not None and f.end is not None else ""
             lines.append(
                 textwrap.fill(
                     f"{f.severity} ({f.kind}):{where} {f.message}",

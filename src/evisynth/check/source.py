@@ -62,9 +62,7 @@ def _flipped(result: SourceResult) -> SourceResult:
             return 1.0 / x if x > 0 else None
         return -x
 
-    return replace(
-        result, estimate=neg(result.estimate), ci_lower=neg(result.ci_upper), ci_upper=neg(result.ci_lower)
-    )
+    return replace(result, estimate=neg(result.estimate), ci_lower=neg(result.ci_upper), ci_upper=neg(result.ci_lower))
 
 
 @dataclass
@@ -319,9 +317,7 @@ def _counts(i: int, claim: Claim, facts: SourceFacts) -> list[Finding]:
     s_num, p_num = claim.num("n_studies"), claim.num("n_participants")
     if not out and s_num is not None and p_num is not None and facts.pairs:
         pair = (int(s_num.value), int(p_num.value))
-        partners = sorted(
-            {s for s, p in facts.pairs if p == pair[1]} | {p for s, p in facts.pairs if s == pair[0]}
-        )
+        partners = sorted({s for s, p in facts.pairs if p == pair[1]} | {p for s, p in facts.pairs if s == pair[0]})
         if pair not in facts.pairs and partners:
             message = (
                 f"The source never reports {pair[0]} studies together with {pair[1]} participants; "

@@ -18,7 +18,7 @@ from typing import Any
 
 from evisynth.check.extract import extract_claims
 from evisynth.check.model import RATIO_MEASURES, STATISTICS
-from evisynth.check.text import make_document
+from evisynth.check.text import Document, make_document
 
 #: "Smith 2010a", "Smith 2010 (high dose)", "Smith 2010 - arm 2" all count as the study "Smith 2010".
 _STUDY_SUFFIX_RE = re.compile(r"(?<=\d{4})[a-z]\b.*$|\s*\(.*\)$|\s+[-–:,/].*$")
@@ -58,6 +58,8 @@ class SourceFacts:
     pairs: set[tuple[int, int]] = field(default_factory=set)
     k_values: list[int] = field(default_factory=list)
     named_studies: set[int] = field(default_factory=set)
+    #: the source text as a document (text sources only), for its certainty statements
+    doc: Document | None = None
 
 
 def _num(x: Any) -> float | None:
@@ -130,6 +132,11 @@ def _walk(obj: Any, facts: SourceFacts, ctx: dict[str, Any]) -> None:
 
 def _result(obj: Mapping[str, Any], facts: SourceFacts, ctx: dict[str, Any]) -> None:
     path = ctx["path"]
+    d, d_lo, d_hi = (_num(obj.get(k)) for k in ("difference", "difference_lower", "difference_upper"))
+    if d is not None and d_lo is not None and d_hi is not None:  # absolute effect per 1000 (SoF)
+        facts.results.append(
+            SourceResult("RD", d, min(d_lo, d_hi), max(d_lo, d_hi), label=ctx["label"], certainty=ctx["certainty"])
+        )
     est = _num(obj.get("estimate"))
     if est is None:
         est = _num(obj.get("yi"))
@@ -155,14 +162,10 @@ def _result(obj: Mapping[str, Any], facts: SourceFacts, ctx: dict[str, Any]) -> 
         hi_r = twins[2] if twins[2] is not None else (math.exp(hi) if hi is not None else None)
         facts.numbers.extend(x for x in (est_r, lo_r, hi_r) if x is not None)
         facts.results.append(
-            SourceResult(
-                measure, est_r, lo_r, hi_r, p, label=ctx["label"], certainty=ctx["certainty"], key=key
-            )
+            SourceResult(measure, est_r, lo_r, hi_r, p, label=ctx["label"], certainty=ctx["certainty"], key=key)
         )
     else:
-        facts.results.append(
-            SourceResult(measure, est, lo, hi, p, label=ctx["label"], certainty=ctx["certainty"], key=key)
-        )
+        facts.results.append(SourceResult(measure, est, lo, hi, p, label=ctx["label"], certainty=ctx["certainty"], key=key))
 
 
 def _counts(obj: Mapping[str, Any], facts: SourceFacts, ctx: dict[str, Any]) -> None:
@@ -183,11 +186,7 @@ def _counts(obj: Mapping[str, Any], facts: SourceFacts, ctx: dict[str, Any]) -> 
             facts.studies |= n_names
             facts.named_studies |= n_names
             facts.comparisons.add(len(included))
-            part = (
-                _num((obj.get("totals") or {}).get("participants"))
-                if isinstance(obj.get("totals"), Mapping)
-                else None
-            )
+            part = _num((obj.get("totals") or {}).get("participants")) if isinstance(obj.get("totals"), Mapping) else None
             if part is not None:
                 facts.pairs |= {(n, int(part)) for n in n_names}
         else:
@@ -207,7 +206,7 @@ def _counts(obj: Mapping[str, Any], facts: SourceFacts, ctx: dict[str, Any]) -> 
 def from_text(text: str) -> SourceFacts:
     """Collect results, numbers and counts from a source text (e.g. the original abstract)."""
     doc = make_document(text)
-    facts = SourceFacts(is_text=True)
+    facts = SourceFacts(is_text=True, doc=doc)
     claims = extract_claims(doc)
     for claim in claims:
         for name, num in claim.numbers:

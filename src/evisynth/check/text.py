@@ -33,9 +33,7 @@ _HTML_HINT_RE = re.compile(
 
 _MINUS_LIKE = "\u2212\u2012\u2010\u2011\ufe63\uff0d\u207b\u208b"
 _DASH_LIKE = "\u2013\u2014\u2015"
-_SPACE_LIKE = (
-    "\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u200b\u202f\u205f\u3000\t\r\f\v"
-)
+_SPACE_LIKE = "\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u200b\u202f\u205f\u3000\t\r\f\v"
 _SUPER_DIGITS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 _SUB_DIGITS = "₀₁₂₃₄₅₆₇₈₉"
 
@@ -44,12 +42,8 @@ _TABLE.update({ord(c): "–" for c in _DASH_LIKE})
 _TABLE.update({ord(c): " " for c in _SPACE_LIKE})
 _TABLE.update({ord(c): str(i) for i, c in enumerate(_SUPER_DIGITS)})
 _TABLE.update({ord(c): str(i) for i, c in enumerate(_SUB_DIGITS)})
-_TABLE.update(
-    {ord("\u2264"): "≤", ord("\u2265"): "≥", ord("\u2018"): "'", ord("\u2019"): "'", ord("\u2032"): "'"}
-)
-_TABLE.update(
-    {ord("\u201c"): '"', ord("\u201d"): '"', ord("\uff1d"): "=", ord("\uff1c"): "<", ord("\uff1e"): ">"}
-)
+_TABLE.update({ord("\u2264"): "≤", ord("\u2265"): "≥", ord("\u2018"): "'", ord("\u2019"): "'", ord("\u2032"): "'"})
+_TABLE.update({ord("\u201c"): '"', ord("\u201d"): '"', ord("\uff1d"): "=", ord("\uff1c"): "<", ord("\uff1e"): ">"})
 _TABLE.update({ord("\u00d7"): "×", ord("\u22c5"): "·", ord("\u2219"): "·"})
 
 _MIDDOT_DECIMAL_RE = re.compile(r"(?<=\d)[·•](?=\d)")
