@@ -9,7 +9,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -18,6 +17,7 @@ from evisynth.check.certainty import CERTAINTY_RANK, check_certainty, findings_s
 from evisynth.check.consistency import check_claim, check_heterogeneity
 from evisynth.check.context import OutcomeIndex
 from evisynth.check.extract import extract_claims
+from evisynth.check.files import HTML_SUFFIXES, read_source, read_text
 from evisynth.check.language import check_significance
 from evisynth.check.model import CheckResult, Claim, Finding
 from evisynth.check.moderators import check_comparisons, check_moderators
@@ -84,7 +84,7 @@ def check_text(
     if source is not None:
         try:
             facts = load(source)
-        except TypeError as exc:
+        except (TypeError, ValueError) as exc:
             raise InputError(f"source: {exc}") from None
         source_findings, by_claim = check_against_source(claims, facts)
         findings.extend(source_findings)
@@ -123,47 +123,13 @@ def _tidy(findings: list[Finding]) -> list[Finding]:
     return sorted(out, key=lambda f: (f.start is None, f.start or big, f.end or big, f.severity != "error"))
 
 
-def _read(path: str | Path, what: str) -> str:
-    p = Path(path)
-    if not p.exists():
-        raise InputError(f"{what} file not found: {p}")
-    if p.is_dir():
-        raise InputError(f"{what} is a directory, not a file: {p}")
-    try:
-        raw = p.read_bytes()
-    except OSError as exc:
-        raise InputError(f"cannot read {what} file {p}: {exc.strerror or exc}") from None
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise InputError(f"{what} file {p} is not text (cannot decode it as UTF-8)")
-
-
-def read_source(path: str | Path) -> str | Mapping[str, Any] | list[Any]:
-    """Read a source file: JSON (by extension or content) becomes a dict/list, anything else text."""
-    text = _read(path, "source")
-    stripped = text.lstrip()
-    if str(path).lower().endswith(".json") or stripped.startswith(("{", "[")):
-        try:
-            value = json.loads(text)
-        except json.JSONDecodeError as exc:
-            if str(path).lower().endswith(".json"):
-                raise InputError(f"source file {path} is not valid JSON: {exc.msg} (line {exc.lineno})") from None
-            return text
-        if isinstance(value, dict | list):
-            return value
-    return text
-
-
 def check_file(
     path: str | Path,
     against: str | Path | None = None,
     certainty: str | Mapping[str, str] | None = None,
 ) -> CheckResult:
     """Check a summary file (text, Markdown or HTML), optionally against a source file."""
-    text = _read(path, "summary")
-    html = True if str(path).lower().endswith((".html", ".htm", ".xhtml")) else None
+    text = read_text(path, "summary")
+    html = True if str(path).lower().endswith(HTML_SUFFIXES) else None
     source = read_source(against) if against is not None else None
     return check_text(text, source, certainty, html=html)

@@ -1,10 +1,15 @@
-"""The readable report: each claim with its verdict, reason and quoted span."""
+"""The readable report: each claim with its verdict, reason and quoted span.
+
+Control characters (ESC/CSI/OSC sequences and the like) from the text are stripped, so a
+summary cannot drive the terminal it is printed on.
+"""
 
 from __future__ import annotations
 
 import textwrap
 
 from evisynth.check.model import CheckResult, Claim
+from evisynth.check.output import strip_controls
 
 _WIDTH = 100
 
@@ -74,4 +79,4 @@ def render_report(result: CheckResult, *, title: str = "summary", checked_source
         "",
         "Result: " + ("errors found" if n_err else "no errors" + (" (see warnings)" if n_warn else "")),
     ]
-    return "\n".join(lines) + "\n"
+    return strip_controls("\n".join(lines)) + "\n"

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from evisynth.check.extract import extract_claims
+from evisynth.check.files import MAX_JSON_DEPTH, json_depth
 from evisynth.check.model import RATIO_MEASURES, STATISTICS
 from evisynth.check.text import Document, make_document
 
@@ -247,5 +248,7 @@ def load(source: Any) -> SourceFacts:
     if isinstance(source, str):
         return from_text(source)
     if isinstance(source, Mapping | list | tuple):
+        if json_depth(source, MAX_JSON_DEPTH) > MAX_JSON_DEPTH:
+            raise ValueError(f"the source JSON nests deeper than evisynth reads ({MAX_JSON_DEPTH} levels)")
         return from_json(source)
     raise TypeError(f"source must be a text or a parsed JSON value, not {type(source).__name__}")
