@@ -73,12 +73,16 @@ def findings_sections(doc: Document) -> list[bool]:
     lex = lexicon.load("certainty")["claims"]
     heads = "|".join(re.escape(h).replace(r"\ ", r"\s+") for h in lex["background_headings"])
     finds = "|".join(re.escape(h).replace(r"\ ", r"\s+") for h in lex["finding_headings"])
-    rx = re.compile(rf"[#*\s]*(?:(?P<bg>{heads})|{finds})\s*\**\s*(?::|\?|\n|$)", re.I)
+    generic = "|".join(h.replace(" ", r"\s+") for h in lex["background_heading_starts"])
+    rx = re.compile(
+        rf"[#*\s]*(?:(?P<bg>{heads})\s*\**\s*(?::|\?|\n|$)|(?:{finds})\s*\**\s*(?::|\?|\n|$)|(?P<bg2>(?:{generic})[^\n]{{0,100}}(?:\?|\n|$)))",
+        re.I,
+    )
     out, state = [], True
     for start, _end in doc.sentences:
         m = rx.match(doc.norm, start)
         if m:
-            state = m.group("bg") is None
+            state = m.group("bg") is None and m.group("bg2") is None
         out.append(state)
     return out
 
@@ -89,11 +93,16 @@ def source_ratings(text_doc: Document | None, by_outcome: Mapping[str, str]) -> 
     for name, level in by_outcome.items():
         index.add(name, Rating(level, f"the source rates {name!r} as {level} certainty"))
     if text_doc is not None:
-        for start, end, level in declarations(text_doc):
+        found = declarations(text_doc)
+        for start, end, level in found:
             s0, s1 = text_doc.sentence_span(start)
             index.add(
                 text_doc.norm[s0:s1], Rating(level, f"the source states {level} certainty ('{text_doc.plain[start:end]}')")
             )
+        levels = {level for _s, _e, level in found}
+        if len(levels) == 1 and not by_outcome:
+            only = levels.pop()
+            index.uniform = Rating(only, f"the source rates all its evidence {only} certainty")
     return index
 
 
@@ -119,6 +128,10 @@ def check_certainty(
     mapping = OutcomeIndex()
     for name, level in (by_outcome or {}).items():
         mapping.add(name, Rating(level, f"{name!r} is rated {level} certainty"))
+    own_levels = {level for _s, _e, level in decl}
+    if len(own_levels) == 1 and source is None and default is None:
+        only = next(iter(own_levels))
+        stated.uniform = Rating(only, f"the summary rates all its evidence {only} certainty")
     decl_by_sentence: dict[int, list[tuple[int, int, str]]] = {}
     for item in decl:
         decl_by_sentence.setdefault(doc.sentence_index(item[0]), []).append(item)
@@ -160,9 +173,47 @@ def _rating(
         hits = [r for r in idx.lookup(text) if isinstance(r, Rating)]
         if hits:
             return max(hits, key=lambda r: CERTAINTY_RANK[r.level])
+    for idx in (source, stated):
+        if idx is not None and isinstance(idx.uniform, Rating):
+            return idx.uniform
     if default is not None:
         return Rating(default, f"the evidence is rated {default} certainty")
     return None
+
+
+@cache
+def _word_sets() -> tuple[frozenset[str], frozenset[str]]:
+    lex = lexicon.load("certainty")["claims"]
+    return frozenset(lex["not_after_words"]), frozenset(lex["not_before_words"])
+
+
+_WORD_BEFORE_RE = re.compile(r"([A-Za-z]+)[\s,]*$")
+_WORD_AFTER_RE = re.compile(r"\s*([A-Za-z]+)")
+
+
+def _used_otherwise(norm: str, m: re.Match[str]) -> bool:
+    """ "an increased risk", "with reduced pain", "caused by", "works at": not a claim about an effect."""
+    not_after, not_before = _word_sets()
+    prev = _WORD_BEFORE_RE.search(norm, max(0, m.start() - 20), m.start())
+    nxt = _WORD_AFTER_RE.match(norm, m.end())
+    return bool(
+        (prev and prev.group(1).lower() in not_after and not m.group(0).lower().startswith(("is ", "are ", "was ", "were ")))
+        or (nxt and nxt.group(1).lower() in not_before)
+    )
+
+
+def _not_a_statement(norm: str, m: re.Match[str], clause: tuple[int, int]) -> bool:
+    """ "to establish whether", "demonstrating", "report their methods clearly", "clearly ... likely":
+    not a definitive statement about the evidence."""
+    word = m.group(0).lower()
+    if word.endswith("ing") or re.search(r"\bto\s+$", norm[max(0, m.start() - 5) : m.start()]):
+        return True
+    if re.search(r"\b(?:may|might|could|would|can|will)\s+(?:\w+\s+)?$", norm[max(0, m.start() - 20) : m.start()], re.I):
+        return True  # "might either confirm or disprove"
+    if re.match(r"\s*(?:[.,;:)]|$)|\s+(?:whether|if)\b", norm[m.end() : m.end() + 10]):
+        return True
+    rest = re.split(r",|\band\b|\bbut\b", norm[m.end() : min(clause[1], m.end() + 60)], maxsplit=1)[0]
+    return re.search(r"\b(?:may|might|could|likely|probably|possibly|uncertain)\b", rest, re.I) is not None
 
 
 def _words(doc: Document, sent: tuple[int, int], rating: Rating, claim_idx: int | None, index: ClaimIndex) -> list[Finding]:
@@ -175,6 +226,8 @@ def _words(doc: Document, sent: tuple[int, int], rating: Rating, claim_idx: int 
     if rank < 4:
         for m in lexicon.regex("certainty", "claims", "definitive").finditer(norm, sent[0], sent[1]):
             if _NEG_RE.search(norm, max(sent[0], m.start() - 12), m.start()) or not_after.match(norm, m.end() + 1):
+                continue
+            if _not_a_statement(norm, m, index.clause(m.start())):
                 continue
             said = doc.plain[m.start() : m.end()]
             flagged_until = m.end() + 25
@@ -194,15 +247,17 @@ def _words(doc: Document, sent: tuple[int, int], rating: Rating, claim_idx: int 
         if m.start() <= flagged_until:
             continue
         c0, _c1 = index.clause(m.start())
-        before = norm[max(c0, m.start() - 100) : m.start()]
+        before = norm[max(c0, m.start() - 250) : m.start()]
+        after = norm[m.end() : sent[1]]  # "..., but the evidence is very uncertain"
         strength = 4
         for level, value in (("very low", 1), ("low", 2), ("moderate", 3)):
-            if lexicon.regex("certainty", "hedges", level).search(before):
+            rx = lexicon.regex("certainty", "hedges", level)
+            if rx.search(before) or (value == 1 and rx.search(after)):
                 strength = min(strength, value)
         verb = re.sub(r"\s+", " ", m.group(0).lower())
         if strength == 4 and verb in base:
             continue  # an infinitive or plural without a hedge: not a claim about the effect
-        if _NEG_RE.search(before[-15:]) or re.match(r"\s+little\s+(?:or|to)\s+no\b", norm[m.end() : m.end() + 20], re.I):
+        if _NEG_RE.search(before[-15:]) or _used_otherwise(norm, m):
             continue
         if strength > rank:
             said = doc.plain[m.start() : m.end()]

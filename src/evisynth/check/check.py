@@ -75,17 +75,20 @@ def check_text(
         findings.extend(check_claim(i, claim))
     findings.extend(check_heterogeneity(enumerate(claims)))
     sections = findings_sections(doc)
-    findings.extend(check_significance(doc, claims))
-    findings.extend(check_comparisons(doc, claims))
-    findings.extend(check_moderators(doc, claims, findings, sections))
-    by_claim: dict[int, str] = {}
-    by_outcome: dict[str, str] = {}
-    rated_source: OutcomeIndex | None = None
+    facts = None
     if source is not None:
         try:
             facts = load(source)
         except (TypeError, ValueError) as exc:
             raise InputError(f"source: {exc}") from None
+    source_text = (facts.doc, facts.claims) if facts is not None and facts.doc is not None else None
+    findings.extend(check_significance(doc, claims, source_text, sections))
+    findings.extend(check_comparisons(doc, claims))
+    findings.extend(check_moderators(doc, claims, findings, sections, source_text))
+    by_claim: dict[int, str] = {}
+    by_outcome: dict[str, str] = {}
+    rated_source: OutcomeIndex | None = None
+    if facts is not None:
         source_findings, by_claim = check_against_source(claims, facts)
         findings.extend(source_findings)
         findings.extend(check_loose_numbers(doc.norm, claims, facts))

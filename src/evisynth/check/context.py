@@ -143,6 +143,8 @@ class OutcomeIndex:
 
     def __init__(self, cap: int = 12) -> None:
         self.cap = cap
+        #: a value that holds for every sentence (e.g. one certainty level for all outcomes)
+        self.uniform: object = None
         self._by_word: dict[str, list[int]] = {}
         self._values: list[object] = []
 
@@ -152,16 +154,22 @@ class OutcomeIndex:
         for w in content_words(text):
             self._by_word.setdefault(w, []).append(slot)
 
-    def lookup(self, text: str) -> list[object]:
-        """Values of the keyed sentences sharing the most content words with ``text`` (ties: all)."""
-        counts: dict[int, int] = {}
+    def lookup(self, text: str, min_score: float = 0.0) -> list[object]:
+        """Values of the keyed sentences sharing the most content words with ``text`` (ties: all).
+
+        Each shared word scores 1/(number of keyed sentences using it): a word that names one
+        outcome counts fully, a word shared by many counts little. Below ``min_score`` nothing matches.
+        """
+        scores: dict[int, float] = {}
         for w in content_words(text):
             slots = self._by_word.get(w)
             if slots is None or len(slots) > self.cap:
                 continue
-            for slot in slots:
-                counts[slot] = counts.get(slot, 0) + 1
-        if not counts:
+            for slot in set(slots):
+                scores[slot] = scores.get(slot, 0.0) + 1.0 / len(set(slots))
+        if not scores:
             return []
-        best = max(counts.values())
-        return [self._values[s] for s, n in sorted(counts.items()) if n == best]
+        best = max(scores.values())
+        if best < min_score:
+            return []
+        return [self._values[s] for s, v in sorted(scores.items()) if v >= best - 1e-9]

@@ -12,6 +12,7 @@ claim of its own.
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass, field, replace
 
 from evisynth.check.model import STATISTICS, Claim, Num
@@ -25,6 +26,8 @@ from evisynth.check.parts import (
     parse_number,
 )
 from evisynth.check.text import Document
+
+_PER_BEFORE_RE = re.compile(r"\bper\s*$")
 
 __all__ = ["assemble", "extract_claims", "find_parts", "parse_count", "parse_number"]
 
@@ -165,7 +168,11 @@ def _orphan_ci(doc: Document, part: _Part, sentence: tuple[int, int], parts: lis
     ]
     if candidates:
         m = candidates[-1]
-        if _letters_between(doc.norm, m.end(), part.start) <= 12 and not _is_time_point(doc.norm, m.start(), m.end()):
+        if (
+            _letters_between(doc.norm, m.end(), part.start) <= 12
+            and not _is_time_point(doc.norm, m.start(), m.end())
+            and not _PER_BEFORE_RE.search(doc.norm, max(0, m.start() - 6), m.start())
+        ):  # "incidence 202 per 1000, 95% CI ...": 1000 is the denominator, not the estimate
             text = m.group(0)[: len(m.group(0)) - len(m.group("pct") or "")]
             draft.nums["estimate"] = parse_number(text, m.start(), percent=m.group("pct") is not None)
             draft.start = m.start()

@@ -25,7 +25,7 @@ from functools import cache
 
 from evisynth.check import lexicon
 from evisynth.check.consistency import recomputed_p_range
-from evisynth.check.context import ClaimIndex, borderline, significance
+from evisynth.check.context import ClaimIndex, OutcomeIndex, borderline, significance
 from evisynth.check.model import RATIO_MEASURES, Claim, Finding, Severity
 from evisynth.check.text import Document
 from evisynth.format import format_p
@@ -63,46 +63,128 @@ def _mark(mask: bytearray, start: int, end: int) -> None:
     mask[start:end] = b"\x01" * (end - start)
 
 
-def check_significance(doc: Document, claims: Sequence[Claim]) -> list[Finding]:
-    """Significance, "no effect" and direction wording against each claim's numbers."""
+class _Outcomes:
+    """Results of this text (and of its source) keyed by the words that name their outcome.
+
+    A word in a sentence without numbers ("probably reduced the risk of pneumothorax") is
+    judged against the result whose outcome words it shares, when that match is unambiguous.
+    """
+
+    def __init__(self, doc: Document, index: ClaimIndex, source: tuple[Document, Sequence[Claim]] | None) -> None:
+        self.index = OutcomeIndex(cap=8)
+        for i, c in index.items:
+            self.index.add(_outcome_words(doc, c), (i, c, False))
+        if source is not None:
+            sdoc, sclaims = source
+            for c in sclaims:
+                if c.estimate is not None or c.has_ci:
+                    self.index.add(_outcome_words(sdoc, c), (None, c, True))
+
+    def target(self, clause: str) -> tuple[int | None, Claim, bool] | None:
+        hits = [h for h in self.index.lookup(clause, min_score=1.0) if isinstance(h, tuple)]
+        if not hits or len({significance(c) for _i, c, _s in hits}) != 1:
+            return None
+        return hits[0]
+
+
+def _outcome_words(doc: Document, claim: Claim) -> str:
+    """The words before a result back to the previous result or clause, which name its outcome
+    ("The need for revision surgery for POVCH occurred less frequently ... (RR 0.44 ...")."""
+    sent = doc.sentence_span(claim.start)
+    before = doc.norm[max(sent[0], claim.start - 160) : claim.start]
+    cut = max(before.rfind(";"), before.rfind(")"))
+    return before[cut + 1 :]
+
+
+def check_significance(
+    doc: Document,
+    claims: Sequence[Claim],
+    source: tuple[Document, Sequence[Claim]] | None = None,
+    in_findings: Sequence[bool] | None = None,
+) -> list[Finding]:
+    """Significance, "no effect", equivalence and direction wording against the numbers.
+
+    ``source`` (the source's document and claims) lets words in sentences without numbers be
+    judged against the source result for the same outcome.
+    """
     norm = doc.norm
     keep = [i for i, c in enumerate(claims) if c.estimate is not None or c.has_ci or c.p_value is not None]
     index = ClaimIndex(doc, claims, keep)
+    outcomes = _Outcomes(doc, index, source)
     out: list[Finding] = []
     covered = bytearray(len(norm) + 1)
+    hedges = _rx("modifiers", "hedges")
+
+    def locate(pos: int) -> tuple[int | None, Claim, bool] | None:
+        found = index.target(pos)
+        if found is not None:
+            return (found[0], found[1], False)
+        k = doc.sentence_index(pos)
+        if in_findings is not None and (k >= len(in_findings) or not in_findings[k]):
+            return None  # background and methods use effect words about no result of this review
+        _c0, c1 = index.clause(pos)
+        return outcomes.target(norm[pos : min(c1, pos + 120)])
+
     rules = (
         ("accurate", _rx("words", "accurate_null")),
+        ("uncertain", _rx("words", "uncertain")),
         ("notsig", _rx("words", "not_significant")),
         ("null_error", _rx("words", "null_error")),
         ("null_warning", _rx("words", "null_warning")),
+        ("equivalence", _rx("words", "equivalence")),
     )
     for kind, rx in rules:
         for m in rx.finditer(norm):
             if _masked(covered, m.start()):
                 continue
             _mark(covered, m.start(), m.end())
-            target = index.target(m.start())
-            if target is None:
+            if kind == "uncertain":
                 continue
-            out.extend(_null_words(doc, kind, m, target))
+            target = locate(m.start())
+            c0, _c1 = index.clause(m.start())
+            hedged = hedges.search(norm, max(c0, m.start() - 25), m.start()) is not None
+            if target is None:
+                k = doc.sentence_index(m.start())
+                conditional = re.search(r"\b(?:if|when|whether|unless)\b", norm[max(c0, m.start() - 20) : m.start()])
+                if (
+                    kind == "null_error"
+                    and not conditional
+                    and (in_findings is None or (k < len(in_findings) and in_findings[k]))
+                ):
+                    said = doc.plain[m.start() : m.end()]
+                    out.append(
+                        Finding(
+                            "warning",
+                            "significance_language",
+                            m.start(),
+                            m.end(),
+                            f'"{said}" states that there is no effect; a review can only find an effect too small or '
+                            f'too uncertain to detect. GRADE wording: "little or no difference" (with the certainty), '
+                            f'or "uncertain".',
+                            None,
+                        )
+                    )
+                continue
+            out.extend(_null_words(doc, kind, m, target, hedged))
     effect_rx = _rx("words", "effect")
-    negations, hedges = _rx("modifiers", "negations"), _rx("modifiers", "hedges")
+    negations = _rx("modifiers", "negations")
     not_about = _rx("modifiers", "not_about_effect")
     for rx in (_rx("words", "significant"), effect_rx):
         for m in rx.finditer(norm):
             if _masked(covered, m.start()) or not_about.match(norm, _skip_space(norm, m.end())):
                 continue
             _mark(covered, m.start(), m.end())
-            target = index.target(m.start())
+            target = locate(m.start())
             if target is None:
                 continue
-            i, c = target
+            i, c, from_source = target
             c0, _c1 = index.clause(m.start())
-            window_end = c.start if c.start > m.end() else m.end()
+            window_end = c.start if (not from_source and c.start > m.end()) else m.end()
             if negations.search(norm, max(c0, m.start() - 40), window_end):
                 continue
             said = doc.plain[m.start() : m.end()]
             sig = significance(c)
+            where = _where(c, from_source, i is None or c.start < index.clause(m.start())[0])
             if sig is False:
                 hedged = hedges.search(norm, max(c0, m.start() - 30), m.start()) is not None
                 severity: Severity = "warning" if hedged and rx is effect_rx else "error"
@@ -112,7 +194,8 @@ def check_significance(doc: Document, claims: Sequence[Claim]) -> list[Finding]:
                         "significance_language",
                         m.start(),
                         m.end(),
-                        f'"{said}" is said of a result whose confidence interval includes no effect: {describe_numbers(c)}.',
+                        f'"{said}" is said of a result whose confidence interval includes no effect: '
+                        f"{where}{describe_numbers(c)}.",
                         i,
                     )
                 )
@@ -123,15 +206,23 @@ def check_significance(doc: Document, claims: Sequence[Claim]) -> list[Finding]:
                         "significance_language",
                         m.start(),
                         m.end(),
-                        f'"{said}" is said of a borderline result: {why} ({describe_numbers(c)}). '
+                        f'"{said}" is said of a borderline result: {where}{why} ({describe_numbers(c)}). '
                         f"Read as P < 0.05 it is statistically significant, read as P >= 0.05 it is "
                         f'not; "{said}" takes the first reading without saying so.',
                         i,
                     )
                 )
-            elif sig and rx is effect_rx and c.has_ci:
+            elif sig and rx is effect_rx and c.has_ci and not from_source and i is not None:
                 out.extend(_direction(doc, m, said, i, c))
     return out
+
+
+def _where(claim: Claim, from_source: bool, elsewhere: bool) -> str:
+    if from_source:
+        return f"the source reports {claim.text.strip()}; "
+    if elsewhere:
+        return f"the result for this outcome is {claim.text.strip()}; "
+    return ""
 
 
 def _skip_space(norm: str, pos: int) -> int:
@@ -140,36 +231,46 @@ def _skip_space(norm: str, pos: int) -> int:
     return pos
 
 
-def _null_words(doc: Document, kind: str, m: re.Match[str], target: tuple[int, Claim]) -> list[Finding]:
-    i, c = target
+def _null_words(
+    doc: Document, kind: str, m: re.Match[str], target: tuple[int | None, Claim, bool], hedged: bool
+) -> list[Finding]:
+    i, c, from_source = target
     sig = significance(c)
     said = doc.plain[m.start() : m.end()]
+    where = _where(c, from_source, from_source or c.end <= m.start() - 200)
     if sig:
+        if kind in ("uncertain", "equivalence"):
+            return []  # "the effect on stroke was similar": a comparison of sizes, not a null claim
         return [
             Finding(
                 "error",
                 "significance_language",
                 m.start(),
                 m.end(),
-                f'"{said}" is said of a result whose CI excludes no effect: {describe_numbers(c)}.',
+                f'"{said}" is said of a result whose CI excludes no effect: {where}{describe_numbers(c)}.',
                 i,
             )
         ]
-    if sig is False and kind not in ("notsig", "accurate"):
-        severity: Severity = "error" if kind == "null_error" else "warning"
-        return [
-            Finding(
-                severity,
-                "significance_language",
-                m.start(),
-                m.end(),
-                f'"{said}" reads a result that is only not statistically significant as evidence of no '
-                f"effect ({describe_numbers(c)}); the CI still includes effects either way. Absence of "
-                f'evidence is not evidence of absence: write "little or no difference" or "uncertain".',
-                i,
-            )
-        ]
-    return []
+    if sig is not False or kind in ("notsig", "accurate"):
+        return []
+    if kind == "null_warning" and hedged and not re.search(r"\bno\s", said, re.I):
+        return []  # "likely does not increase": hedged wording of a null result
+    severity: Severity = "error" if kind == "null_error" and not hedged else "warning"
+    if kind == "equivalence":
+        why = "reads a result that is only not statistically significant as equivalence"
+    else:
+        why = "reads a result that is only not statistically significant as evidence of no effect"
+    return [
+        Finding(
+            severity,
+            "significance_language",
+            m.start(),
+            m.end(),
+            f'"{said}" {why} ({where}{describe_numbers(c)}); the CI still includes effects either way. Absence of '
+            f'evidence is not evidence of absence: write "little or no difference" or "uncertain".',
+            i,
+        )
+    ]
 
 
 def _direction(doc: Document, m: re.Match[str], said: str, i: int, c: Claim) -> list[Finding]:

@@ -32,12 +32,15 @@ _COMPARE_RE = re.compile(
 )
 _AGAINST_CONTROL_RE = re.compile(
     r"[^.;()]{0,40}?\b(?:than|compared\s+(?:with|to)|versus|vs\.?|relative\s+to|over)\s+(?:with\s+|in\s+|for\s+|did\s+)?"
-    r"(?:the\s+|a\s+)?(?:placebo|controls?|usual\s+care|sham|no\s+(?:treatment|intervention|exercise)|standard\s+(?:care"
+    r"(?:the\s+|a\s+)?(?:placebo|controls?|usual\s+care|care[-\s]as[-\s]usual|treatment[-\s]as[-\s]usual|CAU|TAU|sham"
+    r"|no\s+(?:treatment|intervention|exercise)|standard\s+(?:care"
     r"|treatment)|wait(?:ing)?[-\s]?list|comparators?|comparison|baseline|nothing|those\s+(?:who|not|receiving|given|in\s+"
     r"the\s+control))\b",
     re.I,
 )
+_GERUND_AFTER_RE = re.compile(r"\s+(?:(?:in|at|for|by)\s+)?(?:\w+ly\s+)?[a-z]{3,}ing\b")
 _NEGATED_RE = re.compile(r"\b(?:not|no|never|nor|neither|without)\b|n't\b", re.I)
+_THAN_OTHER_RE = re.compile(r"[^.;()]{0,30}?\bthan\s+(?!in\b|among\b|for\b|with\b|that\b|those\b)", re.I)
 _HEDGE_RE = re.compile(r"\b(?:may|might|could|possibly|perhaps|suggest\w*|appear\w*|seem\w*|tend\w*)\b", re.I)
 
 
@@ -95,6 +98,8 @@ def check_comparisons(doc: Document, claims: Sequence[Claim]) -> list[Finding]:
             continue
         if _AGAINST_CONTROL_RE.match(norm, m.end()) or any(c.measure == "beta" for _, c in here):
             continue
+        if _GERUND_AFTER_RE.match(norm, m.end()) or _THAN_OTHER_RE.match(norm, m.end()):
+            continue  # "less effective in averting relapse", "less effective than the biosimilar": not subgroups
         said = doc.plain[m.start() : m.end()]
         measures = {_family(c.measure) for _, c in here}
         target = next((i for i, c in here if c.start >= m.start()), here[-1][0])
@@ -131,7 +136,11 @@ def check_comparisons(doc: Document, claims: Sequence[Claim]) -> list[Finding]:
 
 
 def check_moderators(
-    doc: Document, claims: Sequence[Claim], findings_so_far: Sequence[Finding], in_findings: Sequence[bool]
+    doc: Document,
+    claims: Sequence[Claim],
+    findings_so_far: Sequence[Finding],
+    in_findings: Sequence[bool],
+    source: tuple[Document, Sequence[Claim]] | None = None,
 ) -> list[Finding]:
     """Subgroup and moderator claims against the tests reported for them.
 
@@ -140,13 +149,17 @@ def check_moderators(
     """
     norm = doc.norm
     tests = subgroup_tests(doc, claims)
+    source_tests = subgroup_tests(*source) if source is not None else []
     taken = {(f.start, f.end) for f in findings_so_far}
     taken_starts = sorted(f.start for f in findings_so_far if f.start is not None)
     context = lexicon.regex("subgroups", "context", "not_a_claim")
     index = ClaimIndex(doc, claims)
     out: list[Finding] = []
-    for kind in ("difference", "no_difference", "no_difference_reported"):
+    effect_subject = lexicon.regex("subgroups", "claims", "effect_subjects")
+    for kind in ("difference", "difference_of_effect", "no_difference", "no_difference_reported"):
         for m in lexicon.regex("subgroups", "claims", kind).finditer(norm):
+            if _GERUND_AFTER_RE.match(norm, m.end()):
+                continue  # "more effective in preventing relapse": an outcome, not a subgroup
             k = doc.sentence_index(m.start())
             if k >= len(in_findings) or not in_findings[k]:
                 continue
@@ -156,17 +169,19 @@ def check_moderators(
             if (m.start(), m.end()) in taken or _overlaps(taken_starts, m.start(), m.end()):
                 continue
             local = [t for t in tests if sent[0] - 300 <= t[0] <= sent[1] + 300] or list(tests)
-            local += _statistics_in(doc, index, sent)
+            local += _statistics_in(doc, index, sent) + source_tests
             if kind == "no_difference_reported" and (local or hedged_negation(norm, sent, m.start())):
                 continue
             if doc.norm[sent[0] : sent[1]].rstrip().endswith("?"):
                 continue  # a question ("Does the effect differ between groups?") claims nothing
             c0 = index.clause(m.start())[0]
-            if kind == "difference" and _NEGATED_RE.search(norm[max(c0, m.start() - 60) : m.start()]):
+            if kind == "difference_of_effect" and not effect_subject.search(norm, max(c0, m.start() - 80), m.start()):
+                continue  # "the exercise protocols differed between studies": not about the effect
+            if kind.startswith("difference") and _NEGATED_RE.search(norm[max(c0, m.start() - 60) : m.start()]):
                 continue  # "did not differ by", "no clear evidence that the effect differs": no claim of a difference
             said = doc.plain[m.start() : m.end()]
             hedged = _HEDGE_RE.search(norm, max(sent[0], m.start() - 40), m.start()) is not None
-            finding = _judge(kind, said, local, hedged)
+            finding = _judge("difference" if kind == "difference_of_effect" else kind, said, local, hedged)
             if finding is not None:
                 severity, message = finding
                 out.append(Finding(severity, "significance_language", m.start(), m.end(), message, None))

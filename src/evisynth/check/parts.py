@@ -34,9 +34,8 @@ def parse_number(text: str, start: int, *, percent: bool = False) -> Num:
 
 def parse_count(text: str) -> int:
     """Read a count written in digits (with thousands separators) or as a word."""
-    word = text.lower()
-    if word in pt.NUMBER_WORDS:
-        return pt.NUMBER_WORDS[word]
+    if re.match(r"[A-Za-z]", text):
+        return pt.word_number(text)
     return int(re.sub(r"[, ]", "", text))
 
 
@@ -199,6 +198,8 @@ def _sof(m: re.Match[str], norm: str) -> _Part:
     per = None
     if m.group("per"):
         measure, per = "RD", (100 if re.search(r"100(?!\d)", m.group("per")) and "000" not in m.group("per") else 1000)
+    elif m.group("edir").lower() in ("fewer", "more"):
+        measure, per = "RD", 1000  # people: an absolute effect derived from a ratio (asymmetric CI)
     for rx, code in _LABEL_RES:
         for lm in rx.finditer(norm, max(0, m.start() - 40), m.start()):
             if re.fullmatch(r"[\s:=,(]*", norm[lm.end() : m.start()]) and code not in ("I2", "r"):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 #: A signed decimal number (no thousands separators: used for effects, limits and P).
-NUM = r"(?<![\w.])-?(?:\d{1,3}(?:,\d{3})+(?![\d,]\d)(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)(?!\.?\d)"
+NUM = r"(?:(?<![\w.])|(?<=[A-Z]{2})(?=-\.?\d))-?(?:\d{1,3}(?:,\d{3})+(?![\d,]\d)(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)(?!\.?\d)"
 
 
 def _num_g(name: str) -> str:
@@ -154,9 +154,43 @@ _NUMBER_WORDS = {
         "sixteen seventeen eighteen nineteen twenty".split()
     )
 }
-_NUMBER_WORDS.update({"thirty": 30, "forty": 40, "fifty": 50})
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
+_NUMBER_WORDS.update(_TENS)
 NUMBER_WORDS = _NUMBER_WORDS
-_COUNT = r"(?P<n>\d{1,3}(?:[, ]\d{3})+(?!\d)|\d+(?![.\d])|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r")"
+_UNITS = "one|two|three|four|five|six|seven|eight|nine"
+_WORDS_BELOW_20 = "|".join(sorted((w for w in _NUMBER_WORDS if w not in _TENS), key=len, reverse=True))
+#: A number written in words: "thirteen", "sixty-eight", "Sixty‐eight" (any hyphen), "one hundred and twelve".
+NUMBER_WORD_PATTERN = (
+    r"(?<![\w-])(?:(?:(?:"
+    + _UNITS
+    + r")\s+hundred(?:\s+and)?\s+)?(?:(?:"
+    + "|".join(_TENS)
+    + r")(?:-(?:"
+    + _UNITS
+    + r"))?|"
+    + _WORDS_BELOW_20
+    + r")|(?:"
+    + _UNITS
+    + r")\s+hundred)(?![\w-])"
+)
+
+
+def word_number(text: str) -> int:
+    """The value of a number written in words ("sixty-eight" is 68, "one hundred and twelve" 112).
+
+    >>> word_number("Sixty-eight"), word_number("one hundred and twelve")
+    (68, 112)
+    """
+    total = 0
+    for word in re.split(r"[-\s]+", text.lower()):
+        if word == "hundred":
+            total = max(total, 1) * 100
+        elif word in _NUMBER_WORDS:
+            total += _NUMBER_WORDS[word]
+    return total
+
+
+_COUNT = r"(?P<n>\d{1,3}(?:[, ]\d{3})+(?!\d)|\d+(?![.\d])|" + NUMBER_WORD_PATTERN + r")"
 _STUDY_ADJ = (
     r"(?:(?:eligible|included|randomi[sz]ed|controlled|clinical|independent|primary|published|unique|individual"
     r"|separate|relevant|original|prospective|observational|cohort|case-control|parallel(?:-group)?|cross-?over"

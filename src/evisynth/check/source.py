@@ -230,8 +230,9 @@ def check_against_source(claims: Sequence[Claim], facts: SourceFacts) -> tuple[l
             out.extend(_p_not_found(claim, i, facts, "The P value is not found in the source."))
             continue
         out.append(_unmatched(claim, i, match))
+    numeric_digest = not facts.is_text or bool(used)
     for result in facts.results:
-        if result.key and id(result) not in used:
+        if numeric_digest and result.key and id(result) not in used:
             out.append(
                 Finding(
                     "warning",
@@ -271,8 +272,20 @@ def _finding(severity: Severity, kind: str, claim: Claim, i: int, num: Num | Non
     return Finding(severity, kind, start, end, message, i)
 
 
+_APPROX_RE = re.compile(
+    r"\b(?:over|more\s+than|about|approximately|around|nearly|almost|at\s+least|up\s+to|fewer\s+than|less\s+than|some)\s+$",
+    re.I,
+)
+_DESCRIPTIVE_RE = re.compile(
+    r"\b(?:largest|smallest|range|ranged|median|mean|average|each|per\s+study|awaiting|ongoing|excluded|screened)\b", re.I
+)
+
+
 def _counts(i: int, claim: Claim, facts: SourceFacts) -> list[Finding]:
     out: list[Finding] = []
+    if facts.is_text:
+        out = _text_counts(i, claim, facts)
+        return out or _pairs(i, claim, facts)
     checks = (
         ("n_studies", facts.studies, "studies"),
         ("n_comparisons", facts.comparisons, "comparisons"),
@@ -314,8 +327,14 @@ def _counts(i: int, claim: Claim, facts: SourceFacts) -> list[Finding]:
                 f"The summary gives {value} {noun}; the source gives {shown}{hint}.",
             )
         )
+    return out or _pairs(i, claim, facts)
+
+
+def _pairs(i: int, claim: Claim, facts: SourceFacts) -> list[Finding]:
+    """A right number of studies paired with the wrong number of participants (or the reverse)."""
+    out: list[Finding] = []
     s_num, p_num = claim.num("n_studies"), claim.num("n_participants")
-    if not out and s_num is not None and p_num is not None and facts.pairs:
+    if s_num is not None and p_num is not None and facts.pairs:
         pair = (int(s_num.value), int(p_num.value))
         partners = sorted({s for s, p in facts.pairs if p == pair[1]} | {p for s, p in facts.pairs if s == pair[0]})
         if pair not in facts.pairs and partners:
@@ -324,6 +343,53 @@ def _counts(i: int, claim: Claim, facts: SourceFacts) -> list[Finding]:
                 f"it pairs them with {', '.join(map(str, partners))}."
             )
             out.append(Finding("error", "count_mismatch", claim.start, claim.end, message, i))
+    return out
+
+
+def _text_counts(i: int, claim: Claim, facts: SourceFacts) -> list[Finding]:
+    """Counts against a text source.
+
+    A number the source gives as a count of another kind is a mismatch ("18 studies" when the
+    source has 13 studies and 18 comparisons). Otherwise any whole number the source writes is
+    accepted (texts describe subsets: "nine studies awaiting classification"), approximate or
+    descriptive counts ("over 60,000", "the largest study") and counts up to 3 are not checked, and
+    a count the source never writes is a mismatch when the source gives counts of that kind.
+    """
+    out: list[Finding] = []
+    kinds = {"n_studies": facts.studies, "n_comparisons": facts.comparisons, "n_participants": facts.participants}
+    nouns = {"n_studies": "studies", "n_comparisons": "comparisons", "n_participants": "participants"}
+    for field, noun in nouns.items():
+        num = claim.num(field)
+        if num is None:
+            continue
+        value = int(num.value)
+        own = kinds[field] | (facts.studies if field == "n_comparisons" else set())
+        if value in own:
+            continue
+        other = next((nouns[f] for f, known in kinds.items() if f != field and value in known), None)
+        if other is not None and not (field == "n_studies" and other == "comparisons" and value in facts.studies):
+            message = f"The summary gives {value} {noun}; in the source {value} is the number of {other}"
+            shown = ", ".join(str(k) for k in sorted(own))
+            out.append(
+                _finding("error", "count_mismatch", claim, i, num, message + (f" ({noun}: {shown})." if shown else "."))
+            )
+            continue
+        if value in facts.counts_written or not own or value <= 3:
+            continue
+        before = claim.sentence[: max(0, num.start - claim.sentence_start)]
+        if _APPROX_RE.search(before) or _DESCRIPTIVE_RE.search(claim.sentence):
+            continue
+        shown = ", ".join(str(k) for k in sorted(own))
+        out.append(
+            _finding(
+                "error",
+                "count_mismatch",
+                claim,
+                i,
+                num,
+                f"The summary gives {value} {noun}; the source never gives that number (its counts: {shown}).",
+            )
+        )
     return out
 
 

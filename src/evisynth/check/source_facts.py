@@ -18,7 +18,8 @@ from typing import Any
 
 from evisynth.check.extract import extract_claims
 from evisynth.check.files import MAX_JSON_DEPTH, json_depth
-from evisynth.check.model import RATIO_MEASURES, STATISTICS
+from evisynth.check.model import RATIO_MEASURES, STATISTICS, Claim
+from evisynth.check.patterns import NUMBER_WORD_PATTERN, word_number
 from evisynth.check.text import Document, make_document
 
 #: "Smith 2010a", "Smith 2010 (high dose)", "Smith 2010 - arm 2" all count as the study "Smith 2010".
@@ -58,9 +59,13 @@ class SourceFacts:
     #: (studies, participants) reported together, to catch a right number paired with the wrong one.
     pairs: set[tuple[int, int]] = field(default_factory=set)
     k_values: list[int] = field(default_factory=list)
+    #: whole numbers a text source writes (digits or words, not percentages or decimals)
+    counts_written: set[int] = field(default_factory=set)
     named_studies: set[int] = field(default_factory=set)
-    #: the source text as a document (text sources only), for its certainty statements
+    #: the source text as a document and its claims (text sources only), for certainty statements
+    #: and for judging wording in a summary sentence without numbers against the source's result
     doc: Document | None = None
+    claims: list[Claim] = field(default_factory=list)
 
 
 def _num(x: Any) -> float | None:
@@ -204,11 +209,15 @@ def _counts(obj: Mapping[str, Any], facts: SourceFacts, ctx: dict[str, Any]) -> 
         facts.participants.add(int(x))
 
 
+_NUMBER_WORD_RE = re.compile(NUMBER_WORD_PATTERN, re.I)
+
+
 def from_text(text: str) -> SourceFacts:
     """Collect results, numbers and counts from a source text (e.g. the original abstract)."""
     doc = make_document(text)
     facts = SourceFacts(is_text=True, doc=doc)
     claims = extract_claims(doc)
+    facts.claims = claims
     for claim in claims:
         for name, num in claim.numbers:
             facts.numbers.append(num.value)
@@ -236,8 +245,13 @@ def from_text(text: str) -> SourceFacts:
                     decimals=decimals,
                 )
             )
-    for m in re.finditer(r"(?<![\w.])-?\d+(?:\.\d+)?", doc.norm):
-        facts.numbers.append(float(m.group(0)))
+    for m in re.finditer(r"(?<![\w.])-?\d{1,3}(?:,\d{3})+(?![\d])|(?<![\w.])-?\d+(?:\.\d+)?", doc.norm):
+        facts.numbers.append(float(m.group(0).replace(",", "")))
+    for m in re.finditer(r"(?<![\w.,])(\d{1,3}(?:,\d{3})+|\d+)(?![\d.,]*\d)(?!\s?%)", doc.norm):
+        facts.counts_written.add(int(m.group(1).replace(",", "")))
+    for m in _NUMBER_WORD_RE.finditer(doc.norm):
+        facts.numbers.append(float(word_number(m.group(0))))
+        facts.counts_written.add(word_number(m.group(0)))
     return facts
 
 
