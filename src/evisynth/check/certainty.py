@@ -87,23 +87,88 @@ def findings_sections(doc: Document) -> list[bool]:
     return out
 
 
+def _keyed_declarations(doc: Document) -> list[tuple[str, int, int, str]]:
+    """Each certainty statement with the words it qualifies: the text since the previous statement
+    in its sentence ("... and the need for silicone oil (RR 0.46 ...; very low-certainty evidence)")."""
+    out = []
+    last_end: dict[int, int] = {}
+    for start, end, level in declarations(doc):
+        s0, _s1 = doc.sentence_span(start)
+        begin = max(s0, last_end.get(s0, s0), start - 220)
+        last_end[s0] = end
+        out.append((doc.norm[begin:end], start, end, level))
+    return out
+
+
 def source_ratings(text_doc: Document | None, by_outcome: Mapping[str, str]) -> OutcomeIndex:
     """Outcome words of the source's certainty statements (text) and outcome names (JSON)."""
     index = OutcomeIndex()
     for name, level in by_outcome.items():
         index.add(name, Rating(level, f"the source rates {name!r} as {level} certainty"))
     if text_doc is not None:
-        found = declarations(text_doc)
-        for start, end, level in found:
-            s0, s1 = text_doc.sentence_span(start)
-            index.add(
-                text_doc.norm[s0:s1], Rating(level, f"the source states {level} certainty ('{text_doc.plain[start:end]}')")
-            )
-        levels = {level for _s, _e, level in found}
+        found = _keyed_declarations(text_doc)
+        for key, start, end, level in found:
+            index.add(key, Rating(level, f"the source states {level} certainty ('{text_doc.plain[start:end]}')"))
+        levels = {level for _k, _s, _e, level in found}
         if len(levels) == 1 and not by_outcome:
             only = levels.pop()
             index.uniform = Rating(only, f"the source rates all its evidence {only} certainty")
     return index
+
+
+class _Rater:
+    """The GRADE rating that applies at a position of the summary (see the module docstring)."""
+
+    def __init__(
+        self,
+        doc: Document,
+        index: ClaimIndex,
+        by_claim: Mapping[int, str],
+        by_outcome: Mapping[str, str],
+        source: OutcomeIndex | None,
+        default: str | None,
+    ) -> None:
+        self.doc, self.index, self.by_claim, self.source, self.default = doc, index, by_claim, source, default
+        self.stated = OutcomeIndex()
+        self.decl_by_sentence: dict[int, list[tuple[int, int, str]]] = {}
+        found = _keyed_declarations(doc)
+        for key, start, end, level in found:
+            self.stated.add(key, Rating(level, f"the summary states {level} certainty ('{doc.plain[start:end]}')"))
+            self.decl_by_sentence.setdefault(doc.sentence_index(start), []).append((start, end, level))
+        own = {level for _k, _s, _e, level in found}
+        if len(own) == 1 and source is None and default is None:
+            only = next(iter(own))
+            self.stated.uniform = Rating(only, f"the summary rates all its evidence {only} certainty")
+        self.mapping = OutcomeIndex()
+        for name, level in by_outcome.items():
+            self.mapping.add(name, Rating(level, f"{name!r} is rated {level} certainty"))
+
+    def at(self, pos: int) -> Rating | None:
+        doc = self.doc
+        k = doc.sentence_index(pos)
+        own = self.decl_by_sentence.get(k)
+        if own:  # the statement that follows the word in its sentence, else the last before it
+            start, end, level = next((d for d in own if d[0] >= pos), own[-1])
+            return Rating(level, f"this sentence states {level} certainty ('{doc.plain[start:end]}')")
+        for i, _c in self.index.by_sentence.get(k, []):
+            if i in self.by_claim:
+                level = self.by_claim[i]
+                return Rating(level, f"the source result these numbers come from is rated {level} certainty")
+        sent = doc.sentence_span(pos)
+        _c0, c1 = self.index.clause(pos)
+        for text in (doc.norm[pos : min(c1, pos + 100)], doc.norm[sent[0] : sent[1]]):
+            for idx in (self.stated, self.source, self.mapping):
+                if idx is None:
+                    continue
+                hits = [r for r in idx.lookup(text) if isinstance(r, Rating)]
+                if hits:
+                    return max(hits, key=lambda r: CERTAINTY_RANK[r.level])
+        for idx in (self.source, self.stated):
+            if idx is not None and isinstance(idx.uniform, Rating):
+                return idx.uniform
+        if self.default is not None:
+            return Rating(self.default, f"the evidence is rated {self.default} certainty")
+        return None
 
 
 def check_certainty(
@@ -116,69 +181,16 @@ def check_certainty(
     source: OutcomeIndex | None = None,
     in_findings: Sequence[bool] | None = None,
 ) -> list[Finding]:
-    """Certainty wording against the GRADE level known for each sentence."""
-    by_claim = by_claim or {}
+    """Certainty wording against the GRADE level that applies where each word stands."""
     index = ClaimIndex(doc, claims)
     sections = list(in_findings) if in_findings is not None else findings_sections(doc)
-    decl = declarations(doc)
-    stated = OutcomeIndex()
-    for start, end, level in decl:
-        s0, s1 = doc.sentence_span(start)
-        stated.add(doc.norm[s0:s1], Rating(level, f"the summary states {level} certainty ('{doc.plain[start:end]}')"))
-    mapping = OutcomeIndex()
-    for name, level in (by_outcome or {}).items():
-        mapping.add(name, Rating(level, f"{name!r} is rated {level} certainty"))
-    own_levels = {level for _s, _e, level in decl}
-    if len(own_levels) == 1 and source is None and default is None:
-        only = next(iter(own_levels))
-        stated.uniform = Rating(only, f"the summary rates all its evidence {only} certainty")
-    decl_by_sentence: dict[int, list[tuple[int, int, str]]] = {}
-    for item in decl:
-        decl_by_sentence.setdefault(doc.sentence_index(item[0]), []).append(item)
+    rater = _Rater(doc, index, by_claim or {}, by_outcome or {}, source, default)
     out: list[Finding] = []
     for k, sent in enumerate(doc.sentences):
-        if not sections[k]:
-            continue
-        rating = _rating(doc, k, sent, decl_by_sentence, index, by_claim, stated, source, mapping, default)
-        if rating is None or rating.level not in CERTAINTY_RANK:
-            continue
-        claim_idx = next((i for i, _c in index.by_sentence.get(k, [])), None)
-        out.extend(_words(doc, sent, rating, claim_idx, index))
+        if sections[k]:
+            claim_idx = next((i for i, _c in index.by_sentence.get(k, [])), None)
+            out.extend(_words(doc, sent, rater, claim_idx, index))
     return out
-
-
-def _rating(
-    doc: Document,
-    k: int,
-    sent: tuple[int, int],
-    decl_by_sentence: Mapping[int, list[tuple[int, int, str]]],
-    index: ClaimIndex,
-    by_claim: Mapping[int, str],
-    stated: OutcomeIndex,
-    source: OutcomeIndex | None,
-    mapping: OutcomeIndex,
-    default: str | None,
-) -> Rating | None:
-    own = decl_by_sentence.get(k)
-    if own:
-        level = max((lv for _s, _e, lv in own), key=lambda v: CERTAINTY_RANK[v])
-        return Rating(level, f"this sentence states {level} certainty ('{doc.plain[own[0][0] : own[0][1]]}')")
-    for i, _c in index.by_sentence.get(k, []):
-        if i in by_claim:
-            return Rating(by_claim[i], f"the source result these numbers come from is rated {by_claim[i]} certainty")
-    text = doc.norm[sent[0] : sent[1]]
-    for idx in (stated, source, mapping):
-        if idx is None:
-            continue
-        hits = [r for r in idx.lookup(text) if isinstance(r, Rating)]
-        if hits:
-            return max(hits, key=lambda r: CERTAINTY_RANK[r.level])
-    for idx in (source, stated):
-        if idx is not None and isinstance(idx.uniform, Rating):
-            return idx.uniform
-    if default is not None:
-        return Rating(default, f"the evidence is rated {default} certainty")
-    return None
 
 
 @cache
@@ -216,32 +228,31 @@ def _not_a_statement(norm: str, m: re.Match[str], clause: tuple[int, int]) -> bo
     return re.search(r"\b(?:may|might|could|likely|probably|possibly|uncertain)\b", rest, re.I) is not None
 
 
-def _words(doc: Document, sent: tuple[int, int], rating: Rating, claim_idx: int | None, index: ClaimIndex) -> list[Finding]:
-    norm = doc.norm
+def _message(rating: Rating, said: str, states: str) -> str:
     rank = CERTAINTY_RANK[rating.level]
+    return (
+        f'{rating.origin[0].upper()}{rating.origin[1:]}; "{said}" states {states} certainty. '
+        f'GRADE wording for {rating.level} certainty is "{_WORDING[rank]}".'
+    )
+
+
+def _words(doc: Document, sent: tuple[int, int], rater: _Rater, claim_idx: int | None, index: ClaimIndex) -> list[Finding]:
+    norm = doc.norm
     out: list[Finding] = []
     flagged_until = -1
     lex = lexicon.load("certainty")
     not_after = lexicon.regex("certainty", "claims", "not_definitive_after")
-    if rank < 4:
-        for m in lexicon.regex("certainty", "claims", "definitive").finditer(norm, sent[0], sent[1]):
-            if _NEG_RE.search(norm, max(sent[0], m.start() - 12), m.start()) or not_after.match(norm, m.end() + 1):
-                continue
-            if _not_a_statement(norm, m, index.clause(m.start())):
-                continue
-            said = doc.plain[m.start() : m.end()]
-            flagged_until = m.end() + 25
-            out.append(
-                Finding(
-                    "error",
-                    "certainty_language",
-                    m.start(),
-                    m.end(),
-                    f'{rating.origin[0].upper()}{rating.origin[1:]}; "{said}" states high certainty. '
-                    f'GRADE wording for {rating.level} certainty is "{_WORDING[rank]}".',
-                    claim_idx,
-                )
-            )
+    for m in lexicon.regex("certainty", "claims", "definitive").finditer(norm, sent[0], sent[1]):
+        if _NEG_RE.search(norm, max(sent[0], m.start() - 12), m.start()) or not_after.match(norm, m.end() + 1):
+            continue
+        if _not_a_statement(norm, m, index.clause(m.start())):
+            continue
+        rating = rater.at(m.start())
+        if rating is None or CERTAINTY_RANK.get(rating.level, 4) >= 4:
+            continue
+        flagged_until = m.end() + 25
+        said = doc.plain[m.start() : m.end()]
+        out.append(Finding("error", "certainty_language", m.start(), m.end(), _message(rating, said, "high"), claim_idx))
     base = set(lex["claims"]["base_forms"])
     for m in lexicon.regex("certainty", "claims", "verbs").finditer(norm, sent[0], sent[1]):
         if m.start() <= flagged_until:
@@ -259,19 +270,15 @@ def _words(doc: Document, sent: tuple[int, int], rating: Rating, claim_idx: int 
             continue  # an infinitive or plural without a hedge: not a claim about the effect
         if _NEG_RE.search(before[-15:]) or _used_otherwise(norm, m):
             continue
+        rating = rater.at(m.start())
+        if rating is None or rating.level not in CERTAINTY_RANK:
+            continue
+        rank = CERTAINTY_RANK[rating.level]
         if strength > rank:
             said = doc.plain[m.start() : m.end()]
             severity: Severity = "error" if strength - rank >= 2 else "warning"
             states = {4: "high", 3: "moderate", 2: "low"}[strength]
             out.append(
-                Finding(
-                    severity,
-                    "certainty_language",
-                    m.start(),
-                    m.end(),
-                    f'{rating.origin[0].upper()}{rating.origin[1:]}; "{said}" states {states} certainty. '
-                    f'GRADE wording for {rating.level} certainty is "{_WORDING[rank]}".',
-                    claim_idx,
-                )
+                Finding(severity, "certainty_language", m.start(), m.end(), _message(rating, said, states), claim_idx)
             )
     return out

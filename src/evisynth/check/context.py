@@ -130,8 +130,18 @@ class ClaimIndex:
 
 
 def content_words(text: str) -> set[str]:
-    """Words of a span that may name an outcome (lower case, generic words dropped)."""
-    return {w.lower() for w in _WORD_RE.findall(text) if w.lower() not in _GENERIC}
+    """Words of a span that may name an outcome (lower case, generic words dropped, a plural "s" cut).
+
+    >>> sorted(content_words("the number of people who had falls"))
+    ['fall', 'number']
+    """
+    out = set()
+    for w in _WORD_RE.findall(text):
+        word = w.lower()
+        if word in _GENERIC:
+            continue
+        out.add(word[:-1] if len(word) > 4 and word.endswith("s") and not word.endswith("ss") else word)
+    return out
 
 
 class OutcomeIndex:

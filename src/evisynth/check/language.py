@@ -80,8 +80,9 @@ class _Outcomes:
                 if c.estimate is not None or c.has_ci:
                     self.index.add(_outcome_words(sdoc, c), (None, c, True))
 
-    def target(self, clause: str) -> tuple[int | None, Claim, bool] | None:
-        hits = [h for h in self.index.lookup(clause, min_score=1.0) if isinstance(h, tuple)]
+    def target(self, clause: str, pos: int) -> tuple[int | None, Claim, bool] | None:
+        """The result a clause without numbers talks about: earlier in the text, or in the source."""
+        hits = [h for h in self.index.lookup(clause, min_score=0.5) if isinstance(h, tuple) and (h[2] or h[1].end <= pos)]
         if not hits or len({significance(c) for _i, c, _s in hits}) != 1:
             return None
         return hits[0]
@@ -123,7 +124,7 @@ def check_significance(
         if in_findings is not None and (k >= len(in_findings) or not in_findings[k]):
             return None  # background and methods use effect words about no result of this review
         _c0, c1 = index.clause(pos)
-        return outcomes.target(norm[pos : min(c1, pos + 120)])
+        return outcomes.target(norm[pos : min(c1, pos + 120)], pos)
 
     rules = (
         ("accurate", _rx("words", "accurate_null")),
@@ -179,12 +180,13 @@ def check_significance(
                 continue
             i, c, from_source = target
             c0, _c1 = index.clause(m.start())
-            window_end = c.start if (not from_source and c.start > m.end()) else m.end()
+            window_end = c.start if (not from_source and m.end() < c.start < _c1) else m.end()
             if negations.search(norm, max(c0, m.start() - 40), window_end):
                 continue
             said = doc.plain[m.start() : m.end()]
             sig = significance(c)
-            where = _where(c, from_source, i is None or c.start < index.clause(m.start())[0])
+            here = not from_source and c0 <= c.start < _c1
+            where = _where(c, from_source, not here)
             if sig is False:
                 hedged = hedges.search(norm, max(c0, m.start() - 30), m.start()) is not None
                 severity: Severity = "warning" if hedged and rx is effect_rx else "error"
@@ -212,7 +214,7 @@ def check_significance(
                         i,
                     )
                 )
-            elif sig and rx is effect_rx and c.has_ci and not from_source and i is not None:
+            elif sig and rx is effect_rx and c.has_ci and here and i is not None:
                 out.extend(_direction(doc, m, said, i, c))
     return out
 
@@ -237,9 +239,10 @@ def _null_words(
     i, c, from_source = target
     sig = significance(c)
     said = doc.plain[m.start() : m.end()]
-    where = _where(c, from_source, from_source or c.end <= m.start() - 200)
+    elsewhere = from_source or doc.sentence_index(c.start) != doc.sentence_index(m.start())
+    where = _where(c, from_source, elsewhere)
     if sig:
-        if kind in ("uncertain", "equivalence"):
+        if kind in ("uncertain", "equivalence") or elsewhere:
             return []  # "the effect on stroke was similar": a comparison of sizes, not a null claim
         return [
             Finding(
@@ -273,7 +276,12 @@ def _null_words(
     ]
 
 
+_THRESHOLD_BEFORE_RE = re.compile(r"[<>≥≤]\s*\d+(?:\.\d+)?\s*%?\s*$")
+
+
 def _direction(doc: Document, m: re.Match[str], said: str, i: int, c: Claim) -> list[Finding]:
+    if _THRESHOLD_BEFORE_RE.search(doc.norm, max(0, m.start() - 12), m.start()):
+        return []  # "a > 50% reduction of proteinuria": an outcome defined by a threshold
     if _measure_name_before().search(doc.norm[max(0, m.start() - 25) : m.start()]):
         return []  # "absolute risk reduction": a measure's name, not a direction
     est = c.num("estimate")

@@ -276,6 +276,12 @@ _APPROX_RE = re.compile(
     r"\b(?:over|more\s+than|about|approximately|around|nearly|almost|at\s+least|up\s+to|fewer\s+than|less\s+than|some)\s+$",
     re.I,
 )
+_RESULT_SENTENCE_RE = re.compile(r"\bCI\b|confidence\s+interval", re.I)
+_TOTAL_RE = re.compile(
+    r"\bwe\s+(?:included|found|identified|analy[sz]ed|reviewed|pooled)\b|\b(?:in\s+total|a\s+total\s+of|total\s+of|overall|combined|"
+    r"involving|with\s+a\s+total)\b",
+    re.I,
+)
 _DESCRIPTIVE_RE = re.compile(
     r"\b(?:largest|smallest|range|ranged|median|mean|average|each|per\s+study|awaiting|ongoing|excluded|screened)\b", re.I
 )
@@ -360,8 +366,10 @@ def _text_counts(i: int, claim: Claim, facts: SourceFacts) -> list[Finding]:
     nouns = {"n_studies": "studies", "n_comparisons": "comparisons", "n_participants": "participants"}
     for field, noun in nouns.items():
         num = claim.num(field)
-        if num is None:
-            continue
+        if num is None or not (
+            claim.is_result or claim.has_ci or _RESULT_SENTENCE_RE.search(claim.sentence) or _TOTAL_RE.search(claim.sentence)
+        ):
+            continue  # a subset ("TBI was evaluated in 17 studies") cannot be checked against a text
         value = int(num.value)
         own = kinds[field] | (facts.studies if field == "n_comparisons" else set())
         if value in own:
@@ -400,14 +408,19 @@ def check_loose_numbers(norm: str, claims: Sequence[Claim], facts: SourceFacts) 
     """Decimal numbers outside any claim (event rates, means) that the source does not contain.
 
     Only numbers written with a decimal point are traced: whole numbers in prose are too often
-    ages, doses, years or scale ranges. These findings are warnings.
+    ages, doses, years or scale ranges. These findings are warnings. Against a text source only
+    numbers in sentences that report a result are traced (event rates next to an estimate): an
+    abstract rarely holds every detail (ages, durations) its summary may take from the full report.
     """
+    result_sentences = {(c.sentence_start, c.sentence_end) for c in claims if c.is_result}
     taken = bytearray(len(norm) + 1)
     for claim in claims:
         taken[claim.start : claim.end] = b"\x01" * (claim.end - claim.start)
     out: list[Finding] = []
     for m in _DECIMAL_RE.finditer(norm):
         if any(taken[m.start() : m.end()]):
+            continue
+        if facts.is_text and not any(a <= m.start() < b for a, b in result_sentences):
             continue
         num = parse_number(m.group(1), m.start(1), percent=m.group(2) is not None)
         if any(written_matches(num, x) for x in facts.numbers):
