@@ -33,13 +33,14 @@ _CUTS: dict[int, tuple[str, list[int], list[int]]] = {}
 
 
 def _clause_cuts(doc: Document) -> tuple[list[int], list[int]]:
-    """Starts and ends of every clause boundary in ``doc`` (computed once per document)."""
-    cached = _CUTS.get(id(doc))
+    """Starts and ends of every clause boundary in ``doc`` (computed once per document and text)."""
+    cached = _CUTS.get(id(doc.norm))
     if cached is None or cached[0] is not doc.norm:
         found = list(_CLAUSE_RE.finditer(doc.norm))
         cached = (doc.norm, [m.start() for m in found], [m.end() for m in found])
-        _CUTS.clear()
-        _CUTS[id(doc)] = cached
+        if len(_CUTS) > 8:
+            _CUTS.clear()
+        _CUTS[id(doc.norm)] = cached
     return cached[1], cached[2]
 
 

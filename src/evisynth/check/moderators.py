@@ -150,6 +150,8 @@ def check_moderators(
     norm = doc.norm
     tests = subgroup_tests(doc, claims)
     source_tests = subgroup_tests(*source) if source is not None else []
+    test_starts = [t[0] for t in tests]
+    overview = _first_of_each(tests + source_tests)
     taken = {(f.start, f.end) for f in findings_so_far}
     taken_starts = sorted(f.start for f in findings_so_far if f.start is not None)
     context = lexicon.regex("subgroups", "context", "not_a_claim")
@@ -168,9 +170,13 @@ def check_moderators(
                 continue
             if (m.start(), m.end()) in taken or _overlaps(taken_starts, m.start(), m.end()):
                 continue
-            local = [t for t in tests if sent[0] - 300 <= t[0] <= sent[1] + 300] or list(tests)
-            local += _statistics_in(doc, index, sent) + source_tests
-            if kind == "no_difference_reported" and (local or hedged_negation(norm, sent, m.start())):
+            lo = bisect.bisect_left(test_starts, sent[0] - 300)
+            hi = bisect.bisect_right(test_starts, sent[1] + 300)
+            local = tests[lo:hi] or overview  # tests near the claim, else the text's (and source's) first of each kind
+            local = local + _statistics_in(doc, index, sent)
+            if kind == "no_difference_reported" and (
+                tests[lo:hi] or source_tests or local or hedged_negation(norm, sent, m.start())
+            ):
                 continue
             if doc.norm[sent[0] : sent[1]].rstrip().endswith("?"):
                 continue  # a question ("Does the effect differ between groups?") claims nothing
@@ -186,6 +192,14 @@ def check_moderators(
                 severity, message = finding
                 out.append(Finding(severity, "significance_language", m.start(), m.end(), message, None))
     return out
+
+
+def _first_of_each(tests: list[tuple[int, bool | None, str]]) -> list[tuple[int, bool | None, str]]:
+    """One significant, one non-significant and one unknown test: all that a judgement needs."""
+    out: dict[bool | None, tuple[int, bool | None, str]] = {}
+    for t in tests:
+        out.setdefault(t[1], t)
+    return list(out.values())
 
 
 def _statistics_in(doc: Document, index: ClaimIndex, sent: tuple[int, int]) -> list[tuple[int, bool | None, str]]:

@@ -171,15 +171,14 @@ def _anchor(m: re.Match[str], code: str, norm: str) -> _Part | None:
         {"estimate": num},
         measure=code,
     )
-    rest = norm[part.end :]
-    bare = pt.BARE_RANGE_RE.match(rest)
+    bare = pt.BARE_RANGE_RE.match(norm, part.end)  # matched in place: no copy of the rest of the text
     if bare:
         lo, hi = ("lo", "hi") if bare.group("lo") else ("lo2", "hi2")
         for key, group in (("ci_lower", lo), ("ci_upper", hi)):
             text = bare.group(group)
-            start = part.end + bare.start(group)
+            start = bare.start(group)
             part.nums[key] = parse_number(text, start, percent=bare.group(f"{group}_pct") is not None)
-        part.end = part.end + bare.end()
+        part.end = bare.end()
         if bare.group("open") and part.end < len(norm) and norm[part.end] in ")]":
             part.end += 1
     return part
@@ -218,10 +217,10 @@ def _statistic(m: re.Match[str], norm: str) -> _Part:
         df = (float(m.group("fdf1")), float(m.group("fdf2")))
     end = m.end()
     if not df:
-        more = pt.DF_RE.match(norm[end:])
+        more = pt.DF_RE.match(norm, end)
         if more:
             df = (float(more.group("df")),)
-            end += more.end()
+            end = more.end()
     num = parse_number(m.group("value"), m.start("value"))
     rel = m.group("rel")
     return _Part("stat", m.start(), end, {"estimate": num}, measure=name, df=df, relation=rel)

@@ -52,7 +52,7 @@ STATISTIC_RE = re.compile(
     r"|Q(?:b|w|_?between|_?within)?(?:\s*\(\s*(?P<qdf>\d+)\s*\))?))"
     r"\s*(?P<rel>=|<|>)\s*(?P<value>" + NUM + r")"
 )
-DF_RE = re.compile(r"\A[\s,;(]*(?:df|d\.f\.)\s*[=:]?\s*(?P<df>\d+)")
+DF_RE = re.compile(r"[\s,;(]*(?:df|d\.f\.)\s*[=:]?\s*(?P<df>\d+)")
 
 #: "at 30 days", "after 12 months": a time point, not an estimate (needs TIME_BEFORE as well).
 TIME_BEFORE = r"\b(?:at|after|within|over|for|up\s+to|until|through)\s*\(?$"
@@ -90,7 +90,7 @@ CI_RE = re.compile(
 #: A bracketed range straight after an estimate: "0.82 (0.71–0.95)", "−4.1 mm Hg (−6.0 to −2.2)"
 #: or "0.82, 0.71 to 0.95".
 BARE_RANGE_RE = re.compile(
-    r"\A(?:\s*(?P<unit>(?!to\b|and\b|in\b|vs\b|for\b|P\b)[A-Za-zμ/]{1,8}(?:\s?[A-Za-z/]{1,6})?(?=\s*[\[(])))?"
+    r"(?:\s*(?P<unit>(?!to\b|and\b|in\b|vs\b|for\b|P\b)[A-Za-zμ/]{1,8}(?:\s?[A-Za-z/]{1,6})?(?=\s*[\[(])))?"
     r"\s*(?:(?P<open>[\[(])\s*" + _num_g("lo") + SEP + _num_g("hi") + r"\s*(?=[\])]|[;,]\s*[pP])"
     r"|,\s*" + _num_g("lo2") + r"\s*(?:to|–|-)\s*" + _num_g("hi2") + r"(?!\d|\.\d))"
 )
