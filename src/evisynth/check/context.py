@@ -172,15 +172,20 @@ class OutcomeIndex:
         outcome counts fully, a word shared by many counts little. Below ``min_score`` nothing matches.
         """
         scores: dict[int, float] = {}
+        rarest: dict[int, float] = {}  # ties are broken by the rarest shared word
         for w in content_words(text):
             slots = self._by_word.get(w)
             if slots is None or len(slots) > self.cap:
                 continue
+            weight = 1.0 / len(set(slots))
             for slot in set(slots):
-                scores[slot] = scores.get(slot, 0.0) + 1.0 / len(set(slots))
+                scores[slot] = scores.get(slot, 0.0) + weight
+                rarest[slot] = max(rarest.get(slot, 0.0), weight)
         if not scores:
             return []
         best = max(scores.values())
         if best < min_score:
             return []
-        return [self._values[s] for s, v in sorted(scores.items()) if v >= best - 1e-9]
+        tied = [s for s, v in scores.items() if v >= best - 1e-9]
+        top = max(rarest[s] for s in tied)
+        return [self._values[s] for s in sorted(tied) if rarest[s] >= top - 1e-9]

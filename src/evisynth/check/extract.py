@@ -131,10 +131,20 @@ def assemble(doc: Document, parts: list[_Part]) -> list[Claim]:
                     or (count_only and _near(doc, current, part, 25))
                 )
             )
+            before_i2 = drafts[-2] if current is not None and current.measure == "I2" and len(drafts) >= 2 else None
             if joinable and current is not None:
                 current.counts[kind] = part.count
                 current.nums[kind] = part.nums[kind]
                 current.end = part.end
+            elif (
+                before_i2 is not None
+                and before_i2.is_result()
+                and kind not in before_i2.counts
+                and before_i2.sentence == sentence
+                and part.start - before_i2.end <= 60
+            ):  # "(RR 1.13, 95% CI 1.08 to 1.18; I2 = 71%; 39 studies, 4088 participants)"
+                before_i2.counts[kind] = part.count
+                before_i2.nums[kind] = part.nums[kind]
             else:
                 current = _Draft(part.start, part.end, sentence, counts={kind: part.count}, nums={kind: part.nums[kind]})
                 drafts.append(current)

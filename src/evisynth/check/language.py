@@ -30,6 +30,7 @@ from evisynth.check.model import RATIO_MEASURES, Claim, Finding, Severity
 from evisynth.check.text import Document
 from evisynth.format import format_p
 
+_CONJUNCT_RE = re.compile(r",|\band\b|\bor\b")
 _BY_AMOUNT_RE = re.compile(r"\s*(?:by|of)(?:\s+(?:a|an|about|approximately|mean|average|of))*\s*", re.I)
 
 
@@ -124,7 +125,12 @@ def check_significance(
         if in_findings is not None and (k >= len(in_findings) or not in_findings[k]):
             return None  # background and methods use effect words about no result of this review
         _c0, c1 = index.clause(pos)
-        return outcomes.target(norm[pos : min(c1, pos + 120)], pos)
+        query = norm[pos : min(c1, pos + 120)]
+        # "less nasal trauma and pneumothorax": each coordinated outcome on its own as well
+        parts = _CONJUNCT_RE.split(query)
+        hits = [h for h in (outcomes.target(part, pos) for part in parts) if h is not None] if len(parts) > 1 else []
+        not_sig = next((h for h in hits if significance(h[1]) is False), None)
+        return not_sig or outcomes.target(query, pos) or (hits[0] if hits else None)
 
     rules = (
         ("accurate", _rx("words", "accurate_null")),

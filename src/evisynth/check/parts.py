@@ -95,8 +95,9 @@ def find_parts(doc: Document) -> list[_Part]:
         found.append(_p_value(m, norm))
     for m in pt.STATISTIC_RE.finditer(norm):
         found.append(_statistic(m, norm))
-    for m in pt.SOF_RE.finditer(norm):
-        found.append(_sof(m, norm))
+    for rx in (pt.SOF_RE, pt.SOF_CI_RE):
+        for m in rx.finditer(norm):
+            found.append(_sof(m, norm))
     for m in pt.BARE_RESULT_RE.finditer(norm):
         lo, hi = ("lo", "hi") if m.group("lo") else ("lo2", "hi2")
         nums = {"estimate": _num_group(m, "e"), "ci_lower": _num_group(m, lo), "ci_upper": _num_group(m, hi)}

@@ -130,6 +130,19 @@ SOF_RE = re.compile(
     + r")\s*\)",
     re.I,
 )
+#: The same with a labelled CI: "1.04 days more, 95% CI 0.27 more to 1.81 more",
+#: "34.94 points better, 95% confidence interval (CI) 20.94 better to 48.94 better".
+SOF_CI_RE = re.compile(
+    r"(?<![\w.\-])(?P<e>\d+(?:\.\d+)?|\.\d+)(?P<e_pct>\s?%)?\s*(?P<unit>(?:[A-Za-z/]{1,12}\s+){0,2}?)(?P<edir>"
+    + _SOF_DIR
+    + r")(?P<per>)[,;]?\s*(?:\d{2}\s?%\s*)?(?:CI|confidence\s+interval)(?:\s*\(CI\))?[\s:,]*"
+    r"(?P<lo>\d+(?:\.\d+)?|\.\d+)(?P<lo_pct>\s?%)?\s*(?:[A-Za-z/]{1,12}\s+){0,2}?(?P<lodir>"
+    + _SOF_DIR
+    + r")\s*(?:to|–)\s*(?P<hi>\d+(?:\.\d+)?|\.\d+)(?P<hi_pct>\s?%)?\s*(?:[A-Za-z/]{1,12}\s+){0,2}?(?P<hidir>"
+    + _SOF_DIR
+    + r")\b",
+    re.I,
+)
 #: Words of the SoF phrasing that mean "below no effect".
 SOF_DOWN = frozenset({"lower", "fewer", "less", "smaller", "worse"})
 
