@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from evisynth.report.checker import check_text
-from evisynth.report.checker.consistency import compare_p, recomputed_p_range, statistic_p_range
+from evisynth.check import check_text
+from evisynth.check.consistency import compare_p, recomputed_p_range, statistic_p_range
 
 
 def _claim(text: str):  # type: ignore[no-untyped-def]

@@ -6,8 +6,8 @@ import math
 
 import pytest
 
-from evisynth.report.checker import check_text
-from evisynth.report.checker.text import make_document, normalise, strip_html
+from evisynth.check import check_text
+from evisynth.check.text import make_document, normalise, strip_html
 
 from .conftest import load_corpus
 

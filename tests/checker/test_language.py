@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from evisynth.check import check_text
 from evisynth.errors import InputError
-from evisynth.report.checker import check_text
 
 
 def _found(text: str, certainty=None) -> list[tuple[str, str, str]]:  # type: ignore[no-untyped-def]
@@ -38,7 +38,10 @@ def test_wording_attaches_to_the_claim_in_its_own_clause() -> None:
 
 def test_no_effect_for_non_significant_and_not_significant_for_significant() -> None:
     assert _found("rTMS had no effect on ADL (SMD 0.31, 95% CI -0.06 to 0.67).") == [
-        ("warning", "significance_language", "had no effect")
+        ("error", "significance_language", "had no effect")
+    ]
+    assert _found("There was no difference in ADL (SMD 0.31, 95% CI -0.06 to 0.67).") == [
+        ("warning", "significance_language", "no difference")
     ]
     assert _found("The difference was not significant (MD 4.2, 95% CI 1.1 to 7.3).") == [
         ("error", "significance_language", "not significant")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from evisynth.report.checker.check import check_text, read_source
+from evisynth.check.check import check_text, read_source
 
 from .conftest import CORPUS, load_corpus
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from evisynth.report.checker import check_text
+from evisynth.check import check_text
 
 from .conftest import load_corpus
 

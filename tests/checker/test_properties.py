@@ -14,8 +14,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from evisynth import _dist
+from evisynth.check import check_text
 from evisynth.format import format_number, format_p
-from evisynth.report.checker import check_text
 
 MINUS = ["-", "\u2212", "\u2013"]
 LAYOUTS = [

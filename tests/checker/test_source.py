@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from evisynth.report.checker import check_text
-from evisynth.report.checker.extract import parse_number
-from evisynth.report.checker.source import p_matches, written_matches
-from evisynth.report.checker.source_facts import from_json
+from evisynth.check import check_text
+from evisynth.check.extract import parse_number
+from evisynth.check.source import p_matches, written_matches
+from evisynth.check.source_facts import from_json
 
 from .conftest import CORPUS, load_corpus
 

@@ -231,7 +231,7 @@ def test_load_review_roundtrip():
 
 @pytest.mark.parametrize("extra", ["", 'indirectness = { judgement = "very serious", reason = "x" }\n'])
 def test_summary_passes_the_accuracy_checker(extra):
-    pytest.importorskip("evisynth.report.checker.check")
+    pytest.importorskip("evisynth.check.check")
     from evisynth.report.summary import plain_text, run_checker
 
     text = REVIEW.read_text(encoding="utf-8") + ("\n[outcomes.grade]\n" + extra if extra else "")

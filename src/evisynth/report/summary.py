@@ -5,7 +5,7 @@ and a list of claims; every number in the text is written by :mod:`evisynth.form
 :class:`Claims`, which records the value it came from (``claims.json``). Wording follows the
 certainty of the evidence (:mod:`evisynth.report.phrasing`). :func:`write_summary` writes
 ``summary.md``, ``summary.html``, ``claims.json``, the SoF table and the GRADE profile, then
-runs the accuracy checker on the summary when it is installed.
+runs the accuracy checker (:mod:`evisynth.check`) on the summary.
 """
 
 from __future__ import annotations
@@ -448,7 +448,7 @@ def checker_source(result: ReviewResult) -> dict[str, Any]:
 
 def run_checker(text: str, result: ReviewResult) -> dict[str, Any]:
     """Run the accuracy checker on the summary against the review's results."""
-    from evisynth.report.checker import check_text
+    from evisynth.check import check_text
 
     source = checker_source(result)
     certainty = {o.spec.name: o.certainty.level for o in result.outcomes}

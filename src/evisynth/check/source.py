@@ -12,10 +12,10 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from evisynth.check.extract import parse_number
+from evisynth.check.model import RATIO_MEASURES, STATISTICS, Claim, Finding, Num, Severity
+from evisynth.check.source_facts import SourceFacts, SourceResult
 from evisynth.format import format_number, format_p
-from evisynth.report.checker.extract import parse_number
-from evisynth.report.checker.model import RATIO_MEASURES, STATISTICS, Claim, Finding, Num, Severity
-from evisynth.report.checker.source_facts import SourceFacts, SourceResult
 
 _EPS = 1e-9
 #: The fields of a claim that hold the effect and its confidence limits.
@@ -62,9 +62,7 @@ def _flipped(result: SourceResult) -> SourceResult:
             return 1.0 / x if x > 0 else None
         return -x
 
-    return replace(
-        result, estimate=neg(result.estimate), ci_lower=neg(result.ci_upper), ci_upper=neg(result.ci_lower)
-    )
+    return replace(result, estimate=neg(result.estimate), ci_lower=neg(result.ci_upper), ci_upper=neg(result.ci_lower))
 
 
 @dataclass
@@ -232,8 +230,9 @@ def check_against_source(claims: Sequence[Claim], facts: SourceFacts) -> tuple[l
             out.extend(_p_not_found(claim, i, facts, "The P value is not found in the source."))
             continue
         out.append(_unmatched(claim, i, match))
+    numeric_digest = not facts.is_text or bool(used)
     for result in facts.results:
-        if result.key and id(result) not in used:
+        if numeric_digest and result.key and id(result) not in used:
             out.append(
                 Finding(
                     "warning",
@@ -273,8 +272,26 @@ def _finding(severity: Severity, kind: str, claim: Claim, i: int, num: Num | Non
     return Finding(severity, kind, start, end, message, i)
 
 
+_APPROX_RE = re.compile(
+    r"\b(?:over|more\s+than|about|approximately|around|nearly|almost|at\s+least|up\s+to|fewer\s+than|less\s+than|some)\s+$",
+    re.I,
+)
+_RESULT_SENTENCE_RE = re.compile(r"\bCI\b|confidence\s+interval", re.I)
+_TOTAL_RE = re.compile(
+    r"\bwe\s+(?:included|found|identified|analy[sz]ed|reviewed|pooled)\b|\b(?:in\s+total|a\s+total\s+of|total\s+of|overall|combined|"
+    r"involving|with\s+a\s+total)\b",
+    re.I,
+)
+_DESCRIPTIVE_RE = re.compile(
+    r"\b(?:largest|smallest|range|ranged|median|mean|average|each|per\s+study|awaiting|ongoing|excluded|screened)\b", re.I
+)
+
+
 def _counts(i: int, claim: Claim, facts: SourceFacts) -> list[Finding]:
     out: list[Finding] = []
+    if facts.is_text:
+        out = _text_counts(i, claim, facts)
+        return out or _pairs(i, claim, facts)
     checks = (
         ("n_studies", facts.studies, "studies"),
         ("n_comparisons", facts.comparisons, "comparisons"),
@@ -316,18 +333,71 @@ def _counts(i: int, claim: Claim, facts: SourceFacts) -> list[Finding]:
                 f"The summary gives {value} {noun}; the source gives {shown}{hint}.",
             )
         )
+    return out or _pairs(i, claim, facts)
+
+
+def _pairs(i: int, claim: Claim, facts: SourceFacts) -> list[Finding]:
+    """A right number of studies paired with the wrong number of participants (or the reverse)."""
+    out: list[Finding] = []
     s_num, p_num = claim.num("n_studies"), claim.num("n_participants")
-    if not out and s_num is not None and p_num is not None and facts.pairs:
+    if s_num is not None and p_num is not None and facts.pairs:
         pair = (int(s_num.value), int(p_num.value))
-        partners = sorted(
-            {s for s, p in facts.pairs if p == pair[1]} | {p for s, p in facts.pairs if s == pair[0]}
-        )
+        partners = sorted({s for s, p in facts.pairs if p == pair[1]} | {p for s, p in facts.pairs if s == pair[0]})
         if pair not in facts.pairs and partners:
             message = (
                 f"The source never reports {pair[0]} studies together with {pair[1]} participants; "
                 f"it pairs them with {', '.join(map(str, partners))}."
             )
             out.append(Finding("error", "count_mismatch", claim.start, claim.end, message, i))
+    return out
+
+
+def _text_counts(i: int, claim: Claim, facts: SourceFacts) -> list[Finding]:
+    """Counts against a text source.
+
+    A number the source gives as a count of another kind is a mismatch ("18 studies" when the
+    source has 13 studies and 18 comparisons). Otherwise any whole number the source writes is
+    accepted (texts describe subsets: "nine studies awaiting classification"), approximate or
+    descriptive counts ("over 60,000", "the largest study") and counts up to 3 are not checked, and
+    a count the source never writes is a mismatch when the source gives counts of that kind.
+    """
+    out: list[Finding] = []
+    kinds = {"n_studies": facts.studies, "n_comparisons": facts.comparisons, "n_participants": facts.participants}
+    nouns = {"n_studies": "studies", "n_comparisons": "comparisons", "n_participants": "participants"}
+    for field, noun in nouns.items():
+        num = claim.num(field)
+        if num is None or not (
+            claim.is_result or claim.has_ci or _RESULT_SENTENCE_RE.search(claim.sentence) or _TOTAL_RE.search(claim.sentence)
+        ):
+            continue  # a subset ("TBI was evaluated in 17 studies") cannot be checked against a text
+        value = int(num.value)
+        own = kinds[field] | (facts.studies if field == "n_comparisons" else set())
+        if value in own:
+            continue
+        other = next((nouns[f] for f, known in kinds.items() if f != field and value in known), None)
+        if other is not None and not (field == "n_studies" and other == "comparisons" and value in facts.studies):
+            message = f"The summary gives {value} {noun}; in the source {value} is the number of {other}"
+            shown = ", ".join(str(k) for k in sorted(own))
+            out.append(
+                _finding("error", "count_mismatch", claim, i, num, message + (f" ({noun}: {shown})." if shown else "."))
+            )
+            continue
+        if value in facts.counts_written or not own or value <= 3:
+            continue
+        before = claim.sentence[: max(0, num.start - claim.sentence_start)]
+        if _APPROX_RE.search(before) or _DESCRIPTIVE_RE.search(claim.sentence):
+            continue
+        shown = ", ".join(str(k) for k in sorted(own))
+        out.append(
+            _finding(
+                "error",
+                "count_mismatch",
+                claim,
+                i,
+                num,
+                f"The summary gives {value} {noun}; the source never gives that number (its counts: {shown}).",
+            )
+        )
     return out
 
 
@@ -338,14 +408,19 @@ def check_loose_numbers(norm: str, claims: Sequence[Claim], facts: SourceFacts) 
     """Decimal numbers outside any claim (event rates, means) that the source does not contain.
 
     Only numbers written with a decimal point are traced: whole numbers in prose are too often
-    ages, doses, years or scale ranges. These findings are warnings.
+    ages, doses, years or scale ranges. These findings are warnings. Against a text source only
+    numbers in sentences that report a result are traced (event rates next to an estimate): an
+    abstract rarely holds every detail (ages, durations) its summary may take from the full report.
     """
+    result_sentences = {(c.sentence_start, c.sentence_end) for c in claims if c.is_result}
     taken = bytearray(len(norm) + 1)
     for claim in claims:
         taken[claim.start : claim.end] = b"\x01" * (claim.end - claim.start)
     out: list[Finding] = []
     for m in _DECIMAL_RE.finditer(norm):
         if any(taken[m.start() : m.end()]):
+            continue
+        if facts.is_text and not any(a <= m.start() < b for a, b in result_sentences):
             continue
         num = parse_number(m.group(1), m.start(1), percent=m.group(2) is not None)
         if any(written_matches(num, x) for x in facts.numbers):

@@ -9,20 +9,22 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from evisynth.check.certainty import CERTAINTY_RANK, check_certainty, findings_sections, source_ratings
+from evisynth.check.consistency import check_claim, check_heterogeneity
+from evisynth.check.context import OutcomeIndex
+from evisynth.check.extract import extract_claims
+from evisynth.check.files import HTML_SUFFIXES, read_source, read_text
+from evisynth.check.language import check_significance
+from evisynth.check.model import CheckResult, Claim, Finding
+from evisynth.check.moderators import check_comparisons, check_moderators
+from evisynth.check.source import check_against_source, check_loose_numbers
+from evisynth.check.source_facts import load
+from evisynth.check.text import make_document
 from evisynth.errors import InputError
-from evisynth.report.checker.certainty import CERTAINTY_RANK, check_certainty
-from evisynth.report.checker.consistency import check_claim, check_heterogeneity
-from evisynth.report.checker.extract import extract_claims
-from evisynth.report.checker.language import check_comparisons, check_significance
-from evisynth.report.checker.model import CheckResult, Claim, Finding
-from evisynth.report.checker.source import check_against_source, check_loose_numbers
-from evisynth.report.checker.source_facts import load
-from evisynth.report.checker.text import make_document
 
 __all__ = ["CheckResult", "Claim", "Finding", "check_file", "check_text", "read_source"]
 
@@ -49,7 +51,7 @@ def check_text(
         The summary: plain text, Markdown or HTML (detected unless ``html`` is given).
     source : str, dict or list, optional
         The source text (e.g. the original abstract), or a parsed evisynth analysis or
-        summary JSON (any nesting; see the module :mod:`~evisynth.report.checker.source_facts`).
+        summary JSON (any nesting; see the module :mod:`~evisynth.check.source_facts`).
     certainty : str or mapping, optional
         The GRADE certainty of the evidence (``"high"``, ``"moderate"``, ``"low"``,
         ``"very low"``) for every sentence, or a mapping from outcome name to certainty
@@ -72,19 +74,25 @@ def check_text(
     for i, claim in enumerate(claims):
         findings.extend(check_claim(i, claim))
     findings.extend(check_heterogeneity(enumerate(claims)))
-    findings.extend(check_significance(doc, claims))
-    findings.extend(check_comparisons(doc, claims))
-    by_claim: dict[int, str] = {}
-    by_outcome: dict[str, str] = {}
+    sections = findings_sections(doc)
+    facts = None
     if source is not None:
         try:
             facts = load(source)
-        except TypeError as exc:
+        except (TypeError, ValueError) as exc:
             raise InputError(f"source: {exc}") from None
+    source_text = (facts.doc, facts.claims) if facts is not None and facts.doc is not None else None
+    findings.extend(check_significance(doc, claims, source_text, sections))
+    findings.extend(check_comparisons(doc, claims))
+    findings.extend(check_moderators(doc, claims, findings, sections, source_text))
+    by_claim: dict[int, str] = {}
+    by_outcome: dict[str, str] = {}
+    rated_source: OutcomeIndex | None = None
+    if facts is not None:
         source_findings, by_claim = check_against_source(claims, facts)
         findings.extend(source_findings)
         findings.extend(check_loose_numbers(doc.norm, claims, facts))
-        by_outcome.update(facts.certainty_by_outcome)
+        rated_source = source_ratings(facts.doc, facts.certainty_by_outcome)
     default = None
     if isinstance(certainty, str):
         default = _level(certainty, "certainty")
@@ -92,7 +100,17 @@ def check_text(
         by_outcome.update({str(k): _level(v, f"certainty[{k!r}]") for k, v in certainty.items()})
     elif certainty is not None:
         raise InputError(f"certainty: expected a level or a mapping, got {type(certainty).__name__}")
-    findings.extend(check_certainty(doc, claims, default=default, by_claim=by_claim, by_outcome=by_outcome))
+    findings.extend(
+        check_certainty(
+            doc,
+            claims,
+            default=default,
+            by_claim=by_claim,
+            by_outcome=by_outcome,
+            source=rated_source,
+            in_findings=sections,
+        )
+    )
     return CheckResult(doc.plain, tuple(claims), tuple(_tidy(findings)))
 
 
@@ -108,49 +126,13 @@ def _tidy(findings: list[Finding]) -> list[Finding]:
     return sorted(out, key=lambda f: (f.start is None, f.start or big, f.end or big, f.severity != "error"))
 
 
-def _read(path: str | Path, what: str) -> str:
-    p = Path(path)
-    if not p.exists():
-        raise InputError(f"{what} file not found: {p}")
-    if p.is_dir():
-        raise InputError(f"{what} is a directory, not a file: {p}")
-    try:
-        raw = p.read_bytes()
-    except OSError as exc:
-        raise InputError(f"cannot read {what} file {p}: {exc.strerror or exc}") from None
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise InputError(f"{what} file {p} is not text (cannot decode it as UTF-8)")
-
-
-def read_source(path: str | Path) -> str | Mapping[str, Any] | list[Any]:
-    """Read a source file: JSON (by extension or content) becomes a dict/list, anything else text."""
-    text = _read(path, "source")
-    stripped = text.lstrip()
-    if str(path).lower().endswith(".json") or stripped.startswith(("{", "[")):
-        try:
-            value = json.loads(text)
-        except json.JSONDecodeError as exc:
-            if str(path).lower().endswith(".json"):
-                raise InputError(
-                    f"source file {path} is not valid JSON: {exc.msg} (line {exc.lineno})"
-                ) from None
-            return text
-        if isinstance(value, dict | list):
-            return value
-    return text
-
-
 def check_file(
     path: str | Path,
     against: str | Path | None = None,
     certainty: str | Mapping[str, str] | None = None,
 ) -> CheckResult:
     """Check a summary file (text, Markdown or HTML), optionally against a source file."""
-    text = _read(path, "summary")
-    html = True if str(path).lower().endswith((".html", ".htm", ".xhtml")) else None
+    text = read_text(path, "summary")
+    html = True if str(path).lower().endswith(HTML_SUFFIXES) else None
     source = read_source(against) if against is not None else None
     return check_text(text, source, certainty, html=html)

@@ -80,6 +80,8 @@ class Claim:
     statistic_value: float | None = None
     df: tuple[float, ...] = ()
     n_comparisons: int | None = None
+    #: absolute effects "per 1000" (GRADE SoF phrasing): asymmetric CIs, no P from the CI
+    per: int | None = None
 
     def num(self, name: str) -> Num | None:
         """The written number behind a field (``estimate``, ``ci_lower``, ``p_value``, ...)."""
@@ -173,8 +175,22 @@ class CheckResult:
 
     def verdict(self, index: int) -> str:
         """``ok``, ``warning`` or ``error`` for claim ``index``."""
-        severities = {f.severity for f in self.findings if f.claim == index}
-        return "error" if "error" in severities else "warning" if severities else "ok"
+        return self.verdicts()[index]
+
+    def verdicts(self) -> list[str]:
+        """The verdict of every claim, in one pass over the findings."""
+        out = ["ok"] * len(self.claims)
+        for f in self.findings:
+            if f.claim is not None and 0 <= f.claim < len(out) and out[f.claim] != "error":
+                out[f.claim] = "error" if f.severity == "error" else "warning"
+        return out
+
+    def findings_by_claim(self) -> dict[int | None, list[Finding]]:
+        """Findings grouped by the claim they concern (``None``: not tied to a claim)."""
+        groups: dict[int | None, list[Finding]] = {}
+        for f in self.findings:
+            groups.setdefault(f.claim, []).append(f)
+        return groups
 
     def to_dict(self) -> dict[str, Any]:
         """The public JSON contract: ``{"claims": [...], "findings": [...]}``.
@@ -182,9 +198,9 @@ class CheckResult:
         Each claim also carries its ``verdict`` (``ok``/``warning``/``error``).
         """
         claims = []
-        for i, claim in enumerate(self.claims):
+        for claim, verdict in zip(self.claims, self.verdicts(), strict=True):
             item = claim.to_dict()
-            item["verdict"] = self.verdict(i)
+            item["verdict"] = verdict
             claims.append(item)
         return {"claims": claims, "findings": [f.to_dict() for f in self.findings]}
 

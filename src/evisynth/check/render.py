@@ -1,10 +1,15 @@
-"""The readable report: each claim with its verdict, reason and quoted span."""
+"""The readable report: each claim with its verdict, reason and quoted span.
+
+Control characters (ESC/CSI/OSC sequences and the like) from the text are stripped, so a
+summary cannot drive the terminal it is printed on.
+"""
 
 from __future__ import annotations
 
 import textwrap
 
-from evisynth.report.checker.model import CheckResult, Claim
+from evisynth.check.model import CheckResult, Claim
+from evisynth.check.output import strip_controls
 
 _WIDTH = 100
 
@@ -33,20 +38,17 @@ def render_report(result: CheckResult, *, title: str = "summary", checked_source
     n_err, n_warn = len(result.errors), len(result.warnings)
     lines = [
         f"evisynth check: {title}",
-        f"{len(result.claims)} claims; {n_err} error{'s' * (n_err != 1)}, "
-        f"{n_warn} warning{'s' * (n_warn != 1)}",
+        f"{len(result.claims)} claims; {n_err} error{'s' * (n_err != 1)}, {n_warn} warning{'s' * (n_warn != 1)}",
         "",
     ]
     indent = " " * 14
-    for i, claim in enumerate(result.claims):
-        verdict = result.verdict(i)
+    groups = result.findings_by_claim()
+    for i, (claim, verdict) in enumerate(zip(result.claims, result.verdicts(), strict=True)):
         lines.append(f"{i + 1:>3}. {verdict:<8} {_quote(claim.text)}")
-        own = [f for f in result.findings if f.claim == i]
+        own = groups.get(i, [])
         if not own:
             lines.append(
-                textwrap.fill(
-                    _ok_reason(claim, checked_source), _WIDTH, initial_indent=indent, subsequent_indent=indent
-                )
+                textwrap.fill(_ok_reason(claim, checked_source), _WIDTH, initial_indent=indent, subsequent_indent=indent)
             )
         for f in own:
             quoted = ""
@@ -60,15 +62,11 @@ def render_report(result: CheckResult, *, title: str = "summary", checked_source
                     subsequent_indent=indent + "  ",
                 )
             )
-    loose = [f for f in result.findings if f.claim is None]
+    loose = groups.get(None, [])
     if loose:
         lines += ["", "Other findings:"]
         for f in loose:
-            where = (
-                f" {_quote(result.text[f.start : f.end])}"
-                if f.start is not None and f.end is not None
-                else ""
-            )
+            where = f" {_quote(result.text[f.start : f.end])}" if f.start is not None and f.end is not None else ""
             lines.append(
                 textwrap.fill(
                     f"{f.severity} ({f.kind}):{where} {f.message}",
@@ -81,4 +79,4 @@ def render_report(result: CheckResult, *, title: str = "summary", checked_source
         "",
         "Result: " + ("errors found" if n_err else "no errors" + (" (see warnings)" if n_warn else "")),
     ]
-    return "\n".join(lines) + "\n"
+    return strip_controls("\n".join(lines)) + "\n"

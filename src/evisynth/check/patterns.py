@@ -1,9 +1,9 @@
 """Regular expressions for the parts of a statistical claim, on normalised text.
 
-Normalised text (see :func:`evisynth.report.checker.text.normalise`) writes every minus
-as ``-``, every en or em dash as ``–`` and every odd space as a space, so the patterns
-below only deal with those. A hyphen or dash *between* two numbers is a range separator;
-a minus is only read where a number starts (after a space, bracket, ``=`` or separator).
+Normalised text (see :func:`evisynth.check.text.normalise`, the one place where signs and
+dashes are decided) writes every minus sign as ``-`` next to its number, every dash between
+two numbers as ``–`` and every odd space as a space, so the patterns below only deal with
+those.
 """
 
 from __future__ import annotations
@@ -11,11 +11,15 @@ from __future__ import annotations
 import re
 
 #: A signed decimal number (no thousands separators: used for effects, limits and P).
-NUM = r"(?<![\w.])[-–]?(?:\d+(?:\.\d+)?|\.\d+)(?!\.?\d)"
-_NUM_G = r"(?P<{0}>" + NUM + r")(?P<{0}_pct>\s?%)?"
+NUM = r"(?:(?<![\w.])|(?<=[A-Z]{2})(?=-\.?\d))-?(?:\d{1,3}(?:,\d{3})+(?![\d,]\d)(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)(?!\.?\d)"
+
+
+def _num_g(name: str) -> str:
+    return f"(?P<{name}>" + NUM + f")(?P<{name}_pct>\\s?%)?"
+
 
 #: Range separators between two limits: "to", a dash, a comma or semicolon.
-SEP = r"\s*(?:to|–|-|,|;|\.\.\.?|and)\s*"
+SEP = r"\s*(?:to|–|,|;|:|\.\.\.?|and)\s*"
 
 #: Canonical measure codes for every label recognised before an estimate.
 MEASURE_LABELS: tuple[tuple[str, str, int], ...] = (
@@ -48,7 +52,7 @@ STATISTIC_RE = re.compile(
     r"|Q(?:b|w|_?between|_?within)?(?:\s*\(\s*(?P<qdf>\d+)\s*\))?))"
     r"\s*(?P<rel>=|<|>)\s*(?P<value>" + NUM + r")"
 )
-DF_RE = re.compile(r"\A[\s,;(]*(?:df|d\.f\.)\s*[=:]?\s*(?P<df>\d+)")
+DF_RE = re.compile(r"[\s,;(]*(?:df|d\.f\.)\s*[=:]?\s*(?P<df>\d+)")
 
 #: "at 30 days", "after 12 months": a time point, not an estimate (needs TIME_BEFORE as well).
 TIME_BEFORE = r"\b(?:at|after|within|over|for|up\s+to|until|through)\s*\(?$"
@@ -62,13 +66,11 @@ NOT_AN_ESTIMATE = (
 ANCHOR_TAIL = (
     r"(?P<alias>\s*[(\[][^()\[\]\d;]{1,30}[)\]])?"
     r"(?P<fill>\s+(?:for|in|on|of|at|with|between|across|from)\s+[^\d;=()\[\].]{0,44}?[A-Za-z ])?"
-    r"(?P<conn>\s*(?::|=|≈|,|\(|\[|\bwas\b|\bwere\b|\bis\b|\bof\b|\bwas\s+estimated\s+at\b)?\s*\(?)"
+    r"(?P<conn>\]?\s*(?::|=|≈|,|\(|\[|\bwas\b|\bwere\b|\bis\b|\bof\b|\bwas\s+estimated\s+at\b)?\s*\(?)"
     r"(?P<num>" + NUM + r")(?P<pct>\s?%)?(?!\s?%\s*-?\s*(?:CI|CrI|conf))"
 )
 
-_CI_WORD = (
-    r"(?:CIs?|CrI|confidence\s+intervals?|credible\s+intervals?|conf\.?\s*int\.?|uncertainty\s+intervals?|UI)"
-)
+_CI_WORD = r"(?:CIs?|CrI|confidence\s+intervals?|credible\s+intervals?|conf\.?\s*int\.?|uncertainty\s+intervals?|UI)"
 CI_RE = re.compile(
     r"(?:(?P<level>\d{2}(?:\.\d+)?)\s?(?:%|per\s?cent)\s*-?\s*"
     + _CI_WORD
@@ -76,35 +78,73 @@ CI_RE = re.compile(
     + _CI_WORD
     + r"\s*(?P<level2>\d{2})\s?%|\b"
     + _CI_WORD
-    + r"\b)(?:\s*[\[(](?:CI|CrI)[\])])?"
-    r"\s*(?:[:,=]|\bof\b|\bwas\b|\bfrom\b|\branging\s+from\b|\bwere\b)?\s*(?P<open>[\[(])?\s*"
-    + _NUM_G.format("lo")
+    + r"\b)(?:\s*[\[(](?:CI|CrI)[\])])?(?:\s*(?:CI|CrI)\b)?"
+    r"\s*(?:[:,=]\s*(?:from\b)?|\bof\b|\bwas\b|\bfrom\b|\branging\s+from\b|\bwere\b)?\s*(?P<open>[\[(])?\s*"
+    + _num_g("lo")
     + SEP
-    + _NUM_G.format("hi")
+    + _num_g("hi")
     + r"(?:\s*(?P<close>[\])]))?",
     re.I,
 )
 
-#: A bracketed range straight after an estimate: "0.82 (0.71–0.95)" or "0.82, 0.71 to 0.95".
+#: A bracketed range straight after an estimate: "0.82 (0.71–0.95)", "−4.1 mm Hg (−6.0 to −2.2)"
+#: or "0.82, 0.71 to 0.95".
 BARE_RANGE_RE = re.compile(
-    r"\A\s*(?:(?P<open>[\[(])\s*"
-    + _NUM_G.format("lo")
-    + SEP
-    + _NUM_G.format("hi")
-    + r"\s*(?=[\])]|[;,]\s*[pP])"
-    r"|,\s*" + _NUM_G.format("lo2") + r"\s*(?:to|–|-)\s*" + _NUM_G.format("hi2") + r"(?!\d|\.\d))"
+    r"(?:\s*(?P<unit>(?!to\b|and\b|in\b|vs\b|for\b|P\b)[A-Za-zμ/]{1,8}(?:\s?[A-Za-z/]{1,6})?(?=\s*[\[(])))?"
+    r"\s*(?:(?P<open>[\[(])\s*" + _num_g("lo") + SEP + _num_g("hi") + r"\s*(?=[\])]|[;,]\s*[pP])"
+    r"|,\s*" + _num_g("lo2") + r"\s*(?:to|–|-)\s*" + _num_g("hi2") + r"(?!\d|\.\d))"
 )
 
 #: An unlabelled result in brackets, BMJ style: "(0.68, 0.43 to 1.09; P=0.11)".
 TRIPLE_RE = re.compile(
-    r"(?<=[(\[])\s*"
-    + _NUM_G.format("e")
-    + r"\s*[,;]\s*"
-    + _NUM_G.format("lo")
-    + r"\s*(?:to|–|-)\s*"
-    + _NUM_G.format("hi")
-    + r"(?=\s*[;,)\]])"
+    r"(?<=[(\[])\s*" + _num_g("e") + r"\s*[,;]\s*" + _num_g("lo") + r"\s*(?:to|–|-)\s*" + _num_g("hi") + r"(?=\s*[;,)\]])"
 )
+
+#: An unlabelled estimate with its CI in square brackets ("0.42 [0.18; 0.66]", R's meta style) or
+#: in round brackets when a P value follows ("0.42 (0.18 to 0.66), p = 0.001").
+BARE_RESULT_RE = re.compile(
+    r"(?<![\w.\-–(\[/])"
+    + _num_g("e")
+    + r"\s*(?:\[\s*"
+    + _num_g("lo")
+    + SEP
+    + _num_g("hi")
+    + r"\s*\]|\(\s*"
+    + _num_g("lo2")
+    + r"\s*(?:to|–|;)\s*"
+    + _num_g("hi2")
+    + r"\s*\)(?=\s*[,;]?\s*[pP]\s*[=<>≤≥]))"
+)
+
+_SOF_DIR = r"(?:lower|higher|fewer|more|less|greater|smaller|larger|better|worse)"
+#: GRADE summary-of-findings phrasing: "MD 2 lower (9.1 lower to 5.1 higher)",
+#: "44 fewer per 1000 (from 62 fewer to 23 fewer)", "0.5 points lower (1.2 lower to 0.2 higher)".
+SOF_RE = re.compile(
+    r"(?<![\w.\-])(?P<e>\d+(?:\.\d+)?|\.\d+)(?P<e_pct>\s?%)?\s*(?P<unit>(?:[A-Za-z/]{1,12}\s+){0,2}?)(?P<edir>"
+    + _SOF_DIR
+    + r")(?P<per>\s+per\s+(?:1[ ,]?000|100)(?:\s+[A-Za-z]+){0,2})?\s*\(\s*(?:from\s+)?"
+    r"(?P<lo>\d+(?:\.\d+)?|\.\d+)(?P<lo_pct>\s?%)?\s*(?:[A-Za-z/]{1,12}\s+){0,2}?(?P<lodir>"
+    + _SOF_DIR
+    + r")\s*(?:to|–)\s*(?P<hi>\d+(?:\.\d+)?|\.\d+)(?P<hi_pct>\s?%)?\s*(?:[A-Za-z/]{1,12}\s+){0,2}?(?P<hidir>"
+    + _SOF_DIR
+    + r")\s*\)",
+    re.I,
+)
+#: The same with a labelled CI: "1.04 days more, 95% CI 0.27 more to 1.81 more",
+#: "34.94 points better, 95% confidence interval (CI) 20.94 better to 48.94 better".
+SOF_CI_RE = re.compile(
+    r"(?<![\w.\-])(?P<e>\d+(?:\.\d+)?|\.\d+)(?P<e_pct>\s?%)?\s*(?P<unit>(?:[A-Za-z/]{1,12}\s+){0,2}?)(?P<edir>"
+    + _SOF_DIR
+    + r")(?P<per>)[,;]?\s*(?:\d{2}\s?%\s*)?(?:CI|confidence\s+interval)(?:\s*\(CI\))?[\s:,]*"
+    r"(?P<lo>\d+(?:\.\d+)?|\.\d+)(?P<lo_pct>\s?%)?\s*(?:[A-Za-z/]{1,12}\s+){0,2}?(?P<lodir>"
+    + _SOF_DIR
+    + r")\s*(?:to|–)\s*(?P<hi>\d+(?:\.\d+)?|\.\d+)(?P<hi_pct>\s?%)?\s*(?:[A-Za-z/]{1,12}\s+){0,2}?(?P<hidir>"
+    + _SOF_DIR
+    + r")\b",
+    re.I,
+)
+#: Words of the SoF phrasing that mean "below no effect".
+SOF_DOWN = frozenset({"lower", "fewer", "less", "smaller", "worse"})
 
 _P_NUMBER = (
     r"(?P<pnum>(?:\d+(?:\.\d+)?|\.\d+)(?:\s*(?:×|x|\*|·)\s*10\s*(?:\^|\*\*)?\s*(?P<pexp>[-–]?\s?\d+)"
@@ -127,13 +167,43 @@ _NUMBER_WORDS = {
         "sixteen seventeen eighteen nineteen twenty".split()
     )
 }
-_NUMBER_WORDS.update({"thirty": 30, "forty": 40, "fifty": 50})
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
+_NUMBER_WORDS.update(_TENS)
 NUMBER_WORDS = _NUMBER_WORDS
-_COUNT = (
-    r"(?P<n>\d{1,3}(?:[, ]\d{3})+(?!\d)|\d+(?![.\d])|"
-    + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True))
-    + r")"
+_UNITS = "one|two|three|four|five|six|seven|eight|nine"
+_WORDS_BELOW_20 = "|".join(sorted((w for w in _NUMBER_WORDS if w not in _TENS), key=len, reverse=True))
+#: A number written in words: "thirteen", "sixty-eight", "Sixty‐eight" (any hyphen), "one hundred and twelve".
+NUMBER_WORD_PATTERN = (
+    r"(?<![\w-])(?:(?:(?:"
+    + _UNITS
+    + r")\s+hundred(?:\s+and)?\s+)?(?:(?:"
+    + "|".join(_TENS)
+    + r")(?:-(?:"
+    + _UNITS
+    + r"))?|"
+    + _WORDS_BELOW_20
+    + r")|(?:"
+    + _UNITS
+    + r")\s+hundred)(?![\w-])"
 )
+
+
+def word_number(text: str) -> int:
+    """The value of a number written in words ("sixty-eight" is 68, "one hundred and twelve" 112).
+
+    >>> word_number("Sixty-eight"), word_number("one hundred and twelve")
+    (68, 112)
+    """
+    total = 0
+    for word in re.split(r"[-\s]+", text.lower()):
+        if word == "hundred":
+            total = max(total, 1) * 100
+        elif word in _NUMBER_WORDS:
+            total += _NUMBER_WORDS[word]
+    return total
+
+
+_COUNT = r"(?P<n>\d{1,3}(?:[, ]\d{3})+(?!\d)|\d+(?![.\d])|" + NUMBER_WORD_PATTERN + r")"
 _STUDY_ADJ = (
     r"(?:(?:eligible|included|randomi[sz]ed|controlled|clinical|independent|primary|published|unique|individual"
     r"|separate|relevant|original|prospective|observational|cohort|case-control|parallel(?:-group)?|cross-?over"
@@ -141,11 +211,7 @@ _STUDY_ADJ = (
     r"|low-quality)\s+)"
 )
 STUDY_COUNT_RE = re.compile(
-    r"(?<![\w.])"
-    + _COUNT
-    + r"\s+"
-    + _STUDY_ADJ
-    + r"{0,4}(?P<noun>studies|study|trials?|RCTs?|articles|reports"
+    r"(?<![\w.])" + _COUNT + r"\s+" + _STUDY_ADJ + r"{0,4}(?P<noun>studies|study|trials?|RCTs?|articles|reports"
     r"|papers|cohorts)\b|\b(?:k|studies|trials|RCTs)\s*[=:]\s*(?P<k>\d+)\b",
     re.I,
 )

@@ -17,8 +17,8 @@ import math
 from collections.abc import Callable, Iterable
 
 from evisynth import _dist
+from evisynth.check.model import DIFFERENCE_MEASURES, RATIO_MEASURES, Claim, Finding, Num, Severity
 from evisynth.format import format_p
-from evisynth.report.checker.model import DIFFERENCE_MEASURES, RATIO_MEASURES, Claim, Finding, Num, Severity
 
 ALPHA = 0.05
 #: Relative slack on the recomputed P (t- rather than z-based intervals, other tests).
@@ -69,8 +69,8 @@ def recomputed_p_range(claim: Claim) -> tuple[float, float] | None:
     ``None`` when the claim lacks the numbers or its measure has no Wald CI (I², r).
     """
     est, lo, hi = claim.num("estimate"), claim.num("ci_lower"), claim.num("ci_upper")
-    if lo is None or hi is None or claim.measure in ("I2", "r"):
-        return None
+    if lo is None or hi is None or claim.measure in ("I2", "r") or claim.per is not None:
+        return None  # an absolute effect per 1000 has a CI transformed from a ratio: not symmetric
     crit = _dist.crit_norm(claim.ci_level or 0.95)
     scales = []
     if claim.measure in RATIO_MEASURES:
@@ -137,9 +137,7 @@ def _significance(interval: tuple[float, float], relation: str | None) -> bool |
     return None
 
 
-def compare_p(
-    reported: tuple[float, float], relation: str | None, recomputed: tuple[float, float]
-) -> str | None:
+def compare_p(reported: tuple[float, float], relation: str | None, recomputed: tuple[float, float]) -> str | None:
     """``None`` when compatible, else ``"decision"``, ``"gross"`` or ``"minor"``."""
     slack = _SLACK if recomputed[1] >= 0.001 else 1.0
     if reported[0] <= recomputed[1] * slack and recomputed[0] / slack <= reported[1]:
@@ -182,8 +180,7 @@ def check_claim(index: int, claim: Claim) -> list[Finding]:
             add(
                 "error",
                 "estimate_outside_ci",
-                f"The estimate {est.text.strip()} lies outside its confidence interval "
-                f"{lo.text} to {hi.text}.",
+                f"The estimate {est.text.strip()} lies outside its confidence interval {lo.text} to {hi.text}.",
             )
             return out
         asym = _asymmetry(claim, est, lo, hi)
@@ -251,6 +248,8 @@ def _ci_decision(claim: Claim, rep: tuple[float, float] | None) -> str | None:
 
 
 def _asymmetry(claim: Claim, est: Num, lo: Num, hi: Num) -> float | None:
+    if claim.per is not None:
+        return None
     if claim.measure not in RATIO_MEASURES and claim.measure not in DIFFERENCE_MEASURES:
         return None
     if claim.measure in RATIO_MEASURES:
@@ -297,8 +296,7 @@ def _plausibility(index: int, claim: Claim) -> list[Finding]:
             add(
                 "error",
                 "implausible_value",
-                f"A {claim.measure} and its confidence limits must be above zero; "
-                f"the summary gives {bad[0].text}.",
+                f"A {claim.measure} and its confidence limits must be above zero; the summary gives {bad[0].text}.",
             )
     elif claim.measure == "SMD" and claim.estimate is not None and abs(claim.estimate) > 3:
         add(

@@ -5,7 +5,7 @@ claim, tests each for internal consistency, compares the words used with the num
 (and with a GRADE rating when one is known) and, optionally, traces every number to a
 source text or an evisynth analysis JSON. Everything is deterministic and offline.
 
->>> from evisynth.report.checker import check_text
+>>> from evisynth.check import check_text
 >>> result = check_text("MD = -0.23, 95% CI -0.43 to -0.02, P = 0.30")
 >>> [f.kind for f in result.findings]
 ['p_ci_mismatch']
@@ -20,7 +20,7 @@ __all__ = ["CheckResult", "Claim", "Finding", "check_file", "check_text"]
 
 def __getattr__(name: str) -> Any:
     if name in __all__:
-        from evisynth.report.checker import check
+        from evisynth.check import check
 
         return getattr(check, name)
-    raise AttributeError(f"module 'evisynth.report.checker' has no attribute {name!r}")
+    raise AttributeError(f"module 'evisynth.check' has no attribute {name!r}")

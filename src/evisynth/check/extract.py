@@ -1,6 +1,6 @@
 """Assemble claim parts into :class:`Claim` objects.
 
-Parts are found independently (see :mod:`~evisynth.report.checker.parts`: an effect label
+Parts are found independently (see :mod:`~evisynth.check.parts`: an effect label
 with its estimate, a confidence interval, a P value, a test statistic, a count of studies
 or participants) and then joined in reading order: a part joins the claim before it when it
 lies in the same sentence, that claim has no such part yet, and only a few letters separate
@@ -11,10 +11,12 @@ claim of its own.
 
 from __future__ import annotations
 
+import bisect
+import re
 from dataclasses import dataclass, field, replace
 
-from evisynth.report.checker.model import STATISTICS, Claim, Num
-from evisynth.report.checker.parts import (
+from evisynth.check.model import STATISTICS, Claim, Num
+from evisynth.check.parts import (
     _LABEL_RES,
     _NUM_RE,
     _is_time_point,
@@ -23,7 +25,9 @@ from evisynth.report.checker.parts import (
     parse_count,
     parse_number,
 )
-from evisynth.report.checker.text import Document
+from evisynth.check.text import Document
+
+_PER_BEFORE_RE = re.compile(r"\bper\s*$")
 
 __all__ = ["assemble", "extract_claims", "find_parts", "parse_count", "parse_number"]
 
@@ -40,6 +44,7 @@ class _Draft:
     counts: dict[str, int] = field(default_factory=dict)
     statistic: str | None = None
     df: tuple[float, ...] = ()
+    per: int | None = None
 
     def is_result(self) -> bool:
         return "estimate" in self.nums and self.measure not in STATISTICS
@@ -51,15 +56,14 @@ def _letters_between(norm: str, a: int, b: int) -> int:
 
 def _near(doc: Document, draft: _Draft, part: _Part, letters: int) -> bool:
     same = doc.sentence_span(part.start) == draft.sentence
-    return (
-        same and part.start - draft.end <= 90 and _letters_between(doc.norm, draft.end, part.start) <= letters
-    )
+    return same and part.start - draft.end <= 90 and _letters_between(doc.norm, draft.end, part.start) <= letters
 
 
 def assemble(doc: Document, parts: list[_Part]) -> list[Claim]:
     """Join parts into claims (see the module docstring)."""
     drafts: list[_Draft] = []
     current: _Draft | None = None
+    starts = [p.start for p in parts]
     for part in parts:
         sentence = doc.sentence_span(part.start)
         if part.kind in ("anchor", "stat"):
@@ -80,7 +84,7 @@ def assemble(doc: Document, parts: list[_Part]) -> list[Claim]:
             measure = part.measure
             if part.inherit:
                 measure = _inherited_measure(doc, drafts, part.start)
-            current = _Draft(part.start, part.end, sentence, measure, dict(part.nums), df=part.df)
+            current = _Draft(part.start, part.end, sentence, measure, dict(part.nums), df=part.df, per=part.per)
             if part.kind == "stat":
                 current.statistic = part.measure
             drafts.append(current)
@@ -95,7 +99,7 @@ def assemble(doc: Document, parts: list[_Part]) -> list[Claim]:
                 current.level = part.level
                 current.end = part.end
             else:
-                current = _orphan_ci(doc, part, sentence, parts)
+                current = _orphan_ci(doc, part, sentence, parts, starts)
                 drafts.append(current)
         elif part.kind == "p":
             if (
@@ -109,9 +113,7 @@ def assemble(doc: Document, parts: list[_Part]) -> list[Claim]:
                 current.relation = part.relation
                 current.end = part.end
             else:
-                current = _Draft(
-                    part.start, part.end, sentence, None, dict(part.nums), relation=part.relation
-                )
+                current = _Draft(part.start, part.end, sentence, None, dict(part.nums), relation=part.relation)
                 drafts.append(current)
         else:
             kind = part.kind
@@ -129,14 +131,22 @@ def assemble(doc: Document, parts: list[_Part]) -> list[Claim]:
                     or (count_only and _near(doc, current, part, 25))
                 )
             )
+            before_i2 = drafts[-2] if current is not None and current.measure == "I2" and len(drafts) >= 2 else None
             if joinable and current is not None:
                 current.counts[kind] = part.count
                 current.nums[kind] = part.nums[kind]
                 current.end = part.end
+            elif (
+                before_i2 is not None
+                and before_i2.is_result()
+                and kind not in before_i2.counts
+                and before_i2.sentence == sentence
+                and part.start - before_i2.end <= 60
+            ):  # "(RR 1.13, 95% CI 1.08 to 1.18; I2 = 71%; 39 studies, 4088 participants)"
+                before_i2.counts[kind] = part.count
+                before_i2.nums[kind] = part.nums[kind]
             else:
-                current = _Draft(
-                    part.start, part.end, sentence, counts={kind: part.count}, nums={kind: part.nums[kind]}
-                )
+                current = _Draft(part.start, part.end, sentence, counts={kind: part.count}, nums={kind: part.nums[kind]})
                 drafts.append(current)
     return [_freeze(doc, d) for d in drafts]
 
@@ -153,20 +163,26 @@ def _inherited_measure(doc: Document, drafts: list[_Draft], pos: int) -> str | N
     return None
 
 
-def _orphan_ci(doc: Document, part: _Part, sentence: tuple[int, int], parts: list[_Part]) -> _Draft:
+def _orphan_ci(doc: Document, part: _Part, sentence: tuple[int, int], parts: list[_Part], starts: list[int]) -> _Draft:
     draft = _Draft(part.start, part.end, sentence, None, dict(part.nums), level=part.level)
     window_start = max(sentence[0], part.start - 60)
-    occupied = [(p.start, p.end) for p in parts if p is not part]
+    # parts are in reading order and do not overlap: only those near the window can occupy it
+    pos = bisect.bisect_left(starts, window_start - 200)
+    occupied = []
+    for p in parts[pos:]:
+        if p.start >= part.start:
+            break
+        occupied.append((p.start, p.end))
     candidates = [
-        m
-        for m in _NUM_RE.finditer(doc.norm, window_start, part.start)
-        if not any(s <= m.start() < e for s, e in occupied)
+        m for m in _NUM_RE.finditer(doc.norm, window_start, part.start) if not any(s <= m.start() < e for s, e in occupied)
     ]
     if candidates:
         m = candidates[-1]
-        if _letters_between(doc.norm, m.end(), part.start) <= 12 and not _is_time_point(
-            doc.norm, m.start(), m.end()
-        ):
+        if (
+            _letters_between(doc.norm, m.end(), part.start) <= 12
+            and not _is_time_point(doc.norm, m.start(), m.end())
+            and not _PER_BEFORE_RE.search(doc.norm, max(0, m.start() - 6), m.start())
+        ):  # "incidence 202 per 1000, 95% CI ...": 1000 is the denominator, not the estimate
             text = m.group(0)[: len(m.group(0)) - len(m.group("pct") or "")]
             draft.nums["estimate"] = parse_number(text, m.start(), percent=m.group("pct") is not None)
             draft.start = m.start()
@@ -204,15 +220,17 @@ def _freeze(doc: Document, d: _Draft) -> Claim:
         )
         for k, v in nums.items()
     )
-    end = d.end
+    end, start = d.end, d.start
+    if start > 0 and doc.plain[start - 1] == "[" and _unmatched_close(doc.plain[start:end]):
+        start -= 1  # "[RR] 0.84": keep the bracketed label whole
     while end > d.start and doc.plain[end - 1] in ")]" and _unmatched_close(doc.plain[d.start : end]):
         end -= 1
     while end < len(doc.plain) and doc.plain[end] in ")]" and _unmatched_open(doc.plain[d.start : end]):
         end += 1
     return Claim(
-        start=d.start,
+        start=start,
         end=end,
-        text=doc.plain[d.start : end],
+        text=doc.plain[start:end],
         measure=d.measure,
         estimate=est.value if est else None,
         ci_level=d.level,
@@ -230,6 +248,7 @@ def _freeze(doc: Document, d: _Draft) -> Claim:
         statistic_value=stat.value if stat else (est.value if d.measure in STATISTICS and est else None),
         df=d.df,
         n_comparisons=counts.get("comparisons"),
+        per=d.per,
     )
 
 

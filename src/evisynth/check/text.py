@@ -33,9 +33,7 @@ _HTML_HINT_RE = re.compile(
 
 _MINUS_LIKE = "\u2212\u2012\u2010\u2011\ufe63\uff0d\u207b\u208b"
 _DASH_LIKE = "\u2013\u2014\u2015"
-_SPACE_LIKE = (
-    "\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u200b\u202f\u205f\u3000\t\r\f\v"
-)
+_SPACE_LIKE = "\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u200b\u202f\u205f\u3000\t\r\f\v"
 _SUPER_DIGITS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 _SUB_DIGITS = "₀₁₂₃₄₅₆₇₈₉"
 
@@ -44,12 +42,8 @@ _TABLE.update({ord(c): "–" for c in _DASH_LIKE})
 _TABLE.update({ord(c): " " for c in _SPACE_LIKE})
 _TABLE.update({ord(c): str(i) for i, c in enumerate(_SUPER_DIGITS)})
 _TABLE.update({ord(c): str(i) for i, c in enumerate(_SUB_DIGITS)})
-_TABLE.update(
-    {ord("\u2264"): "≤", ord("\u2265"): "≥", ord("\u2018"): "'", ord("\u2019"): "'", ord("\u2032"): "'"}
-)
-_TABLE.update(
-    {ord("\u201c"): '"', ord("\u201d"): '"', ord("\uff1d"): "=", ord("\uff1c"): "<", ord("\uff1e"): ">"}
-)
+_TABLE.update({ord("\u2264"): "≤", ord("\u2265"): "≥", ord("\u2018"): "'", ord("\u2019"): "'", ord("\u2032"): "'"})
+_TABLE.update({ord("\u201c"): '"', ord("\u201d"): '"', ord("\uff1d"): "=", ord("\uff1c"): "<", ord("\uff1e"): ">"})
 _TABLE.update({ord("\u00d7"): "×", ord("\u22c5"): "·", ord("\u2219"): "·"})
 
 _MIDDOT_DECIMAL_RE = re.compile(r"(?<=\d)[·•](?=\d)")
@@ -78,14 +72,57 @@ def strip_html(source: str) -> str:
     return html.unescape(_TAG_RE.sub(_tag, body))
 
 
+_DASH_BEFORE_DIGIT_RE = re.compile(r"[-–](?= ?-?\.?\d)")
+
+
+def _signs_and_ranges(text: str, plain: str) -> str:
+    """Decide, once, what every dash before a digit is: a minus sign, a range separator or a hyphen.
+
+    After a digit or ``%`` (``0.71-0.95``, ``0.71 – 0.95``, ``5%-10%``) a dash separates a range
+    and becomes ``–``; directly after a letter (``COVID-19``) it is a hyphen and stays ``-``;
+    anywhere else (after a space, ``=``, a bracket, a separator or at the start) it is a minus
+    sign and becomes ``-``, and a sign written apart from its number (``MD = - 0.41``,
+    ``− 0.87``) is moved next to it (``MD =  -0.41``) so both spellings read as one number.
+    """
+    chars = list(text)
+    for m in _DASH_BEFORE_DIGIT_RE.finditer(text):
+        i = m.start()
+        if plain[i] == "\u207b":  # a superscript minus is an exponent's sign (10⁻⁹)
+            continue
+        prev = text[i - 1] if i > 0 else " "
+        if prev.isalnum() or prev == "%":
+            if prev.isdigit() or prev == "%":
+                chars[i] = "–"
+            continue
+        if prev in " \n":
+            j = i - 1
+            while j >= 0 and text[j] in " \n":
+                j -= 1
+            if j >= 0 and (text[j].isdigit() or text[j] == "%"):
+                chars[i] = "–"
+                continue
+        chars[i] = "-"
+        if text[i + 1] == " ":  # "- 0.41": the sign moves next to its number
+            chars[i], chars[i + 1] = " ", "-"
+    return "".join(chars)
+
+
 def normalise(plain: str) -> str:
     """Map look-alike characters to one alphabet, one character for one character.
 
+    This is the one place where minus signs, dashes and spaces are normalised: every minus
+    form (hyphen-minus, U+2212, figure dash, en or em dash used as a sign) becomes ``-``,
+    every dash between two numbers becomes ``–``, and a sign separated from its number by a
+    space is moved next to it (see :func:`_signs_and_ranges`).
+
     >>> normalise("SMD −0.24 (95%\u2009CI −0.45 to −0.03); HR 0·82; I²")
     'SMD -0.24 (95% CI -0.45 to -0.03); HR 0.82; I2'
+    >>> normalise("MD = - 0.41 (0.71-0.95; −0.45 – −0.03)")
+    'MD =  -0.41 (0.71–0.95; -0.45 – -0.03)'
     """
     out = plain.translate(_TABLE)
     out = _MIDDOT_DECIMAL_RE.sub(".", out)
+    out = _signs_and_ranges(out, plain)
     assert len(out) == len(plain)
     return out
 
@@ -107,11 +144,15 @@ class Document:
     plain: str
     norm: str
     sentences: tuple[tuple[int, int], ...]
+    starts: tuple[int, ...] = ()
+
+    def __post_init__(self) -> None:
+        if len(self.starts) != len(self.sentences):  # computed once: lookups stay O(log n)
+            object.__setattr__(self, "starts", tuple(start for start, _end in self.sentences))
 
     def sentence_index(self, pos: int) -> int:
         """Index of the sentence holding offset ``pos`` (the last one before it if between)."""
-        starts = [start for start, _end in self.sentences]
-        return max(0, bisect.bisect_right(starts, pos) - 1)
+        return max(0, bisect.bisect_right(self.starts, pos) - 1)
 
     def sentence_span(self, pos: int) -> tuple[int, int]:
         """Span of the sentence holding ``pos``."""

@@ -16,9 +16,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from evisynth.report.checker.extract import extract_claims
-from evisynth.report.checker.model import RATIO_MEASURES, STATISTICS
-from evisynth.report.checker.text import make_document
+from evisynth.check.extract import extract_claims
+from evisynth.check.files import MAX_JSON_DEPTH, json_depth
+from evisynth.check.model import RATIO_MEASURES, STATISTICS, Claim
+from evisynth.check.patterns import NUMBER_WORD_PATTERN, word_number
+from evisynth.check.text import Document, make_document
 
 #: "Smith 2010a", "Smith 2010 (high dose)", "Smith 2010 - arm 2" all count as the study "Smith 2010".
 _STUDY_SUFFIX_RE = re.compile(r"(?<=\d{4})[a-z]\b.*$|\s*\(.*\)$|\s+[-–:,/].*$")
@@ -57,7 +59,13 @@ class SourceFacts:
     #: (studies, participants) reported together, to catch a right number paired with the wrong one.
     pairs: set[tuple[int, int]] = field(default_factory=set)
     k_values: list[int] = field(default_factory=list)
+    #: whole numbers a text source writes (digits or words, not percentages or decimals)
+    counts_written: set[int] = field(default_factory=set)
     named_studies: set[int] = field(default_factory=set)
+    #: the source text as a document and its claims (text sources only), for certainty statements
+    #: and for judging wording in a summary sentence without numbers against the source's result
+    doc: Document | None = None
+    claims: list[Claim] = field(default_factory=list)
 
 
 def _num(x: Any) -> float | None:
@@ -130,6 +138,11 @@ def _walk(obj: Any, facts: SourceFacts, ctx: dict[str, Any]) -> None:
 
 def _result(obj: Mapping[str, Any], facts: SourceFacts, ctx: dict[str, Any]) -> None:
     path = ctx["path"]
+    d, d_lo, d_hi = (_num(obj.get(k)) for k in ("difference", "difference_lower", "difference_upper"))
+    if d is not None and d_lo is not None and d_hi is not None:  # absolute effect per 1000 (SoF)
+        facts.results.append(
+            SourceResult("RD", d, min(d_lo, d_hi), max(d_lo, d_hi), label=ctx["label"], certainty=ctx["certainty"])
+        )
     est = _num(obj.get("estimate"))
     if est is None:
         est = _num(obj.get("yi"))
@@ -155,14 +168,10 @@ def _result(obj: Mapping[str, Any], facts: SourceFacts, ctx: dict[str, Any]) -> 
         hi_r = twins[2] if twins[2] is not None else (math.exp(hi) if hi is not None else None)
         facts.numbers.extend(x for x in (est_r, lo_r, hi_r) if x is not None)
         facts.results.append(
-            SourceResult(
-                measure, est_r, lo_r, hi_r, p, label=ctx["label"], certainty=ctx["certainty"], key=key
-            )
+            SourceResult(measure, est_r, lo_r, hi_r, p, label=ctx["label"], certainty=ctx["certainty"], key=key)
         )
     else:
-        facts.results.append(
-            SourceResult(measure, est, lo, hi, p, label=ctx["label"], certainty=ctx["certainty"], key=key)
-        )
+        facts.results.append(SourceResult(measure, est, lo, hi, p, label=ctx["label"], certainty=ctx["certainty"], key=key))
 
 
 def _counts(obj: Mapping[str, Any], facts: SourceFacts, ctx: dict[str, Any]) -> None:
@@ -183,11 +192,7 @@ def _counts(obj: Mapping[str, Any], facts: SourceFacts, ctx: dict[str, Any]) -> 
             facts.studies |= n_names
             facts.named_studies |= n_names
             facts.comparisons.add(len(included))
-            part = (
-                _num((obj.get("totals") or {}).get("participants"))
-                if isinstance(obj.get("totals"), Mapping)
-                else None
-            )
+            part = _num((obj.get("totals") or {}).get("participants")) if isinstance(obj.get("totals"), Mapping) else None
             if part is not None:
                 facts.pairs |= {(n, int(part)) for n in n_names}
         else:
@@ -204,11 +209,15 @@ def _counts(obj: Mapping[str, Any], facts: SourceFacts, ctx: dict[str, Any]) -> 
         facts.participants.add(int(x))
 
 
+_NUMBER_WORD_RE = re.compile(NUMBER_WORD_PATTERN, re.I)
+
+
 def from_text(text: str) -> SourceFacts:
     """Collect results, numbers and counts from a source text (e.g. the original abstract)."""
     doc = make_document(text)
-    facts = SourceFacts(is_text=True)
+    facts = SourceFacts(is_text=True, doc=doc)
     claims = extract_claims(doc)
+    facts.claims = claims
     for claim in claims:
         for name, num in claim.numbers:
             facts.numbers.append(num.value)
@@ -236,8 +245,13 @@ def from_text(text: str) -> SourceFacts:
                     decimals=decimals,
                 )
             )
-    for m in re.finditer(r"(?<![\w.])-?\d+(?:\.\d+)?", doc.norm):
-        facts.numbers.append(float(m.group(0)))
+    for m in re.finditer(r"(?<![\w.])-?\d{1,3}(?:,\d{3})+(?![\d])|(?<![\w.])-?\d+(?:\.\d+)?", doc.norm):
+        facts.numbers.append(float(m.group(0).replace(",", "")))
+    for m in re.finditer(r"(?<![\w.,])(\d{1,3}(?:,\d{3})+|\d+)(?![\d.,]*\d)(?!\s?%)", doc.norm):
+        facts.counts_written.add(int(m.group(1).replace(",", "")))
+    for m in _NUMBER_WORD_RE.finditer(doc.norm):
+        facts.numbers.append(float(word_number(m.group(0))))
+        facts.counts_written.add(word_number(m.group(0)))
     return facts
 
 
@@ -248,5 +262,7 @@ def load(source: Any) -> SourceFacts:
     if isinstance(source, str):
         return from_text(source)
     if isinstance(source, Mapping | list | tuple):
+        if json_depth(source, MAX_JSON_DEPTH) > MAX_JSON_DEPTH:
+            raise ValueError(f"the source JSON nests deeper than evisynth reads ({MAX_JSON_DEPTH} levels)")
         return from_json(source)
     raise TypeError(f"source must be a text or a parsed JSON value, not {type(source).__name__}")

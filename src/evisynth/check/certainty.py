@@ -1,0 +1,284 @@
+"""Certainty wording against the GRADE rating (Santesso et al. 2020, GRADE guidelines 26).
+
+GRADE wording: high "reduces", moderate "probably reduces", low "may reduce", very low "we
+are very uncertain whether ... reduces". Wording one step stronger than the rating is a
+warning; two or more steps, or words that claim certainty ("clearly", "proven", "works",
+"demonstrates") below high certainty, an error. Background, objectives and methods sections
+are not held to it. All words: ``lexicons/certainty.toml``.
+
+The rating of a sentence is, in order: stated in the sentence ("moderate-certainty
+evidence", "⊕⊕◯◯"); the rating of the source result its numbers were traced to; the rating
+stated in the summary or the source for the outcome it names (matched by outcome words); an
+outcome name from the ``certainty`` mapping; the default.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+
+from evisynth.check import lexicon
+from evisynth.check.context import ClaimIndex, OutcomeIndex
+from evisynth.check.model import Claim, Finding, Severity
+from evisynth.check.text import Document
+
+CERTAINTY_RANK: dict[str, int] = {k: int(v) for k, v in lexicon.load("certainty")["levels"].items()}
+_WORDING = {4: "reduces", 3: "probably reduces", 2: "may reduce", 1: "we are very uncertain whether ... reduces"}
+_LEVEL_WORD_RE = re.compile(r"very\s+low|low|moderate|high", re.I)
+_NEG_RE = re.compile(r"\b(?:no|not|nor|without|lack\w*|insufficient|little)\b|n't\b", re.I)
+
+
+@dataclass(frozen=True)
+class Rating:
+    """A certainty level and where it was read (for the message)."""
+
+    level: str
+    origin: str
+
+
+@cache
+def _symbols_re() -> re.Pattern[str]:
+    lex = lexicon.load("certainty")["declared"]
+    filled = "".join(re.escape(c) for c in lex["symbols_filled"])
+    empty = "".join(re.escape(c) for c in lex["symbols_empty"] if c != "O")
+    return re.compile(f"[{filled}][{filled}{empty}O]{{3}}(?![A-Za-z])")
+
+
+def _level_of(text: str) -> str | None:
+    levels = [re.sub(r"\s+", " ", w.lower()) for w in _LEVEL_WORD_RE.findall(text)]
+    if not levels:
+        return None
+    return max(levels, key=lambda v: CERTAINTY_RANK[v])  # "low to moderate": the more lenient reading
+
+
+def declarations(doc: Document) -> list[tuple[int, int, str]]:
+    """Every certainty statement in ``doc``: ``(start, end, level)``."""
+    out = []
+    for m in lexicon.regex("certainty", "declared", "phrases").finditer(doc.norm):
+        level = _level_of(m.group(0))
+        if level is not None:
+            out.append((m.start(), m.end(), level))
+    filled = set(lexicon.load("certainty")["declared"]["symbols_filled"])
+    for m in _symbols_re().finditer(doc.norm):
+        n = sum(ch in filled for ch in m.group(0))
+        out.append((m.start(), m.end(), {4: "high", 3: "moderate", 2: "low", 1: "very low"}[max(1, n)]))
+    out.sort()
+    return out
+
+
+def findings_sections(doc: Document) -> list[bool]:
+    """For each sentence: True when it reports findings (not background, objectives or methods)."""
+    lex = lexicon.load("certainty")["claims"]
+    heads = "|".join(re.escape(h).replace(r"\ ", r"\s+") for h in lex["background_headings"])
+    finds = "|".join(re.escape(h).replace(r"\ ", r"\s+") for h in lex["finding_headings"])
+    generic = "|".join(h.replace(" ", r"\s+") for h in lex["background_heading_starts"])
+    rx = re.compile(
+        rf"[#*\s]*(?:(?P<bg>{heads})\s*\**\s*(?::|\?|\n|$)|(?:{finds})\s*\**\s*(?::|\?|\n|$)|(?P<bg2>(?:{generic})[^\n]{{0,100}}(?:\?|\n|$)))",
+        re.I,
+    )
+    out, state = [], True
+    for start, _end in doc.sentences:
+        m = rx.match(doc.norm, start)
+        if m:
+            state = m.group("bg") is None and m.group("bg2") is None
+        out.append(state)
+    return out
+
+
+def _keyed_declarations(doc: Document) -> list[tuple[str, int, int, str]]:
+    """Each certainty statement with the words it qualifies: the text since the previous statement
+    in its sentence ("... and the need for silicone oil (RR 0.46 ...; very low-certainty evidence)")."""
+    out = []
+    last_end: dict[int, int] = {}
+    for start, end, level in declarations(doc):
+        s0, _s1 = doc.sentence_span(start)
+        begin = max(s0, last_end.get(s0, s0), start - 220)
+        last_end[s0] = end
+        out.append((doc.norm[begin:end], start, end, level))
+    return out
+
+
+def source_ratings(text_doc: Document | None, by_outcome: Mapping[str, str]) -> OutcomeIndex:
+    """Outcome words of the source's certainty statements (text) and outcome names (JSON)."""
+    index = OutcomeIndex()
+    for name, level in by_outcome.items():
+        index.add(name, Rating(level, f"the source rates {name!r} as {level} certainty"))
+    if text_doc is not None:
+        found = _keyed_declarations(text_doc)
+        for key, start, end, level in found:
+            index.add(key, Rating(level, f"the source states {level} certainty ('{text_doc.plain[start:end]}')"))
+        levels = {level for _k, _s, _e, level in found}
+        if len(levels) == 1 and not by_outcome:
+            only = levels.pop()
+            index.uniform = Rating(only, f"the source rates all its evidence {only} certainty")
+    return index
+
+
+class _Rater:
+    """The GRADE rating that applies at a position of the summary (see the module docstring)."""
+
+    def __init__(
+        self,
+        doc: Document,
+        index: ClaimIndex,
+        by_claim: Mapping[int, str],
+        by_outcome: Mapping[str, str],
+        source: OutcomeIndex | None,
+        default: str | None,
+    ) -> None:
+        self.doc, self.index, self.by_claim, self.source, self.default = doc, index, by_claim, source, default
+        self.stated = OutcomeIndex()
+        self.decl_by_sentence: dict[int, list[tuple[int, int, str]]] = {}
+        found = _keyed_declarations(doc)
+        for key, start, end, level in found:
+            self.stated.add(key, Rating(level, f"the summary states {level} certainty ('{doc.plain[start:end]}')"))
+            self.decl_by_sentence.setdefault(doc.sentence_index(start), []).append((start, end, level))
+        own = {level for _k, _s, _e, level in found}
+        if len(own) == 1 and source is None and default is None:
+            only = next(iter(own))
+            self.stated.uniform = Rating(only, f"the summary rates all its evidence {only} certainty")
+        self.mapping = OutcomeIndex()
+        for name, level in by_outcome.items():
+            self.mapping.add(name, Rating(level, f"{name!r} is rated {level} certainty"))
+
+    def at(self, pos: int) -> Rating | None:
+        doc = self.doc
+        k = doc.sentence_index(pos)
+        own = self.decl_by_sentence.get(k)
+        if own:  # the statement that follows the word in its sentence, else the last before it
+            start, end, level = next((d for d in own if d[0] >= pos), own[-1])
+            return Rating(level, f"this sentence states {level} certainty ('{doc.plain[start:end]}')")
+        for i, _c in self.index.by_sentence.get(k, []):
+            if i in self.by_claim:
+                level = self.by_claim[i]
+                return Rating(level, f"the source result these numbers come from is rated {level} certainty")
+        sent = doc.sentence_span(pos)
+        _c0, c1 = self.index.clause(pos)
+        for text in (doc.norm[pos : min(c1, pos + 100)], doc.norm[sent[0] : sent[1]]):
+            for idx in (self.stated, self.source, self.mapping):
+                if idx is None:
+                    continue
+                hits = [r for r in idx.lookup(text) if isinstance(r, Rating)]
+                if hits:
+                    return max(hits, key=lambda r: CERTAINTY_RANK[r.level])
+        for idx in (self.source, self.stated):
+            if idx is not None and isinstance(idx.uniform, Rating):
+                return idx.uniform
+        if self.default is not None:
+            return Rating(self.default, f"the evidence is rated {self.default} certainty")
+        return None
+
+
+def check_certainty(
+    doc: Document,
+    claims: Sequence[Claim],
+    *,
+    default: str | None = None,
+    by_claim: Mapping[int, str] | None = None,
+    by_outcome: Mapping[str, str] | None = None,
+    source: OutcomeIndex | None = None,
+    in_findings: Sequence[bool] | None = None,
+) -> list[Finding]:
+    """Certainty wording against the GRADE level that applies where each word stands."""
+    index = ClaimIndex(doc, claims)
+    sections = list(in_findings) if in_findings is not None else findings_sections(doc)
+    rater = _Rater(doc, index, by_claim or {}, by_outcome or {}, source, default)
+    out: list[Finding] = []
+    for k, sent in enumerate(doc.sentences):
+        if sections[k]:
+            claim_idx = next((i for i, _c in index.by_sentence.get(k, [])), None)
+            out.extend(_words(doc, sent, rater, claim_idx, index))
+    return out
+
+
+@cache
+def _word_sets() -> tuple[frozenset[str], frozenset[str]]:
+    lex = lexicon.load("certainty")["claims"]
+    return frozenset(lex["not_after_words"]), frozenset(lex["not_before_words"])
+
+
+_WORD_BEFORE_RE = re.compile(r"([A-Za-z]+)[\s,]*$")
+_WORD_AFTER_RE = re.compile(r"\s*([A-Za-z]+)")
+
+
+def _used_otherwise(norm: str, m: re.Match[str]) -> bool:
+    """ "an increased risk", "with reduced pain", "caused by", "works at": not a claim about an effect."""
+    not_after, not_before = _word_sets()
+    prev = _WORD_BEFORE_RE.search(norm, max(0, m.start() - 20), m.start())
+    nxt = _WORD_AFTER_RE.match(norm, m.end())
+    return bool(
+        (prev and prev.group(1).lower() in not_after and not m.group(0).lower().startswith(("is ", "are ", "was ", "were ")))
+        or (nxt and nxt.group(1).lower() in not_before)
+    )
+
+
+def _not_a_statement(norm: str, m: re.Match[str], clause: tuple[int, int]) -> bool:
+    """ "to establish whether", "demonstrating", "report their methods clearly", "clearly ... likely":
+    not a definitive statement about the evidence."""
+    word = m.group(0).lower()
+    if word.endswith("ing") or re.search(r"\bto\s+$", norm[max(0, m.start() - 5) : m.start()]):
+        return True
+    if re.search(r"\b(?:may|might|could|would|can|will)\s+(?:\w+\s+)?$", norm[max(0, m.start() - 20) : m.start()], re.I):
+        return True  # "might either confirm or disprove"
+    if re.match(r"\s*(?:[.,;:)]|$)|\s+(?:whether|if)\b", norm[m.end() : m.end() + 10]):
+        return True
+    rest = re.split(r",|\band\b|\bbut\b", norm[m.end() : min(clause[1], m.end() + 60)], maxsplit=1)[0]
+    return re.search(r"\b(?:may|might|could|likely|probably|possibly|uncertain)\b", rest, re.I) is not None
+
+
+def _message(rating: Rating, said: str, states: str) -> str:
+    rank = CERTAINTY_RANK[rating.level]
+    return (
+        f'{rating.origin[0].upper()}{rating.origin[1:]}; "{said}" states {states} certainty. '
+        f'GRADE wording for {rating.level} certainty is "{_WORDING[rank]}".'
+    )
+
+
+def _words(doc: Document, sent: tuple[int, int], rater: _Rater, claim_idx: int | None, index: ClaimIndex) -> list[Finding]:
+    norm = doc.norm
+    out: list[Finding] = []
+    flagged_until = -1
+    lex = lexicon.load("certainty")
+    not_after = lexicon.regex("certainty", "claims", "not_definitive_after")
+    for m in lexicon.regex("certainty", "claims", "definitive").finditer(norm, sent[0], sent[1]):
+        if _NEG_RE.search(norm, max(sent[0], m.start() - 12), m.start()) or not_after.match(norm, m.end() + 1):
+            continue
+        if _not_a_statement(norm, m, index.clause(m.start())):
+            continue
+        rating = rater.at(m.start())
+        if rating is None or CERTAINTY_RANK.get(rating.level, 4) >= 4:
+            continue
+        flagged_until = m.end() + 25
+        said = doc.plain[m.start() : m.end()]
+        out.append(Finding("error", "certainty_language", m.start(), m.end(), _message(rating, said, "high"), claim_idx))
+    base = set(lex["claims"]["base_forms"])
+    for m in lexicon.regex("certainty", "claims", "verbs").finditer(norm, sent[0], sent[1]):
+        if m.start() <= flagged_until:
+            continue
+        c0, _c1 = index.clause(m.start())
+        before = norm[max(c0, m.start() - 250) : m.start()]
+        after = norm[m.end() : sent[1]]  # "..., but the evidence is very uncertain"
+        strength = 4
+        for level, value in (("very low", 1), ("low", 2), ("moderate", 3)):
+            rx = lexicon.regex("certainty", "hedges", level)
+            if rx.search(before) or (value == 1 and rx.search(after)):
+                strength = min(strength, value)
+        verb = re.sub(r"\s+", " ", m.group(0).lower())
+        if strength == 4 and verb in base:
+            continue  # an infinitive or plural without a hedge: not a claim about the effect
+        if _NEG_RE.search(before[-15:]) or _used_otherwise(norm, m):
+            continue
+        rating = rater.at(m.start())
+        if rating is None or rating.level not in CERTAINTY_RANK:
+            continue
+        rank = CERTAINTY_RANK[rating.level]
+        if strength > rank:
+            said = doc.plain[m.start() : m.end()]
+            severity: Severity = "error" if strength - rank >= 2 else "warning"
+            states = {4: "high", 3: "moderate", 2: "low"}[strength]
+            out.append(
+                Finding(severity, "certainty_language", m.start(), m.end(), _message(rating, said, states), claim_idx)
+            )
+    return out

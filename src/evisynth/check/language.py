@@ -1,0 +1,323 @@
+"""Words against numbers: significance, "no effect" (absence of evidence) and direction wording.
+
+Each rule ties a word to the claim it describes (:meth:`ClaimIndex.target`: the first claim
+after it in its clause, else the nearest before it) and judges the word against that
+claim's CI and P value. The words come from ``lexicons/significance.toml``, which cites the
+guidance behind them.
+
+* "significant", "improved", "reduced", "effective", ... said of a result whose CI includes
+  no effect (or P >= 0.05): an error (a warning when hedged, "may reduce"). The message shows
+  P recomputed from the CI.
+* the same said of a borderline result (P = 0.05, a CI limit that rounds to no effect): a
+  warning that names both readings.
+* "not significant" or "no effect" said of a result whose CI excludes no effect: an error.
+* "no effect", "ineffective", "sham had no effect" (an error) or "no difference", "did not
+  improve" (a warning) said of a non-significant result: absence of evidence read as evidence
+  of absence.
+* a direction word ("reduced") against the sign of the whole CI: a warning.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from functools import cache
+
+from evisynth.check import lexicon
+from evisynth.check.consistency import recomputed_p_range
+from evisynth.check.context import ClaimIndex, OutcomeIndex, borderline, significance
+from evisynth.check.model import RATIO_MEASURES, Claim, Finding, Severity
+from evisynth.check.text import Document
+from evisynth.format import format_p
+
+_CONJUNCT_RE = re.compile(r",|\band\b|\bor\b")
+_BY_AMOUNT_RE = re.compile(r"\s*(?:by|of)(?:\s+(?:a|an|about|approximately|mean|average|of))*\s*", re.I)
+
+
+def _rx(*path: str) -> re.Pattern[str]:
+    return lexicon.regex("significance", *path)
+
+
+def describe_numbers(claim: Claim) -> str:
+    """The claim's CI and P, with P recomputed from the CI where possible (for messages)."""
+    parts = []
+    lo, hi = claim.num("ci_lower"), claim.num("ci_upper")
+    if lo is not None and hi is not None:
+        level = f"{(claim.ci_level or 0.95) * 100:g}%"
+        parts.append(f"its {level} CI is {lo.text.strip()} to {hi.text.strip()}")
+        rec = recomputed_p_range(claim)
+        if rec is not None:
+            mid = (rec[0] * rec[1]) ** 0.5 if rec[0] > 0 else rec[1]
+            shown = format_p(mid)
+            parts.append(f"P recomputed from the CI: {shown}")
+    p = claim.num("p_value")
+    if p is not None:
+        parts.append(f"reported P {claim.p_relation or '='} {p.text.strip()}")
+    return "; ".join(parts) if parts else "no CI or P value is given"
+
+
+def _masked(mask: bytearray, start: int) -> bool:
+    return bool(mask[start])
+
+
+def _mark(mask: bytearray, start: int, end: int) -> None:
+    mask[start:end] = b"\x01" * (end - start)
+
+
+class _Outcomes:
+    """Results of this text (and of its source) keyed by the words that name their outcome.
+
+    A word in a sentence without numbers ("probably reduced the risk of pneumothorax") is
+    judged against the result whose outcome words it shares, when that match is unambiguous.
+    """
+
+    def __init__(self, doc: Document, index: ClaimIndex, source: tuple[Document, Sequence[Claim]] | None) -> None:
+        self.index = OutcomeIndex(cap=8)
+        for i, c in index.items:
+            self.index.add(_outcome_words(doc, c), (i, c, False))
+        if source is not None:
+            sdoc, sclaims = source
+            for c in sclaims:
+                if c.estimate is not None or c.has_ci:
+                    self.index.add(_outcome_words(sdoc, c), (None, c, True))
+
+    def target(self, clause: str, pos: int) -> tuple[int | None, Claim, bool] | None:
+        """The result a clause without numbers talks about: earlier in the text, or in the source."""
+        hits = [h for h in self.index.lookup(clause, min_score=0.5) if isinstance(h, tuple) and (h[2] or h[1].end <= pos)]
+        if not hits or len({significance(c) for _i, c, _s in hits}) != 1:
+            return None
+        return hits[0]
+
+
+def _outcome_words(doc: Document, claim: Claim) -> str:
+    """The words before a result back to the previous result or clause, which name its outcome
+    ("The need for revision surgery for POVCH occurred less frequently ... (RR 0.44 ...")."""
+    sent = doc.sentence_span(claim.start)
+    before = doc.norm[max(sent[0], claim.start - 160) : claim.start]
+    cut = max(before.rfind(";"), before.rfind(")"))
+    return before[cut + 1 :]
+
+
+def check_significance(
+    doc: Document,
+    claims: Sequence[Claim],
+    source: tuple[Document, Sequence[Claim]] | None = None,
+    in_findings: Sequence[bool] | None = None,
+) -> list[Finding]:
+    """Significance, "no effect", equivalence and direction wording against the numbers.
+
+    ``source`` (the source's document and claims) lets words in sentences without numbers be
+    judged against the source result for the same outcome.
+    """
+    norm = doc.norm
+    keep = [i for i, c in enumerate(claims) if c.estimate is not None or c.has_ci or c.p_value is not None]
+    index = ClaimIndex(doc, claims, keep)
+    outcomes = _Outcomes(doc, index, source)
+    out: list[Finding] = []
+    covered = bytearray(len(norm) + 1)
+    hedges = _rx("modifiers", "hedges")
+
+    def locate(pos: int) -> tuple[int | None, Claim, bool] | None:
+        found = index.target(pos)
+        if found is not None:
+            return (found[0], found[1], False)
+        k = doc.sentence_index(pos)
+        if in_findings is not None and (k >= len(in_findings) or not in_findings[k]):
+            return None  # background and methods use effect words about no result of this review
+        _c0, c1 = index.clause(pos)
+        query = norm[pos : min(c1, pos + 120)]
+        # "less nasal trauma and pneumothorax": each coordinated outcome on its own as well
+        parts = _CONJUNCT_RE.split(query)
+        hits = [h for h in (outcomes.target(part, pos) for part in parts) if h is not None] if len(parts) > 1 else []
+        not_sig = next((h for h in hits if significance(h[1]) is False), None)
+        return not_sig or outcomes.target(query, pos) or (hits[0] if hits else None)
+
+    rules = (
+        ("accurate", _rx("words", "accurate_null")),
+        ("uncertain", _rx("words", "uncertain")),
+        ("notsig", _rx("words", "not_significant")),
+        ("null_error", _rx("words", "null_error")),
+        ("null_warning", _rx("words", "null_warning")),
+        ("equivalence", _rx("words", "equivalence")),
+    )
+    for kind, rx in rules:
+        for m in rx.finditer(norm):
+            if _masked(covered, m.start()):
+                continue
+            _mark(covered, m.start(), m.end())
+            if kind == "uncertain":
+                continue
+            target = locate(m.start())
+            c0, _c1 = index.clause(m.start())
+            hedged = hedges.search(norm, max(c0, m.start() - 25), m.start()) is not None
+            if target is None:
+                k = doc.sentence_index(m.start())
+                conditional = re.search(r"\b(?:if|when|whether|unless)\b", norm[max(c0, m.start() - 20) : m.start()])
+                if (
+                    kind == "null_error"
+                    and not conditional
+                    and (in_findings is None or (k < len(in_findings) and in_findings[k]))
+                ):
+                    said = doc.plain[m.start() : m.end()]
+                    out.append(
+                        Finding(
+                            "warning",
+                            "significance_language",
+                            m.start(),
+                            m.end(),
+                            f'"{said}" states that there is no effect; a review can only find an effect too small or '
+                            f'too uncertain to detect. GRADE wording: "little or no difference" (with the certainty), '
+                            f'or "uncertain".',
+                            None,
+                        )
+                    )
+                continue
+            out.extend(_null_words(doc, kind, m, target, hedged))
+    effect_rx = _rx("words", "effect")
+    negations = _rx("modifiers", "negations")
+    not_about = _rx("modifiers", "not_about_effect")
+    for rx in (_rx("words", "significant"), effect_rx):
+        for m in rx.finditer(norm):
+            if _masked(covered, m.start()) or not_about.match(norm, _skip_space(norm, m.end())):
+                continue
+            _mark(covered, m.start(), m.end())
+            target = locate(m.start())
+            if target is None:
+                continue
+            i, c, from_source = target
+            c0, _c1 = index.clause(m.start())
+            window_end = c.start if (not from_source and m.end() < c.start < _c1) else m.end()
+            if negations.search(norm, max(c0, m.start() - 40), window_end):
+                continue
+            said = doc.plain[m.start() : m.end()]
+            sig = significance(c)
+            here = not from_source and c0 <= c.start < _c1
+            where = _where(c, from_source, not here)
+            if sig is False:
+                hedged = hedges.search(norm, max(c0, m.start() - 30), m.start()) is not None
+                severity: Severity = "warning" if hedged and rx is effect_rx else "error"
+                out.append(
+                    Finding(
+                        severity,
+                        "significance_language",
+                        m.start(),
+                        m.end(),
+                        f'"{said}" is said of a result whose confidence interval includes no effect: '
+                        f"{where}{describe_numbers(c)}.",
+                        i,
+                    )
+                )
+            elif sig is None and (why := borderline(c)) is not None:
+                out.append(
+                    Finding(
+                        "warning",
+                        "significance_language",
+                        m.start(),
+                        m.end(),
+                        f'"{said}" is said of a borderline result: {where}{why} ({describe_numbers(c)}). '
+                        f"Read as P < 0.05 it is statistically significant, read as P >= 0.05 it is "
+                        f'not; "{said}" takes the first reading without saying so.',
+                        i,
+                    )
+                )
+            elif sig and rx is effect_rx and c.has_ci and here and i is not None:
+                out.extend(_direction(doc, m, said, i, c))
+    return out
+
+
+def _where(claim: Claim, from_source: bool, elsewhere: bool) -> str:
+    if from_source:
+        return f"the source reports {claim.text.strip()}; "
+    if elsewhere:
+        return f"the result for this outcome is {claim.text.strip()}; "
+    return ""
+
+
+def _skip_space(norm: str, pos: int) -> int:
+    while pos < len(norm) and norm[pos] == " ":
+        pos += 1
+    return pos
+
+
+def _null_words(
+    doc: Document, kind: str, m: re.Match[str], target: tuple[int | None, Claim, bool], hedged: bool
+) -> list[Finding]:
+    i, c, from_source = target
+    sig = significance(c)
+    said = doc.plain[m.start() : m.end()]
+    elsewhere = from_source or doc.sentence_index(c.start) != doc.sentence_index(m.start())
+    where = _where(c, from_source, elsewhere)
+    if sig:
+        if kind in ("uncertain", "equivalence") or elsewhere:
+            return []  # "the effect on stroke was similar": a comparison of sizes, not a null claim
+        return [
+            Finding(
+                "error",
+                "significance_language",
+                m.start(),
+                m.end(),
+                f'"{said}" is said of a result whose CI excludes no effect: {where}{describe_numbers(c)}.',
+                i,
+            )
+        ]
+    if sig is not False or kind in ("notsig", "accurate"):
+        return []
+    if kind == "null_warning" and hedged and not re.search(r"\bno\s", said, re.I):
+        return []  # "likely does not increase": hedged wording of a null result
+    severity: Severity = "error" if kind == "null_error" and not hedged else "warning"
+    if kind == "equivalence":
+        why = "reads a result that is only not statistically significant as equivalence"
+    else:
+        why = "reads a result that is only not statistically significant as evidence of no effect"
+    return [
+        Finding(
+            severity,
+            "significance_language",
+            m.start(),
+            m.end(),
+            f'"{said}" {why} ({where}{describe_numbers(c)}); the CI still includes effects either way. Absence of '
+            f'evidence is not evidence of absence: write "little or no difference" or "uncertain".',
+            i,
+        )
+    ]
+
+
+_THRESHOLD_BEFORE_RE = re.compile(r"[<>≥≤]\s*\d+(?:\.\d+)?\s*%?\s*$")
+
+
+def _direction(doc: Document, m: re.Match[str], said: str, i: int, c: Claim) -> list[Finding]:
+    if _THRESHOLD_BEFORE_RE.search(doc.norm, max(0, m.start() - 12), m.start()):
+        return []  # "a > 50% reduction of proteinuria": an outcome defined by a threshold
+    if _measure_name_before().search(doc.norm[max(0, m.start() - 25) : m.start()]):
+        return []  # "absolute risk reduction": a measure's name, not a direction
+    est = c.num("estimate")
+    if c.measure is None or (
+        est is not None and 0 <= est.start - m.end() <= 30 and _BY_AMOUNT_RE.fullmatch(doc.norm, m.end(), est.start)
+    ):
+        return []  # "a reduction of 5.2 mmHg": the word carries the sign
+    if c.ci_lower is None or c.ci_upper is None:
+        return []
+    null = 1.0 if c.measure in RATIO_MEASURES else 0.0
+    lo = min(c.ci_lower, c.ci_upper)
+    down = lexicon.regex("significance", "direction", "down").fullmatch(said.split()[0]) is not None
+    up = lexicon.regex("significance", "direction", "up").fullmatch(said.split()[0]) is not None
+    if (down and lo > null) or (up and lo < null):
+        where = "above" if down else "below"
+        return [
+            Finding(
+                "warning",
+                "direction_mismatch",
+                m.start(),
+                m.end(),
+                f'"{said}" does not match the direction of the result: its whole CI '
+                f"({c.ci_lower:g} to {c.ci_upper:g}) lies {where} no effect ({null:g}).",
+                i,
+            )
+        ]
+    return []
+
+
+@cache
+def _measure_name_before() -> re.Pattern[str]:
+    names = lexicon.regex("significance", "direction", "measure_names")
+    return re.compile(r"(?:" + names.pattern + r")\s+$", re.I)

@@ -1,0 +1,39 @@
+"""The real-text corpus of benchmarks/checker_corpus is well formed (scores: benchmarks/score_checker.py)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from evisynth.check.model import KINDS
+
+CORPUS = Path(__file__).parents[2] / "benchmarks" / "checker_corpus"
+
+
+def _load(name: str) -> list[dict]:
+    return [json.loads(line) for line in (CORPUS / name).read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def test_texts_have_origins_splits_and_locatable_annotations() -> None:
+    texts = _load("texts.jsonl")
+    ids = {t["id"] for t in texts}
+    assert len(texts) >= 100 and {t["split"] for t in texts} == {"dev", "heldout"}
+    for t in texts:
+        assert t["origin"].get("citation") and (t["origin"].get("doi") or t["origin"].get("url"))
+        assert t["against"] is None or t["against"] in ids
+        for a in t["annotations"]:
+            assert a["kind"] in KINDS and a["severity"] in ("error", "warning")
+            pos = -1
+            for _ in range(a["occurrence"] + 1):
+                pos = t["text"].find(a["quote"], pos + 1)
+            assert pos >= 0, (t["id"], a["quote"])
+
+
+def test_mutations_apply_to_their_base_text() -> None:
+    texts = {t["id"]: t for t in _load("texts.jsonl")}
+    mutations = _load("mutations.jsonl")
+    assert len(mutations) >= 100
+    for m in mutations:
+        base = texts[m["base"]]
+        assert m["find"] in base["text"] and m["find"] != m["replace"] and m["expect"] in KINDS
+        assert m["split"] == base["split"]
