@@ -26,7 +26,7 @@ Examples
 >>> v = [0.01, 0.02, 0.015, 0.01, 0.02, 0.03]
 >>> fit = robust_correlated(y, v, ["a", "a", "b", "c", "c", "d"], rho=0.8)
 >>> round(fit.coefficients.estimate[0], 4), round(fit.coefficients.df[0], 3)
-(0.2648, 2.688)
+(0.2311, 2.916)
 """
 
 from __future__ import annotations
