@@ -23,7 +23,7 @@ Examples
 >>> from evisynth.models.bayes_priors import half_normal
 >>> fit = fit_bayes([-0.5, -0.2, -0.9], [0.3, 0.25, 0.4], half_normal(0.5))
 >>> round(fit.mu.median, 4), round(fit.tau.median, 4)
-(-0.4652, 0.2152)
+(-0.4619, 0.247)
 """
 
 from __future__ import annotations
