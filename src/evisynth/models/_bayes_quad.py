@@ -1,0 +1,251 @@
+"""Numerical integration over τ for the normal-normal hierarchical model (a batch of fits at once).
+
+Conditionally on τ the effect μ is normal (conjugate), so every posterior of interest is a
+one-dimensional integral over τ of normal densities or distribution functions (Röver 2020,
+Section 2.4-2.6). The τ integrals use double-exponential quadrature (Takahasi & Mori 1974):
+the exp-sinh rule ``τ = c·exp(π/2·sinh t)`` on (0, ∞), centred at the maximum of ``τ p(τ|y)``,
+or the tanh-sinh rule on [0, A] for priors bounded above; the step is halved until the
+normalising constant is stable to 1e-12. Distribution functions of τ use a tanh-sinh rule on
+[0, τ*]; those of μ, of a new study's effect and of the study effects are mixtures of normals
+over the τ nodes. Arrays have a leading batch axis B.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from evisynth import _dist
+from evisynth.models.bayes_priors import TauPrior
+
+LOG2PI = math.log(2 * math.pi)
+
+
+def loglik(tau: np.ndarray, y: np.ndarray, s: np.ndarray, mu0: np.ndarray | None, s0: np.ndarray | None
+           ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """μ-integrated log-likelihood ``log p(y|τ)`` with the conditional mean and variance of μ.
+
+    ``tau`` (B, N); ``y``, ``s`` (B, k); ``mu0``, ``s0`` (B,) for a normal μ prior or None for the
+    improper uniform prior (then the likelihood is ∫ Π N(y_i; μ, s_i²+τ²) dμ).
+    """
+    v = s[:, None, :] ** 2 + tau[..., None] ** 2
+    w = 1.0 / v
+    sw = w.sum(-1)
+    swy = (w * y[:, None, :]).sum(-1)
+    if mu0 is not None and s0 is not None:
+        w0 = (1.0 / s0**2)[:, None]
+        prec = sw + w0
+        mean = (swy + w0 * mu0[:, None]) / prec
+        q = (w * (y[:, None, :] - mean[..., None]) ** 2).sum(-1) + w0 * (mu0[:, None] - mean) ** 2
+        ll = -0.5 * (np.log(2 * np.pi * v).sum(-1) + np.log(s0**2)[:, None] + np.log(prec) + q)
+    else:
+        prec = sw
+        mean = swy / prec
+        q = (w * (y[:, None, :] - mean[..., None]) ** 2).sum(-1)
+        ll = -0.5 * (np.log(2 * np.pi * v).sum(-1) - LOG2PI + np.log(prec) + q)
+    return ll, mean, 1.0 / prec
+
+
+def _exp_sinh(c: np.ndarray, h: float, tmax: float = 4.0) -> tuple[np.ndarray, np.ndarray]:
+    t = np.arange(-math.floor(tmax / h), math.floor(tmax / h) + 1) * h
+    e = np.exp(0.5 * math.pi * np.sinh(t))
+    tau = c[:, None] * e[None, :]
+    wt = h * tau * (0.5 * math.pi * np.cosh(t))[None, :]
+    return tau, wt
+
+
+def tanh_sinh(upper: np.ndarray, h: float, tmax: float = 3.2) -> tuple[np.ndarray, np.ndarray]:
+    """Nodes and weights on [0, upper] (upper of shape (B,) or (B, M)): shapes (..., N)."""
+    t = np.arange(-math.floor(tmax / h), math.floor(tmax / h) + 1) * h
+    u = 0.5 * math.pi * np.sinh(t)
+    x = np.tanh(u)
+    half = 0.5 * (1.0 + x)
+    # 1 - x computed stably for the nodes near the upper end
+    dx = 0.5 * math.pi * np.cosh(t) / np.cosh(u) ** 2
+    up = np.asarray(upper)[..., None]
+    return up * half, h * up * 0.5 * dx
+
+
+@dataclass(frozen=True)
+class Grid:
+    """Quadrature over τ for a batch: nodes, normalised weights and conditional moments of μ."""
+
+    tau: np.ndarray
+    pi: np.ndarray  # posterior mass of each node (rows sum to 1)
+    mean: np.ndarray  # E(μ | τ, y)
+    var: np.ndarray  # Var(μ | τ, y)
+    log_z: np.ndarray  # log ∫ p(τ) p(y|τ) dτ (prior unnormalised if improper)
+    h: float
+
+
+class Posterior:
+    """Posterior of (μ, τ) for a batch of fits sharing k and the prior family."""
+
+    def __init__(self, y: np.ndarray, s: np.ndarray, prior: TauPrior, mu0: np.ndarray | None, s0: np.ndarray | None):
+        self.y, self.s, self.prior, self.mu0, self.s0 = y, s, prior, mu0, s0
+        self.B = y.shape[0]
+        self.upper = None if prior.upper is None else np.broadcast_to(np.asarray(prior.upper, float), (self.B,))
+        self.grid = self._integrate()
+
+    # -- unnormalised log posterior of τ ------------------------------------------------------
+    def log_post(self, tau: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            lp = self.prior.logpdf(tau, self.s)
+        ll, mean, var = loglik(tau, self.y, self.s, self.mu0, self.s0)
+        return np.where(np.isfinite(lp), lp + ll, -np.inf), mean, var
+
+    def _centre(self) -> np.ndarray:
+        """Maximum of τ p(τ|y) over a coarse log grid (the exp-sinh rule's centre)."""
+        base = np.sqrt(np.maximum(np.var(self.y, axis=1), np.median(self.s, axis=1) ** 2))
+        base = np.maximum(base, 1e-300)
+        tau = base[:, None] * np.logspace(-6, 3, 91)[None, :]
+        lp, _, _ = self.log_post(tau)
+        return tau[np.arange(self.B), np.argmax(lp + np.log(tau), axis=1)]
+
+    def _nodes(self, h: float) -> tuple[np.ndarray, np.ndarray]:
+        if self.upper is not None:
+            return tanh_sinh(self.upper, h)
+        return _exp_sinh(self.centre, h)
+
+    def _integrate(self) -> Grid:
+        if self.upper is None:
+            self.centre = self._centre()
+        prev = None
+        h = 0.125
+        while True:
+            tau, wt = self._nodes(h)
+            lp, mean, var = self.log_post(tau)
+            top = np.max(lp, axis=1, keepdims=True)
+            mass = wt * np.exp(lp - top)
+            z = mass.sum(1)
+            log_z = np.log(z) + top[:, 0]
+            if prev is not None and (np.all(np.abs(log_z - prev) < 1e-12) or h < 1 / 64):
+                break
+            prev, h = log_z, h / 2
+        return Grid(tau=tau, pi=mass / z[:, None], mean=mean, var=var, log_z=log_z, h=h)
+
+    # -- τ -----------------------------------------------------------------------------------
+    def tau_pdf(self, x: np.ndarray) -> np.ndarray:
+        """Posterior density of τ at x (B, M)."""
+        lp, _, _ = self.log_post(np.maximum(x, 0.0))
+        out = np.exp(lp - self.grid.log_z[:, None])
+        return np.where(x < 0, 0.0, out)
+
+    def tau_cdf(self, x: np.ndarray) -> np.ndarray:
+        """Posterior CDF of τ at x (B, M) by tanh-sinh quadrature on [0, x]."""
+        xx = np.maximum(x, 0.0)
+        if self.upper is not None:
+            xx = np.minimum(xx, self.upper[:, None])
+        nodes, wt = tanh_sinh(xx, 1 / 32)
+        B, M, N = nodes.shape
+        lp, _, _ = self.log_post(nodes.reshape(B, M * N))
+        val = (wt * np.exp(lp.reshape(B, M, N) - self.grid.log_z[:, None, None])).sum(-1)
+        return np.clip(val, 0.0, 1.0)
+
+    def tau_quantile(self, q: np.ndarray) -> np.ndarray:
+        """Quantiles (B, M) of τ by safeguarded Newton steps on the CDF."""
+        q = np.broadcast_to(np.asarray(q, float), (self.B, np.size(q) if np.ndim(q) == 1 else np.shape(q)[-1]))
+        tau, pi = self.grid.tau, self.grid.pi
+        cum = np.cumsum(pi, axis=1)
+        x = np.stack([np.interp(q[b], cum[b], tau[b]) for b in range(self.B)])
+        lo = np.zeros_like(x)
+        hi = np.full_like(x, np.inf)
+        for _ in range(60):
+            f = self.tau_cdf(x) - q
+            lo = np.where(f < 0, x, lo)
+            hi = np.where(f >= 0, x, hi)
+            d = self.tau_pdf(x)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                step = x - f / d
+            bad = ~np.isfinite(step) | (step <= lo) | (step >= hi)
+            new = np.where(bad, np.where(np.isfinite(hi), 0.5 * (lo + hi), 2 * x + 1e-12), step)
+            done = np.abs(new - x) <= 1e-12 * np.maximum(x, 1e-300)
+            x = new
+            if np.all(done | (q <= 0)):
+                break
+        return np.where(q <= 0, 0.0, x)
+
+    # -- normal mixtures (μ, a new study, the study effects) -------------------------------------
+    def mixture(self, kind: str, i: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """Component means and variances (B, N) of μ (``"mu"``), a new study's effect (``"new"``) or study i."""
+        g = self.grid
+        if kind == "mu":
+            return g.mean, g.var
+        if kind == "new":
+            return g.mean, g.var + g.tau**2
+        s2 = self.s[:, i][:, None] ** 2
+        b = s2 / (s2 + g.tau**2)
+        return b * g.mean + (1 - b) * self.y[:, i][:, None], s2 * (1 - b) + b * b * g.var
+
+
+def mix_cdf(pi: np.ndarray, a: np.ndarray, c: np.ndarray, x: np.ndarray) -> np.ndarray:
+    z = (x[:, :, None] - a[:, None, :]) / np.sqrt(c[:, None, :])
+    return np.einsum("bn,bmn->bm", pi, _dist.norm_cdf(z))
+
+
+def mix_pdf(pi: np.ndarray, a: np.ndarray, c: np.ndarray, x: np.ndarray) -> np.ndarray:
+    sd = np.sqrt(c[:, None, :])
+    z = (x[:, :, None] - a[:, None, :]) / sd
+    return np.einsum("bn,bmn->bm", pi, np.exp(-0.5 * z * z) / (sd * math.sqrt(2 * math.pi)))
+
+
+def mix_moments(pi: np.ndarray, a: np.ndarray, c: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    m = (pi * a).sum(1)
+    return m, np.sqrt(np.maximum((pi * (c + a * a)).sum(1) - m * m, 0.0))
+
+
+def mix_quantile(pi: np.ndarray, a: np.ndarray, c: np.ndarray, q: np.ndarray) -> np.ndarray:
+    """Quantiles (B, M) of normal mixtures by Newton steps with a bracket."""
+    m, sd = mix_moments(pi, a, c)
+    q = np.broadcast_to(np.asarray(q, float), (pi.shape[0], np.shape(q)[-1]))
+    x = m[:, None] + sd[:, None] * _dist.norm_ppf(q)
+    lo = np.full_like(x, -np.inf)
+    hi = np.full_like(x, np.inf)
+    for _ in range(100):
+        f = mix_cdf(pi, a, c, x) - q
+        lo = np.where(f < 0, x, lo)
+        hi = np.where(f >= 0, x, hi)
+        d = mix_pdf(pi, a, c, x)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            step = x - f / d
+        width = sd[:, None]
+        fallback = np.where(np.isfinite(lo) & np.isfinite(hi), 0.5 * (lo + hi),
+                            np.where(np.isfinite(lo), x + width, x - width))
+        bad = ~np.isfinite(step) | (step <= lo) | (step >= hi)
+        new = np.where(bad, fallback, step)
+        done = np.abs(new - x) <= 1e-13 * np.maximum(1.0, np.abs(x)) + 1e-15 * width
+        x = new
+        if np.all(done):
+            break
+    return x
+
+
+def shortest(quantile: Any, pdf: Any, level: float, lower_bounded: bool, B: int) -> tuple[np.ndarray, np.ndarray]:
+    """Shortest interval of a unimodal distribution: lower tail ``a`` with ``pdf(Q(a)) = pdf(Q(a + level))``.
+
+    ``quantile(p)`` and ``pdf(x)`` take and return (B, 1) arrays. Solved for ``a`` by bisection
+    (vectorised, to 1e-14 in probability); when the density is highest at the lower bound of the
+    support the interval starts there (``a = 0``).
+    """
+    def g(a: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        lo, up = quantile(a), quantile(a + level)
+        return pdf(lo) - pdf(up), lo, up
+
+    eps = 0.0 if lower_bounded else 1e-13
+    a0 = np.full((B, 1), eps)
+    a1 = np.full((B, 1), 1.0 - level - 1e-13)
+    g0, lo0, up0 = g(a0)
+    at_bound = g0 >= 0
+    lo_best, up_best = lo0, up0
+    for _ in range(50):
+        mid = 0.5 * (a0 + a1)
+        gm, lo, up = g(mid)
+        lo_best, up_best = np.where(at_bound, lo_best, lo), np.where(at_bound, up_best, up)
+        neg = gm < 0
+        a0, a1 = np.where(neg, mid, a0), np.where(neg, a1, mid)
+        if np.all(at_bound | (a1 - a0 < 1e-14)):
+            break
+    return lo_best[:, 0], up_best[:, 0]
