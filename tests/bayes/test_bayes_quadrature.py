@@ -43,6 +43,7 @@ def brute(prior_pdf, mu_prior, f, mu_lim=(-30.0, 30.0), tau_lim=(0.0, np.inf)):
 TWO_D = CASES[:1]  # ~40 s each: the other priors are checked in one dimension below
 
 
+@pytest.mark.slow  # 2-D scipy quadrature over the joint posterior takes about 30 s
 @pytest.mark.parametrize(("name", "prior", "pdf", "mu_prior"), TWO_D, ids=[c[0] for c in TWO_D])
 def test_against_brute_force(name, prior, pdf, mu_prior):
     fit = fit_bayes(Y, S, prior, mu_prior=mu_prior)

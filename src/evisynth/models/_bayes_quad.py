@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -103,7 +103,7 @@ class Posterior:
         base = np.maximum(base, 1e-300)
         tau = base[:, None] * np.logspace(-6, 3, 91)[None, :]
         lp, _, _ = self.log_post(tau)
-        return tau[np.arange(self.B), np.argmax(lp + np.log(tau), axis=1)]
+        return cast(np.ndarray, tau[np.arange(self.B), np.argmax(lp + np.log(tau), axis=1)])
 
     def _nodes(self, h: float) -> tuple[np.ndarray, np.ndarray]:
         if self.upper is not None:
@@ -143,7 +143,7 @@ class Posterior:
         B, M, N = nodes.shape
         lp, _, _ = self.log_post(nodes.reshape(B, M * N))
         val = (wt * np.exp(lp.reshape(B, M, N) - self.grid.log_z[:, None, None])).sum(-1)
-        return np.clip(val, 0.0, 1.0)
+        return cast(np.ndarray, np.clip(val, 0.0, 1.0))
 
     def tau_quantile(self, q: np.ndarray) -> np.ndarray:
         """Quantiles (B, M) of τ by safeguarded Newton steps on the CDF."""
@@ -183,13 +183,13 @@ class Posterior:
 
 def mix_cdf(pi: np.ndarray, a: np.ndarray, c: np.ndarray, x: np.ndarray) -> np.ndarray:
     z = (x[:, :, None] - a[:, None, :]) / np.sqrt(c[:, None, :])
-    return np.einsum("bn,bmn->bm", pi, _dist.norm_cdf(z))
+    return cast(np.ndarray, np.einsum("bn,bmn->bm", pi, _dist.norm_cdf(z)))
 
 
 def mix_pdf(pi: np.ndarray, a: np.ndarray, c: np.ndarray, x: np.ndarray) -> np.ndarray:
     sd = np.sqrt(c[:, None, :])
     z = (x[:, :, None] - a[:, None, :]) / sd
-    return np.einsum("bn,bmn->bm", pi, np.exp(-0.5 * z * z) / (sd * math.sqrt(2 * math.pi)))
+    return cast(np.ndarray, np.einsum("bn,bmn->bm", pi, np.exp(-0.5 * z * z) / (sd * math.sqrt(2 * math.pi))))
 
 
 def mix_moments(pi: np.ndarray, a: np.ndarray, c: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -220,7 +220,7 @@ def mix_quantile(pi: np.ndarray, a: np.ndarray, c: np.ndarray, q: np.ndarray) ->
         x = new
         if np.all(done):
             break
-    return x
+    return cast(np.ndarray, x)
 
 
 def shortest(quantile: Any, pdf: Any, level: float, lower_bounded: bool, B: int) -> tuple[np.ndarray, np.ndarray]:

@@ -21,6 +21,7 @@ contrasts, and refers ``F = (η - q + 1)/(ηq) Q`` to F(q, η - q + 1).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
 import numpy as np
 
@@ -33,7 +34,7 @@ def _sym_power(S: np.ndarray, power: float) -> np.ndarray:
     tol = max(vals.max(), 0.0) * 1e-12 * S.shape[0]
     safe = np.where(vals > tol, vals, 1.0)
     scaled = np.where(vals > tol, safe**power, 0.0)
-    return (vecs * scaled) @ vecs.T
+    return cast(np.ndarray, (vecs * scaled) @ vecs.T)
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import cast
 
 import numpy as np
 from scipy import linalg
@@ -137,7 +138,7 @@ class NestedLikelihood:
         def vinv(M: np.ndarray) -> np.ndarray:
             dM = d * M if M.ndim == 1 else d[:, None] * M
             S = self._sum(dM)
-            return dM - (ad * S[cl] if M.ndim == 1 else ad[:, None] * S[cl])
+            return cast(np.ndarray, dM - (ad * S[cl] if M.ndim == 1 else ad[:, None] * S[cl]))
 
         logdet_v = float(np.sum(np.log(e)) + np.sum(np.log1p(tc * s)))
         ViX = vinv(X)
@@ -229,7 +230,7 @@ def _direction(info: np.ndarray, fisher: np.ndarray, g: np.ndarray) -> np.ndarra
         np.linalg.cholesky(info)
         return np.linalg.solve(info, g)
     except np.linalg.LinAlgError:
-        return np.linalg.lstsq(fisher, g, rcond=None)[0]
+        return cast(np.ndarray, np.linalg.lstsq(fisher, g, rcond=None)[0])
 
 
 def profile_limits(

@@ -31,7 +31,7 @@ from __future__ import annotations
 import math
 import warnings
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -270,7 +270,7 @@ def _prior_log_norm(post: Posterior, prior: TauPrior) -> np.ndarray:
     tau = c[:, None] * np.exp(0.5 * math.pi * np.sinh(t))[None, :]
     wt = tau * (0.5 * math.pi * np.cosh(t))[None, :] / 64
     lp = prior.logpdf(tau, post.s)
-    return np.log(np.sum(wt * np.exp(lp), axis=1))
+    return cast(np.ndarray, np.log(np.sum(wt * np.exp(lp), axis=1)))
 
 
 def _min_bf_mu0(post: Posterior, ll_mu0: np.ndarray) -> np.ndarray:
@@ -287,7 +287,7 @@ def _min_bf_mu0(post: Posterior, ll_mu0: np.ndarray) -> np.ndarray:
         def neg(m: float, v: np.ndarray = v, logw: np.ndarray = logw, b: int = b) -> float:
             ll = -0.5 * (np.log(2 * np.pi * v) + (y[b][None, :] - m) ** 2 / v).sum(-1)
             top = np.max(ll + logw)
-            return -(top + math.log(np.sum(np.exp(ll + logw - top))))
+            return float(-(top + math.log(np.sum(np.exp(ll + logw - top)))))
 
         centre = float((g.pi[b] * g.mean[b]).sum())
         spread = float(np.max(s[b])) + float(np.sqrt((g.pi[b] * g.tau[b] ** 2).sum()))
@@ -301,7 +301,7 @@ def _min_bf_mu0(post: Posterior, ll_mu0: np.ndarray) -> np.ndarray:
 def _node_loglik(post: Posterior, b: int) -> np.ndarray:
     ll, _, _ = loglik(post.grid.tau[b:b + 1], post.y[b:b + 1], post.s[b:b + 1], None if post.mu0 is None else
                       post.mu0[b:b + 1], None if post.s0 is None else post.s0[b:b + 1])
-    return ll[0]
+    return cast(np.ndarray, ll[0])
 
 
 def fit_bayes_batch(y: Any, sigma: Any, tau_prior: TauPrior, *, mu_prior: tuple[Any, Any] | None = None,

@@ -25,7 +25,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 from scipy import special
@@ -100,7 +100,7 @@ def log_normal(meanlog: Any, sdlog: Any) -> TauPrior:
     def lp(t: np.ndarray, sig: np.ndarray) -> np.ndarray:
         with np.errstate(divide="ignore"):
             lt = np.log(t)
-        return -0.5 * math.log(2 * math.pi) - np.log(s) - lt - 0.5 * ((lt - m) / s) ** 2
+        return cast(np.ndarray, -0.5 * math.log(2 * math.pi) - np.log(s) - lt - 0.5 * ((lt - m) / s) ** 2)
 
     return TauPrior("log-normal", {"meanlog": meanlog, "sdlog": sdlog}, True, -np.inf, logpdf=lp, zero_density=True)
 
@@ -115,7 +115,7 @@ def log_t(location: Any, scale: Any, df: float = 5.0) -> TauPrior:
         with np.errstate(divide="ignore"):
             lt = np.log(t)
         z = (lt - m) / s
-        return const - (df + 1) / 2 * np.log1p(z * z / df) - np.log(s) - lt
+        return cast(np.ndarray, const - (df + 1) / 2 * np.log1p(z * z / df) - np.log(s) - lt)
 
     return TauPrior("log-t", {"location": location, "scale": scale, "df": df}, True, -1.0, logpdf=lp,
                     zero_density=True)
@@ -133,14 +133,14 @@ def sqrt_uniform() -> TauPrior:
 
 def _ratio(t: np.ndarray, sig: np.ndarray, power: float) -> np.ndarray:
     """``t/(σ² + t²)^power`` for every node and study: shape (B, N, k)."""
-    return t[..., None] / (sig[:, None, :] ** 2 + t[..., None] ** 2) ** power
+    return cast(np.ndarray, t[..., None] / (sig[:, None, :] ** 2 + t[..., None] ** 2) ** power)
 
 
 def jeffreys() -> TauPrior:
     """Tibshirani's Jeffreys prior p(τ) ∝ √Σ(τ/(σ²+τ²))² (Röver 2020 eq. 7; improper, proper posterior for k ≥ 2)."""
     def lp(t: np.ndarray, sig: np.ndarray) -> np.ndarray:
         with np.errstate(divide="ignore"):
-            return 0.5 * np.log(np.sum(_ratio(t, sig, 1.0) ** 2, axis=-1))
+            return cast(np.ndarray, 0.5 * np.log(np.sum(_ratio(t, sig, 1.0) ** 2, axis=-1)))
 
     return TauPrior("Jeffreys", {}, False, -1.0, logpdf=lp, zero_density=True)
 
@@ -149,7 +149,7 @@ def berger_deely() -> TauPrior:
     """Berger & Deely (1988) prior p(τ) ∝ Π(τ/(σ²+τ²))^(1/k) (Röver 2020 eq. 8; improper)."""
     def lp(t: np.ndarray, sig: np.ndarray) -> np.ndarray:
         with np.errstate(divide="ignore"):
-            return np.mean(np.log(_ratio(t, sig, 1.0)), axis=-1)
+            return cast(np.ndarray, np.mean(np.log(_ratio(t, sig, 1.0)), axis=-1))
 
     return TauPrior("Berger-Deely", {}, False, -1.0, logpdf=lp, zero_density=True)
 
@@ -158,7 +158,7 @@ def conventional() -> TauPrior:
     """Conventional prior p(τ) ∝ Π(τ/(σ²+τ²)^{3/2})^(1/k) (Röver 2020 eq. 5; proper, normalised numerically)."""
     def lp(t: np.ndarray, sig: np.ndarray) -> np.ndarray:
         with np.errstate(divide="ignore"):
-            return np.mean(np.log(_ratio(t, sig, 1.5)), axis=-1)
+            return cast(np.ndarray, np.mean(np.log(_ratio(t, sig, 1.5)), axis=-1))
 
     return TauPrior("conventional", {}, True, -2.0, logpdf=lp, zero_density=True)
 
@@ -166,14 +166,14 @@ def conventional() -> TauPrior:
 def _shrinkage_lp(s02: Callable[[np.ndarray], np.ndarray]) -> LogPdf:
     def lp(t: np.ndarray, sig: np.ndarray) -> np.ndarray:
         s = s02(sig)[:, None]
-        return math.log(2) + np.log(s) + np.log(np.maximum(t, 1e-300)) - 2 * np.log(s + t * t)
+        return cast(np.ndarray, math.log(2) + np.log(s) + np.log(np.maximum(t, 1e-300)) - 2 * np.log(s + t * t))
 
     return lp
 
 
 def harmonic_s02(sig: np.ndarray) -> np.ndarray:
     """Harmonic mean of the squared standard errors, ``k/Σσ⁻²``, per fit."""
-    return sig.shape[-1] / np.sum(sig**-2.0, axis=-1)
+    return cast(np.ndarray, sig.shape[-1] / np.sum(sig**-2.0, axis=-1))
 
 
 def typical_s2(sig: np.ndarray) -> np.ndarray:
@@ -181,7 +181,7 @@ def typical_s2(sig: np.ndarray) -> np.ndarray:
     w = sig**-2.0
     k = sig.shape[-1]
     sw, sw2 = np.sum(w, axis=-1), np.sum(w * w, axis=-1)
-    return np.where(k > 1, (k - 1) * sw / np.maximum(sw * sw - sw2, 1e-300), 1.0 / sw)
+    return cast(np.ndarray, np.where(k > 1, (k - 1) * sw / np.maximum(sw * sw - sw2, 1e-300), 1.0 / sw))
 
 
 def uniform_shrinkage() -> TauPrior:
@@ -198,7 +198,7 @@ def dumouchel() -> TauPrior:
     """DuMouchel prior ``s₀/(s₀+τ)²`` (Röver 2020 eq. 4; log-logistic, median s₀)."""
     def lp(t: np.ndarray, sig: np.ndarray) -> np.ndarray:
         s0 = np.sqrt(harmonic_s02(sig))[:, None]
-        return np.log(s0) - 2 * np.log(s0 + t)
+        return cast(np.ndarray, np.log(s0) - 2 * np.log(s0 + t))
 
     return TauPrior("DuMouchel", {}, True, -2.0, logpdf=lp)
 

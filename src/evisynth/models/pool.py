@@ -203,7 +203,7 @@ def pool(
             i2 = np.where(q > 0, np.maximum(0.0, 100 * (q - q_df) / q), 0.0)
             h2 = q / q_df
         else:
-            i2 = 100 * tau2 / (vt + tau2)
+            i2 = np.minimum(100.0, 100 * tau2 / (vt + tau2))  # rounding may pass 100 when vt << tau2
             h2 = tau2 / vt + 1
         if not all_df:
             q, vt, i2 = (np.where(has_df, a, 0.0) for a in (q, vt, i2))
@@ -237,7 +237,7 @@ def pool(
                 censored = np.isfinite(t_hi) & (t_hi > bound)
                 if any_all(censored):
                     t_lo, t_hi = np.minimum(t_lo, bound), np.minimum(t_hi, bound)
-            i2_lo, i2_hi = 100 * t_lo / (vt + t_lo), 100 * t_hi / (vt + t_hi)
+            i2_lo, i2_hi = np.minimum(100.0, 100 * t_lo / (vt + t_lo)), np.minimum(100.0, 100 * t_hi / (vt + t_hi))
             h2_lo, h2_hi = t_lo / vt + 1, t_hi / vt + 1
             tau_lo, tau_hi = np.sqrt(t_lo), np.sqrt(t_hi)
         else:
