@@ -3,7 +3,8 @@
 Printed results, reports, plots and the accuracy checker all call these functions, so a
 number is written the same way everywhere. The conventions follow RevMan:
 
-* effects and confidence limits with two decimals (``-0.23 [-0.43, -0.02]``);
+* effects and confidence limits with two decimals (``-0.23 [-0.43, -0.02]``); a number that
+  rounds to zero is written without a sign (``0.00``, never ``-0.00``);
 * P values with two decimals from 0.01 up, one significant digit below 0.01
   (``0.007``, ``0.0004``) and ``P < 0.00001`` below that floor;
 * I² as a whole percent in heterogeneity lines, with one decimal in the test for
@@ -38,17 +39,23 @@ def round_half_up(x: float, decimals: int) -> float:
 
 
 def format_number(x: float | None, decimals: int = 2) -> str:
-    """Format a number with a fixed number of decimals; ``NA`` when undefined."""
+    """Format a number with a fixed number of decimals; ``NA`` when undefined.
+
+    A value that rounds to zero prints as ``0.00``, never ``-0.00`` (a bound of -0.0039 is
+    written ``0.00``: the sign of a rounded zero carries no information and reads as a typo).
+
+    >>> format_number(-0.0039), format_number(-0.005), format_number(2.0, 0)
+    ('0.00', '-0.01', '2')
+    """
     if _is_missing(x):
         return "NA"
     assert x is not None
     if math.isinf(x):
         return "Inf" if x > 0 else "-Inf"
     value = round_half_up(x, decimals)
-    text = f"{value:.{decimals}f}"
-    if value == 0 and x < 0:
-        text = "-" + text.lstrip("-")
-    return text
+    if value == 0:
+        value = 0.0  # drop the sign of a negative zero
+    return f"{value:.{decimals}f}"
 
 
 def format_estimate(x: float | None, decimals: int = 2) -> str:
