@@ -221,6 +221,21 @@ def format_ci_to(lower: float | None, upper: float | None, decimals: int = 2) ->
     return f"{format_number(lower, decimals)} to {format_number(upper, decimals)}"
 
 
+def format_entered(x: float | None, decimals: int | None) -> str:
+    """A study-level value with the decimals it was entered with (``14.0`` stays ``14.0``).
+
+    Without ``decimals`` it falls back to :func:`format_data_value`.
+
+    >>> format_entered(14.0, 1), format_entered(2.04, 2), format_entered(20.0, 0), format_entered(0.5, None)
+    ('14.0', '2.04', '20', '0.5')
+    """
+    if _is_missing(x):
+        return ""
+    if decimals is None:
+        return format_data_value(x)
+    return format_number(x, decimals)
+
+
 def format_data_value(x: float | None) -> str:
     """A study-level input value (mean, SD, count) as entered: no trailing zeros, at most 4 decimals.
 

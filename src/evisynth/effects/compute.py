@@ -152,6 +152,7 @@ def compute_effects(
         extra=dict(table.extra),
         source=table.source,
         kind=kind,
+        decimals=dict(table.decimals),
     )
 
 

@@ -56,6 +56,10 @@ class StudyTable:
     derived : tuple of str
         Per row, what :mod:`evisynth.io.derive` filled in ("" when nothing), e.g.
         ``"sd1 from se1 (SD = SE·√n)"``; empty tuple when no derivation columns were given.
+    decimals : dict
+        Per canonical data column, per row: the decimals the value was entered with (``"14.0"``
+        → 1, ``"2.04"`` → 2), or ``None`` when the value was derived (filled in or changed by
+        :mod:`evisynth.io.derive`) or is missing. Displays write arm data as entered.
     """
 
     source: str
@@ -65,6 +69,7 @@ class StudyTable:
     extra: dict[str, np.ndarray] = field(default_factory=dict)
     extra_names: dict[str, str] = field(default_factory=dict)
     derived: tuple[str, ...] = ()
+    decimals: dict[str, tuple[int | None, ...]] = field(default_factory=dict)
 
     @property
     def k(self) -> int:
@@ -179,6 +184,44 @@ def _parse_number(text: str) -> float:
     return float(t)
 
 
+def entered_decimals(text: str) -> int | None:
+    """Decimals a number was written with (``"14.0"`` → 1, ``"2.04"`` → 2, ``"1e-3"`` → 3); ``None`` if none.
+
+    >>> entered_decimals("14.0"), entered_decimals(" 2.04 "), entered_decimals("20"), entered_decimals("")
+    (1, 2, 0, None)
+    """
+    from decimal import Decimal, InvalidOperation
+
+    t = str(text).strip().replace("\u2212", "-").replace("\u2013", "-")
+    try:
+        exponent = Decimal(t).as_tuple().exponent
+    except InvalidOperation:
+        return None
+    return max(0, -exponent) if isinstance(exponent, int) else None
+
+
+def _entered(original: Any, columns: dict[str, np.ndarray]) -> dict[str, tuple[int | None, ...]]:
+    """Per data column and row, the decimals of the value as entered in ``original`` (``None``: derived)."""
+    headers: dict[str, str] = {}
+    for col in original.columns:
+        name = canonical_name(str(col))
+        if name is not None:
+            headers.setdefault(name, str(col))
+    out: dict[str, tuple[int | None, ...]] = {}
+    for name, values in columns.items():
+        cells = list(original[headers[name]]) if name in headers else [""] * len(values)
+        row: list[int | None] = []
+        for cell, value in zip(cells, values, strict=True):
+            try:
+                given = _parse_number(str(cell))
+            except ValueError:
+                given = math.nan
+            same = (math.isnan(given) and math.isnan(value)) or given == value
+            row.append(entered_decimals(str(cell)) if same and not math.isnan(value) else None)
+        out[name] = tuple(row)
+    return out
+
+
 def read_study_table(data: Any, *, source: str | None = None, split_control: bool | None = None) -> StudyTable:
     """Read and check a study table.
 
@@ -215,6 +258,7 @@ def read_study_table(data: Any, *, source: str | None = None, split_control: boo
         raise InputError("the table has no data rows; expected one row per comparison", file=src)
     from evisynth.io.derive import derive_frame
 
+    original = frame
     frame, derived = derive_frame(frame, src, split_control=split_control)
 
     canon: dict[str, str] = {}
@@ -295,7 +339,7 @@ def read_study_table(data: Any, *, source: str | None = None, split_control: boo
         except ValueError:
             extra[key] = np.array(cells, dtype=object)
     return StudyTable(src, kind, tuple(studies), columns, extra, extra_names,
-                      tuple(derived) if any(derived) else ())
+                      tuple(derived) if any(derived) else (), _entered(original, columns))
 
 
 def _detect_kind(canon: dict[str, str], src: str, found: list[Any]) -> DataKind:
