@@ -111,6 +111,33 @@ def test_outputs_and_progress(demo_run: tuple) -> None:
     assert doc["runtime_seconds"] < 30
 
 
+#: Subgroup variables and meta-regression moderators of the example's outcomes (review.toml).
+FIGURES = {"spasticity_mas": (("hemisphere", "frequency", "limb"), ()),
+           "spasticity_all_scales_smd": (("hemisphere", "frequency"), ()),
+           "motor_function_fugl_meyer": (("limb", "frequency"), ("pulses_1000",)),
+           "activities_of_daily_living": ((), ())}
+
+
+def test_subgroup_forest_and_bubble_plots_are_written_and_shown(demo_run: tuple) -> None:
+    out, doc, _, _ = demo_run
+    overview = (out / "report.html").read_text(encoding="utf-8")
+    for folder, (variables, moderators) in FIGURES.items():
+        stems = [f"forest_{v}" for v in variables] + [f"bubble_{m}" for m in moderators]
+        for stem in stems:
+            for suffix in ("png", "svg"):
+                assert (out / folder / "figures" / f"{stem}.{suffix}").is_file(), (folder, stem, suffix)
+            assert f'<img src="{folder}/figures/{stem}.png"' in overview  # the key figures, not only links
+        assert f'<img src="{folder}/figures/forest.png"' in overview
+        report = (out / folder / "report.html").read_text(encoding="utf-8")
+        for v in variables:
+            assert f'id="subgroups_{v}"' in report and f'id="figure-forest_{v}"' in report
+        assert ('id="figure-bubble_pulses_1000"' in report) == bool(moderators)
+        unexpected = {p.stem for p in (out / folder / "figures").glob("forest_*")} - {f"forest_{v}" for v in variables}
+        assert not unexpected
+    assert doc["files"]["figures"]["Motor function (Fugl-Meyer)"][-1] == \
+        "motor_function_fugl_meyer/figures/bubble_pulses_1000.png"
+
+
 def test_derivations_are_shown_per_study(demo_run: tuple) -> None:
     out, _doc, _, _ = demo_run
     spas = json.loads((out / "spasticity_all_scales_smd" / "analysis.json").read_text(encoding="utf-8"))
