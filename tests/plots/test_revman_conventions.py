@@ -178,3 +178,12 @@ def test_user_limits_are_kept_exactly():
     assert (ax.lower, ax.upper) == (-6, 3) and ax.tick_labels == ("-6", "-3", "0", "1.5", "3")
     with pytest.raises(Exception, match="xlim"):
         forest_layout(bundle, xlim=(3, -6))
+
+
+def test_methods_text_says_peto_rows_are_not_corrected():
+    from evisynth.report.methods_text import methods_paragraph
+
+    for method in ("PETO", "IV", "DL"):
+        text = methods_paragraph(analyse(PETO, measure="PETO", method=method))
+        assert "No continuity correction was applied" in text and "was added to each cell" not in text
+    assert "0.5 was added to each cell" in methods_paragraph(analyse(PETO, measure="OR", method="MH"))
