@@ -125,25 +125,6 @@ def tick_text(value: float, log: bool) -> str:
     return text if text not in ("-0", "") else "0"
 
 
-def symmetric_axis(extent: float, *, log: bool, null: float | None = 0.0, label: str = "") -> Axis:
-    """A RevMan-style axis symmetric about the line of no effect.
-
-    ``extent`` is the largest distance from the null (on the analysis scale: log ratios for
-    ratio measures) that must be visible.
-    """
-    centre = 0.0 if null is None else null
-    if log:
-        ratio = math.exp(max(extent, 1e-9))
-        limit, ticks = next(((lim, t) for lim, t in _LOG_LIMITS if ratio <= lim * (1 + 1e-9)), _LOG_LIMITS[-1])
-        pos = tuple(math.log(t) for t in ticks)
-        return Axis(-math.log(limit), math.log(limit), pos, tuple(tick_text(p, True) for p in pos), True,
-                    0.0, label)
-    limit = nice_ceiling(extent if extent > 0 else 1.0)
-    ticks = (centre - limit, centre - limit / 2, centre, centre + limit / 2, centre + limit)
-    return Axis(centre - limit, centre + limit, ticks, tuple(tick_text(t, False) for t in ticks), False,
-                null, label)
-
-
 _LOG_SIDE_LIMITS = tuple(lim for lim, _ in _LOG_LIMITS)
 
 
