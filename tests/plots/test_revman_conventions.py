@@ -187,3 +187,13 @@ def test_methods_text_says_peto_rows_are_not_corrected():
         text = methods_paragraph(analyse(PETO, measure="PETO", method=method))
         assert "No continuity correction was applied" in text and "was added to each cell" not in text
     assert "0.5 was added to each cell" in methods_paragraph(analyse(PETO, measure="OR", method="MH"))
+
+
+def test_long_favours_labels_end_in_a_symmetric_axis_and_a_wider_graph():
+    bundle = _generic([-4.0, -2.5, -1.0, 0.5], [0.45, 0.4, 0.5, 0.6])
+    name = "repetitive transcranial magnetic stimulation of the unaffected hemisphere"
+    lay = forest_layout(bundle, intervention=name, comparison=name)
+    assert lay.axis.lower == -lay.axis.upper == -5.0
+    from evisynth.plots._forest_geometry import favours_width
+
+    assert lay.graph_width >= favours_width(lay.axis, lay.favours) - 1e-9

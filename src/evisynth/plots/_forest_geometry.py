@@ -219,20 +219,12 @@ def forest_axis(left: float, right: float, favours: tuple[str, str], *, log: boo
     lo = side_limit(max(left, 0.1 * big), log=log)
     hi = side_limit(max(right, 0.1 * big), log=log)
     axis = fitted_axis(lo, hi, log=log, label=label)
-    while favours_width(axis, favours) > MAX_GRAPH_WIDTH:
-        frac = lo / (lo + hi)
-        need_left = (text_width(favours[0]) + _FAVOURS_PAD) / frac
-        need_right = (text_width(favours[1]) + _FAVOURS_PAD) / (1 - frac)
-        if need_left > need_right:
-            wider = wider_side_limit(lo, log=log)
-            if wider == lo:
-                break
-            lo = wider
+    # widen the shorter side until its label fits; never past the longer side (long labels then widen the graph)
+    while favours_width(axis, favours) > MAX_GRAPH_WIDTH and lo != hi:
+        if lo < hi:
+            lo = min(wider_side_limit(lo, log=log), hi)
         else:
-            wider = wider_side_limit(hi, log=log)
-            if wider == hi:
-                break
-            hi = wider
+            hi = min(wider_side_limit(hi, log=log), lo)
         axis = fitted_axis(lo, hi, log=log, label=label)
     return thin_ticks(axis, max(_theme.FOREST_AXIS_WIDTH, favours_width(axis, favours)))
 
