@@ -15,6 +15,7 @@ import warnings
 import numpy as np
 import pandas as pd
 
+from evisynth.analyses.bundle import AnalysisBundle
 from evisynth.analyses.run import run_analysis
 from evisynth.analyses.spec import AnalysisSpec
 from evisynth.plots import forest
@@ -33,7 +34,7 @@ def eighteen_studies() -> pd.DataFrame:
     })
 
 
-def render(doc: dict, fmt: str) -> tuple[float, float, float, float]:
+def render(doc: AnalysisBundle, fmt: str) -> tuple[float, float, float, float]:
     c0 = time.process_time()
     t0 = time.perf_counter()
     lay = forest.forest_layout(doc, prediction=True)
@@ -52,7 +53,7 @@ def main() -> None:
     args = parser.parse_args()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        doc = run_analysis(eighteen_studies(), AnalysisSpec(subgroup="frequency"), source="bench").to_dict()
+        doc = run_analysis(eighteen_studies(), AnalysisSpec(subgroup="frequency"), source="bench")
     cold = sum(render(doc, args.format)[:3])
     runs = [render(doc, args.format) for _ in range(args.repeat)]
     total = [sum(r[:3]) for r in runs]

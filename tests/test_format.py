@@ -30,8 +30,13 @@ def test_p_text_prefix() -> None:
     assert fmt.p_text(0.03) == "P = 0.03"
 
 
-def test_negative_zero_keeps_sign_like_revman() -> None:
-    assert fmt.format_ci(-0.371, -0.0039) == "[-0.37, -0.00]"
+def test_a_bound_that_rounds_to_zero_has_no_sign() -> None:
+    assert fmt.format_ci(-0.371, -0.0039) == "[-0.37, 0.00]"
+    assert fmt.format_number(-0.0049, 2) == "0.00" and fmt.format_number(-0.00049, 3) == "0.000"
+    assert fmt.format_number(-0.0, 1) == "0.0" and fmt.format_number(-0.4, 0) == "0"
+    assert fmt.format_effect_ci(-0.001, -0.004, 0.002) == "0.00 [0.00, 0.00]"
+    assert fmt.format_percent(-0.2) == "0%"
+    assert fmt.format_number(-0.005, 2) == "-0.01"  # a value that rounds away from zero keeps its sign
 
 
 def test_half_up_rounding() -> None:

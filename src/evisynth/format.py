@@ -3,7 +3,8 @@
 Printed results, reports, plots and the accuracy checker all call these functions, so a
 number is written the same way everywhere. The conventions follow RevMan:
 
-* effects and confidence limits with two decimals (``-0.23 [-0.43, -0.02]``);
+* effects and confidence limits with two decimals (``-0.23 [-0.43, -0.02]``); a number that
+  rounds to zero is written without a sign (``0.00``, never ``-0.00``);
 * P values with two decimals from 0.01 up, one significant digit below 0.01
   (``0.007``, ``0.0004``) and ``P < 0.00001`` below that floor;
 * I² as a whole percent in heterogeneity lines, with one decimal in the test for
@@ -38,17 +39,23 @@ def round_half_up(x: float, decimals: int) -> float:
 
 
 def format_number(x: float | None, decimals: int = 2) -> str:
-    """Format a number with a fixed number of decimals; ``NA`` when undefined."""
+    """Format a number with a fixed number of decimals; ``NA`` when undefined.
+
+    A value that rounds to zero prints as ``0.00``, never ``-0.00`` (a bound of -0.0039 is
+    written ``0.00``: the sign of a rounded zero carries no information and reads as a typo).
+
+    >>> format_number(-0.0039), format_number(-0.005), format_number(2.0, 0)
+    ('0.00', '-0.01', '2')
+    """
     if _is_missing(x):
         return "NA"
     assert x is not None
     if math.isinf(x):
         return "Inf" if x > 0 else "-Inf"
     value = round_half_up(x, decimals)
-    text = f"{value:.{decimals}f}"
-    if value == 0 and x < 0:
-        text = "-" + text.lstrip("-")
-    return text
+    if value == 0:
+        value = 0.0  # drop the sign of a negative zero
+    return f"{value:.{decimals}f}"
 
 
 def format_estimate(x: float | None, decimals: int = 2) -> str:
@@ -212,6 +219,21 @@ def format_ci_to(lower: float | None, upper: float | None, decimals: int = 2) ->
     '-0.43 to -0.02'
     """
     return f"{format_number(lower, decimals)} to {format_number(upper, decimals)}"
+
+
+def format_entered(x: float | None, decimals: int | None) -> str:
+    """A study-level value with the decimals it was entered with (``14.0`` stays ``14.0``).
+
+    Without ``decimals`` it falls back to :func:`format_data_value`.
+
+    >>> format_entered(14.0, 1), format_entered(2.04, 2), format_entered(20.0, 0), format_entered(0.5, None)
+    ('14.0', '2.04', '20', '0.5')
+    """
+    if _is_missing(x):
+        return ""
+    if decimals is None:
+        return format_data_value(x)
+    return format_number(x, decimals)
 
 
 def format_data_value(x: float | None) -> str:

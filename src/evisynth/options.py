@@ -126,7 +126,8 @@ OPTIONS: Final[dict[str, Option]] = {o.name: o for o in (
     Option("smd_variance", "--smd-variance", f"variance of Hedges' g (default {DEFAULT_SMD_VARIANCE})",
            DEFAULT_SMD_VARIANCE, SMD_VARIANCES),
     Option("continuity", "--continuity",
-           f"added to cells of zero-cell studies (0 disables; default {DEFAULT_CONTINUITY})", DEFAULT_CONTINUITY),
+           f"added to cells of zero-cell studies for OR/RR/RD (0 disables; Peto needs none; "
+           f"default {DEFAULT_CONTINUITY})", DEFAULT_CONTINUITY),
     Option("mh_continuity", "--mh-continuity",
            "corrected zero-cell tables in the MH sums (revman) or not (none, as metafor)",
            DEFAULT_MH_CONTINUITY, MH_CONTINUITY),

@@ -2,7 +2,7 @@
 
 Published figures (2026 meta-analysis of rTMS for post-stroke spasticity; 13 RCTs, 18 comparisons):
 spasticity MD -0.23 [-0.43, -0.02], P = 0.03; motor function MD 2.46 [1.54, 3.38], P < 0.00001;
-ADL SMD 0.31 [-0.06, 0.67], P = 0.10; unaffected-hemisphere SMD -0.19 [-0.37, -0.00], P = 0.05;
+ADL SMD 0.31 [-0.06, 0.67], P = 0.10; unaffected-hemisphere SMD -0.19 [-0.37, -0.00] (evisynth prints 0.00), P = 0.05;
 combined-frequency SMD -0.65 [-0.94, -0.36]; pulses meta-regression beta 2.46 [0.097, 4.81],
 P = 0.043; motor benefit larger in upper-limb patients. They are compared at their reported
 rounding with evisynth.format (the rounding every evisynth output uses).
@@ -21,6 +21,7 @@ from evisynth import format as fmt
 from evisynth.cli.main import main
 from evisynth.examples.data import RTMS_DIR, example_path
 from evisynth.examples.demo import slug
+from evisynth.examples.published import same_at_rounding
 
 
 @pytest.fixture(scope="module")
@@ -55,7 +56,8 @@ def test_published_figures_reproduced_at_reported_rounding(demo_run: tuple, resu
         mine = outcome["pooled"]
         assert mine["measure"] == result["measure"]
     for key in ("estimate", "ci_lower", "ci_upper"):
-        assert reported(mine[key], result[key]) == result[key], (key, mine[key])
+        # the paper's "-0.00" is evisynth's "0.00" (a rounded zero has no sign): the same number
+        assert same_at_rounding(reported(mine[key], result[key]), result[key]), (key, mine[key])
     if "p" in result:
         assert reported(mine["p_value"], result["p"], p=True) == result["p"], mine["p_value"]
     assert doc["checks"][result["key"]]["all_match"]
@@ -74,7 +76,8 @@ def test_key_numbers_in_the_usual_rounding(demo_run: tuple) -> None:
     assert fmt.p_text(adl["p_value"]) == "P = 0.10"
     assert (mo["measure"], sp["measure"], adl["measure"]) == ("MD", "MD", "SMD")
     hemi = o["Spasticity (all scales, SMD)"]["subgroups"]["hemisphere"]["groups"]["unaffected"]
-    assert fmt.format_effect_ci(hemi["estimate"], hemi["ci_lower"], hemi["ci_upper"]) == "-0.19 [-0.37, -0.00]"
+    assert fmt.format_effect_ci(hemi["estimate"], hemi["ci_lower"], hemi["ci_upper"]) == "-0.19 [-0.37, 0.00]"
+    assert hemi["ci_upper"] < 0  # the paper's "-0.00": a bound just below zero, printed without its sign
     freq = o["Spasticity (all scales, SMD)"]["subgroups"]["frequency"]["groups"]["combined"]
     assert fmt.format_effect_ci(freq["estimate"], freq["ci_lower"], freq["ci_upper"]) == "-0.65 [-0.94, -0.36]"
     mr = o["Motor function (Fugl-Meyer)"]["meta_regression"]["pulses_1000"]
@@ -106,6 +109,33 @@ def test_outputs_and_progress(demo_run: tuple) -> None:
     assert doc["synthetic"] is True
     # "runs in a few seconds": generous bound for slow CI machines
     assert doc["runtime_seconds"] < 30
+
+
+#: Subgroup variables and meta-regression moderators of the example's outcomes (review.toml).
+FIGURES = {"spasticity_mas": (("hemisphere", "frequency", "limb"), ()),
+           "spasticity_all_scales_smd": (("hemisphere", "frequency"), ()),
+           "motor_function_fugl_meyer": (("limb", "frequency"), ("pulses_1000",)),
+           "activities_of_daily_living": ((), ())}
+
+
+def test_subgroup_forest_and_bubble_plots_are_written_and_shown(demo_run: tuple) -> None:
+    out, doc, _, _ = demo_run
+    overview = (out / "report.html").read_text(encoding="utf-8")
+    for folder, (variables, moderators) in FIGURES.items():
+        stems = [f"forest_{v}" for v in variables] + [f"bubble_{m}" for m in moderators]
+        for stem in stems:
+            for suffix in ("png", "svg"):
+                assert (out / folder / "figures" / f"{stem}.{suffix}").is_file(), (folder, stem, suffix)
+            assert f'<img src="{folder}/figures/{stem}.png"' in overview  # the key figures, not only links
+        assert f'<img src="{folder}/figures/forest.png"' in overview
+        report = (out / folder / "report.html").read_text(encoding="utf-8")
+        for v in variables:
+            assert f'id="subgroups_{v}"' in report and f'id="figure-forest_{v}"' in report
+        assert ('id="figure-bubble_pulses_1000"' in report) == bool(moderators)
+        unexpected = {p.stem for p in (out / folder / "figures").glob("forest_*")} - {f"forest_{v}" for v in variables}
+        assert not unexpected
+    assert doc["files"]["figures"]["Motor function (Fugl-Meyer)"][-1] == \
+        "motor_function_fugl_meyer/figures/bubble_pulses_1000.png"
 
 
 def test_derivations_are_shown_per_study(demo_run: tuple) -> None:

@@ -87,8 +87,8 @@ def test_independent_two_stage_screening_to_prisma(project: Project) -> None:
         ss.record_decision(project, 4, "fulltext", reviewer, "include")
     with pytest.raises(InputError, match="2 included reports are not grouped into a study"):
         prisma_counts(project).check()
-    ss.link_report(project, 1, "Author0 2010")
-    ss.link_report(project, 4, "Author0 2010")  # a second report of the same study
+    assert ss.link_report(project, 1, "Author0 2010", new=True)
+    assert not ss.link_report(project, 4, "Author0 2010")  # a second report of the same study
     assert ss.studies(project) == {"Author0 2010": [1, 4]}
     counts = prisma_counts(project)
     counts.check()

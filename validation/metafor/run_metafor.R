@@ -188,8 +188,11 @@ effects <- function(tab, o) {
       yi <- as.numeric(e$yi); vi <- as.numeric(e$vi)
     }
   } else if (tab$kind == "binary") {
+    # Peto's (O - E)/V needs no continuity correction: evisynth shows the uncorrected study row,
+    # as RevMan does (escalc's default add = 1/2 would apply to PETO too, so pass add = 0).
+    add <- if (o$measure == "PETO") 0 else o$continuity
     e <- suppressWarnings(escalc(o$measure, ai = c$events1, n1i = c$n1, ci = c$events2, n2i = c$n2,
-                                 add = o$continuity, to = "only0", drop00 = o$drop00))
+                                 add = add, to = "only0", drop00 = o$drop00))
     yi <- as.numeric(e$yi); vi <- as.numeric(e$vi)
   } else {
     if (!is.null(c$yi)) {
@@ -226,8 +229,9 @@ fit_model <- function(tab, eff, o, rows) {
                                      measure = o$measure, add = c(o$continuity, add2), to = c("only0", to2),
                                      drop00 = drop, level = lvl, slab = tab$study[rows]))
     } else {
+      # add[1] only makes the observed study outcomes (and so k.yi, the df of Q): uncorrected, as the rows
       res <- suppressWarnings(rma.peto(ai = c$events1[rows], n1i = c$n1[rows], ci = c$events2[rows], n2i = c$n2[rows],
-                                       add = c(o$continuity, 0), to = c("only0", "none"), drop00 = drop,
+                                       add = c(0, 0), to = c("only0", "none"), drop00 = drop,
                                        level = lvl, slab = tab$study[rows]))
     }
     res$k <- if (is.logical(rows)) sum(rows) else length(rows)  # every table counts in k, as metafor's default

@@ -229,7 +229,11 @@ def studies_from(eff: EffectTable, weights: Any, level: float, counted: Any = No
             ci_upper=number(yi + z * se) if se is not None else None,
             weight_percent=number(weights[i]) if inc[i] else None, included=bool(inc[i]),
             note=eff.notes[i] or None, data={key: plain(col[i]) for key, col in eff.data.items()},
-            moderators={key: plain(col[i]) for key, col in eff.extra.items()}, log_scale=eff.log_scale,
+            moderators={key: plain(col[i]) for key, col in eff.extra.items()},
+            decimals={key: d for key, col in eff.decimals.items() if key in eff.data and (d := col[i]) is not None},
+            derived=tuple(key for key, col in eff.decimals.items()
+                          if key in eff.data and col[i] is None and plain(eff.data[key][i]) is not None),
+            log_scale=eff.log_scale,
         ))
     return tuple(rows)
 

@@ -5,7 +5,7 @@ Names are imported from their submodule on first use, so ``import evisynth.api.b
 load the analysis stack:
 
 * :mod:`evisynth.api.analysis` — study tables to typed results (:func:`meta_analysis`, ...);
-* :mod:`evisynth.api.reports` — reports and figures of one analysis;
+* :mod:`evisynth.api.reports` — reports and figures of one analysis or of one outcome of a review;
 * :mod:`evisynth.api.review` — a review file: GRADE, summary-of-findings, evidence summary;
 * :mod:`evisynth.api.records` — search records, deduplication, screening, PRISMA;
 * :mod:`evisynth.api.batch` — many meta-analyses at once;
@@ -22,7 +22,7 @@ _ANALYSIS = ("AnalysisBundle", "AnalysisSpec", "EffectTable", "MetaAnalysis", "P
              "meta_analysis", "meta_regression", "peto", "pool", "pool_effects", "publication_bias",
              "read_study_table", "subgroup_analysis")
 _REVIEW = ("load_review", "run_review", "write_summary")
-_REPORTS = ("ReportOptions", "write_report")
+_REPORTS = ("ReportOptions", "write_outcome_report", "write_report")
 
 __all__ = [*_ANALYSIS, *_REVIEW, *_REPORTS]
 

@@ -31,7 +31,8 @@ _HELP = """actions:
   reasons [REASON...]    list, or add to, the review's full-text exclusion reasons
   not-retrieved ID...    mark reports sought but not retrieved (retrieved ID... undoes)
   studies [--auto]       list studies; --auto gives each unassigned included report its own study
-  link ID LABEL          assign an included report to the study LABEL
+  link ID LABEL [--new]  assign an included report to the existing study LABEL (--new creates it;
+                         a label that matches no study is refused with the closest labels)
 """
 
 
@@ -61,6 +62,9 @@ def register(sub: Any) -> argparse.ArgumentParser:
     parser.add_argument("--out", metavar="FILE", help="sheet to write (export)")
     parser.add_argument(
         "--auto", action="store_true", help="studies: one study per unassigned included report"
+    )
+    parser.add_argument(
+        "--new", action="store_true", help="link: create the study LABEL (by default it must exist)"
     )
     add_project_options(parser)
     parser.set_defaults(func=run)
@@ -165,6 +169,6 @@ def run(args: argparse.Namespace) -> int:
         elif action == "link":
             if len(args.args) != 2 or not args.args[0].isdigit():
                 raise InputError("'screen link' needs a record id and a study label")
-            ss.link_report(project, int(args.args[0]), args.args[1])
-            print(f"record {args.args[0]} -> study {args.args[1]}")
+            created = ss.link_report(project, int(args.args[0]), args.args[1], new=args.new)
+            print(f"record {args.args[0]} -> study {args.args[1].strip()}" + (" (new study)" if created else ""))
     return 0

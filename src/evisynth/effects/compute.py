@@ -11,8 +11,10 @@ Formulas (notation of docs/methods.md §1.2):
 * log OR, log RR (``1/a - 1/n1 + 1/c - 1/n2``), RD (``p1(1-p1)/n1 + p2(1-p2)/n2``) and
   Peto's log OR ``(O - E)/V`` with variance ``1/V`` (Yusuf et al. 1985).
 * Zero cells: ``continuity`` (0.5 by default, 0 disables) is added to all four cells of a
-  study with a zero cell (metafor ``to="only0"``; RevMan's rule). Double-zero studies are
-  dropped for OR, RR and Peto by default and kept for RD.
+  study with a zero cell for OR, RR and RD (metafor ``to="only0"``; RevMan's rule). Peto's
+  ``(O - E)/V`` needs no correction and gets none (RevMan's study row; metafor's
+  ``escalc("PETO", add=0)``). Double-zero studies are dropped for OR, RR and Peto by default
+  and kept for RD.
 """
 
 from __future__ import annotations
@@ -90,7 +92,8 @@ def compute_effects(
     smd_variance : {"revman", "large-sample", "unbiased"}
         Variance (and correction factor) of Hedges' g.
     continuity : float
-        Added to every cell of a 2x2 table that has a zero cell (0 disables).
+        Added to every cell of a 2x2 table that has a zero cell (0 disables); not used by
+        ``PETO``, whose ``(O - E)/V`` needs no correction.
     drop_double_zero : bool, optional
         Drop studies without events (or with only events) in both arms. Default: true for
         OR, RR and Peto, false for RD.
@@ -150,6 +153,7 @@ def compute_effects(
         extra=dict(table.extra),
         source=table.source,
         kind=kind,
+        decimals=dict(table.decimals),
     )
 
 
@@ -167,7 +171,9 @@ def _binary(
     notes = [""] * table.k
     if drop00:
         included &= ~double_zero
-    corrected = zero & included & (add > 0)
+    # Peto's (O - E)/V is finite with a zero cell (V > 0 unless the table is double-zero): no
+    # correction, as RevMan shows the study row and as Peto's pooled estimate uses it.
+    corrected = zero & included & (add > 0) & (measure != "PETO")
     for i in range(table.k):
         if drop00 and double_zero[i]:
             notes[i] = "double-zero study: no events in either arm, not estimable"

@@ -46,6 +46,9 @@ class EffectTable:
         Other columns of the study table (subgroup variables and moderators).
     source : str
         Where the data came from (file name), for messages and provenance.
+    decimals : dict
+        Per arm-level column, per row: the decimals the value was entered with, or ``None`` when
+        it was derived (:attr:`evisynth.io.tabular.StudyTable.decimals`).
     """
 
     study: tuple[str, ...]
@@ -59,6 +62,7 @@ class EffectTable:
     extra: dict[str, np.ndarray] = field(default_factory=dict)
     source: str = ""
     kind: str = "generic"
+    decimals: dict[str, tuple[int | None, ...]] = field(default_factory=dict)
 
     @property
     def k(self) -> int:
@@ -80,4 +84,5 @@ class EffectTable:
             extra={k: v[idx] for k, v in self.extra.items()},
             source=self.source,
             kind=self.kind,
+            decimals={k: tuple(v[i] for i in idx) for k, v in self.decimals.items()},
         )

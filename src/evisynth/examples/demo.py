@@ -37,8 +37,7 @@ from evisynth.examples.project import build_example_project
 from evisynth.examples.published import checks, load_published
 from evisynth.io.tabular import StudyTable, read_study_table
 from evisynth.plots.prisma import save_prisma
-from evisynth.report.html_report import write_report
-from evisynth.report.options import ReportOptions
+from evisynth.report.outcome_report import outcome_figures, outcome_options, write_outcome_report
 from evisynth.report.summary import write_summary
 from evisynth.review.file import Review, load_review
 from evisynth.review.runner import OutcomeResult, ReviewResult, run_review
@@ -145,18 +144,24 @@ def _meta_regression(o: OutcomeResult, out: Path, units: dict[str, str], say: Pr
     return entries
 
 
-def _reports(result: ReviewResult, out: Path, say: Progress) -> dict[str, str]:
-    written = {}
-    intervention = "rTMS"
+def _reports(result: ReviewResult, out: Path, say: Progress) -> tuple[dict[str, str], dict[str, list[str]]]:
+    """Each outcome's report (main analysis, subgroup analyses, meta-regression); the figure files per outcome."""
+    written: dict[str, str] = {}
+    figures: dict[str, list[str]] = {}
     for o in result.outcomes:
-        options = ReportOptions(intervention=intervention, comparison="control", outcome=o.spec.phrase,
-                                lower_is_better=o.spec.lower_is_better)
+        options = outcome_options(o, intervention="rTMS", comparison="control")
+        folder = out / slug(o.spec.name)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            path = write_report(o.analysis, out / slug(o.spec.name), options)
+            path = write_outcome_report(o, folder, options)
         written[o.spec.name] = str(path.relative_to(out))
-    say(f"      wrote {len(written)} outcome reports with forest, funnel and sensitivity plots")
-    return written
+        figures[o.spec.name] = [f"{slug(o.spec.name)}/figures/{item.key}.png" for item in outcome_figures(o, options)]
+    n_sub = sum(len(o.subgroups) for o in result.outcomes)
+    n_bubble = sum(len(o.regression.figures.bubbles) for o in result.outcomes
+                   if o.regression is not None and o.regression.meta_regression is not None)
+    say(f"      wrote {len(written)} outcome reports with forest, funnel and sensitivity plots, {n_sub} subgrouped "
+        f"forest plots and {n_bubble} bubble plot{'' if n_bubble == 1 else 's'}")
+    return written, figures
 
 
 def _summary(result: ReviewResult, out: Path, say: Progress) -> dict[str, Any]:
@@ -269,7 +274,7 @@ def run_demo(out: str | Path = "evisynth-demo", *, progress: Progress | None = p
         summary["outcomes"][o.spec.name]["certainty"] = o.certainty.label
     say(f"[6/{STEPS}] Reports, GRADE, summary and PRISMA diagram")
     if later_stages:
-        summary["files"]["reports"] = _reports(result, out, say)
+        summary["files"]["reports"], summary["files"]["figures"] = _reports(result, out, say)
         info = _summary(result, out, say)
         summary["files"]["grade"] = info["files"]
         summary["accuracy_check"] = info["accuracy_check"]

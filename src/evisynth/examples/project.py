@@ -59,7 +59,7 @@ def apply_example_screening(project: Project, folder: str | Path, by: str = "A")
                 note="synthetic example",
             )
     for record_id, row in _match(project, _rows(screening / "studies.csv"), "studies.csv"):
-        ss.link_report(project, record_id, row["study"])
+        ss.link_report(project, record_id, row["study"], new=True)
 
 
 def build_example_project(

@@ -28,6 +28,14 @@ def at_reported_rounding(value: float | None, reported: str, *, p_value: bool = 
     return fmt.format_number(value, reported_decimals(reported))
 
 
+def same_at_rounding(mine: str, reported: str) -> bool:
+    """Whether two numbers written at the same rounding are equal (the paper's ``-0.00`` is ``0.00``)."""
+    try:
+        return reported_decimals(mine) == reported_decimals(reported) and float(mine) == float(reported)
+    except ValueError:
+        return False
+
+
 def compare(result: dict[str, Any], published: dict[str, Any]) -> dict[str, Any]:
     """Each published number next to evisynth's, both at the paper's rounding."""
     rows = {}
@@ -37,7 +45,8 @@ def compare(result: dict[str, Any], published: dict[str, Any]) -> dict[str, Any]
         value = result.get("p_value" if key == "p" else key)
         mine = at_reported_rounding(value, published[key], p_value=key == "p")
         want = published[key].strip()
-        rows[key] = {"published": published[key], "evisynth": mine, "value": value, "match": mine == want}
+        rows[key] = {"published": published[key], "evisynth": mine, "value": value,
+                     "match": mine == want or same_at_rounding(mine, want)}
     return {"all_match": all(r["match"] for r in rows.values()), "numbers": rows}
 
 

@@ -61,6 +61,10 @@ class StudyTable:
         Per row, the label as entered when it was made unique ("" otherwise); empty tuple when
         every label was unique. Labels that are keys elsewhere (risk of bias, linked reports)
         must not be duplicated: their users refuse such tables.
+    decimals : dict
+        Per canonical data column, per row: the decimals the value was entered with (``"14.0"``
+        → 1, ``"2.04"`` → 2), or ``None`` when the value was derived (filled in or changed by
+        :mod:`evisynth.io.derive`) or is missing. Displays write arm data as entered.
     """
 
     source: str
@@ -70,6 +74,7 @@ class StudyTable:
     extra: dict[str, np.ndarray] = field(default_factory=dict)
     extra_names: dict[str, str] = field(default_factory=dict)
     derived: tuple[str, ...] = ()
+    decimals: dict[str, tuple[int | None, ...]] = field(default_factory=dict)
     original_labels: tuple[str, ...] = ()
 
     @property
@@ -226,6 +231,44 @@ def unique_labels(labels: list[str], source: str = "") -> tuple[list[str], list[
     return out, notes
 
 
+def entered_decimals(text: str) -> int | None:
+    """Decimals a number was written with (``"14.0"`` → 1, ``"2.04"`` → 2, ``"1e-3"`` → 3); ``None`` if none.
+
+    >>> entered_decimals("14.0"), entered_decimals(" 2.04 "), entered_decimals("20"), entered_decimals("")
+    (1, 2, 0, None)
+    """
+    from decimal import Decimal, InvalidOperation
+
+    t = str(text).strip().replace("\u2212", "-").replace("\u2013", "-")
+    try:
+        exponent = Decimal(t).as_tuple().exponent
+    except InvalidOperation:
+        return None
+    return max(0, -exponent) if isinstance(exponent, int) else None
+
+
+def _entered(original: Any, columns: dict[str, np.ndarray]) -> dict[str, tuple[int | None, ...]]:
+    """Per data column and row, the decimals of the value as entered in ``original`` (``None``: derived)."""
+    headers: dict[str, str] = {}
+    for col in original.columns:
+        name = canonical_name(str(col))
+        if name is not None:
+            headers.setdefault(name, str(col))
+    out: dict[str, tuple[int | None, ...]] = {}
+    for name, values in columns.items():
+        cells = list(original[headers[name]]) if name in headers else [""] * len(values)
+        row: list[int | None] = []
+        for cell, value in zip(cells, values, strict=True):
+            try:
+                given = _parse_number(str(cell))
+            except ValueError:
+                given = math.nan
+            same = (math.isnan(given) and math.isnan(value)) or given == value
+            row.append(entered_decimals(str(cell)) if same and not math.isnan(value) else None)
+        out[name] = tuple(row)
+    return out
+
+
 def read_study_table(data: Any, *, source: str | None = None, split_control: bool | None = None) -> StudyTable:
     """Read and check a study table.
 
@@ -262,6 +305,7 @@ def read_study_table(data: Any, *, source: str | None = None, split_control: boo
         raise InputError("the table has no data rows; expected one row per comparison", file=src)
     from evisynth.io.derive import derive_frame
 
+    original = frame
     frame, derived = derive_frame(frame, src, split_control=split_control)
 
     canon: dict[str, str] = {}
@@ -337,7 +381,7 @@ def read_study_table(data: Any, *, source: str | None = None, split_control: boo
         except ValueError:
             extra[key] = np.array(cells, dtype=object)
     return StudyTable(src, kind, tuple(studies), columns, extra, extra_names,
-                      tuple(derived) if any(derived) else (),
+                      tuple(derived) if any(derived) else (), _entered(original, columns),
                       tuple(r and orig for r, orig in zip(renamed, labels, strict=True)) if any(renamed) else ())
 
 

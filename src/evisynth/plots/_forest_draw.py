@@ -90,9 +90,11 @@ def _draw(lay: ForestLayout, fig: Any) -> None:
     gax.set_xticklabels(list(ax.tick_labels))
     gax.patch.set_alpha(0)
     gax.axvline(0.0 if ax.null is None else ax.null, color=_theme.NULL_LINE, lw=0.6, zorder=1)
-    gax.annotate(lay.favours[0], xy=(0.5, 0), xycoords="axes fraction", xytext=(-8, -24),
+    null = 0.0 if ax.null is None else ax.null
+    null_frac = min(max((null - ax.lower) / (ax.upper - ax.lower), 0.0), 1.0)  # favours labels meet at the null
+    gax.annotate(lay.favours[0], xy=(null_frac, 0), xycoords="axes fraction", xytext=(-8, -24),
                  textcoords="offset points", ha="right", va="top", fontsize=size)
-    gax.annotate(lay.favours[1], xy=(0.5, 0), xycoords="axes fraction", xytext=(8, -24),
+    gax.annotate(lay.favours[1], xy=(null_frac, 0), xycoords="axes fraction", xytext=(8, -24),
                  textcoords="offset points", ha="left", va="top", fontsize=size)
 
     max_side = 0.85 * rh * 72

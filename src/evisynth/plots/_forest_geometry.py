@@ -8,10 +8,22 @@ plot (:mod:`evisynth.plots.forest`) and the leave-one-out and cumulative plots
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 from evisynth.plots import _theme
-from evisynth.plots._layout import Axis, is_number, max_width, text_width
+from evisynth.plots._layout import (
+    RATIO_CANDIDATES,
+    Axis,
+    fitted_axis,
+    is_number,
+    max_width,
+    side_limit,
+    text_width,
+    thin_ticks,
+    tick_text,
+    wider_side_limit,
+)
 
 #: Kinds of rows that carry a diamond.
 POOLED_KINDS = ("subtotal", "total")
@@ -127,7 +139,7 @@ def assemble(rows: list[ForestRow], headers: list[tuple[str, str, str, str]], ax
     graph_width = max(_theme.FOREST_AXIS_WIDTH, text_width(measure, size, True) + 0.2,
                       text_width(method, size) + 0.2, min(max_width(notes, _theme.SMALL_FONT_SIZE) + 0.2, 3.5))
     fav = favours
-    graph_width = max(graph_width, 2 * max(text_width(fav[0], size), text_width(fav[1], size)) + 0.3)
+    graph_width = max(graph_width, favours_width(axis, fav))
     right = graph_x + graph_width + gap
     rob_x: list[float] = []
     if rob_domains:
@@ -174,3 +186,65 @@ def favours_labels(intervention: str = "Experimental", comparison: str = "Contro
     if not lower_is_better:
         first, second = second, first
     return (left or first, right or second)
+
+
+#: The widest graph column a forest plot takes to keep an axis that fits the data (inches).
+MAX_GRAPH_WIDTH = 4.2
+#: Gap between the line of no effect and a favours label (8 pt) plus a margin, in inches.
+_FAVOURS_PAD = 0.15
+
+
+def favours_width(axis: Axis, favours: tuple[str, str], size: float = _theme.FONT_SIZE) -> float:
+    """The graph width (inches) at which each favours label fits under its own side of the null line."""
+    span = axis.upper - axis.lower
+    null = 0.0 if axis.null is None else axis.null
+    frac = min(max((null - axis.lower) / span, 0.02), 0.98) if span > 0 else 0.5
+    return max((text_width(favours[0], size) + _FAVOURS_PAD) / frac,
+               (text_width(favours[1], size) + _FAVOURS_PAD) / (1 - frac))
+
+
+def forest_axis(left: float, right: float, favours: tuple[str, str], *, log: bool, label: str = "") -> Axis:
+    """The axis of a forest-type plot: each side's nice limit fits the data on that side.
+
+    ``left`` and ``right`` are how far the data reach below and above the line of no effect
+    (analysis scale). A side with little or no data still gets a tenth of the other side, and is
+    widened (to RevMan's next scale value) until its favours label fits under it in a graph no
+    wider than :data:`MAX_GRAPH_WIDTH`. Tick labels that would touch are dropped.
+
+    >>> ax = forest_axis(4.6, 1.7, ("Favours A", "Favours B"), log=False)
+    >>> ax.lower, ax.upper, ax.tick_labels
+    (-5.0, 2.0, ('-5', '-2.5', '0', '1', '2'))
+    """
+    big = max(left, right, 1e-9)
+    lo = side_limit(max(left, 0.1 * big), log=log)
+    hi = side_limit(max(right, 0.1 * big), log=log)
+    axis = fitted_axis(lo, hi, log=log, label=label)
+    # widen the shorter side until its label fits; never past the longer side (long labels then widen the graph)
+    while favours_width(axis, favours) > MAX_GRAPH_WIDTH and lo != hi:
+        if lo < hi:
+            lo = min(wider_side_limit(lo, log=log), hi)
+        else:
+            hi = min(wider_side_limit(hi, log=log), lo)
+        axis = fitted_axis(lo, hi, log=log, label=label)
+    return thin_ticks(axis, max(_theme.FOREST_AXIS_WIDTH, favours_width(axis, favours)))
+
+
+def user_axis(lower: float, upper: float, *, log: bool, label: str = "") -> Axis:
+    """The axis a user asked for: exactly ``[lower, upper]`` (analysis scale), with round ticks inside.
+
+    >>> [t for t in user_axis(-6.0, 3.0, log=False).tick_labels]
+    ['-6', '-3', '0', '1.5', '3']
+    >>> user_axis(math.log(0.2), math.log(5.0), log=True).tick_labels
+    ('0.2', '0.5', '1', '2', '5')
+    """
+    eps = 1e-9 * max(1.0, upper - lower)
+    if log:
+        inside = [math.log(c) for c in RATIO_CANDIDATES if lower - eps <= math.log(c) <= upper + eps]
+        ticks = sorted({lower, *inside, upper}, key=float)
+        ticks = [t for i, t in enumerate(ticks) if i == 0 or t - ticks[i - 1] > eps]
+    elif lower < 0 < upper:
+        ticks = [lower, lower / 2, 0.0, upper / 2, upper]
+    else:
+        ticks = [lower, (lower + upper) / 2, upper]
+    axis = Axis(lower, upper, tuple(ticks), tuple(tick_text(t, log) for t in ticks), log, 0.0, label)
+    return thin_ticks(axis, _theme.FOREST_AXIS_WIDTH)

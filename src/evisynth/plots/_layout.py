@@ -10,7 +10,7 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, TypeGuard
+from typing import Any, NamedTuple, TypeGuard
 
 from evisynth import format as fmt
 from evisynth.plots import _theme
@@ -125,23 +125,76 @@ def tick_text(value: float, log: bool) -> str:
     return text if text not in ("-0", "") else "0"
 
 
-def symmetric_axis(extent: float, *, log: bool, null: float | None = 0.0, label: str = "") -> Axis:
-    """A RevMan-style axis symmetric about the line of no effect.
+_LOG_SIDE_LIMITS = tuple(lim for lim, _ in _LOG_LIMITS)
 
-    ``extent`` is the largest distance from the null (on the analysis scale: log ratios for
-    ratio measures) that must be visible.
+
+def side_limit(extent: float, *, log: bool) -> float:
+    """The nice limit of one side of a forest axis: the smallest RevMan scale value covering ``extent``.
+
+    ``extent`` is a distance from the line of no effect on the analysis scale (a log ratio for ratio
+    measures); the limit is 1, 2, 2.5 or 5 times a power of ten (linear) or one of RevMan's ratio
+    scales 1.5, 2, 5, 10, 20, 50, 100, 1000, ... (its log).
+
+    >>> side_limit(4.2, log=False), round(math.exp(side_limit(math.log(3.0), log=True)), 6)
+    (5.0, 5.0)
     """
-    centre = 0.0 if null is None else null
     if log:
-        ratio = math.exp(max(extent, 1e-9))
-        limit, ticks = next(((lim, t) for lim, t in _LOG_LIMITS if ratio <= lim * (1 + 1e-9)), _LOG_LIMITS[-1])
-        pos = tuple(math.log(t) for t in ticks)
-        return Axis(-math.log(limit), math.log(limit), pos, tuple(tick_text(p, True) for p in pos), True,
-                    0.0, label)
-    limit = nice_ceiling(extent if extent > 0 else 1.0)
-    ticks = (centre - limit, centre - limit / 2, centre, centre + limit / 2, centre + limit)
-    return Axis(centre - limit, centre + limit, ticks, tuple(tick_text(t, False) for t in ticks), False,
-                null, label)
+        ratio = math.exp(min(max(extent, 1e-9), 700.0))
+        return math.log(next((lim for lim in _LOG_SIDE_LIMITS if ratio <= lim * (1 + 1e-9)), _LOG_SIDE_LIMITS[-1]))
+    return nice_ceiling(extent)
+
+
+def wider_side_limit(limit: float, *, log: bool) -> float:
+    """The next nice limit above ``limit`` (the same limit when there is none)."""
+    if log:
+        ratio = math.exp(limit)
+        return math.log(next((lim for lim in _LOG_SIDE_LIMITS if lim > ratio * (1 + 1e-9)), _LOG_SIDE_LIMITS[-1]))
+    return nice_ceiling(limit * (1 + 1e-6))
+
+
+def _side_ticks(limit: float, log: bool, sign: int) -> list[float]:
+    """Ticks of one side (excluding the null): RevMan's ratio ticks, or half the limit and the limit."""
+    if log:
+        ratio = math.exp(limit)
+        _, ticks = next(((lim, t) for lim, t in _LOG_LIMITS if ratio <= lim * (1 + 1e-9)), _LOG_LIMITS[-1])
+        side = [t for t in ticks if (t > 1.0 if sign > 0 else t < 1.0)]
+        pos = [math.log(t) for t in side]
+        pos[-1 if sign > 0 else 0] = sign * limit  # the end tick sits on the limit (0.67 for 1/1.5)
+        return pos
+    return [sign * limit / 2, sign * limit]
+
+
+def fitted_axis(left: float, right: float, *, log: bool, label: str = "") -> Axis:
+    """A forest axis from ``-left`` to ``right`` around the line of no effect (0 on the analysis scale).
+
+    ``left`` and ``right`` are side limits (see :func:`side_limit`); each side has its own, so the
+    axis fits the data (RevMan's nice limits on each side) rather than mirroring the longer side.
+
+    >>> ax = fitted_axis(5.0, 2.0, log=False)
+    >>> ax.lower, ax.upper, ax.tick_labels
+    (-5.0, 2.0, ('-5', '-2.5', '0', '1', '2'))
+    """
+    ticks = sorted({*_side_ticks(left, log, -1), 0.0, *_side_ticks(right, log, 1)})
+    return Axis(-left, right, tuple(ticks), tuple(tick_text(t, log) for t in ticks), log, 0.0, label)
+
+
+def thin_ticks(axis: Axis, width: float, size: float = _theme.FONT_SIZE) -> Axis:
+    """``axis`` without the inner ticks whose labels would touch a neighbour's on a graph ``width`` inches wide.
+
+    The ends and the line of no effect always keep their ticks.
+    """
+    span = axis.upper - axis.lower
+    if span <= 0 or len(axis.ticks) <= 3:
+        return axis
+    x = {t: (t - axis.lower) / span * width for t in axis.ticks}
+    half = {t: text_width(lab, size) / 2 + 0.04 for t, lab in zip(axis.ticks, axis.tick_labels, strict=True)}
+    fixed = {axis.ticks[0], axis.ticks[-1], *(t for t in axis.ticks if axis.null is not None and t == axis.null)}
+    keep = sorted(fixed)
+    for t in sorted(set(axis.ticks) - fixed, key=lambda t: abs(t)):  # inner ticks nearest the null first
+        if all(abs(x[t] - x[k]) >= half[t] + half[k] for k in keep):
+            keep = sorted([*keep, t])
+    labels = dict(zip(axis.ticks, axis.tick_labels, strict=True))
+    return Axis(axis.lower, axis.upper, tuple(keep), tuple(labels[t] for t in keep), axis.log, axis.null, axis.label)
 
 
 def range_axis(values: Sequence[float], *, log: bool = False, label: str = "", pad: float = 0.05,
@@ -173,13 +226,13 @@ def weight_text(w: Any) -> str:
     return fmt.format_percent(w, 1) if is_number(w) else ""
 
 
-_RATIO_CANDIDATES = (0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0,
+RATIO_CANDIDATES = (0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0,
                      200.0, 500.0, 1000.0)
 
 
 def _ratio_ticks(lo: float, hi: float) -> tuple[float, ...]:
     """Natural-scale round ratios (as log positions) inside ``[lo, hi]`` (log scale), at most seven."""
-    inside = [math.log(c) for c in _RATIO_CANDIDATES if lo <= math.log(c) <= hi]
+    inside = [math.log(c) for c in RATIO_CANDIDATES if lo <= math.log(c) <= hi]
     if len(inside) < 2:
         return (lo, hi)
     if len(inside) > 7:  # keep powers of ten only
@@ -211,11 +264,31 @@ class Region:
     label: str = ""
 
 
+class Label(NamedTuple):
+    """A study label: the point it names (data coordinates) and where its text goes.
+
+    ``dx``/``dy`` offset the text's anchor from the point in points; ``ha``/``va`` are the
+    anchor's alignment; ``leader`` draws a thin line from the point to a label set further away.
+    """
+
+    x: float
+    y: float
+    text: str
+    dx: float = 3.0
+    dy: float = 3.0
+    ha: str = "left"
+    va: str = "bottom"
+    leader: bool = False
+
+
 @dataclass(frozen=True)
 class ScatterLayout:
     """A scatter-type figure (funnel, bubble, Baujat, radial): everything decided, nothing drawn.
 
-    Point ``size`` is a relative area (1 = the theme's standard point).
+    Point ``size`` is a relative area (1 = the theme's standard point). ``box`` is the axes
+    rectangle ``(left, bottom, width, height)`` in inches, ``caption`` carries its line breaks and
+    ``legend_columns`` says how the legend under the axes is set (decided by
+    :func:`evisynth.plots._scatter_geometry.finish`).
     """
 
     kind: str
@@ -225,12 +298,14 @@ class ScatterLayout:
     points: tuple[Point, ...]
     lines: tuple[Line, ...] = ()
     regions: tuple[Region, ...] = ()
-    annotations: tuple[tuple[float, float, str], ...] = ()
+    annotations: tuple[Label, ...] = ()
     invert_y: bool = False
     legend: tuple[tuple[str, str], ...] = ()  # (label, style key: study|filled|solid|dashed|dotted|region:<colour>)
     caption: str = ""
     width: float = 5.0
     height: float = 4.2
+    box: tuple[float, float, float, float] | None = None
+    legend_columns: int = 1
 
     def points_of(self, kind: str) -> list[Point]:
         """Points of one kind (``study``, ``filled``, ``pooled``, ...)."""

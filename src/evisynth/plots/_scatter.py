@@ -7,10 +7,10 @@ from typing import Any
 from evisynth.plots import _theme
 from evisynth.plots._forest_draw import new_figure
 from evisynth.plots._layout import ScatterLayout
+from evisynth.plots._scatter_geometry import BASE_AREA, finish, legend_top
 
 _STYLES = {"solid": "-", "dashed": "--", "dotted": ":"}
-#: Area in points² of a point of relative size 1.
-BASE_AREA = 28.0
+__all__ = ["BASE_AREA", "draw_scatter"]
 
 
 def draw_scatter(lay: ScatterLayout, fig: Any = None) -> Any:
@@ -27,9 +27,12 @@ def _draw(lay: ScatterLayout, fig: Any) -> None:
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch, Polygon
 
-    bottom = 0.13 if not lay.caption else 0.19
-    right = 0.70 if lay.legend else 0.95
-    ax = fig.add_axes((0.11, bottom, right - 0.11, 0.89 - bottom - (0.0 if lay.title else -0.05)))
+    if lay.box is None:  # a layout built by hand: let the geometry step decide
+        lay = finish(lay)
+    assert lay.box is not None
+    W, H = lay.width, lay.height
+    left, bottom, width, height = lay.box
+    ax = fig.add_axes((left / W, bottom / H, width / W, height / H))
     if lay.title:
         ax.set_title(lay.title, fontsize=_theme.FONT_SIZE + 1, fontweight="bold", loc="left")
     for r in lay.regions:
@@ -51,9 +54,10 @@ def _draw(lay: ScatterLayout, fig: Any) -> None:
         else:
             colour = _theme.HIGHLIGHT if kind == "highlight" else _theme.STUDY
             ax.scatter(xs, ys, s=area, color=colour, alpha=0.75, edgecolors=_theme.INK, linewidths=0.4, zorder=3)
-    for x, y, text in lay.annotations:
-        ax.annotate(text, (x, y), xytext=(3, 3), textcoords="offset points", fontsize=_theme.SMALL_FONT_SIZE,
-                    zorder=5)
+    for a in lay.annotations:
+        arrow = {"arrowstyle": "-", "color": _theme.MUTED, "lw": 0.5, "shrinkA": 0, "shrinkB": 2} if a.leader else None
+        ax.annotate(a.text, (a.x, a.y), xytext=(a.dx, a.dy), textcoords="offset points", ha=a.ha, va=a.va,
+                    fontsize=_theme.SMALL_FONT_SIZE, zorder=5, arrowprops=arrow, annotation_clip=False)
     ax.set_xlim(lay.x.lower, lay.x.upper)
     lo, hi = lay.y.lower, lay.y.upper
     ax.set_ylim((hi, lo) if lay.invert_y else (lo, hi))
@@ -76,8 +80,9 @@ def _draw(lay: ScatterLayout, fig: Any) -> None:
                 handles.append(Line2D([], [], marker="o", ls="", color=_theme.STUDY, label=label))
             else:
                 handles.append(Line2D([], [], ls=_STYLES.get(style, "-"), color=_theme.INK, label=label))
-        ax.legend(handles=handles, fontsize=_theme.SMALL_FONT_SIZE, frameon=False, loc="upper left",
-                  bbox_to_anchor=(1.02, 1.0), borderaxespad=0.0)
-    if lay.caption:
-        fig.text(0.02, 0.02, lay.caption, fontsize=_theme.SMALL_FONT_SIZE, ha="left", va="bottom",
-                 color=_theme.MUTED, wrap=True)
+        fig.legend(handles=handles, fontsize=_theme.SMALL_FONT_SIZE, frameon=False, loc="upper left",
+                   bbox_to_anchor=(left / W, legend_top(lay) / H), ncol=max(lay.legend_columns, 1),
+                   borderaxespad=0.0, borderpad=0.0, columnspacing=1.2, handlelength=1.8, labelspacing=0.25)
+    if lay.caption:  # line breaks decided by the layout (between clauses), never wrapped here
+        fig.text(_theme.MARGIN / W, _theme.MARGIN / H, lay.caption, fontsize=_theme.SMALL_FONT_SIZE, ha="left",
+                 va="bottom", color=_theme.MUTED, linespacing=1.25)

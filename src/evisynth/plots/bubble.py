@@ -13,6 +13,7 @@ from evisynth import format as fmt
 from evisynth.analyses.results import BubbleFit
 from evisynth.plots import _theme
 from evisynth.plots._layout import Axis, Line, Point, Region, ScatterLayout, range_axis
+from evisynth.plots._scatter_geometry import finish
 
 if TYPE_CHECKING:
     from evisynth.analyses.bundle import AnalysisBundle
@@ -69,8 +70,37 @@ def bubble_layout(bundle: AnalysisBundle, fit: BubbleFit, *, title: str | None =
     caption += "; points sized by weight"
     if fit.model == "random":
         caption += f"; residual Tau² = {fmt.format_number(fit.tau2, 3)}"
-    return ScatterLayout("bubble", title if title is not None else f"Meta-regression on {mod}", x_axis, y_axis,
-                         tuple(points), tuple(lines), tuple(regions), caption=caption, width=width, height=height)
+    outside = [] if fit.categorical else _outside_band(fit, points)
+    if outside:
+        caption += "; studies outside the band are labelled"
+    lay = ScatterLayout("bubble", title if title is not None else f"Meta-regression on {mod}", x_axis, y_axis,
+                        tuple(points), tuple(lines), tuple(regions), caption=caption, width=width, height=height)
+    return finish(lay, [(p, p.label) for p in outside])
+
+
+def _between(grid: tuple[float, ...], values: tuple[float, ...], x: float) -> float:
+    """``values`` (given on ``grid``) at ``x``, by linear interpolation between neighbouring grid points."""
+    if x <= grid[0]:
+        return values[0]
+    for i in range(1, len(grid)):
+        if x <= grid[i]:
+            t = (x - grid[i - 1]) / ((grid[i] - grid[i - 1]) or 1.0)
+            return values[i - 1] + t * (values[i] - values[i - 1])
+    return values[-1]
+
+
+def _outside_band(fit: BubbleFit, points: list[Point]) -> list[Point]:
+    """The study points outside the confidence band of the fitted line, furthest (relative to the band) first."""
+    if len(fit.grid) < 2:
+        return []
+    scored = []
+    for p in points:
+        lo, hi = _between(fit.grid, fit.ci_lower, p.x), _between(fit.grid, fit.ci_upper, p.x)
+        half = max((hi - lo) / 2, 1e-12)
+        distance = (p.y - hi) / half if p.y > hi else (lo - p.y) / half if p.y < lo else 0.0
+        if distance > 0:
+            scored.append((distance, p))
+    return [p for _, p in sorted(scored, key=lambda t: -t[0])]
 
 
 def draw(layout: ScatterLayout, fig: Any = None) -> Any:

@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING, Any
 from evisynth import format as fmt
 from evisynth.analyses.results import Pooled, StudyRow, SubgroupGroup
 from evisynth.errors import InputError
+from evisynth.plots._arm_data import arm_cells, derived_legend, has_derived
 from evisynth.plots._forest_geometry import (
     POOLED_KINDS,
     TEXT_KINDS,
@@ -46,8 +47,10 @@ from evisynth.plots._forest_geometry import (
     ForestRow,
     assemble,
     favours_labels,
+    forest_axis,
+    user_axis,
 )
-from evisynth.plots._layout import Axis, is_number, symmetric_axis, weight_text
+from evisynth.plots._layout import Axis, is_number, weight_text
 from evisynth.plots._rob import ROB_DOMAINS, rob_table
 
 if TYPE_CHECKING:
@@ -177,7 +180,7 @@ def _ordered(studies: Sequence[StudyRow], indices: Sequence[int], opts: ForestOp
 
 
 def _study_row(bundle: AnalysisBundle, i: int, data_cols: list[tuple[str, str, str]], rob: dict[str, str],
-               group: str | None) -> ForestRow:
+               group: str | None, arm: dict[str, str]) -> ForestRow:
     s = bundle.studies[i]
     cells: dict[str, str] = {}
     for key, _, _ in data_cols:
@@ -185,7 +188,7 @@ def _study_row(bundle: AnalysisBundle, i: int, data_cols: list[tuple[str, str, s
             value = s.yi if key == "yi" else s.se
             cells[key] = fmt.format_number(value, 4) if is_number(value) else ""
         else:
-            cells[key] = fmt.format_data_value(s.data.get(key))
+            cells[key] = arm[key]
     if not s.included or not s.estimable:
         # not in the analysis, or counted without an effect of its own (a double-zero table under MH/Peto)
         if s.included and is_number(s.weight_percent):
@@ -300,47 +303,68 @@ def _rows(bundle: AnalysisBundle, opts: ForestOptions, data_cols: list[tuple[str
     studies = bundle.studies
     level = fmt.format_count(100 * bundle.pooled.level)
     rows: list[ForestRow] = []
+    arm_keys = [key for key, _, _ in data_cols if key not in ("yi", "se")]
+    arm = arm_cells(studies, arm_keys)
     sg = bundle.subgroups
     if sg is not None:
         seen: set[int] = set()
         for g in sg.groups:
             seen.update(g.study_indices)
             rows.append(ForestRow("subgroup_header", g.level, group=g.level))
-            rows += [_study_row(bundle, i, data_cols, rob[i], g.level) for i in _ordered(studies, g.study_indices, opts)]
+            rows += [_study_row(bundle, i, data_cols, rob[i], g.level, arm[i])
+                     for i in _ordered(studies, g.study_indices, opts)]
             rows += _summary_rows(bundle, _subtotal(bundle, g, level))
             rows.append(ForestRow("blank"))
         rest = _ordered(studies, [i for i in range(len(studies)) if i not in seen], opts)
         if rest:
             rows.append(ForestRow("subgroup_header", "Not in a subgroup"))
-            rows += [_study_row(bundle, i, data_cols, rob[i], None) for i in rest]
+            rows += [_study_row(bundle, i, data_cols, rob[i], None, arm[i]) for i in rest]
             rows.append(ForestRow("blank"))
     else:
-        rows += [_study_row(bundle, i, data_cols, rob[i], None) for i in _ordered(studies, range(len(studies)), opts)]
+        rows += [_study_row(bundle, i, data_cols, rob[i], None, arm[i])
+                 for i in _ordered(studies, range(len(studies)), opts)]
         rows.append(ForestRow("blank"))
     rows += _summary_rows(bundle, _total(bundle, level, opts))
     if sg is not None:
         rows.append(ForestRow("subgroup_difference", bundle.text["subgroup_difference"]))
     elif opts.subgroup_na_line:
         rows.append(ForestRow("subgroup_difference", fmt.subgroup_difference_text(None, None, None, None)))
+    if has_derived(studies, arm_keys):
+        rows.append(ForestRow("legend", derived_legend()))
     return rows
+
+
+def data_extent(rows: Sequence[ForestRow]) -> tuple[float, float]:
+    """How far the rows reach below and above the line of no effect (analysis scale).
+
+    Every pooled interval, prediction interval and study estimate counts; a study's confidence
+    limit counts when it lies within twice that reach (a longer whisker is drawn with an arrow).
+    """
+    core = [v for r in rows if r.kind in (*POOLED_KINDS, "prediction") for v in (r.lower, r.upper) if is_number(v)]
+    core += [r.estimate for r in rows if r.kind == "study" and is_number(r.estimate)]
+    base = max((abs(v) for v in core), default=1.0) or 1.0
+    whiskers = [v for r in rows if r.kind == "study" for v in (r.lower, r.upper) if is_number(v) and abs(v) <= 2 * base]
+    values = [*core, *whiskers]
+    left = max((-v for v in values if v < 0), default=0.0)
+    right = max((v for v in values if v > 0), default=0.0)
+    if left == right == 0.0:
+        return 1.0, 1.0
+    return left, right
 
 
 def _axis(bundle: AnalysisBundle, rows: list[ForestRow], opts: ForestOptions, label: str) -> Axis:
     log = bundle.log_scale
     if opts.xlim is not None:
         lo, hi = opts.xlim
+        if not (is_number(lo) and is_number(hi) and lo < hi):
+            raise InputError(f"xlim must be two numbers, lower < upper; got {opts.xlim}")
         if log:
             if lo <= 0 or hi <= 0:
                 raise InputError(f"xlim must be positive ratios for {bundle.measure}; got {opts.xlim}")
             lo, hi = math.log(lo), math.log(hi)
-        return symmetric_axis(max(abs(lo), abs(hi)), log=log, label=label)
-    core = [abs(v) for r in rows if r.kind in (*POOLED_KINDS, "prediction") for v in (r.lower, r.upper)
-            if is_number(v)]
-    core += [abs(r.estimate) for r in rows if r.kind == "study" and is_number(r.estimate)]
-    base = max(core, default=1.0)
-    whiskers = [abs(v) for r in rows if r.kind == "study" for v in (r.lower, r.upper) if is_number(v)]
-    extent = max([base, *[w for w in whiskers if w <= 2 * base]])
-    return symmetric_axis(extent if extent > 0 else 1.0, log=log, label=label)
+        return user_axis(lo, hi, log=log, label=label)
+    left, right = data_extent(rows)
+    return forest_axis(left, right, opts.favours(), log=log, label=label)
 
 
 def forest_layout(bundle: AnalysisBundle, options: ForestOptions | None = None, **kwargs: Any) -> ForestLayout:

@@ -16,13 +16,14 @@ from evisynth import format as fmt
 from evisynth.errors import InputError
 from evisynth.plots import _theme
 from evisynth.plots._layout import Line, Point, Region, ScatterLayout, is_number, range_axis
+from evisynth.plots._scatter_geometry import finish
 
 if TYPE_CHECKING:
     from evisynth.analyses.bundle import AnalysisBundle
 
 
 def funnel_layout(bundle: AnalysisBundle, *, contours: bool = True, trim_and_fill: bool = True,
-                  title: str | None = "Funnel plot", width: float = 6.5, height: float = 4.2) -> ScatterLayout:
+                  title: str | None = "Funnel plot", width: float = 5.5, height: float = 4.6) -> ScatterLayout:
     """Lay out a funnel plot of the included studies of an analysis.
 
     The studies are ``bundle.studies`` (effect and standard error), the vertical line is
@@ -82,9 +83,9 @@ def funnel_layout(bundle: AnalysisBundle, *, contours: bool = True, trim_and_fil
         caption.append(f"Egger's test: {fmt.p_text(bias.egger.p_value)}")
     if len(studies) < 10:
         caption.append(f"only {len(studies)} studies: funnel asymmetry is hard to judge with fewer than 10")
-    return ScatterLayout("funnel", title or "", x_axis, y_axis, tuple(points), tuple(lines), tuple(regions),
-                         invert_y=True, legend=tuple(legend), caption="; ".join(caption), width=width,
-                         height=height)
+    return finish(ScatterLayout("funnel", title or "", x_axis, y_axis, tuple(points), tuple(lines), tuple(regions),
+                                invert_y=True, legend=tuple(legend), caption="; ".join(caption), width=width,
+                                height=height))
 
 
 def draw(layout: ScatterLayout, fig: Any = None) -> Any:

@@ -14,6 +14,7 @@ from evisynth._dist import crit_norm
 from evisynth.errors import InputError
 from evisynth.plots import _theme
 from evisynth.plots._layout import Line, Point, ScatterLayout, is_number, range_axis
+from evisynth.plots._scatter_geometry import finish
 
 if TYPE_CHECKING:
     from evisynth.analyses.bundle import AnalysisBundle
@@ -52,10 +53,11 @@ def radial_layout(bundle: AnalysisBundle, *, title: str | None = "Galbraith (rad
     y_axis = range_axis(ys, label="Standardised estimate (estimate / SE)")
     unit = f"log {bundle.measure_label}" if bundle.log_scale else bundle.measure_label
     caption = f"Slope of the solid line = pooled estimate ({unit}); dashed lines: ±{z:.2f}"
-    labels = tuple((q.x, q.y, q.label) for q in pts if abs(q.y - est * q.x) > z)
-    return ScatterLayout("radial", title or "", x_axis, y_axis, tuple(pts), lines, annotations=labels,
-                         caption=caption + ("; studies outside the band are labelled" if labels else ""),
-                         width=width, height=height)
+    outside = sorted((q for q in pts if abs(q.y - est * q.x) > z), key=lambda q: -abs(q.y - est * q.x))
+    lay = ScatterLayout("radial", title or "", x_axis, y_axis, tuple(pts), lines,
+                        caption=caption + ("; studies outside the band are labelled" if outside else ""),
+                        width=width, height=height)
+    return finish(lay, [(q, q.label) for q in outside])
 
 
 def draw(layout: ScatterLayout, fig: Any = None) -> Any:

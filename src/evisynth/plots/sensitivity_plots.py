@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING
 
 from evisynth import format as fmt
 from evisynth.errors import InputError
-from evisynth.plots._forest_geometry import ForestLayout, ForestRow, assemble, favours_labels
-from evisynth.plots._layout import Axis, is_number, symmetric_axis
+from evisynth.plots._forest_geometry import ForestLayout, ForestRow, assemble, favours_labels, forest_axis
+from evisynth.plots._layout import Axis, is_number
 from evisynth.plots.forest import draw, method_header
 
 if TYPE_CHECKING:
@@ -37,9 +37,13 @@ def _layout(bundle: AnalysisBundle, rows: list[ForestRow], label_header: str, ti
     level = fmt.format_count(100 * p.level)
     rows = [*rows, ForestRow("blank"), _row(bundle, f"All studies ({level}% CI)", p.estimate, p.ci_lower,
                                             p.ci_upper, p.p_value, bundle.heterogeneity.i2, "total")]
-    vals = [abs(v) for r in rows for v in (r.estimate, r.lower, r.upper) if is_number(v)]
+    vals = [v for r in rows for v in (r.estimate, r.lower, r.upper) if is_number(v)]
     measure = bundle.measure_label
-    axis: Axis = symmetric_axis(max(vals, default=1.0), log=bundle.log_scale, label=measure)
+    fav = favours_labels(intervention, comparison, lower_is_better=lower_is_better)
+    left = max((-v for v in vals if v < 0), default=0.0)
+    right = max((v for v in vals if v > 0), default=0.0)
+    axis: Axis = forest_axis(left, right, fav, log=bundle.log_scale, label=measure) if left or right \
+        else forest_axis(1.0, 1.0, fav, log=bundle.log_scale, label=measure)
     method = method_header(p)
     headers = [("label", label_header, "", "left"), ("effect", method, measure, "center")]
     for key, head in (("p", "P"), ("i2", "I²")):  # only columns the re-analyses report
@@ -48,7 +52,6 @@ def _layout(bundle: AnalysisBundle, rows: list[ForestRow], label_header: str, ti
         else:
             rows = [ForestRow(r.kind, r.label, {k: v for k, v in r.cells.items() if k != key}, r.estimate, r.lower,
                               r.upper, r.weight) for r in rows]
-    fav = favours_labels(intervention, comparison, lower_is_better=lower_is_better)
     return assemble(rows, headers, axis, measure, method, fav, (), title, wide_after=("label", "effect"),
                     square_side=5.0)
 

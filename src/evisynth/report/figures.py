@@ -76,5 +76,16 @@ def _forest_caption(analysis: AnalysisBundle) -> str:
             "diamonds: pooled estimates; bars: confidence intervals.")
 
 
-def _slug(text: str) -> str:
+def figure_slug(text: str) -> str:
+    """The file-name part of a variable or moderator name: ``"Pulses (1000)"`` → ``"pulses__1000"``.
+
+    Letters and digits are kept (lower case), everything else becomes ``_``; ``hemisphere`` and
+    ``pulses_1000`` stay as they are.
+
+    >>> figure_slug("hemisphere"), figure_slug("pulses_1000"), figure_slug("Dose (mg)")
+    ('hemisphere', 'pulses_1000', 'dose__mg')
+    """
     return "".join(c if c.isalnum() else "_" for c in str(text)).strip("_").lower() or "moderator"
+
+
+_slug = figure_slug

@@ -11,16 +11,18 @@ from __future__ import annotations
 import base64
 import html
 import json
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from evisynth.analyses.bundle import AnalysisBundle
 from evisynth.errors import InputError
 from evisynth.report.figures import report_figures
-from evisynth.report.markdown import render_markdown
+from evisynth.report.markdown import render_markdown, sections_markdown
 from evisynth.report.methods_text import methods_paragraph
 from evisynth.report.options import ReportOptions
 from evisynth.report.results_text import results_paragraph
+from evisynth.report.sections import ReportSection, outcome_sections
 from evisynth.report.tables import Table, all_tables
 
 __all__ = ["ReportOptions", "build_report", "write_report"]
@@ -49,10 +51,17 @@ def as_bundle(analysis: AnalysisBundle | dict[str, Any] | str | Path) -> Analysi
                      f"got {type(analysis).__name__}")
 
 
-def build_report(analysis: AnalysisBundle, options: ReportOptions | None = None) -> dict[str, Any]:
-    """The report's parts without writing anything: title, meta lines, paragraphs, tables, figure layouts."""
+def build_report(analysis: AnalysisBundle, options: ReportOptions | None = None, *,
+                 subgroups: Mapping[str, AnalysisBundle] | None = None,
+                 regression: AnalysisBundle | None = None) -> dict[str, Any]:
+    """The report's parts without writing anything: title, meta lines, paragraphs, tables, figure layouts.
+
+    ``subgroups`` (one analysis per subgroup variable) and ``regression`` (the meta-regression)
+    add one :class:`~evisynth.report.sections.ReportSection` each under ``"sections"``.
+    """
     o = options or ReportOptions()
     return {
+        "sections": outcome_sections(subgroups, regression, o),
         "title": o.report_title(analysis.measure_label),
         "meta": [f"Data: {analysis.source}", f"Effect measure: {analysis.measure_label}",
                  f"evisynth {analysis.evisynth_version}"],
@@ -74,8 +83,20 @@ def _table_html(t: Table) -> str:
             f"<tbody>{body}</tbody></table>{notes}")
 
 
+def _sections_html(sections: list[ReportSection], figures: list[str]) -> list[str]:
+    """Each section as HTML: its heading, paragraph, tables and (already rendered) figures, in order."""
+    out, j = [], 0
+    for sec in sections:
+        out += [f'<h2 id="{html.escape(sec.key)}">{html.escape(sec.title)}</h2>',
+                *([f"<p>{html.escape(sec.text)}</p>"] if sec.text else []), *[_table_html(t) for t in sec.tables],
+                *figures[j:j + len(sec.figures)]]
+        j += len(sec.figures)
+    return out
+
+
 def write_report(analysis: AnalysisBundle | dict[str, Any] | str | Path, out_dir: str | Path,
-                 options: ReportOptions | None = None) -> Path:
+                 options: ReportOptions | None = None, *, subgroups: Mapping[str, AnalysisBundle] | None = None,
+                 regression: AnalysisBundle | None = None) -> Path:
     """Write the report into ``out_dir`` and return the path of ``report.html``.
 
     Parameters
@@ -85,6 +106,12 @@ def write_report(analysis: AnalysisBundle | dict[str, Any] | str | Path, out_dir
         Created if needed. Receives ``report.html``, ``report.md``, ``analysis.json`` and
         ``figures/<name>.png`` / ``.svg``.
     options : ReportOptions, optional
+    subgroups : mapping of str to AnalysisBundle, optional
+        One analysis per subgroup variable (``OutcomeResult.subgroups``): each adds a section with
+        its subgroup table and subgrouped forest plot ``figures/forest_<variable>.png``/``.svg``.
+    regression : AnalysisBundle, optional
+        The meta-regression (``OutcomeResult.regression``): a section with its coefficients and a
+        bubble plot per moderator, ``figures/bubble_<moderator>.png``/``.svg``.
     """
     from evisynth.plots.export import figure_bytes
 
@@ -95,10 +122,12 @@ def write_report(analysis: AnalysisBundle | dict[str, Any] | str | Path, out_dir
     fig_dir = out / "figures"
     fig_dir.mkdir(parents=True, exist_ok=True)
     (out / "analysis.json").write_text(json.dumps(doc, indent=2, allow_nan=False) + "\n", encoding="utf-8")
-    parts = build_report(bundle, o)
+    parts = build_report(bundle, o, subgroups=subgroups, regression=regression)
+    sections: list[ReportSection] = parts["sections"]
+    items = [*parts["figures"], *(f for sec in sections for f in sec.figures)]
     fig_entries = []
     fig_html = []
-    for i, item in enumerate(parts["figures"], 1):
+    for i, item in enumerate(items, 1):
         fig = item.render()
         png = figure_bytes(fig, "png", o.dpi)
         svg = figure_bytes(fig, "svg")
@@ -114,8 +143,11 @@ def write_report(analysis: AnalysisBundle | dict[str, Any] | str | Path, out_dir
                     f'{base64.b64encode(png).decode("ascii")}">')
         fig_html.append(f'<figure id="figure-{item.key}">{body}<figcaption><b>Figure {i}. {html.escape(item.title)}.'
                         f"</b> {html.escape(item.caption)}</figcaption></figure>")
+    n_main = len(parts["figures"])
+    section_md = sections_markdown(sections, fig_entries[n_main:], n_main + 1) if sections else ""
     md = render_markdown(parts["title"], parts["meta"], parts["methods"], parts["results"], parts["tables"],
-                         fig_entries, parts["warnings"])
+                         fig_entries[:n_main], parts["warnings"], section_md)
+    fig_html, section_html = fig_html[:n_main], _sections_html(sections, fig_html[n_main:])
     (out / "report.md").write_text(md, encoding="utf-8")
     warn = "".join(f'<li class="warn">{html.escape(w)}</li>' for w in parts["warnings"])
     page = "\n".join([
@@ -127,6 +159,7 @@ def write_report(analysis: AnalysisBundle | dict[str, Any] | str | Path, out_dir
         "<h2>Results</h2>", f'<p id="results">{html.escape(parts["results"])}</p>',
         *[_table_html(t) for t in parts["tables"]],
         *(["<h2>Figures</h2>", *fig_html] if fig_html else []),
+        *section_html,
         *([f"<h2>Warnings</h2><ul>{warn}</ul>"] if warn else []),
         "</body></html>",
     ])

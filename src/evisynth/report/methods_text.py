@@ -132,7 +132,7 @@ def _zero_cells(st: AnalysisSpec, measure: str, method: str | None) -> str:
     drop = st.drop_double_zero
     if drop is None:
         drop = measure in ("OR", "RR", "PETO")
-    if c > 0 and method != "PETO":
+    if c > 0 and method != "PETO" and measure != "PETO":  # Peto's (O - E)/V needs no correction
         text = f"For studies with a zero cell, {fmt.format_data_value(c)} was added to each cell of their 2x2 table"
         if method == "MH":
             text += (" (the corrected tables also entered the Mantel-Haenszel sums, as in RevMan)"

@@ -115,13 +115,24 @@ def results_paragraph(analysis: AnalysisBundle, options: TextOptions | None = No
         level = fmt.format_count(100 * p.level)
         out.append(f"The {level}% prediction interval for the effect in a new study was "
                    f"{fmt.format_ci_to(analysis.natural(pi_lower), analysis.natural(pi_upper))}.")
-    sg = analysis.subgroups
-    if sg:
-        dtext = analysis.text.get("subgroup_difference", "")
-        body = dtext.split(": ", 1)[1] if ": " in dtext else dtext
-        groups = []
-        for g in sg.groups:
-            gp = effect_parenthesis(analysis, g, k=g.k, i2=g.i2, unit=o.unit)
-            groups.append(f"{g.level} ({gp})")
-        out.append(f"By {sg.variable}: {'; '.join(groups)}. Test for subgroup differences: {body}.")
+    if analysis.subgroups:
+        out.append(subgroup_sentence(analysis, o))
     return " ".join(out)
+
+
+def subgroup_sentence(analysis: AnalysisBundle, options: TextOptions | None = None) -> str:
+    """``By hemisphere: unaffected (SMD -0.19, ...); affected (...). Test for subgroup differences: ...``
+
+    Empty when the analysis has no subgroups.
+    """
+    o = options or TextOptions()
+    sg = analysis.subgroups
+    if not sg:
+        return ""
+    dtext = analysis.text.get("subgroup_difference", "")
+    body = dtext.split(": ", 1)[1] if ": " in dtext else dtext
+    groups = []
+    for g in sg.groups:
+        gp = effect_parenthesis(analysis, g, k=g.k, i2=g.i2, unit=o.unit)
+        groups.append(f"{g.level} ({gp})")
+    return f"By {sg.variable}: {'; '.join(groups)}. Test for subgroup differences: {body}."

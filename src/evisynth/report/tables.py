@@ -13,6 +13,7 @@ from typing import Any
 from evisynth import format as fmt
 from evisynth.analyses.bundle import AnalysisBundle
 from evisynth.analyses.results import EggerMixed, EggerTest
+from evisynth.plots._arm_data import arm_cells, derived_legend, has_derived
 from evisynth.report.results_text import Estimate
 
 _DATA_COLUMNS = {
@@ -51,8 +52,9 @@ def study_table(a: AnalysisBundle) -> Table:
     cols = _DATA_COLUMNS.get(a.data_type, ())
     header = ("Study", *[h for _, h in cols], f"{a.measure_label} [{_level(a)}]", "Weight", "Note")
     rows = []
-    for s in a.studies:
-        cells = [s.study, *[fmt.format_data_value(s.data.get(k)) for k, _ in cols]]
+    arm = arm_cells(a.studies, [k for k, _ in cols])
+    for s, texts in zip(a.studies, arm, strict=True):
+        cells = [s.study, *[texts[k] for k, _ in cols]]
         if s.included and s.estimable:
             cells += [fmt.format_effect_ci(a.natural(s.yi), a.natural(s.ci_lower), a.natural(s.ci_upper)),
                       fmt.format_percent(s.weight_percent, 1) if s.weight_percent is not None else ""]
@@ -61,8 +63,10 @@ def study_table(a: AnalysisBundle) -> Table:
         cells.append(s.note or "")
         rows.append(tuple(cells))
     align = ("l", *["r"] * len(cols), "r", "r", "l")
-    notes = ("E = experimental group, C = control group.",) if cols else ()
-    return Table("studies", "Study data", header, tuple(rows), align, notes)
+    notes = ["E = experimental group, C = control group; values as entered."] if cols else []
+    if has_derived(a.studies, [k for k, _ in cols]):
+        notes.append(derived_legend() + ".")
+    return Table("studies", "Study data", header, tuple(rows), align, tuple(notes))
 
 
 def pooled_table(a: AnalysisBundle) -> Table:

@@ -238,8 +238,25 @@ def included_reports(project: Project, conn: Any | None = None) -> list[int]:
     return [i for i, f in finals(project, "fulltext", conn).items() if f is not None and f[0] == "include"]
 
 
-def link_report(project: Project, record_id: int, label: str) -> None:
-    """Assign an included report to the study ``label`` (created when new)."""
+def closest_labels(label: str, labels: list[str], limit: int = 3) -> list[str]:
+    """The existing study labels most like ``label`` (rapidfuzz ``WRatio`` ≥ 60, best first).
+
+    >>> closest_labels("Smith 2019", ["Smith 2018", "Jones 2019", "Smyth 2019", "Brown 2001"])
+    ['Smith 2018', 'Smyth 2019', 'Jones 2019']
+    """
+    from rapidfuzz import fuzz, process, utils
+
+    found = process.extract(label, labels, scorer=fuzz.WRatio, processor=utils.default_process, limit=limit,
+                            score_cutoff=60)
+    return [match for match, _score, _index in found]
+
+
+def link_report(project: Project, record_id: int, label: str, *, new: bool = False) -> bool:
+    """Assign an included report to the existing study ``label``; returns whether a study was created.
+
+    A study is created only with ``new=True``: a label that matches no study (a typo, say) is an
+    :class:`~evisynth.errors.InputError` that names the closest existing labels.
+    """
     from sqlalchemy import delete, insert, select
 
     label = label.strip()
@@ -249,6 +266,12 @@ def link_report(project: Project, record_id: int, label: str) -> None:
         if record_id not in included_reports(project, conn):
             raise InputError(f"record {record_id} is not an included report")
         row = conn.execute(select(s.studies.c.id).where(s.studies.c.label == label)).first()
+        if row is None and not new:
+            labels = list(conn.execute(select(s.studies.c.label)).scalars())
+            close = closest_labels(label, labels)
+            hint = (f"did you mean {', '.join(repr(c) for c in close)}? " if close
+                    else "" if labels else "the review has no studies yet; ")
+            raise InputError(f"no study is labelled {label!r}; {hint}give --new to create a study with this label")
         study_id = (
             row[0]
             if row
@@ -256,6 +279,7 @@ def link_report(project: Project, record_id: int, label: str) -> None:
         )
         conn.execute(delete(s.study_reports).where(s.study_reports.c.record_id == record_id))
         conn.execute(insert(s.study_reports).values(record_id=record_id, study_id=study_id))
+    return row is None
 
 
 def auto_studies(project: Project) -> dict[str, list[int]]:
@@ -283,7 +307,7 @@ def auto_studies(project: Project) -> dict[str, list[int]]:
             label = f"{base}{chr(ord('a') + n)}"
             n += 1
         labels.add(label)
-        link_report(project, record_id, label)
+        link_report(project, record_id, label, new=True)
         created[label] = [record_id]
     return created
 

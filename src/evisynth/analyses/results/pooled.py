@@ -14,7 +14,10 @@ class StudyRow(Record):
 
     ``weight_percent`` is ``None`` for a study not in the analysis (``included`` false, with the
     reason in ``note``). ``data`` holds the arm-level columns as entered, ``moderators`` the other
-    columns (subgroup variables and moderators).
+    columns (subgroup variables and moderators). ``decimals`` gives the decimals each entered
+    arm-level value was written with (``"14.0"`` → 1) and ``derived`` the arm-level columns whose
+    value evisynth derived (an SD from a standard error, a split shared control group, ...; how is
+    in ``note``): displays write entered values as entered and mark derived ones.
     """
 
     study: str
@@ -28,6 +31,8 @@ class StudyRow(Record):
     note: str | None = None
     data: dict[str, Any] = field(default_factory=dict)
     moderators: dict[str, Any] = field(default_factory=dict)
+    decimals: dict[str, int] = field(default_factory=dict)
+    derived: tuple[str, ...] = ()
     log_scale: bool = field(default=False, metadata=HIDDEN, repr=False)
 
     _EXP_KEYS = ("yi", "ci_lower", "ci_upper")
