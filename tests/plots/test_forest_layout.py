@@ -7,13 +7,13 @@ import dataclasses
 import itertools
 
 import pytest
-from figdata import analyse, continuous_frame
 
 from evisynth import format as fmt
 from evisynth.errors import InputError
 from evisynth.plots import _theme
 from evisynth.plots._layout import text_width
 from evisynth.plots.forest import ROB_DOMAINS, forest_layout
+from figdata import analyse, continuous_frame
 
 
 def test_subgroup_rows_and_texts(doc_subgroup):

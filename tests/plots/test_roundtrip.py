@@ -6,7 +6,6 @@ import json
 
 import pandas as pd
 import pytest
-from figdata import SAMPLES, analyse, continuous_frame
 
 from evisynth.analyses.bundle import AnalysisBundle
 from evisynth.plots.baujat import baujat_layout
@@ -15,6 +14,7 @@ from evisynth.plots.forest import forest_layout
 from evisynth.plots.funnel import funnel_layout
 from evisynth.plots.radial import radial_layout
 from evisynth.plots.sensitivity_plots import cumulative_layout, leave_one_out_layout
+from figdata import SAMPLES, analyse, continuous_frame
 
 FOREST_OPTIONS = [{}, {"prediction": True}, {"prediction": True, "prediction_type": "z"},
                   {"sort_by": "effect", "descending": True}, {"sort_by": "weight"}]

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 import pytest
-from figdata import SAMPLES
 
 from evisynth import format as fmt
 from evisynth.cli.main import main
@@ -13,6 +12,7 @@ from evisynth.errors import InputError
 from evisynth.report.html_report import build_report, write_report
 from evisynth.report.options import ReportOptions
 from evisynth.report.tables import all_tables, bias_table, meta_regression_table, sensitivity_tables
+from figdata import SAMPLES
 
 FAST = ReportOptions(dpi=50, intervention="rTMS", outcome="spasticity", unit="trials")
 
@@ -40,9 +40,8 @@ def test_write_report_files(doc_or_subgroup, tmp_path):
 
 
 def test_inline_svg_and_bundle_input(tmp_path):
-    from figdata import continuous_frame
-
     from evisynth.analyses.run import run_analysis
+    from figdata import continuous_frame
 
     with pytest.warns(Warning, match="only 2 studies"):
         bundle = run_analysis(continuous_frame(2), source="two")
