@@ -22,9 +22,11 @@ Examples
 from __future__ import annotations
 
 import math
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal, localcontext
 
 P_FLOOR = 0.00001
+#: Decimal digits for rounding: enough for the largest double (309 digits) with 40 decimals.
+_PREC = 360
 
 
 def _is_missing(x: float | None) -> bool:
@@ -32,9 +34,19 @@ def _is_missing(x: float | None) -> bool:
 
 
 def round_half_up(x: float, decimals: int) -> float:
-    """Round ``x`` to ``decimals`` places, halves away from zero (as people round by hand)."""
+    """Round ``x`` to ``decimals`` places, halves away from zero (as people round by hand).
+
+    Exact for every finite double (up to 1.8e308); infinities and NaN are returned as they are.
+
+    >>> round_half_up(2.675, 2), round_half_up(-0.125, 2), round_half_up(1e300, 2) == 1e300
+    (2.68, -0.13, True)
+    """
+    x = float(x)
+    if not math.isfinite(x):
+        return x
     q = Decimal(1).scaleb(-decimals)
-    return float(Decimal(repr(float(x))).quantize(q, rounding=ROUND_HALF_UP))
+    with localcontext(Context(prec=_PREC)):  # the default 28 digits cannot hold 1e300 to two decimals
+        return float(Decimal(repr(x)).quantize(q, rounding=ROUND_HALF_UP))
 
 
 def format_number(x: float | None, decimals: int = 2) -> str:

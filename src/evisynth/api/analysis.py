@@ -69,12 +69,17 @@ class MetaAnalysis(AnalysisBundle):
 
         return funnel.draw(funnel.funnel_layout(self, **options))
 
-    def report(self, out_dir: str | Path, **options: Any) -> Path:
-        """Write ``report.html``, ``report.md``, the figures and ``analysis.json`` into ``out_dir``."""
+    def report(self, out_dir: str | Path, *, force: bool = False, **options: Any) -> Path:
+        """Write ``report.html``, ``report.md``, the figures and ``analysis.json`` into ``out_dir``
+        (``force`` replaces files there that evisynth did not write)."""
         from evisynth.report.html_report import write_report
         from evisynth.report.options import ReportOptions
 
-        return write_report(self, out_dir, ReportOptions(**options))
+        return write_report(self, out_dir, ReportOptions(**options), force=force)
+
+    def save(self, path: str | Path, *, force: bool = False) -> Path:
+        """Write the analysis document as JSON (see :func:`save_analysis`)."""
+        return save_analysis(self, path, force=force)
 
 
 def read_study_table(data: Any, *, source: str | None = None) -> StudyTable:
@@ -104,6 +109,22 @@ def analyze(data: Any, spec: AnalysisSpec | None = None, **settings: Any) -> Met
 def meta_analysis(data: Any, **settings: Any) -> MetaAnalysis:
     """Pool a study table (random effects REML by default); returns a :class:`MetaAnalysis`."""
     return analyze(data, **settings)
+
+
+def save_analysis(bundle: AnalysisBundle, path: str | Path, *, force: bool = False,
+                  inputs: tuple[str | Path, ...] = ()) -> Path:
+    """Write the analysis document (``evisynth analyze --json``) atomically.
+
+    Never over one of the analysis' input files (or ``inputs``); an existing file that evisynth did
+    not write (or that was edited since) is replaced only with ``force``.
+    """
+    import json
+
+    from evisynth.files import write_output
+
+    text = json.dumps(bundle.to_dict(), indent=2, allow_nan=False) + "\n"
+    return write_output(path, text, inputs=(*inputs, *(i["path"] for i in bundle.inputs)), force=force,
+                        by="analyze", provenance=bundle.provenance, option="--json")
 
 
 def load_analysis(source: str | Path | Mapping[str, Any]) -> MetaAnalysis:
@@ -208,5 +229,5 @@ __all__ = [
     "AnalysisBundle", "AnalysisSpec", "EffectTable", "MetaAnalysis", "PoolArrays", "PooledResult", "StudyTable",
     "analyze", "cumulative", "effect_sizes", "influence", "leave_one_out", "load_analysis", "mantel_haenszel",
     "meta_analysis", "meta_regression", "peto", "pool", "pool_effects", "publication_bias", "read_study_table",
-    "subgroup_analysis",
+    "save_analysis", "subgroup_analysis",
 ]

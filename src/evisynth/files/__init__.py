@@ -18,6 +18,7 @@ from __future__ import annotations
 from evisynth.files.atomic import atomic_open, sweep_temporary, write_bytes, write_text
 from evisynth.files.escape import (
     csv_cell,
+    csv_cells_arrow,
     csv_row,
     csv_uncell,
     markdown_cell,
@@ -31,8 +32,8 @@ from evisynth.files.outputs import OutputSet, check_output, open_output, record,
 from evisynth.files.provenance import input_record, provenance
 
 __all__ = [
-    "MANIFEST", "OutputSet", "atomic_open", "check_output", "csv_cell", "csv_row", "csv_uncell", "file_digest",
-    "input_record", "markdown_cell", "markdown_text", "one_line", "open_output", "provenance", "read_manifest",
-    "record", "redact_url", "same_file", "sweep_temporary", "terminal_text", "write_bytes", "write_output",
-    "write_text", "written_by_evisynth",
+    "MANIFEST", "OutputSet", "atomic_open", "check_output", "csv_cell", "csv_cells_arrow", "csv_row", "csv_uncell",
+    "file_digest", "input_record", "markdown_cell", "markdown_text", "one_line", "open_output", "provenance",
+    "read_manifest", "record", "redact_url", "same_file", "sweep_temporary", "terminal_text", "write_bytes",
+    "write_output", "write_text", "written_by_evisynth",
 ]

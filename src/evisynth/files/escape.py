@@ -40,6 +40,20 @@ def csv_row(values: Iterable[Any]) -> list[Any]:
     return [csv_cell(v) for v in values]
 
 
+def csv_cells_arrow(values: Any) -> Any:
+    """:func:`csv_cell` over a pyarrow string array, without a Python loop (batch results)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if not (pa.types.is_string(values.type) or pa.types.is_large_string(values.type)):
+        return values
+    risky = pc.and_(pc.match_substring_regex(values, r"^[=+\-@\t\r]"),
+                    pc.invert(pc.match_substring_regex(values, r"^(?:[+-]|" + _NUMBER.pattern + ")$")))
+    if not pc.any(risky).as_py():
+        return values
+    return pc.if_else(risky, pc.binary_join_element_wise("'", values, ""), values)
+
+
 def csv_uncell(text: str) -> str:
     """Undo :func:`csv_cell` when reading back a file evisynth wrote."""
     if len(text) > 1 and text[0] == "'" and csv_cell(text[1:]) != text[1:]:

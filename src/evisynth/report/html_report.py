@@ -16,6 +16,7 @@ from typing import Any
 
 from evisynth.analyses.bundle import AnalysisBundle
 from evisynth.errors import InputError
+from evisynth.files import OutputSet
 from evisynth.report.figures import report_figures
 from evisynth.report.markdown import render_markdown
 from evisynth.report.methods_text import methods_paragraph
@@ -75,8 +76,13 @@ def _table_html(t: Table) -> str:
 
 
 def write_report(analysis: AnalysisBundle | dict[str, Any] | str | Path, out_dir: str | Path,
-                 options: ReportOptions | None = None) -> Path:
+                 options: ReportOptions | None = None, *, force: bool = False,
+                 inputs: tuple[str | Path, ...] = ()) -> Path:
     """Write the report into ``out_dir`` and return the path of ``report.html``.
+
+    Every file is prepared first and then written atomically (see :class:`evisynth.files.OutputSet`):
+    an interrupted run leaves the previous report complete, and files of the folder that evisynth
+    did not write (or that were edited since) are replaced only with ``force``.
 
     Parameters
     ----------
@@ -85,16 +91,20 @@ def write_report(analysis: AnalysisBundle | dict[str, Any] | str | Path, out_dir
         Created if needed. Receives ``report.html``, ``report.md``, ``analysis.json`` and
         ``figures/<name>.png`` / ``.svg``.
     options : ReportOptions, optional
+    force : bool
+        Replace files in ``out_dir`` that evisynth did not write.
+    inputs : paths
+        Files the caller read, never overwritten (the analysis' own input files are added).
     """
     from evisynth.plots.export import figure_bytes
 
     o = options or ReportOptions()
     bundle = as_bundle(analysis)
     doc = bundle.to_dict()
-    out = Path(out_dir)
-    fig_dir = out / "figures"
-    fig_dir.mkdir(parents=True, exist_ok=True)
-    (out / "analysis.json").write_text(json.dumps(doc, indent=2, allow_nan=False) + "\n", encoding="utf-8")
+    out = OutputSet(out_dir, inputs=[*inputs, *(i["path"] for i in bundle.inputs),
+                                     *([analysis] if isinstance(analysis, (str, Path)) else [])],
+                    force=force, by="report", provenance=bundle.provenance)
+    out.add_json("analysis.json", doc)
     parts = build_report(bundle, o)
     fig_entries = []
     fig_html = []
@@ -102,8 +112,8 @@ def write_report(analysis: AnalysisBundle | dict[str, Any] | str | Path, out_dir
         fig = item.render()
         png = figure_bytes(fig, "png", o.dpi)
         svg = figure_bytes(fig, "svg")
-        (fig_dir / f"{item.key}.png").write_bytes(png)
-        (fig_dir / f"{item.key}.svg").write_bytes(svg)
+        out.add(f"figures/{item.key}.png", png)
+        out.add(f"figures/{item.key}.svg", svg)
         fig_entries.append({"title": item.title, "caption": item.caption, "png": f"figures/{item.key}.png",
                             "svg": f"figures/{item.key}.svg"})
         if o.embed == "svg":
@@ -116,7 +126,7 @@ def write_report(analysis: AnalysisBundle | dict[str, Any] | str | Path, out_dir
                         f"</b> {html.escape(item.caption)}</figcaption></figure>")
     md = render_markdown(parts["title"], parts["meta"], parts["methods"], parts["results"], parts["tables"],
                          fig_entries, parts["warnings"])
-    (out / "report.md").write_text(md, encoding="utf-8")
+    out.add("report.md", md + _provenance_comment(bundle.provenance))
     warn = "".join(f'<li class="warn">{html.escape(w)}</li>' for w in parts["warnings"])
     page = "\n".join([
         "<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
@@ -130,6 +140,12 @@ def write_report(analysis: AnalysisBundle | dict[str, Any] | str | Path, out_dir
         *([f"<h2>Warnings</h2><ul>{warn}</ul>"] if warn else []),
         "</body></html>",
     ])
-    path = out / "report.html"
-    path.write_text(page + "\n", encoding="utf-8")
+    path = out.add("report.html", page + "\n" + _provenance_comment(bundle.provenance))
+    out.commit()
     return path
+
+
+def _provenance_comment(provenance: dict[str, Any]) -> str:
+    """The provenance as an HTML comment (invisible in HTML and rendered Markdown)."""
+    text = json.dumps(provenance, ensure_ascii=True, sort_keys=True).replace("--", "-\\u002d")
+    return f"<!-- evisynth provenance: {text} -->\n"

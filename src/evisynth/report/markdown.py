@@ -1,39 +1,46 @@
-"""Render a report's parts (paragraphs, tables, figures) as Markdown."""
+"""Render a report's parts (paragraphs, tables, figures) as Markdown.
+
+Every text that may carry a label from the data (study, outcome, moderator names) goes through
+:func:`evisynth.files.markdown_text`, so the Markdown holds no live HTML and no links but the
+figure links evisynth writes itself.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
 
+from evisynth.files import markdown_cell, markdown_text
 from evisynth.report.tables import Table
 
-
-def _cell(text: str) -> str:
-    return str(text).replace("|", "\\|").replace("\n", " ")
+_cell = markdown_cell
+_t = markdown_text
 
 
 def table_markdown(t: Table) -> str:
     """A pipe table with a bold title and its notes."""
     align = t.align or ("l",) * len(t.header)
     rule = ["---:" if a == "r" else ":---" for a in align]
-    lines = [f"**{t.title}**", "", "| " + " | ".join(_cell(h) for h in t.header) + " |", "|" + "|".join(rule) + "|"]
+    lines = [f"**{_t(t.title)}**", "", "| " + " | ".join(_cell(h) for h in t.header) + " |", "|" + "|".join(rule) + "|"]
     lines += ["| " + " | ".join(_cell(c) for c in row) + " |" for row in t.rows]
     if t.notes:
-        lines += [""] + [f"{n}  " for n in t.notes]
+        lines += [""] + [f"{_t(n)}  " for n in t.notes]
     return "\n".join(lines)
 
 
 def render_markdown(title: str, meta: Sequence[str], methods: str, results: str, tables: Sequence[Table],
                     figures: Sequence[dict[str, Any]], warnings: Sequence[str]) -> str:
     """The whole report as Markdown; ``figures`` hold ``title``, ``caption``, ``png`` and ``svg`` paths."""
-    out = [f"# {title}", "", *[f"{m}  " for m in meta], "", "## Methods", "", methods, "", "## Results", "", results, ""]
+    out = [f"# {_t(title)}", "", *[f"{_t(m)}  " for m in meta], "", "## Methods", "", _t(methods), "", "## Results", "",
+           _t(results), ""]
     for t in tables:
         out += [table_markdown(t), ""]
     if figures:
         out += ["## Figures", ""]
         for i, f in enumerate(figures, 1):
-            out += [f"### Figure {i}. {f['title']}", "", f"![{f['title']}]({f['png']})", "",
-                    f"{f['caption']} ([SVG]({f['svg']}))", ""]
+            title = _t(f["title"]).replace("[", "\\[").replace("]", "\\]")
+            out += [f"### Figure {i}. {_t(f['title'])}", "", f"![{title}]({f['png']})", "",
+                    f"{_t(f['caption'])} ([SVG]({f['svg']}))", ""]
     if warnings:
-        out += ["## Warnings", ""] + [f"- {w}" for w in warnings] + [""]
+        out += ["## Warnings", ""] + [f"- {_t(w)}" for w in warnings] + [""]
     return "\n".join(out).rstrip() + "\n"
