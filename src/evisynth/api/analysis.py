@@ -207,8 +207,10 @@ def pool(yi: Any, vi: Any, *, model: str = opt.DEFAULT_MODEL, method: str = opt.
     Raises :class:`~evisynth.errors.InputError` unless ``yi`` and ``vi`` are 1-D, of the same
     non-zero length, with finite effects and positive finite variances.
     """
-    y = np.asarray(yi, dtype=float)
-    v = np.asarray(vi, dtype=float)
+    from evisynth.batch._core import as_floats
+
+    y = as_floats(yi, "yi")
+    v = as_floats(vi, "vi")
     if y.ndim != 1 or v.shape != y.shape or y.size == 0:
         raise InputError(f"yi and vi must be 1-D arrays of the same, non-zero length; got shapes {y.shape} "
                          f"and {v.shape} (for many meta-analyses use evisynth.batch.batch_meta_analysis)")

@@ -17,7 +17,7 @@ from typing import Any
 from evisynth.analyses.bundle import AnalysisBundle
 from evisynth.errors import InputError
 from evisynth.files import OutputSet
-from evisynth.report.figures import report_figures
+from evisynth.report.figures import MAX_STUDY_ROWS, figure_notes, report_figures
 from evisynth.report.markdown import render_markdown
 from evisynth.report.methods_text import methods_paragraph
 from evisynth.report.options import ReportOptions
@@ -61,7 +61,7 @@ def build_report(analysis: AnalysisBundle, options: ReportOptions | None = None)
         "results": results_paragraph(analysis, o.text_options()),
         "tables": all_tables(analysis),
         "figures": report_figures(analysis, forest_options=o.forest_options(), **o.names()),
-        "warnings": list(analysis.warnings),
+        "warnings": [*analysis.warnings, *figure_notes(analysis)],
     }
 
 
@@ -108,15 +108,17 @@ def write_report(analysis: AnalysisBundle | dict[str, Any] | str | Path, out_dir
     parts = build_report(bundle, o)
     fig_entries = []
     fig_html = []
+    vector = len(bundle.studies) <= MAX_STUDY_ROWS  # an SVG of 200,000 points is hundreds of MB: PNG only
     for i, item in enumerate(parts["figures"], 1):
         fig = item.render()
         png = figure_bytes(fig, "png", o.dpi)
-        svg = figure_bytes(fig, "svg")
+        svg = figure_bytes(fig, "svg") if vector else b""
         out.add(f"figures/{item.key}.png", png)
-        out.add(f"figures/{item.key}.svg", svg)
+        if vector:
+            out.add(f"figures/{item.key}.svg", svg)
         fig_entries.append({"title": item.title, "caption": item.caption, "png": f"figures/{item.key}.png",
-                            "svg": f"figures/{item.key}.svg"})
-        if o.embed == "svg":
+                            "svg": f"figures/{item.key}.svg" if vector else None})
+        if o.embed == "svg" and vector:
             text = svg.decode("utf-8")
             body = text[text.find("<svg"):]
         else:

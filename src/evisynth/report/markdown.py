@@ -40,7 +40,7 @@ def render_markdown(title: str, meta: Sequence[str], methods: str, results: str,
         for i, f in enumerate(figures, 1):
             title = _t(f["title"]).replace("[", "\\[").replace("]", "\\]")
             out += [f"### Figure {i}. {_t(f['title'])}", "", f"![{title}]({f['png']})", "",
-                    f"{_t(f['caption'])} ([SVG]({f['svg']}))", ""]
+                    f"{_t(f['caption'])}" + (f" ([SVG]({f['svg']}))" if f.get("svg") else ""), ""]
     if warnings:
         out += ["## Warnings", ""] + [f"- {_t(w)}" for w in warnings] + [""]
     return "\n".join(out).rstrip() + "\n"
