@@ -93,7 +93,7 @@ def test_output_set_checks_everything_before_writing_anything(tmp_path: Path) ->
     (out / "b.md").write_text("user's notes")
     files = OutputSet(out, by="report")
     files.add("a.md", "A2")
-    with pytest.raises(InputError, match="b.md"):
+    with pytest.raises(InputError, match=r"b\.md"):
         files.add("b.md", "B")
     assert (out / "a.md").read_text() == "A"  # nothing written yet
     with OutputSet(out, by="report") as again:  # a.md only: figures/f.png is stale and evisynth's -> removed

@@ -38,7 +38,7 @@ def report_figures(analysis: AnalysisBundle, *, forest_options: Any = None, inte
     """Layouts of every figure the analysis supports, in report order."""
     from evisynth.plots import baujat, bubble, forest, funnel, radial, sensitivity_plots
 
-    many = len(analysis.studies) > MAX_STUDY_ROWS
+    many = bool(figure_notes(analysis))
     items = [] if many else [FigureItem("forest", "Forest plot", _forest_caption(analysis),
                                         forest.forest_layout(analysis, forest_options or forest.ForestOptions()),
                                         forest.draw)]

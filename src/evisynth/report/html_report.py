@@ -17,7 +17,7 @@ from typing import Any
 from evisynth.analyses.bundle import AnalysisBundle
 from evisynth.errors import InputError
 from evisynth.files import OutputSet
-from evisynth.report.figures import MAX_STUDY_ROWS, figure_notes, report_figures
+from evisynth.report.figures import figure_notes, report_figures
 from evisynth.report.markdown import render_markdown
 from evisynth.report.methods_text import methods_paragraph
 from evisynth.report.options import ReportOptions
@@ -108,7 +108,7 @@ def write_report(analysis: AnalysisBundle | dict[str, Any] | str | Path, out_dir
     parts = build_report(bundle, o)
     fig_entries = []
     fig_html = []
-    vector = len(bundle.studies) <= MAX_STUDY_ROWS  # an SVG of 200,000 points is hundreds of MB: PNG only
+    vector = not figure_notes(bundle)  # above MAX_STUDY_ROWS studies: an SVG of 200,000 points is hundreds of MB: PNG only
     for i, item in enumerate(parts["figures"], 1):
         fig = item.render()
         png = figure_bytes(fig, "png", o.dpi)
