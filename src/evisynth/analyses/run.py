@@ -47,6 +47,7 @@ def run_analysis(data: Any, spec: AnalysisSpec | None = None, *, source: str | N
         spec = replace(spec, measure=eff.measure)
         if spec.method == "MH" and eff.kind != "binary":
             raise InputError("--method MH needs dichotomous data (events1, n1, events2, n2)")
+        _check_scale(eff)
         fit = fit_pooled(eff, spec)
         subgroups = subgroup_analysis(eff, spec) if spec.subgroup else None
         meta_reg = meta_regression_section(eff, spec) if spec.moderators else None
@@ -63,6 +64,24 @@ def run_analysis(data: Any, spec: AnalysisSpec | None = None, *, source: str | N
         totals=totals_from(eff), subgroups=subgroups, meta_regression=meta_reg, publication_bias=bias,
         sensitivity=sens, warnings=tuple(caught), effects=eff, inputs=_inputs(data, eff.source),
     )
+
+
+#: The scale analyses are exact in (see :data:`evisynth.batch._core.EXTREME`).
+EXTREME = 1e100
+
+
+def _check_scale(eff: EffectTable) -> None:
+    """Refuse effects or variances at a scale whose squares overflow double precision (one line, naming the study)."""
+    import numpy as np
+
+    y, v = np.asarray(eff.yi, float), np.asarray(eff.vi, float)
+    bad = np.asarray(eff.included, bool) & np.isfinite(y) & np.isfinite(v) & (
+        (np.abs(y) > EXTREME) | (v > EXTREME) | (v < 1 / EXTREME))
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise InputError(f"study {eff.study[i]!r}: yi={float(y[i]):.3g}, vi={float(v[i]):.3g} is outside the range "
+                         f"analyses are exact in (|yi| <= {EXTREME:g}, {1 / EXTREME:g} <= vi <= {EXTREME:g}); "
+                         "express the effects in another unit", file=eff.source or None)
 
 
 def _inputs(data: Any, source: str) -> tuple[dict[str, Any], ...]:

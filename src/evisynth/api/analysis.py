@@ -219,7 +219,37 @@ def pool(yi: Any, vi: Any, *, model: str = opt.DEFAULT_MODEL, method: str = opt.
         i = int(np.flatnonzero(~ok)[0])
         raise InputError(f"study {i} (0-based) needs a finite effect and a positive finite variance; "
                          f"got yi={float(y[i])!r}, vi={float(v[i])!r}")
-    return _pool(y, v, model=model, method=method, test=test, level=level, heterogeneity_ci=heterogeneity_ci)
+    c = _scale(y, v)
+    if c == 1.0:
+        return _pool(y, v, model=model, method=method, test=test, level=level, heterogeneity_ci=heterogeneity_ci)
+    res = _pool(y / c, v / (c * c), model=model, method=method, test=test, level=level,
+                heterogeneity_ci=heterogeneity_ci)
+    return replace(res, **{f: getattr(res, f) * c for f in _LINEAR}, **{f: getattr(res, f) * c * c for f in _SQUARE})
+
+
+#: Results in the effects' unit, and in its square (see :func:`_scale`).
+_LINEAR = ("estimate", "se", "ci_lower", "ci_upper", "pi_lower", "pi_upper", "pi_lower_t", "pi_upper_t", "tau",
+           "tau_ci_lower", "tau_ci_upper")
+_SQUARE = ("tau2", "tau2_se", "tau2_ci_lower", "tau2_ci_upper", "vt")
+#: Effects and variances inside this range are pooled as they are; double precision has room for the
+#: weights' squares and cubes and the squared residuals that the estimators form.
+_ORDINARY = 1e100
+
+
+def _scale(y: np.ndarray, v: np.ndarray) -> float:
+    """1.0 for ordinary data; for data at an extreme scale (effects beyond ±1e100, variances outside
+    1e-100..1e100) the unit ``c`` in which to pool (every estimator is scale-equivariant: effects
+    ``y/c``, variances ``v/c²``; results scale back exactly). Data that no unit brings into range
+    (e.g. variances from 1e-300 to 1e300 in one analysis) are refused with one line."""
+    big = max(float(np.max(np.abs(y))), 0.0)
+    if big <= _ORDINARY and float(v.min()) >= 1 / _ORDINARY and float(v.max()) <= _ORDINARY:
+        return 1.0
+    c = float(np.sqrt(np.median(v)))
+    if big / c <= _ORDINARY and float(v.min()) / c / c >= 1 / _ORDINARY and float(v.max()) / c / c <= _ORDINARY:
+        return c
+    raise InputError(f"the effects (|yi| up to {big:.3g}) and variances ({float(v.min()):.3g} to {float(v.max()):.3g}) "
+                     "are too far apart in scale to pool in double precision (no unit brings effects within 1e100 "
+                     "and variances within 1e-100..1e100); express the effects in another unit")
 
 
 def pool_effects(effects: EffectTable, **settings: Any) -> PooledResult:

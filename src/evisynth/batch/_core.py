@@ -26,6 +26,10 @@ COLUMNS: tuple[str, ...] = tuple(
 #: Columns holding flags (booleans) rather than numbers.
 BOOL_COLUMNS: tuple[str, ...] = ("converged", "tau2_ci_censored")
 
+#: Effects and variances beyond this scale (or variances below its inverse) are refused: the estimators
+#: form squares and cubes of weights and squared residuals, which would overflow double precision.
+EXTREME = 1e100
+
 #: Rows per call of :func:`pool`: small enough for the working arrays to stay in cache.
 BLOCK_ROWS = 16384
 
@@ -153,6 +157,14 @@ def _check_values(y: np.ndarray, v: np.ndarray, mask: np.ndarray, offset: int = 
         raise InputError(
             f"meta-analysis {offset + row} (0-based), study {col}: every present study needs a finite effect and "
             f"a positive finite variance; got yi={y[row, col]!r}, vi={v[row, col]!r}"
+        )
+    extreme = mask & ((np.abs(y) > EXTREME) | (v > EXTREME) | (v < 1 / EXTREME))
+    if extreme.any():
+        row, col = np.argwhere(extreme)[0]
+        raise InputError(
+            f"meta-analysis {offset + row} (0-based), study {col}: yi={y[row, col]!r}, vi={v[row, col]!r} is outside "
+            f"the range batch analyses are exact in (|yi| <= {EXTREME:g}, {1 / EXTREME:g} <= vi <= {EXTREME:g}); "
+            "express the effects in another unit (evisynth.pool rescales a single analysis itself)"
         )
     empty = ~mask.any(axis=1)
     if empty.any():

@@ -149,5 +149,5 @@ def write_report(analysis: AnalysisBundle | dict[str, Any] | str | Path, out_dir
 
 def _provenance_comment(provenance: dict[str, Any]) -> str:
     """The provenance as an HTML comment (invisible in HTML and rendered Markdown)."""
-    text = json.dumps(provenance, ensure_ascii=True, sort_keys=True).replace("--", "-\\u002d")
+    text = json.dumps(provenance, ensure_ascii=True, sort_keys=True).replace("--", "-\\u002d").replace("<", "\\u003c")
     return f"<!-- evisynth provenance: {text} -->\n"

@@ -331,5 +331,5 @@ def write_sof(result: ReviewResult, out_dir: str | Path | OutputSet, *, stem: st
 
 
 def _provenance_comment(provenance: dict[str, Any]) -> str:
-    text = json.dumps(provenance, ensure_ascii=True, sort_keys=True).replace("--", "-\\u002d")
+    text = json.dumps(provenance, ensure_ascii=True, sort_keys=True).replace("--", "-\\u002d").replace("<", "\\u003c")
     return f"<!-- evisynth provenance: {text} -->\n"
