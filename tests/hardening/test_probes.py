@@ -302,3 +302,19 @@ def test_provenance_in_every_document(data: Path, tmp_path: Path) -> None:
 
     meta = json.loads(pq.read_schema(tmp_path / "o.parquet").metadata[b"evisynth"])
     assert meta["inputs"][0]["sha256"] and meta["settings"]["method"] == "REML"
+
+
+@pytest.mark.slow
+def test_demo_refreshes_its_own_folder_and_keeps_yours(tmp_path: Path) -> None:
+    from evisynth.api.demo import run_demo
+
+    out = tmp_path / "demo"
+    run_demo(out, progress=None, later_stages=False)
+    run_demo(out, progress=None, later_stages=False)  # its own files: refreshed
+    (out / "notes.txt").write_text("mine")
+    (out / "demo.json").write_text("edited")
+    with pytest.raises(InputError, match=r"demo\.json"):
+        run_demo(out, progress=None, later_stages=False)
+    assert (out / "demo.json").read_text() == "edited" and (out / "notes.txt").read_text() == "mine"
+    run_demo(out, progress=None, later_stages=False, force=True)
+    assert json.loads((out / "demo.json").read_text())["synthetic"] is True
