@@ -179,11 +179,16 @@ def test_round_half_up_and_formatting_of_huge_numbers() -> None:
 
 
 def test_analyze_huge_values_writes_its_document(tmp_path: Path) -> None:
-    data = tmp_path / "huge.csv"
-    data.write_text("study,yi,vi\nA,1e300,1\nB,-1e300,1\nC,5e299,2\n")
+    data = tmp_path / "huge.csv"  # Q = 2.1e150: its text used to raise decimal.InvalidOperation
+    data.write_text("study,yi,vi\nA,1e50,1e-50\nB,-1e50,1e-50\nC,5e49,2e-50\n")
     out = tmp_path / "a.json"
-    code = main(["analyze", str(data), "--json", str(out)])
-    assert code == 2 or json.loads(out.read_text())["studies"]
+    assert main(["analyze", str(data), "--json", str(out)]) == 0
+    doc = json.loads(out.read_text())
+    assert doc["heterogeneity"]["q"] == pytest.approx(2.1e150) and doc["text"]["heterogeneity"].startswith("Hetero")
+    assert main(["analyze", str(data)]) == 0
+    beyond = tmp_path / "beyond.csv"
+    beyond.write_text("study,yi,vi\nA,1e300,1\nB,-1e300,1\nC,5e299,2\n")
+    assert main(["analyze", str(beyond), "--json", str(tmp_path / "b.json")]) == 2  # one line, not NaN
 
 
 def test_pool_and_batch_entry_points_refuse_bad_arrays_in_one_line() -> None:
