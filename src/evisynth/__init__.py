@@ -26,6 +26,7 @@ _API_NAMES = (
     "pool",
     "pool_effects",
     "load_analysis",
+    "save_analysis",
     "AnalysisSpec",
     "MetaAnalysis",
 )

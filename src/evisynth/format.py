@@ -23,9 +23,13 @@ Examples
 from __future__ import annotations
 
 import math
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal, localcontext
 
 P_FLOOR = 0.00001
+#: Numbers this large are written in scientific notation.
+SCIENTIFIC = 1e15
+#: Decimal digits for rounding: enough for the largest double (309 digits) with 40 decimals.
+_PREC = 360
 
 
 def _is_missing(x: float | None) -> bool:
@@ -33,9 +37,19 @@ def _is_missing(x: float | None) -> bool:
 
 
 def round_half_up(x: float, decimals: int) -> float:
-    """Round ``x`` to ``decimals`` places, halves away from zero (as people round by hand)."""
+    """Round ``x`` to ``decimals`` places, halves away from zero (as people round by hand).
+
+    Exact for every finite double (up to 1.8e308); infinities and NaN are returned as they are.
+
+    >>> round_half_up(2.675, 2), round_half_up(-0.125, 2), round_half_up(1e300, 2) == 1e300
+    (2.68, -0.13, True)
+    """
+    x = float(x)
+    if not math.isfinite(x):
+        return x
     q = Decimal(1).scaleb(-decimals)
-    return float(Decimal(repr(float(x))).quantize(q, rounding=ROUND_HALF_UP))
+    with localcontext(Context(prec=_PREC)):  # the default 28 digits cannot hold 1e300 to two decimals
+        return float(Decimal(repr(x)).quantize(q, rounding=ROUND_HALF_UP))
 
 
 def format_number(x: float | None, decimals: int = 2) -> str:
@@ -44,14 +58,19 @@ def format_number(x: float | None, decimals: int = 2) -> str:
     A value that rounds to zero prints as ``0.00``, never ``-0.00`` (a bound of -0.0039 is
     written ``0.00``: the sign of a rounded zero carries no information and reads as a typo).
 
-    >>> format_number(-0.0039), format_number(-0.005), format_number(2.0, 0)
-    ('0.00', '-0.01', '2')
+    Magnitudes of :data:`SCIENTIFIC` and above (nothing a trial reports, but data in odd units
+    can get there) are written in scientific notation with three significant digits.
+
+    >>> format_number(-0.0039), format_number(-0.005), format_number(2.0, 0), format_number(2.1e120)
+    ('0.00', '-0.01', '2', '2.10e+120')
     """
     if _is_missing(x):
         return "NA"
     assert x is not None
     if math.isinf(x):
         return "Inf" if x > 0 else "-Inf"
+    if abs(x) >= SCIENTIFIC:
+        return f"{x:.2e}"
     value = round_half_up(x, decimals)
     if value == 0:
         value = 0.0  # drop the sign of a negative zero

@@ -32,8 +32,11 @@ def test_init_then_summarize(tmp_path, capsys):
 
 def test_init_refuses_to_overwrite(tmp_path, capsys):
     assert main(["init", str(tmp_path)]) == 0
-    assert main(["init", str(tmp_path)]) == 2
+    assert main(["init", str(tmp_path)]) == 0  # its own untouched templates are refreshed
+    (tmp_path / "review.toml").write_text((tmp_path / "review.toml").read_text() + "# edited\n")
+    assert main(["init", str(tmp_path)]) == 2  # the user's edits are kept
     assert "already exist" in capsys.readouterr().err
+    assert (tmp_path / "review.toml").read_text().endswith("# edited\n")
     assert main(["init", str(tmp_path), "--force"]) == 0
 
 

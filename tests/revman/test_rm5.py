@@ -80,9 +80,15 @@ def test_import_review_checks_revmans_results_and_export_reads_back(tmp_path, ca
     assert main(["export-review", "--project", str(project), "--out", str(out)]) == 0
     assert _content(read_rm5(out)) == _content(read_rm5(FIXTURE))
     assert _content(read_project(project)) == _content(read_rm5(FIXTURE))
-    # no output replaces an existing file without --force
+    # evisynth's own unchanged outputs are refreshed; a file the user changed needs --force; an input never
+    assert main(["export-review", "--project", str(project), "--out", str(out)]) == 0
+    assert main(["import-review", str(FIXTURE), "--project", str(project)]) == 0
+    out.write_text(out.read_text(encoding="iso-8859-1") + "\n", encoding="iso-8859-1")
+    (project / "review.toml").write_text((project / "review.toml").read_text() + "# my note\n")
     assert main(["export-review", "--project", str(project), "--out", str(out)]) == 2
     assert main(["import-review", str(FIXTURE), "--project", str(project)]) == 2
+    assert main(["export-review", "--project", str(project), "--out", str(out), "--force"]) == 0
+    assert main(["export-review", "--project", str(project), "--out", str(project / "review.toml"), "--force"]) == 2
     assert main(["import-review", str(FIXTURE), "--project", str(project), "--force"]) == 0
 
 

@@ -90,6 +90,9 @@ def test_round_trip(tmp_path, toml_file, fmt):
     write_assessments(original, path)
     again = read_assessments(path)
     assert [a.to_dict() | {"source": ""} for a in again] == [a.to_dict() | {"source": ""} for a in original]
+    write_assessments(original, path)  # evisynth's own, unchanged file: refreshed
+    with path.open("a", encoding="utf-8") as fh:
+        fh.write("\n")  # the user edits it: theirs now
     with pytest.raises(InputError, match="already exists"):
         write_assessments(original, path)
     write_assessments(original, path, force=True)

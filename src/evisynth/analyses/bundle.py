@@ -49,6 +49,8 @@ class AnalysisBundle:
         ``"Category: message"`` of every warning raised while analysing.
     effects : EffectTable or None
         The effect table analysed (``None`` for a bundle read back from JSON).
+    inputs : tuple of dict
+        The input files read (``path``, ``sha256``, ``bytes``); empty for a DataFrame.
     """
 
     spec: AnalysisSpec
@@ -67,6 +69,7 @@ class AnalysisBundle:
     warnings: tuple[str, ...] = ()
     evisynth_version: str = __version__
     effects: EffectTable | None = field(default=None, repr=False, compare=False)
+    inputs: tuple[dict[str, Any], ...] = field(default=(), repr=False, compare=False)
 
     # -- derived ------------------------------------------------------------------------------
 
@@ -112,6 +115,13 @@ class AnalysisBundle:
 
     # -- saving and reading ---------------------------------------------------------------------
 
+    @property
+    def provenance(self) -> dict[str, Any]:
+        """What produced these results: ``evisynth_version``, ``settings`` and ``inputs`` (each input file's
+        ``path``, ``sha256`` and ``bytes``). No timestamp: the same inputs give the same document."""
+        return {"evisynth_version": self.evisynth_version, "settings": self.spec.settings(),
+                "inputs": [dict(i) for i in self.inputs]}
+
     def to_dict(self) -> dict[str, Any]:
         """The analysis document (JSON-ready)."""
         pooled = self.pooled.to_dict()
@@ -134,6 +144,7 @@ class AnalysisBundle:
                 doc[name] = section.to_dict()
         doc["text"] = self.text
         doc["warnings"] = list(self.warnings)
+        doc["provenance"] = self.provenance
         return doc
 
     @classmethod
@@ -155,6 +166,7 @@ class AnalysisBundle:
             totals=Totals.from_dict(doc.get("totals") or {}),
             warnings=tuple(doc.get("warnings") or ()),
             evisynth_version=str(doc.get("evisynth_version", "")),
+            inputs=tuple(dict(i) for i in (doc.get("provenance") or {}).get("inputs") or () if isinstance(i, Mapping)),
             **sections,
         )
 

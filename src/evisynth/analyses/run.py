@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -18,6 +19,7 @@ from evisynth.analyses.subgroups import subgroup_analysis
 from evisynth.effects.compute import compute_effects
 from evisynth.effects.table import EffectTable
 from evisynth.errors import InputError
+from evisynth.files import input_record
 from evisynth.io.tabular import StudyTable, read_study_table
 
 __all__ = ["AnalysisBundle", "run_analysis"]
@@ -64,6 +66,7 @@ def run_analysis(data: Any, spec: AnalysisSpec | None = None, *, source: str | N
         studies=studies_from(eff, fit.weights, spec.level, counted), pooled=fit.pooled,
         heterogeneity=fit.heterogeneity, totals=totals_from(eff, counted), subgroups=subgroups,
         meta_regression=meta_reg, publication_bias=bias, sensitivity=sens, warnings=tuple(caught), effects=eff,
+        inputs=_inputs(data, eff.source),
     )
 
 
@@ -87,3 +90,11 @@ def merge_undefined(caught: list[str]) -> list[str]:
         else:
             out.append(text)
     return [f"{t} [{'; '.join(parts[t])}]" if t in parts else t for t in out]
+
+
+def _inputs(data: Any, source: str) -> tuple[dict[str, Any], ...]:
+    """The input file behind ``data`` (hashed for the document's provenance), if there is one."""
+    path = Path(data) if isinstance(data, (str, Path)) else Path(source) if source else None
+    if path is None or not path.is_file():
+        return ()
+    return (input_record(path),)

@@ -55,11 +55,12 @@ def find_column(eff: EffectTable, variable: str) -> str:
     low = {k.lower(): k for k in eff.extra}
     if variable.lower() in low:
         return low[variable.lower()]
-    raise InputError(
-        f"no column '{variable}' to use as subgroup or moderator; available: "
-        + (", ".join(eff.extra) or "none"),
-        file=eff.source or None,
-    )
+    if eff.extra:
+        available = "available: " + ", ".join(eff.extra)
+    else:
+        available = ("the table has only the study label and data columns; add a column (e.g. 'dose' or 'region') "
+                     "to group or regress on")
+    raise InputError(f"no column '{variable}' to use as subgroup or moderator; {available}", file=eff.source or None)
 
 
 def subgroup_analysis(eff: EffectTable, spec: AnalysisSpec) -> SubgroupAnalysis:

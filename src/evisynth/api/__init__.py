@@ -20,7 +20,7 @@ from typing import Any
 _ANALYSIS = ("AnalysisBundle", "AnalysisSpec", "EffectTable", "MetaAnalysis", "PooledResult", "analyze",
              "cumulative", "effect_sizes", "influence", "leave_one_out", "load_analysis", "mantel_haenszel",
              "meta_analysis", "meta_regression", "peto", "pool", "pool_effects", "publication_bias",
-             "read_study_table", "subgroup_analysis")
+             "read_study_table", "save_analysis", "subgroup_analysis")
 _REVIEW = ("load_review", "run_review", "write_summary")
 _REPORTS = ("ReportOptions", "write_outcome_report", "write_report")
 

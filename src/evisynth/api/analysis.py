@@ -69,12 +69,17 @@ class MetaAnalysis(AnalysisBundle):
 
         return funnel.draw(funnel.funnel_layout(self, **options))
 
-    def report(self, out_dir: str | Path, **options: Any) -> Path:
-        """Write ``report.html``, ``report.md``, the figures and ``analysis.json`` into ``out_dir``."""
+    def report(self, out_dir: str | Path, *, force: bool = False, **options: Any) -> Path:
+        """Write ``report.html``, ``report.md``, the figures and ``analysis.json`` into ``out_dir``
+        (``force`` replaces files there that evisynth did not write)."""
         from evisynth.report.html_report import write_report
         from evisynth.report.options import ReportOptions
 
-        return write_report(self, out_dir, ReportOptions(**options))
+        return write_report(self, out_dir, ReportOptions(**options), force=force)
+
+    def save(self, path: str | Path, *, force: bool = False) -> Path:
+        """Write the analysis document as JSON (see :func:`save_analysis`)."""
+        return save_analysis(self, path, force=force)
 
 
 def read_study_table(data: Any, *, source: str | None = None) -> StudyTable:
@@ -104,6 +109,22 @@ def analyze(data: Any, spec: AnalysisSpec | None = None, **settings: Any) -> Met
 def meta_analysis(data: Any, **settings: Any) -> MetaAnalysis:
     """Pool a study table (random effects REML by default); returns a :class:`MetaAnalysis`."""
     return analyze(data, **settings)
+
+
+def save_analysis(bundle: AnalysisBundle, path: str | Path, *, force: bool = False,
+                  inputs: tuple[str | Path, ...] = ()) -> Path:
+    """Write the analysis document (``evisynth analyze --json``) atomically.
+
+    Never over one of the analysis' input files (or ``inputs``); an existing file that evisynth did
+    not write (or that was edited since) is replaced only with ``force``.
+    """
+    import json
+
+    from evisynth.files import write_output
+
+    text = json.dumps(bundle.to_dict(), indent=2, allow_nan=False) + "\n"
+    return write_output(path, text, inputs=(*inputs, *(i["path"] for i in bundle.inputs)), force=force,
+                        by="analyze", provenance=bundle.provenance, option="--json")
 
 
 def load_analysis(source: str | Path | Mapping[str, Any]) -> MetaAnalysis:
@@ -186,8 +207,10 @@ def pool(yi: Any, vi: Any, *, model: str = opt.DEFAULT_MODEL, method: str = opt.
     Raises :class:`~evisynth.errors.InputError` unless ``yi`` and ``vi`` are 1-D, of the same
     non-zero length, with finite effects and positive finite variances.
     """
-    y = np.asarray(yi, dtype=float)
-    v = np.asarray(vi, dtype=float)
+    from evisynth.batch._core import as_floats
+
+    y = as_floats(yi, "yi")
+    v = as_floats(vi, "vi")
     if y.ndim != 1 or v.shape != y.shape or y.size == 0:
         raise InputError(f"yi and vi must be 1-D arrays of the same, non-zero length; got shapes {y.shape} "
                          f"and {v.shape} (for many meta-analyses use evisynth.batch.batch_meta_analysis)")
@@ -196,7 +219,37 @@ def pool(yi: Any, vi: Any, *, model: str = opt.DEFAULT_MODEL, method: str = opt.
         i = int(np.flatnonzero(~ok)[0])
         raise InputError(f"study {i} (0-based) needs a finite effect and a positive finite variance; "
                          f"got yi={float(y[i])!r}, vi={float(v[i])!r}")
-    return _pool(y, v, model=model, method=method, test=test, level=level, heterogeneity_ci=heterogeneity_ci)
+    c = _scale(y, v)
+    if c == 1.0:
+        return _pool(y, v, model=model, method=method, test=test, level=level, heterogeneity_ci=heterogeneity_ci)
+    res = _pool(y / c, v / (c * c), model=model, method=method, test=test, level=level,
+                heterogeneity_ci=heterogeneity_ci)
+    return replace(res, **{f: getattr(res, f) * c for f in _LINEAR}, **{f: getattr(res, f) * c * c for f in _SQUARE})
+
+
+#: Results in the effects' unit, and in its square (see :func:`_scale`).
+_LINEAR = ("estimate", "se", "ci_lower", "ci_upper", "pi_lower", "pi_upper", "pi_lower_t", "pi_upper_t", "tau",
+           "tau_ci_lower", "tau_ci_upper")
+_SQUARE = ("tau2", "tau2_se", "tau2_ci_lower", "tau2_ci_upper", "vt")
+#: Effects and variances inside this range are pooled as they are; double precision has room for the
+#: weights' squares and cubes and the squared residuals that the estimators form.
+_ORDINARY = 1e100
+
+
+def _scale(y: np.ndarray, v: np.ndarray) -> float:
+    """1.0 for ordinary data; for data at an extreme scale (effects beyond ±1e100, variances outside
+    1e-100..1e100) the unit ``c`` in which to pool (every estimator is scale-equivariant: effects
+    ``y/c``, variances ``v/c²``; results scale back exactly). Data that no unit brings into range
+    (e.g. variances from 1e-300 to 1e300 in one analysis) are refused with one line."""
+    big = max(float(np.max(np.abs(y))), 0.0)
+    if big <= _ORDINARY and float(v.min()) >= 1 / _ORDINARY and float(v.max()) <= _ORDINARY:
+        return 1.0
+    c = float(np.sqrt(np.median(v)))
+    if big / c <= _ORDINARY and float(v.min()) / c / c >= 1 / _ORDINARY and float(v.max()) / c / c <= _ORDINARY:
+        return c
+    raise InputError(f"the effects (|yi| up to {big:.3g}) and variances ({float(v.min()):.3g} to {float(v.max()):.3g}) "
+                     "are too far apart in scale to pool in double precision (no unit brings effects within 1e100 "
+                     "and variances within 1e-100..1e100); express the effects in another unit")
 
 
 def pool_effects(effects: EffectTable, **settings: Any) -> PooledResult:
@@ -208,5 +261,5 @@ __all__ = [
     "AnalysisBundle", "AnalysisSpec", "EffectTable", "MetaAnalysis", "PoolArrays", "PooledResult", "StudyTable",
     "analyze", "cumulative", "effect_sizes", "influence", "leave_one_out", "load_analysis", "mantel_haenszel",
     "meta_analysis", "meta_regression", "peto", "pool", "pool_effects", "publication_bias", "read_study_table",
-    "subgroup_analysis",
+    "save_analysis", "subgroup_analysis",
 ]

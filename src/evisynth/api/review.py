@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from evisynth.errors import InputError
+from evisynth.files import OutputSet, written_by_evisynth
 from evisynth.report.summary import write_summary
 from evisynth.review.file import Review, load_review
 from evisynth.review.runner import OutcomeResult, ReviewResult, run_review
@@ -17,18 +18,15 @@ __all__ = ["OutcomeResult", "Review", "ReviewResult", "load_review", "run_review
 def write_templates(folder: str | Path, *, examples: bool = True, force: bool = False) -> list[Path]:
     """Write a commented ``review.toml``, a ``rob.csv`` header and (optionally) example data into ``folder``.
 
-    Existing files are kept unless ``force``: the first one found is named in an :class:`InputError`.
+    Existing files are kept unless evisynth wrote them and nobody edited them since, or ``force``:
+    the first one found is named in an :class:`InputError` and nothing is written.
     """
     out = Path(folder)
-    out.mkdir(parents=True, exist_ok=True)
     files = {"review.toml": REVIEW_TEMPLATE, "rob.csv": ROB_TEMPLATE}
     if examples:
         files.update({"pain.csv": PAIN_EXAMPLE, "adverse.csv": ADVERSE_EXAMPLE})
-    existing = [name for name in files if (out / name).exists()]
+    existing = [name for name in files if (out / name).exists() and not written_by_evisynth(out / name)]
     if existing and not force:
         raise InputError(f"{', '.join(existing)} already exist in {out}; use --force to overwrite")
-    written = []
-    for name, text in files.items():
-        (out / name).write_text(text, encoding="utf-8")
-        written.append(out / name)
-    return written
+    with OutputSet(out, force=force, by="init", prune=False, option="DIR") as target:
+        return [target.add(name, text) for name, text in files.items()]

@@ -10,6 +10,7 @@ from typing import Any
 
 from evisynth.api.analysis import meta_analysis
 from evisynth.errors import EvisynthError, InputError
+from evisynth.files import check_output, write_output
 from evisynth.io.revman.check import check_outcome
 from evisynth.io.revman.from_project import read_project
 from evisynth.io.revman.model import Review as RevmanReview
@@ -17,7 +18,6 @@ from evisynth.io.revman.project import data_file, write_project
 from evisynth.io.revman.rm5_read import read_rm5
 from evisynth.io.revman.rm5_write import write_rm5
 from evisynth.io.revman.settings import analysis_settings, study_rows
-from evisynth.rob._atomic import check_target, write_text_atomic
 
 
 @dataclass(frozen=True)
@@ -86,17 +86,21 @@ def import_review(file: str | Path, project: str | Path, *, force: bool = False)
     if folder.exists() and not folder.is_dir():
         raise InputError(f"--project {str(folder)!r} is a file, not a folder")
     report = folder / "revman-check.json"
-    check_target(report, force=force, inputs=(str(file),))
+    check_output(report, force=force, inputs=(str(file),))
     written = write_project(review, folder, force=force, inputs=(str(file),))
     results = check_review(review, folder)
-    write_text_atomic(report, json.dumps(results, indent=2, allow_nan=False) + "\n")
+    write_output(report, json.dumps(results, indent=2, allow_nan=False) + "\n", force=force, inputs=(str(file),),
+                 by="import-review/check")
     return ImportedReview(review, tuple(written), tuple(results), report)
 
 
 def export_review(project: str | Path, out: str | Path, *, force: bool = False) -> tuple[Path, RevmanReview]:
     """Write a project (from :func:`import_review`) as a RevMan 5 ``.rm5`` file."""
     review = read_project(project)
-    return write_rm5(review, out, force=force), review
+    root = Path(project)
+    inputs = [root / "review.toml", root / "revman.toml", root / "rob.csv", root / "rob.toml",
+              *sorted((root / "data").glob("*.csv"))]
+    return write_rm5(review, out, force=force, inputs=tuple(str(p) for p in inputs if p.exists())), review
 
 
 __all__ = ["ImportedReview", "check_review", "export_review", "import_review"]

@@ -42,6 +42,14 @@ def _settings(model: str, method: str, test: str, level: float, tau2_ci_bound: s
     return model, method
 
 
+def as_floats(values: Any, name: str) -> np.ndarray:
+    """``values`` as a float array, or an :class:`InputError` naming ``name`` (text, ragged lists, objects)."""
+    try:
+        return np.asarray(values, dtype=float)
+    except (TypeError, ValueError) as exc:
+        raise InputError(f"{name} must be numbers (arrays of floats); {exc}") from None
+
+
 #: ``invalid`` values of :func:`batch_meta_analysis`
 INVALID = ("raise", "drop")
 
@@ -157,8 +165,8 @@ def batch_meta_analysis(
     model, method = _settings(model, method, test, level, tau2_ci_bound)
     if invalid not in INVALID:
         raise InputError(f"invalid must be one of {', '.join(INVALID)}; got {invalid!r}")
-    y = np.asarray(y, dtype=float)
-    v = np.asarray(v, dtype=float)
+    y = as_floats(y, "y")
+    v = as_floats(v, "v")
     if y.ndim != 2 or v.shape != y.shape:
         raise InputError(f"y and v must be 2-D arrays of the same shape (m, k); got {y.shape} and {v.shape}")
     if mask is not None:
@@ -259,9 +267,14 @@ def fit_grouped(
         Columns of length ``n_groups``, in group-number order.
     """
     gid = np.asarray(gid, dtype=np.int64)
-    y = np.asarray(y, dtype=float)
-    v = np.asarray(v, dtype=float)
+    y = as_floats(y, "y")
+    v = as_floats(v, "v")
     n = gid.shape[0]
+    if gid.ndim != 1 or y.shape != gid.shape or v.shape != gid.shape:
+        raise InputError(f"gid, y and v must be 1-D arrays of the same length; got shapes {gid.shape}, {y.shape} "
+                         f"and {v.shape}")
+    if n and (gid.min() < 0 or gid.max() >= n_groups):
+        raise InputError(f"group numbers must lie in 0 .. {n_groups - 1}; got {int(gid.min())} .. {int(gid.max())}")
     if n and not np.all(gid[1:] >= gid[:-1]):
         order = np.argsort(gid, kind="stable")
         gid, y, v = gid[order], y[order], v[order]

@@ -104,9 +104,14 @@ def from_long(
     if keys.isna().any():
         row = int(np.flatnonzero(keys.isna().to_numpy())[0])
         raise InputError("missing group value", file=source, row=row + 1, column=group_name)
+    if keys.dtype == object or pd.api.types.is_string_dtype(keys):
+        blank = keys.astype(str).str.strip().eq("").to_numpy()
+        if blank.any():
+            raise InputError("empty group label; every row needs the name of its meta-analysis", file=source,
+                             row=int(np.flatnonzero(blank)[0]) + 1, column=group_name)
     codes, uniques = pd.factorize(keys, sort=False)
-    y = _numeric(data[y_col].to_numpy(dtype=float, na_value=np.nan), y_col, source)
-    v = _numeric(data[v_col].to_numpy(dtype=float, na_value=np.nan), v_col, source)
+    y = _numeric(_series_floats(data[y_col], y_col, source), y_col, source)
+    v = _numeric(_series_floats(data[v_col], v_col, source), v_col, source)
     if is_se:
         v = v * v
     _positive(v, v_col, source)
@@ -116,6 +121,20 @@ def from_long(
     out = pd.DataFrame(res, columns=list(COLUMNS))
     out.insert(0, group_name, np.asarray(uniques))
     return out
+
+
+def _series_floats(series: Any, column: str, source: str) -> np.ndarray:
+    """A pandas column as floats; text that is not a number is refused naming its row."""
+    import pandas as pd
+
+    try:
+        return np.asarray(series.to_numpy(dtype=float, na_value=np.nan), dtype=float)
+    except (TypeError, ValueError):
+        numbers = pd.to_numeric(series, errors="coerce")
+        bad = numbers.isna().to_numpy() & series.notna().to_numpy()
+        row = int(np.flatnonzero(bad)[0]) if bad.any() else 0
+        raise InputError(f"needs a number; got {series.iloc[row]!r}", file=source, row=row + 1,
+                         column=column) from None
 
 
 def _numeric(a: np.ndarray, column: str, source: str, offset: int = 0) -> np.ndarray:
@@ -154,6 +173,7 @@ def _positive(v: np.ndarray, column: str, source: str, offset: int = 0) -> None:
 def _from_arrow(table: Any, group: str, yi: str, vi: str | None, sei: str | None,
                 source: str, offset: int = 0) -> tuple[Any, np.ndarray, np.ndarray, str]:
     """Group labels (arrow array) and float effect / variance columns of an arrow table."""
+    import pyarrow as pa
     import pyarrow.compute as pc
 
     group_name, y_col, v_col, is_se = long_columns(list(table.column_names), group, yi, vi, sei, source)
@@ -161,6 +181,12 @@ def _from_arrow(table: Any, group: str, yi: str, vi: str | None, sei: str | None
     if labels.null_count:
         row = int(np.flatnonzero(pc.is_null(labels).to_numpy(zero_copy_only=False))[0])
         raise InputError("missing group value", file=source, row=offset + row + 1, column=group_name)
+    if pa.types.is_string(labels.type) or pa.types.is_large_string(labels.type):
+        blank = pc.equal(pc.utf8_trim_whitespace(labels), "")
+        if pc.any(blank).as_py():
+            row = int(np.flatnonzero(blank.to_numpy(zero_copy_only=False))[0])
+            raise InputError("empty group label; every row needs the name of its meta-analysis", file=source,
+                             row=offset + row + 1, column=group_name)
     y = _numeric(_floats(table.column(y_col), y_col, source), y_col, source, offset)
     v = _numeric(_floats(table.column(v_col), v_col, source), v_col, source, offset)
     if is_se:

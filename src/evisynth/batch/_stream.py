@@ -9,12 +9,16 @@ no per-row Python objects are made, group labels stay in Arrow arrays.
 group column. The group still open at the end of a chunk is carried over into the next
 chunk, so groups are never split. Ungrouped input is detected (a group label seen in two
 separate runs of rows) and refused with a message; the output is written to a temporary
-file and only renamed into place when the whole input was read and checked.
+file and only renamed into place when the whole input was read and checked
+(:func:`evisynth.files.open_output`: never over the input, never over a file evisynth did not
+write unless ``force``). Group labels that a spreadsheet would run as formulas get a leading
+apostrophe in CSV results; the settings and the input's SHA-256 are recorded in Parquet's
+metadata (key ``evisynth``) and, for both formats, in the folder's ``.evisynth-manifest.json``.
 """
 
 from __future__ import annotations
 
-import os
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,9 +26,11 @@ from typing import Any
 
 import numpy as np
 
+from evisynth._version import __version__
 from evisynth.batch._core import COLUMNS, fit_grouped
 from evisynth.batch._long import _from_arrow, long_columns
 from evisynth.errors import InputError
+from evisynth.files import csv_cells_arrow, input_record, open_output
 
 #: Default rows per chunk (peak memory about 0.3 GB with the libraries; larger chunks are not faster).
 CHUNK_ROWS = 250_000
@@ -96,35 +102,33 @@ def _gather(batches: Iterator[Any], chunk_rows: int) -> Iterator[Any]:
 
 
 class _Writer:
-    """Append result tables to a CSV or Parquet file."""
+    """Append result tables to an open CSV or Parquet file."""
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self.suffix = path.suffix.lower()
-        if self.suffix not in (".csv", ".parquet"):
-            raise InputError(f"--out must end in .csv or .parquet; got '{path.name}'")
-        self.tmp = path.with_name(f".{path.name}.partial")
+    def __init__(self, sink: Any, suffix: str, provenance: dict[str, Any]) -> None:
+        self.sink = sink
+        self.suffix = suffix
+        self.metadata = {b"evisynth": json.dumps(provenance, sort_keys=True).encode("utf-8")}
         self.writer: Any = None
 
     def write(self, table: Any) -> None:
+        if self.suffix == ".parquet":
+            table = table.replace_schema_metadata(self.metadata)
+        else:
+            table = table.set_column(0, table.schema.field(0), csv_cells_arrow(table.column(0).combine_chunks()))
         if self.writer is None:
             if self.suffix == ".parquet":
                 import pyarrow.parquet as pq
 
-                self.writer = pq.ParquetWriter(self.tmp, table.schema)
+                self.writer = pq.ParquetWriter(self.sink, table.schema)
             else:
                 import pyarrow.csv as pcsv
 
-                self.writer = pcsv.CSVWriter(self.tmp, table.schema)
+                self.writer = pcsv.CSVWriter(self.sink, table.schema)
         self.writer.write_table(table)
 
-    def close(self, ok: bool) -> None:
+    def close(self) -> None:
         if self.writer is not None:
             self.writer.close()
-        if ok:
-            os.replace(self.tmp, self.path)
-        elif self.tmp.exists():
-            self.tmp.unlink()
 
 
 def _result_table(labels: Any, group_name: str, res: dict[str, np.ndarray]) -> Any:
@@ -150,6 +154,7 @@ def batch_file(
     tau2_ci_bound: str = "exact",
     chunk_rows: int = CHUNK_ROWS,
     progress: bool | None = None,
+    force: bool = False,
 ) -> BatchSummary:
     """Meta-analyse every group of a grouped long table on disk, streaming in chunks.
 
@@ -165,18 +170,23 @@ def batch_file(
         Rows read per chunk (memory use scales with it).
     progress : bool, optional
         Show a tqdm progress bar on stderr (default: when stderr is a terminal).
+    force : bool
+        Replace an existing ``out`` that evisynth did not write (or that was edited since); the
+        input is never replaced.
 
     Returns
     -------
     BatchSummary
     """
     import pyarrow as pa
-    import pyarrow.compute as pc
 
     path = Path(input)
     if not path.exists():
         raise FileNotFoundError(2, "No such file", str(path))
     source = str(path)
+    suffix = Path(out).suffix.lower()
+    if suffix not in (".csv", ".parquet"):
+        raise InputError(f"--out must end in .csv or .parquet; got '{Path(out).name}'")
     settings = dict(model=model, method=method, test=test, level=level, heterogeneity_ci=heterogeneity_ci,
                     tau2_ci_bound=tau2_ci_bound)
     names, total = _names(path)
@@ -185,13 +195,31 @@ def batch_file(
         batches = _open(path, group_name, [y_col, v_col], max(1, int(chunk_rows)))
     except pa.ArrowInvalid as exc:
         raise InputError(f"could not be read as a table ({exc})", file=source) from None
+    provenance = {"evisynth_version": __version__,
+                  "settings": {"group": group_name, "yi": y_col, ("sei" if is_se else "vi"): v_col, **settings},
+                  "inputs": [input_record(path)]}
+    with open_output(out, "wb", inputs=(path,), force=force, by="batch", provenance=provenance,
+                     option="--out") as sink:
+        writer = _Writer(sink, suffix, provenance)
+        try:
+            counts = _stream(batches, writer, group_name, y_col, v_col, is_se, settings, progress, total, source)
+        finally:
+            writer.close()
+    return BatchSummary(*counts, str(out))
+
+
+def _stream(batches: Any, writer: _Writer, group_name: str, y_col: str, v_col: str, is_se: bool,
+            settings: dict[str, Any], progress: bool | None, total: int | None,
+            source: str) -> tuple[int, int, int]:
+    """Fit every group and write its results; returns (rows, groups, not converged)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     yi, vi, sei = y_col, (None if is_se else v_col), (v_col if is_se else None)
     bar = _progress_bar(progress, total)
-    writer = _Writer(Path(out))
     seen: list[Any] = []  # labels of finished groups (Arrow arrays: one value per group, no Python objects)
     rows = groups = not_converged = 0
     carry: Any = None
-    ok = False
 
     def flush(table: Any, final: bool) -> Any:
         nonlocal rows, groups, not_converged
@@ -242,12 +270,11 @@ def batch_file(
             everything = pa.chunked_array(seen)
             if pc.count_distinct(everything).as_py() != len(everything):
                 _not_grouped(everything, group_name, source)
-        ok = True
     finally:
         if bar is not None:
             bar.close()
-        writer.close(ok)
-    return BatchSummary(rows, groups, not_converged, str(out))
+    return rows, groups, not_converged
+
 
 
 def _arrow_errors(batches: Iterator[Any], source: str) -> Iterator[Any]:

@@ -38,6 +38,9 @@ def project_session(args: argparse.Namespace) -> Iterator[Any]:
     try:
         yield project
     except DBAPIError as exc:
-        raise EvisynthError(f"database error: {str(exc.orig).strip().splitlines()[0]}") from None
+        from evisynth.files import redact_url
+
+        first = (str(exc.orig).strip().splitlines() or ["unknown error"])[0]
+        raise EvisynthError(f"database error: {redact_url(first)}") from None
     finally:
         project.close()

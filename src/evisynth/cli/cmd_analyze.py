@@ -6,7 +6,6 @@ import argparse
 import json
 import sys
 import warnings
-from pathlib import Path
 from typing import Any
 
 from evisynth.cli._options import add_analysis_arguments, spec_from_args
@@ -20,6 +19,7 @@ def register(sub: Any) -> argparse.ArgumentParser:
     )
     parser.add_argument("data", metavar="DATA", help="study table (.csv or .xlsx)")
     parser.add_argument("--json", metavar="OUT", help="write the analysis document as JSON ('-' for stdout)")
+    parser.add_argument("--force", action="store_true", help="replace an OUT file that evisynth did not write")
     add_analysis_arguments(parser)
     parser.set_defaults(func=run)
     return parser
@@ -27,7 +27,7 @@ def register(sub: Any) -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace) -> int:
     """Execute ``analyze``."""
-    from evisynth.api.analysis import analyze
+    from evisynth.api.analysis import analyze, save_analysis
 
     spec = spec_from_args(args)
     with warnings.catch_warnings():
@@ -36,11 +36,10 @@ def run(args: argparse.Namespace) -> int:
     for w in bundle.warnings:
         print(f"warning: {w}", file=sys.stderr)
     if args.json:
-        text = json.dumps(bundle.to_dict(), indent=2, allow_nan=False)
         if args.json == "-":
-            sys.stdout.write(text + "\n")
+            sys.stdout.write(json.dumps(bundle.to_dict(), indent=2, allow_nan=False) + "\n")
         else:
-            Path(args.json).write_text(text + "\n", encoding="utf-8")
+            save_analysis(bundle, args.json, force=args.force, inputs=(args.data,))
             print(f"wrote {args.json}", file=sys.stderr)
     else:
         sys.stdout.write(bundle.summary())

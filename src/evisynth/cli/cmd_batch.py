@@ -36,6 +36,7 @@ def register(sub: Any) -> argparse.ArgumentParser:
     se.add_argument("--vi", metavar="COL", default=None, help="sampling variances (default vi)")
     se.add_argument("--sei", metavar="COL", default=None, help="standard errors instead of variances")
     parser.add_argument("--out", metavar="RESULTS", required=True, help="results file (.csv or .parquet)")
+    parser.add_argument("--force", action="store_true", help="replace a RESULTS file that evisynth did not write")
     g = parser.add_argument_group("analysis options")
     g.add_argument("--model", choices=("fixed", "random"), default="random",
                    help="fixed (common) or random effects (default random)")
@@ -62,6 +63,7 @@ def run(args: argparse.Namespace) -> int:
         args.input, args.out, args.group, args.yi, args.vi or "vi", sei=args.sei,
         model=args.model, method=args.method, test=args.test, level=args.level,
         heterogeneity_ci=args.heterogeneity_ci, chunk_rows=args.chunk_rows, progress=args.progress,
+        force=args.force,
     )
     note = f"; {summary.not_converged} not converged (column 'converged')" if summary.not_converged else ""
     print(f"wrote {summary.output}: {summary.groups} meta-analyses from {summary.rows} rows{note}", file=sys.stderr)

@@ -17,6 +17,8 @@ def register(sub: Any) -> argparse.ArgumentParser:
     parser.add_argument("--out", metavar="DIR", default="evisynth-demo",
                         help="output folder (default: evisynth-demo)")
     parser.add_argument("--quiet", action="store_true", help="print only the closing line")
+    parser.add_argument("--force", action="store_true",
+                        help="replace files in DIR that evisynth did not write (its own are always refreshed)")
     parser.add_argument("--no-later-stages", action="store_true",
                         help="skip the HTML report, GRADE and PRISMA stages even when installed")
     parser.set_defaults(func=run)
@@ -35,7 +37,8 @@ def run(args: argparse.Namespace) -> int:
         else:
             print(line, flush=True)
 
-    summary = run_demo(args.out, progress=progress, later_stages=not args.no_later_stages)
+    summary = run_demo(args.out, progress=progress, later_stages=not args.no_later_stages,
+                       force=args.force)
     if args.quiet and lines:
         print(lines[-1])
     return 0 if all(c["all_match"] for c in summary["checks"].values()) else 1

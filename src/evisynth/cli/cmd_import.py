@@ -32,6 +32,31 @@ def register(sub: Any) -> argparse.ArgumentParser:
     return parser
 
 
+#: Problems printed with the same message before the rest are only counted.
+SAME_MESSAGE_SHOWN = 5
+#: Problems printed in all before the rest are only counted.
+SHOWN = 50
+
+
+def _warn(problems: Any, file: str) -> None:
+    """Print the skipped records' problems: a few of each kind, then counts (junk input must not
+    flood the terminal with a million lines)."""
+    from collections import Counter
+
+    per_message: Counter[str] = Counter()
+    hidden: Counter[str] = Counter()
+    shown = 0
+    for problem in problems:
+        per_message[problem.message] += 1
+        if per_message[problem.message] <= SAME_MESSAGE_SHOWN and shown < SHOWN:
+            print(f"warning: {problem.describe(file)}", file=sys.stderr)
+            shown += 1
+        else:
+            hidden[problem.message] += 1
+    for message, n in hidden.most_common():
+        print(f"warning: {file}: {n:,} more like this (not shown): {message}", file=sys.stderr)
+
+
 def run(args: argparse.Namespace) -> int:
     """Import ``args.file``."""
     from evisynth.api.records import decode, infer_database, read_export
@@ -52,8 +77,7 @@ def run(args: argparse.Namespace) -> int:
     export = read_export(args.file, args.format)
     result = export.result
     name = export.path.name
-    for problem in result.problems:
-        print(f"warning: {problem.describe(str(args.file))}", file=sys.stderr)
+    _warn(result.problems, str(args.file))
     if not result.records:
         raise InputError("no records could be read; nothing imported", file=str(args.file))
     source = args.source or infer_database(result, decode(export.path.read_bytes()[:200000]))

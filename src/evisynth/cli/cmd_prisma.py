@@ -18,6 +18,7 @@ def register(sub: Any) -> argparse.ArgumentParser:
     )
     parser.add_argument("--out", required=True, metavar="DIR", help="output folder")
     parser.add_argument("--title", default="", help="title printed above the diagram")
+    parser.add_argument("--force", action="store_true", help="replace files in DIR that evisynth did not write")
     add_project_options(parser)
     parser.set_defaults(func=run)
     return parser
@@ -25,12 +26,11 @@ def register(sub: Any) -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace) -> int:
     """Write the diagram."""
-    from evisynth.api.records import prisma_counts, save_prisma
+    from evisynth.api.records import write_prisma
 
-    with project_session(args) as project:
-        counts = prisma_counts(project)
     try:
-        paths = save_prisma(counts, args.out, title=args.title)
+        with project_session(args) as project:
+            paths = write_prisma(project, args.out, title=args.title, force=args.force)
     except OSError as exc:
         from evisynth.errors import InputError
 

@@ -19,6 +19,7 @@ def register(sub: Any) -> argparse.ArgumentParser:
     )
     parser.add_argument("data", metavar="DATA", help="study table (.csv or .xlsx)")
     parser.add_argument("--out", metavar="DIR", required=True, help="output directory (created if needed)")
+    parser.add_argument("--force", action="store_true", help="replace files in DIR that evisynth did not write")
     add_analysis_arguments(parser)
     g = parser.add_argument_group("report options")
     g.add_argument("--intervention", metavar="NAME", help="name of the experimental intervention (e.g. rTMS)")
@@ -58,7 +59,7 @@ def run(args: argparse.Namespace) -> int:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         bundle = analyze(args.data, spec)
-        path = write_report(bundle, args.out, options)
+        path = write_report(bundle, args.out, options, force=args.force, inputs=(args.data,))
     for w in bundle.warnings:
         print(f"warning: {w}", file=sys.stderr)
     print(f"wrote {path}", file=sys.stderr)

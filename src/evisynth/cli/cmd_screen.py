@@ -60,6 +60,7 @@ def register(sub: Any) -> argparse.ArgumentParser:
     parser.add_argument("--reason", help="full-text exclusion reason (from the review's list)")
     parser.add_argument("--note", default="", help="note kept with a resolution or retrieval mark")
     parser.add_argument("--out", metavar="FILE", help="sheet to write (export)")
+    parser.add_argument("--force", action="store_true", help="export: replace a FILE that evisynth did not write")
     parser.add_argument(
         "--auto", action="store_true", help="studies: one study per unassigned included report"
     )
@@ -101,13 +102,15 @@ def run(args: argparse.Namespace) -> int:
 
             run_screener(project, _need(args.reviewer, "--reviewer", action), _need(stage, "--stage", action))
         elif action == "export":
-            from evisynth.api.records import export_sheet
+            from evisynth.api.records import export_sheet, project_inputs
 
             n = export_sheet(
                 project,
                 _need(args.reviewer, "--reviewer", action),
                 _need(stage, "--stage", action),
                 _need(args.out, "--out FILE", action),
+                force=args.force,
+                inputs=tuple(project_inputs(project)),
             )
             print(f"wrote {n} records to {args.out}")
         elif action == "import":

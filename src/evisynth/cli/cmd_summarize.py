@@ -22,6 +22,7 @@ def register(sub: Any) -> argparse.ArgumentParser:
     parser.add_argument("--out", metavar="DIR", default="summary", help="output folder (default: summary)")
     parser.add_argument("--no-docx", action="store_true", help="do not write the Word table")
     parser.add_argument("--no-check", action="store_true", help="do not run the accuracy checker on the summary")
+    parser.add_argument("--force", action="store_true", help="replace files in DIR that evisynth did not write")
     parser.set_defaults(func=run)
     return parser
 
@@ -39,7 +40,7 @@ def run(args: argparse.Namespace) -> int:
             print(f"  warning: {w}", file=sys.stderr)
         for n in o.notes:
             print(f"  note: {n}", file=sys.stderr)
-    paths = write_summary(result, args.out, check=not args.no_check, docx=not args.no_docx)
+    paths = write_summary(result, args.out, check=not args.no_check, docx=not args.no_docx, force=args.force)
     for p in paths.values():
         print(f"wrote {p}", file=sys.stderr)
     status = 0

@@ -20,6 +20,20 @@ if TYPE_CHECKING:
 KEYS = {"i": "include", "e": "exclude", "m": "maybe"}
 
 
+def _safe(citation: Any, clean: Callable[[str], str]) -> Any:
+    """The citation with ``clean`` applied to every text field and author."""
+    from dataclasses import fields, replace
+
+    changes: dict[str, Any] = {}
+    for f in fields(citation):
+        value = getattr(citation, f.name)
+        if isinstance(value, str):
+            changes[f.name] = clean(value)
+        elif isinstance(value, (tuple, list)) and all(isinstance(a, str) for a in value):
+            changes[f.name] = type(value)(clean(a) for a in value)
+    return replace(citation, **changes)
+
+
 def read_key() -> str:
     """One key press from the terminal (raw mode), or the first character of a line when stdin is
     not a terminal; ``"q"`` at end of input."""
@@ -40,7 +54,10 @@ def read_key() -> str:
 
 
 def render(citation: Citation, record_id: int, done: int, total: int, width: int = 88) -> str:
-    """Text shown for one record."""
+    """Text shown for one record (control characters and escape sequences of the record removed)."""
+    from evisynth.files.escape import terminal_text
+
+    citation = _safe(citation, terminal_text)
     wrap = textwrap.TextWrapper(width=width)
     authors = "; ".join(citation.authors[:6]) + ("; et al." if len(citation.authors) > 6 else "")
     parts = [
@@ -77,11 +94,13 @@ def run_screener(
     reasons = exclusion_reasons(project) if stage == "fulltext" else []
     width = min(100, shutil.get_terminal_size((88, 24)).columns)
     recorded = 0
-    clear = "\033[2J\033[H" if write is print and sys.stdout.isatty() else ""
+    clear = write is print and sys.stdout.isatty()
     for record_id in todo:
-        write(
-            clear + render(citations[record_id], record_id, len(ids) - len(todo) + recorded, len(ids), width)
-        )
+        if clear:
+            from evisynth.cli._output import raw_write
+
+            raw_write("\033[2J\033[H")
+        write(render(citations[record_id], record_id, len(ids) - len(todo) + recorded, len(ids), width))
         while True:
             pressed = key()
             if pressed == "q":

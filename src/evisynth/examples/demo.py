@@ -21,7 +21,6 @@ from __future__ import annotations
 import csv
 import json
 import re
-import shutil
 import time
 import warnings
 from collections.abc import Callable
@@ -31,10 +30,12 @@ from typing import Any
 from evisynth import format as fmt
 from evisynth._version import __version__
 from evisynth.analyses.bundle import AnalysisBundle
+from evisynth.errors import InputError
 from evisynth.examples.data import RTMS_DIR
 from evisynth.examples.demo_page import overview_html
 from evisynth.examples.project import build_example_project
 from evisynth.examples.published import checks, load_published
+from evisynth.files import write_output
 from evisynth.io.tabular import StudyTable, read_study_table
 from evisynth.plots.prisma import save_prisma
 from evisynth.report.outcome_report import outcome_figures, outcome_options, write_outcome_report
@@ -52,9 +53,16 @@ def slug(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
 
 
-def _dump(path: Path, doc: Any) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(doc, indent=2, allow_nan=False) + "\n", encoding="utf-8")
+def _dump(path: Path, doc: Any, force: bool = False) -> None:
+    write_output(path, json.dumps(doc, indent=2, allow_nan=False) + "\n", by="demo", force=force)
+
+
+def _copy_tree(src: Path, dst: Path, force: bool) -> None:
+    """Copy the example's data files (not its code) into ``dst``, each written atomically."""
+    for path in sorted(src.rglob("*")):
+        rel = path.relative_to(src)
+        if path.is_file() and "__pycache__" not in rel.parts and path.suffix not in (".py", ".pyc"):
+            write_output(dst / rel, path.read_bytes(), by="demo", force=force)
 
 
 def _key_numbers(a: AnalysisBundle) -> dict[str, Any]:
@@ -103,13 +111,13 @@ def _read_tables(review: Review, say: Progress, summary: dict[str, Any]) -> dict
     return tables
 
 
-def _subgroups(o: OutcomeResult, out: Path, say: Progress) -> dict[str, Any]:
+def _subgroups(o: OutcomeResult, out: Path, say: Progress, force: bool = False) -> dict[str, Any]:
     entries = {}
     for var, bundle in o.subgroups.items():
         sg = bundle.subgroups
         assert sg is not None  # a subgroup run always has its section
         name = f"{slug(o.spec.name)}/subgroups_{slug(var)}.json"
-        _dump(out / name, bundle.to_dict())
+        _dump(out / name, bundle.to_dict(), force)
         entries[var] = {
             "groups": {g.level: {"k": g.k, "estimate": g.estimate, "ci_lower": g.ci_lower, "ci_upper": g.ci_upper,
                                  "p_value": g.p_value, "i2": g.i2} for g in sg.groups},
@@ -120,12 +128,13 @@ def _subgroups(o: OutcomeResult, out: Path, say: Progress) -> dict[str, Any]:
     return entries
 
 
-def _meta_regression(o: OutcomeResult, out: Path, units: dict[str, str], say: Progress) -> dict[str, Any]:
+def _meta_regression(o: OutcomeResult, out: Path, units: dict[str, str], say: Progress,
+                     force: bool = False) -> dict[str, Any]:
     if o.regression is None or o.regression.meta_regression is None:
         return {}
     mr = o.regression.meta_regression
     name = f"{slug(o.spec.name)}/meta_regression_{slug('_'.join(o.spec.moderators))}.json"
-    _dump(out / name, o.regression.to_dict())
+    _dump(out / name, o.regression.to_dict(), force)
     intercept = mr.coefficient("intercept")
     entries = {}
     for mod in o.spec.moderators:
@@ -144,7 +153,8 @@ def _meta_regression(o: OutcomeResult, out: Path, units: dict[str, str], say: Pr
     return entries
 
 
-def _reports(result: ReviewResult, out: Path, say: Progress) -> tuple[dict[str, str], dict[str, list[str]]]:
+def _reports(result: ReviewResult, out: Path, say: Progress,
+             force: bool = False) -> tuple[dict[str, str], dict[str, list[str]]]:
     """Each outcome's report (main analysis, subgroup analyses, meta-regression); the figure files per outcome."""
     written: dict[str, str] = {}
     figures: dict[str, list[str]] = {}
@@ -153,7 +163,7 @@ def _reports(result: ReviewResult, out: Path, say: Progress) -> tuple[dict[str, 
         folder = out / slug(o.spec.name)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            path = write_outcome_report(o, folder, options)
+            path = write_outcome_report(o, folder, options, force=force)
         written[o.spec.name] = str(path.relative_to(out))
         figures[o.spec.name] = [f"{slug(o.spec.name)}/figures/{item.key}.png" for item in outcome_figures(o, options)]
     n_sub = sum(len(o.subgroups) for o in result.outcomes)
@@ -164,12 +174,12 @@ def _reports(result: ReviewResult, out: Path, say: Progress) -> tuple[dict[str, 
     return written, figures
 
 
-def _summary(result: ReviewResult, out: Path, say: Progress) -> dict[str, Any]:
+def _summary(result: ReviewResult, out: Path, say: Progress, force: bool = False) -> dict[str, Any]:
     info: dict[str, Any] = {}
-    _dump(out / "summary" / "grade.json", result.to_dict())
+    _dump(out / "summary" / "grade.json", result.to_dict(), force)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        paths = write_summary(result, out / "summary", docx=False)
+        paths = write_summary(result, out / "summary", docx=False, force=force)
     info["files"] = {"grade_json": "summary/grade.json",
                      **{k: str(Path(v).relative_to(out)) for k, v in paths.items()}}
     say("      wrote GRADE, the summary-of-findings table, the evidence profile and the plain-language summary")
@@ -191,21 +201,25 @@ def _example_studies(folder: Path) -> tuple[tuple[str, int], ...]:
     return tuple((f"{trial} (synthetic)", n) for trial, n in counts.items())
 
 
-def _prisma(folder: Path, out: Path, title: str, say: Progress) -> list[str]:
+def _prisma(folder: Path, out: Path, title: str, say: Progress, force: bool = False) -> list[str]:
     """The SYNTHETIC search project (four databases: import, dedupe, screen) and its PRISMA 2020 diagram."""
-    project = build_example_project(out / "search", seed=2026, studies=_example_studies(folder))
+    project = build_example_project(out / "search", seed=2026, studies=_example_studies(folder),
+                                    force=force)
     try:
         counts = prisma_counts(project)
+        provenance = {"evisynth_version": __version__, "settings": {"title": title, "database": "evisynth.db"},
+                      "inputs": [{"path": b.file_name, "sha256": b.sha256, "bytes": None, "database": b.database,
+                                  "records": b.record_count} for b in project.batches()]}
     finally:
         project.close()
-    paths = save_prisma(counts, out / "prisma", title=title)
+    paths = save_prisma(counts, out / "prisma", title=title, force=force, provenance=provenance)
     say("      wrote the PRISMA 2020 flow diagram (synthetic search of four databases, imported, deduplicated and "
         "screened in search/)")
     return [str(Path(p).relative_to(out)) for p in paths]
 
 
 def run_demo(out: str | Path = "evisynth-demo", *, progress: Progress | None = print,
-             data_dir: str | Path | None = None, later_stages: bool = True) -> dict[str, Any]:
+             data_dir: str | Path | None = None, later_stages: bool = True, force: bool = False) -> dict[str, Any]:
     """Run the example review end to end and write everything to ``out``.
 
     Parameters
@@ -218,6 +232,9 @@ def run_demo(out: str | Path = "evisynth-demo", *, progress: Progress | None = p
         A folder laid out like ``evisynth/data/rtms`` (default: the bundled example).
     later_stages : bool
         Write the reports, GRADE summary and PRISMA diagram (step 6).
+    force : bool
+        Replace files in ``out`` that evisynth did not write (the demo's own files are always
+        refreshed; a file you put there or edited is kept unless ``force``).
 
     Returns
     -------
@@ -227,6 +244,8 @@ def run_demo(out: str | Path = "evisynth-demo", *, progress: Progress | None = p
     say: Progress = progress or (lambda _msg: None)
     t0 = time.perf_counter()
     out = Path(out)
+    if out.exists() and not out.is_dir():
+        raise InputError(f"--out {str(out)!r} is a file; expected a folder (it is created if needed)")
     out.mkdir(parents=True, exist_ok=True)
     folder = Path(data_dir) if data_dir else RTMS_DIR
     review = load_review(folder / "review.toml")
@@ -235,8 +254,7 @@ def run_demo(out: str | Path = "evisynth-demo", *, progress: Progress | None = p
     units = {regression["moderator"]: regression["unit"]} if regression else {}
     say(f"evisynth {__version__} demo: {review.title}")
     say("  The trials are SYNTHETIC, calibrated to the published pooled results (see data/README.md).")
-    shutil.copytree(folder, out / "data", dirs_exist_ok=True,
-                    ignore=shutil.ignore_patterns("__pycache__", "*.py", "*.pyc"))
+    _copy_tree(folder, out / "data", force)
     summary: dict[str, Any] = {
         "evisynth_version": __version__, "synthetic": True, "title": review.title,
         "source": published.get("source"), "outcomes": {}, "checks": {}, "files": {}, "skipped": [],
@@ -250,7 +268,7 @@ def run_demo(out: str | Path = "evisynth-demo", *, progress: Progress | None = p
         result = run_review(review, bias=True, sensitivity=True, read=tables.__getitem__)
     for o in result.outcomes:
         a = o.analysis
-        _dump(out / slug(o.spec.name) / "analysis.json", a.to_dict())
+        _dump(out / slug(o.spec.name) / "analysis.json", a.to_dict(), force)
         key = _key_numbers(a)
         summary["outcomes"][o.spec.name].update(pooled=key, analysis=f"{slug(o.spec.name)}/analysis.json")
         summary["skipped"] += [f"{o.spec.name}: {n}" for n in o.notes]
@@ -258,10 +276,10 @@ def run_demo(out: str | Path = "evisynth-demo", *, progress: Progress | None = p
             f"{fmt.p_text(key['p_value'])}; k = {key['k']}, I² = {fmt.format_percent(key['i2'])}")
     say(f"[3/{STEPS}] Subgroup analyses")
     for o in result.outcomes:
-        summary["outcomes"][o.spec.name]["subgroups"] = _subgroups(o, out, say)
+        summary["outcomes"][o.spec.name]["subgroups"] = _subgroups(o, out, say, force)
     say(f"[4/{STEPS}] Meta-regression")
     for o in result.outcomes:
-        entries = _meta_regression(o, out, units, say)
+        entries = _meta_regression(o, out, units, say, force)
         if entries:
             summary["outcomes"][o.spec.name]["meta_regression"] = entries
     say(f"[5/{STEPS}] Comparing with the published figures")
@@ -274,19 +292,19 @@ def run_demo(out: str | Path = "evisynth-demo", *, progress: Progress | None = p
         summary["outcomes"][o.spec.name]["certainty"] = o.certainty.label
     say(f"[6/{STEPS}] Reports, GRADE, summary and PRISMA diagram")
     if later_stages:
-        summary["files"]["reports"], summary["files"]["figures"] = _reports(result, out, say)
-        info = _summary(result, out, say)
+        summary["files"]["reports"], summary["files"]["figures"] = _reports(result, out, say, force)
+        info = _summary(result, out, say, force)
         summary["files"]["grade"] = info["files"]
         summary["accuracy_check"] = info["accuracy_check"]
-        summary["files"]["prisma"] = _prisma(folder, out, review.title, say)
+        summary["files"]["prisma"] = _prisma(folder, out, review.title, say, force)
     else:
         summary["skipped"].append("reports, GRADE summary and PRISMA diagram (--no-later-stages)")
     for r in published.get("result", []):
         if "certainty" in r:
             summary["outcomes"][r["outcome"]]["certainty_published"] = r["certainty"]
     summary["runtime_seconds"] = round(time.perf_counter() - t0, 2)
-    _dump(out / "demo.json", summary)
-    (out / "report.html").write_text(overview_html(summary, review), encoding="utf-8")
+    _dump(out / "demo.json", summary, force)
+    write_output(out / "report.html", overview_html(summary, review), by="demo", force=force)
     say(f"Done in {summary['runtime_seconds']:.1f} s. Open {out / 'report.html'} first; "
         f"key numbers in {out / 'demo.json'}, per-outcome analyses in {out}/<outcome>/analysis.json.")
     return summary

@@ -67,6 +67,7 @@ def build_example_project(
     seed: int = 2024,
     url: str | None = None,
     studies: tuple[tuple[str, int], ...] | None = None,
+    force: bool = False,
 ) -> Project:
     """Write the SYNTHETIC example search into ``folder``, import it, deduplicate and screen it.
 
@@ -78,7 +79,8 @@ def build_example_project(
     from evisynth.io.detect import read_export
 
     folder = Path(folder)
-    written = write_example_search(folder, seed, studies=studies) if studies else write_example_search(folder, seed)
+    written = (write_example_search(folder, seed, studies=studies, force=force) if studies
+               else write_example_search(folder, seed, force=force))
     project = Project(folder, url)
     for database in ("Embase", "PubMed", "Web of Science", "CENTRAL"):
         export = read_export(written[database])

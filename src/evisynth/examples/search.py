@@ -19,6 +19,7 @@ from evisynth.examples.synthetic_records import (
     make_articles,
     vary,
 )
+from evisynth.files import write_output
 from evisynth.io.writers import write_csv, write_medline, write_ris, write_wos
 from evisynth.records.model import Citation
 
@@ -37,6 +38,7 @@ def write_example_search(
     *,
     studies: tuple[tuple[str, int], ...] = EXAMPLE_STUDIES,
     title_excluded: int = 240,
+    force: bool = False,
 ) -> dict[str, Path]:
     """Write a SYNTHETIC search of four databases for the rTMS example, with screening decisions.
 
@@ -92,12 +94,11 @@ def write_example_search(
         else:
             text = write_csv(recs)
         path = folder / filename
-        path.write_text(text, encoding="utf-8")
+        write_output(path, text, by="demo", force=force)
         written[name] = path
-    (folder / "SYNTHETIC_README.txt").write_text(
-        f"{SYNTHETIC_NOTE}.\nA made-up search of four databases for the rTMS example review (seed {seed}).\n",
-        encoding="utf-8",
-    )
+    write_output(folder / "SYNTHETIC_README.txt",
+                 f"{SYNTHETIC_NOTE}.\nA made-up search of four databases for the rTMS example review (seed {seed}).\n",
+                 by="demo", force=force)
 
     def key(a: Citation) -> dict[str, str]:
         return {"record_id": "", "title": a.title, "doi": a.doi, "pmid": a.pmid}
@@ -130,7 +131,7 @@ def write_example_search(
     for reviewer in ("A", "B"):
         for stage, rows in (("title", title_rows[reviewer]), ("fulltext", ft_rows[reviewer])):
             path = screening / f"{stage}_{reviewer}.csv"
-            path.write_text(_sheet(rows, sheet_cols), encoding="utf-8")
+            write_output(path, _sheet(rows, sheet_cols), by="demo", force=force)
             written[f"{stage}_{reviewer}"] = path
     paths = {
         "resolutions": (_sheet(resolutions, ("stage", *sheet_cols))),
@@ -147,9 +148,9 @@ def write_example_search(
     paths["studies"] = _sheet(study_rows, ("study", "comparisons", "record_id", "title", "doi", "pmid"))
     for name, text in paths.items():
         path = screening / f"{name}.csv"
-        path.write_text(text, encoding="utf-8")
+        write_output(path, text, by="demo", force=force)
         written[name] = path
     path = screening / "exclusion_reasons.txt"
-    path.write_text("\n".join(EXAMPLE_REASONS) + "\n", encoding="utf-8")
+    write_output(path, "\n".join(EXAMPLE_REASONS) + "\n", by="demo", force=force)
     written["exclusion_reasons"] = path
     return written

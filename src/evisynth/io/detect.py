@@ -43,10 +43,33 @@ class ExportFile:
     result: ParseResult
 
 
+def utf16_without_bom(data: bytes) -> str | None:
+    """``"utf-16-le"`` or ``"utf-16-be"`` when ``data`` looks like UTF-16 text without a byte-order
+    mark (ASCII-range characters leave a NUL in every other byte), else ``None``."""
+    head = data[:4096]
+    if len(head) < 4 or b"\x00" not in head:
+        return None
+    even, odd = head[0::2], head[1::2]
+    zero_even, zero_odd = even.count(0) / len(even), odd.count(0) / len(odd)
+    if zero_odd > 0.3 and zero_even < 0.05:
+        return "utf-16-le"
+    if zero_even > 0.3 and zero_odd < 0.05:
+        return "utf-16-be"
+    return None
+
+
 def decode(data: bytes) -> str:
-    """Decode UTF-8 (with or without BOM) or UTF-16 with BOM; fall back to Windows-1252."""
+    """Decode UTF-8 (with or without BOM) or UTF-16 (with a BOM, or recognised without one); fall back to
+    Windows-1252.
+
+    >>> decode("TY  - JOUR".encode("utf-16-le"))
+    'TY  - JOUR'
+    """
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16", errors="replace")
+    utf16 = utf16_without_bom(data)
+    if utf16:
+        return data.decode(utf16, errors="replace")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:

@@ -123,10 +123,22 @@ def _read_csv_text(p: Path) -> _TextFrame:
     """
     import csv
 
+    data = p.read_bytes()
+    from evisynth.io.detect import utf16_without_bom
+
+    encoding = "utf-16" if data.startswith((b"\xff\xfe", b"\xfe\xff")) else utf16_without_bom(data) or "utf-8-sig"
     try:
-        text = p.read_text(encoding="utf-8-sig")
+        text = data.decode(encoding)
     except UnicodeDecodeError as exc:
         raise InputError(f"could not be read as a table ({exc})", file=str(p)) from exc
+    header_end = text.find("\n")
+    if "\x00" in (text if header_end < 0 else text[:header_end]):
+        raise InputError("the header row contains a NUL byte (\\x00): the file is not a text CSV (binary, or saved in an "
+                         "encoding evisynth could not recognise); save it as 'CSV UTF-8'", file=str(p))
+    if "\x00" in text:
+        line = text[:text.index("\x00")].count("\n") + 1
+        raise InputError(f"line {line} contains a NUL byte (\\x00); the file is not a text CSV: save it as 'CSV UTF-8'",
+                         file=str(p))
     lines = [line for line in text.splitlines() if line.strip()]
     if not lines:
         raise InputError("the file is empty; expected a header row and one row per comparison", file=str(p))
@@ -175,12 +187,37 @@ def read_frame(path: str | Path) -> Any:
         raise InputError("reading Excel files needs openpyxl: pip install 'evisynth[excel]'", file=str(p)) from exc
     try:
         frame = pd.read_excel(p, dtype=str, keep_default_na=False)
+        _show_uncached_formulas(p, frame)
     except pd.errors.EmptyDataError as exc:
         raise InputError("the file is empty; expected a header row and one row per comparison",
                          file=str(p)) from exc
     except (pd.errors.ParserError, UnicodeDecodeError, ValueError, csv.Error) as exc:
         raise InputError(f"could not be read as a table ({exc})", file=str(p)) from exc
     return frame
+
+
+def _show_uncached_formulas(p: Path, frame: Any) -> None:
+    """Put the formula text into cells whose formula has no saved result (pandas reads them as empty), so
+    the reader says "a formula" instead of "missing value"."""
+    import openpyxl
+
+    try:
+        formulas = openpyxl.load_workbook(p, read_only=True, data_only=False)
+        values = openpyxl.load_workbook(p, read_only=True, data_only=True)
+    except Exception:
+        return
+    try:
+        rows_f = formulas.worksheets[0].iter_rows(min_row=2, max_col=frame.shape[1], values_only=True)
+        rows_v = values.worksheets[0].iter_rows(min_row=2, max_col=frame.shape[1], values_only=True)
+        for i, (rf, rv) in enumerate(zip(rows_f, rows_v, strict=False)):
+            if i >= frame.shape[0]:
+                break
+            for j, (f, v) in enumerate(zip(rf, rv, strict=False)):
+                if v is None and isinstance(f, str) and f.startswith("=") and frame.iat[i, j] == "":
+                    frame.iat[i, j] = f
+    finally:
+        formulas.close()
+        values.close()
 
 
 def _parse_number(text: str) -> float:
@@ -361,6 +398,10 @@ def read_study_table(data: Any, *, source: str | None = None, split_control: boo
             try:
                 values[i] = _parse_number(str(cell))
             except ValueError:
+                if str(cell).strip().startswith("="):
+                    raise _err(src, f"'{cell}' is a formula without a saved result (the file was written by a program "
+                               "that does not calculate formulas); open and save it in Excel or LibreOffice, or enter "
+                               "the number", i, header) from None
                 raise _err(src, f"'{cell}' is not a number; expected a number", i, header) from None
             if name in needed and math.isnan(values[i]):
                 raise _err(src, "missing value; this column is required for every row", i, header)

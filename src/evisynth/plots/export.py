@@ -29,12 +29,17 @@ def figure_bytes(fig: Any, fmt: str = "png", dpi: int = _theme.DPI) -> bytes:
     return buf.getvalue()
 
 
-def save_figure(fig: Any, path: str | Path, fmt: str | None = None, dpi: int = _theme.DPI) -> Path:
-    """Save ``fig`` to ``path``; the format comes from the suffix unless ``fmt`` is given."""
+def save_figure(fig: Any, path: str | Path, fmt: str | None = None, dpi: int = _theme.DPI, *,
+                force: bool = False) -> Path:
+    """Save ``fig`` to ``path`` atomically; the format comes from the suffix unless ``fmt`` is given.
+
+    An existing file that evisynth did not write (or that was edited since) is replaced only with ``force``.
+    """
+    from evisynth.files import write_output
+
     path = Path(path)
     kind = (fmt or path.suffix.lstrip(".") or "png").lower()
-    path.write_bytes(figure_bytes(fig, kind, dpi))
-    return path
+    return write_output(path, figure_bytes(fig, kind, dpi), force=force, by="figure")
 
 
 def png_base64(fig: Any, dpi: int = 150) -> str:

@@ -9,7 +9,6 @@ and a diagram that does not add up is refused.
 from __future__ import annotations
 
 import itertools
-import json
 import textwrap
 from dataclasses import dataclass
 from pathlib import Path
@@ -226,20 +225,31 @@ def draw_prisma(layout: Layout) -> Any:
 
 
 def save_prisma(
-    counts: PrismaCounts, out_dir: str | Path, *, stem: str = "prisma", title: str = "", dpi: int = 200
+    counts: PrismaCounts, out_dir: str | Path, *, stem: str = "prisma", title: str = "", dpi: int = 200,
+    force: bool = False, inputs: tuple[str | Path, ...] = (), provenance: dict[str, Any] | None = None,
 ) -> list[Path]:
-    """Check the counts, then write ``<stem>.svg``, ``.png``, ``.pdf`` and ``<stem>.json`` to ``out_dir``."""
+    """Check the counts, then write ``<stem>.svg``, ``.png``, ``.pdf`` and ``<stem>.json`` to ``out_dir``.
+
+    The files are written together and atomically; ``<stem>.json`` carries ``provenance`` when
+    given. Existing files evisynth did not write are replaced only with ``force``; ``inputs``
+    (the project's database and review file) never.
+    """
+    import io
+
+    from evisynth.files import OutputSet
+
     fig = draw_prisma(prisma_layout(counts, title))
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
+    out = OutputSet(out_dir, inputs=inputs, force=force, by="prisma", provenance=provenance)
     paths = []
     for ext in ("svg", "png", "pdf"):
-        path = out / f"{stem}.{ext}"
         # no creation dates, so the same counts give the same files
         metadata = {"svg": {"Date": None}, "pdf": {"CreationDate": None}, "png": None}[ext]
-        fig.savefig(path, dpi=dpi, metadata=metadata)
-        paths.append(path)
-    path = out / f"{stem}.json"
-    path.write_text(json.dumps(counts.to_dict(), indent=2) + "\n", encoding="utf-8")
-    paths.append(path)
+        buf = io.BytesIO()
+        fig.savefig(buf, format=ext, dpi=dpi, metadata=metadata)
+        paths.append(out.add(f"{stem}.{ext}", buf.getvalue()))
+    doc = counts.to_dict()
+    if provenance:
+        doc["provenance"] = provenance
+    paths.append(out.add_json(f"{stem}.json", doc))
+    out.commit()
     return paths

@@ -12,6 +12,11 @@ from typing import Any
 
 from evisynth.analyses.bundle import AnalysisBundle
 
+#: Above this many studies the figures with one row or label per study (forest, Baujat) are not drawn:
+#: they would be unreadable and take minutes; the report says so (:func:`figure_notes`) and keeps the
+#: figures that summarise every study in one picture (funnel and radial plots).
+MAX_STUDY_ROWS = 500
+
 
 @dataclass(frozen=True)
 class FigureItem:
@@ -33,17 +38,19 @@ def report_figures(analysis: AnalysisBundle, *, forest_options: Any = None, inte
     """Layouts of every figure the analysis supports, in report order."""
     from evisynth.plots import baujat, bubble, forest, funnel, radial, sensitivity_plots
 
-    items = [FigureItem("forest", "Forest plot", _forest_caption(analysis),
-                        forest.forest_layout(analysis, forest_options or forest.ForestOptions()), forest.draw)]
+    many = bool(figure_notes(analysis))
+    items = [] if many else [FigureItem("forest", "Forest plot", _forest_caption(analysis),
+                                        forest.forest_layout(analysis, forest_options or forest.ForestOptions()),
+                                        forest.draw)]
     sens = analysis.sensitivity
-    if sens and sens.leave_one_out:
+    if sens and sens.leave_one_out and not many:
         items.append(FigureItem("leave_one_out", "Leave-one-out analysis",
                                 "Pooled estimate with each study omitted in turn; the diamond is the full analysis.",
                                 sensitivity_plots.leave_one_out_layout(
                                     analysis, title=None, intervention=intervention, comparison=comparison,
                                     lower_is_better=lower_is_better),
                                 sensitivity_plots.draw))
-    if sens and sens.cumulative:
+    if sens and sens.cumulative and not many:
         items.append(FigureItem("cumulative", "Cumulative meta-analysis", "Pooled estimate as studies are added in turn.",
                                 sensitivity_plots.cumulative_layout(
                                     analysis, title=None, intervention=intervention, comparison=comparison,
@@ -56,7 +63,7 @@ def report_figures(analysis: AnalysisBundle, *, forest_options: Any = None, inte
                                 "trim-and-fill.", funnel.funnel_layout(analysis, title=None), funnel.draw))
         items.append(FigureItem("radial", "Galbraith (radial) plot", "Standardised estimates against precision.",
                                 radial.radial_layout(analysis, title=None), radial.draw))
-        if figures.baujat:
+        if figures.baujat and not many:
             items.append(FigureItem("baujat", "Baujat plot", "Contribution of each study to heterogeneity against its "
                                     "influence on the pooled result.", baujat.baujat_layout(figures.baujat, title=None),
                                     baujat.draw))
@@ -68,6 +75,17 @@ def report_figures(analysis: AnalysisBundle, *, forest_options: Any = None, inte
                                     f"meta-regression on {mod} alone.", bubble.bubble_layout(analysis, fit, title=None),
                                     bubble.draw))
     return items
+
+
+def figure_notes(analysis: AnalysisBundle) -> list[str]:
+    """What the report says about figures it leaves out for size."""
+    k = len(analysis.studies)
+    if k <= MAX_STUDY_ROWS:
+        return []
+    return [f"Figures with one row per study (forest, leave-one-out, cumulative and Baujat plots) are not drawn for "
+            f"{k:,} studies (more than {MAX_STUDY_ROWS}); the funnel and radial plots show every study and the "
+            "tables give the pooled result. Figures are PNG only (an SVG with a shape per study would be hundreds of "
+            "megabytes)."]
 
 
 def _forest_caption(analysis: AnalysisBundle) -> str:

@@ -17,7 +17,8 @@ from typing import Any
 
 from evisynth.analyses.bundle import AnalysisBundle
 from evisynth.errors import InputError
-from evisynth.report.figures import report_figures
+from evisynth.files import OutputSet
+from evisynth.report.figures import figure_notes, report_figures
 from evisynth.report.markdown import render_markdown, sections_markdown
 from evisynth.report.methods_text import methods_paragraph
 from evisynth.report.options import ReportOptions
@@ -69,7 +70,7 @@ def build_report(analysis: AnalysisBundle, options: ReportOptions | None = None,
         "results": results_paragraph(analysis, o.text_options()),
         "tables": all_tables(analysis),
         "figures": report_figures(analysis, forest_options=o.forest_options(), **o.names()),
-        "warnings": list(analysis.warnings),
+        "warnings": [*analysis.warnings, *figure_notes(analysis)],
     }
 
 
@@ -96,8 +97,13 @@ def _sections_html(sections: list[ReportSection], figures: list[str]) -> list[st
 
 def write_report(analysis: AnalysisBundle | dict[str, Any] | str | Path, out_dir: str | Path,
                  options: ReportOptions | None = None, *, subgroups: Mapping[str, AnalysisBundle] | None = None,
-                 regression: AnalysisBundle | None = None) -> Path:
+                 regression: AnalysisBundle | None = None, force: bool = False,
+                 inputs: tuple[str | Path, ...] = ()) -> Path:
     """Write the report into ``out_dir`` and return the path of ``report.html``.
+
+    Every file is prepared first and then written atomically (see :class:`evisynth.files.OutputSet`):
+    an interrupted run leaves the previous report complete, and files of the folder that evisynth
+    did not write (or that were edited since) are replaced only with ``force``.
 
     Parameters
     ----------
@@ -112,30 +118,36 @@ def write_report(analysis: AnalysisBundle | dict[str, Any] | str | Path, out_dir
     regression : AnalysisBundle, optional
         The meta-regression (``OutcomeResult.regression``): a section with its coefficients and a
         bubble plot per moderator, ``figures/bubble_<moderator>.png``/``.svg``.
+    force : bool
+        Replace files in ``out_dir`` that evisynth did not write.
+    inputs : paths
+        Files the caller read, never overwritten (the analysis' own input files are added).
     """
     from evisynth.plots.export import figure_bytes
 
     o = options or ReportOptions()
     bundle = as_bundle(analysis)
     doc = bundle.to_dict()
-    out = Path(out_dir)
-    fig_dir = out / "figures"
-    fig_dir.mkdir(parents=True, exist_ok=True)
-    (out / "analysis.json").write_text(json.dumps(doc, indent=2, allow_nan=False) + "\n", encoding="utf-8")
+    out = OutputSet(out_dir, inputs=[*inputs, *(i["path"] for i in bundle.inputs),
+                                     *([analysis] if isinstance(analysis, (str, Path)) else [])],
+                    force=force, by="report", provenance=bundle.provenance)
+    out.add_json("analysis.json", doc)
     parts = build_report(bundle, o, subgroups=subgroups, regression=regression)
     sections: list[ReportSection] = parts["sections"]
     items = [*parts["figures"], *(f for sec in sections for f in sec.figures)]
     fig_entries = []
     fig_html = []
+    vector = not figure_notes(bundle)  # above MAX_STUDY_ROWS studies: an SVG of 200,000 points is hundreds of MB: PNG only
     for i, item in enumerate(items, 1):
         fig = item.render()
         png = figure_bytes(fig, "png", o.dpi)
-        svg = figure_bytes(fig, "svg")
-        (fig_dir / f"{item.key}.png").write_bytes(png)
-        (fig_dir / f"{item.key}.svg").write_bytes(svg)
+        svg = figure_bytes(fig, "svg") if vector else b""
+        out.add(f"figures/{item.key}.png", png)
+        if vector:
+            out.add(f"figures/{item.key}.svg", svg)
         fig_entries.append({"title": item.title, "caption": item.caption, "png": f"figures/{item.key}.png",
-                            "svg": f"figures/{item.key}.svg"})
-        if o.embed == "svg":
+                            "svg": f"figures/{item.key}.svg" if vector else None})
+        if o.embed == "svg" and vector:
             text = svg.decode("utf-8")
             body = text[text.find("<svg"):]
         else:
@@ -148,7 +160,7 @@ def write_report(analysis: AnalysisBundle | dict[str, Any] | str | Path, out_dir
     md = render_markdown(parts["title"], parts["meta"], parts["methods"], parts["results"], parts["tables"],
                          fig_entries[:n_main], parts["warnings"], section_md)
     fig_html, section_html = fig_html[:n_main], _sections_html(sections, fig_html[n_main:])
-    (out / "report.md").write_text(md, encoding="utf-8")
+    out.add("report.md", md + _provenance_comment(bundle.provenance))
     warn = "".join(f'<li class="warn">{html.escape(w)}</li>' for w in parts["warnings"])
     page = "\n".join([
         "<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
@@ -163,6 +175,12 @@ def write_report(analysis: AnalysisBundle | dict[str, Any] | str | Path, out_dir
         *([f"<h2>Warnings</h2><ul>{warn}</ul>"] if warn else []),
         "</body></html>",
     ])
-    path = out / "report.html"
-    path.write_text(page + "\n", encoding="utf-8")
+    path = out.add("report.html", page + "\n" + _provenance_comment(bundle.provenance))
+    out.commit()
     return path
+
+
+def _provenance_comment(provenance: dict[str, Any]) -> str:
+    """The provenance as an HTML comment (invisible in HTML and rendered Markdown)."""
+    text = json.dumps(provenance, ensure_ascii=True, sort_keys=True).replace("--", "-\\u002d").replace("<", "\\u003c")
+    return f"<!-- evisynth provenance: {text} -->\n"

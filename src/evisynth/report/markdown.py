@@ -1,28 +1,33 @@
-"""Render a report's parts (paragraphs, tables, figures) as Markdown."""
+"""Render a report's parts (paragraphs, tables, figures) as Markdown.
+
+Every text that may carry a label from the data (study, outcome, moderator names) goes through
+:func:`evisynth.files.markdown_text`, so the Markdown holds no live HTML and no links but the
+figure links evisynth writes itself.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from evisynth.files import markdown_cell, markdown_text
 from evisynth.report.tables import Table
 
 if TYPE_CHECKING:
     from evisynth.report.sections import ReportSection
 
-
-def _cell(text: str) -> str:
-    return str(text).replace("|", "\\|").replace("\n", " ")
+_cell = markdown_cell
+_t = markdown_text
 
 
 def table_markdown(t: Table) -> str:
     """A pipe table with a bold title and its notes."""
     align = t.align or ("l",) * len(t.header)
     rule = ["---:" if a == "r" else ":---" for a in align]
-    lines = [f"**{t.title}**", "", "| " + " | ".join(_cell(h) for h in t.header) + " |", "|" + "|".join(rule) + "|"]
+    lines = [f"**{_t(t.title)}**", "", "| " + " | ".join(_cell(h) for h in t.header) + " |", "|" + "|".join(rule) + "|"]
     lines += ["| " + " | ".join(_cell(c) for c in row) + " |" for row in t.rows]
     if t.notes:
-        lines += [""] + [f"{n}  " for n in t.notes]
+        lines += [""] + [f"{_t(n)}  " for n in t.notes]
     return "\n".join(lines)
 
 
@@ -32,24 +37,25 @@ def render_markdown(title: str, meta: Sequence[str], methods: str, results: str,
 
     ``extra`` (Markdown, e.g. :func:`sections_markdown`) goes after the figures, before the warnings.
     """
-    out = [f"# {title}", "", *[f"{m}  " for m in meta], "", "## Methods", "", methods, "", "## Results", "", results, ""]
+    out = [f"# {_t(title)}", "", *[f"{_t(m)}  " for m in meta], "", "## Methods", "", _t(methods), "", "## Results", "",
+           _t(results), ""]
     for t in tables:
         out += [table_markdown(t), ""]
     if figures:
         out += ["## Figures", ""]
         for i, f in enumerate(figures, 1):
-            out += [f"### Figure {i}. {f['title']}", "", f"![{f['title']}]({f['png']})", "",
-                    f"{f['caption']} ([SVG]({f['svg']}))", ""]
+            out += _figure_markdown(i, f)
     if extra:
         out += [extra.rstrip(), ""]
     if warnings:
-        out += ["## Warnings", ""] + [f"- {w}" for w in warnings] + [""]
+        out += ["## Warnings", ""] + [f"- {_t(w)}" for w in warnings] + [""]
     return "\n".join(out).rstrip() + "\n"
 
 
 def _figure_markdown(number: int, f: dict[str, Any]) -> list[str]:
-    return [f"### Figure {number}. {f['title']}", "", f"![{f['title']}]({f['png']})", "",
-            f"{f['caption']} ([SVG]({f['svg']}))", ""]
+    alt = _t(f["title"]).replace("[", "\\[").replace("]", "\\]")
+    return [f"### Figure {number}. {_t(f['title'])}", "", f"![{alt}]({f['png']})", "",
+            f"{_t(f['caption'])}" + (f" ([SVG]({f['svg']}))" if f.get("svg") else ""), ""]
 
 
 def sections_markdown(sections: Sequence[ReportSection], figures: Sequence[dict[str, Any]], first: int = 1) -> str:
@@ -61,9 +67,9 @@ def sections_markdown(sections: Sequence[ReportSection], figures: Sequence[dict[
     out: list[str] = []
     j = 0
     for sec in sections:
-        out += [f"## {sec.title}", ""]
+        out += [f"## {_t(sec.title)}", ""]
         if sec.text:
-            out += [sec.text, ""]
+            out += [_t(sec.text), ""]
         for t in sec.tables:
             out += [table_markdown(t), ""]
         for f in figures[j:j + len(sec.figures)]:

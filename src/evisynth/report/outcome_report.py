@@ -40,7 +40,8 @@ def outcome_figures(outcome: OutcomeResult, options: ReportOptions | None = None
     return items
 
 
-def write_outcome_report(outcome: OutcomeResult, out_dir: str | Path, options: ReportOptions | None = None) -> Path:
+def write_outcome_report(outcome: OutcomeResult, out_dir: str | Path, options: ReportOptions | None = None, *,
+                         force: bool = False) -> Path:
     """Write the outcome's report into ``out_dir``; returns the path of ``report.html``.
 
     Parameters
@@ -53,4 +54,5 @@ def write_outcome_report(outcome: OutcomeResult, out_dir: str | Path, options: R
         Defaults to the outcome's phrase and direction (:func:`outcome_options`).
     """
     o = options or outcome_options(outcome)
-    return write_report(outcome.analysis, out_dir, o, subgroups=outcome.subgroups, regression=outcome.regression)
+    return write_report(outcome.analysis, out_dir, o, subgroups=outcome.subgroups, regression=outcome.regression,
+                        force=force, inputs=(outcome.spec.data,))

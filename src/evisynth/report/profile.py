@@ -5,11 +5,11 @@ JSON (:func:`profile_dict`) for tools, Markdown (:func:`render_profile_markdown`
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 from evisynth import format as fmt
+from evisynth.files import OutputSet, markdown_text
 from evisynth.grade.certainty import DOMAIN_LABELS
 from evisynth.review.runner import ReviewResult
 
@@ -82,12 +82,18 @@ def render_profile_markdown(result: ReviewResult) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_profile(result: ReviewResult, out_dir: str | Path) -> dict[str, Path]:
-    """Write ``grade_profile.json`` and ``grade_profile.md``."""
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    pj = out / "grade_profile.json"
-    pj.write_text(json.dumps(profile_dict(result), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    pm = out / "grade_profile.md"
-    pm.write_text(render_profile_markdown(result), encoding="utf-8")
+def write_profile(result: ReviewResult, out_dir: str | Path | OutputSet, *, force: bool = False) -> dict[str, Path]:
+    """Write ``grade_profile.json`` (with its ``provenance``) and ``grade_profile.md`` (HTML in labels escaped).
+
+    ``out_dir`` may be an :class:`~evisynth.files.OutputSet` (committed by its owner); otherwise the
+    files are written atomically and an existing file evisynth did not write needs ``force``.
+    """
+    provenance = result.provenance
+    own = not isinstance(out_dir, OutputSet)
+    out = OutputSet(out_dir, inputs=[i["path"] for i in provenance["inputs"]], force=force, by="grade_profile",
+                    provenance=provenance) if not isinstance(out_dir, OutputSet) else out_dir
+    pj = out.add_json("grade_profile.json", {**profile_dict(result), "provenance": provenance}, ensure_ascii=False)
+    pm = out.add("grade_profile.md", markdown_text(render_profile_markdown(result)))
+    if own:
+        out.commit()
     return {"json": pj, "md": pm}

@@ -11,11 +11,13 @@ from __future__ import annotations
 import csv
 import html
 import io
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from evisynth import format as fmt
+from evisynth.files import OutputSet, csv_row, markdown_text, write_output
 from evisynth.grade.certainty import DOMAIN_LABELS
 from evisynth.report.phrasing import smd_size
 from evisynth.review.runner import OutcomeResult, ReviewResult
@@ -186,16 +188,18 @@ def build_sof(result: ReviewResult) -> SofTable:
 
 # ------------------------------------------------------------------------------------------------ renderers
 def render_markdown(t: SofTable) -> str:
-    def cell(text: str) -> str:
-        return text.replace("|", "\\|").replace("\n", "<br>")
+    md = markdown_text
 
-    lines = [f"## Summary of findings: {t.title}", ""]
-    lines += [f"**{k}:** {v}  " for k, v in t.header]
+    def cell(text: str) -> str:
+        return md(text).replace("|", "\\|").replace("\n", "<br>")
+
+    lines = [f"## Summary of findings: {md(t.title)}", ""]
+    lines += [f"**{md(k)}:** {md(v)}  " for k, v in t.header]
     lines += ["", "| " + " | ".join(COLUMNS) + " |", "|" + "---|" * len(COLUMNS)]
     lines += ["| " + " | ".join(cell(c) for c in row.cells()) + " |" for row in t.rows]
-    lines += ["", *[f"{n}  " for n in t.notes[:2]], "", "**Explanations**", ""]
-    lines += [f"- {letter}. {text}" for letter, text in t.footnotes]
-    lines += ["", t.notes[2], ""]
+    lines += ["", *[f"{md(n)}  " for n in t.notes[:2]], "", "**Explanations**", ""]
+    lines += [f"- {md(letter)}. {md(text)}" for letter, text in t.footnotes]
+    lines += ["", md(t.notes[2]), ""]
     return "\n".join(lines)
 
 
@@ -232,17 +236,19 @@ SOF_CSS = ("body{font-family:sans-serif;max-width:80em;margin:1em auto;line-heig
 def render_csv(t: SofTable) -> str:
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
-    w.writerow([*COLUMNS, "Footnotes"])
+    w.writerow(csv_row([*COLUMNS, "Footnotes"]))
     for row in t.rows:
-        w.writerow([*(c.replace("\n", "; ") for c in row.cells()), " ".join(row.letters)])
+        w.writerow(csv_row([*(c.replace("\n", "; ") for c in row.cells()), " ".join(row.letters)]))
     w.writerow([])
     for letter, text in t.footnotes:
-        w.writerow([letter, text])
+        w.writerow(csv_row([letter, text]))
     return buf.getvalue()
 
 
-def write_docx(t: SofTable, path: str | Path) -> Path:
-    """Write the table as a Word document (needs python-docx: ``pip install evisynth[docx]``)."""
+def write_docx(t: SofTable, path: str | Path | IO[bytes], *, provenance: dict[str, Any] | None = None,
+               force: bool = False) -> Path | IO[bytes]:
+    """Write the table as a Word document (needs python-docx: ``pip install evisynth[docx]``) to a path
+    (atomically; an existing file evisynth did not write needs ``force``) or a binary stream."""
     try:
         import docx
         from docx.enum.section import WD_ORIENT
@@ -280,26 +286,50 @@ def write_docx(t: SofTable, path: str | Path) -> Path:
     for letter, text in t.footnotes:
         document.add_paragraph(f"{letter}. {text}")
     document.add_paragraph(t.notes[2])
-    path = Path(path)
-    document.save(str(path))
-    return path
+    if provenance:
+        inputs = "; ".join(f"{Path(str(i['path'])).name} sha256:{str(i['sha256'])[:16]}" for i in provenance["inputs"])
+        text = f"evisynth {provenance['evisynth_version']}; inputs: {inputs}"
+        document.core_properties.comments = text if len(text) <= 255 else text[:254] + "…"  # Word's limit
+    if not isinstance(path, (str, Path)):
+        document.save(path)
+        return path
+    buf = io.BytesIO()
+    document.save(buf)
+    return write_output(path, buf.getvalue(), force=force, by="sof")
 
 
-def write_sof(result: ReviewResult, out_dir: str | Path, *, stem: str = "sof", docx: bool = True) -> dict[str, Path]:
-    """Write the SoF table as ``sof.html``, ``sof.md``, ``sof.csv`` and (if python-docx is installed) ``sof.docx``."""
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
+def write_sof(result: ReviewResult, out_dir: str | Path | OutputSet, *, stem: str = "sof", docx: bool = True,
+              force: bool = False) -> dict[str, Path]:
+    """Write the SoF table as ``sof.html``, ``sof.md``, ``sof.csv`` and (if python-docx is installed) ``sof.docx``.
+
+    ``out_dir`` may be an :class:`~evisynth.files.OutputSet` to write into (committed by its owner);
+    otherwise the files are written together, atomically, and an existing file evisynth did not
+    write is replaced only with ``force``.
+    """
+    provenance = result.provenance
+    own = not isinstance(out_dir, OutputSet)
+    out = OutputSet(out_dir, inputs=[i["path"] for i in provenance["inputs"]], force=force, by="sof",
+                    provenance=provenance) if not isinstance(out_dir, OutputSet) else out_dir
     t = build_sof(result)
+    comment = _provenance_comment(provenance)
     paths = {}
-    for ext, text in (("html", render_html(t)), ("md", render_markdown(t)), ("csv", render_csv(t))):
-        p = out / f"{stem}.{ext}"
-        p.write_text(text, encoding="utf-8")
-        paths[ext] = p
+    for ext, text in (("html", render_html(t) + comment), ("md", render_markdown(t) + comment),
+                      ("csv", render_csv(t))):
+        paths[ext] = out.add(f"{stem}.{ext}", text)
     if docx:
         from evisynth.errors import UnsupportedAnalysisError
 
         try:
-            paths["docx"] = write_docx(t, out / f"{stem}.docx")
+            buf = io.BytesIO()
+            write_docx(t, buf, provenance=provenance)
+            paths["docx"] = out.add(f"{stem}.docx", buf.getvalue())
         except UnsupportedAnalysisError:  # python-docx not installed: the other formats are still written
             pass
+    if own:
+        out.commit()
     return paths
+
+
+def _provenance_comment(provenance: dict[str, Any]) -> str:
+    text = json.dumps(provenance, ensure_ascii=True, sort_keys=True).replace("--", "-\\u002d").replace("<", "\\u003c")
+    return f"<!-- evisynth provenance: {text} -->\n"

@@ -11,7 +11,6 @@ runs the accuracy checker (:mod:`evisynth.check`) on the summary.
 from __future__ import annotations
 
 import html
-import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +19,7 @@ from typing import Any
 from evisynth import format as fmt
 from evisynth.analyses.bundle import AnalysisBundle
 from evisynth.errors import InputError
+from evisynth.files import OutputSet, markdown_text
 from evisynth.grade.certainty import DOMAIN_LABELS
 from evisynth.report import phrasing
 from evisynth.report.profile import write_profile
@@ -457,33 +457,33 @@ def run_checker(text: str, result: ReviewResult) -> dict[str, Any]:
     return {"available": True, "ok": bool(res.ok), **d}
 
 
-def write_summary(result: ReviewResult, out_dir: str | Path, *, check: bool = True, docx: bool = True) -> dict[str, Path]:
+def write_summary(result: ReviewResult, out_dir: str | Path, *, check: bool = True, docx: bool = True,
+                  force: bool = False) -> dict[str, Path]:
     """Write the summary page (Markdown and HTML), ``claims.json``, the SoF table files and the GRADE profile.
 
     Returns the paths written, keyed by a short name. When the accuracy checker is available
-    its report is written to ``check.json``.
+    its report is written to ``check.json``. Everything is prepared first and written together,
+    atomically (:class:`evisynth.files.OutputSet`); files in ``out_dir`` that evisynth did not
+    write (or that were edited since) are replaced only with ``force``; the review's input files
+    never are.
     """
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
+    provenance = result.provenance
+    out = OutputSet(out_dir, inputs=[i["path"] for i in provenance["inputs"]], force=force, by="summarize",
+                    provenance=provenance)
     s = build_summary(result)
-    md = render_summary_markdown(s)
+    md = markdown_text(render_summary_markdown(s))
     paths: dict[str, Path] = {}
-    (out / "summary.md").write_text(md, encoding="utf-8")
-    (out / "summary.html").write_text(render_summary_html(s), encoding="utf-8")
-    paths.update(summary_md=out / "summary.md", summary_html=out / "summary.html")
+    paths["summary_md"] = out.add("summary.md", md)
+    paths["summary_html"] = out.add("summary.html", render_summary_html(s))
     claims = {"evisynth_version": result.evisynth_version, "review_file": str(result.review.path),
-              "claims": s.claims}
-    (out / "claims.json").write_text(json.dumps(claims, indent=2, ensure_ascii=False, default=float) + "\n",
-                                     encoding="utf-8")
-    paths["claims"] = out / "claims.json"
-    (out / "review_result.json").write_text(json.dumps(result.to_dict(), indent=2, ensure_ascii=False, default=str)
-                                            + "\n", encoding="utf-8")
-    paths["result"] = out / "review_result.json"
+              "claims": s.claims, "provenance": provenance}
+    paths["claims"] = out.add_json("claims.json", claims, ensure_ascii=False, default=float)
+    paths["result"] = out.add_json("review_result.json", result.to_dict(), ensure_ascii=False, default=str,
+                                   allow_nan=True)
     paths.update({f"sof_{k}": v for k, v in write_sof(result, out, docx=docx).items()})
     paths.update({f"profile_{k}": v for k, v in write_profile(result, out).items()})
     if check:
         report = run_checker(plain_text(md), result)
-        (out / "check.json").write_text(json.dumps(report, indent=2, ensure_ascii=False, default=str) + "\n",
-                                        encoding="utf-8")
-        paths["check"] = out / "check.json"
+        paths["check"] = out.add_json("check.json", report, ensure_ascii=False, default=str, allow_nan=True)
+    out.commit()
     return paths

@@ -19,6 +19,7 @@ from evisynth.analyses.bundle import AnalysisBundle
 from evisynth.analyses.run import run_analysis
 from evisynth.analyses.spec import AnalysisSpec
 from evisynth.errors import EvisynthError, InputError
+from evisynth.files import input_record
 from evisynth.grade.absolute import AbsoluteEffect, absolute_effect
 from evisynth.grade.certainty import CertaintyRating, rate
 from evisynth.grade.domains import suggest_all
@@ -87,13 +88,29 @@ class ReviewResult:
     def thresholds(self) -> Thresholds:
         return self.review.thresholds
 
+    @property
+    def provenance(self) -> dict[str, Any]:
+        """``evisynth_version``, ``settings`` (each outcome's analysis settings) and ``inputs`` (the review file,
+        the study tables and the risk-of-bias file, each with its SHA-256 and size)."""
+        r = self.review
+        inputs: dict[str, dict[str, Any]] = {}
+        for path in (r.path, r.risk_of_bias):
+            if path is not None and Path(path).is_file():
+                inputs.setdefault(str(path), input_record(path))
+        for o in self.outcomes:
+            for record in o.analysis.inputs:
+                inputs.setdefault(str(record["path"]), dict(record))
+        return {"evisynth_version": self.evisynth_version,
+                "settings": {o.spec.name: o.analysis.spec.settings() for o in self.outcomes},
+                "inputs": list(inputs.values())}
+
     def to_dict(self) -> dict[str, Any]:
         r = self.review
         return {
             "evisynth_version": self.evisynth_version, "review_file": str(r.path), "title": r.title,
             "population": r.population, "intervention": r.intervention, "comparison": r.comparison,
             "setting": r.setting, "study_design": r.study_design, "thresholds": r.thresholds.to_dict(),
-            "outcomes": [o.to_dict() for o in self.outcomes],
+            "outcomes": [o.to_dict() for o in self.outcomes], "provenance": self.provenance,
         }
 
 

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from evisynth.errors import InputError
-from evisynth.rob._atomic import check_target, write_text_atomic
+from evisynth.files import csv_cell, csv_uncell, write_output
 from evisynth.rob._vocab import TOOLS
 from evisynth.rob.model import Assessment, assess_judgements, assess_rob2
 
@@ -236,9 +236,8 @@ def _rob1_defaults() -> tuple[Any, ...]:
 
 
 def write_toml(assessments: Iterable[Assessment], path: str | Path, *, force: bool = False) -> Path:
-    """Write assessments as TOML atomically (refuses an existing file unless ``force``)."""
-    target = check_target(path, force=force)
-    return write_text_atomic(target, to_toml(assessments))
+    """Write assessments as TOML atomically (an existing file evisynth did not write needs ``force``)."""
+    return write_output(path, to_toml(assessments), force=force, by="rob")
 
 
 # ------------------------------------------------------------------------------------------- CSV
@@ -273,10 +272,10 @@ def read_csv(path: str | Path, *, tool: str = "rob2") -> list[Assessment]:
         for r, row in enumerate(reader, start=1):
             if not any((v or "").strip() for v in row.values() if isinstance(v, str)):
                 continue
-            record: dict[str, Any] = {m: _unsafe_cell((row.get(lower[m]) or "").strip()) for m in _META if m in lower}
+            record: dict[str, Any] = {m: csv_uncell((row.get(lower[m]) or "").strip()) for m in _META if m in lower}
             record.update({"answers": {}, "comments": {}, "judgements": {}})
             for h, (kind, key) in roles.items():
-                value = _unsafe_cell((row.get(h) or "").strip())
+                value = csv_uncell((row.get(h) or "").strip())
                 if not value:
                     continue
                 if kind == "judgements":
@@ -347,22 +346,11 @@ def to_csv(assessments: Iterable[Assessment]) -> str:
         explicit_overall = a.overall != a.overall_proposed or a.tool != "rob2" or not a.domains
         row["overall"] = (a.overall or "") if explicit_overall else ""
         row["overall_justification"] = a.overall_justification
-        w.writerow({k: _safe_cell(v) for k, v in row.items()})
+        w.writerow({k: csv_cell(v) for k, v in row.items()})
     return buf.getvalue()
 
 
-def _safe_cell(value: str) -> str:
-    """Neutralise spreadsheet formulas (a leading =, +, -, @) in free text; judgements and codes pass."""
-    if (value and value[0] in "=+@") or (value.startswith("-") and len(value) > 1 and not value[1:2].isdigit()):
-        return "'" + value
-    return value
-
-
-def _unsafe_cell(value: str) -> str:
-    return value[1:] if len(value) > 1 and value[0] == "'" and value[1] in "=+-@" else value
-
-
 def write_csv(assessments: Iterable[Assessment], path: str | Path, *, force: bool = False) -> Path:
-    """Write assessments as CSV atomically (refuses an existing file unless ``force``)."""
-    target = check_target(path, force=force)
-    return write_text_atomic(target, to_csv(assessments))
+    """Write assessments as CSV atomically (an existing file evisynth did not write needs ``force``); cells that
+    a spreadsheet would run as formulas get a leading apostrophe, removed again by :func:`read_csv`."""
+    return write_output(path, to_csv(assessments), force=force, by="rob")

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from evisynth.errors import InputError
+from evisynth.files import redact_url
 
 DB_FILENAME = "evisynth.db"
 REVIEW_FILES = ("review.toml", "evisynth.toml")
@@ -97,7 +98,7 @@ def create_engine(url: str) -> Any:
             return engine
         return sqlalchemy.create_engine(url, pool_pre_ping=True)
     except (sqlalchemy.exc.ArgumentError, sqlalchemy.exc.NoSuchModuleError, ImportError) as exc:
-        raise InputError(f"cannot use database URL {url!r}: {exc}") from None
+        raise InputError(redact_url(f"cannot use database URL {url!r}: {exc}")) from None
 
 
 @contextmanager

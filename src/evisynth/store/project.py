@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from evisynth.errors import InputError
+from evisynth.files import redact_url
 from evisynth.records.dedupe import Candidate, Thresholds, find_duplicates, match_key
 from evisynth.records.model import Citation, ParseResult
 from evisynth.store import schema as s
@@ -119,7 +120,7 @@ class Project:
         except DBAPIError as exc:
             self.engine.dispose()
             first_line = (str(exc.orig).strip().splitlines() or ["unknown error"])[0]
-            raise InputError(f"cannot open the project database: {first_line}") from None
+            raise InputError(f"cannot open the project database: {redact_url(first_line)}") from None
         except BaseException:
             self.engine.dispose()
             raise

@@ -4,7 +4,11 @@ Columns: ``record_id, title, authors, year, journal, doi, pmid, abstract, decisi
 import, ``decision`` may be ``include``/``exclude``/``maybe`` or ``i``/``e``/``m``; blank rows are
 skipped. Rows are matched by ``record_id``, or (when that is blank, e.g. a sheet prepared outside
 evisynth) by DOI, then PMID, then normalised title. The whole sheet is checked before anything is
-stored, and stored in one transaction.
+stored, and stored in one transaction; a record given two different decisions on two rows is
+refused (which one is meant cannot be told).
+
+The exported sheet is written atomically; cells a spreadsheet would run as formulas (a title
+beginning with ``=``, ``+``, ``-``, ``@``...) get a leading apostrophe, which the import removes.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from evisynth.errors import InputError
+from evisynth.files import csv_row, csv_uncell, open_output
 from evisynth.records.normalise import normalise_doi, normalise_pmid, normalise_title
 from evisynth.records.screening import parse_decision, parse_stage
 from evisynth.store import schema as s
@@ -34,19 +39,26 @@ COLUMNS = (
 )
 
 
-def export_sheet(project: Project, reviewer: str, stage: str, path: str | Path) -> int:
-    """Write ``reviewer``'s sheet for ``stage`` (their own decisions filled in); returns the row count."""
+def export_sheet(project: Project, reviewer: str, stage: str, path: str | Path, *, force: bool = False,
+                 inputs: tuple[str | Path, ...] = ()) -> int:
+    """Write ``reviewer``'s sheet for ``stage`` (their own decisions filled in); returns the row count.
+
+    The sheet is written atomically. It never replaces one of ``inputs`` (the project's database and
+    review file), and replaces an existing file that evisynth did not write only with ``force``.
+    """
     stage = parse_stage(stage)
     ids = eligible(project, stage)
     citations = project.citations(ids)
     mine = own_decisions(project, reviewer, stage)
-    with open(path, "w", newline="", encoding="utf-8") as handle:
+    settings = {"reviewer": reviewer, "stage": stage}
+    with open_output(path, "w", inputs=inputs, force=force, by="screen export", newline="", option="--out",
+                     provenance={"settings": settings}) as handle:
         writer = csv.writer(handle)
         writer.writerow(COLUMNS)
         for record_id in ids:
             c = citations[record_id]
             d = mine.get(record_id)
-            writer.writerow(
+            writer.writerow(csv_row(
                 [
                     record_id,
                     c.title,
@@ -59,7 +71,7 @@ def export_sheet(project: Project, reviewer: str, stage: str, path: str | Path) 
                     d.decision if d else "",
                     (d.reason or "") if d else "",
                 ]
-            )
+            ))
     return len(ids)
 
 
@@ -130,6 +142,7 @@ def _read_rows(
     reasons: set[str],
 ) -> dict[int, tuple[str, str | None]]:
     rows: dict[int, tuple[str, str | None]] = {}
+    first_line: dict[int, int] = {}
     with open(path, newline="", encoding="utf-8-sig") as handle:
         reader = csv.DictReader(handle)
         fields = [f.strip().lower() for f in reader.fieldnames or []]
@@ -137,8 +150,9 @@ def _read_rows(
             raise InputError("the sheet has no 'decision' column", file=name)
         reader.fieldnames = fields
         previous = reader.line_num
-        for row in reader:
+        for raw in reader:
             line, previous = previous + 1, reader.line_num  # the line the row starts on
+            row = {k: csv_uncell(v) if isinstance(v, str) else v for k, v in raw.items()}
             value = (row.get("decision") or "").strip()
             if not value:
                 continue
@@ -174,5 +188,10 @@ def _read_rows(
                     )
             else:
                 reason = None
+            if record_id in rows and rows[record_id] != (decision, reason):
+                raise InputError(
+                    f"record {record_id} has two different decisions (the other on row {first_line[record_id]}); "
+                    "keep one row per record", file=name, row=line)
+            first_line.setdefault(record_id, line)
             rows[record_id] = (decision, reason)
     return rows

@@ -13,10 +13,10 @@ import io
 from pathlib import Path
 from typing import Any
 
+from evisynth.files import OutputSet, csv_cell
 from evisynth.io.revman.model import Outcome, Review
 from evisynth.io.revman.settings import analysis_settings, study_rows
 from evisynth.rob import Assessment, assess_judgements, to_csv, to_toml
-from evisynth.rob._atomic import check_target, write_text_atomic
 from evisynth.rob.files import _toml_str
 
 
@@ -49,7 +49,7 @@ def _csv(rows: list[dict[str, Any]]) -> str:
     w = csv.DictWriter(buf, fieldnames=header, lineterminator="\n")
     w.writeheader()
     for r in rows:
-        w.writerow({k: _cell(v) for k, v in r.items()})
+        w.writerow({k: csv_cell(_cell(v)) for k, v in r.items()})
     return buf.getvalue()
 
 
@@ -104,7 +104,8 @@ def _review_toml(review: Review) -> str:
 
 
 def write_project(review: Review, folder: str | Path, *, force: bool = False, inputs: tuple[str, ...] = ()) -> list[Path]:
-    """Write the project files into ``folder``; refuses existing files unless ``force``."""
+    """Write the project files into ``folder``, all or none; an existing file evisynth did not write needs
+    ``force``, an input is never replaced."""
     root = Path(folder)
     files: dict[str, str] = {"review.toml": _review_toml(review), "revman.toml": _settings_toml(review)}
     for comparison, outcome in review.outcomes():
@@ -115,5 +116,7 @@ def write_project(review: Review, folder: str | Path, *, force: bool = False, in
     if rob:
         files["rob.csv"] = to_csv(rob)      # what `evisynth summarize` reads (risk_of_bias = "rob.csv")
         files["rob.toml"] = to_toml(rob)    # the same with RevMan's item names
-    targets = [check_target(root / name, force=force, inputs=inputs) for name in files]
-    return [write_text_atomic(t, text) for t, text in zip(targets, files.values(), strict=True)]
+    with OutputSet(root, inputs=inputs, force=force, by="import-review", option="--project") as out:
+        for name, text in files.items():
+            out.add(name, text)
+    return [root / name for name in files]

@@ -7,8 +7,8 @@ from __future__ import annotations
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
+from evisynth.files import write_output
 from evisynth.io.revman.model import Outcome, Review
-from evisynth.rob._atomic import check_target, write_text_atomic
 
 
 def _attrs(attrs: dict[str, str]) -> str:
@@ -63,6 +63,6 @@ def to_rm5(review: Review) -> str:
 
 
 def write_rm5(review: Review, path: str | Path, *, force: bool = False, inputs: tuple[str, ...] = ()) -> Path:
-    """Write ``review`` as ``.rm5`` atomically (an existing file needs ``force``; an input never)."""
-    target = check_target(path, force=force, inputs=inputs)
-    return write_text_atomic(target, to_rm5(review))
+    """Write ``review`` as ``.rm5`` atomically (an existing file evisynth did not write needs ``force``; an input
+    is never replaced)."""
+    return write_output(path, to_rm5(review), force=force, inputs=inputs, by="export-review", option="--out")
