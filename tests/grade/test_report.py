@@ -16,14 +16,10 @@ import pytest
 
 from evisynth import format as fmt
 from evisynth.report import phrasing
+from evisynth.report.claims import Claims
 from evisynth.report.sof import build_sof, render_csv, render_html, render_markdown, write_sof
-from evisynth.report.summary import (
-    Claims,
-    build_summary,
-    meta_regression_paragraphs,
-    render_summary_markdown,
-    write_summary,
-)
+from evisynth.report.summary import build_summary, meta_regression_paragraphs, write_summary
+from evisynth.report.summary_render import render_summary_markdown
 from evisynth.review.file import load_review, parse_review
 from evisynth.review.runner import run_review
 
@@ -232,7 +228,7 @@ def test_load_review_roundtrip():
 @pytest.mark.parametrize("extra", ["", 'indirectness = { judgement = "very serious", reason = "x" }\n'])
 def test_summary_passes_the_accuracy_checker(extra):
     pytest.importorskip("evisynth.check.check")
-    from evisynth.report.summary import plain_text, run_checker
+    from evisynth.report.summary_render import plain_text, run_checker
 
     text = REVIEW.read_text(encoding="utf-8") + ("\n[outcomes.grade]\n" + extra if extra else "")
     r = run_review(parse_review(text, REVIEW))

@@ -10,71 +10,17 @@ runs the accuracy checker (:mod:`evisynth.check`) on the summary.
 
 from __future__ import annotations
 
-import html
-import re
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from evisynth import format as fmt
-from evisynth.analyses.bundle import AnalysisBundle
-from evisynth.errors import InputError
 from evisynth.files import OutputSet, markdown_text
 from evisynth.grade.certainty import DOMAIN_LABELS
 from evisynth.report import phrasing
+from evisynth.report.claims import MEASURE_WORDS, Claims, Summary, display_value
 from evisynth.report.profile import write_profile
-from evisynth.report.results_text import Estimate
 from evisynth.report.sof import SHORT, write_sof
+from evisynth.report.summary_render import plain_text, render_summary_html, render_summary_markdown, run_checker
 from evisynth.review.runner import OutcomeResult, ReviewResult
-
-MEASURE_WORDS = {"OR": "odds ratio", "PETO": "Peto odds ratio", "RR": "risk ratio", "RD": "risk difference",
-                 "MD": "mean difference", "SMD": "standardised mean difference", "GEN": "effect estimate"}
-
-
-class Claims:
-    """Formats numbers for the text and records each one with the result it came from."""
-
-    def __init__(self) -> None:
-        self.items: list[dict[str, Any]] = []
-        self._section = ""
-
-    def section(self, name: str) -> None:
-        self._section = name
-
-    def add(self, text: str, value: Any, kind: str, source: str, outcome: str | None = None,
-            **extra: Any) -> str:
-        self.items.append({"id": f"c{len(self.items) + 1}", "section": self._section, "outcome": outcome,
-                           "kind": kind, "text": text, "value": value, "source": source, **extra})
-        return text
-
-    def num(self, value: float, kind: str, source: str, outcome: str | None = None, decimals: int = 2) -> str:
-        return self.add(fmt.format_number(value, decimals), value, kind, source, outcome, decimals=decimals)
-
-    def count(self, value: int, kind: str, source: str, outcome: str | None = None) -> str:
-        return self.add(fmt.format_count(value), value, kind, source, outcome)
-
-    def p(self, value: float, source: str, outcome: str | None = None) -> str:
-        return self.add(fmt.p_text(value), value, "p_value", source, outcome)
-
-    def per(self, value: float, per: int, source: str, outcome: str | None = None) -> str:
-        return self.add(fmt.format_int(value * per), value * per, "natural_frequency", source, outcome, per=per)
-
-
-@dataclass
-class Summary:
-    """The summary as blocks (``("h1"|"h2"|"p"|"ul"|"qa", ...)``) and its claims."""
-
-    title: str
-    blocks: list[tuple[Any, ...]] = field(default_factory=list)
-    claims: list[dict[str, Any]] = field(default_factory=list)
-
-
-def _disp(analysis: AnalysisBundle, r: Estimate, key: str) -> tuple[float, str]:
-    """Display value and its source path (``_exp`` twin for ratio measures)."""
-    value = analysis.natural(getattr(r, key))
-    if value is None:
-        raise InputError(f"{key} of {analysis.measure_label} is not estimable; the summary cannot state it")
-    return value, f"{key}_exp" if analysis.log_scale else key
 
 
 def _primary(result: ReviewResult) -> OutcomeResult:
@@ -84,9 +30,9 @@ def _primary(result: ReviewResult) -> OutcomeResult:
 def effect_phrase(o: OutcomeResult, c: Claims, *, with_p: bool = True) -> str:
     """``risk ratio 0.64 (95% CI 0.47 to 0.88; P = 0.006)`` with every number recorded."""
     a, p, name = o.analysis, o.analysis.pooled, o.spec.name
-    est, ek = _disp(a, p, "estimate")
-    lo, lk = _disp(a, p, "ci_lower")
-    hi, hk = _disp(a, p, "ci_upper")
+    est, ek = display_value(a, p, "estimate")
+    lo, lk = display_value(a, p, "ci_lower")
+    hi, hk = display_value(a, p, "ci_upper")
     level = round(100 * p.level)
     base = "analysis.pooled."
     words = MEASURE_WORDS.get(a.measure, "effect estimate")
@@ -166,9 +112,9 @@ def subgroup_paragraphs(o: OutcomeResult, c: Claims) -> list[str]:
         for i, g in enumerate(sg.groups):
             if g.estimate is None or g.ci_lower is None or g.ci_upper is None:
                 continue
-            est, ek = _disp(bundle, g, "estimate")
-            lo, lk = _disp(bundle, g, "ci_lower")
-            hi, hk = _disp(bundle, g, "ci_upper")
+            est, ek = display_value(bundle, g, "estimate")
+            lo, lk = display_value(bundle, g, "ci_lower")
+            hi, hk = display_value(bundle, g, "ci_upper")
             src = f"subgroup_analyses.{col}.groups[{i}]."
             label = SHORT.get(bundle.measure, "effect")
             bits.append(f"subgroup '{g.level}': {label} {c.num(est, 'estimate', src + ek, name)} "
@@ -229,9 +175,9 @@ def prior_paragraph(result: ReviewResult, o: OutcomeResult, c: Claims) -> str | 
                  f"{c.num(pr.ci_upper, 'ci_upper', src + 'ci_upper', name)})")
     if pr.studies:
         text += f" from {c.count(pr.studies, 'studies', src + 'studies', name)} studies"
-    est, _ = _disp(a, a.pooled, "estimate")
-    lo, _ = _disp(a, a.pooled, "ci_lower")
-    hi, _ = _disp(a, a.pooled, "ci_upper")
+    est, _ = display_value(a, a.pooled, "estimate")
+    lo, _ = display_value(a, a.pooled, "ci_lower")
+    hi, _ = display_value(a, a.pooled, "ci_upper")
     null = 1.0 if a.log_scale else 0.0
     same_side = (est - null) * (pr.estimate - null) > 0
     # parse_review admits a prior with both CI limits or neither
@@ -377,84 +323,6 @@ def build_summary(result: ReviewResult) -> Summary:
     s.blocks.append(("ul", study_details(result, c)))
     s.claims = c.items
     return s
-
-
-def render_summary_markdown(s: Summary) -> str:
-    out = []
-    for block in s.blocks:
-        kind = block[0]
-        if kind == "h1":
-            out += [f"# {block[1]}", ""]
-        elif kind == "h2":
-            out += [f"## {block[1]}", ""]
-        elif kind == "p":
-            out += [block[1], ""]
-        elif kind == "ul":
-            out += [*[f"- {item}" for item in block[1]], ""]
-        elif kind == "qa":
-            out += [f"**{block[1]}**", "", block[2], ""]
-    return "\n".join(out)
-
-
-def render_summary_html(s: Summary) -> str:
-    e = html.escape
-    out = []
-    for block in s.blocks:
-        kind = block[0]
-        if kind in ("h1", "h2"):
-            out.append(f"<{kind}>{e(block[1])}</{kind}>")
-        elif kind == "p":
-            out.append(f"<p>{e(block[1])}</p>")
-        elif kind == "ul":
-            out.append("<ul>" + "".join(f"<li>{e(i)}</li>" for i in block[1]) + "</ul>")
-        elif kind == "qa":
-            out.append(f"<h3>{e(block[1])}</h3><p>{e(block[2])}</p>")
-    out.append('<p class="files"><a href="sof.html">Summary of findings table</a> · '
-               '<a href="grade_profile.md">GRADE evidence profile</a> · <a href="claims.json">Claims and sources</a></p>')
-    body = "\n".join(out)
-    return (f"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{e(s.title)}</title>"
-            "<style>body{font-family:sans-serif;max-width:48em;margin:1em auto;line-height:1.5}</style></head><body>\n"
-            f"{body}\n</body></html>\n")
-
-
-def plain_text(markdown: str) -> str:
-    """The Markdown without emphasis markers (what the checker reads)."""
-    return re.sub(r"\*\*(.+?)\*\*", r"\1", markdown)
-
-
-def checker_source(result: ReviewResult) -> dict[str, Any]:
-    """The results the summary may be traced to, in the shape the accuracy checker reads (documents)."""
-    outcomes = []
-    for o in result.outcomes:
-        doc = o.analysis.to_dict()
-        entry: dict[str, Any] = {
-            "name": o.spec.name, "measure": doc["measure"], "log_scale": doc["log_scale"],
-            "certainty": o.certainty.level, "pooled": doc["pooled"], "heterogeneity": doc["heterogeneity"],
-            "totals": doc["totals"], "studies": doc["studies"], "absolute": o.absolute.to_dict(),
-        }
-        subgroups = o.to_dict()["subgroup_analyses"]
-        if subgroups:
-            entry["subgroups"] = subgroups
-        if o.regression is not None and o.regression.meta_regression is not None:
-            entry["meta_regression"] = o.regression.meta_regression.to_dict()
-        pr = o.spec.prior
-        if pr is not None:
-            entry["prior"] = {"label": pr.source, "measure": pr.measure or doc["measure"], "log_scale": False,
-                              "estimate": pr.estimate, "ci_lower": pr.ci_lower, "ci_upper": pr.ci_upper,
-                              "studies": pr.studies, "participants": pr.participants}
-        outcomes.append(entry)
-    return {"title": result.review.title, "outcomes": outcomes}
-
-
-def run_checker(text: str, result: ReviewResult) -> dict[str, Any]:
-    """Run the accuracy checker on the summary against the review's results."""
-    from evisynth.check import check_text
-
-    source = checker_source(result)
-    certainty = {o.spec.name: o.certainty.level for o in result.outcomes}
-    res = check_text(text, source=source, certainty=certainty)
-    d: dict[str, Any] = res.to_dict()
-    return {"available": True, "ok": bool(res.ok), **d}
 
 
 def write_summary(result: ReviewResult, out_dir: str | Path, *, check: bool = True, docx: bool = True,

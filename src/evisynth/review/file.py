@@ -26,9 +26,8 @@ Example
 
 from __future__ import annotations
 
-import re
 import tomllib
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +36,8 @@ from evisynth.analyses.spec import AnalysisSpec
 from evisynth.errors import InputError
 from evisynth.grade.judgements import DESIGNS, DOMAINS, IMPORTANCE, JUDGEMENTS, Override
 from evisynth.grade.thresholds import Thresholds
+from evisynth.review.model import OutcomeSpec, PriorEvidence, Review
+from evisynth.review.toml_context import Context, column_list, number_value, refuse_unknown, text_value
 
 _REVIEW_KEYS = {"title", "population", "intervention", "comparison", "setting", "study_design", "risk_of_bias",
                 "authors", "date", "search_date", "language"}
@@ -48,201 +49,7 @@ _OUTCOME_KEYS = {"name", "noun", "data", "measure", "model", "method", "test", "
 _PRIOR_KEYS = {"source", "measure", "estimate", "ci_lower", "ci_upper", "studies", "participants"}
 
 
-@dataclass(frozen=True)
-class PriorEvidence:
-    """A pooled estimate from an earlier review, for "how this fits prior evidence"."""
-
-    source: str
-    estimate: float
-    ci_lower: float | None = None
-    ci_upper: float | None = None
-    measure: str | None = None
-    studies: int | None = None
-    participants: int | None = None
-
-
-@dataclass(frozen=True)
-class OutcomeSpec:
-    """One outcome of the review file.
-
-    ``analysis`` holds the outcome's analysis settings, validated once when the file is read;
-    ``regression`` the settings of its meta-regressions (``regression_method``/``regression_test``
-    of the review file, the outcome's own settings by default).
-    """
-
-    name: str
-    data: Path
-    analysis: AnalysisSpec = field(default_factory=AnalysisSpec)
-    regression: AnalysisSpec | None = None
-    lower_is_better: bool = True
-    importance: str = "critical"
-    mid: float | None = None
-    assumed_control_risk: float | None = None
-    control_mean: float | None = None
-    follow_up: str | None = None
-    units: str | None = None
-    subgroups: tuple[str, ...] = ()
-    moderators: tuple[str, ...] = ()
-    dose_moderator: str | None = None
-    dose_units: str | None = None
-    study_design: str = "randomised"
-    prior: PriorEvidence | None = None
-    overrides: dict[str, Override] = field(default_factory=dict)
-    comments: str | None = None
-    noun: str | None = None
-    per: int = 1000
-    line: int | None = None
-
-    @property
-    def measure(self) -> str | None:
-        """The effect measure the review file names (``None``: decided by the data)."""
-        return self.analysis.measure
-
-    @property
-    def regression_spec(self) -> AnalysisSpec:
-        """Settings of the outcome's meta-regressions."""
-        return self.regression or self.analysis
-
-    @property
-    def phrase(self) -> str:
-        """The outcome as used inside a sentence ("pain", "all-cause mortality")."""
-        if self.noun:
-            return self.noun
-        return self.name[:1].lower() + self.name[1:] if not self.name[:2].isupper() else self.name
-
-
-@dataclass(frozen=True)
-class Review:
-    """A loaded, validated review file."""
-
-    path: Path
-    title: str
-    population: str
-    intervention: str
-    comparison: str
-    outcomes: tuple[OutcomeSpec, ...]
-    setting: str | None = None
-    study_design: str = "randomised"
-    risk_of_bias: Path | None = None
-    thresholds: Thresholds = field(default_factory=Thresholds)
-    authors: str | None = None
-    date: str | None = None
-    search_date: str | None = None
-
-    @property
-    def base_dir(self) -> Path:
-        return self.path.parent
-
-
-class _Locator:
-    """Find the line of a key in the TOML text (tomllib does not report positions)."""
-
-    def __init__(self, text: str) -> None:
-        self.lines = text.splitlines()
-
-    def _headers(self) -> list[tuple[int, str]]:
-        out = []
-        for i, line in enumerate(self.lines):
-            m = re.match(r"\s*(\[\[?)\s*([^\]]+?)\s*\]\]?", line)
-            if m:
-                out.append((i, m.group(2)))
-        return out
-
-    def table_line(self, table: str, index: int | None = None) -> int | None:
-        """1-based line of ``[table]`` or of the ``index``-th ``[[table]]``."""
-        hits = [i for i, name in self._headers() if name == table]
-        if index is not None:
-            return hits[index] + 1 if index < len(hits) else None
-        return hits[0] + 1 if hits else None
-
-    def key_line(self, key: str, table: str | None = None, outcome: int | None = None) -> int | None:
-        """1-based line where ``key =`` is set inside ``table`` (of outcome ``outcome``)."""
-        headers = self._headers()
-        start, end = 0, len(self.lines)
-        if outcome is not None:
-            outs = [i for i, name in headers if name == "outcomes"]
-            if outcome >= len(outs):
-                return None
-            start = outs[outcome]
-            later = [i for i in outs if i > start]
-            end = later[0] if later else len(self.lines)
-        sections: list[tuple[int, int, str]] = []
-        cur_start, cur_name = start, "outcomes" if outcome is not None else ""
-        for i, name in headers:
-            if start < i < end or (outcome is None and i >= start):
-                sections.append((cur_start, i, cur_name))
-                cur_start, cur_name = i, name
-        sections.append((cur_start, end, cur_name))
-        want = table if table is not None else ("outcomes" if outcome is not None else "")
-        pat = re.compile(r"\s*" + re.escape(key) + r"\s*=")
-        for s, e, name in sections:
-            if name != want:
-                continue
-            for i in range(s, e):
-                if pat.match(self.lines[i]):
-                    return i + 1
-        # inline tables: "grade.imprecision = {...}" or "imprecision = { ... }" inside [outcomes.grade]
-        for i in range(start, end):
-            if re.search(r"(?<![\w.])" + re.escape(key) + r"\s*=", self.lines[i]):
-                return i + 1
-        return None
-
-
-class _Ctx:
-    def __init__(self, path: Path, text: str) -> None:
-        self.path = path
-        self.loc = _Locator(text)
-
-    def error(self, message: str, key: str, *, table: str | None = None, outcome: int | None = None) -> InputError:
-        line = self.loc.key_line(key.split(".")[-1], table, outcome)
-        if line is None and outcome is not None:
-            line = self.loc.table_line("outcomes", outcome)
-        elif line is None and table is not None:
-            line = self.loc.table_line(table)
-        where = f"line {line}: " if line else ""
-        return InputError(f"{where}{key}: {message}", file=str(self.path))
-
-
-def _text(ctx: _Ctx, d: dict[str, Any], key: str, label: str, *, required: bool = False, table: str | None = None,
-          outcome: int | None = None) -> str | None:
-    value = d.get(key)
-    if value is None:
-        if required:
-            raise ctx.error("is required (a short text)", label, table=table, outcome=outcome)
-        return None
-    if not isinstance(value, str) or (required and not value.strip()):
-        raise ctx.error(f"must be a non-empty text; got {value!r}", label, table=table, outcome=outcome)
-    return value.strip()
-
-
-def _number(ctx: _Ctx, d: dict[str, Any], key: str, label: str, *, outcome: int | None = None,
-            table: str | None = None) -> float | None:
-    value = d.get(key)
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise ctx.error(f"must be a number; got {value!r}", label, table=table, outcome=outcome)
-    return float(value)
-
-
-def _columns(ctx: _Ctx, d: dict[str, Any], key: str, label: str, outcome: int) -> tuple[str, ...]:
-    value = d.get(key, [])
-    if isinstance(value, str):
-        value = [value]
-    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-        raise ctx.error(f"must be a list of column names, e.g. [\"dose\"]; got {value!r}", label, outcome=outcome)
-    return tuple(v.strip() for v in value)
-
-
-def _unknown(ctx: _Ctx, d: dict[str, Any], known: set[str], where: str, *, table: str | None = None,
-             outcome: int | None = None) -> None:
-    for key in d:
-        if key not in known:
-            raise ctx.error(f"unknown key in {where}; known keys: {', '.join(sorted(known))}", key, table=table,
-                            outcome=outcome)
-
-
-def _overrides(ctx: _Ctx, raw: Any, label: str, i: int) -> dict[str, Override]:
+def _overrides(ctx: Context, raw: Any, label: str, i: int) -> dict[str, Override]:
     if raw is None:
         return {}
     if not isinstance(raw, dict):
@@ -275,19 +82,19 @@ def _overrides(ctx: _Ctx, raw: Any, label: str, i: int) -> dict[str, Override]:
     return out
 
 
-def _prior(ctx: _Ctx, raw: Any, i: int) -> PriorEvidence | None:
+def _prior(ctx: Context, raw: Any, i: int) -> PriorEvidence | None:
     if raw is None:
         return None
     if not isinstance(raw, dict):
         raise ctx.error("must be a table [outcomes.prior] with source, estimate, ci_lower, ci_upper", "prior",
                         outcome=i)
-    _unknown(ctx, raw, _PRIOR_KEYS, "[outcomes.prior]", table="outcomes.prior", outcome=i)
-    source = _text(ctx, raw, "source", "prior.source", required=True, table="outcomes.prior", outcome=i)
-    est = _number(ctx, raw, "estimate", "prior.estimate", table="outcomes.prior", outcome=i)
+    refuse_unknown(ctx, raw, _PRIOR_KEYS, "[outcomes.prior]", table="outcomes.prior", outcome=i)
+    source = text_value(ctx, raw, "source", "prior.source", required=True, table="outcomes.prior", outcome=i)
+    est = number_value(ctx, raw, "estimate", "prior.estimate", table="outcomes.prior", outcome=i)
     if est is None:
         raise ctx.error("is required", "prior.estimate", table="outcomes.prior", outcome=i)
-    lo = _number(ctx, raw, "ci_lower", "prior.ci_lower", table="outcomes.prior", outcome=i)
-    hi = _number(ctx, raw, "ci_upper", "prior.ci_upper", table="outcomes.prior", outcome=i)
+    lo = number_value(ctx, raw, "ci_lower", "prior.ci_lower", table="outcomes.prior", outcome=i)
+    hi = number_value(ctx, raw, "ci_upper", "prior.ci_upper", table="outcomes.prior", outcome=i)
     if (lo is None) != (hi is None) or (lo is not None and hi is not None and not lo <= est <= hi):
         raise ctx.error("needs both ci_lower and ci_upper, with ci_lower <= estimate <= ci_upper", "prior.ci_lower",
                         table="outcomes.prior", outcome=i)
@@ -305,7 +112,7 @@ def _prior(ctx: _Ctx, raw: Any, i: int) -> PriorEvidence | None:
     return PriorEvidence(source or "", est, lo, hi, str(measure).upper() if measure else None, **counts)
 
 
-def _code(ctx: _Ctx, d: dict[str, Any], key: str, option: str, label: str, i: int) -> str | None:
+def _code(ctx: Context, d: dict[str, Any], key: str, option: str, label: str, i: int) -> str | None:
     """A code-valued setting (measure, model, method, test, smd_variance), checked against :mod:`evisynth.options`."""
     value = d.get(key)
     if value is None:
@@ -317,7 +124,7 @@ def _code(ctx: _Ctx, d: dict[str, Any], key: str, option: str, label: str, i: in
     return str(text)
 
 
-def _resolved(ctx: _Ctx, spec: AnalysisSpec, label: str, i: int, keys: dict[str, str]) -> AnalysisSpec:
+def _resolved(ctx: Context, spec: AnalysisSpec, label: str, i: int, keys: dict[str, str]) -> AnalysisSpec:
     """``spec.resolved()``, with a conflict between settings reported at the key that caused it."""
     try:
         return spec.resolved()
@@ -327,8 +134,8 @@ def _resolved(ctx: _Ctx, spec: AnalysisSpec, label: str, i: int, keys: dict[str,
         raise ctx.error(exc.detail.replace("--", ""), f"{label}.{key}", outcome=i) from None
 
 
-def _analysis(ctx: _Ctx, d: dict[str, Any], label: str, i: int) -> AnalysisSpec:
-    level = _number(ctx, d, "level", f"{label}.level", outcome=i)
+def _analysis(ctx: Context, d: dict[str, Any], label: str, i: int) -> AnalysisSpec:
+    level = number_value(ctx, d, "level", f"{label}.level", outcome=i)
     if level is not None and not 0 < level < 1:
         raise ctx.error(f"must be a fraction such as 0.95; got {level!r}", f"{label}.level", outcome=i)
     spec = AnalysisSpec(
@@ -341,7 +148,7 @@ def _analysis(ctx: _Ctx, d: dict[str, Any], label: str, i: int) -> AnalysisSpec:
     return _resolved(ctx, spec, label, i, {})  # a measure not given stays None: the data decide it
 
 
-def _regression(ctx: _Ctx, d: dict[str, Any], label: str, i: int, analysis: AnalysisSpec) -> AnalysisSpec | None:
+def _regression(ctx: Context, d: dict[str, Any], label: str, i: int, analysis: AnalysisSpec) -> AnalysisSpec | None:
     method = _code(ctx, d, "regression_method", "method", label, i)
     test = _code(ctx, d, "regression_test", "test", label, i)
     if method is None and test is None:
@@ -351,13 +158,13 @@ def _regression(ctx: _Ctx, d: dict[str, Any], label: str, i: int, analysis: Anal
     return _resolved(ctx, spec, label, i, {"method": "regression_method", "test": "regression_test"})
 
 
-def _outcome(ctx: _Ctx, d: Any, i: int, default_design: str) -> OutcomeSpec:
+def _outcome(ctx: Context, d: Any, i: int, default_design: str) -> OutcomeSpec:
     label = f"outcomes[{i + 1}]"
     if not isinstance(d, dict):
         raise ctx.error("each outcome must be a [[outcomes]] table", label)
-    _unknown(ctx, d, _OUTCOME_KEYS, f"{label} ([[outcomes]] number {i + 1})", outcome=i)
-    name = _text(ctx, d, "name", f"{label}.name", required=True, outcome=i)
-    data = _text(ctx, d, "data", f"{label}.data", required=True, outcome=i)
+    refuse_unknown(ctx, d, _OUTCOME_KEYS, f"{label} ([[outcomes]] number {i + 1})", outcome=i)
+    name = text_value(ctx, d, "name", f"{label}.name", required=True, outcome=i)
+    data = text_value(ctx, d, "data", f"{label}.data", required=True, outcome=i)
     assert name is not None and data is not None
     data_path = (ctx.path.parent / data).resolve()
     if not data_path.is_file():
@@ -374,13 +181,13 @@ def _outcome(ctx: _Ctx, d: Any, i: int, default_design: str) -> OutcomeSpec:
     if importance not in IMPORTANCE:
         raise ctx.error(f"must be one of {', '.join(IMPORTANCE)} (or 1-9); got {importance!r}",
                         f"{label}.importance", outcome=i)
-    mid = _number(ctx, d, "mid", f"{label}.mid", outcome=i)
+    mid = number_value(ctx, d, "mid", f"{label}.mid", outcome=i)
     if mid is not None and mid <= 0:
         raise ctx.error(f"must be positive (a ratio such as 0.8 for RR/OR, a difference in units for MD); got {mid!r}",
                         f"{label}.mid", outcome=i)
     if mid is not None and measure in opt.RATIO_MEASURES and mid == 1:
         raise ctx.error("a ratio MID must differ from 1 (e.g. 0.8 or 1.25)", f"{label}.mid", outcome=i)
-    acr = _number(ctx, d, "assumed_control_risk", f"{label}.assumed_control_risk", outcome=i)
+    acr = number_value(ctx, d, "assumed_control_risk", f"{label}.assumed_control_risk", outcome=i)
     if acr is not None and not 0 < acr < 1:
         raise ctx.error(f"must be a proportion between 0 and 1 (e.g. 0.12 for 120 per 1000); got {acr!r}",
                         f"{label}.assumed_control_risk", outcome=i)
@@ -391,22 +198,22 @@ def _outcome(ctx: _Ctx, d: Any, i: int, default_design: str) -> OutcomeSpec:
     if per not in (100, 1000, 10000, 100000):
         raise ctx.error(f"must be 100, 1000, 10000 or 100000; got {per!r}", f"{label}.per", outcome=i)
     regression = _regression(ctx, d, label, i, analysis)
-    dose = _text(ctx, d, "dose_moderator", f"{label}.dose_moderator", outcome=i)
-    moderators = _columns(ctx, d, "moderators", f"{label}.moderators", i)
+    dose = text_value(ctx, d, "dose_moderator", f"{label}.dose_moderator", outcome=i)
+    moderators = column_list(ctx, d, "moderators", f"{label}.moderators", i)
     if dose and dose not in moderators:
         moderators = (*moderators, dose)
     return OutcomeSpec(
         name=name, data=data_path, analysis=analysis, regression=regression, lower_is_better=lower,
         importance=importance, mid=mid,
-        assumed_control_risk=acr, control_mean=_number(ctx, d, "control_mean", f"{label}.control_mean", outcome=i),
-        follow_up=_text(ctx, d, "follow_up", f"{label}.follow_up", outcome=i),
-        units=_text(ctx, d, "units", f"{label}.units", outcome=i),
-        subgroups=_columns(ctx, d, "subgroups", f"{label}.subgroups", i), moderators=moderators,
-        dose_moderator=dose, dose_units=_text(ctx, d, "dose_units", f"{label}.dose_units", outcome=i),
+        assumed_control_risk=acr, control_mean=number_value(ctx, d, "control_mean", f"{label}.control_mean", outcome=i),
+        follow_up=text_value(ctx, d, "follow_up", f"{label}.follow_up", outcome=i),
+        units=text_value(ctx, d, "units", f"{label}.units", outcome=i),
+        subgroups=column_list(ctx, d, "subgroups", f"{label}.subgroups", i), moderators=moderators,
+        dose_moderator=dose, dose_units=text_value(ctx, d, "dose_units", f"{label}.dose_units", outcome=i),
         study_design=design, prior=_prior(ctx, d.get("prior"), i),
         overrides=_overrides(ctx, d.get("grade"), f"{label}.grade", i),
-        comments=_text(ctx, d, "comments", f"{label}.comments", outcome=i),
-        noun=_text(ctx, d, "noun", f"{label}.noun", outcome=i), per=per, line=ctx.loc.table_line("outcomes", i),
+        comments=text_value(ctx, d, "comments", f"{label}.comments", outcome=i),
+        noun=text_value(ctx, d, "noun", f"{label}.noun", outcome=i), per=per, line=ctx.loc.table_line("outcomes", i),
     )
 
 
@@ -417,20 +224,20 @@ def parse_review(text: str, path: str | Path = "review.toml") -> Review:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise InputError(f"not valid TOML: {exc}", file=str(path)) from None
-    ctx = _Ctx(path, text)
+    ctx = Context(path, text)
     for key in raw:
         if key not in ("review", "outcomes", "thresholds"):
             raise ctx.error("unknown top-level table; use [review], [thresholds] and [[outcomes]]", key)
     rev = raw.get("review")
     if not isinstance(rev, dict):
         raise InputError("missing [review] table (title, population, intervention, comparison)", file=str(path))
-    _unknown(ctx, rev, _REVIEW_KEYS, "[review]", table="review")
-    fields_ = {k: _text(ctx, rev, k, f"review.{k}", required=True, table="review")
+    refuse_unknown(ctx, rev, _REVIEW_KEYS, "[review]", table="review")
+    fields_ = {k: text_value(ctx, rev, k, f"review.{k}", required=True, table="review")
                for k in ("title", "population", "intervention", "comparison")}
     design = rev.get("study_design", "randomised")
     if design not in DESIGNS:
         raise ctx.error(f"must be one of {', '.join(DESIGNS)}; got {design!r}", "review.study_design", table="review")
-    rob = _text(ctx, rev, "risk_of_bias", "review.risk_of_bias", table="review")
+    rob = text_value(ctx, rev, "risk_of_bias", "review.risk_of_bias", table="review")
     rob_path = None
     if rob:
         rob_path = (path.parent / rob).resolve()
@@ -455,11 +262,11 @@ def parse_review(text: str, path: str | Path = "review.toml") -> Review:
     if dup:
         raise ctx.error(f"outcome names must be unique; {dup!r} appears twice", "name", outcome=names.index(dup) + 1)
     return Review(
-        path=path, outcomes=outcomes, setting=_text(ctx, rev, "setting", "review.setting", table="review"),
+        path=path, outcomes=outcomes, setting=text_value(ctx, rev, "setting", "review.setting", table="review"),
         study_design=design, risk_of_bias=rob_path, thresholds=thresholds,
-        authors=_text(ctx, rev, "authors", "review.authors", table="review"),
-        date=_text(ctx, rev, "date", "review.date", table="review"),
-        search_date=_text(ctx, rev, "search_date", "review.search_date", table="review"),
+        authors=text_value(ctx, rev, "authors", "review.authors", table="review"),
+        date=text_value(ctx, rev, "date", "review.date", table="review"),
+        search_date=text_value(ctx, rev, "search_date", "review.search_date", table="review"),
         **fields_,  # type: ignore[arg-type]
     )
 
@@ -476,3 +283,6 @@ def load_review(path: str | Path) -> Review:
     if not path.is_file():
         raise InputError(f"review file not found: {path}")
     return parse_review(path.read_text(encoding="utf-8"), path)
+
+
+__all__ = ["OutcomeSpec", "PriorEvidence", "Review", "load_review", "parse_review"]
