@@ -36,12 +36,29 @@ def _clause_cuts(doc: Document) -> tuple[list[int], list[int]]:
     """Starts and ends of every clause boundary in ``doc`` (computed once per document and text)."""
     cached = _CUTS.get(id(doc.norm))
     if cached is None or cached[0] is not doc.norm:
-        found = list(_CLAUSE_RE.finditer(doc.norm))
+        depth = _paren_depth(doc.norm)
+        # a ";" inside brackets separates statistics ("(MD -7.39; 95% CI ...; 21 trials)"), not clauses
+        found = [m for m in _CLAUSE_RE.finditer(doc.norm) if m.group(0) != ";" or not depth[m.start()]]
         cached = (doc.norm, [m.start() for m in found], [m.end() for m in found])
         if len(_CUTS) > 8:
             _CUTS.clear()
         _CUTS[id(doc.norm)] = cached
     return cached[1], cached[2]
+
+
+def _paren_depth(text: str) -> bytearray:
+    """For each character: 1 when it stands inside round or square brackets (within its line)."""
+    out = bytearray(len(text) + 1)
+    depth = 0
+    for i, ch in enumerate(text):
+        if ch in "([":
+            depth += 1
+        elif ch in ")]":
+            depth = max(0, depth - 1)
+        elif ch == "\n":
+            depth = 0
+        out[i] = 1 if depth else 0
+    return out
 
 
 def significance(claim: Claim) -> bool | None:
@@ -145,6 +162,29 @@ def content_words(text: str) -> set[str]:
     return out
 
 
+def common_words(*docs: Document | None, share: float = 0.3, at_least: int = 3) -> frozenset[str]:
+    """Content words used in more than ``share`` of the sentences of a document (and in at least
+    ``at_least`` of them): the intervention, comparison and population a text is about
+    ("phototherapy", "heart failure"), which name no outcome and would tie every sentence to every result.
+
+    >>> from evisynth.check.text import make_document
+    >>> d = make_document("Phototherapy reduced bilirubin. Phototherapy cut stays. Phototherapy had no effect on death.")
+    >>> sorted(common_words(d))
+    ['phototherapy']
+    """
+    out: set[str] = set()
+    for doc in docs:
+        if doc is None or not doc.sentences:
+            continue
+        counts: dict[str, int] = {}
+        for start, end in doc.sentences:
+            for w in content_words(doc.norm[start:end]):
+                counts[w] = counts.get(w, 0) + 1
+        limit = max(at_least, share * len(doc.sentences))
+        out.update(w for w, n in counts.items() if n >= limit)
+    return frozenset(out)
+
+
 class OutcomeIndex:
     """Which earlier sentence (with a claim or a certainty statement) a sentence talks about.
 
@@ -152,8 +192,10 @@ class OutcomeIndex:
     sentences is too common to identify an outcome and is ignored, which bounds each lookup.
     """
 
-    def __init__(self, cap: int = 12) -> None:
+    def __init__(self, cap: int = 12, ignore: frozenset[str] = frozenset()) -> None:
         self.cap = cap
+        #: words that name the intervention or population rather than an outcome (see :func:`common_words`)
+        self.ignore = ignore
         #: a value that holds for every sentence (e.g. one certainty level for all outcomes)
         self.uniform: object = None
         self._by_word: dict[str, list[int]] = {}
@@ -162,7 +204,7 @@ class OutcomeIndex:
     def add(self, text: str, value: object) -> None:
         slot = len(self._values)
         self._values.append(value)
-        for w in content_words(text):
+        for w in content_words(text) - self.ignore:
             self._by_word.setdefault(w, []).append(slot)
 
     def lookup(self, text: str, min_score: float = 0.0) -> list[object]:
@@ -173,7 +215,7 @@ class OutcomeIndex:
         """
         scores: dict[int, float] = {}
         rarest: dict[int, float] = {}  # ties are broken by the rarest shared word
-        for w in content_words(text):
+        for w in content_words(text) - self.ignore:
             slots = self._by_word.get(w)
             if slots is None or len(slots) > self.cap:
                 continue

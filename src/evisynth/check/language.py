@@ -25,7 +25,7 @@ from functools import cache
 
 from evisynth.check import lexicon
 from evisynth.check.consistency import recomputed_p_range
-from evisynth.check.context import ClaimIndex, OutcomeIndex, borderline, significance
+from evisynth.check.context import ClaimIndex, OutcomeIndex, borderline, common_words, significance
 from evisynth.check.model import RATIO_MEASURES, Claim, Finding, Severity
 from evisynth.check.text import Document
 from evisynth.format import format_p
@@ -72,7 +72,7 @@ class _Outcomes:
     """
 
     def __init__(self, doc: Document, index: ClaimIndex, source: tuple[Document, Sequence[Claim]] | None) -> None:
-        self.index = OutcomeIndex(cap=8)
+        self.index = OutcomeIndex(cap=8, ignore=common_words(doc, source[0] if source is not None else None))
         for i, c in index.items:
             self.index.add(_outcome_words(doc, c), (i, c, False))
         if source is not None:
@@ -153,24 +153,16 @@ def check_significance(
             if target is None:
                 k = doc.sentence_index(m.start())
                 conditional = re.search(r"\b(?:if|when|whether|unless)\b", norm[max(c0, m.start() - 20) : m.start()])
+                lead = re.split(r",|\band\b", norm[max(c0, m.start() - 80) : m.start()])[-1]
+                conditional = conditional or _NOT_ASSERTED_RE.search(lead)
+                said = doc.plain[m.start() : m.end()]
+                flat = kind == "null_error" or (kind == "null_warning" and _FLAT_NULL_RE.match(said) is not None)
                 if (
-                    kind == "null_error"
+                    (flat or kind == "equivalence")
                     and not conditional
                     and (in_findings is None or (k < len(in_findings) and in_findings[k]))
                 ):
-                    said = doc.plain[m.start() : m.end()]
-                    out.append(
-                        Finding(
-                            "warning",
-                            "significance_language",
-                            m.start(),
-                            m.end(),
-                            f'"{said}" states that there is no effect; a review can only find an effect too small or '
-                            f'too uncertain to detect. GRADE wording: "little or no difference" (with the certainty), '
-                            f'or "uncertain".',
-                            None,
-                        )
-                    )
+                    out.append(_unmatched_null(m, _quote(doc.plain, m.start(), _c1), kind))
                 continue
             out.extend(_null_words(doc, kind, m, target, hedged))
     effect_rx = _rx("words", "effect")
@@ -223,6 +215,44 @@ def check_significance(
             elif sig and rx is effect_rx and c.has_ci and here and i is not None:
                 out.extend(_direction(doc, m, said, i, c))
     return out
+
+
+_FLAT_NULL_RE = re.compile(r"no\s", re.I)
+#: Before a "no difference" or "similar" that the text does not assert as its finding: a condition
+#: ("before it can be concluded that"), a single study's report ("one study reported no difference"),
+#: or groups compared at baseline ("the groups are similar").
+_NOT_ASSERTED_RE = re.compile(
+    r"\b(?:whether|before|until|unless|concluded?|determine|establish|guarantee|ensure)\b"
+    r"|\b(?:study|studies|trial|trials|RCT|RCTs)\s+(?:also\s+)?(?:reported|showed|found|observed|noted)\s*$"
+    r"|\bgroups\s*$",
+    re.I,
+)
+
+
+def _quote(plain: str, start: int, end: int, limit: int = 60) -> str:
+    """The words from ``start`` to the end of the clause, cut at a word boundary near ``limit``."""
+    text = " ".join(plain[start:end].split()).rstrip(" .,;:")
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0] + " ..."
+
+
+def _unmatched_null(m: re.Match[str], said: str, kind: str) -> Finding:
+    """ "No difference" or "as effective as" about no result the checker can find: a warning, because
+    a review can only show an effect too small or too uncertain to detect, not its absence."""
+    if kind == "equivalence":
+        what = "states that the options are equivalent; without an equivalence margin and a CI inside it"
+    else:
+        what = "states that there is no effect; without a CI that excludes every important effect"
+    return Finding(
+        "warning",
+        "significance_language",
+        m.start(),
+        m.end(),
+        f'"{said}" {what}, a review can only find an effect too small or too uncertain to detect. '
+        f'GRADE wording: "little or no difference" (with the certainty), or "uncertain".',
+        None,
+    )
 
 
 def _where(claim: Claim, from_source: bool, elsewhere: bool) -> str:
