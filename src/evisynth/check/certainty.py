@@ -26,8 +26,9 @@ from evisynth.check.text import Document
 
 CERTAINTY_RANK: dict[str, int] = {k: int(v) for k, v in lexicon.load("certainty")["levels"].items()}
 _WORDING = {4: "reduces", 3: "probably reduces", 2: "may reduce", 1: "we are very uncertain whether ... reduces"}
-_LEVEL_WORD_RE = re.compile(r"very\s+low|low|moderate|high", re.I)
+_LEVEL_WORD_RE = re.compile(r"very[\s-]+low|low|moderate|high", re.I)
 _NEG_RE = re.compile(r"\b(?:no|not|nor|without|lack\w*|insufficient|little)\b|n't\b", re.I)
+_DEF_NEG_RE = re.compile(r"\b(?:no|not|nor|cannot|without|lack\w*|insufficient|little)\b|n't\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -47,7 +48,7 @@ def _symbols_re() -> re.Pattern[str]:
 
 
 def _level_of(text: str) -> str | None:
-    levels = [re.sub(r"\s+", " ", w.lower()) for w in _LEVEL_WORD_RE.findall(text)]
+    levels = [re.sub(r"[\s-]+", " ", w.lower()) for w in _LEVEL_WORD_RE.findall(text)]
     if not levels:
         return None
     return max(levels, key=lambda v: CERTAINTY_RANK[v])  # "low to moderate": the more lenient reading
@@ -113,6 +114,9 @@ def source_ratings(text_doc: Document | None, by_outcome: Mapping[str, str]) -> 
         if len(levels) == 1 and not by_outcome:
             only = levels.pop()
             index.uniform = Rating(only, f"the source rates all its evidence {only} certainty")
+        elif levels and not by_outcome:
+            top = max(levels, key=lambda v: CERTAINTY_RANK[v])
+            index.ceiling = Rating(top, f"the source rates none of its evidence above {top} certainty")
     return index
 
 
@@ -139,6 +143,9 @@ class _Rater:
         if len(own) == 1 and source is None and default is None:
             only = next(iter(own))
             self.stated.uniform = Rating(only, f"the summary rates all its evidence {only} certainty")
+        elif own and source is None and default is None:
+            top = max(own, key=lambda v: CERTAINTY_RANK[v])
+            self.stated.ceiling = Rating(top, f"the summary rates none of its evidence above {top} certainty")
         self.mapping = OutcomeIndex()
         for name, level in by_outcome.items():
             self.mapping.add(name, Rating(level, f"{name!r} is rated {level} certainty"))
@@ -168,6 +175,10 @@ class _Rater:
                 return idx.uniform
         if self.default is not None:
             return Rating(self.default, f"the evidence is rated {self.default} certainty")
+        # no rating for this outcome: the highest rating stated anywhere bounds every claim
+        for idx in (self.source, self.stated):
+            if idx is not None and isinstance(idx.ceiling, Rating):
+                return idx.ceiling
         return None
 
 
@@ -193,6 +204,37 @@ def check_certainty(
     return out
 
 
+def _comparative_results(
+    doc: Document, sent: tuple[int, int], rater: _Rater, claim_idx: int | None, index: ClaimIndex, flagged: set[int]
+) -> list[Finding]:
+    """ "Women on the pill had less severe symptoms than ...": a plain-language effect stated as fact."""
+    norm = doc.norm
+    out: list[Finding] = []
+    people = lexicon.regex("certainty", "claims", "people_subjects")
+    comparators = lexicon.regex("certainty", "claims", "comparators")
+    for m in lexicon.regex("certainty", "claims", "comparative_results").finditer(norm, sent[0], sent[1]):
+        if any(m.start() <= f < m.end() + 25 for f in flagged):
+            continue
+        c0, c1 = index.clause(m.start())
+        before = norm[max(c0, m.start() - 250) : m.start()]
+        if _NEG_RE.search(before[-15:]) or re.search(r"\b(?:study|studies|trial|trials)\s+$", before, re.I):
+            continue  # "one study reported higher ...": a single study's report
+        if any(lexicon.regex("certainty", "hedges", lv).search(before) for lv in ("very low", "low", "moderate")):
+            continue  # hedged wording is judged by the verbs above
+        if lexicon.regex("certainty", "hedges", "very low").search(norm, m.end(), sent[1]):
+            continue
+        if not (people.search(before) or comparators.search(norm, m.end(), c1)):
+            continue
+        rating = rater.at(m.start())
+        if rating is None or CERTAINTY_RANK.get(rating.level, 4) >= 4:
+            continue
+        rank = CERTAINTY_RANK[rating.level]
+        said = doc.plain[m.start() : m.end()]
+        severity: Severity = "error" if 4 - rank >= 2 else "warning"
+        out.append(Finding(severity, "certainty_language", m.start(), m.end(), _message(rating, said, "high"), claim_idx))
+    return out
+
+
 @cache
 def _word_sets() -> tuple[frozenset[str], frozenset[str]]:
     lex = lexicon.load("certainty")["claims"]
@@ -211,7 +253,12 @@ def _used_otherwise(norm: str, m: re.Match[str]) -> bool:
     return bool(
         (prev and prev.group(1).lower() in not_after and not m.group(0).lower().startswith(("is ", "are ", "was ", "were ")))
         or (nxt and nxt.group(1).lower() in not_before)
+        or _ABOUT_CONFIDENCE_RE.search(norm, max(0, m.start() - 40), min(len(norm), m.end() + 20))
     )
+
+
+#: "This decreases our confidence", "our confidence in the effects is reduced": about the evidence, not an effect
+_ABOUT_CONFIDENCE_RE = re.compile(r"\bour\s+(?:confidence|certainty|trust)\b|\bconfidence\s+in\b", re.I)
 
 
 def _not_a_statement(norm: str, m: re.Match[str], clause: tuple[int, int]) -> bool:
@@ -239,11 +286,13 @@ def _message(rating: Rating, said: str, states: str) -> str:
 def _words(doc: Document, sent: tuple[int, int], rater: _Rater, claim_idx: int | None, index: ClaimIndex) -> list[Finding]:
     norm = doc.norm
     out: list[Finding] = []
+    flagged: set[int] = set()
     flagged_until = -1
     lex = lexicon.load("certainty")
     not_after = lexicon.regex("certainty", "claims", "not_definitive_after")
     for m in lexicon.regex("certainty", "claims", "definitive").finditer(norm, sent[0], sent[1]):
-        if _NEG_RE.search(norm, max(sent[0], m.start() - 12), m.start()) or not_after.match(norm, m.end() + 1):
+        c0 = index.clause(m.start())[0]  # "no difference was demonstrated", "cannot be clearly determined"
+        if _DEF_NEG_RE.search(norm, max(sent[0], c0, m.start() - 30), m.start()) or not_after.match(norm, m.end() + 1):
             continue
         if _not_a_statement(norm, m, index.clause(m.start())):
             continue
@@ -261,10 +310,14 @@ def _words(doc: Document, sent: tuple[int, int], rater: _Rater, claim_idx: int |
         before = norm[max(c0, m.start() - 250) : m.start()]
         after = norm[m.end() : sent[1]]  # "..., but the evidence is very uncertain"
         strength = 4
+        caveat = lexicon.regex("certainty", "hedges", "very low").search(after) is not None
         for level, value in (("very low", 1), ("low", 2), ("moderate", 3)):
-            rx = lexicon.regex("certainty", "hedges", level)
-            if rx.search(before) or (value == 1 and rx.search(after)):
+            if lexicon.regex("certainty", "hedges", level).search(before):
                 strength = min(strength, value)
+        if caveat:
+            # "may improve Y, but the evidence is very uncertain" is the GRADE wording for very low
+            # certainty; "improves Y, but the evidence is very uncertain" still asserts the effect
+            strength = 1 if strength <= 2 else 2
         verb = re.sub(r"\s+", " ", m.group(0).lower())
         if strength == 4 and verb in base:
             continue  # an infinitive or plural without a hedge: not a claim about the effect
@@ -281,4 +334,6 @@ def _words(doc: Document, sent: tuple[int, int], rater: _Rater, claim_idx: int |
             out.append(
                 Finding(severity, "certainty_language", m.start(), m.end(), _message(rating, said, states), claim_idx)
             )
+            flagged.add(m.start())
+    out.extend(_comparative_results(doc, sent, rater, claim_idx, index, flagged))
     return out

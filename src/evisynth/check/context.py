@@ -198,6 +198,8 @@ class OutcomeIndex:
         self.ignore = ignore
         #: a value that holds for every sentence (e.g. one certainty level for all outcomes)
         self.uniform: object = None
+        #: the highest level stated anywhere, bounding outcomes without their own rating
+        self.ceiling: object = None
         self._by_word: dict[str, list[int]] = {}
         self._values: list[object] = []
 

@@ -22,7 +22,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-LEVEL_GROUP = r"(very\s+low|low|moderate|high)"
+LEVEL_GROUP = r"(very[\s-]+low|low|moderate|high)"
 
 
 @cache

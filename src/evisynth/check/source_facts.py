@@ -24,7 +24,7 @@ from evisynth.check.text import Document, make_document
 
 #: "Smith 2010a", "Smith 2010 (high dose)", "Smith 2010 - arm 2" all count as the study "Smith 2010".
 _STUDY_SUFFIX_RE = re.compile(r"(?<=\d{4})[a-z]\b.*$|\s*\(.*\)$|\s+[-–:,/].*$")
-_LEVEL_RE = re.compile(r"very\s+low|\blow\b|\bmoderate\b|\bhigh\b", re.I)
+_LEVEL_RE = re.compile(r"very[\s-]+low|\blow\b|\bmoderate\b|\bhigh\b", re.I)
 _MEASURE_ALIASES = {"PETO": "OR", "WMD": "MD", "GEN": None, "ROM": "RR", "COR": None, "ZCOR": None}
 
 
