@@ -14,6 +14,7 @@ five-fold while both are at least 0.001.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Iterable
 
 from evisynth import _dist
@@ -160,6 +161,9 @@ def _p_words(low: float, high: float) -> str:
     return f"P between {format_p(low)} and {format_p(high)}"
 
 
+_NNT_RE = re.compile(r"\bNN[TH]\w*|number\s+needed", re.I)
+
+
 def check_claim(index: int, claim: Claim) -> list[Finding]:
     """All internal-consistency findings for one claim."""
     out: list[Finding] = []
@@ -183,7 +187,8 @@ def check_claim(index: int, claim: Claim) -> list[Finding]:
                 f"The estimate {est.text.strip()} lies outside its confidence interval {lo.text} to {hi.text}.",
             )
             return out
-        asym = _asymmetry(claim, est, lo, hi)
+        # a number needed to treat is the reciprocal of a risk difference: its CI is asymmetric by nature
+        asym = None if _NNT_RE.search(claim.text) else _asymmetry(claim, est, lo, hi)
         if asym is not None and asym > (0.25 if claim.measure in RATIO_MEASURES else 0.2):
             scale = "on the log scale " if claim.measure in RATIO_MEASURES else ""
             add(

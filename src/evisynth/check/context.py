@@ -72,6 +72,8 @@ def significance(claim: Claim) -> bool | None:
     if claim.ci_lower is not None and claim.ci_upper is not None:
         null = 1.0 if claim.measure in RATIO_MEASURES else 0.0
         lo, hi = sorted((claim.ci_lower, claim.ci_upper))
+        if claim.estimate is not None and not lo - 1e-9 <= claim.estimate <= hi + 1e-9:
+            return None  # an estimate outside its own CI: a garbled result (reported as such) cannot be judged
         if lo != null and hi != null:
             return not (lo <= null <= hi)
     if claim.p_value is not None:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 
 from evisynth.check.extract import parse_number
 from evisynth.check.model import RATIO_MEASURES, STATISTICS, Claim, Finding, Num, Severity
+from evisynth.check.source_counts import check_counts as _counts
 from evisynth.check.source_facts import SourceFacts, SourceResult
 from evisynth.format import format_number, format_p
 
@@ -270,135 +271,6 @@ def _unmatched(claim: Claim, i: int, match: _Match | None) -> Finding:
 def _finding(severity: Severity, kind: str, claim: Claim, i: int, num: Num | None, message: str) -> Finding:
     start, end = (num.start, num.end) if num is not None else (claim.start, claim.end)
     return Finding(severity, kind, start, end, message, i)
-
-
-_APPROX_RE = re.compile(
-    r"\b(?:over|more\s+than|about|approximately|around|nearly|almost|at\s+least|up\s+to|fewer\s+than|less\s+than|some)\s+$",
-    re.I,
-)
-_RESULT_SENTENCE_RE = re.compile(r"\bCI\b|confidence\s+interval", re.I)
-_TOTAL_RE = re.compile(
-    r"\bwe\s+(?:included|found|identified|analy[sz]ed|reviewed|pooled)\b|\b(?:in\s+total|a\s+total\s+of|total\s+of|overall|combined|"
-    r"involving|with\s+a\s+total)\b",
-    re.I,
-)
-_DESCRIPTIVE_RE = re.compile(
-    r"\b(?:largest|smallest|range|ranged|median|mean|average|each|per\s+study|awaiting|ongoing|excluded|screened)\b", re.I
-)
-
-
-def _counts(i: int, claim: Claim, facts: SourceFacts) -> list[Finding]:
-    out: list[Finding] = []
-    if facts.is_text:
-        out = _text_counts(i, claim, facts)
-        return out or _pairs(i, claim, facts)
-    checks = (
-        ("n_studies", facts.studies, "studies"),
-        ("n_comparisons", facts.comparisons, "comparisons"),
-        ("n_participants", facts.participants, "participants"),
-    )
-    for field, known, noun in checks:
-        num = claim.num(field)
-        if num is None:
-            continue
-        value = int(num.value)
-        accepted = set(known)
-        if field == "n_comparisons":
-            accepted |= facts.studies if not facts.comparisons else set()
-        if value in accepted:
-            continue
-        if not known and not (field == "n_comparisons" and facts.studies):
-            out.append(
-                _finding(
-                    "warning",
-                    "not_in_source",
-                    claim,
-                    i,
-                    num,
-                    f"The source gives no number of {noun} to check {value} against.",
-                )
-            )
-            continue
-        hint = ""
-        if field == "n_studies" and value in facts.comparisons:
-            hint = f"; {value} is the number of comparisons, not of studies"
-        shown = ", ".join(str(k) for k in sorted(known)) or ", ".join(str(k) for k in sorted(facts.studies))
-        out.append(
-            _finding(
-                "error",
-                "count_mismatch",
-                claim,
-                i,
-                num,
-                f"The summary gives {value} {noun}; the source gives {shown}{hint}.",
-            )
-        )
-    return out or _pairs(i, claim, facts)
-
-
-def _pairs(i: int, claim: Claim, facts: SourceFacts) -> list[Finding]:
-    """A right number of studies paired with the wrong number of participants (or the reverse)."""
-    out: list[Finding] = []
-    s_num, p_num = claim.num("n_studies"), claim.num("n_participants")
-    if s_num is not None and p_num is not None and facts.pairs:
-        pair = (int(s_num.value), int(p_num.value))
-        partners = sorted({s for s, p in facts.pairs if p == pair[1]} | {p for s, p in facts.pairs if s == pair[0]})
-        if pair not in facts.pairs and partners:
-            message = (
-                f"The source never reports {pair[0]} studies together with {pair[1]} participants; "
-                f"it pairs them with {', '.join(map(str, partners))}."
-            )
-            out.append(Finding("error", "count_mismatch", claim.start, claim.end, message, i))
-    return out
-
-
-def _text_counts(i: int, claim: Claim, facts: SourceFacts) -> list[Finding]:
-    """Counts against a text source.
-
-    A number the source gives as a count of another kind is a mismatch ("18 studies" when the
-    source has 13 studies and 18 comparisons). Otherwise any whole number the source writes is
-    accepted (texts describe subsets: "nine studies awaiting classification"), approximate or
-    descriptive counts ("over 60,000", "the largest study") and counts up to 3 are not checked, and
-    a count the source never writes is a mismatch when the source gives counts of that kind.
-    """
-    out: list[Finding] = []
-    kinds = {"n_studies": facts.studies, "n_comparisons": facts.comparisons, "n_participants": facts.participants}
-    nouns = {"n_studies": "studies", "n_comparisons": "comparisons", "n_participants": "participants"}
-    for field, noun in nouns.items():
-        num = claim.num(field)
-        if num is None or not (
-            claim.is_result or claim.has_ci or _RESULT_SENTENCE_RE.search(claim.sentence) or _TOTAL_RE.search(claim.sentence)
-        ):
-            continue  # a subset ("TBI was evaluated in 17 studies") cannot be checked against a text
-        value = int(num.value)
-        own = kinds[field] | (facts.studies if field == "n_comparisons" else set())
-        if value in own:
-            continue
-        other = next((nouns[f] for f, known in kinds.items() if f != field and value in known), None)
-        if other is not None and not (field == "n_studies" and other == "comparisons" and value in facts.studies):
-            message = f"The summary gives {value} {noun}; in the source {value} is the number of {other}"
-            shown = ", ".join(str(k) for k in sorted(own))
-            out.append(
-                _finding("error", "count_mismatch", claim, i, num, message + (f" ({noun}: {shown})." if shown else "."))
-            )
-            continue
-        if value in facts.counts_written or not own or value <= 3:
-            continue
-        before = claim.sentence[: max(0, num.start - claim.sentence_start)]
-        if _APPROX_RE.search(before) or _DESCRIPTIVE_RE.search(claim.sentence):
-            continue
-        shown = ", ".join(str(k) for k in sorted(own))
-        out.append(
-            _finding(
-                "error",
-                "count_mismatch",
-                claim,
-                i,
-                num,
-                f"The summary gives {value} {noun}; the source never gives that number (its counts: {shown}).",
-            )
-        )
-    return out
 
 
 _DECIMAL_RE = re.compile(r"(?<![\w.\-–])(\d+\.\d+)(\s?%)?(?![\d.]\d)")
