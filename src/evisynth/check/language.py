@@ -153,7 +153,7 @@ def check_significance(
             if target is None:
                 k = doc.sentence_index(m.start())
                 conditional = re.search(r"\b(?:if|when|whether|unless)\b", norm[max(c0, m.start() - 20) : m.start()])
-                lead = re.split(r",|\band\b", norm[max(c0, m.start() - 80) : m.start()])[-1]
+                lead = re.split(r"[,;]", norm[max(c0, m.start() - 80) : m.start()])[-1]
                 conditional = conditional or _NOT_ASSERTED_RE.search(lead)
                 said = doc.plain[m.start() : m.end()]
                 flat = kind == "null_error" or (kind == "null_warning" and _FLAT_NULL_RE.match(said) is not None)

@@ -131,6 +131,8 @@ def _pairs(i: int, claim: Claim, facts: SourceFacts) -> list[Finding]:
         pair = (int(s_num.value), int(p_num.value))
         partners = sorted({s for s, p in facts.pairs if p == pair[1]} | {p for s, p in facts.pairs if s == pair[0]})
         word = approximate_word(claim, p_num)
+        if _part_of(pair[1], claim, {p for s, p in facts.pairs if s == pair[0]}):
+            return out  # one arm of the source's total ("14 adults ... another 14", source: 1 study, 28)
         if word is not None and any(s == pair[0] and approximately(pair[1], p, word) for s, p in facts.pairs):
             return out  # "60 studies with over 8,700 people": the source's 60 studies and 8728 participants
         if pair not in facts.pairs and partners:
