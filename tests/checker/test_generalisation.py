@@ -113,3 +113,19 @@ def test_result_outside_its_own_ci_is_not_judged_for_significance_words() -> Non
         k == "estimate_outside_ci" for _s, k, _q in found
     )
     assert "significance_language" not in {k for _s, k, _q in found}
+
+
+def test_smd_re_expressed_on_the_original_scale_is_not_an_smd() -> None:
+    result = check_text("Results: The SMD of the short-term result translates back to 4.6 points on the scale.")
+    assert [c.estimate for c in result.claims if c.measure == "SMD"] == []
+    assert not [f for f in result.findings if f.kind == "implausible_value"]
+
+
+def test_small_studies_claim_against_a_large_evidence_base() -> None:
+    source = "We included 68 studies (43,327 participants). NRT helped (RR 1.20, 95% CI 1.10 to 1.30)."
+    found = _found("Limitations: the evidence is limited because the studies were very small.", source)
+    assert [(s, k) for s, k, _q in found] == [("warning", "not_in_source")]
+    stated = source + " Most studies were small."
+    assert _found("Limitations: the studies were very small.", stated) == []
+    few = "We included 17 studies (1897 participants). Feeding helped (MD -1.6, 95% CI -2.3 to -0.9)."
+    assert _found("Limitations: only a few small studies were done.", few) == []

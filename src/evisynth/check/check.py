@@ -24,6 +24,7 @@ from evisynth.check.moderators import check_comparisons, check_moderators
 from evisynth.check.source import check_against_source, check_loose_numbers
 from evisynth.check.source_facts import load
 from evisynth.check.text import make_document
+from evisynth.check.unsupported import check_unsupported
 from evisynth.errors import InputError
 
 __all__ = ["CheckResult", "Claim", "Finding", "check_file", "check_text", "read_source"]
@@ -92,6 +93,7 @@ def check_text(
         source_findings, by_claim = check_against_source(claims, facts)
         findings.extend(source_findings)
         findings.extend(check_loose_numbers(doc.norm, claims, facts))
+        findings.extend(check_unsupported(doc, facts))
         rated_source = source_ratings(facts.doc, facts.certainty_by_outcome)
     default = None
     if isinstance(certainty, str):

@@ -65,7 +65,9 @@ NOT_AN_ESTIMATE = (
 #: The label-to-number bridge: optional bracketed alias, a short phrase, then a connector.
 ANCHOR_TAIL = (
     r"(?P<alias>\s*[(\[][^()\[\]\d;]{1,30}[)\]])?"
-    r"(?P<fill>\s+(?:for|in|on|of|at|with|between|across|from)\s+[^\d;=()\[\].]{0,44}?[A-Za-z ])?"
+    # the fill never re-expresses the result on another scale ("SMD ... translates back to 4.6 points")
+    r"(?P<fill>\s+(?:for|in|on|of|at|with|between|across|from)\s+"
+    r"(?:(?!translat|correspond|equat|equivalent|convert|represent|back\s+to)[^\d;=()\[\].]){0,44}?[A-Za-z ])?"
     r"(?P<conn>\]?\s*(?::|=|≈|,|\(|\[|\bwas\b|\bwere\b|\bis\b|\bof\b|\bwas\s+estimated\s+at\b)?\s*\(?)"
     r"(?P<num>" + NUM + r")(?P<pct>\s?%)?(?!\s?%\s*-?\s*(?:CI|CrI|conf))"
 )
