@@ -129,3 +129,13 @@ def test_small_studies_claim_against_a_large_evidence_base() -> None:
     assert _found("Limitations: the studies were very small.", stated) == []
     few = "We included 17 studies (1897 participants). Feeding helped (MD -1.6, 95% CI -2.3 to -0.9)."
     assert _found("Limitations: only a few small studies were done.", few) == []
+
+
+def test_outcome_synonyms_tie_lay_words_to_the_source_outcome() -> None:
+    source = (
+        "Main results: Drug X made little or no difference to all-cause mortality (RR 0.95, 95% CI 0.80 to 1.12; "
+        "moderate-certainty evidence). Drug X probably reduces pain (MD -1.2, 95% CI -2.0 to -0.4; "
+        "moderate-certainty evidence)."
+    )
+    found = _found("Key messages\nDrug X reduced deaths.", source)
+    assert ("error", "significance_language", "reduced") in found

@@ -9,7 +9,9 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Iterable, Sequence
+from functools import cache
 
+from evisynth.check import lexicon
 from evisynth.check.model import RATIO_MEASURES, STATISTICS, Claim
 from evisynth.check.text import Document
 
@@ -149,14 +151,36 @@ class ClaimIndex:
         return self.items[lo:hi]
 
 
+@cache
+def _synonyms() -> tuple[re.Pattern[str], dict[str, str]]:
+    """One pattern for every outcome synonym (longest first) and the canonical token for each."""
+    canon: dict[str, str] = {}
+    for group in lexicon.load("outcomes")["synonyms"]:
+        token = "syn" + re.sub(r"[^a-z]", "", group[0].lower())
+        for phrase in group:
+            canon[" ".join(phrase.lower().split())] = token
+    phrases = sorted(canon, key=len, reverse=True)
+    rx = re.compile(r"\b(?:" + "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in phrases) + r")\b", re.I)
+    return rx, canon
+
+
+def _canonical(text: str) -> str:
+    """``text`` with outcome synonyms replaced by one token ("death" and "mortality" -> "synmortality")."""
+    rx, canon = _synonyms()
+    return rx.sub(lambda m: " " + canon[" ".join(m.group(0).lower().split())] + " ", text)
+
+
 def content_words(text: str) -> set[str]:
-    """Words of a span that may name an outcome (lower case, generic words dropped, a plural "s" cut).
+    """Words of a span that may name an outcome (lower case, generic words dropped, a plural "s" cut,
+    outcome synonyms from ``lexicons/outcomes.toml`` mapped to one token).
 
     >>> sorted(content_words("the number of people who had falls"))
     ['fall', 'number']
+    >>> content_words("deaths") == content_words("all-cause mortality") - {"all-cause"}
+    True
     """
     out = set()
-    for w in _WORD_RE.findall(text):
+    for w in _WORD_RE.findall(_canonical(text)):
         word = w.lower()
         if word in _GENERIC:
             continue
