@@ -139,3 +139,18 @@ def test_outcome_synonyms_tie_lay_words_to_the_source_outcome() -> None:
     )
     found = _found("Key messages\nDrug X reduced deaths.", source)
     assert ("error", "significance_language", "reduced") in found
+
+
+def test_table_cells_under_a_measure_header_and_row_scoped_wording() -> None:
+    text = (
+        "Outcome | Odds Ratio (95% CI) | Significance |\n"
+        "---|---|---|\n"
+        "All ages | 0.98 (0.87 to 1.12) | Not significant |\n"
+        "Age <60 years | 0.61 (0.39 to 0.95) | |\n"
+    )
+    result = check_text(text)
+    assert [(c.measure, c.estimate, c.ci_lower, c.ci_upper) for c in result.claims] == [
+        ("OR", 0.98, 0.87, 1.12),
+        ("OR", 0.61, 0.39, 0.95),
+    ]
+    assert [f for f in result.findings if f.kind == "significance_language"] == []

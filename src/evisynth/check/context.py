@@ -133,6 +133,12 @@ class ClaimIndex:
     def target(self, pos: int) -> tuple[int, Claim] | None:
         """The claim a word at ``pos`` describes: the first after it in its clause, else the last before."""
         c0, c1 = self.clause(pos)
+        norm = self.doc.norm
+        line0, line1 = norm.rfind("\n", 0, pos) + 1, norm.find("\n", pos)
+        if line1 < 0:
+            line1 = len(norm)
+        if "|" in norm[line0:line1]:  # a table row: its words describe only the results of that row
+            c0, c1 = max(c0, line0), min(c1, line1)
         k = bisect.bisect_left(self.starts, pos)
         if k < len(self.items) and self.items[k][1].start < c1:
             return self.items[k]

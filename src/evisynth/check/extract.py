@@ -25,6 +25,7 @@ from evisynth.check.parts import (
     parse_count,
     parse_number,
 )
+from evisynth.check.patterns import NUM
 from evisynth.check.text import Document
 
 _PER_BEFORE_RE = re.compile(r"\bper\s*$")
@@ -260,6 +261,64 @@ def _unmatched_open(text: str) -> bool:
     return text.count("(") + text.count("[") > text.count(")") + text.count("]")
 
 
+_CELL_RESULT_RE = re.compile(
+    r"\s*(?P<e>" + NUM + r")\s*[(\[]\s*(?P<lo>" + NUM + r")\s*(?:to|–|,|;)\s*(?P<hi>" + NUM + r")\s*[)\]]\s*$"
+)
+_CI_HEADER_RE = re.compile(r"(?P<level>\d{2})\s?%\s*-?\s*(?:CI|confidence|CrI|credible)", re.I)
+
+
+def _table_claims(doc: Document, taken: list[Claim]) -> list[Claim]:
+    """Unlabelled table cells ("0.61 (0.39 to 0.95)") under a header cell that names the measure
+    ("Odds Ratio (95% CI)"): Markdown or pipe tables, one row per line."""
+    out: list[Claim] = []
+    header: list[tuple[str | None, float | None]] | None = None
+    pos = 0
+    for line in doc.norm.split("\n"):
+        start, pos = pos, pos + len(line) + 1
+        if "|" not in line:
+            header = None
+            continue
+        cells, offsets, at = line.split("|"), [], start
+        for cell in cells:
+            offsets.append(at)
+            at += len(cell) + 1
+        labels = []
+        for cell, off in zip(cells, offsets, strict=True):
+            label = _label_before(doc, off, off + len(cell))
+            level = _CI_HEADER_RE.search(cell)
+            labels.append((label[0] if label else None, float(level.group("level")) / 100 if level else None))
+        if any(code for code, _lv in labels) and not any(_CELL_RESULT_RE.match(c) for c in cells):
+            header = labels
+            continue
+        if header is None:
+            continue
+        for j, (cell, off) in enumerate(zip(cells, offsets, strict=True)):
+            m = _CELL_RESULT_RE.match(cell)
+            if m is None or j >= len(header) or header[j][0] is None:
+                continue
+            a, b = off + m.start("e"), off + m.end("hi") + 1
+            if any(c.start < b and a < c.end for c in taken):
+                continue
+            nums = {
+                k: parse_number(m.group(g), off + m.start(g))
+                for k, g in (("estimate", "e"), ("ci_lower", "lo"), ("ci_upper", "hi"))
+            }
+            draft = _Draft(a, min(b, start + len(line)), doc.sentence_span(a), header[j][0], nums, level=header[j][1])
+            out.append(_freeze(doc, draft))
+    return out
+
+
 def extract_claims(doc: Document) -> list[Claim]:
-    """Every statistical claim in ``doc``, in reading order."""
-    return assemble(doc, find_parts(doc))
+    """Every statistical claim in ``doc``, in reading order (table cells under a measure header too).
+
+    >>> from evisynth.check.text import make_document
+    >>> c = extract_claims(make_document("Outcome | Odds Ratio (95% CI) |\\nAge <60 | 0.61 (0.39 to 0.95) |"))
+    >>> (c[0].measure, c[0].estimate, c[0].ci_lower, c[0].ci_upper, c[0].ci_level)
+    ('OR', 0.61, 0.39, 0.95, 0.95)
+    """
+    claims = assemble(doc, find_parts(doc))
+    if "|" in doc.norm:
+        extra = _table_claims(doc, claims)
+        if extra:
+            claims = sorted(claims + extra, key=lambda c: c.start)
+    return claims

@@ -69,7 +69,7 @@ ANCHOR_TAIL = (
     r"(?P<fill>\s+(?:for|in|on|of|at|with|between|across|from)\s+"
     r"(?:(?!translat|correspond|equat|equivalent|convert|represent|back\s+to)[^\d;=()\[\].]){0,44}?[A-Za-z ])?"
     r"(?P<conn>\]?\s*(?::|=|≈|,|\(|\[|\bwas\b|\bwere\b|\bis\b|\bof\b|\bwas\s+estimated\s+at\b)?\s*\(?)"
-    r"(?P<num>" + NUM + r")(?P<pct>\s?%)?(?!\s?%\s*-?\s*(?:CI|CrI|conf))"
+    r"(?P<num>" + NUM + r")(?!\s?%\s*-?\s*(?:CI|CrI|conf))(?P<pct>\s?%)?(?!\s?%\s*-?\s*(?:CI|CrI|conf))"
 )
 
 _CI_WORD = r"(?:CIs?|CrI|confidence\s+intervals?|credible\s+intervals?|conf\.?\s*int\.?|uncertainty\s+intervals?|UI)"
