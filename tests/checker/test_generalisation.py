@@ -154,3 +154,15 @@ def test_table_cells_under_a_measure_header_and_row_scoped_wording() -> None:
         ("OR", 0.61, 0.39, 0.95),
     ]
     assert [f for f in result.findings if f.kind == "significance_language"] == []
+
+
+def test_ci_level_announced_before_the_numbers() -> None:
+    for text, measure in (
+        ("The RR (95% CI) was 0.84 (0.71 to 0.99).", "RR"),
+        ("Odds ratio (95% CI): 0.61 (0.39 to 0.95)", "OR"),
+    ):
+        claims = check_text(text).claims
+        assert [(c.measure, c.estimate, c.ci_lower, c.ci_upper, c.ci_level) for c in claims] == [
+            (measure, claims[0].estimate, claims[0].ci_lower, claims[0].ci_upper, 0.95)
+        ], text
+        assert claims[0].estimate in (0.84, 0.61) and claims[0].ci_upper in (0.99, 0.95)

@@ -308,6 +308,29 @@ def _table_claims(doc: Document, taken: list[Claim]) -> list[Claim]:
     return out
 
 
+_CI_FIRST_RE = re.compile(
+    r"[(\[]\s*(?P<level>\d{2})\s?%\s*(?:CI|confidence\s+intervals?|CrI)\s*[)\]]\s*(?:[:=,]|\bwas\b|\bwere\b|\bof\b|\bis\b)?\s*"
+    r"(?P<e>" + NUM + r")\s*[(\[]\s*(?P<lo>" + NUM + r")\s*(?:to|–|,|;)\s*(?P<hi>" + NUM + r")\s*[)\]]",
+    re.I,
+)
+
+
+def _ci_first_claims(doc: Document, taken: list[Claim]) -> list[Claim]:
+    """ "The RR (95% CI) was 0.84 (0.71 to 0.99)": the CI's level announced before the numbers."""
+    out: list[Claim] = []
+    for m in _CI_FIRST_RE.finditer(doc.norm):
+        sent = doc.sentence_span(m.start())
+        label = _label_before(doc, max(sent[0], m.start() - 40), m.start())
+        if label is None or any(c.start < m.end() and m.start() < c.end for c in taken):
+            continue
+        nums = {
+            k: parse_number(m.group(g), m.start(g)) for k, g in (("estimate", "e"), ("ci_lower", "lo"), ("ci_upper", "hi"))
+        }
+        draft = _Draft(label[1], m.end(), sent, label[0], nums, level=float(m.group("level")) / 100)
+        out.append(_freeze(doc, draft))
+    return out
+
+
 def extract_claims(doc: Document) -> list[Claim]:
     """Every statistical claim in ``doc``, in reading order (table cells under a measure header too).
 
@@ -317,8 +340,9 @@ def extract_claims(doc: Document) -> list[Claim]:
     ('OR', 0.61, 0.39, 0.95, 0.95)
     """
     claims = assemble(doc, find_parts(doc))
+    extra = _ci_first_claims(doc, claims)
     if "|" in doc.norm:
-        extra = _table_claims(doc, claims)
-        if extra:
-            claims = sorted(claims + extra, key=lambda c: c.start)
+        extra += _table_claims(doc, claims + extra)
+    if extra:
+        claims = sorted(claims + extra, key=lambda c: c.start)
     return claims
