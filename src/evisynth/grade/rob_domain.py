@@ -69,10 +69,11 @@ class LowRiskSensitivity:
             return f"no analysis restricted to studies at low risk of bias ({self.reason or 'no such study'})"
         k = self.k
         what = f"the {k} stud{'y' if k == 1 else 'ies'} at low risk of bias"
-        return (f"restricted to {what}: {self.measure} "
-                f"{fmt.format_effect_ci(self.estimate, self.ci_lower, self.ci_upper)}"
-                + (f" (all studies: {self.measure} {fmt.format_effect_ci(self.full_estimate, self.full_ci_lower, self.full_ci_upper)})"
-                   if self.full_estimate is not None else ""))
+        text = f"restricted to {what}: {self.measure} {fmt.format_effect_ci(self.estimate, self.ci_lower, self.ci_upper)}"
+        if self.full_estimate is not None:
+            full = fmt.format_effect_ci(self.full_estimate, self.full_ci_lower, self.full_ci_upper)
+            text += f" (all studies: {self.measure} {full})"
+        return text
 
     def to_dict(self) -> dict[str, Any]:
         return {"studies": list(self.studies), "k": self.k, "measure": self.measure, "estimate": self.estimate,
