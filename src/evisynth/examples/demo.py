@@ -369,7 +369,8 @@ def _rob_grade(result: ReviewResult, summary: dict[str, Any]) -> None:
     """Each outcome's GRADE risk-of-bias numbers (weight shares, low-risk sensitivity analysis) in ``demo.json``."""
     for o in result.outcomes:
         s = o.certainty.domains["risk_of_bias"].suggestion
-        shares = {k: s.inputs[k] for k in ("share_low", "share_some_concerns", "share_high") if k in s.inputs}
+        shares: dict[str, Any] = {k: s.inputs[k] for k in ("share_low", "share_some_concerns", "share_high")
+                                  if k in s.inputs}
         summary["outcomes"][o.spec.name]["risk_of_bias"] = {
             "suggested": s.judgement, "reason": s.reason, **shares,
             "low_risk_sensitivity": o.rob_sensitivity.to_dict() if o.rob_sensitivity else None}
