@@ -110,3 +110,16 @@ def test_no_study_at_low_risk_gives_no_estimate():
     s = dm.risk_of_bias(doc, rob, Thresholds(), sensitivity=sens)
     assert s.judgement == "serious"  # 50% high is not more than 80%; 100% not low
     assert "no analysis restricted to studies at low risk of bias (no study is at low risk of bias)" in s.reason
+
+
+def test_simple_csv_with_an_overall_differing_from_the_worst_domain_is_still_read(tmp_path: Path):
+    from evisynth.review.rob_sensitivity import read_review_rob
+
+    p = tmp_path / "rob.csv"
+    p.write_text("study,D1,D2,D3,D4,D5,overall\nA,low,low,some concerns,low,low,low\nB,,,,,,high\n", encoding="utf-8")
+    a = {x.study: x for x in read_review_rob(p)}
+    assert a["A"].overall == "low" and a["A"].overall_justification == "as entered in rob.csv"
+    assert a["B"].overall == "high"
+    p.write_text("study,D1,overall\nA,maybe,low\n", encoding="utf-8")
+    with pytest.raises(Exception, match="maybe"):
+        read_review_rob(p)

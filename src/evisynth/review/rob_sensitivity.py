@@ -18,17 +18,37 @@ from typing import Any
 from evisynth.analyses.bundle import AnalysisBundle
 from evisynth.analyses.run import run_analysis
 from evisynth.errors import EvisynthError, InputError
+from evisynth.grade.rob import read_rob
 from evisynth.grade.rob_domain import LowRiskSensitivity, rob_link, sensitivity_from
 from evisynth.grade.thresholds import Thresholds
 from evisynth.io.tabular import StudyTable
-from evisynth.rob import Assessment, for_outcome, read_assessments
+from evisynth.rob import Assessment, assess_judgements, for_outcome, read_assessments
 
 __all__ = ["low_risk_sensitivity", "outcome_assessments", "read_review_rob", "restrict_table"]
 
 
 def read_review_rob(path: str | Path) -> tuple[Assessment, ...]:
-    """The review's risk-of-bias file (``.csv``, simple or with signalling answers, or ``.toml``)."""
-    return tuple(read_assessments(path))
+    """The review's risk-of-bias file (``.csv``, simple or with signalling answers, or ``.toml``).
+
+    A simple CSV (``study, outcome, D1..D5, overall``, no answers or justifications) whose overall
+    judgement differs from the worst domain is still read, as before: the reviewers' overall
+    judgement is kept, with "as entered in <file>" as its justification.
+    """
+    try:
+        return tuple(read_assessments(path))
+    except InputError:
+        if Path(path).suffix.lower() != ".csv":
+            raise
+        try:
+            table = read_rob(path)
+        except InputError:
+            pass
+        else:
+            note = f"as entered in {Path(path).name}"
+            return tuple(assess_judgements("rob2", e.study, e.outcome, {k: v for k, v in e.domains.items() if v},
+                                           overall=e.overall, overall_justification=note, source=str(path))
+                         for e in table.entries)
+        raise
 
 
 def outcome_assessments(assessments: Iterable[Assessment], outcome: str) -> dict[str, Assessment]:
