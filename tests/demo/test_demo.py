@@ -222,3 +222,15 @@ def test_grade_risk_of_bias_numbers_in_demo_json(demo_run: tuple) -> None:
         assert rob["reason"].startswith(f"{100 * (1 - rob['share_low']):.0f}% of the weight"), name
         sens = rob["low_risk_sensitivity"]
         assert sens is not None and sens["k"] >= 1 and sens["estimate"] is not None, name
+
+
+def test_low_risk_sensitivity_matches_metafor(demo_run: tuple) -> None:
+    """Spasticity (MAS) restricted to its two low-risk comparisons (Trial 03, 1 Hz and 10 Hz): metafor
+    ``rma(yi, vi, method = "DL")`` on their yi/vi (-0.2, -0.53; 0.09027, 0.0721366667) gives
+    -0.3834228890 [-0.7758833603, 0.0090375822] (R 4, metafor 4; computed once, stored here)."""
+    _, doc, _, _ = demo_run
+    sens = doc["outcomes"]["Spasticity (MAS)"]["risk_of_bias"]["low_risk_sensitivity"]
+    assert sens["studies"] == ["Trial 03 (synthetic): 1 Hz", "Trial 03 (synthetic): 10 Hz"]
+    assert sens["estimate"] == pytest.approx(-0.3834228890, abs=1e-9)
+    assert sens["ci_lower"] == pytest.approx(-0.7758833603, abs=1e-9)
+    assert sens["ci_upper"] == pytest.approx(0.0090375822, abs=1e-9)
