@@ -189,3 +189,48 @@ def test_review_file_validates_when_grade_is_installed() -> None:
     review = pytest.importorskip("evisynth.review.file")
     r = review.load_review(RTMS_DIR / "review.toml")
     assert [o.name for o in r.outcomes][:1] == ["Spasticity (MAS)"]
+
+
+# ------------------------------------------------------------------------------ risk of bias (issue #14)
+ROB_FILES = ["rob/traffic_light.png", "rob/traffic_light.svg", "rob/summary.png", "rob/summary.svg"]
+
+
+def test_demo_writes_the_risk_of_bias_plots(demo_run: tuple) -> None:
+    out, doc, text, _ = demo_run
+    assert doc["files"]["rob"] == ROB_FILES
+    for name in ROB_FILES:
+        data = (out / name).read_bytes()
+        assert data.startswith(b"\x89PNG") if name.endswith(".png") else b"<svg" in data[:2000]
+    assert "risk-of-bias traffic-light plot (18 assessments)" in text
+    assert 'src="rob/traffic_light.png"' in (out / "report.html").read_text(encoding="utf-8")
+
+
+def test_every_forest_plot_of_the_demo_has_rob_columns(demo_run: tuple) -> None:
+    out, doc, _, _ = demo_run
+    forests = [p for paths in doc["files"]["figures"].values() for p in paths if Path(p).stem.startswith("forest")]
+    assert len(forests) == 4 + 7  # each outcome's forest plot and the 7 subgrouped ones
+    for png in forests:
+        svg = (out / png).with_suffix(".svg").read_text(encoding="utf-8")
+        assert "Risk of Bias" in svg, png
+
+
+def test_grade_risk_of_bias_numbers_in_demo_json(demo_run: tuple) -> None:
+    _, doc, _, _ = demo_run
+    for name, o in doc["outcomes"].items():
+        rob = o["risk_of_bias"]
+        assert rob["share_low"] + rob["share_some_concerns"] + rob["share_high"] == pytest.approx(1.0), name
+        assert rob["reason"].startswith(f"{100 * (1 - rob['share_low']):.0f}% of the weight"), name
+        sens = rob["low_risk_sensitivity"]
+        assert sens is not None and sens["k"] >= 1 and sens["estimate"] is not None, name
+
+
+def test_low_risk_sensitivity_matches_metafor(demo_run: tuple) -> None:
+    """Spasticity (MAS) restricted to its two low-risk comparisons (Trial 03, 1 Hz and 10 Hz): metafor
+    ``rma(yi, vi, method = "DL")`` on their yi/vi (-0.2, -0.53; 0.09027, 0.0721366667) gives
+    -0.3834228890 [-0.7758833603, 0.0090375822] (R 4, metafor 4; computed once, stored here)."""
+    _, doc, _, _ = demo_run
+    sens = doc["outcomes"]["Spasticity (MAS)"]["risk_of_bias"]["low_risk_sensitivity"]
+    assert sens["studies"] == ["Trial 03 (synthetic): 1 Hz", "Trial 03 (synthetic): 10 Hz"]
+    assert sens["estimate"] == pytest.approx(-0.3834228890, abs=1e-9)
+    assert sens["ci_lower"] == pytest.approx(-0.7758833603, abs=1e-9)
+    assert sens["ci_upper"] == pytest.approx(0.0090375822, abs=1e-9)

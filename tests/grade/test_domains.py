@@ -53,7 +53,7 @@ def test_risk_of_bias_missing_study_counts_as_some_concerns_and_is_flagged():
 def test_risk_of_bias_reason_shows_shares():
     s = _rob([25, 25, 50], ["low", "high", "some concerns"])
     assert s.reason.startswith("75% of the weight comes from studies at some concerns or high risk of bias")
-    assert "(high risk: 25%)" in s.reason
+    assert "(high risk: 25%; some concerns: 50%; low risk: 25%)" in s.reason
     assert s.inputs["share_high"] == pytest.approx(0.25)
 
 

@@ -11,6 +11,8 @@ load the analysis stack:
 * :mod:`evisynth.api.batch` — many meta-analyses at once;
 * :mod:`evisynth.api.check` — the accuracy checker;
 * :mod:`evisynth.api.demo` — the bundled example.
+* :mod:`evisynth.api.rob` — risk of bias: forms, proposals, the project's RoB store, plots, GRADE link;
+* :mod:`evisynth.api.revman` — RevMan 5 (``.rm5``) and RevMan Web data packages in and out.
 """
 
 from __future__ import annotations

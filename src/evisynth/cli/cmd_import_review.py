@@ -11,10 +11,11 @@ from typing import Any
 def register(sub: Any) -> argparse.ArgumentParser:
     """Register the ``import-review`` sub-command."""
     parser: argparse.ArgumentParser = sub.add_parser(
-        "import-review", help="import a RevMan 5 review (.rm5) as a project and check its results",
+        "import-review", help="import a RevMan 5 review (.rm5) or RevMan Web data package (.zip) and check its results",
         description="Create a project folder from a RevMan 5 .rm5 file (review.toml, one study table per outcome, "
                     "RevMan's settings, RoB 1), re-analyse every outcome and compare with RevMan's stored results.")
-    parser.add_argument("file", metavar="FILE.rm5", help="RevMan 5 review file")
+    parser.add_argument("file", metavar="FILE.rm5|FILE.zip",
+                        help="RevMan 5 review file (.rm5) or RevMan Web data package (.zip)")
     parser.add_argument("--project", metavar="DIR", required=True, help="project folder to create or fill")
     parser.add_argument("--force", action="store_true", help="replace files this command wrote before")
     parser.set_defaults(func=run)

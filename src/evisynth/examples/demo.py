@@ -160,6 +160,7 @@ def _reports(result: ReviewResult, out: Path, say: Progress,
     figures: dict[str, list[str]] = {}
     for o in result.outcomes:
         options = outcome_options(o, intervention="rTMS", comparison="control")
+        options = _with_rob(options, o)
         folder = out / slug(o.spec.name)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -297,6 +298,8 @@ def run_demo(out: str | Path = "evisynth-demo", *, progress: Progress | None = p
         summary["files"]["grade"] = info["files"]
         summary["accuracy_check"] = info["accuracy_check"]
         summary["files"]["prisma"] = _prisma(folder, out, review.title, say, force)
+        summary["files"]["rob"] = _rob_figures(result, out, say, force)
+        _rob_grade(result, summary)
     else:
         summary["skipped"].append("reports, GRADE summary and PRISMA diagram (--no-later-stages)")
     for r in published.get("result", []):
@@ -308,6 +311,69 @@ def run_demo(out: str | Path = "evisynth-demo", *, progress: Progress | None = p
     say(f"Done in {summary['runtime_seconds']:.1f} s. Open {out / 'report.html'} first; "
         f"key numbers in {out / 'demo.json'}, per-outcome analyses in {out}/<outcome>/analysis.json.")
     return summary
+
+
+# ------------------------------------------------------------------------------------------ risk of bias
+def _with_rob(options: Any, o: OutcomeResult) -> Any:
+    """The report options with the outcome's risk-of-bias judgements for every forest plot's RoB columns."""
+    from dataclasses import replace
+
+    judgements = o.forest_rob
+    return replace(options, rob=judgements) if judgements else options
+
+
+def _rob_weights(result: ReviewResult) -> tuple[str, dict[str, float]] | None:
+    """The outcome with the most weighted studies and each study's weight (percent) in its main analysis."""
+    best: tuple[str, dict[str, float]] | None = None
+    for o in result.outcomes:
+        w = {s.study: float(s.weight_percent) for s in o.analysis.studies
+             if s.included and s.weight_percent is not None and s.weight_percent > 0}
+        if best is None or len(w) > len(best[1]):
+            best = (o.spec.name, w)
+    return best
+
+
+def _rob_figures(result: ReviewResult, out: Path, say: Progress, force: bool = False) -> list[str]:
+    """``rob/traffic_light.png|svg`` (every assessment) and ``rob/summary.png|svg`` (weighted by each study's
+    weight in the main analysis of the outcome with the most studies), as robvis draws them."""
+    from evisynth.plots import rob_summary, rob_traffic_light
+    from evisynth.plots.export import figure_bytes
+
+    assessments = list(result.rob or ())
+    if not assessments:
+        return []
+    written: list[str] = []
+    picked = _rob_weights(result)
+    outcome, weights = picked if picked else ("", {})
+    shown = [a for a in assessments if not weights or a.study in weights] or assessments
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        figures = {
+            "traffic_light": rob_traffic_light.draw(rob_traffic_light.traffic_light_layout(
+                assessments, title="Risk of bias (RoB 2) of each comparison")),
+            "summary": rob_summary.draw(rob_summary.summary_layout(
+                shown, weights=weights or None,
+                title=f"Risk of bias (RoB 2), weighted by the studies' weights in {outcome}" if weights else None)),
+        }
+    for stem, fig in figures.items():
+        for kind in ("png", "svg"):
+            path = out / "rob" / f"{stem}.{kind}"
+            write_output(path, figure_bytes(fig, kind), by="demo", force=force)
+            written.append(str(path.relative_to(out)))
+    say(f"      wrote the risk-of-bias traffic-light plot ({len(assessments)} assessments) and the summary plot "
+        f"weighted by the studies' weights in {outcome or 'no analysis'} (rob/)")
+    return written
+
+
+def _rob_grade(result: ReviewResult, summary: dict[str, Any]) -> None:
+    """Each outcome's GRADE risk-of-bias numbers (weight shares, low-risk sensitivity analysis) in ``demo.json``."""
+    for o in result.outcomes:
+        s = o.certainty.domains["risk_of_bias"].suggestion
+        shares: dict[str, Any] = {k: s.inputs[k] for k in ("share_low", "share_some_concerns", "share_high")
+                                  if k in s.inputs}
+        summary["outcomes"][o.spec.name]["risk_of_bias"] = {
+            "suggested": s.judgement, "reason": s.reason, **shares,
+            "low_risk_sensitivity": o.rob_sensitivity.to_dict() if o.rob_sensitivity else None}
 
 
 __all__ = ["run_demo", "slug"]

@@ -55,6 +55,26 @@ def _figures_html(summary: dict[str, Any]) -> str:
     return "<h2>Key figures</h2>" + "".join(blocks) if blocks else ""
 
 
+def _rob_html(summary: dict[str, Any]) -> str:
+    """The risk-of-bias plots and, per outcome, GRADE's risk-of-bias numbers (weight shares, low-risk analysis)."""
+    e = html.escape
+    pngs = [p for p in summary["files"].get("rob", []) if p.endswith(".png")]
+    if not pngs:
+        return ""
+    caps = {"traffic_light": "Traffic-light plot (each comparison's RoB 2 judgements)",
+            "summary": "Summary plot weighted by each study's meta-analysis weight"}
+    figs = "".join(f'<figure><a href="{e(p)}"><img src="{e(p)}" alt="{e(caps.get(Path(p).stem, Path(p).stem))}"></a>'
+                   f"<figcaption>{e(caps.get(Path(p).stem, Path(p).stem))}</figcaption></figure>" for p in pngs)
+    items = []
+    for name, o in summary["outcomes"].items():
+        rob = o.get("risk_of_bias")
+        if rob:
+            items.append(f"<li><b>{e(name)}</b>: suggested {e(rob['suggested'])}: {e(rob['reason'])}</li>")
+    return (f'<h2>Risk of bias</h2><div class="grid">{figs}</div>'
+            + (f"<p>GRADE risk-of-bias domain (share of each analysis' weight by judgement):</p><ul>{''.join(items)}</ul>"
+               if items else ""))
+
+
 def overview_html(summary: dict[str, Any], review: Review) -> str:
     """The demo's ``report.html``: outcomes, published figures reproduced, derived data, links."""
     e = html.escape
@@ -111,6 +131,7 @@ Comparison: {e(review.comparison)}.</p>
 <table><tr><th>Outcome</th><th>k</th><th>Effect [95% CI]</th><th>Test</th><th>I²</th><th>Certainty</th><th>Files</th></tr>
 {''.join(outs)}</table>
 {figures}
+{_rob_html(summary)}
 <h2>Published figures reproduced</h2>
 <table><tr><th>Result</th><th>Published</th><th>evisynth (same rounding)</th><th>Match</th></tr>{''.join(rows)}</table>
 <h2>Data derived while reading the study tables</h2><ul>{''.join(derived)}</ul>

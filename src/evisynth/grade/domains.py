@@ -12,7 +12,8 @@ Effects are compared on the analysis scale (log scale for ratio measures), where
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from scipy import stats
@@ -21,26 +22,13 @@ from evisynth import format as fmt
 from evisynth.analyses.bundle import AnalysisBundle
 from evisynth.analyses.results import MetaRegression, StudyRow
 from evisynth.grade.judgements import GradeOutcome
-from evisynth.grade.rob import RobEntry
+from evisynth.grade.rob_domain import LowRiskSensitivity, risk_of_bias
+from evisynth.grade.suggestion import DomainSuggestion
 from evisynth.grade.thresholds import Thresholds
 
-
-@dataclass(frozen=True)
-class DomainSuggestion:
-    """evisynth's suggestion for one GRADE domain."""
-
-    domain: str
-    judgement: str
-    levels: int
-    reason: str
-    rule: str
-    inputs: dict[str, Any] = field(default_factory=dict)
-    needs_review: bool = False
-    prompt: str | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"domain": self.domain, "judgement": self.judgement, "levels": self.levels, "reason": self.reason,
-                "rule": self.rule, "inputs": self.inputs, "needs_review": self.needs_review, "prompt": self.prompt}
+__all__ = ["DomainSuggestion", "LowRiskSensitivity", "confounding", "display", "dose_response", "imprecision",
+           "inconsistency", "indirectness", "is_ratio", "large_effect", "publication_bias", "risk_of_bias",
+           "suggest_all"]
 
 
 def is_ratio(analysis: AnalysisBundle) -> bool:
@@ -59,43 +47,6 @@ def _pct(share: float) -> str:
 
 def _included(analysis: AnalysisBundle) -> list[StudyRow]:
     return [s for s in analysis.studies if s.included and s.weight_percent is not None and s.yi is not None]
-
-
-# --------------------------------------------------------------------------------------------- risk of bias
-def risk_of_bias(analysis: AnalysisBundle, rob: dict[str, RobEntry] | None, t: Thresholds) -> DomainSuggestion:
-    """Share of the analysis weight from studies at high risk / some concerns (RoB 2 overall)."""
-    studies = _included(analysis)
-    total = sum(s.weight_percent or 0.0 for s in studies) or 1.0
-    shares = {"low": 0.0, "some concerns": 0.0, "high": 0.0}
-    missing: list[str] = []
-    per_study = []
-    for s in studies:
-        entry = (rob or {}).get(s.study)
-        judgement = entry.overall if entry else t.rob_missing_as
-        if entry is None:
-            missing.append(s.study)
-        shares[judgement] += (s.weight_percent or 0.0) / total
-        per_study.append({"study": s.study, "weight_percent": s.weight_percent, "overall": judgement,
-                          "assumed": entry is None})
-    not_low = shares["some concerns"] + shares["high"]
-    high = shares["high"]
-    inputs = {"share_low": shares["low"], "share_some_concerns": shares["some concerns"], "share_high": high,
-              "share_not_low": not_low, "studies": per_study, "missing": missing}
-    rule = (f"very serious if > {_pct(t.rob_high_very_serious)} of the weight is from studies at high risk; serious "
-            f"if > {_pct(t.rob_not_low_serious)} is from studies at some concerns or high risk")
-    reason = (f"{_pct(not_low)} of the weight comes from studies at some concerns or high risk of bias "
-              f"(high risk: {_pct(high)})")
-    if missing:
-        reason += f"; {len(missing)} stud{'y' if len(missing) == 1 else 'ies'} without a judgement counted as " \
-                  f"{t.rob_missing_as}"
-    if high > t.rob_high_very_serious:
-        j, lv = "very serious", -2
-    elif not_low > t.rob_not_low_serious:
-        j, lv = "serious", -1
-    else:
-        j, lv = "not serious", 0
-    prompt = "Add risk-of-bias judgements for every study (review file: risk_of_bias = \"rob.csv\")." if missing else None
-    return DomainSuggestion("risk_of_bias", j, lv, reason, rule, inputs, needs_review=bool(missing), prompt=prompt)
 
 
 # -------------------------------------------------------------------------------------------- inconsistency
@@ -403,11 +354,17 @@ def confounding() -> DomainSuggestion:
                             "reviewer judgement", {}, needs_review=False)
 
 
-def suggest_all(analysis: AnalysisBundle, outcome: GradeOutcome, rob: dict[str, RobEntry] | None,
-                t: Thresholds, *, meta_regression: MetaRegression | None = None) -> dict[str, DomainSuggestion]:
-    """Suggestions for all eight domains, keyed by domain name."""
+def suggest_all(analysis: AnalysisBundle, outcome: GradeOutcome, rob: Mapping[str, Any] | None,
+                t: Thresholds, *, meta_regression: MetaRegression | None = None,
+                rob_sensitivity: LowRiskSensitivity | None = None) -> dict[str, DomainSuggestion]:
+    """Suggestions for all eight domains, keyed by domain name.
+
+    ``rob`` maps each study to its risk-of-bias assessment (:class:`evisynth.rob.Assessment`),
+    its overall judgement or an entry with an ``overall``; ``rob_sensitivity`` is the analysis
+    restricted to the studies at low risk (:mod:`evisynth.grade.rob_domain`).
+    """
     return {
-        "risk_of_bias": risk_of_bias(analysis, rob, t),
+        "risk_of_bias": risk_of_bias(analysis, rob, t, sensitivity=rob_sensitivity),
         "inconsistency": inconsistency(analysis, t),
         "indirectness": indirectness(),
         "imprecision": imprecision(analysis, outcome, t),

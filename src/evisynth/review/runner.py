@@ -23,10 +23,12 @@ from evisynth.files import input_record
 from evisynth.grade.absolute import AbsoluteEffect, absolute_effect
 from evisynth.grade.certainty import CertaintyRating, rate
 from evisynth.grade.domains import suggest_all
-from evisynth.grade.rob import RobTable, read_rob
+from evisynth.grade.rob_domain import LowRiskSensitivity
 from evisynth.grade.thresholds import Thresholds
 from evisynth.io.tabular import StudyTable, read_study_table
 from evisynth.review.file import OutcomeSpec, Review, load_review
+from evisynth.review.rob_sensitivity import low_risk_sensitivity, outcome_assessments, read_review_rob
+from evisynth.rob import Assessment, forest_rob
 
 
 @dataclass(frozen=True)
@@ -35,7 +37,9 @@ class OutcomeResult:
 
     ``analysis`` is the outcome's main analysis (with the small-study tests when there are
     enough studies); ``regression`` the meta-regression on the outcome's moderators (its own
-    settings); ``subgroups`` one analysis per subgroup variable.
+    settings); ``subgroups`` one analysis per subgroup variable; ``rob`` the risk-of-bias
+    assessments that apply to this outcome (study → assessment) and ``rob_sensitivity`` the main
+    analysis restricted to the studies at low risk of bias (``None`` when there is nothing to restrict).
     """
 
     spec: OutcomeSpec
@@ -46,6 +50,13 @@ class OutcomeResult:
     subgroups: dict[str, AnalysisBundle] = field(default_factory=dict)
     warnings: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
+    rob: dict[str, Assessment] = field(default_factory=dict)
+    rob_sensitivity: LowRiskSensitivity | None = None
+
+    @property
+    def forest_rob(self) -> dict[str, dict[str, str]] | None:
+        """``{study: {"D1": ..., "Overall": ...}}`` for the forest plot's RoB columns (``None`` without judgements)."""
+        return forest_rob(self.rob.values(), self.spec.name) or None
 
     @property
     def k(self) -> int:
@@ -72,6 +83,8 @@ class OutcomeResult:
                                   for col, b in self.subgroups.items()},
             "certainty": self.certainty.to_dict(), "absolute": self.absolute.to_dict(),
             "warnings": list(self.warnings), "notes": list(self.notes),
+            "risk_of_bias": {"judgements": {k: {**a.judgements(), "tool": a.tool} for k, a in self.rob.items()},
+                             "low_risk_sensitivity": self.rob_sensitivity.to_dict() if self.rob_sensitivity else None},
         }
 
 
@@ -81,7 +94,7 @@ class ReviewResult:
 
     review: Review
     outcomes: tuple[OutcomeResult, ...]
-    rob: RobTable | None = None
+    rob: tuple[Assessment, ...] | None = None
     evisynth_version: str = __version__
 
     @property
@@ -138,17 +151,22 @@ class _Recorder:
             return None
 
 
-def run_outcome(o: OutcomeSpec, rob: RobTable | None, thresholds: Thresholds, *, bias: bool = False,
+def run_outcome(o: OutcomeSpec, rob: tuple[Assessment, ...] | None, thresholds: Thresholds, *, bias: bool = False,
                 sensitivity: bool = False, read: Callable[[Path], StudyTable] | None = None) -> OutcomeResult:
     """Analyse one outcome and rate its certainty.
 
     The small-study tests run when the outcome has at least ``thresholds.pb_min_studies``
     studies, or always with ``bias``; ``sensitivity`` adds leave-one-out, cumulative and
-    influence analyses. ``read`` reads the outcome's study table (a caller's cache).
+    influence analyses. ``read`` reads the outcome's study table (a caller's cache). ``rob`` are
+    the review's risk-of-bias assessments: GRADE's risk-of-bias domain weighs them by the studies'
+    weights and shows the analysis restricted to the studies at low risk next to it.
     """
     rec = _Recorder((read or _read)(o.data))
-    entries = rob.for_outcome(o.name) if rob else None
+    entries = outcome_assessments(rob, o.name) if rob else None
     _check_rob_keys(rec.table, entries)
+    if entries is not None:
+        in_table = set(rec.table.study)
+        entries = {study: a for study, a in entries.items() if study in in_table}
     analysis = rec.run(o.analysis)
     if bias or analysis.k >= thresholds.pb_min_studies:
         analysis = rec.optional("small-study tests", replace(analysis.spec, bias=True)) or analysis
@@ -162,11 +180,13 @@ def run_outcome(o: OutcomeSpec, rob: RobTable | None, thresholds: Thresholds, *,
         if sub is not None:
             subgroups[col] = sub
     meta_regression = regression.meta_regression if regression else None
-    suggestions = suggest_all(analysis, o, entries, thresholds, meta_regression=meta_regression)
+    rob_sensitivity = low_risk_sensitivity(rec.table, analysis, entries, thresholds)
+    suggestions = suggest_all(analysis, o, entries, thresholds, meta_regression=meta_regression,
+                              rob_sensitivity=rob_sensitivity)
     certainty = rate(suggestions, o.overrides, o.study_design)
     unique = tuple(dict.fromkeys([*analysis.warnings, *rec.caught]))
     return OutcomeResult(o, analysis, certainty, absolute_effect(analysis, o), regression, subgroups, unique,
-                         tuple(rec.notes))
+                         tuple(rec.notes), dict(entries or {}), rob_sensitivity)
 
 
 def _check_rob_keys(table: StudyTable, entries: dict[str, Any] | None) -> None:
@@ -197,7 +217,7 @@ def run_review(review: Review | str | Path, *, bias: bool = False, sensitivity: 
     """
     if not isinstance(review, Review):
         review = load_review(review)
-    rob = read_rob(review.risk_of_bias) if review.risk_of_bias else None
+    rob = read_review_rob(review.risk_of_bias) if review.risk_of_bias else None
     outcomes = tuple(run_outcome(o, rob, review.thresholds, bias=bias, sensitivity=sensitivity, read=read)
                      for o in review.outcomes)
     return ReviewResult(review, outcomes, rob)
