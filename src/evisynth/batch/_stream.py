@@ -131,10 +131,48 @@ class _Writer:
             self.writer.close()
 
 
+def _arrow(values: np.ndarray) -> Any:
+    """A result column as an Arrow array, NaN as null, without copying numbers.
+
+    Same array as ``pa.array(values, from_pandas=True)``, which imports pandas (0.15 s of a
+    batch process) even for numpy input.
+    """
+    import pyarrow as pa
+
+    n = len(values)
+    if values.dtype == bool:
+        return pa.Array.from_buffers(pa.bool_(), n, [None, pa.py_buffer(np.packbits(values, bitorder="little"))])
+    values = np.ascontiguousarray(values)
+    validity = None
+    nulls = 0
+    if values.dtype.kind == "f":
+        valid = ~np.isnan(values)
+        nulls = n - int(np.count_nonzero(valid))
+        if nulls:
+            validity = pa.py_buffer(np.packbits(valid, bitorder="little"))
+    return pa.Array.from_buffers(pa.from_numpy_dtype(values.dtype), n, [validity, pa.py_buffer(values)],
+                                 null_count=nulls)
+
+
+def _bools(values: Any) -> np.ndarray:
+    """A boolean Arrow array (nulls read as False) as numpy, unpacking its bits (``to_numpy``
+    imports pandas for booleans)."""
+    import pyarrow as pa
+
+    if isinstance(values, pa.ChunkedArray):
+        values = values.combine_chunks()
+    validity, data = values.buffers()
+    start, n = values.offset, len(values)
+    out = np.unpackbits(np.frombuffer(data, dtype=np.uint8), count=start + n, bitorder="little")[start:]
+    if validity is not None:
+        out &= np.unpackbits(np.frombuffer(validity, dtype=np.uint8), count=start + n, bitorder="little")[start:]
+    return out.view(bool)
+
+
 def _result_table(labels: Any, group_name: str, res: dict[str, np.ndarray]) -> Any:
     import pyarrow as pa
 
-    arrays = [labels] + [pa.array(res[c], from_pandas=True) for c in COLUMNS]
+    arrays = [labels] + [_arrow(res[c]) for c in COLUMNS]
     return pa.Table.from_arrays(arrays, names=[group_name, *COLUMNS])
 
 
@@ -231,7 +269,7 @@ def _stream(batches: Any, writer: _Writer, group_name: str, y_col: str, v_col: s
         change[0] = True
         if n > 1:
             neq = pc.not_equal(keys.slice(1), keys.slice(0, n - 1))
-            change[1:] = np.asarray(neq.to_numpy(zero_copy_only=False), dtype=bool)
+            change[1:] = _bools(neq)
         starts = np.flatnonzero(change)
         cut = n if final else int(starts[-1])  # the last group may continue in the next chunk
         if cut == 0:
@@ -241,7 +279,7 @@ def _stream(batches: Any, writer: _Writer, group_name: str, y_col: str, v_col: s
         gid = np.cumsum(change[:cut]) - 1
         n_groups = int(gid[-1]) + 1
         res = fit_grouped(gid, y, v, n_groups, **settings)
-        first = labels.take(pa.array(starts[starts < cut]))
+        first = labels.take(_arrow(starts[starts < cut]))
         if isinstance(first, pa.ChunkedArray):
             first = first.combine_chunks()
         if pc.count_distinct(first).as_py() != len(first):
