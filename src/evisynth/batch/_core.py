@@ -294,13 +294,17 @@ def fit_grouped(
         local = np.full(n_groups, -1, dtype=np.int64)
         local[groups] = np.arange(groups.size)
         rows = np.flatnonzero(local[gid] >= 0) if groups.size < n_groups else np.arange(n)
-        r = local[gid[rows]]
-        Y = np.zeros((groups.size, width))
-        V = np.ones((groups.size, width))
-        M = np.zeros((groups.size, width), dtype=bool)
-        Y[r, pos[rows]] = y[rows]
-        V[r, pos[rows]] = v[rows]
-        M[r, pos[rows]] = True
+        if groups.size == n_groups and n == n_groups * width:  # every group has `width` rows, in order
+            Y, V = y.reshape(n_groups, width), v.reshape(n_groups, width)
+            M = np.ones((n_groups, width), dtype=bool)
+        else:
+            r = local[gid[rows]]
+            Y = np.zeros((groups.size, width))
+            V = np.ones((groups.size, width))
+            M = np.zeros((groups.size, width), dtype=bool)
+            Y[r, pos[rows]] = y[rows]
+            V[r, pos[rows]] = v[rows]
+            M[r, pos[rows]] = True
         res = batch_meta_analysis(Y, V, M, progress=progress, **settings)
         for name in COLUMNS:
             out[name][groups] = res[name]

@@ -19,7 +19,7 @@ metadata (key ``evisynth``) and, for both formats, in the folder's ``.evisynth-m
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,7 +28,7 @@ import numpy as np
 
 from evisynth._version import __version__
 from evisynth.batch._core import COLUMNS, fit_grouped
-from evisynth.batch._long import _from_arrow, long_columns
+from evisynth.batch._long import _from_arrow, blank_label, long_columns
 from evisynth.errors import InputError
 from evisynth.files import csv_cells_arrow, input_record, open_output
 
@@ -102,17 +102,28 @@ def _gather(batches: Iterator[Any], chunk_rows: int) -> Iterator[Any]:
 
 
 class _Writer:
-    """Append result tables to an open CSV or Parquet file."""
+    """Append result tables to an open CSV or Parquet file, on a background thread.
 
-    def __init__(self, sink: Any, suffix: str, provenance: dict[str, Any]) -> None:
+    Formatting the numbers (pyarrow's CSV or Parquet writer, which releases the GIL) overlaps
+    reading and fitting the next chunk; at most one table waits to be written, and tables are
+    written in order. An error of the writer is raised by the next :meth:`write` or by
+    :meth:`close`.
+    """
+
+    def __init__(self, sink: Any, suffix: str, provenance: Callable[[], dict[str, Any]]) -> None:
+        from concurrent.futures import ThreadPoolExecutor
+
         self.sink = sink
         self.suffix = suffix
-        self.metadata = {b"evisynth": json.dumps(provenance, sort_keys=True).encode("utf-8")}
+        self.provenance = provenance
         self.writer: Any = None
+        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="evisynth-batch-writer")
+        self.pending: Any = None
 
     def write(self, table: Any) -> None:
         if self.suffix == ".parquet":
-            table = table.replace_schema_metadata(self.metadata)
+            meta = json.dumps(self.provenance(), sort_keys=True).encode("utf-8")
+            table = table.replace_schema_metadata({b"evisynth": meta})
         else:
             table = table.set_column(0, table.schema.field(0), csv_cells_arrow(table.column(0).combine_chunks()))
         if self.writer is None:
@@ -124,11 +135,25 @@ class _Writer:
                 import pyarrow.csv as pcsv
 
                 self.writer = pcsv.CSVWriter(self.sink, table.schema)
-        self.writer.write_table(table)
+        self._wait()
+        self.pending = self.pool.submit(self.writer.write_table, table)
 
-    def close(self) -> None:
-        if self.writer is not None:
-            self.writer.close()
+    def _wait(self) -> None:
+        if self.pending is not None:
+            pending, self.pending = self.pending, None
+            pending.result()
+
+    def close(self, failed: bool = False) -> None:
+        """Finish writing (``failed``: the run already failed; the writer's own error is not raised)."""
+        try:
+            self._wait()
+        except Exception:
+            if not failed:
+                raise
+        finally:
+            self.pool.shutdown()
+            if self.writer is not None:
+                self.writer.close()
 
 
 def _arrow(values: np.ndarray) -> Any:
@@ -235,14 +260,31 @@ def batch_file(
         raise InputError(f"could not be read as a table ({exc})", file=source) from None
     provenance = {"evisynth_version": __version__,
                   "settings": {"group": group_name, "yi": y_col, ("sei" if is_se else "vi"): v_col, **settings},
-                  "inputs": [input_record(path)]}
-    with open_output(out, "wb", inputs=(path,), force=force, by="batch", provenance=provenance,
-                     option="--out") as sink:
-        writer = _Writer(sink, suffix, provenance)
-        try:
-            counts = _stream(batches, writer, group_name, y_col, v_col, is_se, settings, progress, total, source)
-        finally:
+                  "inputs": []}
+    # The input's SHA-256 (0.1 s per 50 MB; hashlib releases the GIL) is computed on a thread while
+    # the first chunk is read and fitted; it is needed by Parquet's metadata at the first write and
+    # by the manifest, which open_output writes from ``provenance`` when the block ends.
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="evisynth-batch-hash") as hasher:
+        digest = hasher.submit(input_record, path)
+
+        def complete() -> dict[str, Any]:
+            if not provenance["inputs"]:
+                provenance["inputs"] = [digest.result()]
+            return provenance
+
+        with open_output(out, "wb", inputs=(path,), force=force, by="batch", provenance=provenance,
+                         option="--out") as sink:
+            writer = _Writer(sink, suffix, complete)
+            try:
+                counts = _stream(batches, writer, group_name, y_col, v_col, is_se, settings, progress, total,
+                                 source)
+            except BaseException:
+                writer.close(failed=True)
+                raise
             writer.close()
+            complete()
     return BatchSummary(*counts, str(out))
 
 
@@ -275,13 +317,15 @@ def _stream(batches: Any, writer: _Writer, group_name: str, y_col: str, v_col: s
         if cut == 0:
             return table
         done = table.slice(0, cut)
-        labels, y, v, _ = _from_arrow(done, group_name, yi, vi, sei, source, offset=rows)
+        labels, y, v, _ = _from_arrow(done, group_name, yi, vi, sei, source, offset=rows, check_blank=False)
         gid = np.cumsum(change[:cut]) - 1
         n_groups = int(gid[-1]) + 1
-        res = fit_grouped(gid, y, v, n_groups, **settings)
-        first = labels.take(_arrow(starts[starts < cut]))
+        first_rows = starts[starts < cut]
+        first = labels.take(_arrow(first_rows))
         if isinstance(first, pa.ChunkedArray):
             first = first.combine_chunks()
+        blank_label(first, first_rows, group_name, source, offset=rows)
+        res = fit_grouped(gid, y, v, n_groups, **settings)
         if pc.count_distinct(first).as_py() != len(first):
             _not_grouped(first, group_name, source)
         seen.append(first)
