@@ -258,7 +258,7 @@ def batch_file(
         batches = _open(path, group_name, [y_col, v_col], max(1, int(chunk_rows)))
     except pa.ArrowInvalid as exc:
         raise InputError(f"could not be read as a table ({exc})", file=source) from None
-    provenance = {"evisynth_version": __version__,
+    provenance: dict[str, Any] = {"evisynth_version": __version__,
                   "settings": {"group": group_name, "yi": y_col, ("sei" if is_se else "vi"): v_col, **settings},
                   "inputs": []}
     # The input's SHA-256 (0.1 s per 50 MB; hashlib releases the GIL) is computed on a thread while
