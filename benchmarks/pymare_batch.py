@@ -28,7 +28,7 @@ def main() -> None:
     args = ap.parse_args()
 
     df = pd.read_csv(args.input)
-    labels, starts = np.unique(df[args.group].to_numpy(), return_index=True)
+    labels = np.unique(df[args.group].to_numpy())  # sorted, as the rows are
     m = len(labels)
     k = len(df) // m
     y = df["yi"].to_numpy().reshape(m, k).T  # PyMARE: studies in rows, meta-analyses in columns

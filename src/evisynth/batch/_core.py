@@ -17,6 +17,7 @@ import numpy as np
 
 from evisynth.errors import InputError
 from evisynth.models.pool import PoolArrays, check_settings, pool
+from evisynth.options import DEFAULT_TAU2_METHOD
 
 #: Result columns, in output order (every column has one value per meta-analysis).
 COLUMNS: tuple[str, ...] = tuple(
@@ -37,7 +38,7 @@ def _settings(model: str, method: str, test: str, level: float, tau2_ci_bound: s
     if method == "IV":  # as in ``evisynth analyze``: a common-effect (inverse-variance) analysis
         model = "fixed"
     if model == "fixed":
-        method = "REML"  # ignored by pool() for the common-effect model
+        method = DEFAULT_TAU2_METHOD  # ignored by pool() for the common-effect model
     check_settings(model, method, test, level, tau2_ci_bound)
     return model, method
 
@@ -91,7 +92,7 @@ def batch_meta_analysis(
     mask: Any = None,
     *,
     model: str = "random",
-    method: str = "REML",
+    method: str = DEFAULT_TAU2_METHOD,
     test: str = "z",
     level: float = 0.95,
     heterogeneity_ci: bool = False,

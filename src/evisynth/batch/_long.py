@@ -14,6 +14,7 @@ import numpy as np
 
 from evisynth.batch._core import COLUMNS, fit_grouped
 from evisynth.errors import InputError
+from evisynth.options import DEFAULT_TAU2_METHOD
 
 
 def _column(names: list[str], wanted: str, role: str, source: str) -> str:
@@ -43,7 +44,7 @@ def from_long(
     *,
     sei: str | None = None,
     model: str = "random",
-    method: str = "REML",
+    method: str = DEFAULT_TAU2_METHOD,
     test: str = "z",
     level: float = 0.95,
     heterogeneity_ci: bool = False,

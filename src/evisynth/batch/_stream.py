@@ -31,6 +31,7 @@ from evisynth.batch._core import COLUMNS, fit_grouped
 from evisynth.batch._long import _from_arrow, blank_label, long_columns
 from evisynth.errors import InputError
 from evisynth.files import csv_cells_arrow, input_record, open_output
+from evisynth.options import DEFAULT_TAU2_METHOD
 
 #: Default rows per chunk (peak memory about 0.3 GB with the libraries; larger chunks are not faster).
 CHUNK_ROWS = 250_000
@@ -210,7 +211,7 @@ def batch_file(
     *,
     sei: str | None = None,
     model: str = "random",
-    method: str = "REML",
+    method: str = DEFAULT_TAU2_METHOD,
     test: str = "z",
     level: float = 0.95,
     heterogeneity_ci: bool = False,
