@@ -289,7 +289,7 @@ def fit_grouped(
     bucket = np.ceil(np.log2(np.maximum(sizes, 1))).astype(np.int64)
     out = empty_columns(n_groups)
     progress = settings.pop("progress", None)
-    for b in np.unique(bucket):
+    for b in np.flatnonzero(np.bincount(bucket)):  # the buckets in use, ascending (np.unique imports numpy.ma)
         groups = np.flatnonzero(bucket == b)
         width = int(sizes[groups].max())
         local = np.full(n_groups, -1, dtype=np.int64)

@@ -102,6 +102,34 @@ def _gather(batches: Iterator[Any], chunk_rows: int) -> Iterator[Any]:
         yield pa.Table.from_batches(buf).combine_chunks()
 
 
+class _Background:
+    """``func(*args)`` on a thread of its own; :meth:`result` waits and returns or raises.
+
+    (A bare thread: ``concurrent.futures`` would add its import to every batch run.)
+    """
+
+    def __init__(self, func: Callable[..., Any], *args: Any) -> None:
+        import threading
+
+        self.value: Any = None
+        self.error: BaseException | None = None
+
+        def run() -> None:
+            try:
+                self.value = func(*args)
+            except BaseException as exc:  # handed to the thread that waits for the result
+                self.error = exc
+
+        self.thread = threading.Thread(target=run, name="evisynth-batch", daemon=True)
+        self.thread.start()
+
+    def result(self) -> Any:
+        self.thread.join()
+        if self.error is not None:
+            raise self.error
+        return self.value
+
+
 class _Writer:
     """Append result tables to an open CSV or Parquet file, on a background thread.
 
@@ -112,14 +140,11 @@ class _Writer:
     """
 
     def __init__(self, sink: Any, suffix: str, provenance: Callable[[], dict[str, Any]]) -> None:
-        from concurrent.futures import ThreadPoolExecutor
-
         self.sink = sink
         self.suffix = suffix
         self.provenance = provenance
         self.writer: Any = None
-        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="evisynth-batch-writer")
-        self.pending: Any = None
+        self.pending: _Background | None = None
 
     def write(self, table: Any) -> None:
         if self.suffix == ".parquet":
@@ -137,7 +162,7 @@ class _Writer:
 
                 self.writer = pcsv.CSVWriter(self.sink, table.schema)
         self._wait()
-        self.pending = self.pool.submit(self.writer.write_table, table)
+        self.pending = _Background(self.writer.write_table, table)
 
     def _wait(self) -> None:
         if self.pending is not None:
@@ -152,7 +177,6 @@ class _Writer:
             if not failed:
                 raise
         finally:
-            self.pool.shutdown()
             if self.writer is not None:
                 self.writer.close()
 
@@ -265,27 +289,23 @@ def batch_file(
     # The input's SHA-256 (0.1 s per 50 MB; hashlib releases the GIL) is computed on a thread while
     # the first chunk is read and fitted; it is needed by Parquet's metadata at the first write and
     # by the manifest, which open_output writes from ``provenance`` when the block ends.
-    from concurrent.futures import ThreadPoolExecutor
+    digest = _Background(input_record, path)
 
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="evisynth-batch-hash") as hasher:
-        digest = hasher.submit(input_record, path)
+    def complete() -> dict[str, Any]:
+        if not provenance["inputs"]:
+            provenance["inputs"] = [digest.result()]
+        return provenance
 
-        def complete() -> dict[str, Any]:
-            if not provenance["inputs"]:
-                provenance["inputs"] = [digest.result()]
-            return provenance
-
-        with open_output(out, "wb", inputs=(path,), force=force, by="batch", provenance=provenance,
-                         option="--out") as sink:
-            writer = _Writer(sink, suffix, complete)
-            try:
-                counts = _stream(batches, writer, group_name, y_col, v_col, is_se, settings, progress, total,
-                                 source)
-            except BaseException:
-                writer.close(failed=True)
-                raise
-            writer.close()
-            complete()
+    with open_output(out, "wb", inputs=(path,), force=force, by="batch", provenance=provenance,
+                     option="--out") as sink:
+        writer = _Writer(sink, suffix, complete)
+        try:
+            counts = _stream(batches, writer, group_name, y_col, v_col, is_se, settings, progress, total, source)
+        except BaseException:
+            writer.close(failed=True)
+            raise  # (the hashing thread, a daemon, ends on its own)
+        writer.close()
+        complete()
     return BatchSummary(*counts, str(out))
 
 
