@@ -282,30 +282,33 @@ def fit_grouped(
     sizes = np.bincount(gid, minlength=n_groups)
     if n_groups and not sizes.all():
         raise InputError(f"group {int(np.flatnonzero(sizes == 0)[0])} has no row")
+    progress = settings.pop("progress", None)
+    if n_groups and sizes.min() == sizes.max():  # every group has k rows, in order: reshape, no padding
+        k = int(sizes[0])
+        Y, V = y.reshape(n_groups, k), v.reshape(n_groups, k)
+        # without NaN effects "no mask" means every study present, and takes the engine's fast check
+        M = None if not np.isnan(y).any() else np.ones((n_groups, k), dtype=bool)
+        res = batch_meta_analysis(Y, V, M, progress=progress, **settings)
+        return {name: res[name] for name in COLUMNS}
     starts = np.zeros(n_groups, dtype=np.int64)
     np.cumsum(sizes[:-1], out=starts[1:])
     pos = np.arange(n, dtype=np.int64) - starts[gid]
     # bucket b holds the groups with 2^(b-1) < k <= 2^b: padding at most doubles the work
     bucket = np.ceil(np.log2(np.maximum(sizes, 1))).astype(np.int64)
     out = empty_columns(n_groups)
-    progress = settings.pop("progress", None)
     for b in np.flatnonzero(np.bincount(bucket)):  # the buckets in use, ascending (np.unique imports numpy.ma)
         groups = np.flatnonzero(bucket == b)
         width = int(sizes[groups].max())
         local = np.full(n_groups, -1, dtype=np.int64)
         local[groups] = np.arange(groups.size)
         rows = np.flatnonzero(local[gid] >= 0) if groups.size < n_groups else np.arange(n)
-        if groups.size == n_groups and n == n_groups * width:  # every group has `width` rows, in order
-            Y, V = y.reshape(n_groups, width), v.reshape(n_groups, width)
-            M = np.ones((n_groups, width), dtype=bool)
-        else:
-            r = local[gid[rows]]
-            Y = np.zeros((groups.size, width))
-            V = np.ones((groups.size, width))
-            M = np.zeros((groups.size, width), dtype=bool)
-            Y[r, pos[rows]] = y[rows]
-            V[r, pos[rows]] = v[rows]
-            M[r, pos[rows]] = True
+        r = local[gid[rows]]
+        Y = np.zeros((groups.size, width))
+        V = np.ones((groups.size, width))
+        M = np.zeros((groups.size, width), dtype=bool)
+        Y[r, pos[rows]] = y[rows]
+        V[r, pos[rows]] = v[rows]
+        M[r, pos[rows]] = True
         res = batch_meta_analysis(Y, V, M, progress=progress, **settings)
         for name in COLUMNS:
             out[name][groups] = res[name]
