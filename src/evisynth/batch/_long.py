@@ -194,11 +194,11 @@ def _from_arrow(table: Any, group: str, yi: str, vi: str | None, sei: str | None
     ``check_blank=False``: the caller checks the labels for blanks (the streaming reader checks
     the first label of each run of equal labels, which is the first row of a blank run).
     """
+    import pyarrow.compute as pc
+
     group_name, y_col, v_col, is_se = long_columns(list(table.column_names), group, yi, vi, sei, source)
     labels = table.column(group_name)
     if labels.null_count:
-        import pyarrow.compute as pc
-
         row = int(np.flatnonzero(pc.is_null(labels).to_numpy(zero_copy_only=False))[0])
         raise InputError("missing group value", file=source, row=offset + row + 1, column=group_name)
     if check_blank:
@@ -215,8 +215,7 @@ def _floats(col: Any, name: str, source: str) -> np.ndarray:
     import pyarrow as pa
 
     try:
-        if col.type != pa.float64():
-            col = col.cast(pa.float64())
+        col = col.cast(pa.float64())
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
         raise InputError(f"must be numeric ({exc})", file=source, column=name) from None
     if col.null_count:

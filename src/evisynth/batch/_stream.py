@@ -28,7 +28,6 @@ import numpy as np
 
 from evisynth._version import __version__
 from evisynth.batch._core import COLUMNS, fit_grouped
-from evisynth.batch._labels import Labels, labels_of
 from evisynth.batch._long import _from_arrow, blank_label, long_columns
 from evisynth.errors import InputError
 from evisynth.files import csv_cells_arrow, input_record, open_output
@@ -147,12 +146,11 @@ class _Writer:
         self.writer: Any = None
         self.pending: _Background | None = None
 
-    def write(self, table: Any, safe_in_csv: bool = False) -> None:
-        """Queue ``table`` (``safe_in_csv``: no group label needs escaping in CSV, known by the caller)."""
+    def write(self, table: Any) -> None:
         if self.suffix == ".parquet":
             meta = json.dumps(self.provenance(), sort_keys=True).encode("utf-8")
             table = table.replace_schema_metadata({b"evisynth": meta})
-        elif not safe_in_csv:
+        else:
             table = table.set_column(0, table.schema.field(0), csv_cells_arrow(table.column(0).combine_chunks()))
         if self.writer is None:
             if self.suffix == ".parquet":
@@ -316,6 +314,7 @@ def _stream(batches: Any, writer: _Writer, group_name: str, y_col: str, v_col: s
             source: str) -> tuple[int, int, int]:
     """Fit every group and write its results; returns (rows, groups, not converged)."""
     import pyarrow as pa
+    import pyarrow.compute as pc
 
     yi, vi, sei = y_col, (None if is_se else v_col), (v_col if is_se else None)
     bar = _progress_bar(progress, total)
@@ -329,16 +328,11 @@ def _stream(batches: Any, writer: _Writer, group_name: str, y_col: str, v_col: s
         n = table.num_rows
         if n == 0:
             return None
-        fast = labels_of(keys)  # None: pyarrow.compute does the same below
         change = np.zeros(n, dtype=bool)
         change[0] = True
         if n > 1:
-            if fast is not None:
-                change[1:] = fast.changes()
-            else:
-                import pyarrow.compute as pc
-
-                change[1:] = _bools(pc.not_equal(keys.slice(1), keys.slice(0, n - 1)))
+            neq = pc.not_equal(keys.slice(1), keys.slice(0, n - 1))
+            change[1:] = _bools(neq)
         starts = np.flatnonzero(change)
         cut = n if final else int(starts[-1])  # the last group may continue in the next chunk
         if cut == 0:
@@ -348,17 +342,15 @@ def _stream(batches: Any, writer: _Writer, group_name: str, y_col: str, v_col: s
         gid = np.cumsum(change[:cut]) - 1
         n_groups = int(gid[-1]) + 1
         first_rows = starts[starts < cut]
-        first = fast.take(first_rows) if fast is not None else labels.take(_arrow(first_rows))
+        first = labels.take(_arrow(first_rows))
         if isinstance(first, pa.ChunkedArray):
             first = first.combine_chunks()
-        heads = labels_of(first)
-        if heads is None or not heads.surely_not_blank():
-            blank_label(first, first_rows, group_name, source, offset=rows)
+        blank_label(first, first_rows, group_name, source, offset=rows)
         res = fit_grouped(gid, y, v, n_groups, **settings)
-        if not _distinct(first, heads):
+        if pc.count_distinct(first).as_py() != len(first):
             _not_grouped(first, group_name, source)
         seen.append(first)
-        writer.write(_result_table(first, group_name, res), safe_in_csv=heads is not None and heads.surely_safe_in_csv())
+        writer.write(_result_table(first, group_name, res))
         rows += cut
         groups += n_groups
         not_converged += int((~res["converged"]).sum())
@@ -371,31 +363,21 @@ def _stream(batches: Any, writer: _Writer, group_name: str, y_col: str, v_col: s
         for batch in batches:
             table = batch if isinstance(batch, pa.Table) else pa.Table.from_batches([batch])
             if carry is not None:
-                if table.schema != carry.schema:
-                    table = table.cast(carry.schema)
-                table = pa.concat_tables([carry, table]).combine_chunks()
+                table = pa.concat_tables([carry, table.cast(carry.schema)]).combine_chunks()
             carry = flush(table, final=False)
         if carry is not None:
             flush(carry, final=True)
         if rows == 0:
             raise InputError("the input has no data rows; expected one row per study", file=source)
         if seen:
-            everything = pa.chunked_array(seen).combine_chunks()
-            if not _distinct(everything, labels_of(everything)):
+            everything = pa.chunked_array(seen)
+            if pc.count_distinct(everything).as_py() != len(everything):
                 _not_grouped(everything, group_name, source)
     finally:
         if bar is not None:
             bar.close()
     return rows, groups, not_converged
 
-
-def _distinct(values: Any, fast: Labels | None) -> bool:
-    """No label of ``values`` occurs twice."""
-    if fast is not None:
-        return fast.all_distinct()
-    import pyarrow.compute as pc
-
-    return bool(pc.count_distinct(values).as_py() == len(values))
 
 
 def _arrow_errors(batches: Iterator[Any], source: str) -> Iterator[Any]:
