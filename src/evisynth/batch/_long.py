@@ -215,7 +215,8 @@ def _floats(col: Any, name: str, source: str) -> np.ndarray:
     import pyarrow as pa
 
     try:
-        col = col.cast(pa.float64())
+        if col.type != pa.float64():
+            col = col.cast(pa.float64())
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
         raise InputError(f"must be numeric ({exc})", file=source, column=name) from None
     if col.null_count:

@@ -363,7 +363,9 @@ def _stream(batches: Any, writer: _Writer, group_name: str, y_col: str, v_col: s
         for batch in batches:
             table = batch if isinstance(batch, pa.Table) else pa.Table.from_batches([batch])
             if carry is not None:
-                table = pa.concat_tables([carry, table.cast(carry.schema)]).combine_chunks()
+                if table.schema != carry.schema:
+                    table = table.cast(carry.schema)
+                table = pa.concat_tables([carry, table]).combine_chunks()
             carry = flush(table, final=False)
         if carry is not None:
             flush(carry, final=True)
