@@ -17,7 +17,9 @@ Whole processes (``--processes``, default on; ``--whole-only`` runs only this pa
 against PyMARE's whole process on that file (``pymare_batch.py``: pandas reads it, PyMARE's
 vectorised REML fits, pandas writes the results), each a fresh process, alternated, best of
 ``--repeat`` (default 3); beside them evisynth's kernel alone (``fit_grouped`` on the arrays
-already in memory, best of 3) to show where the rest of the process goes.
+already in memory, best of 3) to show where the rest of the process goes. Both processes run
+with bytecode caches (in a folder of the run; one warm-up run each, not counted), each run
+writes a new results file.
 """
 
 from __future__ import annotations
@@ -108,16 +110,29 @@ def whole_processes(meta_analyses: int, repeat: int, have_pymare: bool) -> None:
     with tempfile.TemporaryDirectory(prefix="evisynth-bench-") as tmp:
         src = Path(tmp) / "long.csv"
         pcsv.write_csv(pa.table({"review": ids, "yi": y.ravel(), "vi": v.ravel()}), src)
-        ours = [py, "-m", "evisynth", "batch", str(src), "--group", "review", "--method", "REML",
-                "--out", str(Path(tmp) / "evisynth.csv"), "--no-progress", "--force"]
-        theirs = [py, str(HERE / "pymare_batch.py"), str(src), str(Path(tmp) / "pymare.csv"), "--group", "review",
-                  "--method", "REML"]
+        # Both as installed software runs: with bytecode caches (a checkout run with
+        # PYTHONDONTWRITEBYTECODE would compile evisynth's modules from source every time, while
+        # PyMARE's installed modules have theirs), kept in a folder of this run; one warm-up run each.
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        env["PYTHONPYCACHEPREFIX"] = str(Path(tmp) / "pycache")
+
+        def ours(i: int) -> list[str]:  # a new results file each run (replacing one would hash the old one)
+            return [py, "-m", "evisynth", "batch", str(src), "--group", "review", "--method", "REML",
+                    "--out", str(Path(tmp) / f"evisynth-{i}.csv"), "--no-progress"]
+
+        def theirs(i: int) -> list[str]:
+            return [py, str(HERE / "pymare_batch.py"), str(src), str(Path(tmp) / f"pymare-{i}.csv"), "--group",
+                    "review", "--method", "REML"]
+
+        run_process(ours(-1), env)
+        if have_pymare:
+            run_process(theirs(-1), env)
         t_ours: list[tuple[float, float]] = []
         t_theirs: list[tuple[float, float]] = []
-        for _ in range(repeat):  # alternated, so both see the same load
-            t_ours.append(run_process(ours, env))
+        for i in range(repeat):  # alternated, so both see the same load
+            t_ours.append(run_process(ours(i), env))
             if have_pymare:
-                t_theirs.append(run_process(theirs, env))
+                t_theirs.append(run_process(theirs(i), env))
         gid = ids.astype(np.int64)
         t_kernel = best_time(lambda: fit_grouped(gid, y.ravel(), v.ravel(), m, method="REML"), repeat=3)
         size = src.stat().st_size
