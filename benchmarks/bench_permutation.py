@@ -56,12 +56,12 @@ def main() -> None:
         t0 = time.perf_counter()
         bundle = run_analysis(path, spec)
         t = time.perf_counter() - t0
-        mr = bundle.meta_regression or {}
+        mr = bundle.meta_regression
         peak = peak_traced(lambda: run_analysis(path, spec))
         r = r_json(R_PERM, str(path), str(args.permutations)) if have_r_metafor() else None
     print(f"machine: {machine()}; {load_average()}")
-    perm_p = mr.get("permutation_p")
-    dose_p = perm_p[-1] if isinstance(perm_p, list) and perm_p else perm_p
+    perm_p = None if mr is None else mr.permutation_p  # typed result (issue #19)
+    dose_p = perm_p[-1] if isinstance(perm_p, (list, tuple)) and perm_p else perm_p
     rows = [["evisynth run_analysis (meta-regression + permutation test)", fmt_time(t),
              f"{dose_p:.4f}" if isinstance(dose_p, float) else str(dose_p), ""]]
     if r:

@@ -17,6 +17,7 @@ import numpy as np
 
 from evisynth.errors import InputError
 from evisynth.models.pool import PoolArrays, check_settings, pool
+from evisynth.options import DEFAULT_TAU2_METHOD
 
 #: Result columns, in output order (every column has one value per meta-analysis).
 COLUMNS: tuple[str, ...] = tuple(
@@ -37,7 +38,7 @@ def _settings(model: str, method: str, test: str, level: float, tau2_ci_bound: s
     if method == "IV":  # as in ``evisynth analyze``: a common-effect (inverse-variance) analysis
         model = "fixed"
     if model == "fixed":
-        method = "REML"  # ignored by pool() for the common-effect model
+        method = DEFAULT_TAU2_METHOD  # ignored by pool() for the common-effect model
     check_settings(model, method, test, level, tau2_ci_bound)
     return model, method
 
@@ -91,7 +92,7 @@ def batch_meta_analysis(
     mask: Any = None,
     *,
     model: str = "random",
-    method: str = "REML",
+    method: str = DEFAULT_TAU2_METHOD,
     test: str = "z",
     level: float = 0.95,
     heterogeneity_ci: bool = False,
@@ -281,14 +282,21 @@ def fit_grouped(
     sizes = np.bincount(gid, minlength=n_groups)
     if n_groups and not sizes.all():
         raise InputError(f"group {int(np.flatnonzero(sizes == 0)[0])} has no row")
+    progress = settings.pop("progress", None)
+    if n_groups and sizes.min() == sizes.max():  # every group has k rows, in order: reshape, no padding
+        k = int(sizes[0])
+        Y, V = y.reshape(n_groups, k), v.reshape(n_groups, k)
+        # without NaN effects "no mask" means every study present, and takes the engine's fast check
+        M = None if not np.isnan(y).any() else np.ones((n_groups, k), dtype=bool)
+        res = batch_meta_analysis(Y, V, M, progress=progress, **settings)
+        return {name: res[name] for name in COLUMNS}
     starts = np.zeros(n_groups, dtype=np.int64)
     np.cumsum(sizes[:-1], out=starts[1:])
     pos = np.arange(n, dtype=np.int64) - starts[gid]
     # bucket b holds the groups with 2^(b-1) < k <= 2^b: padding at most doubles the work
     bucket = np.ceil(np.log2(np.maximum(sizes, 1))).astype(np.int64)
     out = empty_columns(n_groups)
-    progress = settings.pop("progress", None)
-    for b in np.unique(bucket):
+    for b in np.flatnonzero(np.bincount(bucket)):  # the buckets in use, ascending (np.unique imports numpy.ma)
         groups = np.flatnonzero(bucket == b)
         width = int(sizes[groups].max())
         local = np.full(n_groups, -1, dtype=np.int64)

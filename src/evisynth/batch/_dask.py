@@ -13,6 +13,7 @@ from typing import Any
 
 from evisynth.batch._core import empty_columns
 from evisynth.batch._long import _column, from_long
+from evisynth.options import DEFAULT_TAU2_METHOD
 
 
 def dask_meta_analysis(
@@ -24,7 +25,7 @@ def dask_meta_analysis(
     sei: str | None = None,
     shuffle: bool = True,
     model: str = "random",
-    method: str = "REML",
+    method: str = DEFAULT_TAU2_METHOD,
     test: str = "z",
     level: float = 0.95,
     heterogeneity_ci: bool = False,

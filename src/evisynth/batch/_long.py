@@ -14,6 +14,7 @@ import numpy as np
 
 from evisynth.batch._core import COLUMNS, fit_grouped
 from evisynth.errors import InputError
+from evisynth.options import DEFAULT_TAU2_METHOD
 
 
 def _column(names: list[str], wanted: str, role: str, source: str) -> str:
@@ -43,7 +44,7 @@ def from_long(
     *,
     sei: str | None = None,
     model: str = "random",
-    method: str = "REML",
+    method: str = DEFAULT_TAU2_METHOD,
     test: str = "z",
     level: float = 0.95,
     heterogeneity_ci: bool = False,
@@ -170,10 +171,29 @@ def _positive(v: np.ndarray, column: str, source: str, offset: int = 0) -> None:
                          file=source, row=offset + row + 1, column=column)
 
 
-def _from_arrow(table: Any, group: str, yi: str, vi: str | None, sei: str | None,
-                source: str, offset: int = 0) -> tuple[Any, np.ndarray, np.ndarray, str]:
-    """Group labels (arrow array) and float effect / variance columns of an arrow table."""
+def blank_label(labels: Any, rows: np.ndarray, group_name: str, source: str, offset: int = 0) -> None:
+    """Refuse an empty (or all-space) label among Arrow ``labels``, found at table rows ``rows``."""
     import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if not (pa.types.is_string(labels.type) or pa.types.is_large_string(labels.type)) or not len(labels):
+        return
+    # (a length, not a comparison with "": a Python scalar argument makes pyarrow import pandas)
+    lengths = pc.utf8_length(pc.utf8_trim_whitespace(labels))
+    if pc.min(lengths).as_py() == 0:
+        blank = pc.equal(lengths, 0)
+        row = int(rows[np.flatnonzero(blank.to_numpy(zero_copy_only=False))[0]])
+        raise InputError("empty group label; every row needs the name of its meta-analysis", file=source,
+                         row=offset + row + 1, column=group_name)
+
+
+def _from_arrow(table: Any, group: str, yi: str, vi: str | None, sei: str | None,
+                source: str, offset: int = 0, check_blank: bool = True) -> tuple[Any, np.ndarray, np.ndarray, str]:
+    """Group labels (arrow array) and float effect / variance columns of an arrow table.
+
+    ``check_blank=False``: the caller checks the labels for blanks (the streaming reader checks
+    the first label of each run of equal labels, which is the first row of a blank run).
+    """
     import pyarrow.compute as pc
 
     group_name, y_col, v_col, is_se = long_columns(list(table.column_names), group, yi, vi, sei, source)
@@ -181,12 +201,8 @@ def _from_arrow(table: Any, group: str, yi: str, vi: str | None, sei: str | None
     if labels.null_count:
         row = int(np.flatnonzero(pc.is_null(labels).to_numpy(zero_copy_only=False))[0])
         raise InputError("missing group value", file=source, row=offset + row + 1, column=group_name)
-    if pa.types.is_string(labels.type) or pa.types.is_large_string(labels.type):
-        blank = pc.equal(pc.utf8_trim_whitespace(labels), "")
-        if pc.any(blank).as_py():
-            row = int(np.flatnonzero(blank.to_numpy(zero_copy_only=False))[0])
-            raise InputError("empty group label; every row needs the name of its meta-analysis", file=source,
-                             row=offset + row + 1, column=group_name)
+    if check_blank:
+        blank_label(labels, np.arange(len(labels)), group_name, source, offset)
     y = _numeric(_floats(table.column(y_col), y_col, source), y_col, source, offset)
     v = _numeric(_floats(table.column(v_col), v_col, source), v_col, source, offset)
     if is_se:
@@ -199,11 +215,16 @@ def _floats(col: Any, name: str, source: str) -> np.ndarray:
     import pyarrow as pa
 
     try:
-        col = col.cast(pa.float64())
+        if col.type != pa.float64():
+            col = col.cast(pa.float64())
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
         raise InputError(f"must be numeric ({exc})", file=source, column=name) from None
-    out = col.to_numpy(zero_copy_only=False) if col.null_count == 0 else col.fill_null(np.nan).to_numpy()
-    return np.asarray(out, dtype=float)
+    if col.null_count:
+        col = col.fill_null(np.nan)
+    if isinstance(col, pa.ChunkedArray):  # ChunkedArray.to_numpy imports pandas (0.15 s); Array's does not
+        col = col.chunk(0) if col.num_chunks == 1 else col.combine_chunks()
+    # a view of the Arrow buffer (read-only, as to_numpy's): to_numpy itself imports pandas (0.15 s)
+    return np.frombuffer(col.buffers()[1], dtype=np.float64, count=len(col), offset=8 * col.offset)
 
 
 def _encode_arrow(labels: Any) -> tuple[np.ndarray, Any]:

@@ -19,7 +19,7 @@ metadata (key ``evisynth``) and, for both formats, in the folder's ``.evisynth-m
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,9 +28,10 @@ import numpy as np
 
 from evisynth._version import __version__
 from evisynth.batch._core import COLUMNS, fit_grouped
-from evisynth.batch._long import _from_arrow, long_columns
+from evisynth.batch._long import _from_arrow, blank_label, long_columns
 from evisynth.errors import InputError
 from evisynth.files import csv_cells_arrow, input_record, open_output
+from evisynth.options import DEFAULT_TAU2_METHOD
 
 #: Default rows per chunk (peak memory about 0.3 GB with the libraries; larger chunks are not faster).
 CHUNK_ROWS = 250_000
@@ -101,18 +102,54 @@ def _gather(batches: Iterator[Any], chunk_rows: int) -> Iterator[Any]:
         yield pa.Table.from_batches(buf).combine_chunks()
 
 
-class _Writer:
-    """Append result tables to an open CSV or Parquet file."""
+class _Background:
+    """``func(*args)`` on a thread of its own; :meth:`result` waits and returns or raises.
 
-    def __init__(self, sink: Any, suffix: str, provenance: dict[str, Any]) -> None:
+    (A bare thread: ``concurrent.futures`` would add its import to every batch run.)
+    """
+
+    def __init__(self, func: Callable[..., Any], *args: Any) -> None:
+        import threading
+
+        self.value: Any = None
+        self.error: BaseException | None = None
+
+        def run() -> None:
+            try:
+                self.value = func(*args)
+            except BaseException as exc:  # handed to the thread that waits for the result
+                self.error = exc
+
+        self.thread = threading.Thread(target=run, name="evisynth-batch", daemon=True)
+        self.thread.start()
+
+    def result(self) -> Any:
+        self.thread.join()
+        if self.error is not None:
+            raise self.error
+        return self.value
+
+
+class _Writer:
+    """Append result tables to an open CSV or Parquet file, on a background thread.
+
+    Formatting the numbers (pyarrow's CSV or Parquet writer, which releases the GIL) overlaps
+    reading and fitting the next chunk; at most one table waits to be written, and tables are
+    written in order. An error of the writer is raised by the next :meth:`write` or by
+    :meth:`close`.
+    """
+
+    def __init__(self, sink: Any, suffix: str, provenance: Callable[[], dict[str, Any]]) -> None:
         self.sink = sink
         self.suffix = suffix
-        self.metadata = {b"evisynth": json.dumps(provenance, sort_keys=True).encode("utf-8")}
+        self.provenance = provenance
         self.writer: Any = None
+        self.pending: _Background | None = None
 
     def write(self, table: Any) -> None:
         if self.suffix == ".parquet":
-            table = table.replace_schema_metadata(self.metadata)
+            meta = json.dumps(self.provenance(), sort_keys=True).encode("utf-8")
+            table = table.replace_schema_metadata({b"evisynth": meta})
         else:
             table = table.set_column(0, table.schema.field(0), csv_cells_arrow(table.column(0).combine_chunks()))
         if self.writer is None:
@@ -124,17 +161,68 @@ class _Writer:
                 import pyarrow.csv as pcsv
 
                 self.writer = pcsv.CSVWriter(self.sink, table.schema)
-        self.writer.write_table(table)
+        self._wait()
+        self.pending = _Background(self.writer.write_table, table)
 
-    def close(self) -> None:
-        if self.writer is not None:
-            self.writer.close()
+    def _wait(self) -> None:
+        if self.pending is not None:
+            pending, self.pending = self.pending, None
+            pending.result()
+
+    def close(self, failed: bool = False) -> None:
+        """Finish writing (``failed``: the run already failed; the writer's own error is not raised)."""
+        try:
+            self._wait()
+        except Exception:
+            if not failed:
+                raise
+        finally:
+            if self.writer is not None:
+                self.writer.close()
+
+
+def _arrow(values: np.ndarray) -> Any:
+    """A result column as an Arrow array, NaN as null, without copying numbers.
+
+    Same array as ``pa.array(values, from_pandas=True)``, which imports pandas (0.15 s of a
+    batch process) even for numpy input.
+    """
+    import pyarrow as pa
+
+    n = len(values)
+    if values.dtype == bool:
+        return pa.Array.from_buffers(pa.bool_(), n, [None, pa.py_buffer(np.packbits(values, bitorder="little"))])
+    values = np.ascontiguousarray(values)
+    validity = None
+    nulls = 0
+    if values.dtype.kind == "f":
+        valid = ~np.isnan(values)
+        nulls = n - int(np.count_nonzero(valid))
+        if nulls:
+            validity = pa.py_buffer(np.packbits(valid, bitorder="little"))
+    return pa.Array.from_buffers(pa.from_numpy_dtype(values.dtype), n, [validity, pa.py_buffer(values)],
+                                 null_count=nulls)
+
+
+def _bools(values: Any) -> np.ndarray:
+    """A boolean Arrow array (nulls read as False) as numpy, unpacking its bits (``to_numpy``
+    imports pandas for booleans)."""
+    import pyarrow as pa
+
+    if isinstance(values, pa.ChunkedArray):
+        values = values.combine_chunks()
+    validity, data = values.buffers()
+    start, n = values.offset, len(values)
+    out = np.unpackbits(np.frombuffer(data, dtype=np.uint8), count=start + n, bitorder="little")[start:]
+    if validity is not None:
+        out &= np.unpackbits(np.frombuffer(validity, dtype=np.uint8), count=start + n, bitorder="little")[start:]
+    return out.view(bool)
 
 
 def _result_table(labels: Any, group_name: str, res: dict[str, np.ndarray]) -> Any:
     import pyarrow as pa
 
-    arrays = [labels] + [pa.array(res[c], from_pandas=True) for c in COLUMNS]
+    arrays = [labels] + [_arrow(res[c]) for c in COLUMNS]
     return pa.Table.from_arrays(arrays, names=[group_name, *COLUMNS])
 
 
@@ -147,7 +235,7 @@ def batch_file(
     *,
     sei: str | None = None,
     model: str = "random",
-    method: str = "REML",
+    method: str = DEFAULT_TAU2_METHOD,
     test: str = "z",
     level: float = 0.95,
     heterogeneity_ci: bool = False,
@@ -195,16 +283,29 @@ def batch_file(
         batches = _open(path, group_name, [y_col, v_col], max(1, int(chunk_rows)))
     except pa.ArrowInvalid as exc:
         raise InputError(f"could not be read as a table ({exc})", file=source) from None
-    provenance = {"evisynth_version": __version__,
+    provenance: dict[str, Any] = {"evisynth_version": __version__,
                   "settings": {"group": group_name, "yi": y_col, ("sei" if is_se else "vi"): v_col, **settings},
-                  "inputs": [input_record(path)]}
+                  "inputs": []}
+    # The input's SHA-256 (0.1 s per 50 MB; hashlib releases the GIL) is computed on a thread while
+    # the first chunk is read and fitted; it is needed by Parquet's metadata at the first write and
+    # by the manifest, which open_output writes from ``provenance`` when the block ends.
+    digest = _Background(input_record, path)
+
+    def complete() -> dict[str, Any]:
+        if not provenance["inputs"]:
+            provenance["inputs"] = [digest.result()]
+        return provenance
+
     with open_output(out, "wb", inputs=(path,), force=force, by="batch", provenance=provenance,
                      option="--out") as sink:
-        writer = _Writer(sink, suffix, provenance)
+        writer = _Writer(sink, suffix, complete)
         try:
             counts = _stream(batches, writer, group_name, y_col, v_col, is_se, settings, progress, total, source)
-        finally:
-            writer.close()
+        except BaseException:
+            writer.close(failed=True)
+            raise  # (the hashing thread, a daemon, ends on its own)
+        writer.close()
+        complete()
     return BatchSummary(*counts, str(out))
 
 
@@ -231,19 +332,21 @@ def _stream(batches: Any, writer: _Writer, group_name: str, y_col: str, v_col: s
         change[0] = True
         if n > 1:
             neq = pc.not_equal(keys.slice(1), keys.slice(0, n - 1))
-            change[1:] = np.asarray(neq.to_numpy(zero_copy_only=False), dtype=bool)
+            change[1:] = _bools(neq)
         starts = np.flatnonzero(change)
         cut = n if final else int(starts[-1])  # the last group may continue in the next chunk
         if cut == 0:
             return table
         done = table.slice(0, cut)
-        labels, y, v, _ = _from_arrow(done, group_name, yi, vi, sei, source, offset=rows)
+        labels, y, v, _ = _from_arrow(done, group_name, yi, vi, sei, source, offset=rows, check_blank=False)
         gid = np.cumsum(change[:cut]) - 1
         n_groups = int(gid[-1]) + 1
-        res = fit_grouped(gid, y, v, n_groups, **settings)
-        first = labels.take(pa.array(starts[starts < cut]))
+        first_rows = starts[starts < cut]
+        first = labels.take(_arrow(first_rows))
         if isinstance(first, pa.ChunkedArray):
             first = first.combine_chunks()
+        blank_label(first, first_rows, group_name, source, offset=rows)
+        res = fit_grouped(gid, y, v, n_groups, **settings)
         if pc.count_distinct(first).as_py() != len(first):
             _not_grouped(first, group_name, source)
         seen.append(first)
@@ -260,7 +363,9 @@ def _stream(batches: Any, writer: _Writer, group_name: str, y_col: str, v_col: s
         for batch in batches:
             table = batch if isinstance(batch, pa.Table) else pa.Table.from_batches([batch])
             if carry is not None:
-                table = pa.concat_tables([carry, table.cast(carry.schema)]).combine_chunks()
+                if table.schema != carry.schema:
+                    table = table.cast(carry.schema)
+                table = pa.concat_tables([carry, table]).combine_chunks()
             carry = flush(table, final=False)
         if carry is not None:
             flush(carry, final=True)

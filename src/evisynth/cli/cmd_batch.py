@@ -11,8 +11,10 @@ import argparse
 import sys
 from typing import Any
 
+from evisynth.options import DEFAULT_LEVEL, DEFAULT_MODEL, DEFAULT_TAU2_METHOD, DEFAULT_TEST, MODELS, TAU2_METHODS, TESTS
+
 #: τ² estimators (as in ``evisynth analyze``), and IV for a common-effect analysis.
-BATCH_METHODS = ("IV", "DL", "HE", "HS", "SJ", "ML", "REML", "PM", "EB")
+BATCH_METHODS = ("IV", *TAU2_METHODS)
 
 
 def _upper(text: str) -> str:
@@ -38,12 +40,13 @@ def register(sub: Any) -> argparse.ArgumentParser:
     parser.add_argument("--out", metavar="RESULTS", required=True, help="results file (.csv or .parquet)")
     parser.add_argument("--force", action="store_true", help="replace a RESULTS file that evisynth did not write")
     g = parser.add_argument_group("analysis options")
-    g.add_argument("--model", choices=("fixed", "random"), default="random",
-                   help="fixed (common) or random effects (default random)")
-    g.add_argument("--method", type=_upper, choices=BATCH_METHODS, default="REML",
-                   help="tau² estimator (default REML); IV means a common-effect analysis")
-    g.add_argument("--test", choices=("z", "hksj", "hksj-adhoc"), default="z", help="inference for the pooled effect")
-    g.add_argument("--level", type=float, default=0.95, help="confidence level as a fraction (default 0.95)")
+    g.add_argument("--model", choices=MODELS, default=DEFAULT_MODEL,
+                   help=f"fixed (common) or random effects (default {DEFAULT_MODEL})")
+    g.add_argument("--method", type=_upper, choices=BATCH_METHODS, default=DEFAULT_TAU2_METHOD,
+                   help=f"tau² estimator (default {DEFAULT_TAU2_METHOD}); IV means a common-effect analysis")
+    g.add_argument("--test", choices=TESTS, default=DEFAULT_TEST, help="inference for the pooled effect")
+    g.add_argument("--level", type=float, default=DEFAULT_LEVEL,
+                   help=f"confidence level as a fraction (default {DEFAULT_LEVEL})")
     g.add_argument("--heterogeneity-ci", action="store_true", help="Q-profile intervals for tau², tau, I², H²")
     p = parser.add_argument_group("streaming")
     p.add_argument("--chunk-rows", type=int, default=250_000, metavar="N", help="rows read per chunk (default 250000)")

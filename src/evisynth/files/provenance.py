@@ -5,7 +5,7 @@ No timestamps: the same inputs and settings give byte-identical documents.
 >>> import tempfile, pathlib
 >>> p = pathlib.Path(tempfile.mkdtemp()) / "data.csv"
 >>> _ = p.write_text("study,yi,vi\\n")
->>> doc = provenance({"method": "REML"}, [p])
+>>> doc = provenance({"method": "DL"}, [p])
 >>> sorted(doc), doc["inputs"][0]["bytes"], doc["inputs"][0]["sha256"][:12]
 (['evisynth_version', 'inputs', 'settings'], 12, 'f007f8efa89e')
 """

@@ -27,6 +27,7 @@ from evisynth.models.kernels.scaling import unrepresentable
 from evisynth.models.kernels.wls import WLS, fit_at
 from evisynth.models.tau2 import TAU2_ESTIMATORS
 from evisynth.models.undefined import TINY_Q, Undefined, at_rounding_level
+from evisynth.options import DEFAULT_TAU2_METHOD
 
 
 @dataclass(frozen=True)
@@ -78,7 +79,7 @@ def fit_mixed(
     X: np.ndarray,
     *,
     model: str = "random",
-    method: str = "REML",
+    method: str = DEFAULT_TAU2_METHOD,
     test: str = "z",
     level: float = 0.95,
     btt: np.ndarray | None = None,

@@ -54,6 +54,7 @@ from evisynth.models._dependent import (
     make_coefficients,
 )
 from evisynth.models._multilevel_lik import Likelihood, NestedLikelihood, Optimum, maximise, profile_limits
+from evisynth.options import DEFAULT_TAU2_METHOD
 
 METHODS = ("REML", "ML")
 TESTS = ("z", "t")
@@ -208,7 +209,7 @@ def fit_multilevel(
     X: Any | None = None,
     *,
     within: Any | None = None,
-    method: str = "REML",
+    method: str = DEFAULT_TAU2_METHOD,
     test: str = "z",
     level: float = 0.95,
     coef_names: Sequence[str] | None = None,

@@ -44,6 +44,7 @@ from evisynth.models.kernels.scaling import normalise, power_of_two
 from evisynth.models.pool_arrays import PoolArrays, batch_result, not_applicable, single_result, undefined_fields
 from evisynth.models.tau2 import TAU2_ESTIMATORS
 from evisynth.models.undefined import ROUNDING, TINY_Q, Undefined, at_rounding_level
+from evisynth.options import DEFAULT_TAU2_METHOD
 
 TESTS = ("z", "hksj", "hksj-adhoc")
 MODELS = ("fixed", "random")
@@ -77,7 +78,7 @@ def pool(
     mask: np.ndarray | None = None,
     *,
     model: str = "random",
-    method: str = "REML",
+    method: str = DEFAULT_TAU2_METHOD,
     test: str = "z",
     level: float = 0.95,
     heterogeneity_ci: bool = True,

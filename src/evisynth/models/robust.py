@@ -48,6 +48,7 @@ from evisynth.models._dependent import (
     jfloat,
     make_coefficients,
 )
+from evisynth.options import DEFAULT_TAU2_METHOD
 
 WALD_TESTS = ("HTZ", "chi-sq")
 
@@ -169,8 +170,8 @@ def _finish(model: str, X: np.ndarray, y: np.ndarray, beta: np.ndarray, W: list[
                      _cr2=fit, _beta=beta, **values)
 
 
-def robust_random(y: Any, v: Any, cluster: Any, X: Any | None = None, *, method: str = "REML", level: float = 0.95,
-                  coef_names: Sequence[str] | None = None) -> RobustFit:
+def robust_random(y: Any, v: Any, cluster: Any, X: Any | None = None, *, method: str = DEFAULT_TAU2_METHOD,
+                  level: float = 0.95, coef_names: Sequence[str] | None = None) -> RobustFit:
     """Two-level random-effects model (τ² by ``method``) with CR2 standard errors clustered by ``cluster``."""
     from evisynth.models.mixed import fit_mixed
     from evisynth.models.tau2 import TAU2_ESTIMATORS
