@@ -93,10 +93,12 @@ class Pooled(Record):
         return self.model in ("random", "multilevel")
 
     def analysis_label(self) -> str:
-        """RevMan's name of the analysis: ``IV, Random, 95% CI``, ``M-H, Fixed, 95% CI``, ``M-H, Random, 95% CI``."""
+        """RevMan's name of the analysis: ``IV, Random, 95% CI``, ``M-H, Fixed, 95% CI``, ``M-H, Random, 95% CI``
+        (``IV, Random (three-level), 95% CI`` for the multilevel model)."""
         weights = {"MH": "M-H", "PETO": "Peto"}.get(self.method, "IV")
         level = round(100 * self.level) if round(100 * self.level, 6) == round(100 * self.level) else 100 * self.level
-        return f"{weights}, {'Random' if self.random else 'Fixed'}, {level:g}% CI"
+        model = "Random (three-level)" if self.model == "multilevel" else "Random" if self.random else "Fixed"
+        return f"{weights}, {model}, {level:g}% CI"
 
 
 @dataclass(frozen=True)
