@@ -282,6 +282,7 @@ def run_demo(out: str | Path = "evisynth-demo", *, progress: Progress | None = p
         entries = _meta_regression(o, out, units, say, force)
         if entries:
             summary["outcomes"][o.spec.name]["meta_regression"] = entries
+    _dependent_and_bayesian(result, out, say, summary, force)
     say(f"[5/{STEPS}] Comparing with the published figures")
     summary["checks"] = checks(summary["outcomes"], published)
     for key, chk in summary["checks"].items():
@@ -308,6 +309,19 @@ def run_demo(out: str | Path = "evisynth-demo", *, progress: Progress | None = p
     say(f"Done in {summary['runtime_seconds']:.1f} s. Open {out / 'report.html'} first; "
         f"key numbers in {out / 'demo.json'}, per-outcome analyses in {out}/<outcome>/analysis.json.")
     return summary
+
+
+def _dependent_and_bayesian(result: ReviewResult, out: Path, say: Progress, summary: dict[str, Any],
+                            force: bool = False) -> None:
+    """Three-level sensitivity analysis and Bayesian small-sample analysis (:mod:`evisynth.examples.demo_dependent`)."""
+    from evisynth.examples.demo_dependent import bayesian_small, multilevel_sensitivity
+
+    say("      Dependent comparisons (three-level model) and the smallest meta-analysis (Bayesian)")
+    outcomes = list(result.outcomes)
+    for key, found in (("multilevel", multilevel_sensitivity(outcomes, out, say, slug, force)),
+                       ("bayesian", bayesian_small(outcomes, out, say, slug, force))):
+        if found is not None:
+            summary["outcomes"][found[0]][key] = found[1]
 
 
 __all__ = ["run_demo", "slug"]
