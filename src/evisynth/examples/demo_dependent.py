@@ -122,15 +122,16 @@ def bayesian_small(outcomes: list[OutcomeResult], out: Path, say: Progress, slug
     path = f"{slug(o.spec.name)}/bayesian.json"
     _dump(out / path, doc, force)
     below = fit.prob_mu_below(0.0)
+    above = None if below is None else 1.0 - below
     entry = {"k": fit.k, "tau_prior": fit.tau_prior, "mu_prior": "uniform",
              "mu": fit.mu.to_dict(), "tau": fit.tau.to_dict(), "prediction": fit.prediction.to_dict(),
-             "prob_mu_above_0": None if below is None else 1.0 - below, "file": path,
+             "prob_mu_above_0": above, "file": path,
              "frequentist": {"estimate": a.pooled.estimate, "ci_lower": a.pooled.ci_lower,
                              "ci_upper": a.pooled.ci_upper, "method": a.pooled.method}}
     mu, tau = fit.mu, fit.tau
     say(f"      {o.spec.name} (k = {fit.k}), tau prior {prior.name}: mu median {fmt.format_number(mu.median, 2)} "
         f"[{fmt.format_number(mu.ci_lower, 2)}, {fmt.format_number(mu.ci_upper, 2)}] 95% CrI, "
-        f"P(mu > 0) = {fmt.format_number(entry['prob_mu_above_0'], 2)}; tau median {fmt.format_number(tau.median, 2)} "
+        f"P(mu > 0) = {fmt.format_number(above, 2)}; tau median {fmt.format_number(tau.median, 2)} "
         f"[{fmt.format_number(tau.ci_lower, 2)}, {fmt.format_number(tau.ci_upper, 2)}]; "
         f"{a.pooled.method}: {fmt.format_effect_ci(a.pooled.estimate, a.pooled.ci_lower, a.pooled.ci_upper)}")
     return o.spec.name, entry
