@@ -192,7 +192,8 @@ def _mu_summary(post: Posterior, kind: str, level: float, i: int | None = None) 
     mean, sd = mix_moments(pi, a, c)
     tail = (1 - level) / 2
     qs = mix_quantile(pi, a, c, np.array([[0.5, tail, 1 - tail]]))
-    lo, up = shortest(lambda p: mix_quantile(pi, a, c, p), lambda x: mix_pdf(pi, a, c, x), level, False, post.B)
+    lo, up = shortest(lambda p, x0: mix_quantile(pi, a, c, p, x0), lambda x: mix_pdf(pi, a, c, x), level, False,
+                      post.B)
     nan = np.full(post.B, np.nan)
     return {"mode": nan, "median": qs[:, 0], "mean": mean, "sd": sd, "ci_lower": qs[:, 1], "ci_upper": qs[:, 2],
             "shortest_lower": lo, "shortest_upper": up}
