@@ -24,7 +24,8 @@ from dataclasses import dataclass
 from typing import Any, Final, Literal, get_args
 
 Measure = Literal["MD", "SMD", "OR", "RR", "RD", "PETO", "GEN"]
-Model = Literal["fixed", "random"]
+Model = Literal["fixed", "random", "multilevel"]
+MultilevelMethod = Literal["REML", "ML"]
 FixedMethod = Literal["IV", "MH", "PETO"]
 Tau2Method = Literal["DL", "HE", "HS", "SJ", "ML", "REML", "PM", "EB"]
 Method = Literal[FixedMethod, Tau2Method]
@@ -40,6 +41,10 @@ RATIO_MEASURES: Final = frozenset({"OR", "RR", "PETO"})
 #: Measures of dichotomous data that the Mantel-Haenszel method pools.
 MH_MEASURES: Final[tuple[Measure, ...]] = ("OR", "RR", "RD")
 MODELS: Final[tuple[Model, ...]] = get_args(Model)
+#: Variance-component estimators of the three-level (multilevel) model (metafor ``rma.mv``).
+MULTILEVEL_METHODS: Final[tuple[MultilevelMethod, ...]] = get_args(MultilevelMethod)
+#: Models whose pooled inference ``--robust`` can replace by CR2/Satterthwaite inference.
+ROBUST_MODELS: Final[tuple[Model, ...]] = ("random", "multilevel")
 FIXED_METHODS: Final[tuple[FixedMethod, ...]] = get_args(FixedMethod)
 TAU2_METHODS: Final[tuple[Tau2Method, ...]] = get_args(Tau2Method)
 METHODS: Final[tuple[Method, ...]] = (*FIXED_METHODS, *TAU2_METHODS)
@@ -62,6 +67,7 @@ DEFAULT_MH_CONTINUITY: Final[MhContinuity] = "revman"
 DEFAULT_SUBGROUP_MODEL: Final[SubgroupModel] = "separate"
 DEFAULT_SEED: Final = 20261124
 DEFAULT_TAU2_CI_BOUND: Final[Tau2CiBound] = "exact"
+DEFAULT_MULTILEVEL_METHOD: Final[MultilevelMethod] = "REML"
 
 TEST_NAMES: Final[dict[Test, str]] = {
     "z": "Wald-type z test",
@@ -117,7 +123,8 @@ class Option:
 #: The analysis options shared by ``analyze``, ``report``, the review file and ``batch``.
 OPTIONS: Final[dict[str, Option]] = {o.name: o for o in (
     Option("measure", "--measure", "effect measure (default: MD, OR or GEN by data)", None, MEASURES, upper=True),
-    Option("model", "--model", f"fixed (common) or random effects (default {DEFAULT_MODEL})", None, MODELS),
+    Option("model", "--model", f"fixed (common), random effects (default {DEFAULT_MODEL}) or multilevel "
+           "(three-level: comparisons nested in the studies named by --cluster)", None, MODELS),
     Option("method", "--method", f"IV/MH/PETO (fixed; MH with --model random: RevMan's M-H random effects) "
            f"or a tau² estimator (default {DEFAULT_TAU2_METHOD})",
            None, METHODS, upper=True),
@@ -139,6 +146,10 @@ OPTIONS: Final[dict[str, Option]] = {o.name: o for o in (
            "max(100, 10 tau²) when beyond it", DEFAULT_TAU2_CI_BOUND, TAU2_CI_BOUNDS),
     Option("permutations", "--permutations", "permutation test iterations", 0, metavar="N"),
     Option("seed", "--seed", "random seed for the permutation test", DEFAULT_SEED),
+    Option("cluster", "--cluster", "column naming the study of each row (comparison): the clusters of "
+           "--model multilevel and --robust", None, metavar="COLUMN"),
+    Option("robust", "--robust", "cluster-robust (CR2) SE, t test with Satterthwaite df, P and CI for the pooled "
+           "effect of --model random or multilevel (needs --cluster)", False),
 )}
 
 
@@ -151,10 +162,10 @@ def check_choice(name: str, value: Any) -> None:
 
 __all__ = [
     "COUNT_METHODS", "DEFAULT_CONTINUITY", "DEFAULT_FIXED_METHOD", "DEFAULT_LEVEL", "DEFAULT_MH_CONTINUITY",
-    "DEFAULT_MODEL", "DEFAULT_SEED", "DEFAULT_SMD_VARIANCE", "DEFAULT_SUBGROUP_MODEL", "DEFAULT_TAU2_CI_BOUND",
-    "DEFAULT_TAU2_METHOD", "DEFAULT_TEST", "FIXED_METHODS", "MEASURES", "METHODS", "MH_CONTINUITY", "MH_MEASURES",
-    "MODELS", "OPTIONS", "RATIO_MEASURES", "SMD_VARIANCES", "SUBGROUP_MODELS", "TAU2_CI_BOUNDS", "TAU2_METHODS",
-    "TESTS", "TEST_NAMES", "FixedMethod", "Measure", "Method", "MhContinuity", "Model", "Option", "SmdVariance",
-    "SubgroupModel", "Tau2CiBound", "Tau2Method", "Test", "check_choice", "is_count_method", "is_fixed_method",
-    "iv_method",
+    "DEFAULT_MODEL", "DEFAULT_MULTILEVEL_METHOD", "DEFAULT_SEED", "DEFAULT_SMD_VARIANCE", "DEFAULT_SUBGROUP_MODEL",
+    "DEFAULT_TAU2_CI_BOUND", "DEFAULT_TAU2_METHOD", "DEFAULT_TEST", "FIXED_METHODS", "MEASURES", "METHODS",
+    "MH_CONTINUITY", "MH_MEASURES", "MODELS", "MULTILEVEL_METHODS", "OPTIONS", "RATIO_MEASURES", "ROBUST_MODELS",
+    "SMD_VARIANCES", "SUBGROUP_MODELS", "TAU2_CI_BOUNDS", "TAU2_METHODS", "TESTS", "TEST_NAMES", "FixedMethod",
+    "Measure", "Method", "MhContinuity", "Model", "MultilevelMethod", "Option", "SmdVariance", "SubgroupModel",
+    "Tau2CiBound", "Tau2Method", "Test", "check_choice", "is_count_method", "is_fixed_method", "iv_method",
 ]

@@ -19,8 +19,10 @@ from evisynth.analyses.results import (
     FigureData,
     Heterogeneity,
     MetaRegression,
+    MultilevelSection,
     Pooled,
     PublicationBias,
+    RobustSection,
     Sensitivity,
     StudyRow,
     SubgroupAnalysis,
@@ -51,6 +53,9 @@ class AnalysisBundle:
         The effect table analysed (``None`` for a bundle read back from JSON).
     inputs : tuple of dict
         The input files read (``path``, ``sha256``, ``bytes``); empty for a DataFrame.
+    multilevel, robust : MultilevelSection, RobustSection or None
+        The three-level model's variance components and tests (``--model multilevel``) and the
+        cluster-robust inference that replaced the model-based one in ``pooled`` (``--robust``).
     """
 
     spec: AnalysisSpec
@@ -70,6 +75,8 @@ class AnalysisBundle:
     evisynth_version: str = __version__
     effects: EffectTable | None = field(default=None, repr=False, compare=False)
     inputs: tuple[dict[str, Any], ...] = field(default=(), repr=False, compare=False)
+    multilevel: MultilevelSection | None = None
+    robust: RobustSection | None = None
 
     # -- derived ------------------------------------------------------------------------------
 
@@ -97,6 +104,12 @@ class AnalysisBundle:
                                                     tau2=h.tau2 if p.random else None),
             "overall_effect": fmt.overall_effect_text(p.statistic, p.p_value, p.df),
         }
+        if p.model == "multilevel":
+            out["heterogeneity"] = out["heterogeneity"].replace("Tau²", "Tau² (sigma² between + within clusters)", 1)
+        if p.test == "CR2":
+            from evisynth.analyses.text_dependent import robust_effect_text
+
+            out["overall_effect"] = robust_effect_text(p)
         if self.subgroups is not None:
             d = self.subgroups.difference
             out["subgroup_difference"] = fmt.subgroup_difference_text(d.q, d.df, d.p_value, d.i2)
@@ -138,7 +151,7 @@ class AnalysisBundle:
             "heterogeneity": self.heterogeneity.to_dict(),
             "totals": self.totals.to_dict(),
         }
-        for name in ("subgroups", "meta_regression", "publication_bias", "sensitivity"):
+        for name in ("multilevel", "robust", "subgroups", "meta_regression", "publication_bias", "sensitivity"):
             section = getattr(self, name)
             if section is not None:
                 doc[name] = section.to_dict()
@@ -153,7 +166,8 @@ class AnalysisBundle:
         log = bool(doc.get("log_scale", False))
         spec = AnalysisSpec.from_settings(dict(doc.get("settings") or {}))
         sections: dict[str, Any] = {}
-        for name, kind in (("subgroups", SubgroupAnalysis), ("meta_regression", MetaRegression),
+        for name, kind in (("multilevel", MultilevelSection), ("robust", RobustSection),
+                           ("subgroups", SubgroupAnalysis), ("meta_regression", MetaRegression),
                            ("publication_bias", PublicationBias), ("sensitivity", Sensitivity)):
             if doc.get(name) is not None:
                 sections[name] = kind.from_dict(doc[name], log_scale=log)

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from evisynth import options as opt
-from evisynth.analyses.results import Heterogeneity, Pooled, number, plain
+from evisynth.analyses.results import Heterogeneity, MultilevelSection, Pooled, RobustSection, number, plain
 from evisynth.analyses.spec import AnalysisSpec
 from evisynth.effects.table import EffectTable
 from evisynth.errors import ConvergenceWarning, DataWarning, DegenerateDataWarning, FewStudiesWarning, InputError
@@ -32,11 +32,15 @@ class PooledResult:
     """A pooled estimate with its heterogeneity statistics and the study weights.
 
     ``weights`` are percentages aligned with the effect table's rows (nan = not in the analysis).
+    ``multilevel`` and ``robust`` are the sections of a three-level fit and of cluster-robust
+    inference (:mod:`evisynth.analyses.dependent`).
     """
 
     pooled: Pooled
     heterogeneity: Heterogeneity
     weights: np.ndarray
+    multilevel: MultilevelSection | None = None
+    robust: RobustSection | None = None
 
     @property
     def converged(self) -> bool:
@@ -141,6 +145,10 @@ def fit_pooled(eff: EffectTable, spec: AnalysisSpec, *, heterogeneity_ci: bool =
         raise InputError("no study can be analysed (none is estimable)", file=eff.source or None)
     if spec.count_method:
         return _fit_counts(eff, spec, k)
+    if spec.model == "multilevel" or spec.robust:
+        from evisynth.analyses.dependent import fit_dependent
+
+        return fit_dependent(eff, spec, quiet=quiet)  # type: ignore[no-any-return]
     model = spec.model or opt.DEFAULT_MODEL
     method = spec.tau2_method
     y, v = eff.yi[inc], eff.vi[inc]

@@ -66,7 +66,7 @@ def run_analysis(data: Any, spec: AnalysisSpec | None = None, *, source: str | N
         studies=studies_from(eff, fit.weights, spec.level, counted), pooled=fit.pooled,
         heterogeneity=fit.heterogeneity, totals=totals_from(eff, counted), subgroups=subgroups,
         meta_regression=meta_reg, publication_bias=bias, sensitivity=sens, warnings=tuple(caught), effects=eff,
-        inputs=_inputs(data, eff.source),
+        inputs=_inputs(data, eff.source), multilevel=fit.multilevel, robust=fit.robust,
     )
 
 

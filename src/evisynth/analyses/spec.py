@@ -24,7 +24,10 @@ class AnalysisSpec:
     ``model`` is ``"random"`` or ``"fixed"``; ``method`` is a τ² estimator code for random
     effects or ``IV``/``MH``/``PETO`` for a common-effect analysis (choosing one of those
     implies ``model="fixed"``; ``MH`` with ``model="random"`` is RevMan 5's "M-H, Random"
-    analysis). ``level`` is a fraction (0.95).
+    analysis). ``model="multilevel"`` is the three-level model of comparisons nested in the
+    studies named by the column ``cluster`` (``method`` REML or ML); ``robust`` replaces the
+    pooled inference of a random-effects or multilevel model by the cluster-robust (CR2,
+    Satterthwaite) one, clustered by ``cluster``. ``level`` is a fraction (0.95).
 
     >>> AnalysisSpec(measure="or", method="mh").resolved().model
     'fixed'
@@ -53,6 +56,8 @@ class AnalysisSpec:
     bias: bool = False
     sensitivity: bool = False
     order: str | None = None
+    cluster: str | None = None
+    robust: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -73,6 +78,8 @@ class AnalysisSpec:
         for name, value in (("measure", measure), ("method", method), ("model", model)):
             if value is not None:
                 _check(name, value, self)
+        if model == "multilevel" or self.robust:
+            return _dependent(self, measure, model, method)
         if method == "MH" and model == "random":
             pass  # RevMan's "M-H, Random": DerSimonian-Laird with the M-H-centred Q (models.revman_random)
         elif method in opt.FIXED_METHODS:
@@ -135,6 +142,53 @@ class AnalysisSpec:
         if "predict" in values:
             values["predict"] = tuple(tuple(p.items()) for p in values["predict"] or ())
         return cls(**values)
+
+
+def _dependent(spec: AnalysisSpec, measure: str | None, model: str | None, method: str | None) -> AnalysisSpec:
+    """Resolve a multilevel or cluster-robust analysis; every combination that makes no sense is refused.
+
+    As in metafor, the three-level model (``rma.mv``) estimates its variance components by REML or
+    ML and tests with z; ``--robust`` (clubSandwich's CR2 with Satterthwaite df, as metafor's
+    ``robust(..., clubSandwich = TRUE)``) is offered for the random-effects and multilevel models.
+    clubSandwich also accepts common-effect ``rma.uni`` fits, but a common effect is rarely a
+    credible working model for dependent comparisons, and Mantel-Haenszel and Peto have no
+    inverse-variance working model to make robust: those are refused.
+    """
+    cluster = spec.cluster.strip() if isinstance(spec.cluster, str) else spec.cluster
+    if model == "multilevel":
+        method = method or opt.DEFAULT_MULTILEVEL_METHOD
+        if method not in opt.MULTILEVEL_METHODS:
+            raise InputError(f"--method {method} does not apply to --model multilevel; its variance components are "
+                             f"estimated by {' or '.join(opt.MULTILEVEL_METHODS)}")
+        if not cluster:
+            raise InputError("--model multilevel needs --cluster COLUMN: the column naming the study of each "
+                             "comparison (row)")
+    else:
+        model = model or ("fixed" if method in opt.FIXED_METHODS or measure == "PETO" else opt.DEFAULT_MODEL)
+        if model not in opt.ROBUST_MODELS or method in opt.FIXED_METHODS:
+            shown = f"--method {method}" if method in opt.FIXED_METHODS else f"--model {model}"
+            raise InputError(f"--robust applies to --model random or multilevel, not to {shown}; for dependent "
+                             "comparisons use --model random or multilevel with --robust")
+        method = method or opt.DEFAULT_TAU2_METHOD
+    if spec.robust and not cluster:
+        raise InputError("--robust needs --cluster COLUMN: the column naming the study (cluster) of each row")
+    if spec.test != opt.DEFAULT_TEST:
+        what = "--robust (its CR2 t test has Satterthwaite df)" if spec.robust else "--model multilevel"
+        raise InputError(f"--test {spec.test} does not apply to {what}; use the default --test z")
+    if measure == "PETO":
+        raise InputError("--measure PETO is pooled by Peto's common-effect method; use --measure OR for "
+                         f"{'--robust' if spec.robust else '--model multilevel'}")
+    for flag, value in (("--subgroup", spec.subgroup), ("--moderator", spec.moderators), ("--bias", spec.bias),
+                        ("--sensitivity", spec.sensitivity)):
+        if value:
+            what, instead = (("--model multilevel", "--model random") if model == "multilevel"
+                             else ("--robust", "without --robust"))
+            raise InputError(f"{flag} is not available with {what} yet; run it {instead} in a separate analysis")
+    for name in ("smd_variance", "mh_continuity", "subgroup_model", "tau2_ci_bound"):
+        _check(name, getattr(spec, name), spec)
+    if not (0 < float(spec.level) < 1):
+        raise InputError(f"--level must be a fraction between 0 and 1, e.g. 0.95; got {spec.level!r}")
+    return replace(spec, measure=measure, model=model, method=method, level=float(spec.level), cluster=cluster)
 
 
 def _check(name: str, value: Any, spec: AnalysisSpec) -> None:

@@ -69,6 +69,7 @@ def _subgroup_lines(bundle: AnalysisBundle, width: int) -> list[str]:
 
 def render_text(bundle: AnalysisBundle) -> str:
     """Render an analysis as a readable report with every computed section."""
+    from evisynth.analyses.text_dependent import dependent_lines
     from evisynth.analyses.text_sections import bias_lines, regression_lines, sensitivity_lines
 
     p, h = bundle.pooled, bundle.heterogeneity
@@ -98,6 +99,7 @@ def render_text(bundle: AnalysisBundle) -> str:
             f"{above}{fmt.format_number(h.tau2_ci_upper, 4)}] (Q-profile); I² = {fmt.format_percent(h.i2, 1)} "
             f"[{fmt.format_percent(h.i2_ci_lower, 1)}, {above}{fmt.format_percent(h.i2_ci_upper, 1)}]"
         )
+    lines += dependent_lines(bundle)
     lines += _subgroup_lines(bundle, width)
     lines += regression_lines(bundle)
     lines += bias_lines(bundle)

@@ -82,9 +82,13 @@ class MetaAnalysis(AnalysisBundle):
         return save_analysis(self, path, force=force)
 
 
-def read_study_table(data: Any, *, source: str | None = None) -> StudyTable:
-    """Read and check a study table (CSV/Excel path or DataFrame); see :mod:`evisynth.io.tabular`."""
-    return _read(data, source=source)
+def read_study_table(data: Any, *, source: str | None = None, split_control: bool | None = None) -> StudyTable:
+    """Read and check a study table (CSV/Excel path or DataFrame); see :mod:`evisynth.io.tabular`.
+
+    ``split_control`` overrides the table's ``split_control`` column (``False``: every comparison
+    keeps its whole shared control group, as for a three-level sensitivity analysis).
+    """
+    return _read(data, source=source, split_control=split_control)
 
 
 def effect_sizes(data: Any, measure: str | None = None, *, smd_variance: str = opt.DEFAULT_SMD_VARIANCE,

@@ -62,6 +62,9 @@ def add_analysis_arguments(parser: argparse.ArgumentParser) -> None:
     g.add_argument("--bias", action="store_true", help="publication-bias analyses")
     g.add_argument("--sensitivity", action="store_true", help="leave-one-out, cumulative and influence analyses")
     g.add_argument("--order", metavar="COLUMN", help="order of the cumulative meta-analysis")
+    _add(g, "cluster")
+    g.add_argument(OPTIONS["robust"].flag, action="store_true", default=OPTIONS["robust"].default,
+                   help=OPTIONS["robust"].help)
 
 
 def _pair(text: str, option: str) -> tuple[str, str]:

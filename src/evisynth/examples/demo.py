@@ -283,6 +283,7 @@ def run_demo(out: str | Path = "evisynth-demo", *, progress: Progress | None = p
         entries = _meta_regression(o, out, units, say, force)
         if entries:
             summary["outcomes"][o.spec.name]["meta_regression"] = entries
+    _dependent_and_bayesian(result, out, say, summary, force)
     say(f"[5/{STEPS}] Comparing with the published figures")
     summary["checks"] = checks(summary["outcomes"], published)
     for key, chk in summary["checks"].items():
@@ -374,6 +375,19 @@ def _rob_grade(result: ReviewResult, summary: dict[str, Any]) -> None:
         summary["outcomes"][o.spec.name]["risk_of_bias"] = {
             "suggested": s.judgement, "reason": s.reason, **shares,
             "low_risk_sensitivity": o.rob_sensitivity.to_dict() if o.rob_sensitivity else None}
+
+
+def _dependent_and_bayesian(result: ReviewResult, out: Path, say: Progress, summary: dict[str, Any],
+                            force: bool = False) -> None:
+    """Three-level sensitivity analysis and Bayesian small-sample analysis (:mod:`evisynth.examples.demo_dependent`)."""
+    from evisynth.examples.demo_dependent import bayesian_small, multilevel_sensitivity
+
+    say("      Dependent comparisons (three-level model) and the smallest meta-analysis (Bayesian)")
+    outcomes = list(result.outcomes)
+    for key, found in (("multilevel", multilevel_sensitivity(outcomes, out, say, slug, force)),
+                       ("bayesian", bayesian_small(outcomes, out, say, slug, force))):
+        if found is not None:
+            summary["outcomes"][found[0]][key] = found[1]
 
 
 __all__ = ["run_demo", "slug"]

@@ -145,14 +145,22 @@ class Posterior:
         val = (wt * np.exp(lp.reshape(B, M, N) - self.grid.log_z[:, None, None])).sum(-1)
         return cast(np.ndarray, np.clip(val, 0.0, 1.0))
 
-    def tau_quantile(self, q: np.ndarray) -> np.ndarray:
-        """Quantiles (B, M) of τ by safeguarded Newton steps on the CDF."""
+    def tau_quantile(self, q: np.ndarray, x0: np.ndarray | None = None) -> np.ndarray:
+        """Quantiles (B, M) of τ by safeguarded Newton steps on the CDF (``x0``: a starting point).
+
+        A quantile stops moving once its step is below 1e-12 relative (or its CDF matches to
+        1e-15), so a row's result does not depend on the other rows of the batch.
+        """
         q = np.broadcast_to(np.asarray(q, float), (self.B, np.size(q) if np.ndim(q) == 1 else np.shape(q)[-1]))
-        tau, pi = self.grid.tau, self.grid.pi
-        cum = np.cumsum(pi, axis=1)
-        x = np.stack([np.interp(q[b], cum[b], tau[b]) for b in range(self.B)])
+        if x0 is None:
+            tau, pi = self.grid.tau, self.grid.pi
+            cum = np.cumsum(pi, axis=1) - 0.5 * pi
+            x = np.stack([np.interp(q[b], cum[b], tau[b]) for b in range(self.B)])
+        else:
+            x = np.maximum(np.array(x0, dtype=float), 0.0)
         lo = np.zeros_like(x)
         hi = np.full_like(x, np.inf)
+        done = q <= 0
         for _ in range(60):
             f = self.tau_cdf(x) - q
             lo = np.where(f < 0, x, lo)
@@ -162,9 +170,11 @@ class Posterior:
                 step = x - f / d
             bad = ~np.isfinite(step) | (step <= lo) | (step >= hi)
             new = np.where(bad, np.where(np.isfinite(hi), 0.5 * (lo + hi), 2 * x + 1e-12), step)
-            done = np.abs(new - x) <= 1e-12 * np.maximum(x, 1e-300)
+            done = done | (np.abs(f) <= 1e-15)  # the CDF matches to its own precision: keep x
+            new = np.where(done, x, new)
+            done = done | (np.abs(new - x) <= 1e-12 * np.maximum(x, 1e-300))
             x = new
-            if np.all(done | (q <= 0)):
+            if np.all(done):
                 break
         return np.where(q <= 0, 0.0, x)
 
@@ -197,55 +207,79 @@ def mix_moments(pi: np.ndarray, a: np.ndarray, c: np.ndarray) -> tuple[np.ndarra
     return m, np.sqrt(np.maximum((pi * (c + a * a)).sum(1) - m * m, 0.0))
 
 
-def mix_quantile(pi: np.ndarray, a: np.ndarray, c: np.ndarray, q: np.ndarray) -> np.ndarray:
-    """Quantiles (B, M) of normal mixtures by Newton steps with a bracket."""
+def mix_quantile(pi: np.ndarray, a: np.ndarray, c: np.ndarray, q: np.ndarray, x0: np.ndarray | None = None
+                 ) -> np.ndarray:
+    """Quantiles (B, M) of normal mixtures by Newton steps with a bracket.
+
+    ``x0`` (B, M) is a starting point (e.g. the quantiles of nearby probabilities); by default the
+    normal approximation. Only the rows that have not converged are iterated, so a row's result
+    does not depend on the other rows of the batch.
+    """
     m, sd = mix_moments(pi, a, c)
     q = np.broadcast_to(np.asarray(q, float), (pi.shape[0], np.shape(q)[-1]))
-    x = m[:, None] + sd[:, None] * _dist.norm_ppf(q)
+    x = (m[:, None] + sd[:, None] * _dist.norm_ppf(q)) if x0 is None else np.array(x0, dtype=float)
     lo = np.full_like(x, -np.inf)
     hi = np.full_like(x, np.inf)
+    width = sd[:, None]
+    rows = np.arange(pi.shape[0])
     for _ in range(100):
-        f = mix_cdf(pi, a, c, x) - q
-        lo = np.where(f < 0, x, lo)
-        hi = np.where(f >= 0, x, hi)
-        d = mix_pdf(pi, a, c, x)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            step = x - f / d
-        width = sd[:, None]
-        fallback = np.where(np.isfinite(lo) & np.isfinite(hi), 0.5 * (lo + hi),
-                            np.where(np.isfinite(lo), x + width, x - width))
-        bad = ~np.isfinite(step) | (step <= lo) | (step >= hi)
+        xr, qr, lr, hr, wr = x[rows], q[rows], lo[rows], hi[rows], width[rows]
+        pr, ar, cr = pi[rows], a[rows], c[rows]
+        f = mix_cdf(pr, ar, cr, xr) - qr
+        lr = np.where(f < 0, xr, lr)
+        hr = np.where(f >= 0, xr, hr)
+        d = mix_pdf(pr, ar, cr, xr)
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            step = xr - f / d
+        fallback = np.where(np.isfinite(lr) & np.isfinite(hr), 0.5 * (lr + hr),
+                            np.where(np.isfinite(lr), xr + wr, xr - wr))
+        bad = ~np.isfinite(step) | (step <= lr) | (step >= hr)
         new = np.where(bad, fallback, step)
-        done = np.abs(new - x) <= 1e-13 * np.maximum(1.0, np.abs(x)) + 1e-15 * width
-        x = new
-        if np.all(done):
+        done = np.all(np.abs(new - xr) <= 1e-13 * np.maximum(1.0, np.abs(xr)) + 1e-15 * wr, axis=1)
+        x[rows], lo[rows], hi[rows] = new, lr, hr
+        rows = rows[~done]
+        if rows.size == 0:
             break
-    return cast(np.ndarray, x)
+    return x
 
 
 def shortest(quantile: Any, pdf: Any, level: float, lower_bounded: bool, B: int) -> tuple[np.ndarray, np.ndarray]:
     """Shortest interval of a unimodal distribution: lower tail ``a`` with ``pdf(Q(a)) = pdf(Q(a + level))``.
 
-    ``quantile(p)`` and ``pdf(x)`` take and return (B, 1) arrays. Solved for ``a`` by bisection
-    (vectorised, to 1e-14 in probability); when the density is highest at the lower bound of the
-    support the interval starts there (``a = 0``).
+    ``quantile(p, x0)`` and ``pdf(x)`` take and return (B, 1) arrays (``x0``: a starting point for
+    the quantile, or None). ``g(a) = pdf(Q(a)) - pdf(Q(a + level))`` increases in ``a``; its root is
+    found by the Illinois variant of regula falsi (vectorised, to 1e-14 in probability), each
+    quantile started from the last one found; when the density is highest at the lower bound of
+    the support the interval starts there (``a = 0``).
     """
-    def g(a: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        lo, up = quantile(a), quantile(a + level)
+    def g(p: np.ndarray, start: tuple[np.ndarray, np.ndarray] | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        lo = quantile(p, None if start is None else start[0])
+        up = quantile(p + level, None if start is None else start[1])
         return pdf(lo) - pdf(up), lo, up
 
     eps = 0.0 if lower_bounded else 1e-13
     a0 = np.full((B, 1), eps)
     a1 = np.full((B, 1), 1.0 - level - 1e-13)
-    g0, lo0, up0 = g(a0)
+    g0, lo0, up0 = g(a0, None)
+    g1 = np.full((B, 1), np.nan)  # g(a1) is positive; not evaluated (Q(1 - 1e-13) can be huge): bisect first
     at_bound = g0 >= 0
     lo_best, up_best = lo0, up0
-    for _ in range(50):
-        mid = 0.5 * (a0 + a1)
-        gm, lo, up = g(mid)
+    start: tuple[np.ndarray, np.ndarray] | None = None
+    side = np.zeros((B, 1))
+    for _ in range(100):
+        with np.errstate(divide="ignore", invalid="ignore"):
+            mid = (a0 * g1 - a1 * g0) / (g1 - g0)
+        mid = np.where(np.isfinite(mid) & (mid > a0) & (mid < a1), mid, 0.5 * (a0 + a1))
+        gm, lo, up = g(mid, start)
+        start = (lo, up)
         lo_best, up_best = np.where(at_bound, lo_best, lo), np.where(at_bound, up_best, up)
         neg = gm < 0
-        a0, a1 = np.where(neg, mid, a0), np.where(neg, a1, mid)
-        if np.all(at_bound | (a1 - a0 < 1e-14)):
+        # Illinois: halve the function value kept at an end that stays twice in a row
+        g1 = np.where(neg & (side < 0) & np.isfinite(g1), 0.5 * g1, g1)
+        g0 = np.where(~neg & (side > 0), 0.5 * g0, g0)
+        a0, g0 = np.where(neg, mid, a0), np.where(neg, gm, g0)
+        a1, g1 = np.where(neg, a1, mid), np.where(neg, g1, gm)
+        side = np.where(neg, -1.0, 1.0)
+        if np.all(at_bound | (a1 - a0 < 1e-14) | (gm == 0)):
             break
     return lo_best[:, 0], up_best[:, 0]

@@ -317,7 +317,12 @@ def fit_multilevel(
     ci: list[tuple[float | None, float | None]] = [(None, None), (None, None)]
     if profile_ci:
         for r in range(2):
-            ci[r] = profile_limits(lik, opt, r, crit)
+            if r == 0 and n_c < 2:
+                continue  # not identifiable with one cluster: no interval
+            try:
+                ci[r] = profile_limits(lik, opt, r, crit)
+            except np.linalg.LinAlgError:
+                ci[r] = (ci[r][0], None)
             if ci[r][1] is None:
                 warnings.warn(f"the upper profile-likelihood limit of {('sigma2_cluster', 'sigma2_within')[r]} "
                               "could not be bracketed", ConvergenceWarning, stacklevel=2)

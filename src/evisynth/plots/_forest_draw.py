@@ -9,7 +9,7 @@ from evisynth.plots import _theme
 from evisynth.plots._forest_geometry import Column, ForestLayout
 from evisynth.plots._layout import is_number
 
-_BOLD_KINDS = ("subgroup_header", "subtotal", "total")
+_BOLD_KINDS = ("subgroup_header", "cluster_header", "subtotal", "total")
 
 
 def new_figure(width: float, height: float, fig: Any = None) -> Any:

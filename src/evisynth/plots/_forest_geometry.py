@@ -47,7 +47,8 @@ class Column:
 class ForestRow:
     """One row of the forest plot.
 
-    ``kind`` is one of ``subgroup_header``, ``study``, ``excluded``, ``subtotal``, ``total``,
+    ``kind`` is one of ``subgroup_header``, ``cluster_header`` (a study with several comparisons),
+    ``study``, ``excluded``, ``subtotal``, ``total``,
     ``events``, ``prediction``, ``heterogeneity``, ``overall_effect``, ``subgroup_difference``,
     ``legend`` or ``blank``. Positions (``estimate``, ``lower``, ``upper``) are on the analysis
     scale (log ratios for ratio measures); ``cells`` hold the column texts.
@@ -111,7 +112,7 @@ def assemble(rows: list[ForestRow], headers: list[tuple[str, str, str, str]], ax
     cell_widths = {key: max(max_width([r.cells.get(key, "") for r in rows if r.kind not in POOLED_KINDS], size),
                             max_width([r.cells.get(key, "") for r in rows if r.kind in POOLED_KINDS], size, True))
                    for key, *_ in headers}
-    bold_labels = [r.label for r in rows if r.kind in ("subgroup_header", *POOLED_KINDS)]
+    bold_labels = [r.label for r in rows if r.kind in ("subgroup_header", "cluster_header", *POOLED_KINDS)]
     plain_labels = [r.label for r in rows if r.kind in ("study", "excluded", "events", "prediction")]
     cell_widths["label"] = max(max_width(bold_labels, size, True), max_width(plain_labels, size))
     widths = {key: max(cell_widths[key], text_width(head, size)) for key, head, *_ in headers}

@@ -14,6 +14,7 @@ from evisynth.analyses.results.bias import (
     PublicationBias,
     TrimAndFill,
 )
+from evisynth.analyses.results.dependent import MultilevelSection, RobustSection
 from evisynth.analyses.results.figures import BaujatPoint, BubbleFit, FigureData
 from evisynth.analyses.results.pooled import Heterogeneity, Pooled, StudyRow, Totals
 from evisynth.analyses.results.regression import Coefficient, MetaRegression, ModeratorTerm, PermutationInfo, Prediction
@@ -23,7 +24,8 @@ from evisynth.analyses.results.subgroups import SubgroupAnalysis, SubgroupDiffer
 __all__ = [
     "BaujatPoint", "BeggTest", "BubbleFit", "Coefficient", "CumulativeRow", "EggerMixed", "EggerTest", "FailSafeN",
     "FigureData", "FilledStudy", "Heterogeneity", "InfluenceRow", "LeaveOneOutRow", "MetaRegression",
-    "ModeratorTerm", "PermutationInfo", "Pooled", "Prediction", "PublicationBias", "Record", "Sensitivity",
+    "ModeratorTerm", "MultilevelSection", "PermutationInfo", "Pooled", "Prediction", "PublicationBias", "Record",
+    "RobustSection", "Sensitivity",
     "StudyRow", "SubgroupAnalysis", "SubgroupDifference", "SubgroupGroup", "SummaryText", "Totals", "TrimAndFill",
     "exp_or_none", "number", "plain",
 ]

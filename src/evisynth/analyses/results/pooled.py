@@ -80,20 +80,25 @@ class Pooled(Record):
         """The prediction interval every display shows: the t interval with k-2 df.
 
         It is the interval the Cochrane Handbook (10.10.4.3) and RevMan Web report; it is
-        ``(None, None)`` when it is undefined (k < 3 or a common-effect model).
+        ``(None, None)`` when it is undefined (k < 3 or a common-effect model). The multilevel
+        model and cluster-robust inference have metafor's interval only (``pi_lower``/``pi_upper``).
         """
+        if self.model == "multilevel" or self.test == "CR2":
+            return self.pi_lower, self.pi_upper
         return self.pi_lower_t, self.pi_upper_t
 
     @property
     def random(self) -> bool:
-        """Whether the model is random effects."""
-        return self.model == "random"
+        """Whether the model is random effects (the three-level model included)."""
+        return self.model in ("random", "multilevel")
 
     def analysis_label(self) -> str:
-        """RevMan's name of the analysis: ``IV, Random, 95% CI``, ``M-H, Fixed, 95% CI``, ``M-H, Random, 95% CI``."""
+        """RevMan's name of the analysis: ``IV, Random, 95% CI``, ``M-H, Fixed, 95% CI``, ``M-H, Random, 95% CI``
+        (``IV, Random (three-level), 95% CI`` for the multilevel model)."""
         weights = {"MH": "M-H", "PETO": "Peto"}.get(self.method, "IV")
         level = round(100 * self.level) if round(100 * self.level, 6) == round(100 * self.level) else 100 * self.level
-        return f"{weights}, {'Random' if self.random else 'Fixed'}, {level:g}% CI"
+        model = "Random (three-level)" if self.model == "multilevel" else "Random" if self.random else "Fixed"
+        return f"{weights}, {model}, {level:g}% CI"
 
 
 @dataclass(frozen=True)
@@ -121,6 +126,8 @@ class Heterogeneity(Record):
     q_df: int | None
     q_p: float | None
     tau2_ci_upper_censored: bool = False
+    sigma2_cluster: float | None = None
+    sigma2_within: float | None = None
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,107 @@
+"""Bayes factors of the normal-normal model and the maximisation over τ they need (:mod:`evisynth.models.bayes`).
+
+Bayes factors for τ = 0 and μ = 0 are marginal-likelihood ratios, defined only for proper
+priors (Röver 2020, J Stat Softw 93(6)); the minimum Bayes factors use the largest likelihood
+under the alternative (Spiegelhalter, Abrams & Myles 2004, Section 4.4).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, cast
+
+import numpy as np
+
+from evisynth.models._bayes_quad import Posterior, loglik
+from evisynth.models.bayes_priors import TauPrior
+
+
+def argmax_tau(post: Posterior, func: Any) -> tuple[np.ndarray, np.ndarray]:
+    """Maximiser and maximum over τ ≥ 0 of ``func(tau (B, M)) -> (B, M)`` (golden section around the best node)."""
+    g = post.grid
+    vals = func(g.tau)
+    j = np.argmax(vals, axis=1)
+    rows = np.arange(post.B)
+    lo = g.tau[rows, np.maximum(j - 1, 0)] * (j > 0)
+    hi = g.tau[rows, np.minimum(j + 1, g.tau.shape[1] - 1)]
+    invphi = (math.sqrt(5) - 1) / 2
+    for _ in range(100):
+        x1, x2 = hi - invphi * (hi - lo), lo + invphi * (hi - lo)
+        f = func(np.stack([x1, x2], axis=1))
+        left = f[:, 0] >= f[:, 1]
+        hi, lo = np.where(left, x2, hi), np.where(left, lo, x1)
+        if np.all(hi - lo <= 1e-13 * np.maximum(hi, 1e-300)):
+            break
+    x = 0.5 * (lo + hi)
+    fx = func(x[:, None])[:, 0]
+    f0 = func(np.zeros((post.B, 1)))[:, 0]
+    at0 = f0 >= fx
+    return np.where(at0, 0.0, x), np.where(at0, f0, fx)
+
+
+def bayes_factors(post: Posterior, prior: TauPrior, uniform_mu: bool) -> dict[str, np.ndarray]:
+    """Bayes factors for τ = 0 and μ = 0 and the minimum Bayes factors (NaN where undefined)."""
+    B = post.B
+    nan = np.full(B, np.nan)
+    y, s, mu0, s0 = post.y, post.s, post.mu0, post.s0
+    ll0, _, _ = loglik(np.zeros((B, 1)), y, s, mu0, s0)
+    g = post.grid
+    lls, _, _ = loglik(g.tau, y, s, mu0, s0)
+    best = argmax_tau(post, lambda t: loglik(t, y, s, mu0, s0)[0])[1]
+    out = {"tau0": nan, "mu0": nan, "min_mu0": nan, "min_tau0": ll0[:, 0] - np.maximum(best, ll0[:, 0])}
+    # p(y | μ = 0, τ) for every node; with the τ posterior weights π_j ∝ p(τ_j) p(y|τ_j):
+    # p(y | μ=0) / p(y) = Σ π_j p(y|μ=0,τ_j)/p(y|τ_j)
+    v = s[:, None, :] ** 2 + g.tau[..., None] ** 2
+    ll_mu0 = -0.5 * (np.log(2 * np.pi * v) + y[:, None, :] ** 2 / v).sum(-1)
+    proper_tau = prior.proper and not prior.parameters.get("_unnormalised", False)
+    if proper_tau:
+        log_norm = _prior_log_norm(post, prior) if prior.name == "conventional" else np.zeros(B)
+        if not uniform_mu:
+            out["tau0"] = np.exp(ll0[:, 0] - (g.log_z - log_norm))
+            out["mu0"] = np.exp(np.log(np.sum(g.pi * np.exp(ll_mu0 - lls), axis=1)))
+        out["min_mu0"] = _min_bf_mu0(post, ll_mu0)
+    out["min_tau0"] = np.exp(out["min_tau0"])
+    return out
+
+
+def _prior_log_norm(post: Posterior, prior: TauPrior) -> np.ndarray:
+    """log ∫ p(τ) dτ for a prior known up to a constant (the conventional prior)."""
+    from evisynth.models.bayes_priors import harmonic_s02
+
+    c = np.sqrt(harmonic_s02(post.s))
+    t = np.arange(-256, 257) / 64
+    tau = c[:, None] * np.exp(0.5 * math.pi * np.sinh(t))[None, :]
+    wt = tau * (0.5 * math.pi * np.cosh(t))[None, :] / 64
+    lp = prior.logpdf(tau, post.s)
+    return cast(np.ndarray, np.log(np.sum(wt * np.exp(lp), axis=1)))
+
+
+def _min_bf_mu0(post: Posterior, ll_mu0: np.ndarray) -> np.ndarray:
+    """p(y|μ=0) / max_μ p(y|μ) with p(y|μ) = ∫ p(τ) Π N(y_i; μ, σ_i²+τ²) dτ (τ prior proper)."""
+    from scipy.optimize import minimize_scalar
+
+    g = post.grid
+    y, s = post.y, post.s
+    out = np.empty(post.B)
+    for b in range(post.B):
+        v = s[b][None, :] ** 2 + g.tau[b][:, None] ** 2
+        logw = np.log(np.maximum(g.pi[b], 1e-300)) - _node_loglik(post, b)
+
+        def neg(m: float, v: np.ndarray = v, logw: np.ndarray = logw, b: int = b) -> float:
+            ll = -0.5 * (np.log(2 * np.pi * v) + (y[b][None, :] - m) ** 2 / v).sum(-1)
+            top = np.max(ll + logw)
+            return float(-(top + math.log(np.sum(np.exp(ll + logw - top)))))
+
+        centre = float((g.pi[b] * g.mean[b]).sum())
+        spread = float(np.max(s[b])) + float(np.sqrt((g.pi[b] * g.tau[b] ** 2).sum()))
+        res = minimize_scalar(neg, bracket=(centre - spread, centre, centre + spread), tol=1e-12)
+        top = np.max(ll_mu0[b] + logw)
+        at0 = top + math.log(np.sum(np.exp(ll_mu0[b] + logw - top)))
+        out[b] = math.exp(min(0.0, at0 + float(res.fun)))
+    return out
+
+
+def _node_loglik(post: Posterior, b: int) -> np.ndarray:
+    ll, _, _ = loglik(post.grid.tau[b:b + 1], post.y[b:b + 1], post.s[b:b + 1], None if post.mu0 is None else
+                      post.mu0[b:b + 1], None if post.s0 is None else post.s0[b:b + 1])
+    return cast(np.ndarray, ll[0])
