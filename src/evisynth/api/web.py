@@ -147,7 +147,13 @@ def serve(project_dir: str | Path, *, host: str = "127.0.0.1", port: int = 8000,
           db_url: str | None = None, token: str | None = None, users_file: str | Path | None = None,
           announce: Any = print) -> None:
     """Run the web app with uvicorn until interrupted (see :func:`evisynth.web.server.run`)."""
-    server = importlib.import_module("evisynth.web.server")  # the app sits above the API; resolved at run time
+    from evisynth.errors import InputError
+
+    try:
+        server = importlib.import_module("evisynth.web.server")  # the app sits above the API; resolved at run time
+        importlib.import_module("uvicorn")
+    except ModuleNotFoundError as exc:
+        raise InputError(f"the web app needs {exc.name}: pip install 'evisynth[web]'") from None
     server.run(project_dir, host=host, port=port, open_browser=open_browser, db_url=db_url, token=token,
                users_file=users_file, announce=announce)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
@@ -62,21 +63,27 @@ def screen(request: Request) -> Response:
 
 
 async def decide(request: Request) -> Response:
-    project = request.app.state.project
     form = await request.form()
+    fields = {k: str(v) for k, v in form.items() if isinstance(v, str)}
+    return await run_in_threadpool(_decide, request, fields)
+
+
+def _decide(request: Request, form: dict[str, str]) -> Response:
+    """Store one decision (one transaction) and send the reviewer to their next open record."""
+    project = request.app.state.project
     stage = _stage(form.get("stage"))
     me = reviewer(request)
     if not me:
         flash(request, "give your reviewer name first", "error")
         return RedirectResponse(f"/screening?stage={stage}", status_code=303)
     try:
-        record_id = int(str(form.get("record_id", "")))
-        decision = str(form.get("decision", ""))
+        record_id = int(form.get("record_id", ""))
+        decision = form.get("decision", "")
         if decision == "not-retrieved":
-            screening.set_retrieved(project, record_id, False, str(form.get("note", "")))
+            screening.set_retrieved(project, record_id, False, form.get("note", ""))
             flash(request, f"record {record_id} marked as not retrieved")
             return RedirectResponse(f"/screening?stage={stage}", status_code=303)
-        screening.record_decision(project, record_id, stage, me, decision, str(form.get("reason", "")) or None)
+        screening.record_decision(project, record_id, stage, me, decision, form.get("reason") or None)
     except (EvisynthError, ValueError) as exc:
         flash(request, str(exc), "error")
         return RedirectResponse(f"/screening?stage={stage}", status_code=303)
