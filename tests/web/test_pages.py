@@ -120,3 +120,23 @@ def test_screening_asks_for_name_first(demo_dir):
             assert "give your name first" in c.get("/screening").text
     finally:
         app.state.project.close()
+
+
+def test_demo_output_folder_opens_its_search_store(tmp_path, demo_template):
+    import shutil
+
+    from evisynth.api.web import store_folder
+
+    shutil.copytree(demo_template, tmp_path / "D" / "search")
+    (tmp_path / "D" / "report.html").write_text("<p>report</p>", encoding="utf-8")
+    assert store_folder(tmp_path / "D") == tmp_path / "D" / "search"
+    from evisynth.web.app import create_app
+
+    app = create_app(tmp_path / "D")
+    try:
+        with TestClient(app, base_url="http://127.0.0.1") as c:
+            page = c.get("/").text
+            assert "Embase" in page and 'href="/files/report.html"' in page
+            assert c.get("/files/report.html").text == "<p>report</p>"
+    finally:
+        app.state.project.close()
