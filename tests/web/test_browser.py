@@ -1,0 +1,150 @@
+"""End-to-end test in a real browser: Playwright driving Debian's Chromium (never a downloaded one).
+
+Walks a review: create project → upload two exports → dedupe → two reviewers screen with the keyboard →
+resolve a conflict → history. Screenshots of each page are saved under the test's tmp folder.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from .test_pages import RIS_A, RIS_B
+
+CHROMIUM = os.environ.get("EVISYNTH_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install playwright)")
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="no Chromium at /usr/bin/chromium (apt-get install chromium)"),
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture
+def live_server(tmp_path: Path) -> Iterator[tuple[str, Any]]:
+    import uvicorn
+
+    from evisynth.web.app import create_app
+
+    folder = tmp_path / "review"
+    folder.mkdir()
+    app = create_app(folder)
+    port = _free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    for _ in range(100):
+        if server.started:
+            break
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}", app
+    server.should_exit = True
+    thread.join(10)
+    app.state.project.close()
+
+
+@pytest.fixture
+def browser() -> Iterator[Any]:
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        yield b
+        b.close()
+
+
+def _key(page: Any, key: str) -> None:
+    """Press ``key`` and wait for the page it leads to."""
+    with page.expect_navigation():
+        page.keyboard.press(key)
+
+
+def _shot(page: Any, folder: Path, name: str) -> None:
+    page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
+
+
+def test_walk_a_review(live_server, browser, tmp_path):
+    url, app = live_server
+    shots = tmp_path / "screenshots"
+    shots.mkdir()
+    exports = tmp_path / "exports"
+    exports.mkdir()
+    (exports / "pubmed.ris").write_bytes(RIS_A)
+    (exports / "embase.ris").write_bytes(RIS_B)
+    errors: list[str] = []
+
+    ana = browser.new_context().new_page()
+    ana.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    ana.goto(url + "/")
+    ana.fill("#reviewer-name", "ana")
+    ana.click("text=Save")
+    assert "Reviewer: ana" in ana.inner_text("header")
+    _shot(ana, shots, "1-project-empty")
+
+    ana.goto(url + "/search")
+    for name, db in (("pubmed.ris", "PubMed"), ("embase.ris", "Embase")):
+        ana.set_input_files("#file", str(exports / name))
+        ana.fill("#database", db)
+        ana.click("button:has-text('Upload')")
+        assert f"from {db}" in ana.inner_text(".flash")
+    ana.click("button:has-text('Find duplicates')")
+    assert "checked 3 records" in ana.inner_text(".flash")
+    for _ in range(5):
+        if ana.locator("button:has-text('Confirm duplicate')").count() == 0:
+            break
+        ana.click("button:has-text('Confirm duplicate') >> nth=0")
+    _shot(ana, shots, "2-search")
+    assert len(app.state.project.active_ids()) == 2
+
+    # ana screens by keyboard: include everything
+    ana.goto(url + "/screening?stage=title")
+    for _ in range(2):
+        _key(ana, "i")
+    assert "Nothing left for you" in ana.inner_text("main")
+    # U undoes the last decision, I decides it again
+    _key(ana, "u")
+    assert "withdrawn" in ana.inner_text(".flash")
+    _key(ana, "i")
+    _shot(ana, shots, "3-screening-ana-done")
+
+    ben = browser.new_context().new_page()
+    ben.goto(url + "/screening?stage=title")
+    ben.fill("#reviewer-name", "ben")
+    _key(ben, "Enter")
+    assert "not decided by you" in ben.inner_text("main")  # blinded to ana's includes
+    _shot(ben, shots, "3-screening-ben")
+    _key(ben, "e")
+    _key(ben, "ArrowLeft")
+    assert "your decision: exclude" in ben.inner_text("main")
+    _key(ben, "ArrowRight")
+    _key(ben, "i")
+
+    ana.goto(url + "/screening/conflicts?stage=title")
+    assert "Conflicts queue (1)" in ana.inner_text("main")
+    ana.fill("input[name=note]", "randomised trial: include")
+    ana.click("button:has-text('Resolve')")
+    assert "Conflicts queue (0)" in ana.inner_text("main")
+    assert "ana / ben" in ana.inner_text("main")
+    _shot(ana, shots, "3-conflicts-resolved")
+
+    ana.goto(url + "/history")
+    assert "randomised trial: include" in ana.inner_text("main")
+    _shot(ana, shots, "7-history")
+    ana.goto(url + "/")
+    _shot(ana, shots, "1-project-dashboard")
+    ana.goto(url + "/analysis")
+    _shot(ana, shots, "5-analysis")
+    assert not [e for e in errors if "Content Security Policy" in e], errors
+    assert len(list(shots.glob("*.png"))) >= 7
+    print(f"screenshots in {shots}")
