@@ -28,6 +28,7 @@ from evisynth.cli import (
     cmd_prisma,
     cmd_report,
     cmd_screen,
+    cmd_serve,
     cmd_summarize,
 )
 from evisynth.errors import EvisynthError
@@ -38,6 +39,7 @@ COMMANDS: dict[str, ModuleType] = {
     "summarize": cmd_summarize, "import": cmd_import, "dedupe": cmd_dedupe, "screen": cmd_screen,
     "prisma": cmd_prisma, "batch": cmd_batch, "import-review": cmd_import_review,
     "export-review": cmd_export_review,
+    "serve": cmd_serve,
 }
 
 
