@@ -220,16 +220,23 @@ def convert(kind: str, **values: str) -> Conversion:
 
     if kind not in CONVERSIONS:
         raise InputError(f"conversion {kind!r} is not one of {', '.join(CONVERSIONS)}")
-    g = lambda k, opt=False: _num(values, k, optional=opt)  # noqa: E731
+    def g(key: str) -> float:
+        x = _num(values, key)
+        assert x is not None
+        return x
+
+    def maybe(key: str) -> float | None:
+        return _num(values, key, optional=True)
+
     try:
         if kind == "sd_from_se":
             se, n = g("se"), g("n")
             return Conversion(float(cv.sd_from_se(se, n)[()]), f"SD = SE·√n = {se:g}·√{n:g}")
         if kind == "sd_from_ci":
             lo, hi, n = g("lower"), g("upper"), g("n")
-            level = g("level", True) or 0.95
+            level = maybe("level") or 0.95
             sd = float(cv.sd_from_ci(lo, hi, n, level=level)[()])
-            dist = "t" if (n or 0) < 60 else "z"
+            dist = "t" if n < 60 else "z"
             return Conversion(sd, f"SD = √n·(upper − lower)/(2·{dist}) from the {level:.0%} CI {lo:g} to {hi:g}, "
                                   f"n = {n:g}")
         if kind == "sd_from_p":
@@ -239,7 +246,7 @@ def convert(kind: str, **values: str) -> Conversion:
                                   f"(t with {n1 + n2 - 2:g} df)")
         if kind == "mean_sd_from_median":
             med, n = g("median"), g("n")
-            q1, q3, mn, mx = g("q1", True), g("q3", True), g("min", True), g("max", True)
+            q1, q3, mn, mx = maybe("q1"), maybe("q3"), maybe("min"), maybe("max")
             r = cv.mean_sd_from_median(med, n, q1=q1, q3=q3, minimum=mn, maximum=mx)
             given = ", ".join(f"{k} {v:g}" for k, v in (("Q1", q1), ("Q3", q3), ("min", mn), ("max", mx))
                               if v is not None)
@@ -247,11 +254,11 @@ def convert(kind: str, **values: str) -> Conversion:
                                                  f"n = {n:g}", second=float(r.sd[()]))
         if kind == "combine_groups":
             a = [g(k) for k in ("n_a", "m_a", "sd_a", "n_b", "m_b", "sd_b")]
-            n, m, sd = cv.combine_groups(*a)
-            return Conversion(float(m[()]), f"two groups combined (Cochrane Handbook table 6.5.a): N = {float(n[()]):g}",
-                              second=float(sd[()]))
+            nc, mc, sdc = cv.combine_groups(*a)
+            return Conversion(float(mc[()]), "two groups combined (Cochrane Handbook table 6.5.a): "
+                                             f"N = {float(nc[()]):g}", second=float(sdc[()]))
         n_total, parts = g("n"), g("parts")
-        split = cv.split_shared_group(int(n_total or 0), int(parts or 0))
+        split = cv.split_shared_group(int(n_total), int(parts))
         return Conversion(float(split[0][0]), f"shared control of {n_total:g} split across {parts:g} comparisons: "
                                               + ", ".join(str(s[0]) for s in split))
     except ValueError as exc:
