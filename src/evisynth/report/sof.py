@@ -9,7 +9,6 @@ lay it out, and :func:`write_sof` writes every format. Every number goes through
 from __future__ import annotations
 
 import csv
-import html
 import io
 import json
 from dataclasses import dataclass, field
@@ -204,27 +203,14 @@ def render_markdown(t: SofTable) -> str:
 
 
 def render_html(t: SofTable, *, standalone: bool = True) -> str:
-    e = html.escape
-    out = [f'<section class="sof"><h2>Summary of findings: {e(t.title)}</h2>', "<dl>"]
-    out += [f"<dt>{e(k)}</dt><dd>{e(v)}</dd>" for k, v in t.header]
-    out += ["</dl>", '<table class="sof-table">', "<thead><tr>"]
-    out += [f"<th>{e(c)}</th>" for c in COLUMNS]
-    out += ["</tr></thead>", "<tbody>"]
-    for row in t.rows:
-        cells = [e(c).replace("\n", "<br>") for c in row.cells()[:5]]
-        cert = e(row.certainty) + (f" <sup>{e(','.join(row.letters))}</sup>" if row.letters else "")
-        cells += [cert, e(row.comments)]
-        out.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
-    out += ["</tbody></table>"]
-    out += [f"<p>{e(n)}</p>" for n in t.notes[:2]]
-    out += ["<h3>Explanations</h3>", "<ol class=\"footnotes\" type=\"a\">"]
-    out += [f'<li id="fn-{letter}">{e(text)}</li>' for letter, text in t.footnotes]
-    out += ["</ol>", f"<p>{e(t.notes[2])}</p>", "</section>"]
-    body = "\n".join(out)
+    """The table as HTML (templates ``report/sof.html.j2`` and, without ``standalone``, ``report/sof_table.html.j2``)."""
+    from markupsafe import Markup
+
+    from evisynth.report.templating import render
+
     if not standalone:
-        return body
-    return (f"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{e(t.title)}</title>"
-            f"<style>{SOF_CSS}</style></head><body>\n{body}\n</body></html>\n")
+        return render("report/sof_table.html.j2", t=t, columns=COLUMNS).rstrip("\n")
+    return render("report/sof.html.j2", t=t, columns=COLUMNS, css=Markup(SOF_CSS))
 
 
 SOF_CSS = ("body{font-family:sans-serif;max-width:80em;margin:1em auto;line-height:1.4}"

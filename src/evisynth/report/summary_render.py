@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import re
 from typing import Any
 
@@ -29,24 +28,10 @@ def render_summary_markdown(s: Summary) -> str:
 
 
 def render_summary_html(s: Summary) -> str:
-    e = html.escape
-    out = []
-    for block in s.blocks:
-        kind = block[0]
-        if kind in ("h1", "h2"):
-            out.append(f"<{kind}>{e(block[1])}</{kind}>")
-        elif kind == "p":
-            out.append(f"<p>{e(block[1])}</p>")
-        elif kind == "ul":
-            out.append("<ul>" + "".join(f"<li>{e(i)}</li>" for i in block[1]) + "</ul>")
-        elif kind == "qa":
-            out.append(f"<h3>{e(block[1])}</h3><p>{e(block[2])}</p>")
-    out.append('<p class="files"><a href="sof.html">Summary of findings table</a> · '
-               '<a href="grade_profile.md">GRADE evidence profile</a> · <a href="claims.json">Claims and sources</a></p>')
-    body = "\n".join(out)
-    return (f"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{e(s.title)}</title>"
-            "<style>body{font-family:sans-serif;max-width:48em;margin:1em auto;line-height:1.5}</style></head><body>\n"
-            f"{body}\n</body></html>\n")
+    """The summary as a page (template ``report/summary.html.j2``)."""
+    from evisynth.report.templating import render
+
+    return render("report/summary.html.j2", title=s.title, blocks=s.blocks)
 
 
 def plain_text(markdown: str) -> str:

@@ -30,9 +30,17 @@ NAV: tuple[tuple[str, str, str], ...] = (
 
 
 def environment() -> Environment:
-    """A Jinja2 environment over ``templates/`` with autoescaping always on."""
-    return Environment(loader=FileSystemLoader(TEMPLATES_DIR), autoescape=select_autoescape(default=True,
-                       default_for_string=True), trim_blocks=True, lstrip_blocks=True)
+    """A Jinja2 environment over ``templates/`` and the report's templates (``report/...``, shared with
+    ``report.html``), with autoescaping always on."""
+    from jinja2 import ChoiceLoader, PackageLoader
+
+    from evisynth.api.templates import FILTERS, TEMPLATE_PACKAGE
+
+    env = Environment(loader=ChoiceLoader([FileSystemLoader(TEMPLATES_DIR), PackageLoader(*TEMPLATE_PACKAGE)]),
+                      autoescape=select_autoescape(default=True, default_for_string=True), trim_blocks=True,
+                      lstrip_blocks=True)
+    env.filters.update(FILTERS)
+    return env
 
 
 templates = Jinja2Templates(env=environment())

@@ -1,0 +1,276 @@
+"""Data extraction for the web app (``evisynth serve``): arm-level grids per outcome, checked by the
+same reader as the command line, the conversion helpers with their derivation, paste and CSV/Excel.
+
+A grid is the study table of one outcome as text cells (header + rows). It is checked by
+:func:`evisynth.io.tabular.read_study_table` (so its messages are the CLI's one-line
+:class:`~evisynth.errors.InputError` messages) and the derivations of :mod:`evisynth.io.derive`
+(SD from SE/CI, mean/SD from median/IQR/range, a second group merged, shared controls split) are
+reported per row. Grids the app saves go to ``<project>/extraction/<outcome>.csv``; the review's own
+data files are read, never replaced.
+
+>>> g = Grid(("study", "m1", "sd1", "n1", "m2", "sd2", "n2"), (("A", "1", "", "10", "2", "1", "10"),))
+>>> check_grid(g).error
+"<grid>, row 1 (line 2), column 'sd1': missing value; this column is required for every row"
+>>> round(convert("sd_from_se", se="0.5", n="16").value, 4)
+2.0
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from evisynth.errors import InputError
+from evisynth.files import csv_row, write_bytes
+
+__all__ = ["CONVERSIONS", "Conversion", "Grid", "GridCheck", "check_grid", "convert", "grid_csv", "grid_from_file",
+           "grid_path", "grid_xlsx", "outcome_grids", "parse_paste", "save_grid"]
+
+EXTRACTION_DIR = "extraction"
+#: Column sets of an empty grid per data type (the names the study-table reader accepts).
+STARTER_COLUMNS = {
+    "continuous": ("study", "m1", "sd1", "n1", "m2", "sd2", "n2", "subgroup"),
+    "dichotomous": ("study", "events1", "n1", "events2", "n2", "subgroup"),
+    "generic": ("study", "yi", "sei", "subgroup"),
+}
+
+
+@dataclass(frozen=True)
+class Grid:
+    """A study table as text cells: ``header`` and ``rows`` (each as long as the header)."""
+
+    header: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+
+    def frame(self) -> Any:
+        import pandas as pd
+
+        width = len(self.header)
+        rows = [tuple(r[:width]) + ("",) * (width - len(r)) for r in self.rows if any(c.strip() for c in r)]
+        return pd.DataFrame(rows, columns=list(self.header), dtype=object)
+
+
+@dataclass(frozen=True)
+class GridCheck:
+    """The result of checking a grid: the first error (``None`` when readable) and per row what was derived."""
+
+    error: str | None
+    kind: str | None = None
+    derived: tuple[str, ...] = ()
+    studies: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+def check_grid(grid: Grid, source: str = "<grid>") -> GridCheck:
+    """Check the grid with the command line's reader; its first error is one line naming row and column."""
+    import warnings
+
+    from evisynth.io.tabular import read_study_table
+
+    if not grid.rows:
+        return GridCheck(f"{source}: no studies entered yet")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            table = read_study_table(grid.frame(), source=source)
+        except InputError as exc:
+            return GridCheck(str(exc))
+    return GridCheck(None, table.kind, tuple(table.derived), tuple(table.study),
+                     tuple(str(w.message) for w in caught))
+
+
+def parse_paste(text: str) -> Grid:
+    """Cells pasted from a spreadsheet (tab-separated lines); the first line is the header.
+
+    >>> parse_paste("study\\tn1\\nA\\t10\\n").rows
+    (('A', '10'),)
+    """
+    lines = [line.rstrip("\r") for line in text.splitlines() if line.strip()]
+    if not lines:
+        raise InputError("pasted text is empty: copy the header row and the study rows from the spreadsheet")
+    sep = "\t" if "\t" in lines[0] else ","
+    rows = list(csv.reader(lines, delimiter=sep))
+    header = tuple(c.strip() for c in rows[0])
+    if not any(header):
+        raise InputError("pasted text has no header row: its first line must name the columns (study, m1, sd1, ...)")
+    return Grid(header, tuple(tuple(c.strip() for c in r) for r in rows[1:]))
+
+
+def grid_from_file(data: bytes, name: str) -> Grid:
+    """A grid from an uploaded ``.csv``/``.tsv``/``.txt`` or ``.xlsx`` file (cells as text)."""
+    suffix = Path(name).suffix.lower()
+    if suffix == ".xlsx":
+        import pandas as pd
+
+        frame = pd.read_excel(io.BytesIO(data), dtype=str, keep_default_na=False)
+        return Grid(tuple(str(c) for c in frame.columns), tuple(tuple(str(v) for v in r) for r in frame.itertuples(
+            index=False)))
+    if suffix not in (".csv", ".tsv", ".txt"):
+        raise InputError(f"{name}: a study table must be .csv, .tsv, .txt or .xlsx")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{name}: not UTF-8 text (save the table as CSV UTF-8)") from exc
+    return parse_paste(text)
+
+
+def grid_csv(grid: Grid) -> str:
+    """The grid as CSV; cells starting with ``=``, ``+``, ``-``, ``@`` are neutralised (formula injection),
+    numbers are kept as they are."""
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(csv_row(grid.header))
+    for row in grid.rows:
+        w.writerow([c if _number(c) else csv_row([c])[0] for c in row])
+    return buf.getvalue()
+
+
+def grid_xlsx(grid: Grid) -> bytes:
+    """The grid as an Excel workbook (cells as text, formula injection neutralised as in :func:`grid_csv`)."""
+    import pandas as pd
+
+    frame = pd.read_csv(io.StringIO(grid_csv(grid)), dtype=str, keep_default_na=False)
+    buf = io.BytesIO()
+    frame.to_excel(buf, index=False)
+    return buf.getvalue()
+
+
+def _number(cell: str) -> bool:
+    try:
+        return math.isfinite(float(cell))
+    except ValueError:
+        return False
+
+
+def grid_path(project_dir: str | Path, outcome: str) -> Path:
+    """Where the app keeps the grid of ``outcome``: ``extraction/<slug>.csv`` in the project folder."""
+    slug = re.sub(r"[^a-z0-9]+", "_", outcome.lower()).strip("_") or "outcome"
+    return Path(project_dir) / EXTRACTION_DIR / f"{slug}.csv"
+
+
+def save_grid(project_dir: str | Path, outcome: str, grid: Grid) -> Path:
+    """Write the grid atomically to :func:`grid_path` (never to the review's own data files)."""
+    path = grid_path(project_dir, outcome)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return write_bytes(path, grid_csv(grid).encode("utf-8"))
+
+
+def outcome_grids(project_dir: str | Path) -> dict[str, tuple[Grid, Path]]:
+    """Each outcome's grid: the review's outcomes (``review.toml`` or ``data/review.toml``) with the
+    app's saved grid when there is one, else the review's data file; then grids only the app knows."""
+    folder = Path(project_dir)
+    out: dict[str, tuple[Grid, Path]] = {}
+    for review in (folder / "review.toml", folder / "data" / "review.toml"):
+        if review.exists():
+            from evisynth.review.file import load_review
+
+            for spec in load_review(review).outcomes:
+                saved = grid_path(folder, spec.name)
+                source = saved if saved.exists() else spec.data
+                out[spec.name] = (parse_paste(source.read_text(encoding="utf-8-sig")), source)
+            break
+    extra = folder / EXTRACTION_DIR
+    if extra.is_dir():
+        known = {grid_path(folder, n).name for n in out}
+        for path in sorted(extra.glob("*.csv")):
+            if path.name not in known:
+                out[path.stem] = (parse_paste(path.read_text(encoding="utf-8-sig")), path)
+    return out
+
+
+@dataclass(frozen=True)
+class Conversion:
+    """A derived value with the formula and inputs it came from (shown beside the value)."""
+
+    value: float
+    derivation: str
+    second: float | None = None
+
+
+def _num(values: dict[str, str], key: str, *, optional: bool = False) -> float | None:
+    text = str(values.get(key, "") or "").strip()
+    if not text:
+        if optional:
+            return None
+        raise InputError(f"conversion: {key} is empty (a number is needed)")
+    try:
+        x = float(text)
+    except ValueError:
+        raise InputError(f"conversion: {key} = {text!r} is not a number") from None
+    if not math.isfinite(x):
+        raise InputError(f"conversion: {key} = {text!r} is not a finite number")
+    return x
+
+
+def convert(kind: str, **values: str) -> Conversion:
+    """Run one conversion helper on text inputs (what the grid's inline helper sends).
+
+    ``kind`` is a key of :data:`CONVERSIONS`; errors are one-line :class:`InputError` messages.
+    """
+    from evisynth.io import conversions as cv
+
+    if kind not in CONVERSIONS:
+        raise InputError(f"conversion {kind!r} is not one of {', '.join(CONVERSIONS)}")
+    def g(key: str) -> float:
+        x = _num(values, key)
+        assert x is not None
+        return x
+
+    def maybe(key: str) -> float | None:
+        return _num(values, key, optional=True)
+
+    try:
+        if kind == "sd_from_se":
+            se, n = g("se"), g("n")
+            return Conversion(float(cv.sd_from_se(se, n)[()]), f"SD = SE·√n = {se:g}·√{n:g}")
+        if kind == "sd_from_ci":
+            lo, hi, n = g("lower"), g("upper"), g("n")
+            level = maybe("level") or 0.95
+            sd = float(cv.sd_from_ci(lo, hi, n, level=level)[()])
+            dist = "t" if n < 60 else "z"
+            return Conversion(sd, f"SD = √n·(upper − lower)/(2·{dist}) from the {level:.0%} CI {lo:g} to {hi:g}, "
+                                  f"n = {n:g}")
+        if kind == "sd_from_p":
+            md, p, n1, n2 = g("md"), g("p"), g("n1"), g("n2")
+            sd = float(cv.sd_from_p(md, p, n1, n2)[()])
+            return Conversion(sd, f"pooled SD from MD = {md:g}, two-sided P = {p:g}, n = {n1:g} + {n2:g} "
+                                  f"(t with {n1 + n2 - 2:g} df)")
+        if kind == "mean_sd_from_median":
+            med, n = g("median"), g("n")
+            q1, q3, mn, mx = maybe("q1"), maybe("q3"), maybe("min"), maybe("max")
+            r = cv.mean_sd_from_median(med, n, q1=q1, q3=q3, minimum=mn, maximum=mx)
+            given = ", ".join(f"{k} {v:g}" for k, v in (("Q1", q1), ("Q3", q3), ("min", mn), ("max", mx))
+                              if v is not None)
+            return Conversion(float(r.mean[()]), f"mean (Luo 2018) and SD (Shi/Wan) from median {med:g}, {given}, "
+                                                 f"n = {n:g}", second=float(r.sd[()]))
+        if kind == "combine_groups":
+            a = [g(k) for k in ("n_a", "m_a", "sd_a", "n_b", "m_b", "sd_b")]
+            nc, mc, sdc = cv.combine_groups(*a)
+            return Conversion(float(mc[()]), "two groups combined (Cochrane Handbook table 6.5.a): "
+                                             f"N = {float(nc[()]):g}", second=float(sdc[()]))
+        n_total, parts = g("n"), g("parts")
+        split = cv.split_shared_group(int(n_total), int(parts))
+        return Conversion(float(split[0][0]), f"shared control of {n_total:g} split across {parts:g} comparisons: "
+                                              + ", ".join(str(s[0]) for s in split))
+    except ValueError as exc:
+        raise InputError(f"conversion: {exc}") from None
+
+
+#: The helpers of the grid: key → (label, input names).
+CONVERSIONS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "sd_from_ci": ("SD from a confidence interval of the mean", ("lower", "upper", "n", "level")),
+    "sd_from_se": ("SD from the standard error", ("se", "n")),
+    "sd_from_p": ("Pooled SD from the mean difference and its P value", ("md", "p", "n1", "n2")),
+    "mean_sd_from_median": ("Mean and SD from median with IQR and/or range", ("median", "q1", "q3", "min", "max", "n")),
+    "combine_groups": ("Combine two arms into one", ("n_a", "m_a", "sd_a", "n_b", "m_b", "sd_b")),
+    "split_control": ("Split a shared control group", ("n", "parts")),
+}

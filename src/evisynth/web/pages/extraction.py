@@ -1,0 +1,190 @@
+"""Page 4, Data extraction: per outcome a spreadsheet-like grid of arm-level data (continuous,
+dichotomous, generic) checked with the command line's messages, the conversion helpers with their
+derivation, paste from a spreadsheet, import/export CSV and Excel, subgroup and moderator columns.
+
+Everything is done by :mod:`evisynth.api.extraction`; this module only reads forms and renders.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.datastructures import FormData, UploadFile
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from evisynth.api.extraction import (
+    CONVERSIONS,
+    STARTER_COLUMNS,
+    Grid,
+    check_grid,
+    convert,
+    grid_csv,
+    grid_from_file,
+    grid_path,
+    grid_xlsx,
+    outcome_grids,
+    parse_paste,
+    save_grid,
+)
+from evisynth.errors import EvisynthError
+from evisynth.web.templating import flash, render
+
+BLANK_ROWS = 3
+
+
+def _outcomes(request: Request) -> list[tuple[str, Grid, str]]:
+    folder = request.app.state.folder
+    return [(name, grid, str(path.relative_to(folder)) if path.is_relative_to(folder) else path.name)
+            for name, (grid, path) in outcome_grids(folder).items()]
+
+
+def _pick(request: Request, value: Any) -> tuple[int, str, Grid, str]:
+    outcomes = _outcomes(request)
+    if not outcomes:
+        raise HTTPException(404, "no outcome yet: add one on the data extraction page")
+    text = str(value or "0")
+    i = int(text) if text.isdigit() else 0
+    if i >= len(outcomes):
+        raise HTTPException(404, "no such outcome")
+    return (i, *outcomes[i])
+
+
+def _rows_view(grid: Grid, derived: tuple[str, ...]) -> list[tuple[tuple[str, ...], str]]:
+    """Each row with what was derived for it (rows with cells only; blank rows get "")."""
+    out, j = [], 0
+    for row in grid.rows:
+        filled = any(c.strip() for c in row)
+        out.append((row, derived[j] if filled and j < len(derived) else ""))
+        j += filled
+    return out
+
+
+def page(request: Request) -> Response:
+    outcomes = _outcomes(request)
+    ctx: dict[str, Any] = {"outcomes": [o[0] for o in outcomes], "conversions": CONVERSIONS,
+                           "kinds": list(STARTER_COLUMNS)}
+    if outcomes:
+        i, name, grid, source = _pick(request, request.query_params.get("o"))
+        check = check_grid(grid, source)
+        width = len(grid.header)
+        blank = tuple(("",) * width for _ in range(BLANK_ROWS))
+        ctx.update(current=i, name=name, grid=grid, source=source, check=check,
+                   rows=_rows_view(Grid(grid.header, grid.rows + blank), check.derived))
+    return render(request, "extraction/index.html", ctx, page="extraction")
+
+
+def _grid_from_form(form: FormData) -> Grid:
+    ncols = int(str(form.get("ncols", "0")))
+    nrows = int(str(form.get("nrows", "0")))
+    header = [str(form.get(f"h-{j}", "")).strip() for j in range(ncols)]
+    extra = str(form.get("new_column", "")).strip()
+    rows = [[str(form.get(f"c-{i}-{j}", "")).strip() for j in range(ncols)] for i in range(nrows)]
+    keep = [j for j, h in enumerate(header) if h]
+    if extra and extra not in header:
+        header.append(extra)
+        keep.append(len(header) - 1)
+        rows = [[*r, ""] for r in rows]
+    return Grid(tuple(header[j] for j in keep),
+                tuple(tuple(r[j] for j in keep) for r in rows if any(c for c in r)))
+
+
+async def save(request: Request) -> Response:
+    form = await request.form()
+    i, name, _, _ = _pick(request, form.get("o"))
+    try:
+        grid = _grid_from_form(form)
+    except ValueError:
+        raise HTTPException(400, "malformed grid form") from None
+    return _store(request, i, name, grid)
+
+
+def _store(request: Request, i: int, name: str, grid: Grid) -> Response:
+    path = save_grid(request.app.state.folder, name, grid)
+    check = check_grid(grid, path.name)
+    if check.ok:
+        flash(request, f"saved {len(grid.rows)} rows of {name} to extraction/{path.name}; the table reads as "
+                       f"{check.kind} data")
+    else:
+        flash(request, f"saved to extraction/{path.name}, but: {check.error}", "error")
+    return RedirectResponse(f"/extraction?o={i}", status_code=303)
+
+
+async def paste(request: Request) -> Response:
+    form = await request.form()
+    i, name, _, _ = _pick(request, form.get("o"))
+    try:
+        grid = parse_paste(str(form.get("text", "")))
+    except EvisynthError as exc:
+        flash(request, str(exc), "error")
+        return RedirectResponse(f"/extraction?o={i}", status_code=303)
+    return _store(request, i, name, grid)
+
+
+async def upload(request: Request) -> Response:
+    form = await request.form()
+    i, name, _, _ = _pick(request, form.get("o"))
+    file = form.get("file")
+    if not isinstance(file, UploadFile) or not file.filename:
+        flash(request, "choose a .csv, .tsv or .xlsx file to import", "error")
+        return RedirectResponse(f"/extraction?o={i}", status_code=303)
+    try:
+        grid = grid_from_file(await file.read(), file.filename)
+    except (EvisynthError, ValueError) as exc:
+        flash(request, str(exc).splitlines()[0], "error")
+        return RedirectResponse(f"/extraction?o={i}", status_code=303)
+    return _store(request, i, name, grid)
+
+
+async def new(request: Request) -> Response:
+    form = await request.form()
+    name = str(form.get("name", "")).strip()
+    kind = str(form.get("kind", "continuous"))
+    if not name or kind not in STARTER_COLUMNS:
+        flash(request, "give the outcome a name and choose continuous, dichotomous or generic data", "error")
+        return RedirectResponse("/extraction", status_code=303)
+    folder = request.app.state.folder
+    path = grid_path(folder, name)
+    if not path.exists():
+        save_grid(folder, name, Grid(STARTER_COLUMNS[kind], ()))
+    names = [o[0] for o in _outcomes(request)]
+    i = next((k for k, n in enumerate(names) if grid_path(folder, n) == path), 0)
+    flash(request, f"new outcome {name}: enter one row per comparison")
+    return RedirectResponse(f"/extraction?o={i}", status_code=303)
+
+
+def export(request: Request) -> Response:
+    _, name, grid, _ = _pick(request, request.query_params.get("o"))
+    fmt = request.url.path.rsplit(".", 1)[-1]
+    stem = "".join(c if c.isalnum() else "_" for c in name).strip("_") or "outcome"
+    if fmt == "csv":
+        return Response(grid_csv(grid), media_type="text/csv; charset=utf-8",
+                        headers={"content-disposition": f'attachment; filename="{stem}.csv"'})
+    return Response(grid_xlsx(grid), media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    headers={"content-disposition": f'attachment; filename="{stem}.xlsx"'})
+
+
+async def conversion(request: Request) -> Response:
+    form = await request.form()
+    kind = str(form.get("kind", ""))
+    values = {k: str(v) for k, v in form.items() if isinstance(v, str) and k not in ("kind", "csrf_token")}
+    ctx: dict[str, Any] = {"result": None, "error": None}
+    try:
+        ctx["result"] = convert(kind, **values)
+    except EvisynthError as exc:
+        ctx["error"] = str(exc)
+    return render(request, "extraction/conversion.html", ctx, page="extraction")
+
+
+routes: list[BaseRoute] = [
+    Route("/extraction", page, name="extraction"),
+    Route("/extraction/save", save, methods=["POST"]),
+    Route("/extraction/paste", paste, methods=["POST"]),
+    Route("/extraction/import", upload, methods=["POST"]),
+    Route("/extraction/new", new, methods=["POST"]),
+    Route("/extraction/convert", conversion, methods=["POST"]),
+    Route("/extraction/export.csv", export),
+    Route("/extraction/export.xlsx", export),
+]
