@@ -118,7 +118,7 @@ def test_sigkill_during_batch_keeps_the_previous_results(tmp_path: Path) -> None
     before = out.read_bytes()
     started = time.monotonic()
     _kill_when(_cli("batch", str(src), "--group", "g", "--out", str(out), "--method", "DL", "--chunk-rows", "50000"),
-               lambda: time.monotonic() - started > 2.0)
+               lambda: time.monotonic() - started > 0.5)  # the whole run takes about 2 s on 2 cores
     assert out.read_bytes() == before  # the previous results, whole
     assert not _stray(tmp_path)
     assert read_manifest(tmp_path)["results.csv"]["sha256"] == hashlib.sha256(before).hexdigest()

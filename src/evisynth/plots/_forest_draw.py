@@ -99,6 +99,7 @@ def _draw(lay: ForestLayout, fig: Any) -> None:
 
     max_side = 0.85 * rh * 72
     lo_lim, hi_lim = ax.lower, ax.upper
+    dots: list[tuple[float, float, str]] = []  # risk-of-bias dots, drawn as one collection below
     for i, row in enumerate(lay.rows):
         y = lay.row_y(i)
         kind = row.kind
@@ -121,8 +122,7 @@ def _draw(lay: ForestLayout, fig: Any) -> None:
         for d, x in zip(lay.rob_domains, lay.rob_x, strict=True):
             level = row.rob.get(d)
             if level:
-                tab.scatter([x], [y], s=(0.8 * rh * 72) ** 2, color=_theme.ROB_COLOURS[level], edgecolors="none",
-                            zorder=3)
+                dots.append((x, y, _theme.ROB_COLOURS[level]))
                 tab.text(x, y, _theme.ROB_SYMBOLS[level], ha="center", va="center", fontsize=size,
                          fontweight="bold", color="white" if level in ("high", "critical") else _theme.INK, zorder=4)
         yy = i + 0.5
@@ -146,6 +146,9 @@ def _draw(lay: ForestLayout, fig: Any) -> None:
                                   closed=True, facecolor=colour_d, edgecolor=colour_d, lw=0.5, zorder=3))
         elif kind == "prediction" and is_number(row.lower):
             _whisker(gax, row.lower, row.upper, yy, lo_lim, hi_lim, _theme.PI_COLOUR, 3.0)
+    if dots:
+        xs, ys, colours = zip(*dots, strict=True)
+        tab.scatter(xs, ys, s=(0.8 * rh * 72) ** 2, c=list(colours), edgecolors="none", zorder=3)
 
 
 def _whisker(gax: Any, lo: Any, hi: Any, y: float, lo_lim: float, hi_lim: float, colour: str, lw: float) -> None:
