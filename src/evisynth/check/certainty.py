@@ -22,6 +22,7 @@ from functools import cache
 from evisynth.check import lexicon
 from evisynth.check.context import ClaimIndex, OutcomeIndex
 from evisynth.check.model import Claim, Finding, Severity
+from evisynth.check.source_wording import Hedged, hedged_claims, match
 from evisynth.check.text import Document
 
 CERTAINTY_RANK: dict[str, int] = {k: int(v) for k, v in lexicon.load("certainty")["levels"].items()}
@@ -131,8 +132,10 @@ class _Rater:
         by_outcome: Mapping[str, str],
         source: OutcomeIndex | None,
         default: str | None,
+        hedged: Sequence[Hedged] = (),
     ) -> None:
         self.doc, self.index, self.by_claim, self.source, self.default = doc, index, by_claim, source, default
+        self.hedged = hedged
         self.stated = OutcomeIndex()
         self.decl_by_sentence: dict[int, list[tuple[int, int, str]]] = {}
         found = _keyed_declarations(doc)
@@ -170,6 +173,9 @@ class _Rater:
                 hits = [r for r in idx.lookup(text) if isinstance(r, Rating)]
                 if hits:
                     return max(hits, key=lambda r: CERTAINTY_RANK[r.level])
+        said = match(doc.norm, pos, self.hedged)   # the source's own hedge for this statement
+        if said is not None:
+            return Rating(said.level, f"the source words this finding as '{said.quote}' ({said.level} certainty)")
         for idx in (self.source, self.stated):
             if idx is not None and isinstance(idx.uniform, Rating):
                 return idx.uniform
@@ -191,11 +197,13 @@ def check_certainty(
     by_outcome: Mapping[str, str] | None = None,
     source: OutcomeIndex | None = None,
     in_findings: Sequence[bool] | None = None,
+    source_doc: Document | None = None,
 ) -> list[Finding]:
     """Certainty wording against the GRADE level that applies where each word stands."""
     index = ClaimIndex(doc, claims)
     sections = list(in_findings) if in_findings is not None else findings_sections(doc)
-    rater = _Rater(doc, index, by_claim or {}, by_outcome or {}, source, default)
+    hedged = hedged_claims(source_doc) if source_doc is not None else []
+    rater = _Rater(doc, index, by_claim or {}, by_outcome or {}, source, default, hedged)
     out: list[Finding] = []
     for k, sent in enumerate(doc.sentences):
         if sections[k]:
