@@ -107,7 +107,7 @@ def match(norm: str, pos: int, hedged: Sequence[Hedged]) -> Hedged | None:
         return None
     verb = first
     if first.group(0).lower() in _ADVERBS:
-        verb = next(words, None) or first
+        verb = next(words, first)
     stem = _stem(verb.group(0))
     after = re.sub(r"^\s+(?:in|to)\b", "", norm[verb.end() : verb.end() + 100])
     mine = _content(after)
