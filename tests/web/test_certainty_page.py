@@ -114,3 +114,20 @@ def test_checked_summary_inline_and_escaped(review_client, review_dir: Path):
     # a pasted text is checked without being stored
     checked = review_client.post_form("/certainty/check", {"text": "rTMS increases spasticity <img src=x>."}).text
     assert "Text: your text" in checked and "&lt;img src=x&gt;" in checked and "<img src=x>" not in checked
+
+
+def test_concurrent_overrides_are_all_kept(review_dir):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from evisynth.api.webreview import override_log, overrides, set_override
+
+    domains = ("risk_of_bias", "inconsistency", "indirectness", "imprecision")
+
+    def save(i: int) -> None:
+        set_override(review_dir, f"outcome {i % 5}", domains[i % 4], "serious", f"reason {i}", who=f"r{i}")
+
+    with ThreadPoolExecutor(8) as pool:
+        list(pool.map(save, range(40)))
+    stored = overrides(review_dir)
+    assert sum(len(v) for v in stored.values()) == 20  # 5 outcomes x 4 domains, none lost
+    assert len(override_log(review_dir)) == 40
