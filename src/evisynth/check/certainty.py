@@ -26,6 +26,10 @@ from evisynth.check.source_wording import Hedged, hedged_claims, match
 from evisynth.check.text import Document
 
 CERTAINTY_RANK: dict[str, int] = {k: int(v) for k, v in lexicon.load("certainty")["levels"].items()}
+#: Certainty statements about other outcomes that score at least this share of the best match also
+#: count, and the most lenient of them applies: a sentence sharing the intervention's and comparator's
+#: words with one statement and the outcome's words with another is not held to the first alone.
+NEAR = 0.5
 _WORDING = {4: "reduces", 3: "probably reduces", 2: "may reduce", 1: "we are very uncertain whether ... reduces"}
 _LEVEL_WORD_RE = re.compile(r"very[\s-]+low|low|moderate|high", re.I)
 _NEG_RE = re.compile(r"\b(?:no|not|nor|without|lack\w*|insufficient|little)\b|n't\b", re.I)
@@ -170,7 +174,7 @@ class _Rater:
             for idx in (self.stated, self.source, self.mapping):
                 if idx is None:
                     continue
-                hits = [r for r in idx.lookup(text) if isinstance(r, Rating)]
+                hits = [r for r in idx.lookup(text, near=NEAR) if isinstance(r, Rating)]
                 if hits:
                     return max(hits, key=lambda r: CERTAINTY_RANK[r.level])
         said = match(doc.norm, pos, self.hedged)   # the source's own hedge for this statement

@@ -178,7 +178,9 @@ def check_moderators(
                 tests[lo:hi] or source_tests or local or hedged_negation(norm, sent, m.start())
             ):
                 continue
-            if doc.norm[sent[0] : sent[1]].rstrip().endswith("?"):
+            if _BETWEEN_STUDIES_RE.match(norm, m.end()):
+                continue  # "the results differed between studies": heterogeneity, not a subgroup claim
+            if doc.norm[sent[0] : sent[1]].rstrip(" \n*_#").endswith("?"):
                 continue  # a question ("Does the effect differ between groups?") claims nothing
             c0 = index.clause(m.start())[0]
             if kind == "difference_of_effect" and not effect_subject.search(norm, max(c0, m.start() - 80), m.start()):
@@ -192,6 +194,12 @@ def check_moderators(
                 severity, message = finding
                 out.append(Finding(severity, "significance_language", m.start(), m.end(), message, None))
     return out
+
+
+#: After "differed between" / "varied across": the studies themselves (inconsistency, I²), not subgroups.
+_BETWEEN_STUDIES_RE = re.compile(
+    r"\s+(?:the\s+|individual\s+|included\s+)?(?:studies|trials|study\s+to\s+study|trial\s+to\s+trial)\b", re.I
+)
 
 
 def _first_of_each(tests: list[tuple[int, bool | None, str]]) -> list[tuple[int, bool | None, str]]:

@@ -1,0 +1,40 @@
+"""Wording evisynth's own summaries use that the checker must not flag (found on the demo's
+summary in the web app's Certainty & summary page), next to the claims it must still flag."""
+
+from __future__ import annotations
+
+from evisynth.check import check_text
+
+TAKEAWAY = ("Key takeaway: Repetitive transcranial magnetic stimulation (rTMS) probably reduces spasticity slightly "
+            "compared with sham stimulation or conventional therapy alone (moderate-certainty evidence).\n\n")
+PER_OUTCOME = ("Certainty of the evidence:\n\nSpasticity (MAS): moderate certainty. Motor function (Fugl-Meyer): "
+               "high certainty.\n\n")
+
+
+def _kinds(text: str) -> list[tuple[str, str]]:
+    r = check_text(text)
+    return [(f.kind, r.text[f.start:f.end]) for f in r.findings if f.severity in ("error", "warning")]
+
+
+def test_heterogeneity_between_studies_is_not_a_subgroup_claim() -> None:
+    text = ("Spasticity: rTMS probably reduces spasticity slightly (moderate-certainty evidence). We are moderately "
+            "confident in this result because the results differed between studies.")
+    assert _kinds(text) == []
+
+
+def test_a_question_heading_claims_nothing() -> None:
+    assert _kinds("**Does the effect differ between groups of people or studies?**\n\nSee below.") == []
+
+
+def test_a_subgroup_claim_without_a_test_is_still_flagged() -> None:
+    kinds = _kinds("The effect of rTMS on spasticity differed between subgroups of patients.")
+    assert ("significance_language", "differed between") in kinds
+
+
+def test_outcome_rating_wins_over_a_takeaway_sharing_only_the_intervention_words() -> None:
+    text = TAKEAWAY + PER_OUTCOME + ("Motor function (Fugl-Meyer): Repetitive transcranial magnetic stimulation "
+                                     "(rTMS) increases motor function slightly compared with sham stimulation or "
+                                     "conventional therapy alone.")
+    assert _kinds(text) == []
+    low = text.replace("Motor function (Fugl-Meyer): high certainty", "Motor function (Fugl-Meyer): low certainty")
+    assert ("certainty_language", "increases") in _kinds(low)
