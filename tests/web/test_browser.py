@@ -163,6 +163,13 @@ def test_walk_a_review(live_server, browser, tmp_path):
     ana.fill("#r-inconsistency", "differences in size only, all in one direction")
     ana.click("#domain-inconsistency button:has-text('Save')")
     assert ana.inner_text("#certainty-level") == "high"
+    with ana.expect_download() as download:   # the summary-of-findings table
+        ana.click("a:has-text('CSV')")
+    assert download.value.suggested_filename.endswith(".csv")
+    # a summary that overstates the evidence: the checker's findings appear inline on the text
+    ana.fill("#check-text", "rTMS clearly cures spasticity: MD -0.40 (95% CI -0.10 to 0.30; P = 0.01; "
+                            "low-certainty evidence).")
+    ana.click("button:has-text('Check text')")
     ana.focus("mark.es-finding >> nth=0")  # a finding of the accuracy checker, reached by keyboard focus
     assert ana.evaluate("document.activeElement.getAttribute('aria-describedby')").startswith("es-f-")
     _shot(ana, shots, "6-certainty")
