@@ -38,3 +38,12 @@ def test_outcome_rating_wins_over_a_takeaway_sharing_only_the_intervention_words
     assert _kinds(text) == []
     low = text.replace("Motor function (Fugl-Meyer): high certainty", "Motor function (Fugl-Meyer): low certainty")
     assert ("certainty_language", "increases") in _kinds(low)
+
+
+def test_scale_anchors_and_outcome_descriptions_are_not_findings() -> None:
+    text = ("The mean global assessment with surgery was 0.2 points on a -5 to +5 scale (+5 maximum was "
+            "improvement) compared to 1.76 points with exercise (MD 1.56 points better, 95% CI 0.52 worse to 3.64 "
+            "better). We measured how quickly bilirubin levels decrease (RR 0.90, 95% CI 0.70 to 1.10).")
+    assert [k for k in _kinds(text) if k[0] == "significance_language"] == []
+    flagged = _kinds("Bilirubin levels decrease with phototherapy (RR 0.90, 95% CI 0.70 to 1.10).")
+    assert ("significance_language", "decrease") in flagged

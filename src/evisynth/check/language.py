@@ -181,6 +181,8 @@ def check_significance(
             window_end = c.start if (not from_source and m.end() < c.start < _c1) else m.end()
             if negations.search(norm, max(c0, m.start() - 40), window_end):
                 continue
+            if _not_a_finding(norm, m.start()):
+                continue
             said = doc.plain[m.start() : m.end()]
             sig = significance(c)
             here = not from_source and c0 <= c.start < _c1
@@ -218,6 +220,22 @@ def check_significance(
 
 
 _FLAT_NULL_RE = re.compile(r"no\s", re.I)
+#: "how quickly bilirubin levels decrease", "how much pain improved": the outcome measured, not a finding.
+_HOW_RE = re.compile(r"\bhow\s+(?:quickly|fast|much|well|often|far|long|soon)\b[^,;.]{0,60}$", re.I)
+#: Inside a bracket that explains a scale: "(+5 maximum was improvement)", "(higher scores indicate improvement)".
+_SCALE_RE = re.compile(r"\b(?:scale|maximum|minimum|max|min|scores?|points?|indicat\w*|means|ranges?)\b|=", re.I)
+
+
+def _not_a_finding(norm: str, pos: int) -> bool:
+    """An effect word describing what was measured or how a scale reads, not a result."""
+    if _HOW_RE.search(norm, max(0, pos - 80), pos):
+        return True
+    opened = norm.rfind("(", max(0, pos - 60), pos)
+    if opened < 0 or ")" in norm[opened:pos]:
+        return False
+    closed = norm.find(")", pos, pos + 60)
+    inside = norm[opened + 1 : closed if closed >= 0 else pos]
+    return _SCALE_RE.search(inside) is not None and not re.search(r"\d\s*(?:to|-|–)\s*-?\d", inside)
 #: Before a "no difference" or "similar" that the text does not assert as its finding: a condition
 #: ("before it can be concluded that"), a single study's report ("one study reported no difference"),
 #: or groups compared at baseline ("the groups are similar").
