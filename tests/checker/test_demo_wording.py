@@ -47,3 +47,13 @@ def test_scale_anchors_and_outcome_descriptions_are_not_findings() -> None:
     assert [k for k in _kinds(text) if k[0] == "significance_language"] == []
     flagged = _kinds("Bilirubin levels decrease with phototherapy (RR 0.90, 95% CI 0.70 to 1.10).")
     assert ("significance_language", "decrease") in flagged
+
+
+def test_alike_results_circumstances_and_whether_clauses_are_not_claims() -> None:
+    text = ("Similar imprecisely measured effects were seen for revision surgery (RR 0.50, 95% CI 0.15 to 1.66; "
+            "low-certainty evidence). Home-based programmes are especially important in the context of the "
+            "pandemic. With very low-certainty evidence, we were unsure whether any approach was better than "
+            "another for caries arrest, or led to differences in adverse effects.")
+    assert [k for k in _kinds(text) if k[1] != ""] == []
+    assert ("significance_language", "especially effective in") in _kinds(
+        "The programme was especially effective in older women.")

@@ -335,6 +335,8 @@ def _words(doc: Document, sent: tuple[int, int], rater: _Rater, claim_idx: int |
             continue  # an infinitive or plural without a hedge: not a claim about the effect
         if _NEG_RE.search(before[-15:]) or _used_otherwise(norm, m):
             continue
+        if re.search(r"\bor\s+$", before[-6:]) and re.search(r"\b(?:whether|if)\b", norm[sent[0] : m.start()], re.I):
+            continue  # "we were unsure whether A improved X, or led to Y": still inside the "whether"
         rating = rater.at(m.start())
         if rating is None or rating.level not in CERTAINTY_RANK:
             continue

@@ -178,8 +178,10 @@ def check_moderators(
                 tests[lo:hi] or source_tests or local or hedged_negation(norm, sent, m.start())
             ):
                 continue
-            if _BETWEEN_STUDIES_RE.match(norm, m.end()):
+            if _BETWEEN_STUDIES_RE.match(norm, m.end()) or _NOT_A_GROUP_RE.match(norm, m.end()):
                 continue  # "the results differed between studies": heterogeneity, not a subgroup claim
+            if _SIMILAR_BEFORE_RE.search(norm, max(sent[0], m.start() - 60), m.start()):
+                continue  # "similar imprecise effects were seen for revision surgery": another outcome, alike
             if doc.norm[sent[0] : sent[1]].rstrip(" \n*_#").endswith("?"):
                 continue  # a question ("Does the effect differ between groups?") claims nothing
             c0 = index.clause(m.start())[0]
@@ -200,6 +202,12 @@ def check_moderators(
 _BETWEEN_STUDIES_RE = re.compile(
     r"\s+(?:the\s+|individual\s+|included\s+)?(?:studies|trials|study\s+to\s+study|trial\s+to\s+trial)\b", re.I
 )
+
+
+#: After "especially important in": a circumstance, not a group of patients or studies.
+_NOT_A_GROUP_RE = re.compile(r"\s+(?:the\s+)?(?:context|light|era|face|wake|time|times|view)\b", re.I)
+#: "Similar ... effects were seen for": a like result for another outcome, not a difference between subgroups.
+_SIMILAR_BEFORE_RE = re.compile(r"\b(?:similar|comparable|the\s+same)\b[^,;.]*$", re.I)
 
 
 def _first_of_each(tests: list[tuple[int, bool | None, str]]) -> list[tuple[int, bool | None, str]]:
