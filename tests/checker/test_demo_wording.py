@@ -57,3 +57,18 @@ def test_alike_results_circumstances_and_whether_clauses_are_not_claims() -> Non
     assert [k for k in _kinds(text) if k[1] != ""] == []
     assert ("significance_language", "especially effective in") in _kinds(
         "The programme was especially effective in older women.")
+
+
+def test_one_effect_word_covering_a_second_non_significant_result() -> None:
+    text = ("Exercise reduced the risk of all-cause admissions (RR 0.69, 95% CI 0.56 to 0.86; 23 trials) and "
+            "heart failure admissions (RR 0.82, 95% CI 0.49 to 1.35; 10 trials).")
+    r = check_text(text)
+    (f,) = [f for f in r.findings if f.kind == "significance_language"]
+    assert f.severity == "error" and r.text[f.start:f.end].startswith("RR 0.82")
+    assert '"reduced" also covers' in f.message
+    hedged = check_text(text.replace("Exercise reduced", "Exercise probably reduced")).findings
+    assert [x.severity for x in hedged if x.kind == "significance_language"] == ["warning"]
+    both = text.replace("0.49 to 1.35", "0.70 to 0.95")
+    assert [x for x in check_text(both).findings if x.kind == "significance_language"] == []
+    contrast = text.replace(") and heart", ") but not heart")
+    assert [x for x in check_text(contrast).findings if x.kind == "significance_language"] == []
