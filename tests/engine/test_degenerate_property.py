@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -66,6 +67,8 @@ def check(res, opts: dict) -> None:
         a, b = getattr(res, lo), getattr(res, hi)
         if not (math.isnan(a) or math.isnan(b)):
             assert a <= b, (lo, a, b)
+    if res.tau2_ci_lower <= res.tau2 <= res.tau2_ci_upper:  # (DL, HS, SJ may lie outside, as in metafor)
+        assert res.i2_ci_lower <= res.i2 <= res.i2_ci_upper, (res.i2_ci_lower, res.i2, res.i2_ci_upper)
     if not math.isnan(res.ci_lower):
         assert res.ci_lower <= res.estimate <= res.ci_upper
 
@@ -95,3 +98,29 @@ def test_arbitrary_extremes_give_a_result_or_one_clear_error(studies, opts):
         assert "double precision" in text and "\n" not in text
         return
     check(res, opts)
+
+
+# Effects a few units apart measured with huge precision: τ² ≫ vt and I² rounds to 100. Before the
+# fix 100·τ²/(vt + τ²) was not monotone in floating point there: REML gave the lower I² limit 100.0
+# above I² = 99.99999999999999, PM the lower limit 100.0 above the upper 99.99999999999999.
+NEAR_100 = [([0.0, 1e-5, 2e-5, 3.0000000000000004e-05], 1e-30, "REML"), ([0.0, 1e-9, 2e-9], 1e-40, "PM"),
+            ([0.0, 1e-9, 2e-9], 1e-36, "DL")]
+
+
+@pytest.mark.parametrize(("y", "v", "method"), NEAR_100)
+def test_i2_interval_keeps_the_order_of_the_tau2_interval_when_i2_rounds_to_100(y, v, method):
+    res = pool(np.array(y), np.full(len(y), v), method=method, heterogeneity_ci=True)
+    assert res.i2 > 100 - 1e-9
+    assert res.tau2_ci_lower <= res.tau2 <= res.tau2_ci_upper
+    assert res.i2_ci_lower <= res.i2 <= res.i2_ci_upper
+    assert res.h2_ci_lower <= res.h2 <= res.h2_ci_upper
+
+
+def test_i2_interval_order_holds_in_the_batch_engine_too():
+    from evisynth.batch import batch_meta_analysis
+
+    y = np.array([[0.0, 1e-5, 2e-5, 3.0000000000000004e-05], [0.0, 1e-9, 2e-9, 3e-9]])
+    out = batch_meta_analysis(y, np.full(y.shape, 1e-30), method="REML", heterogeneity_ci=True)
+    assert np.all(out["i2_ci_lower"] <= out["i2"]) and np.all(out["i2"] <= out["i2_ci_upper"])
+    single = pool(y[0], np.full(4, 1e-30), method="REML", heterogeneity_ci=True)
+    assert (out["i2_ci_lower"][0], out["i2_ci_upper"][0]) == (single.i2_ci_lower, single.i2_ci_upper)

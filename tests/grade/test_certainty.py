@@ -107,3 +107,15 @@ def test_footnotes_only_for_changes_and_overrides():
     r = rate(sugg(risk_of_bias="serious"))
     assert [d.domain for d in r.footnote_domains()] == ["risk_of_bias"]
     assert r.domains["risk_of_bias"].explanation() == "Risk of bias: rated down one level (serious): because risk_of_bias."
+
+
+def test_footnotes_end_with_one_full_stop_when_a_reason_already_ends_a_sentence():
+    s = sugg(risk_of_bias="serious")
+    s["risk_of_bias"] = DomainSuggestion("risk_of_bias", "serious", -1, "Most weight from high-risk trials.", "rule")
+    o = {"indirectness": Override("indirectness", "serious", "Most trials recruited men only. ")}
+    r = rate(s, o)
+    rob, ind = r.domains["risk_of_bias"].explanation(), r.domains["indirectness"].explanation()
+    assert rob == "Risk of bias: rated down one level (serious): Most weight from high-risk trials."
+    assert ind == ("Indirectness: rated down one level (serious), reviewers' judgement: Most trials recruited men "
+                   "only. evisynth suggested not serious: because indirectness.")
+    assert ".." not in rob + ind

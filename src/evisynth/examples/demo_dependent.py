@@ -30,6 +30,7 @@ from evisynth.analyses.run import run_analysis
 from evisynth.analyses.spec import AnalysisSpec
 from evisynth.files import write_output
 from evisynth.io.tabular import read_study_table
+from evisynth.options import DEFAULT_MULTILEVEL_METHOD
 from evisynth.review.runner import OutcomeResult
 
 Progress = Callable[[str], None]
@@ -74,7 +75,7 @@ def multilevel_sensitivity(outcomes: list[OutcomeResult], out: Path, say: Progre
         warnings.simplefilter("ignore")  # the whole control group in every comparison is the point here
         table = read_study_table(o.spec.data, split_control=False)
         spec = AnalysisSpec(measure=a.measure, smd_variance=a.smd_variance, continuity=a.continuity,
-                            model="multilevel", method="REML", cluster=CLUSTER)
+                            model="multilevel", method=DEFAULT_MULTILEVEL_METHOD, cluster=CLUSTER)
         three = run_analysis(table, spec)
         robust = run_analysis(table, replace(spec, robust=True))
     folder = out / slug(o.spec.name)

@@ -42,6 +42,7 @@ from evisynth.examples.rtms_design import OUT, ROUND, SEED, Arms, C, build_rows,
 from evisynth.io.tabular import read_study_table
 from evisynth.models.mixed import fit_mixed
 from evisynth.models.pool import pool
+from evisynth.options import DEFAULT_TAU2_METHOD
 
 # ----------------------------------------------------------------------------------------------
 # The analyses (what evisynth computes from the files) and the targets
@@ -120,7 +121,8 @@ def motor_values(df: pd.DataFrame) -> tuple[list[float], float]:
     e = effects_of(df, "MD")
     est = dl(e.yi, e.vi)
     x = np.asarray(e.extra["pulses_1000"], dtype=float)
-    fit = fit_mixed(e.yi, e.vi, np.column_stack([np.ones_like(x), x]), model="random", method="REML", test="hksj")
+    fit = fit_mixed(e.yi, e.vi, np.column_stack([np.ones_like(x), x]), model="random", method=DEFAULT_TAU2_METHOD,
+                    test="hksj")
     limb = np.asarray(e.extra["limb"], dtype=object)
     up = dl(e.yi[limb == "upper"], e.vi[limb == "upper"])[0]
     lo = dl(e.yi[limb == "lower"], e.vi[limb == "lower"])[0]

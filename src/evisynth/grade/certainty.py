@@ -30,6 +30,16 @@ DOMAIN_LABELS = {
 _COUNT_WORDS = {1: "one level", 2: "two levels", 3: "three levels"}
 
 
+def _sentence(text: str) -> str:
+    """``text`` ended by one full stop: a reason that already ends a sentence keeps its own.
+
+    >>> _sentence("wide CI"), _sentence("Most weight from high-risk trials. "), _sentence("why?")
+    ('wide CI.', 'Most weight from high-risk trials.', 'why?')
+    """
+    text = text.rstrip()
+    return text if text.endswith((".", "!", "?", "…")) else text + "."
+
+
 @dataclass(frozen=True)
 class DomainRating:
     """The final judgement for one domain: the suggestion, the override (if any) and what counts."""
@@ -70,10 +80,10 @@ class DomainRating:
         else:
             head = f"{label}: {self.judgement}"
         if self.override:
-            text = (f"{head}, reviewers' judgement: {self.override.reason}. evisynth suggested "
-                    f"{self.suggestion.judgement}: {self.suggestion.reason}.")
+            text = (f"{head}, reviewers' judgement: {_sentence(self.override.reason)} evisynth suggested "
+                    f"{self.suggestion.judgement}: {_sentence(self.suggestion.reason)}")
         else:
-            text = f"{head}: {self.suggestion.reason}."
+            text = f"{head}: {_sentence(self.suggestion.reason)}"
         if not self.applied and self.note:
             text += f" {self.note}"
         return text

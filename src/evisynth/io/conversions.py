@@ -3,7 +3,9 @@
 Every function is pure, works on scalars or numpy arrays (broadcasting), and cites the formula
 it implements. The study-table reader applies the same functions to optional columns (``se1``,
 ``ci1_lower``, ``median1``, ``p_value``, ...; see :mod:`evisynth.io.derive` and
-``docs/conversions.md``) and records each conversion per study.
+``docs/conversions.md``) and records each conversion per study. This module holds the SD
+conversions (SE, CI, t, P, change from baseline) and re-exports the median-based estimators of
+:mod:`evisynth.io.median_estimates` and the arm arithmetic of :mod:`evisynth.io.arms`.
 
 Sources
 -------
@@ -28,40 +30,28 @@ Examples
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, Literal, cast
+from typing import Literal, cast
 
 import numpy as np
-import numpy.typing as npt
 
 from evisynth import _dist
 from evisynth.errors import InputError
+from evisynth.io._conversion_base import ArrayLike, FloatArray, _arr, _check_n, _check_positive
+from evisynth.io.arms import combine_binary, combine_groups, split_counts, split_shared_group
+from evisynth.io.median_estimates import (
+    MEAN_METHODS,
+    SD_METHODS,
+    MeanSD,
+    mean_from_median,
+    mean_sd_from_median,
+    scenario,
+    sd_from_median,
+)
 
-ArrayLike = Any
 Distribution = Literal["auto", "t", "normal"]
 
 #: Below this many participants per group a CI is assumed t-based (Handbook §6.5.2.2: "say fewer than 60").
 T_THRESHOLD = 60
-
-MEAN_METHODS = ("luo", "wan")
-SD_METHODS = ("shi", "wan")
-
-#: Return type of the vectorised conversions (float arrays, or numpy float scalars for scalar input).
-FloatArray = npt.NDArray[np.float64]
-
-
-def _arr(x: ArrayLike) -> np.ndarray:
-    return np.asarray(x, dtype=float)
-
-
-def _check_positive(name: str, x: np.ndarray) -> None:
-    if np.any(~(x > 0)):
-        raise InputError(f"{name} must be > 0; got {x.tolist() if x.ndim else float(x)!r}")
-
-
-def _check_n(name: str, n: np.ndarray, minimum: float = 2) -> None:
-    if np.any(~(n >= minimum)):
-        raise InputError(f"{name} must be at least {minimum:g}; got {n.tolist() if n.ndim else float(n)!r}")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -264,274 +254,6 @@ def corr_from_sds(sd_baseline: ArrayLike, sd_final: ArrayLike, sd_change: ArrayL
     """
     b, f, c = _arr(sd_baseline), _arr(sd_final), _arr(sd_change)
     return cast(FloatArray, (b**2 + f**2 - c**2) / (2 * b * f))
-
-
-# ---------------------------------------------------------------------------------------------
-# Median, quartiles and range (Wan 2014, Luo 2018, Shi 2020)
-# ---------------------------------------------------------------------------------------------
-
-
-def _xi(n: np.ndarray) -> np.ndarray:
-    """``ξ(n) = 2Φ⁻¹((n − 0.375)/(n + 0.25))`` (Wan 2014, eq. 7)."""
-    return 2 * _arr(_dist.norm_ppf((n - 0.375) / (n + 0.25)))
-
-
-def _eta(n: np.ndarray) -> np.ndarray:
-    """``η(n) = 2Φ⁻¹((0.75n − 0.125)/(n + 0.25))`` (Wan 2014, eq. 13/16)."""
-    return 2 * _arr(_dist.norm_ppf((0.75 * n - 0.125) / (n + 0.25)))
-
-
-def scenario(q1: Any = None, q3: Any = None, minimum: Any = None, maximum: Any = None) -> str:
-    """Which summary is available: ``"S1"`` (min, median, max), ``"S2"`` (all five), ``"S3"`` (quartiles)."""
-    has_q = q1 is not None and q3 is not None
-    has_r = minimum is not None and maximum is not None
-    if has_q and has_r:
-        return "S2"
-    if has_r:
-        return "S1"
-    if has_q:
-        return "S3"
-    raise InputError("a median needs the quartiles (q1 and q3), the range (min and max) or both")
-
-
-def mean_from_median(median: ArrayLike, n: ArrayLike, *, q1: ArrayLike | None = None, q3: ArrayLike | None = None,
-                     minimum: ArrayLike | None = None, maximum: ArrayLike | None = None,
-                     method: str = "luo") -> np.ndarray:
-    """Estimate a sample mean from the median with the range and/or the quartiles.
-
-    Parameters
-    ----------
-    median, n : array_like
-    q1, q3 : array_like, optional
-        First and third quartiles.
-    minimum, maximum : array_like, optional
-        Smallest and largest values.
-    method : {"luo", "wan"}
-        ``luo`` (default; Luo et al. 2018, eqs. 7, 11, 15) weights the mid-range, mid-quartile
-        range and median by sample size; ``wan`` uses Wan et al. 2014 (eqs. 2, 10, 14).
-
-    Returns
-    -------
-    ndarray
-
-    Notes
-    -----
-    Scenario S1 = {min, median, max}; S2 = {min, q1, median, q3, max}; S3 = {q1, median, q3}.
-    Luo: S1 ``w(a+b)/2 + (1−w)m`` with ``w = 4/(4 + n^0.75)``; S2 ``w1(a+b)/2 + w2(q1+q3)/2 +
-    (1−w1−w2)m`` with ``w1 = 2.2/(2.2 + n^0.75)``, ``w2 = 0.7 − 0.72/n^0.55``; S3
-    ``w(q1+q3)/2 + (1−w)m`` with ``w = 0.7 + 0.39/n``. Wan: S1 ``(a+2m+b)/4 + (a−2m+b)/(4n)``; S2
-    ``(a+2q1+2m+2q3+b)/8``; S3 ``(q1+m+q3)/3``.
-
-    Examples
-    --------
-    >>> round(float(mean_from_median(10, 100, q1=8, q3=13, method="wan")), 4)
-    10.3333
-    """
-    m, n = _arr(median), _arr(n)
-    _check_n("n", n, 1)
-    sc = scenario(q1, q3, minimum, maximum)
-    method = method.lower()
-    if method not in MEAN_METHODS:
-        raise InputError(f"mean method must be one of {', '.join(MEAN_METHODS)}; got {method!r}")
-    a = _arr(minimum) if minimum is not None else None
-    b = _arr(maximum) if maximum is not None else None
-    lo = _arr(q1) if q1 is not None else None
-    hi = _arr(q3) if q3 is not None else None
-    if sc == "S1":
-        assert a is not None and b is not None  # scenario() gives S1 only with the range
-        if method == "wan":
-            return cast(FloatArray, (a + 2 * m + b) / 4 + (a - 2 * m + b) / (4 * n))
-        w = 4 / (4 + n**0.75)
-        return cast(FloatArray, w * (a + b) / 2 + (1 - w) * m)
-    assert lo is not None and hi is not None  # S2 and S3 have the quartiles
-    if sc == "S2":
-        assert a is not None and b is not None  # ... and S2 the range as well
-        if method == "wan":
-            return cast(FloatArray, (a + 2 * lo + 2 * m + 2 * hi + b) / 8)
-        w1 = 2.2 / (2.2 + n**0.75)
-        w2 = 0.7 - 0.72 / n**0.55
-        return cast(FloatArray, w1 * (a + b) / 2 + w2 * (lo + hi) / 2 + (1 - w1 - w2) * m)
-    if method == "wan":
-        return cast(FloatArray, (lo + m + hi) / 3)
-    w = 0.7 + 0.39 / n
-    return cast(FloatArray, w * (lo + hi) / 2 + (1 - w) * m)
-
-
-def sd_from_median(n: ArrayLike, *, q1: ArrayLike | None = None, q3: ArrayLike | None = None,
-                   minimum: ArrayLike | None = None, maximum: ArrayLike | None = None,
-                   method: str = "shi") -> np.ndarray:
-    """Estimate a sample SD from the range and/or the interquartile range.
-
-    Parameters
-    ----------
-    n : array_like
-    q1, q3, minimum, maximum : array_like, optional
-    method : {"shi", "wan"}
-        For S2 (five-number summary) ``shi`` (default; Shi et al. 2020, eq. 11) uses
-        ``(b−a)/θ1(n) + (q3−q1)/θ2(n)`` with ``θ1 = (2 + 0.14n^0.6)Φ⁻¹((n−0.375)/(n+0.25))`` and
-        ``θ2 = (2 + 2/(0.07n^0.6))Φ⁻¹((0.75n−0.125)/(n+0.25))``; ``wan`` averages the two
-        single-summary estimators (Wan 2014, eq. 12). For S1 and S3 both methods are Wan's:
-        ``(b−a)/ξ(n)`` (eq. 7/9) and ``(q3−q1)/η(n)`` (eq. 15/16).
-
-    Notes
-    -----
-    ξ and η use the closed-form normal-quantile approximations given in Wan et al.; their
-    tables of exact expected values for small n (used by R's *meta* for n ≤ 50 / n ≤ 201) are not
-    used. The difference is below 1% for n ≥ 10.
-
-    Examples
-    --------
-    >>> round(float(sd_from_median(400, q1=-0.6745, q3=0.6745)), 2)   # standard normal quartiles
-    1.0
-    """
-    n = _arr(n)
-    _check_n("n", n, 2)
-    sc = scenario(q1, q3, minimum, maximum)
-    method = method.lower()
-    if method not in SD_METHODS:
-        raise InputError(f"SD method must be one of {', '.join(SD_METHODS)}; got {method!r}")
-    if sc == "S1":
-        return cast(FloatArray, (_arr(maximum) - _arr(minimum)) / _xi(n))
-    if sc == "S3":
-        return cast(FloatArray, (_arr(q3) - _arr(q1)) / _eta(n))
-    rng, iqr = _arr(maximum) - _arr(minimum), _arr(q3) - _arr(q1)
-    if method == "wan":
-        return cast(FloatArray, 0.5 * (rng / _xi(n) + iqr / _eta(n)))
-    theta1 = (2 + 0.14 * n**0.6) * _arr(_dist.norm_ppf((n - 0.375) / (n + 0.25)))
-    theta2 = (2 + 2 / (0.07 * n**0.6)) * _arr(_dist.norm_ppf((0.75 * n - 0.125) / (n + 0.25)))
-    return cast(FloatArray, rng / theta1 + iqr / theta2)
-
-
-@dataclass(frozen=True)
-class MeanSD:
-    """Result of :func:`mean_sd_from_median`: the estimates and how they were obtained."""
-
-    mean: np.ndarray
-    sd: np.ndarray
-    scenario: str
-    mean_method: str
-    sd_method: str
-
-    @property
-    def description(self) -> str:
-        """E.g. ``"median, IQR and range (Luo 2018 mean, Shi 2020 SD)"``."""
-        given = {"S1": "median and range", "S2": "median, IQR and range", "S3": "median and IQR"}[self.scenario]
-        mean_src = {"luo": "Luo 2018", "wan": "Wan 2014"}[self.mean_method]
-        sd_src = "Shi 2020" if (self.sd_method == "shi" and self.scenario == "S2") else "Wan 2014"
-        return f"{given} ({mean_src} mean, {sd_src} SD)"
-
-
-def mean_sd_from_median(median: ArrayLike, n: ArrayLike, *, q1: ArrayLike | None = None,
-                        q3: ArrayLike | None = None, minimum: ArrayLike | None = None,
-                        maximum: ArrayLike | None = None, mean_method: str = "luo",
-                        sd_method: str = "shi") -> MeanSD:
-    """Mean and SD from the median with the IQR and/or range; the default mirrors R *meta*.
-
-    Checks the order ``min ≤ q1 ≤ median ≤ q3 ≤ max`` (with ``q1 < q3`` and ``min < max``) and
-    returns a :class:`MeanSD` naming the methods used (Luo 2018 mean; Shi 2020 SD for the
-    five-number summary, Wan 2014 SD otherwise).
-
-    Examples
-    --------
-    >>> r = mean_sd_from_median(10, 50, q1=8, q3=13)
-    >>> r.description
-    'median and IQR (Luo 2018 mean, Wan 2014 SD)'
-    """
-    sc = scenario(q1, q3, minimum, maximum)
-    m = _arr(median)
-    if q1 is not None and q3 is not None:
-        lo, hi = _arr(q1), _arr(q3)
-        if np.any(~(lo < hi)) or np.any(m < lo) or np.any(m > hi):
-            raise InputError("quartiles must satisfy q1 <= median <= q3 with q1 < q3")
-    if minimum is not None and maximum is not None:
-        a, b = _arr(minimum), _arr(maximum)
-        if np.any(~(a < b)) or np.any(m < a) or np.any(m > b):
-            raise InputError("range must satisfy min <= median <= max with min < max")
-        if q1 is not None and q3 is not None and (np.any(_arr(q1) < a) or np.any(_arr(q3) > b)):
-            raise InputError("quartiles must lie within the range (min <= q1, q3 <= max)")
-    mean = mean_from_median(m, n, q1=q1, q3=q3, minimum=minimum, maximum=maximum, method=mean_method)
-    sd = sd_from_median(n, q1=q1, q3=q3, minimum=minimum, maximum=maximum, method=sd_method)
-    return MeanSD(mean, sd, sc, mean_method.lower(), sd_method.lower())
-
-
-# ---------------------------------------------------------------------------------------------
-# Combining and splitting groups (Handbook table 6.5.a, §23.3.4)
-# ---------------------------------------------------------------------------------------------
-
-
-def combine_groups(n1: ArrayLike, m1: ArrayLike, sd1: ArrayLike,
-                   n2: ArrayLike, m2: ArrayLike, sd2: ArrayLike) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Combine two groups' (n, mean, SD) into one group (Cochrane Handbook table 6.5.a).
-
-    ``N = N1 + N2``; ``M = (N1M1 + N2M2)/N``;
-    ``SD = √{[(N1−1)SD1² + (N2−1)SD2² + (N1N2/N)(M1² + M2² − 2M1M2)] / (N − 1)}``.
-    The result equals the mean and sample SD of the pooled raw data exactly. Apply repeatedly
-    for more than two groups.
-
-    Returns
-    -------
-    (n, mean, sd)
-
-    Examples
-    --------
-    >>> n, m, s = combine_groups(2, 1.0, 2 ** 0.5, 2, 5.0, 2 ** 0.5)   # raw data 0, 2 and 4, 6
-    >>> float(n), float(m), round(float(s) ** 2, 6)
-    (4.0, 3.0, 6.666667)
-    """
-    n1, m1, sd1, n2, m2, sd2 = (_arr(x) for x in (n1, m1, sd1, n2, m2, sd2))
-    _check_n("n1", n1, 1)
-    _check_n("n2", n2, 1)
-    n = n1 + n2
-    mean = (n1 * m1 + n2 * m2) / n
-    var = ((n1 - 1) * sd1**2 + (n2 - 1) * sd2**2 + n1 * n2 / n * (m1**2 + m2**2 - 2 * m1 * m2)) / (n - 1)
-    return n, mean, np.sqrt(var)
-
-
-def combine_binary(events1: ArrayLike, n1: ArrayLike, events2: ArrayLike, n2: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
-    """Combine two groups' events and totals by adding them (Handbook table 6.5.a)."""
-    return _arr(events1) + _arr(events2), _arr(n1) + _arr(n2)
-
-
-def split_counts(total: int, parts: int) -> list[int]:
-    """Split a whole number into ``parts`` whole numbers that differ by at most one (first ones larger).
-
-    >>> split_counts(25, 2)
-    [13, 12]
-    """
-    if parts < 1:
-        raise InputError(f"cannot split into {parts} parts")
-    base, rem = divmod(int(total), parts)
-    return [base + (1 if i < rem else 0) for i in range(parts)]
-
-
-def split_shared_group(n: int, parts: int, events: int | None = None) -> list[tuple[int, int | None]]:
-    """Divide a shared (e.g. control) group among ``parts`` comparisons of a multi-arm trial.
-
-    The participants are split as evenly as whole numbers allow, so the group is not counted
-    more than once (Cochrane Handbook v6 §23.3.4; v5.1 §16.5.4). Events are split in proportion
-    to the participants (largest-remainder rounding, totals preserved, never above the arm size).
-    Means and SDs stay as reported.
-
-    Returns
-    -------
-    list of (n, events)
-
-    Examples
-    --------
-    >>> split_shared_group(25, 2, events=7)
-    [(13, 4), (12, 3)]
-    """
-    sizes = split_counts(n, parts)
-    if events is None:
-        return [(s, None) for s in sizes]
-    if not 0 <= events <= n:
-        raise InputError(f"events {events} must be between 0 and the group size {n}")
-    exact = [events * s / n for s in sizes] if n else [0.0] * parts
-    counts = [int(np.floor(x)) for x in exact]
-    order = sorted(range(parts), key=lambda i: (-(exact[i] - counts[i]), i))
-    for i in order[: events - sum(counts)]:
-        counts[i] += 1
-    return [(s, min(c, s)) for s, c in zip(sizes, counts, strict=True)]
 
 
 __all__ = [

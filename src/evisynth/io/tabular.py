@@ -9,31 +9,25 @@ the line of the file in brackets), the column and what would be accepted.
 
 from __future__ import annotations
 
-import csv
 import math
-import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 
-from evisynth.errors import DuplicateLabelWarning, InputError
-from evisynth.io.schema import (
-    BINARY,
-    CONTINUOUS,
-    GENERIC_CI,
-    GENERIC_SE,
-    GENERIC_VAR,
-    canonical_name,
+from evisynth.errors import InputError
+from evisynth.io.frames import read_frame
+from evisynth.io.schema import GENERIC_CI, GENERIC_SE, GENERIC_VAR, canonical_name
+from evisynth.io.table_checks import (
+    _KIND_COLUMNS,
+    DataKind,
+    _check_values,
+    _detect_kind,
+    _err,
+    _parse_number,
+    unique_labels,
 )
-
-DataKind = Literal["continuous", "binary", "generic"]
-
-_KIND_COLUMNS: dict[str, tuple[str, ...]] = {
-    "binary": BINARY,
-    "continuous": CONTINUOUS,
-}
 
 
 @dataclass(frozen=True)
@@ -89,183 +83,6 @@ class StudyTable:
     def row_label(self, i: int) -> str:
         """Human-readable location of data row ``i`` (0-based)."""
         return f"row {i + 1} (line {i + 2})"
-
-
-def _err(source: str, message: str, row: int | None = None, column: str | None = None) -> InputError:
-    """An error at 0-based data row ``row``: reported as 1-based row and file line."""
-    if row is None:
-        return InputError(message, file=source, column=column)
-    return InputError(message, file=source, row=row + 1, line=row + 2, column=column)
-
-
-class _TextFrame:
-    """The little of a DataFrame of strings that :func:`read_study_table` uses (CSV without pandas)."""
-
-    def __init__(self, columns: list[str], rows: list[list[str]]) -> None:
-        self.columns = columns
-        self._data = {c: [r[j] for r in rows] for j, c in enumerate(columns)}
-        self.shape = (len(rows), len(columns))
-
-    def __len__(self) -> int:
-        return self.shape[0]
-
-    def __getitem__(self, column: str) -> list[str]:
-        return self._data[column]
-
-
-def _read_csv_text(p: Path) -> _TextFrame:
-    """Read a CSV file with the standard library: the delimiter (, ; tab |) is sniffed from the
-    header, blank lines are skipped, cells are kept as text with leading spaces removed and
-    short rows padded with empty cells; duplicated headers get ``.1``, ``.2`` as in pandas.
-
-    Importing pandas costs several times more than reading a study table, so the CSV path of
-    ``evisynth analyze`` does without it.
-    """
-    import csv
-
-    data = p.read_bytes()
-    from evisynth.io.detect import utf16_without_bom
-
-    encoding = "utf-16" if data.startswith((b"\xff\xfe", b"\xfe\xff")) else utf16_without_bom(data) or "utf-8-sig"
-    try:
-        text = data.decode(encoding)
-    except UnicodeDecodeError as exc:
-        raise InputError(f"could not be read as a table ({exc})", file=str(p)) from exc
-    header_end = text.find("\n")
-    if "\x00" in (text if header_end < 0 else text[:header_end]):
-        raise InputError("the header row contains a NUL byte (\\x00): the file is not a text CSV (binary, or saved in an "
-                         "encoding evisynth could not recognise); save it as 'CSV UTF-8'", file=str(p))
-    if "\x00" in text:
-        line = text[:text.index("\x00")].count("\n") + 1
-        raise InputError(f"line {line} contains a NUL byte (\\x00); the file is not a text CSV: save it as 'CSV UTF-8'",
-                         file=str(p))
-    lines = [line for line in text.splitlines() if line.strip()]
-    if not lines:
-        raise InputError("the file is empty; expected a header row and one row per comparison", file=str(p))
-    try:
-        delimiter = csv.Sniffer().sniff(lines[0], delimiters=",;\t|").delimiter
-    except csv.Error:
-        delimiter = ","
-    try:
-        records = list(csv.reader(lines, delimiter=delimiter, skipinitialspace=True))
-    except csv.Error as exc:
-        raise InputError(f"could not be read as a table ({exc})", file=str(p)) from exc
-    header, body = records[0], records[1:]
-    columns: list[str] = []
-    for name in header:
-        base, n = name, 0
-        while name in columns:
-            n += 1
-            name = f"{base}.{n}"
-        columns.append(name)
-    width = len(columns)
-    for i, row in enumerate(body):
-        if len(row) > width:
-            raise InputError(f"row {i + 1} has {len(row)} cells but the header has {width}", file=str(p))
-        if len(row) < width:
-            row.extend([""] * (width - len(row)))
-    return _TextFrame(columns, body)
-
-
-def read_frame(path: str | Path) -> Any:
-    """Read a CSV or ``.xlsx`` file into a table of strings (a pandas DataFrame for Excel), keeping every cell."""
-    p = Path(path)
-    if not p.exists():
-        raise InputError(f"file not found: {p}")
-    if p.is_dir():
-        raise InputError(f"{p} is a folder; expected a .csv or .xlsx file")
-    suffix = p.suffix.lower()
-    if p.stat().st_size == 0:  # a whitespace-only CSV is refused by _read_csv_text with the same message
-        raise InputError("the file is empty; expected a header row and one row per comparison", file=str(p))
-    if suffix not in (".xlsx", ".xlsm", ".xls"):
-        return _read_csv_text(p)
-    import pandas as pd
-
-    try:
-        import openpyxl  # noqa: F401
-    except ImportError as exc:  # pragma: no cover - depends on the install
-        raise InputError("reading Excel files needs openpyxl: pip install 'evisynth[excel]'", file=str(p)) from exc
-    try:
-        frame = pd.read_excel(p, dtype=str, keep_default_na=False)
-        _show_uncached_formulas(p, frame)
-    except pd.errors.EmptyDataError as exc:
-        raise InputError("the file is empty; expected a header row and one row per comparison",
-                         file=str(p)) from exc
-    except (pd.errors.ParserError, UnicodeDecodeError, ValueError, csv.Error) as exc:
-        raise InputError(f"could not be read as a table ({exc})", file=str(p)) from exc
-    return frame
-
-
-def _show_uncached_formulas(p: Path, frame: Any) -> None:
-    """Put the formula text into cells whose formula has no saved result (pandas reads them as empty), so
-    the reader says "a formula" instead of "missing value"."""
-    import openpyxl
-
-    try:
-        formulas = openpyxl.load_workbook(p, read_only=True, data_only=False)
-        values = openpyxl.load_workbook(p, read_only=True, data_only=True)
-    except Exception:
-        return
-    try:
-        rows_f = formulas.worksheets[0].iter_rows(min_row=2, max_col=frame.shape[1], values_only=True)
-        rows_v = values.worksheets[0].iter_rows(min_row=2, max_col=frame.shape[1], values_only=True)
-        for i, (rf, rv) in enumerate(zip(rows_f, rows_v, strict=False)):
-            if i >= frame.shape[0]:
-                break
-            for j, (f, v) in enumerate(zip(rf, rv, strict=False)):
-                if v is None and isinstance(f, str) and f.startswith("=") and frame.iat[i, j] == "":
-                    frame.iat[i, j] = f
-    finally:
-        formulas.close()
-        values.close()
-
-
-def _parse_number(text: str) -> float:
-    t = text.strip().replace("\u2212", "-").replace("\u2013", "-")
-    if t == "" or t.upper() in ("NA", "NAN", "N/A", "."):
-        return math.nan
-    return float(t)
-
-
-def unique_labels(labels: list[str], source: str = "") -> tuple[list[str], list[str]]:
-    """Make duplicated study labels unique with RevMan's letter suffixes, warning once per label.
-
-    ``["Guckin 1992", "Smith", "Guckin 1992"]`` → ``["Guckin 1992a", "Smith", "Guckin 1992b"]``
-    (a label not ending in a digit gets `` (a)``, `` (b)``); a suffixed label that already exists
-    is skipped. Returns the labels and, per row, a note for the renamed ones ("" otherwise).
-
-    >>> import warnings
-    >>> with warnings.catch_warnings():
-    ...     warnings.simplefilter("ignore")
-    ...     unique_labels(["Guckin 1992", "Smith", "Guckin 1992"])[0]
-    ['Guckin 1992a', 'Smith', 'Guckin 1992b']
-    """
-    rows: dict[str, list[int]] = {}
-    for i, label in enumerate(labels):
-        rows.setdefault(label, []).append(i)
-    out, notes = list(labels), [""] * len(labels)
-    taken = set(labels)
-    for label, idx in rows.items():
-        if len(idx) < 2:
-            continue
-        letters = (chr(c) for c in range(ord("a"), ord("z") + 1))
-        made = []
-        for i in idx:
-            for letter in letters:
-                new = f"{label}{letter}" if label[-1:].isdigit() else f"{label} ({letter})"
-                if new not in taken:
-                    break
-            else:  # pragma: no cover - more than 26 rows with one label
-                new = f"{label} [{i + 1}]"
-            taken.add(new)
-            out[i] = new
-            made.append(new)
-            notes[i] = f"study label '{label}' appears {len(idx)} times (rows {', '.join(str(j + 1) for j in idx)}): " \
-                       f"shown as '{new}'"
-        warnings.warn(f"{source + ': ' if source else ''}study label '{label}' appears in rows "
-                      f"{', '.join(str(j + 1) for j in idx)}; shown as {', '.join(repr(m) for m in made)} "
-                      "(RevMan's convention)", DuplicateLabelWarning, stacklevel=3)
-    return out, notes
 
 
 def entered_decimals(text: str) -> int | None:
@@ -426,81 +243,4 @@ def read_study_table(data: Any, *, source: str | None = None, split_control: boo
                       tuple(r and orig for r, orig in zip(renamed, labels, strict=True)) if any(renamed) else ())
 
 
-def _detect_kind(canon: dict[str, str], src: str, found: list[Any]) -> DataKind:
-    has = canon.keys()
-    if {"events1", "events2"} & has:
-        kind: DataKind = "binary"
-    elif {"m1", "m2", "sd1", "sd2"} & has:
-        kind = "continuous"
-    elif {"yi", "estimate"} & has:
-        kind = "generic"
-    else:
-        raise InputError(
-            "no outcome columns found; expected continuous data (m1, sd1, n1, m2, sd2, n2), "
-            "dichotomous data (events1, n1, events2, n2) or generic data (yi with vi or sei, or "
-            "estimate, ci_lower, ci_upper); found columns: " + ", ".join(str(c) for c in found),
-            file=src,
-        )
-    if kind in _KIND_COLUMNS:
-        missing = [c for c in _KIND_COLUMNS[kind] if c not in has]
-        if missing:
-            raise InputError(
-                f"{kind} data need columns {', '.join(_KIND_COLUMNS[kind])}; missing: {', '.join(missing)}",
-                file=src,
-            )
-    elif not ({"yi", "vi"} <= has or {"yi", "sei"} <= has or set(GENERIC_CI) <= has):
-        raise InputError(
-            "generic data need 'yi' with 'vi' or 'sei', or 'estimate', 'ci_lower' and 'ci_upper'",
-            file=src,
-        )
-    return kind
-
-
-def _check_values(kind: str, cols: dict[str, np.ndarray], canon: dict[str, str], src: str) -> None:
-    def fail(i: int, name: str, message: str) -> None:
-        raise _err(src, message, i, canon[name])
-
-    if kind in ("continuous", "binary"):
-        for name in ("n1", "n2"):
-            for i, n in enumerate(cols[name]):
-                if n < 0:
-                    fail(i, name, f"negative sample size {n:g}; expected a whole number >= 2")
-                if n != round(n):
-                    fail(i, name, f"sample size {n:g} is not a whole number")
-                if kind == "continuous" and n < 2:
-                    fail(i, name, f"sample size {n:g} is below 2; each arm needs at least 2 participants")
-                if kind == "binary" and n < 1:
-                    fail(i, name, f"sample size {n:g}; expected a whole number >= 1")
-    if kind == "continuous":
-        for name in ("sd1", "sd2"):
-            for i, s in enumerate(cols[name]):
-                if s < 0:
-                    fail(i, name, f"negative standard deviation {s:g}; expected a number > 0")
-                if s == 0:
-                    fail(i, name, "standard deviation is 0; expected a number > 0")
-    if kind == "binary":
-        for ev, n in (("events1", "n1"), ("events2", "n2")):
-            for i, (e, tot) in enumerate(zip(cols[ev], cols[n], strict=True)):
-                if e < 0:
-                    fail(i, ev, f"negative event count {e:g}; expected a whole number from 0 to {tot:g}")
-                if e != round(e):
-                    fail(i, ev, f"event count {e:g} is not a whole number")
-                if e > tot:
-                    fail(i, ev, f"{e:g} events is more than the {tot:g} participants in the arm "
-                                f"('{canon[n]}'); expected 0 to {tot:g}")
-    if kind == "generic":
-        if "vi" in cols:
-            for i, v in enumerate(cols["vi"]):
-                if not v > 0:
-                    fail(i, "vi", f"sampling variance {v:g}; expected a number > 0")
-        elif "sei" in cols:
-            for i, v in enumerate(cols["sei"]):
-                if not v > 0:
-                    fail(i, "sei", f"standard error {v:g}; expected a number > 0")
-        else:
-            for i in range(len(cols["estimate"])):
-                lo, est, hi = cols["ci_lower"][i], cols["estimate"][i], cols["ci_upper"][i]
-                if not lo < hi:
-                    fail(i, "ci_upper", f"upper limit {hi:g} is not above lower limit {lo:g}")
-                if not lo <= est <= hi:
-                    fail(i, "estimate", f"estimate {est:g} lies outside its interval [{lo:g}, {hi:g}]")
+__all__ = ["DataKind", "StudyTable", "entered_decimals", "read_frame", "read_study_table", "unique_labels"]

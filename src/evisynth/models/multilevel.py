@@ -54,9 +54,10 @@ from evisynth.models._dependent import (
     make_coefficients,
 )
 from evisynth.models._multilevel_lik import Likelihood, NestedLikelihood, Optimum, maximise, profile_limits
-from evisynth.options import DEFAULT_TAU2_METHOD
+from evisynth.options import DEFAULT_MULTILEVEL_METHOD, MULTILEVEL_METHODS
 
-METHODS = ("REML", "ML")
+#: The variance-component estimators (from :data:`evisynth.options.MULTILEVEL_METHODS`).
+METHODS = MULTILEVEL_METHODS
 TESTS = ("z", "t")
 
 
@@ -209,7 +210,7 @@ def fit_multilevel(
     X: Any | None = None,
     *,
     within: Any | None = None,
-    method: str = DEFAULT_TAU2_METHOD,
+    method: str = DEFAULT_MULTILEVEL_METHOD,
     test: str = "z",
     level: float = 0.95,
     coef_names: Sequence[str] | None = None,

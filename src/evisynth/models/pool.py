@@ -239,6 +239,7 @@ def pool(
                 if any_all(censored):
                     t_lo, t_hi = np.minimum(t_lo, bound), np.minimum(t_hi, bound)
             i2_lo, i2_hi = np.minimum(100.0, 100 * t_lo / (vt + t_lo)), np.minimum(100.0, 100 * t_hi / (vt + t_hi))
+            i2_lo, i2_hi = ordered_i2_limits(i2, i2_lo, i2_hi, tau2, t_lo, t_hi)
             h2_lo, h2_hi = t_lo / vt + 1, t_hi / vt + 1
             tau_lo, tau_hi = np.sqrt(t_lo), np.sqrt(t_hi)
         else:
@@ -306,3 +307,25 @@ def _zero_residuals(yy: np.ndarray, m: np.ndarray | None, has_df: Any, s1_0: Any
         r, size = r * m, size * m
     exact = at_rounding_level(r, np.max(size, axis=-1)) | (q0 < TINY_Q)
     return candidate & exact
+
+
+def ordered_i2_limits(i2: Any, i2_lo: Any, i2_hi: Any, tau2: Any, t_lo: Any, t_hi: Any) -> tuple[Any, Any]:
+    """The I² limits in the order of the τ² values they come from.
+
+    ``I² = 100·τ²/(vt + τ²)`` increases with τ², but in floating point it need not when
+    ``vt ≪ τ²`` (I² within an ulp of 100): ``τ²_lo < τ̂²`` can give I²_lo = 100.0 above
+    I² = 99.99999999999999. A limit that rounding put on the wrong side of the estimate (or of the
+    other limit) is moved onto it; nothing else changes, so an estimate that lies outside the
+    Q-profile interval of τ² (possible for DL, HS, SJ, as in metafor) stays outside the I² interval.
+
+    >>> ordered_i2_limits(99.99999999999999, 100.0, 100.0, 2.0, 1.0, 3.0)
+    (99.99999999999999, 100.0)
+    >>> ordered_i2_limits(50.0, 60.0, 70.0, 1.0, 1.2, 1.4)   # estimate below the τ² interval: kept
+    (60.0, 70.0)
+    """
+    lo = np.where((t_lo <= tau2) & (i2_lo > i2), i2, i2_lo)
+    hi = np.where((t_hi >= tau2) & (i2_hi < i2), i2, i2_hi)
+    lo = np.where((t_lo <= t_hi) & (lo > hi), hi, lo)
+    if np.ndim(lo) == 0:
+        return float(lo), float(hi)
+    return lo, hi

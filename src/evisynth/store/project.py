@@ -2,13 +2,13 @@
 
 Screening, studies and PRISMA counts live in :mod:`evisynth.store.screening_store` and
 :mod:`evisynth.store.prisma_store`, working on the same :class:`Project`. Every change that takes
-more than one statement runs in a single transaction: it is either all there or not at all.
+more than one statement runs in a single transaction: it is either all there or not at all. The row
+types (:class:`Batch`, :class:`ImportOutcome`, :class:`DedupeSummary`) live in
+:mod:`evisynth.store.record_rows` and are re-exported here.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -25,76 +25,17 @@ from evisynth.store.engine import (
     write_transaction,
 )
 from evisynth.store.migrations import upgrade
+from evisynth.store.record_rows import (
+    Batch,
+    DedupeSummary,
+    ImportOutcome,
+    _batch,
+    _now,
+    citation_from_row,
+    citation_row,
+)
 
 _CHUNK = 5000
-
-
-@dataclass(frozen=True, slots=True)
-class Batch:
-    """One imported file."""
-
-    id: int
-    database: str
-    imported_at: datetime
-    file_name: str
-    sha256: str
-    format: str
-    record_count: int
-    problem_count: int
-
-
-@dataclass(frozen=True, slots=True)
-class ImportOutcome:
-    """What an import did; ``duplicate_of`` is set (and nothing changed) for a file seen before."""
-
-    batch: Batch
-    duplicate_of: Batch | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class DedupeSummary:
-    """Counts of one deduplication run."""
-
-    compared: int
-    merged: int
-    queued: int
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
-def _batch(row: Any) -> Batch:
-    return Batch(
-        row.id,
-        row.database_name,
-        row.imported_at,
-        row.file_name,
-        row.file_sha256,
-        row.format,
-        row.record_count,
-        row.problem_count,
-    )
-
-
-def citation_from_row(row: Any) -> Citation:
-    """A :class:`Citation` from a ``records`` row."""
-    return Citation(
-        title=row.title,
-        authors=tuple(a for a in row.authors.split("; ") if a),
-        year=row.year,
-        journal=row.journal,
-        volume=row.volume,
-        issue=row.issue,
-        pages=row.pages,
-        doi=row.doi,
-        pmid=row.pmid,
-        abstract=row.abstract,
-        keywords=tuple(k for k in row.keywords.split("; ") if k),
-        language=row.language,
-        accession=row.accession,
-        line=row.line,
-    )
 
 
 class Project:
@@ -189,26 +130,7 @@ class Project:
                 )
                 .returning(s.batches.c.id)
             ).scalar_one()
-            rows = [
-                {
-                    "batch_id": batch_id,
-                    "line": c.line,
-                    "title": c.title,
-                    "authors": "; ".join(c.authors),
-                    "year": c.year,
-                    "journal": c.journal,
-                    "volume": c.volume,
-                    "issue": c.issue,
-                    "pages": c.pages,
-                    "doi": c.doi,
-                    "pmid": c.pmid,
-                    "abstract": c.abstract,
-                    "keywords": "; ".join(c.keywords),
-                    "language": c.language,
-                    "accession": c.accession,
-                }
-                for c in result.records
-            ]
+            rows = [citation_row(batch_id, c) for c in result.records]
             for start in range(0, len(rows), _CHUNK):
                 conn.execute(insert(s.records), rows[start : start + _CHUNK])
             batch = _batch(conn.execute(select(s.batches).where(s.batches.c.id == batch_id)).one())
@@ -399,3 +321,6 @@ class Project:
                         record_a=a, record_b=b, score=row.score, reason=f"merge {merge_id} undone", **values
                     )
                 )
+
+
+__all__ = ["Batch", "DedupeSummary", "ImportOutcome", "Project", "citation_from_row", "citation_row"]
