@@ -268,3 +268,13 @@ def format_data_value(x: float | None) -> str:
         return str(int(x))
     text = format_number(x, 4).rstrip("0").rstrip(".")
     return text
+
+
+def sentence(text: str) -> str:
+    """``text`` ended by one full stop: text that already ends a sentence keeps its own mark.
+
+    >>> sentence("wide CI"), sentence("Most weight from high-risk trials. "), sentence("why?")
+    ('wide CI.', 'Most weight from high-risk trials.', 'why?')
+    """
+    text = text.rstrip()
+    return text if text.endswith((".", "!", "?", "…")) else text + "."

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from evisynth.format import sentence
 from evisynth.grade.domains import DomainSuggestion
 from evisynth.grade.judgements import DOWNGRADE_DOMAINS, UPGRADE_DOMAINS, Override
 
@@ -30,14 +31,7 @@ DOMAIN_LABELS = {
 _COUNT_WORDS = {1: "one level", 2: "two levels", 3: "three levels"}
 
 
-def _sentence(text: str) -> str:
-    """``text`` ended by one full stop: a reason that already ends a sentence keeps its own.
-
-    >>> _sentence("wide CI"), _sentence("Most weight from high-risk trials. "), _sentence("why?")
-    ('wide CI.', 'Most weight from high-risk trials.', 'why?')
-    """
-    text = text.rstrip()
-    return text if text.endswith((".", "!", "?", "…")) else text + "."
+_sentence = sentence  # a reason that already ends a sentence keeps its own full stop
 
 
 @dataclass(frozen=True)

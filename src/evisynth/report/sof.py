@@ -17,6 +17,7 @@ from typing import IO, Any
 
 from evisynth import format as fmt
 from evisynth.files import OutputSet, csv_row, markdown_text, write_output
+from evisynth.format import sentence
 from evisynth.grade.certainty import DOMAIN_LABELS
 from evisynth.report.phrasing import smd_size
 from evisynth.review.runner import OutcomeResult, ReviewResult
@@ -139,9 +140,9 @@ def comments_cell(o: OutcomeResult) -> str:
         bits.append(f"An SMD of {fmt.format_number(abs(p.estimate))} is a {smd_size(p.estimate)} effect "
                     "(conventionally 0.2 small, 0.5 moderate, 0.8 large).")
     if a.kind == "dichotomous" and a.acr_source:
-        bits.append(f"Risk with comparator: {a.acr_source}.")
+        bits.append(sentence(f"Risk with comparator: {a.acr_source}"))
     if a.kind == "continuous" and a.control_mean is not None and a.control_mean_source:
-        bits.append(f"Comparator mean: {a.control_mean_source}.")
+        bits.append(sentence(f"Comparator mean: {a.control_mean_source}"))
     if o.spec.mid is not None and o.analysis.measure == "MD":
         unit = f" {o.spec.units}" if o.spec.units else ""
         bits.append(f"Minimal important difference {fmt.format_number(o.spec.mid)}{unit}.")

@@ -39,6 +39,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from evisynth.errors import InputError
+from evisynth.format import sentence
 
 _AS_ROB2 = {
     "low": "low", "some concerns": "some concerns", "high": "high", "unclear": "some concerns",
@@ -92,7 +93,7 @@ class RobGradeLink:
                                "missing_as": self.missing_as}}
 
     def summary(self) -> str:
-        return f"Risk of bias: {self.judgement} ({self.levels}). {self.reason}. Rule: {self.rule}."
+        return f"Risk of bias: {self.judgement} ({self.levels}). {sentence(self.reason)} Rule: {sentence(self.rule)}"
 
 
 def grade_risk_of_bias(
