@@ -101,6 +101,17 @@ async def save(request: Request) -> Response:
     return _store(request, i, name, grid)
 
 
+async def check(request: Request) -> Response:
+    """Check the grid as it is typed (htmx, nothing saved): the check's message in ``#grid-check``."""
+    form = await request.form()
+    _, _, _, source = _pick(request, form.get("o"))
+    try:
+        grid = _grid_from_form(form)
+    except ValueError:
+        raise HTTPException(400, "malformed grid form") from None
+    return render(request, "extraction/check.html", {"check": check_grid(grid, source)}, page="extraction")
+
+
 def _store(request: Request, i: int, name: str, grid: Grid) -> Response:
     path = save_grid(request.app.state.folder, name, grid)
     check = check_grid(grid, path.name)
@@ -147,8 +158,12 @@ async def new(request: Request) -> Response:
         return RedirectResponse("/extraction", status_code=303)
     folder = request.app.state.folder
     path = grid_path(folder, name)
-    if not path.exists():
-        save_grid(folder, name, Grid(STARTER_COLUMNS[kind], ()))
+    names = [o[0] for o in _outcomes(request)]
+    known = next((k for k, n in enumerate(names) if grid_path(folder, n) == path), None)
+    if known is not None:  # an outcome of that name (or file) exists: open it, never replace its grid
+        flash(request, f"outcome {names[known]} exists already: its grid is below")
+        return RedirectResponse(f"/extraction?o={known}", status_code=303)
+    save_grid(folder, name, Grid(STARTER_COLUMNS[kind], ()))
     names = [o[0] for o in _outcomes(request)]
     i = next((k for k, n in enumerate(names) if grid_path(folder, n) == path), 0)
     flash(request, f"new outcome {name}: enter one row per comparison")
@@ -170,7 +185,7 @@ async def conversion(request: Request) -> Response:
     form = await request.form()
     kind = str(form.get("kind", ""))
     values = {k: str(v) for k, v in form.items() if isinstance(v, str) and k not in ("kind", "csrf_token")}
-    ctx: dict[str, Any] = {"result": None, "error": None}
+    ctx: dict[str, Any] = {"result": None, "error": None, "key": kind if kind in CONVERSIONS else ""}
     try:
         ctx["result"] = convert(kind, **values)
     except EvisynthError as exc:
@@ -181,6 +196,7 @@ async def conversion(request: Request) -> Response:
 routes: list[BaseRoute] = [
     Route("/extraction", page, name="extraction"),
     Route("/extraction/save", save, methods=["POST"]),
+    Route("/extraction/check", check, methods=["POST"]),
     Route("/extraction/paste", paste, methods=["POST"]),
     Route("/extraction/import", upload, methods=["POST"]),
     Route("/extraction/new", new, methods=["POST"]),
