@@ -173,8 +173,9 @@ def _convert(client: Client, kind: str, values: dict[str, str]) -> str:
     fields = _form_fields(match.group(0))
     for key in values:
         assert key in fields, (kind, key)
-    response = client.post("/extraction/convert", data={**fields, **values})
+    response = client.post("/extraction/convert", data={**fields, **values}, headers={"HX-Request": "true"})
     assert response.status_code == 200
+    assert f'id="conv-result-{kind}"' in response.text
     return response.text
 
 
@@ -206,6 +207,14 @@ def test_conversion_helpers_equal_the_library(client, kind, values, expected, wo
 def test_conversion_error_is_one_line(client):
     text = _convert(client, "sd_from_se", {"se": "abc", "n": "16"})
     assert "conversion: se = &#39;abc&#39; is not a number" in text or "conversion: se = 'abc' is not a number" in text
+
+
+def test_conversion_without_javascript_answers_on_the_page(client):
+    page = _new(client, "Pain", "continuous")
+    fields = _form_fields(re.search(r'<form[^>]*data-helper="sd_from_se".*?</form>', page, re.S).group(0))
+    response = client.post("/extraction/convert", data={**fields, "se": "0.5", "n": "16"})
+    assert response.status_code == 200 and "<h1>Data extraction</h1>" in response.text
+    assert "2 — SD = SE·√n = 0.5·√16" in html.unescape(response.text)
 
 
 def test_grid_shows_derived_value_next_to_its_derivation(client):

@@ -190,6 +190,11 @@ async def conversion(request: Request) -> Response:
         ctx["result"] = convert(kind, **values)
     except EvisynthError as exc:
         ctx["error"] = str(exc)
+    if request.headers.get("HX-Request") != "true":  # a plain form post (no JavaScript): back to the page
+        r = ctx["result"]
+        flash(request, ctx["error"] or f"{r.value:.4g}" + (f" and SD {r.second:.4g}" if r.second is not None else "")
+              + f" — {r.derivation}", "error" if ctx["error"] else "info")
+        return RedirectResponse("/extraction", status_code=303)
     return render(request, "extraction/conversion.html", ctx, page="extraction")
 
 
