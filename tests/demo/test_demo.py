@@ -107,8 +107,8 @@ def test_outputs_and_progress(demo_run: tuple) -> None:
     assert "report.html" in lines[-1] and lines[-1].startswith("Done in")
     assert "SYNTHETIC" in stdout
     assert doc["synthetic"] is True
-    # "runs in a few seconds": generous bound for slow CI machines
-    assert doc["runtime_seconds"] < 30
+    # the run time is reported (speed is measured in benchmarks/, never asserted in a unit test)
+    assert isinstance(doc["runtime_seconds"], float) and doc["runtime_seconds"] > 0
 
 
 #: Subgroup variables and meta-regression moderators of the example's outcomes (review.toml).

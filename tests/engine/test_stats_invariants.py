@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 import warnings
 from pathlib import Path
 
@@ -97,17 +96,16 @@ def test_permutation_p_close_to_parametric_for_many_studies():
     assert perm.qm_p == pytest.approx(perm.p_values[1], abs=1e-12)  # one moderator: QM = z²
 
 
-def test_permutations_are_fast():
+def test_five_thousand_permutations_run_in_one_call():
+    # speed is measured in benchmarks/bench_permutation.py, never asserted here
     rng = np.random.default_rng(5)
     k = 18
     v = rng.uniform(0.02, 0.3, k)
     x = rng.normal(size=k)
     y = 0.3 * x + rng.normal(scale=np.sqrt(v + 0.1))
     X = np.column_stack([np.ones(k), x])
-    start = time.perf_counter()
     res = permutation_test(y, v, X, model="random", method="REML", test="hksj", iterations=5000, seed=1,
                            btt=np.array([1]))
-    assert time.perf_counter() - start < 3.0
     assert res.iterations == 5000 and not res.exact
 
 

@@ -78,3 +78,29 @@ def empty_app(tmp_path: Path) -> Any:
     application = create_app(folder, max_upload_bytes=256 * 1024)
     yield application
     application.state.project.close()
+
+
+@pytest.fixture
+def review_dir(tmp_path: Path) -> Path:
+    """A review project (pages 5 and 6): the bundled SYNTHETIC rTMS review copied under ``data/``
+    (``review.toml``, study tables, risk-of-bias file; no search store)."""
+    import shutil
+
+    from evisynth.examples.data import RTMS_DIR
+
+    folder = tmp_path / "review"
+    shutil.copytree(RTMS_DIR, folder / "data")
+    return folder
+
+
+@pytest.fixture
+def review_app(review_dir: Path) -> Any:
+    application = create_app(review_dir)
+    yield application
+    application.state.project.close()
+
+
+@pytest.fixture
+def review_client(review_app: Any) -> Client:
+    with Client(review_app, base_url="http://127.0.0.1") as c:
+        yield c

@@ -1,7 +1,8 @@
 """End-to-end test in a real browser: Playwright driving Debian's Chromium (never a downloaded one).
 
 Walks a review: create project → upload two exports → dedupe → two reviewers screen with the keyboard →
-resolve a conflict → history. Screenshots of each page are saved under the test's tmp folder.
+resolve a conflict → history → analysis with a subgroup → GRADE override → checked summary.
+Screenshots of each page are saved under the test's tmp folder.
 """
 
 from __future__ import annotations
@@ -143,8 +144,35 @@ def test_walk_a_review(live_server, browser, tmp_path):
     _shot(ana, shots, "7-history")
     ana.goto(url + "/")
     _shot(ana, shots, "1-project-dashboard")
+    # the review's outcomes arrive (the bundled example's data/ folder): analysis and certainty pages
+    from evisynth.examples.data import RTMS_DIR
+
+    shutil.copytree(RTMS_DIR, app.state.folder / "data")
     ana.goto(url + "/analysis")
+    assert ana.input_value("#method") == "DL"  # the review file's setting, not REML
+    ana.select_option("#subgroup", "hemisphere")
+    ana.wait_for_selector("#figure-forest_hemisphere")
+    assert "Test for subgroup differences" in ana.inner_text("#results")
     _shot(ana, shots, "5-analysis")
+    ana.goto(url + "/certainty")
+    assert ana.inner_text("#certainty-level") == "moderate"
+    ana.select_option("#j-inconsistency", "not serious")
+    ana.click("#domain-inconsistency button:has-text('Save')")
+    assert "needs a reason" in ana.inner_text(".flash")
+    ana.select_option("#j-inconsistency", "not serious")
+    ana.fill("#r-inconsistency", "differences in size only, all in one direction")
+    ana.click("#domain-inconsistency button:has-text('Save')")
+    assert ana.inner_text("#certainty-level") == "high"
+    with ana.expect_download() as download:   # the summary-of-findings table
+        ana.click("a:has-text('CSV')")
+    assert download.value.suggested_filename.endswith(".csv")
+    # a summary that overstates the evidence: the checker's findings appear inline on the text
+    ana.fill("#check-text", "rTMS clearly cures spasticity: MD -0.40 (95% CI -0.10 to 0.30; P = 0.01; "
+                            "low-certainty evidence).")
+    ana.click("button:has-text('Check text')")
+    ana.focus("mark.es-finding >> nth=0")  # a finding of the accuracy checker, reached by keyboard focus
+    assert ana.evaluate("document.activeElement.getAttribute('aria-describedby')").startswith("es-f-")
+    _shot(ana, shots, "6-certainty")
     assert not [e for e in errors if "Content Security Policy" in e], errors
-    assert len(list(shots.glob("*.png"))) >= 7
+    assert len(list(shots.glob("*.png"))) >= 8
     print(f"screenshots in {shots}")

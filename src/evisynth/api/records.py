@@ -11,12 +11,14 @@ from evisynth.plots.prisma import save_prisma
 from evisynth.records.model import Citation
 from evisynth.records.screening import parse_decision, parse_stage
 from evisynth.store import screening_store as screening
-from evisynth.store.engine import REVIEW_FILES
+from evisynth.store.engine import REVIEW_FILES, create_engine, database_url, find_project_folder
+from evisynth.store.migrations import DatabaseStatus, status, upgrade_sql
 from evisynth.store.prisma_store import prisma_counts
 from evisynth.store.project import Project
 from evisynth.store.sheets import export_sheet, import_sheet
 
-__all__ = ["Citation", "Project", "decode", "export_sheet", "import_sheet", "infer_database", "parse_decision",
+__all__ = ["Citation", "DatabaseStatus", "Project", "database_status", "database_upgrade_sql",
+           "decode", "export_sheet", "import_sheet", "infer_database", "parse_decision",
            "parse_stage", "prisma_counts", "project_inputs", "project_provenance", "read_export", "save_prisma",
            "screening", "write_prisma"]
 
@@ -48,3 +50,29 @@ def write_prisma(project: Project, out_dir: str | Path, *, title: str = "", forc
     counts = prisma_counts(project)
     return save_prisma(counts, out_dir, title=title, force=force, inputs=tuple(project_inputs(project)),
                        provenance=project_provenance(project, {"title": title}))
+
+
+def database_status(folder: str | Path | None = None, url: str | None = None) -> DatabaseStatus:
+    """Where the project database stands against this evisynth's schema revisions, changing nothing."""
+    from sqlalchemy.exc import DBAPIError
+
+    from evisynth.errors import InputError
+    from evisynth.store.migrations import LATEST, revisions
+
+    target = database_url(find_project_folder(folder), url)
+    if target.startswith("sqlite:///") and not Path(target[len("sqlite:///"):]).exists():
+        return DatabaseStatus(None, 0, LATEST, tuple(revisions()))   # not created by merely looking
+    engine = create_engine(target)
+    try:
+        return status(engine)
+    except DBAPIError as exc:
+        first = (str(exc.orig).strip().splitlines() or ["unknown error"])[0]
+        raise InputError(f"cannot open the project database: {redact_url(first)}") from None
+    finally:
+        engine.dispose()
+
+
+def database_upgrade_sql(folder: str | Path | None = None, url: str | None = None) -> str:
+    """The SQL that opening the project would run to bring its database to the newest revision."""
+    target = database_url(find_project_folder(folder), url)
+    return upgrade_sql(target, database_status(folder, url).version)

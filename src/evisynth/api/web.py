@@ -81,6 +81,9 @@ def history(project: Project, *, record_id: int | None = None, limit: int = 500)
             why = f" ({f.reason})" if f.reason else ""
             events.append(HistoryEvent(f.decided_at, f.resolved_by, f"{f.stage} resolved", f.record_id,
                                        f"final: {f.decision}{why}" + (f"; note: {f.note}" if f.note else "")))
+    from evisynth.api.reviewfile import review_changes
+
+    events += [HistoryEvent(c.when, c.who, c.what, None, c.detail) for c in review_changes(project.folder)]
     if record_id is not None:
         events = [e for e in events if e.record_id == record_id]
 

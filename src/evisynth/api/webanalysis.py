@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import tempfile
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from evisynth import options as opt
@@ -24,7 +24,8 @@ from evisynth.report.options import ReportOptions
 from evisynth.report.sections import ReportSection
 from evisynth.report.tables import Table
 
-__all__ = ["CHOICES", "AnalysisView", "analyse_grid", "figure_file", "inline_svg", "report_file"]
+__all__ = ["CHOICES", "AnalysisView", "analyse_grid", "figure_file", "form_settings", "grid_columns", "inline_svg",
+           "report_file", "review_specs"]
 
 #: The choices of the analysis form, from :mod:`evisynth.options` (the one source of the CLI's choices).
 CHOICES: dict[str, tuple[str, ...]] = {
@@ -61,49 +62,84 @@ class AnalysisView:
                          f"{', '.join(i.key for i in self.all_figures()) or 'none'}")
 
 
-def _spec(settings: dict[str, str], subgroup: str | None, moderators: tuple[str, ...]) -> AnalysisSpec:
+def review_specs(project_dir: str | Path) -> dict[str, AnalysisSpec]:
+    """Each outcome's analysis settings from the project's review file (``review.toml`` or
+    ``data/review.toml``), by the review's outcome name; empty without a review file."""
+    folder = Path(project_dir)
+    for path in (folder / "review.toml", folder / "data" / "review.toml"):
+        if path.exists():
+            from evisynth.review.file import load_review
+
+            return {o.name: o.analysis for o in load_review(path).outcomes}
+    return {}
+
+
+def form_settings(spec: AnalysisSpec | None) -> dict[str, str]:
+    """The form's values (measure, model, method, test, level) of ``spec``; ``""`` for one the data decide."""
+    s = spec or AnalysisSpec()
+    return {"measure": (s.measure or "").upper(), "model": s.model or "", "method": (s.method or "").upper(),
+            "test": s.test, "level": f"{s.level:g}"}
+
+
+def grid_columns(grid: Grid) -> tuple[str, ...]:
+    """The grid's columns that are not effect data (study label, arm values): the subgroup and moderator
+    candidates, as the study-table reader sees them (all non-label columns when the grid is unreadable)."""
+    from evisynth.io.tabular import read_study_table
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            return tuple(read_study_table(grid.frame(), source="grid").extra_names.values())
+        except InputError:
+            return tuple(h for h in grid.header if h and h.lower() != "study")
+
+
+def _spec(settings: dict[str, str], subgroup: str | None, moderators: tuple[str, ...],
+          base: AnalysisSpec | None = None) -> AnalysisSpec:
+    start = form_settings(base)
+
     def pick(name: str) -> str | None:
-        value = (settings.get(name) or "").strip()
+        value = (settings.get(name) or "").strip() or start[name]
         if value and value not in CHOICES[name]:
             raise InputError(f"{name} {value!r} is not one of {', '.join(CHOICES[name])}")
         return value or None
 
-    text = (settings.get("level") or "").strip()
+    text = (settings.get("level") or "").strip() or start["level"]
     try:
-        level = float(text) if text else opt.DEFAULT_LEVEL
+        level = float(text)
     except ValueError:
         raise InputError(f"level {text!r} is not a number (e.g. 0.95)") from None
     if not 0.5 <= level < 1:
         raise InputError(f"level must be between 0.5 and 1 (e.g. 0.95); got {text}")
-    return AnalysisSpec(measure=pick("measure"), model=pick("model"), method=pick("method"),
-                        test=pick("test") or opt.DEFAULT_TEST, level=level, subgroup=subgroup or None,
-                        moderators=moderators, bias=True, sensitivity=True)
+    return replace(base or AnalysisSpec(), measure=pick("measure"), model=pick("model"), method=pick("method"),
+                   test=pick("test") or opt.DEFAULT_TEST, level=level, subgroup=subgroup or None,
+                   moderators=moderators, bias=True, sensitivity=True)
 
 
 def analyse_grid(grid: Grid, settings: dict[str, str] | None = None, *, source: str = "grid",
                  subgroup: str | None = None, moderators: tuple[str, ...] = (),
-                 options: ReportOptions | None = None) -> AnalysisView:
+                 options: ReportOptions | None = None, base: AnalysisSpec | None = None) -> AnalysisView:
     """Analyse the grid with the form's ``settings`` (measure, model, method, test, level).
 
+    ``base`` is the outcome's own analysis settings (the review file's, see :func:`review_specs`): a
+    setting the form leaves empty is taken from it, and its other settings (SMD variance, continuity
+    correction, ...) are kept.
     ``subgroup`` adds the subgroup analysis (test for subgroup differences, subgrouped forest plot),
     ``moderators`` the meta-regression with a bubble plot per moderator; publication bias and
     sensitivity analyses are always computed (each only when the data allow it). Warnings of the
     engine (e.g. "only 2 studies") are returned, not raised.
     """
-    s = _spec(settings or {}, subgroup, moderators)
+    s = _spec(settings or {}, subgroup, moderators, base)
     o = options or ReportOptions()
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        base = run_analysis(grid.frame(), AnalysisSpec(**{**s.__dict__, "subgroup": None, "moderators": ()}),
-                            source=source)
-        sub = run_analysis(grid.frame(), AnalysisSpec(**{**s.__dict__, "moderators": ()}), source=source) \
-            if subgroup else None
-        reg = run_analysis(grid.frame(), AnalysisSpec(**{**s.__dict__, "subgroup": None}), source=source) \
-            if moderators else None
-    parts = build_report(base, o, subgroups={subgroup: sub} if sub is not None and subgroup else None,
+        main = run_analysis(grid.frame(), replace(s, subgroup=None, moderators=()), source=source)
+        sub = run_analysis(grid.frame(), replace(s, moderators=()), source=source) if subgroup else None
+        reg = run_analysis(grid.frame(), replace(s, subgroup=None), source=source) if moderators else None
+    parts = build_report(main, o, subgroups={subgroup: sub} if sub is not None and subgroup else None,
                          regression=reg)
     notes = tuple(dict.fromkeys([*(str(w.message) for w in caught), *parts["warnings"]]))
-    return AnalysisView(base, parts["title"], parts["results"], tuple(parts["tables"]), tuple(parts["figures"]),
+    return AnalysisView(main, parts["title"], parts["results"], tuple(parts["tables"]), tuple(parts["figures"]),
                         tuple(parts["sections"]), notes, subgroup, moderators, o, sub, reg)
 
 

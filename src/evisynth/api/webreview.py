@@ -2,14 +2,17 @@
 entered in the browser (each with its reason, who and when), the summary-of-findings table as
 HTML/CSV/Word, and the plain-language summary with the accuracy checker's findings inline.
 
-Overrides the app stores go to ``<project>/grade/overrides.json``; the review file is read, never
-rewritten. An override here replaces the review file's override of the same domain.
+Overrides the app stores go to ``<project>/grade/overrides.json`` (replaced atomically, under a lock
+on the folder) and every change is appended to ``<project>/grade/overrides.log.jsonl`` (who, when, the
+judgement before and after, the reason); the review file is read, never rewritten. An override here
+replaces the review file's override of the same domain.
 """
 
 from __future__ import annotations
 
 import io
 import json
+import os
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,6 +23,7 @@ from evisynth.check.check import check_text
 from evisynth.check.view import html_fragment
 from evisynth.errors import InputError
 from evisynth.files import write_text
+from evisynth.files.manifest import locked
 from evisynth.grade.judgements import DOMAINS, JUDGEMENTS, Override
 from evisynth.report.sof import build_sof, render_csv, render_html, write_docx
 from evisynth.report.summary import build_summary
@@ -33,14 +37,19 @@ __all__ = [
     "SummaryView",
     "domain_rows",
     "find_review",
+    "override_log",
     "overrides",
+    "project_summary",
     "review_result",
     "set_override",
     "sof_file",
+    "sof_fragment",
     "summary_view",
 ]
 
 OVERRIDES_FILE = Path("grade") / "overrides.json"
+OVERRIDES_LOG = Path("grade") / "overrides.log.jsonl"
+SUMMARY_FILE = Path("summary") / "summary.md"
 
 
 def find_review(project_dir: str | Path) -> Path | None:
@@ -61,28 +70,56 @@ def overrides(project_dir: str | Path) -> dict[str, dict[str, dict[str, str]]]:
     return data if isinstance(data, dict) else {}
 
 
+def override_log(project_dir: str | Path) -> list[dict[str, str]]:
+    """Every override change made in the app, oldest first (``grade/overrides.log.jsonl``)."""
+    path = Path(project_dir) / OVERRIDES_LOG
+    if not path.exists():
+        return []
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
 def set_override(project_dir: str | Path, outcome: str, domain: str, judgement: str, reason: str,
                  who: str = "") -> None:
     """Store (or, with an empty ``judgement``, remove) the reviewers' judgement of one domain.
 
-    A judgement needs a reason: an empty ``reason`` is an :class:`InputError`.
+    A judgement needs a reason: an empty ``reason`` is an :class:`InputError` and nothing is written.
+    The change is appended to the log, then ``overrides.json`` is replaced atomically, both under an
+    exclusive lock on the ``grade`` folder (two reviewers saving at once never lose a change).
     """
     if domain not in JUDGEMENTS:
         raise InputError(f"GRADE domain {domain!r} is not one of {', '.join(DOMAINS)}")
-    data = overrides(project_dir)
-    entry = data.setdefault(outcome, {})
-    if not judgement:
-        entry.pop(domain, None)
-    else:
-        if judgement not in JUDGEMENTS[domain]:
-            raise InputError(f"{domain}: judgement {judgement!r} is not one of {', '.join(JUDGEMENTS[domain])}")
-        if not reason.strip():
-            raise InputError(f"{domain}: an override needs a reason (what the reviewers judged and why)")
-        entry[domain] = {"judgement": judgement, "reason": reason.strip(), "who": who,
-                         "when": datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S")}
-    path = Path(project_dir) / OVERRIDES_FILE
-    path.parent.mkdir(parents=True, exist_ok=True)
-    write_text(path, json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True) + "\n")
+    if judgement and judgement not in JUDGEMENTS[domain]:
+        raise InputError(f"{domain}: judgement {judgement!r} is not one of {', '.join(JUDGEMENTS[domain])}")
+    if judgement and not reason.strip():
+        raise InputError(f"{domain}: an override needs a reason (what the reviewers judged and why)")
+    folder = Path(project_dir) / OVERRIDES_FILE.parent
+    folder.mkdir(parents=True, exist_ok=True)
+    when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S")
+    with locked(folder):
+        data = overrides(project_dir)
+        entry = data.setdefault(outcome, {})
+        before = entry.get(domain, {}).get("judgement", "")
+        if not judgement:
+            entry.pop(domain, None)
+        else:
+            entry[domain] = {"judgement": judgement, "reason": reason.strip(), "who": who, "when": when}
+        line = json.dumps({"when": when, "who": who, "outcome": outcome, "domain": domain, "before": before,
+                           "after": judgement, "reason": reason.strip()}, ensure_ascii=False, sort_keys=True)
+        fd = os.open(Path(project_dir) / OVERRIDES_LOG, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        try:
+            os.write(fd, (line + "\n").encode("utf-8"))
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        write_text(Path(project_dir) / OVERRIDES_FILE,
+                   json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True) + "\n")
+
+
+def project_summary(project_dir: str | Path) -> str | None:
+    """The plain-language summary the project holds (``summary/summary.md``, as ``evisynth demo`` and
+    ``evisynth review`` write it), or ``None``."""
+    path = Path(project_dir) / SUMMARY_FILE
+    return path.read_text(encoding="utf-8") if path.is_file() else None
 
 
 def review_result(project_dir: str | Path) -> ReviewResult:
@@ -113,6 +150,11 @@ def sof_file(result: ReviewResult, fmt: str) -> bytes:
         write_docx(table, buf, provenance=result.provenance)
         return buf.getvalue()
     raise InputError(f"summary-of-findings format {fmt!r} is not one of html, csv, docx")
+
+
+def sof_fragment(result: ReviewResult) -> str:
+    """The summary-of-findings table as an HTML fragment (the report's own template, text escaped)."""
+    return render_html(build_sof(result), standalone=False)
 
 
 @dataclass(frozen=True)

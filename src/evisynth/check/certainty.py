@@ -22,9 +22,14 @@ from functools import cache
 from evisynth.check import lexicon
 from evisynth.check.context import ClaimIndex, OutcomeIndex
 from evisynth.check.model import Claim, Finding, Severity
+from evisynth.check.source_wording import Hedged, hedged_claims, match
 from evisynth.check.text import Document
 
 CERTAINTY_RANK: dict[str, int] = {k: int(v) for k, v in lexicon.load("certainty")["levels"].items()}
+#: Certainty statements about other outcomes that score at least this share of the best match also
+#: count, and the most lenient of them applies: a sentence sharing the intervention's and comparator's
+#: words with one statement and the outcome's words with another is not held to the first alone.
+NEAR = 0.5
 _WORDING = {4: "reduces", 3: "probably reduces", 2: "may reduce", 1: "we are very uncertain whether ... reduces"}
 _LEVEL_WORD_RE = re.compile(r"very[\s-]+low|low|moderate|high", re.I)
 _NEG_RE = re.compile(r"\b(?:no|not|nor|without|lack\w*|insufficient|little)\b|n't\b", re.I)
@@ -131,8 +136,10 @@ class _Rater:
         by_outcome: Mapping[str, str],
         source: OutcomeIndex | None,
         default: str | None,
+        hedged: Sequence[Hedged] = (),
     ) -> None:
         self.doc, self.index, self.by_claim, self.source, self.default = doc, index, by_claim, source, default
+        self.hedged = hedged
         self.stated = OutcomeIndex()
         self.decl_by_sentence: dict[int, list[tuple[int, int, str]]] = {}
         found = _keyed_declarations(doc)
@@ -167,9 +174,12 @@ class _Rater:
             for idx in (self.stated, self.source, self.mapping):
                 if idx is None:
                     continue
-                hits = [r for r in idx.lookup(text) if isinstance(r, Rating)]
+                hits = [r for r in idx.lookup(text, near=NEAR) if isinstance(r, Rating)]
                 if hits:
                     return max(hits, key=lambda r: CERTAINTY_RANK[r.level])
+        said = match(doc.norm, pos, self.hedged)   # the source's own hedge for this statement
+        if said is not None:
+            return Rating(said.level, f"the source words this finding as '{said.quote}' ({said.level} certainty)")
         for idx in (self.source, self.stated):
             if idx is not None and isinstance(idx.uniform, Rating):
                 return idx.uniform
@@ -191,11 +201,13 @@ def check_certainty(
     by_outcome: Mapping[str, str] | None = None,
     source: OutcomeIndex | None = None,
     in_findings: Sequence[bool] | None = None,
+    source_doc: Document | None = None,
 ) -> list[Finding]:
     """Certainty wording against the GRADE level that applies where each word stands."""
     index = ClaimIndex(doc, claims)
     sections = list(in_findings) if in_findings is not None else findings_sections(doc)
-    rater = _Rater(doc, index, by_claim or {}, by_outcome or {}, source, default)
+    hedged = hedged_claims(source_doc) if source_doc is not None else []
+    rater = _Rater(doc, index, by_claim or {}, by_outcome or {}, source, default, hedged)
     out: list[Finding] = []
     for k, sent in enumerate(doc.sentences):
         if sections[k]:
@@ -323,6 +335,8 @@ def _words(doc: Document, sent: tuple[int, int], rater: _Rater, claim_idx: int |
             continue  # an infinitive or plural without a hedge: not a claim about the effect
         if _NEG_RE.search(before[-15:]) or _used_otherwise(norm, m):
             continue
+        if re.search(r"\bor\s+$", before[-6:]) and re.search(r"\b(?:whether|if)\b", norm[sent[0] : m.start()], re.I):
+            continue  # "we were unsure whether A improved X, or led to Y": still inside the "whether"
         rating = rater.at(m.start())
         if rating is None or rating.level not in CERTAINTY_RANK:
             continue

@@ -111,6 +111,7 @@ def check_text(
             by_outcome=by_outcome,
             source=rated_source,
             in_findings=sections,
+            source_doc=facts.doc if facts is not None else None,
         )
     )
     return CheckResult(doc.plain, tuple(claims), tuple(_tidy(findings)))

@@ -241,7 +241,7 @@ class OutcomeIndex:
         for w in content_words(text) - self.ignore:
             self._by_word.setdefault(w, []).append(slot)
 
-    def lookup(self, text: str, min_score: float = 0.0) -> list[object]:
+    def lookup(self, text: str, min_score: float = 0.0, near: float = 1.0) -> list[object]:
         """Values of the keyed sentences sharing the most content words with ``text`` (ties: all).
 
         Each shared word scores 1/(number of keyed sentences using it): a word that names one
@@ -262,6 +262,8 @@ class OutcomeIndex:
         best = max(scores.values())
         if best < min_score:
             return []
+        if near < 1.0:  # every keyed sentence scoring at least ``near`` x the best
+            return [self._values[s] for s in sorted(scores) if scores[s] >= near * best - 1e-9]
         tied = [s for s, v in scores.items() if v >= best - 1e-9]
         top = max(rarest[s] for s in tied)
         return [self._values[s] for s in sorted(tied) if rarest[s] >= top - 1e-9]

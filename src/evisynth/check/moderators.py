@@ -178,7 +178,11 @@ def check_moderators(
                 tests[lo:hi] or source_tests or local or hedged_negation(norm, sent, m.start())
             ):
                 continue
-            if doc.norm[sent[0] : sent[1]].rstrip().endswith("?"):
+            if _BETWEEN_STUDIES_RE.match(norm, m.end()) or _NOT_A_GROUP_RE.match(norm, m.end()):
+                continue  # "the results differed between studies": heterogeneity, not a subgroup claim
+            if _SIMILAR_BEFORE_RE.search(norm, max(sent[0], m.start() - 60), m.start()):
+                continue  # "similar imprecise effects were seen for revision surgery": another outcome, alike
+            if doc.norm[sent[0] : sent[1]].rstrip(" \n*_#").endswith("?"):
                 continue  # a question ("Does the effect differ between groups?") claims nothing
             c0 = index.clause(m.start())[0]
             if kind == "difference_of_effect" and not effect_subject.search(norm, max(c0, m.start() - 80), m.start()):
@@ -192,6 +196,18 @@ def check_moderators(
                 severity, message = finding
                 out.append(Finding(severity, "significance_language", m.start(), m.end(), message, None))
     return out
+
+
+#: After "differed between" / "varied across": the studies themselves (inconsistency, I²), not subgroups.
+_BETWEEN_STUDIES_RE = re.compile(
+    r"\s+(?:the\s+|individual\s+|included\s+)?(?:studies|trials|study\s+to\s+study|trial\s+to\s+trial)\b", re.I
+)
+
+
+#: After "especially important in": a circumstance, not a group of patients or studies.
+_NOT_A_GROUP_RE = re.compile(r"\s+(?:the\s+)?(?:context|light|era|face|wake|time|times|view)\b", re.I)
+#: "Similar ... effects were seen for": a like result for another outcome, not a difference between subgroups.
+_SIMILAR_BEFORE_RE = re.compile(r"\b(?:similar|comparable|the\s+same)\b[^,;.]*$", re.I)
 
 
 def _first_of_each(tests: list[tuple[int, bool | None, str]]) -> list[tuple[int, bool | None, str]]:

@@ -19,6 +19,7 @@ from evisynth.cli import (
     cmd_analyze,
     cmd_batch,
     cmd_check,
+    cmd_db,
     cmd_dedupe,
     cmd_demo,
     cmd_export_review,
@@ -39,7 +40,7 @@ COMMANDS: dict[str, ModuleType] = {
     "summarize": cmd_summarize, "import": cmd_import, "dedupe": cmd_dedupe, "screen": cmd_screen,
     "prisma": cmd_prisma, "batch": cmd_batch, "import-review": cmd_import_review,
     "export-review": cmd_export_review,
-    "serve": cmd_serve,
+    "serve": cmd_serve, "db": cmd_db,
 }
 
 

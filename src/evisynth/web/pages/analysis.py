@@ -25,8 +25,11 @@ from evisynth.api.webanalysis import (
     AnalysisView,
     analyse_grid,
     figure_file,
+    form_settings,
+    grid_columns,
     inline_svg,
     report_file,
+    review_specs,
 )
 from evisynth.errors import EvisynthError
 from evisynth.web.templating import render
@@ -38,49 +41,66 @@ MEDIA = {"svg": "image/svg+xml", "png": "image/png", "pdf": "application/pdf", "
 
 def _query(request: Request) -> dict[str, str]:
     q = request.query_params
-    return {k: q.get(k, "") for k in ("o", *SETTINGS, "subgroup", "moderator")}
+    return {k: q.get(k, "") for k in ("o", "of", *SETTINGS, "subgroup", "moderator")}
 
 
-def _view(request: Request, q: dict[str, str]) -> tuple[list[str], int, list[str], AnalysisView | None, str | None]:
-    outcomes = outcome_grids(request.app.state.folder)
+def _view(request: Request, q: dict[str, str]) -> dict[str, Any]:
+    """The outcome chosen and its analysis: the review file's settings for that outcome, changed by the
+    form's; choosing another outcome (``o`` differs from the form's ``of``) starts from its own settings."""
+    folder = request.app.state.folder
+    outcomes = outcome_grids(folder)
     names = list(outcomes)
+    out: dict[str, Any] = {"outcomes": names, "current": 0, "columns": (), "view": None, "error": None,
+                           "settings": form_settings(None)}
     if not names:
-        return names, 0, [], None, "no outcome has data yet: enter it on the data extraction page"
+        out["error"] = "no outcome has data yet: enter it on the data extraction page"
+        return out
     i = int(q["o"]) if q["o"].isdigit() and int(q["o"]) < len(names) else 0
+    if q["of"] and q["of"] != str(i):
+        q.update({k: "" for k in (*SETTINGS, "subgroup", "moderator")})
     grid, _ = outcomes[names[i]]
-    columns = [h for h in grid.header if h and h.lower() != "study"]
+    base = review_specs(folder).get(names[i])
+    columns = grid_columns(grid)
+    start = form_settings(base)
+    settings = {k: q[k] or start[k] for k in SETTINGS}
+    out.update(current=i, columns=columns, settings=settings)
+    subgroup = q["subgroup"] if q["subgroup"] in columns else None
+    moderator = q["moderator"] if q["moderator"] in columns else None
     try:
-        view = analyse_grid(grid, {k: q[k] for k in SETTINGS}, source=names[i], subgroup=q["subgroup"] or None,
-                            moderators=(q["moderator"],) if q["moderator"] else ())
+        out["view"] = analyse_grid(grid, settings, source=names[i], subgroup=subgroup,
+                                   moderators=(moderator,) if moderator else (), base=base)
     except EvisynthError as exc:
-        return names, i, columns, None, str(exc)
-    return names, i, columns, view, None
+        out["error"] = str(exc)
+    return out
 
 
 def _context(request: Request) -> dict[str, Any]:
     q = _query(request)
-    names, i, columns, view, error = _view(request, q)
+    ctx = _view(request, q)
+    view: AnalysisView | None = ctx["view"]
     figures = []
     if view is not None:
         for n, item in enumerate(view.all_figures(), 1):
             figures.append({"key": item.key, "number": n, "title": item.title, "caption": item.caption,
                             "svg": Markup(inline_svg(item)) if n == 1 or item.key.startswith(("forest", "bubble"))
                             else None})
-    keep = {k: v for k, v in q.items() if v}
-    keep["o"] = str(i)
-    return {"outcomes": names, "current": i, "columns": columns, "view": view, "error": error, "q": q,
-            "choices": CHOICES, "figures": figures, "formats": FIGURE_FORMATS, "qs": urlencode(keep)}
+    keep = {k: v for k, v in q.items() if v and k != "of"}
+    keep.update({k: v for k, v in ctx["settings"].items() if v})
+    keep["o"] = str(ctx["current"])
+    return {**ctx, "q": q, "choices": CHOICES, "figures": figures, "formats": FIGURE_FORMATS,
+            "qs": urlencode(keep)}
 
 
 def page(request: Request) -> Response:
-    name = "analysis/results.html" if request.headers.get("hx-request") else "analysis/index.html"
+    name = "analysis/panel.html" if request.headers.get("hx-request") else "analysis/index.html"
     return render(request, name, _context(request), page="analysis")
 
 
 def _analysed(request: Request) -> AnalysisView:
-    _, _, _, view, error = _view(request, _query(request))
-    if view is None:
-        raise HTTPException(404, error or "no analysis")
+    ctx = _view(request, _query(request))
+    if ctx["view"] is None:
+        raise HTTPException(404, ctx["error"] or "no analysis")
+    view: AnalysisView = ctx["view"]
     return view
 
 

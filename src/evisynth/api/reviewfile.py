@@ -1,0 +1,268 @@
+"""The review question (PICO) and outcomes for the web app's Project page: read, create and edit the
+review file (``review.toml``) without losing what the reviewer wrote in it.
+
+Edits go through :mod:`tomlkit`, so comments, key order and every table the page does not touch are
+kept; the new text is validated by the same parser as ``evisynth summarize``
+(:func:`evisynth.review.file.parse_review`, with its one-line messages) before it replaces the file,
+atomically. The version replaced is kept under ``history/review/`` and each change is appended to
+``history/review_changes.jsonl`` (who, when, which field, old and new value), which the History page
+shows. A new outcome's study table is the app's extraction grid (``extraction/<outcome>.csv``),
+created with its starter columns when missing.
+
+>>> text = review_toml({"title": "rTMS after stroke", "population": "adults after stroke",
+...                     "intervention": "rTMS", "comparison": "sham"},
+...                    [{"name": "Spasticity", "measure": "SMD", "lower_is_better": "true"}], {"Spasticity": "s.csv"})
+>>> print(text.splitlines()[3])
+title = "rTMS after stroke"
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from evisynth.api.extraction import STARTER_COLUMNS, Grid, grid_path, save_grid
+from evisynth.errors import EvisynthError, InputError
+from evisynth.files import write_text
+from evisynth.grade.judgements import IMPORTANCE
+from evisynth.options import MEASURES
+from evisynth.review.file import parse_review
+
+__all__ = ["IMPORTANCE", "MEASURES", "QUESTION_FIELDS", "OutcomeLine", "QuestionView", "ReviewChange", "add_outcome",
+           "create_review", "edit_question", "question", "review_changes", "review_toml"]
+
+#: The [review] keys the page shows and edits, with their labels; the first four are required.
+QUESTION_FIELDS: dict[str, str] = {
+    "title": "Title", "population": "Population", "intervention": "Intervention", "comparison": "Comparison",
+    "setting": "Setting",
+}
+REQUIRED = ("title", "population", "intervention", "comparison")
+HISTORY_DIR = Path("history")
+CHANGES_FILE = HISTORY_DIR / "review_changes.jsonl"
+#: The data type of a measure's study table (which starter grid a new outcome gets).
+KIND = {"MD": "continuous", "SMD": "continuous", "OR": "dichotomous", "RR": "dichotomous", "RD": "dichotomous",
+        "PETO": "dichotomous", "GEN": "generic"}
+
+
+@dataclass(frozen=True)
+class OutcomeLine:
+    """One outcome as the review file states it."""
+
+    name: str
+    measure: str
+    importance: str
+    lower_is_better: bool
+    data: str
+
+
+@dataclass(frozen=True)
+class QuestionView:
+    """The review question for the Project page: ``path`` is ``None`` without a review file, ``error``
+    the parser's one line when the file does not validate (the fields are then empty)."""
+
+    path: Path | None
+    fields: dict[str, str]
+    study_design: str
+    outcomes: tuple[OutcomeLine, ...]
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class ReviewChange:
+    """One change made to the review file through the app."""
+
+    when: datetime
+    who: str
+    what: str
+    detail: str
+
+
+def _find(folder: Path) -> Path | None:
+    for path in (folder / "review.toml", folder / "data" / "review.toml"):
+        if path.exists():
+            return path
+    return None
+
+
+def question(project_dir: str | Path) -> QuestionView:
+    """The project's review question and outcomes, as the review file states them."""
+    path = _find(Path(project_dir))
+    if path is None:
+        return QuestionView(None, {}, "randomised", ())
+    try:
+        review = parse_review(path.read_text(encoding="utf-8"), path)
+    except EvisynthError as exc:
+        return QuestionView(path, {}, "randomised", (), str(exc))
+    fields = {k: str(getattr(review, k) or "") for k in QUESTION_FIELDS}
+    outcomes = tuple(OutcomeLine(o.name, o.analysis.measure or "", o.importance, o.lower_is_better,
+                                 _relative(o.data, path.parent)) for o in review.outcomes)
+    return QuestionView(path, fields, review.study_design, outcomes)
+
+
+def _relative(data: Path, base: Path) -> str:
+    try:
+        return data.relative_to(base.resolve()).as_posix()
+    except ValueError:
+        return data.name
+
+
+def _clean(fields: Mapping[str, Any]) -> dict[str, str]:
+    out = {k: " ".join(str(fields.get(k, "") or "").split()) for k in QUESTION_FIELDS}
+    missing = [QUESTION_FIELDS[k].lower() for k in REQUIRED if not out[k]]
+    if missing:
+        raise InputError(f"the review question needs {', '.join(missing)}")
+    return out
+
+
+def _outcome_table(raw: Mapping[str, Any], data: str) -> dict[str, Any]:
+    name = " ".join(str(raw.get("name", "") or "").split())
+    if not name:
+        raise InputError("an outcome needs a name")
+    measure = str(raw.get("measure", "") or "").strip().upper()
+    if measure not in MEASURES:
+        raise InputError(f"outcome {name!r}: measure must be one of {', '.join(MEASURES)}; got {measure!r}")
+    importance = str(raw.get("importance", "") or "critical").strip().lower()
+    if importance not in IMPORTANCE:
+        raise InputError(f"outcome {name!r}: importance must be one of {', '.join(IMPORTANCE)}; got {importance!r}")
+    lower = str(raw.get("lower_is_better", "true")).strip().lower() in ("true", "1", "yes", "on")
+    return {"name": name, "data": data, "measure": measure, "lower_is_better": lower, "importance": importance}
+
+
+def review_toml(fields: Mapping[str, Any], outcomes: Sequence[Mapping[str, Any]], data: Mapping[str, str]) -> str:
+    """The text of a new review file: the question and one ``[[outcomes]]`` table per outcome, whose
+    study table is ``data[name]`` (relative to the review file)."""
+    import tomlkit
+
+    doc = tomlkit.document()
+    doc.add(tomlkit.comment("evisynth review file, created in the web app; every key is documented in docs/grade.md"))
+    review = tomlkit.table()
+    for key, value in _clean(fields).items():
+        if value:
+            review.add(key, value)
+    review.add("study_design", "randomised")
+    doc.add("review", review)
+    tables = tomlkit.aot()
+    for raw in outcomes:
+        name = " ".join(str(raw.get("name", "") or "").split())
+        tables.append(tomlkit.item(_outcome_table(raw, data.get(name, ""))))
+    doc.add("outcomes", tables)
+    return tomlkit.dumps(doc)
+
+
+def _starter_grid(folder: Path, name: str, measure: str) -> str:
+    path = grid_path(folder, name)
+    if not path.exists():
+        save_grid(folder, name, Grid(STARTER_COLUMNS[KIND[measure]], ()))
+    return path.relative_to(folder).as_posix()
+
+
+def _log(folder: Path, who: str, what: str, detail: str) -> None:
+    log = folder / CHANGES_FILE
+    log.parent.mkdir(parents=True, exist_ok=True)
+    line = json.dumps({"when": datetime.now(UTC).isoformat(), "who": who, "what": what, "detail": detail})
+    with open(log, "a", encoding="utf-8") as fh:
+        fh.write(line + "\n")
+
+
+def _replace(path: Path, text: str, folder: Path) -> Path:
+    """Validate ``text`` as a review file at ``path``, keep the old version, write atomically."""
+    parse_review(text, path)
+    if path.exists():
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+        keep = folder / HISTORY_DIR / "review" / f"{path.stem}-{stamp}.toml"
+        keep.parent.mkdir(parents=True, exist_ok=True)
+        write_text(keep, path.read_text(encoding="utf-8"))
+    return write_text(path, text)
+
+
+def create_review(project_dir: str | Path, fields: Mapping[str, Any], outcome: Mapping[str, Any], *,
+                  who: str = "") -> Path:
+    """Write ``review.toml`` for a project without one: the question and a first outcome.
+
+    Raises
+    ------
+    InputError
+        When the project already has a review file, or a field is missing or invalid.
+    """
+    folder = Path(project_dir)
+    existing = _find(folder)
+    if existing is not None:
+        raise InputError(f"this project already has a review file ({existing.name}); edit the question instead")
+    _clean(fields)
+    table = _outcome_table(outcome, "")
+    data = {table["name"]: _starter_grid(folder, table["name"], table["measure"])}
+    path = _replace(folder / "review.toml", review_toml(fields, [outcome], data), folder)
+    _log(folder, who, "review created", f"{_clean(fields)['title']}; outcome {table['name']}")
+    return path
+
+
+def _document(folder: Path) -> tuple[Path, Any]:
+    import tomlkit
+
+    path = _find(folder)
+    if path is None:
+        raise InputError("this project has no review file yet; create the review first")
+    return path, tomlkit.parse(path.read_text(encoding="utf-8"))
+
+
+def edit_question(project_dir: str | Path, fields: Mapping[str, Any], *, who: str = "") -> list[str]:
+    """Change the question's fields in the review file, keeping everything else; return what changed."""
+    folder = Path(project_dir)
+    path, doc = _document(folder)
+    new = _clean(fields)
+    review = doc["review"]
+    changes = []
+    for key, value in new.items():
+        old = str(review.get(key, "") or "")
+        if value == old:
+            continue
+        if value:
+            review[key] = value
+        else:
+            del review[key]
+        changes.append(f"{key}: {old!r} -> {value!r}")
+    if changes:
+        import tomlkit
+
+        _replace(path, tomlkit.dumps(doc), folder)
+        for change in changes:
+            _log(folder, who, "question edited", change)
+    return changes
+
+
+def add_outcome(project_dir: str | Path, outcome: Mapping[str, Any], *, who: str = "") -> Path:
+    """Append an ``[[outcomes]]`` table (with a starter extraction grid) to the review file."""
+    import tomlkit
+
+    folder = Path(project_dir)
+    path, doc = _document(folder)
+    table = _outcome_table(outcome, "")
+    names = [str(o.get("name", "")) for o in doc.get("outcomes", [])]
+    if table["name"] in names:
+        raise InputError(f"the review already has an outcome named {table['name']!r}")
+    grid = _starter_grid(folder, table["name"], table["measure"])
+    table["data"] = Path("../" * (len(path.parent.relative_to(folder).parts)) + grid).as_posix()
+    doc.setdefault("outcomes", tomlkit.aot()).append(tomlkit.item(table))
+    _replace(path, tomlkit.dumps(doc), folder)
+    _log(folder, who, "outcome added", f"{table['name']} ({table['measure']}, {table['importance']})")
+    return path
+
+
+def review_changes(project_dir: str | Path) -> list[ReviewChange]:
+    """Changes made to the review file through the app, oldest first (unreadable lines are skipped)."""
+    log = Path(project_dir) / CHANGES_FILE
+    if not log.exists():
+        return []
+    out = []
+    for line in log.read_text(encoding="utf-8").splitlines():
+        try:
+            d = json.loads(line)
+            out.append(ReviewChange(datetime.fromisoformat(d["when"]), str(d["who"]), str(d["what"]),
+                                    str(d["detail"])))
+        except (ValueError, KeyError, TypeError):
+            continue
+    return out

@@ -1,0 +1,98 @@
+"""Schema migrations with Alembic: revisions, in-place upgrades of older stores, newer stores refused,
+``evisynth db``. Every test runs on SQLite, and on PostgreSQL when EVISYNTH_TEST_PG_URL is set."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+import sqlalchemy
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+
+from evisynth.cli.main import main
+from evisynth.errors import EvisynthError
+from evisynth.store import migrations, schema
+from evisynth.store.project import Project
+
+
+def test_revisions_are_numbered_in_order_and_latest_is_the_head() -> None:
+    revs = migrations.revisions()
+    assert revs == [f"{n:04d}" for n in range(1, len(revs) + 1)]
+    assert migrations.LATEST == int(revs[-1]) == 2
+
+
+def test_revisions_build_exactly_the_schema_the_code_uses(tmp_path: Path, backend_url: str | None) -> None:
+    with Project(tmp_path, backend_url) as proj, proj.engine.connect() as conn:
+        assert migrations.current_revision(conn) == "0002"
+        assert compare_metadata(MigrationContext.configure(conn), schema.metadata) == []
+        versions = conn.execute(sqlalchemy.select(schema.schema_version.c.version)).scalars().all()
+        assert sorted(versions) == [1, 2]   # kept for evisynth versions that read schema_version
+    assert migrations.status(proj.engine).summary() == "schema version 2 (revision 0002): up to date"
+
+
+def test_downgraded_store_is_upgraded_in_place_keeping_its_data(tmp_path: Path, backend_url: str | None) -> None:
+    with Project(tmp_path, backend_url) as proj:
+        with proj.transaction() as conn:
+            conn.execute(sqlalchemy.insert(schema.studies).values(label="Smith 2019"))
+            command.downgrade(migrations.alembic_config(conn), "0001")
+        with proj.engine.connect() as conn:
+            assert not sqlalchemy.inspect(conn).has_table("rob_assessments")
+        st = migrations.status(proj.engine)
+        assert (st.revision, st.version, st.pending) == ("0001", 1, ("0002",))
+    with Project(tmp_path, backend_url) as proj, proj.engine.connect() as conn:
+        assert proj.schema_version == 2
+        assert sqlalchemy.inspect(conn).has_table("rob_assessments")
+        assert conn.execute(sqlalchemy.select(schema.studies.c.label)).scalar_one() == "Smith 2019"
+
+
+def test_unknown_revision_is_refused_and_nothing_changes(tmp_path: Path, backend_url: str | None) -> None:
+    with Project(tmp_path, backend_url) as proj, proj.transaction() as conn:
+        conn.exec_driver_sql("UPDATE alembic_version SET version_num = '0099'")
+    with pytest.raises(EvisynthError, match="schema version 0099, newer than this evisynth understands"):
+        Project(tmp_path, backend_url)
+    args = ["db", "status", "--project", str(tmp_path)] + (["--db", backend_url] if backend_url else [])
+    assert main(args) == 1
+
+
+def test_two_processes_opening_a_new_store_at_once_migrate_it_once(tmp_path: Path) -> None:
+    errors: list[BaseException] = []
+
+    def open_it() -> None:
+        try:
+            Project(tmp_path).close()
+        except BaseException as exc:  # collected and asserted below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=open_it) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    with Project(tmp_path) as proj, proj.engine.connect() as conn:
+        assert conn.execute(sqlalchemy.text("SELECT count(*) FROM alembic_version")).scalar_one() == 1
+        assert conn.execute(sqlalchemy.text("SELECT count(*) FROM schema_version")).scalar_one() == 2
+
+
+def test_db_command_status_sql_and_upgrade(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = str(tmp_path)
+    assert main(["db", "status", "--project", folder]) == 0
+    assert "2 revision(s) to apply (0001, 0002)" in capsys.readouterr().out
+    assert not (tmp_path / "evisynth.db").exists()   # looking creates nothing
+    assert main(["db", "upgrade", "--sql", "--project", folder]) == 0
+    sql = capsys.readouterr().out
+    assert "CREATE TABLE records" in sql and "CREATE TABLE rob_assessments" in sql
+    assert not (tmp_path / "evisynth.db").exists()
+    assert main(["db", "upgrade", "--project", folder]) == 0
+    assert capsys.readouterr().out.strip() == "schema version 0 -> 2 (0001, 0002)"
+    assert main(["db", "status", "--project", folder]) == 0
+    assert capsys.readouterr().out.strip() == "schema version 2 (revision 0002): up to date"
+
+
+def test_db_command_redacts_the_password_of_an_unreachable_server(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["db", "status", "--db", "postgresql+psycopg://bob:s3cret@127.0.0.1:9/x"]) == 2
+    err = capsys.readouterr().err
+    assert "s3cret" not in err and err.count("\n") == 1
