@@ -352,3 +352,18 @@ def test_unknown_outcome_is_404(client):
     _new(client, "Pain", "generic")
     assert client.get("/extraction?o=7").status_code == 404
     assert client.get("/extraction/export.csv?o=7").status_code == 404
+
+
+def test_save_from_a_stale_page_goes_to_its_own_outcome(client, app):
+    """Someone adds an outcome that sorts first while you type: your grid still goes to your outcome."""
+    page = _new(client, "Pain", "generic")
+    hidden = _form_fields(re.search(r'<form method="post" action="/extraction/save".*?</form>', page, re.S).group(0))
+    assert hidden["outcome"] == "Pain" and hidden["o"] == "0"
+    _new(client, "Anxiety", "generic")  # now at position 0
+    rows = {"c-0-0": "A", "c-0-1": "0.1", "c-0-2": "0.2"}
+    response = client.post("/extraction/save", data={**hidden, **rows})
+    assert "saved 1 rows of Pain to extraction/pain.csv" in response.text
+    assert "A,0.1,0.2" in (app.state.folder / "extraction" / "pain.csv").read_text()
+    assert "A,0.1" not in (app.state.folder / "extraction" / "anxiety.csv").read_text()
+    gone = client.post("/extraction/save", data={**hidden, "outcome": "Nope", **rows})
+    assert gone.status_code == 404

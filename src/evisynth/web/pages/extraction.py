@@ -41,10 +41,17 @@ def _outcomes(request: Request) -> list[tuple[str, Grid, str]]:
             for name, (grid, path) in outcome_grids(folder).items()]
 
 
-def _pick(request: Request, value: Any) -> tuple[int, str, Grid, str]:
+def _pick(request: Request, value: Any, outcome: Any = None) -> tuple[int, str, Grid, str]:
+    """The outcome a request is about: by its name when a form sends one (``outcome``: positions shift
+    when someone adds an outcome meanwhile, names do not), else by its position ``o``."""
     outcomes = _outcomes(request)
     if not outcomes:
         raise HTTPException(404, "no outcome yet: add one on the data extraction page")
+    if isinstance(outcome, str) and outcome:
+        for i, o in enumerate(outcomes):
+            if o[0] == outcome:
+                return (i, *o)
+        raise HTTPException(404, "no such outcome")
     text = str(value or "0")
     i = int(text) if text.isdigit() else 0
     if i >= len(outcomes):
@@ -93,7 +100,7 @@ def _grid_from_form(form: FormData) -> Grid:
 
 async def save(request: Request) -> Response:
     form = await request.form()
-    i, name, _, _ = _pick(request, form.get("o"))
+    i, name, _, _ = _pick(request, form.get("o"), form.get("outcome"))
     try:
         grid = _grid_from_form(form)
     except ValueError:
@@ -104,7 +111,7 @@ async def save(request: Request) -> Response:
 async def check(request: Request) -> Response:
     """Check the grid as it is typed (htmx, nothing saved): the check's message in ``#grid-check``."""
     form = await request.form()
-    _, _, _, source = _pick(request, form.get("o"))
+    _, _, _, source = _pick(request, form.get("o"), form.get("outcome"))
     try:
         grid = _grid_from_form(form)
     except ValueError:
@@ -125,7 +132,7 @@ def _store(request: Request, i: int, name: str, grid: Grid) -> Response:
 
 async def paste(request: Request) -> Response:
     form = await request.form()
-    i, name, _, _ = _pick(request, form.get("o"))
+    i, name, _, _ = _pick(request, form.get("o"), form.get("outcome"))
     try:
         grid = parse_paste(str(form.get("text", "")))
     except EvisynthError as exc:
@@ -136,7 +143,7 @@ async def paste(request: Request) -> Response:
 
 async def upload(request: Request) -> Response:
     form = await request.form()
-    i, name, _, _ = _pick(request, form.get("o"))
+    i, name, _, _ = _pick(request, form.get("o"), form.get("outcome"))
     file = form.get("file")
     if not isinstance(file, UploadFile) or not file.filename:
         flash(request, "choose a .csv, .tsv or .xlsx file to import", "error")
