@@ -367,3 +367,33 @@ def test_save_from_a_stale_page_goes_to_its_own_outcome(client, app):
     assert "A,0.1" not in (app.state.folder / "extraction" / "anxiety.csv").read_text()
     gone = client.post("/extraction/save", data={**hidden, "outcome": "Nope", **rows})
     assert gone.status_code == 404
+
+
+def test_review_data_in_excel_and_unreadable_files(review_app, rc):
+    import pandas as pd
+
+    folder = review_app.state.folder
+    csv = folder / "data" / "adl_synthetic.csv"
+    pd.read_csv(csv, dtype=str, keep_default_na=False).to_excel(folder / "data" / "adl.xlsx", index=False)
+    review = folder / "data" / "review.toml"
+    review.write_text(review.read_text(encoding="utf-8").replace('"adl_synthetic.csv"', '"adl.xlsx"'),
+                      encoding="utf-8")
+    page = rc.get("/extraction?o=3").text
+    assert "<h2>Activities of daily living</h2>" in page and "data/adl.xlsx" in page
+    assert f"Checked: {read_study_table(csv).k} studies, continuous data." in page
+    (folder / "data" / "adl.xlsx").write_bytes(b"not a workbook")
+    broken = rc.get("/extraction")
+    assert broken.status_code == 409
+    assert "adl.xlsx: not a readable Excel workbook" in broken.text
+    review.write_text("[review\n", encoding="utf-8")
+    broken = rc.get("/extraction")
+    assert broken.status_code == 409 and "not valid TOML" in broken.text
+    refused = rc.post_form("/extraction/new", {"name": "Pain", "kind": "generic"})
+    assert refused.status_code == 409 and not (folder / "extraction" / "pain.csv").exists()
+
+
+def test_import_damaged_workbook_is_one_line(client):
+    page = _new(client, "Pain", "generic")
+    response = client.post_form("/extraction/import", {"o": _current(page)},
+                                files={"file": ("pain.xlsx", b"PK\x03\x04broken", "application/octet-stream")})
+    assert response.status_code == 200 and "pain.xlsx: not a readable Excel workbook" in response.text

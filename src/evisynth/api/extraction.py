@@ -124,7 +124,10 @@ def grid_from_file(data: bytes, name: str) -> Grid:
     if suffix == ".xlsx":
         import pandas as pd
 
-        frame = pd.read_excel(io.BytesIO(data), dtype=str, keep_default_na=False)
+        try:
+            frame = pd.read_excel(io.BytesIO(data), dtype=str, keep_default_na=False)
+        except Exception as exc:  # zipfile.BadZipFile, KeyError, ValueError from a damaged workbook
+            raise InputError(f"{name}: not a readable Excel workbook ({type(exc).__name__})") from None
         return Grid(tuple(str(c) for c in frame.columns), tuple(tuple(str(v) for v in r) for r in frame.itertuples(
             index=False)))
     if suffix not in (".csv", ".tsv", ".txt"):
@@ -215,7 +218,8 @@ def _read_saved(path: Path) -> Grid:
 
 def outcome_grids(project_dir: str | Path) -> dict[str, tuple[Grid, Path]]:
     """Each outcome's grid: the review's outcomes (``review.toml`` or ``data/review.toml``) with the
-    app's saved grid when there is one, else the review's data file; then grids only the app knows."""
+    app's saved grid when there is one, else the review's data file (CSV or Excel); then grids only the
+    app knows. A review or data file that cannot be read raises its one-line :class:`InputError`."""
     folder = Path(project_dir)
     out: dict[str, tuple[Grid, Path]] = {}
     for review in (folder / "review.toml", folder / "data" / "review.toml"):
@@ -227,7 +231,7 @@ def outcome_grids(project_dir: str | Path) -> dict[str, tuple[Grid, Path]]:
                 if saved.exists():
                     out[spec.name] = (_read_saved(saved), saved)
                 else:
-                    out[spec.name] = (parse_paste(spec.data.read_text(encoding="utf-8-sig")), spec.data)
+                    out[spec.name] = (grid_from_file(spec.data.read_bytes(), spec.data.name), spec.data)
             break
     extra = folder / EXTRACTION_DIR
     if extra.is_dir():

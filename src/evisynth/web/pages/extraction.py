@@ -37,8 +37,12 @@ BLANK_ROWS = 3
 
 def _outcomes(request: Request) -> list[tuple[str, Grid, str]]:
     folder = request.app.state.folder
+    try:
+        grids = outcome_grids(folder)
+    except EvisynthError as exc:  # a review file or data file that cannot be read: its one-line message
+        raise HTTPException(409, f"the review's outcomes cannot be read: {exc}") from None
     return [(name, grid, str(path.relative_to(folder)) if path.is_relative_to(folder) else path.name)
-            for name, (grid, path) in outcome_grids(folder).items()]
+            for name, (grid, path) in grids.items()]
 
 
 def _pick(request: Request, value: Any, outcome: Any = None) -> tuple[int, str, Grid, str]:
