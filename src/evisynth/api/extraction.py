@@ -26,12 +26,15 @@ from pathlib import Path
 from typing import Any
 
 from evisynth.errors import InputError
-from evisynth.files import csv_row, write_bytes
+from evisynth.files import csv_row, write_bytes, write_text
+from evisynth.files.escape import csv_uncell
 
 __all__ = ["CONVERSIONS", "Conversion", "Grid", "GridCheck", "check_grid", "convert", "grid_csv", "grid_from_file",
            "grid_path", "grid_xlsx", "outcome_grids", "parse_paste", "save_grid"]
 
 EXTRACTION_DIR = "extraction"
+#: The outcome names of the grids only the app knows, by file name (``extraction/outcomes.json``).
+NAMES_FILE = "outcomes.json"
 #: Column sets of an empty grid per data type (the names the study-table reader accepts).
 STARTER_COLUMNS = {
     "continuous": ("study", "m1", "sd1", "n1", "m2", "sd2", "n2", "subgroup"),
@@ -84,8 +87,18 @@ def check_grid(grid: Grid, source: str = "<grid>") -> GridCheck:
             table = read_study_table(grid.frame(), source=source)
         except InputError as exc:
             return GridCheck(str(exc))
-    return GridCheck(None, table.kind, tuple(table.derived), tuple(table.study),
+    return GridCheck(None, table.kind, _derived_values(table), tuple(table.study),
                      tuple(str(w.message) for w in caught))
+
+
+def _derived_values(table: Any) -> tuple[str, ...]:
+    """Per row the derivation with the values it gave, e.g. ``"sd1 = 2.05: sd1 from the 95% CI ..."``."""
+    out = []
+    for i, how in enumerate(table.derived):
+        values = [f"{name} = {float(col[i]):.4g}" for name, col in table.columns.items()
+                  if how and table.decimals.get(name, ())[i:i + 1] == (None,) and math.isfinite(float(col[i]))]
+        out.append(f"{', '.join(values)}: {how}" if values else how)
+    return tuple(out)
 
 
 def parse_paste(text: str) -> Grid:
@@ -111,7 +124,10 @@ def grid_from_file(data: bytes, name: str) -> Grid:
     if suffix == ".xlsx":
         import pandas as pd
 
-        frame = pd.read_excel(io.BytesIO(data), dtype=str, keep_default_na=False)
+        try:
+            frame = pd.read_excel(io.BytesIO(data), dtype=str, keep_default_na=False)
+        except Exception as exc:  # zipfile.BadZipFile, KeyError, ValueError from a damaged workbook
+            raise InputError(f"{name}: not a readable Excel workbook ({type(exc).__name__})") from None
         return Grid(tuple(str(c) for c in frame.columns), tuple(tuple(str(v) for v in r) for r in frame.itertuples(
             index=False)))
     if suffix not in (".csv", ".tsv", ".txt"):
@@ -124,24 +140,38 @@ def grid_from_file(data: bytes, name: str) -> Grid:
 
 
 def grid_csv(grid: Grid) -> str:
-    """The grid as CSV; cells starting with ``=``, ``+``, ``-``, ``@`` are neutralised (formula injection),
-    numbers are kept as they are."""
+    """The grid as CSV; cells starting with ``=``, ``+``, ``-``, ``@``, tab or CR are neutralised (formula
+    injection), numbers are kept as they are."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
-    w.writerow(csv_row(grid.header))
+    w.writerow([_one_newline(c) for c in csv_row(grid.header)])
     for row in grid.rows:
-        w.writerow([c if _number(c) else csv_row([c])[0] for c in row])
+        w.writerow([c if _number(c) else _one_newline(csv_row([c])[0]) for c in row])
     return buf.getvalue()
+
+
+def _one_newline(cell: str) -> str:
+    """A CR in a cell as a newline, so the writer quotes the cell (a bare CR would end the row)."""
+    return cell.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def grid_xlsx(grid: Grid) -> bytes:
     """The grid as an Excel workbook (cells as text, formula injection neutralised as in :func:`grid_csv`)."""
     import pandas as pd
 
-    frame = pd.read_csv(io.StringIO(grid_csv(grid)), dtype=str, keep_default_na=False)
+    rows = [[_cell_value(c) for c in r] for r in csv.reader(io.StringIO(grid_csv(grid)))]
+    frame = pd.DataFrame(rows[1:], columns=rows[0], dtype=object) if rows else pd.DataFrame()
     buf = io.BytesIO()
     frame.to_excel(buf, index=False)
     return buf.getvalue()
+
+
+def _cell_value(cell: str) -> Any:
+    """A number as a number (an Excel cell of type n), anything else as text."""
+    if not _number(cell):
+        return cell
+    x = float(cell)
+    return int(x) if x.is_integer() and re.fullmatch(r"[+-]?\d+", cell.strip()) else x
 
 
 def _number(cell: str) -> bool:
@@ -158,15 +188,38 @@ def grid_path(project_dir: str | Path, outcome: str) -> Path:
 
 
 def save_grid(project_dir: str | Path, outcome: str, grid: Grid) -> Path:
-    """Write the grid atomically to :func:`grid_path` (never to the review's own data files)."""
+    """Write the grid atomically to :func:`grid_path` (never to the review's own data files); the
+    outcome's name as typed is kept in ``extraction/outcomes.json``."""
+    import json
+
     path = grid_path(project_dir, outcome)
     path.parent.mkdir(parents=True, exist_ok=True)
+    names = _names(path.parent)
+    if names.get(path.name) != outcome:
+        write_text(path.parent / NAMES_FILE, json.dumps({**names, path.name: outcome}, indent=1, sort_keys=True))
     return write_bytes(path, grid_csv(grid).encode("utf-8"))
+
+
+def _names(folder: Path) -> dict[str, str]:
+    import json
+
+    try:
+        names = json.loads((folder / NAMES_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {str(k): str(v) for k, v in names.items()} if isinstance(names, dict) else {}
+
+
+def _read_saved(path: Path) -> Grid:
+    """A grid the app wrote, with its formula-neutralising quotes taken off (cells as typed)."""
+    grid = parse_paste(path.read_text(encoding="utf-8-sig"))
+    return Grid(tuple(csv_uncell(c) for c in grid.header), tuple(tuple(csv_uncell(c) for c in r) for r in grid.rows))
 
 
 def outcome_grids(project_dir: str | Path) -> dict[str, tuple[Grid, Path]]:
     """Each outcome's grid: the review's outcomes (``review.toml`` or ``data/review.toml``) with the
-    app's saved grid when there is one, else the review's data file; then grids only the app knows."""
+    app's saved grid when there is one, else the review's data file (CSV or Excel); then grids only the
+    app knows. A review or data file that cannot be read raises its one-line :class:`InputError`."""
     folder = Path(project_dir)
     out: dict[str, tuple[Grid, Path]] = {}
     for review in (folder / "review.toml", folder / "data" / "review.toml"):
@@ -175,15 +228,18 @@ def outcome_grids(project_dir: str | Path) -> dict[str, tuple[Grid, Path]]:
 
             for spec in load_review(review).outcomes:
                 saved = grid_path(folder, spec.name)
-                source = saved if saved.exists() else spec.data
-                out[spec.name] = (parse_paste(source.read_text(encoding="utf-8-sig")), source)
+                if saved.exists():
+                    out[spec.name] = (_read_saved(saved), saved)
+                else:
+                    out[spec.name] = (grid_from_file(spec.data.read_bytes(), spec.data.name), spec.data)
             break
     extra = folder / EXTRACTION_DIR
     if extra.is_dir():
         known = {grid_path(folder, n).name for n in out}
+        names = _names(extra)
         for path in sorted(extra.glob("*.csv")):
             if path.name not in known:
-                out[path.stem] = (parse_paste(path.read_text(encoding="utf-8-sig")), path)
+                out[names.get(path.name, path.stem)] = (_read_saved(path), path)
     return out
 
 

@@ -127,23 +127,20 @@ class ScreeningProgress:
     waiting: list[int]
 
 
-def progress(project: Project, stage: str, reviewer: str = "") -> ScreeningProgress:
-    """Screening progress at ``stage`` (``reviewer``'s own count when a name is given)."""
-    from sqlalchemy import select
-
-    c = s.screening_decisions.c
-    with project.engine.connect() as conn:
-        ids = screening.eligible(project, stage, conn)
-        finals = screening.finals(project, stage, conn)
-        by_record: dict[int, set[str]] = {}
-        for rid, who in conn.execute(select(c.record_id, c.reviewer).where(c.stage == stage)):
-            by_record.setdefault(rid, set()).add(who)
+def progress(project: Project, stage: str, reviewer: str = "",
+             snap: screening.StageSnapshot | None = None) -> ScreeningProgress:
+    """Screening progress at ``stage`` (``reviewer``'s own count when a name is given), from ``snap``
+    (:func:`evisynth.store.screening_store.snapshot`) when the caller has read one already."""
+    snap = snap or screening.snapshot(project, stage)
+    ids = snap.ids
+    finals = snap.finals()
+    by_record = {rid: {d.reviewer for d in ds} for rid, ds in snap.decisions.items()}
     idset = set(ids)
     mine = sum(1 for i in ids if reviewer in by_record.get(i, set()))
     dual = sum(1 for i in ids if len(by_record.get(i, set())) >= 2)
     final = sum(1 for i in ids if finals.get(i) is not None)
     waiting = sorted(i for i, who in by_record.items() if i in idset and len(who) == 1 and finals.get(i) is None)
-    return ScreeningProgress(stage, len(ids), mine, dual, final, len(screening.conflicts(project, stage)), waiting)
+    return ScreeningProgress(stage, len(ids), mine, dual, final, len(snap.conflicts()), waiting)
 
 
 def serve(project_dir: str | Path, *, host: str = "127.0.0.1", port: int = 8000, open_browser: bool = True,

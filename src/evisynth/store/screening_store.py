@@ -7,6 +7,7 @@ reviewer's own decisions only; conflicts are listed once at least two reviewers 
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -84,13 +85,44 @@ def _not_retrieved(conn: Any) -> set[int]:
     return set(conn.execute(select(c.record_id).where(c.retrieved == 0)).scalars())
 
 
+@dataclass(frozen=True, slots=True)
+class StageSnapshot:
+    """One stage read in one go (one connection, one read transaction): the records up for screening
+    in order, every reviewer's decisions and the recorded resolutions. A page request reads it once
+    and derives the reviewer's queue, progress and conflicts from it instead of querying again."""
+
+    stage: str
+    ids: list[int]
+    decisions: dict[int, list[Decision]]
+    resolved: dict[int, tuple[str, str | None]]
+
+    def own(self, reviewer: str) -> dict[int, Decision]:
+        """``reviewer``'s own decisions (never anyone else's), as :func:`own_decisions`."""
+        return {i: d for i, ds in self.decisions.items() for d in ds if d.reviewer == reviewer}
+
+    def finals(self) -> dict[int, tuple[str, str | None] | None]:
+        """Final decision (or ``None``) of every record up for the stage."""
+        return {i: final_decision(self.decisions.get(i, []), self.resolved.get(i)) for i in self.ids}
+
+    def conflicts(self) -> list[tuple[int, list[Decision]]]:
+        """Records where reviewers disagree and no final decision was recorded yet."""
+        return [(i, self.decisions[i]) for i in self.ids if i not in self.resolved and is_conflict(
+            self.decisions.get(i, []))]
+
+
+def snapshot(project: Project, stage: str, conn: Any | None = None) -> StageSnapshot:
+    """The state of ``stage`` read once (see :class:`StageSnapshot`)."""
+    _check_stage(stage)
+    if conn is None:
+        with project.engine.connect() as own:  # one read transaction: a consistent view
+            return snapshot(project, stage, own)
+    ids = _eligible(conn, stage, project.active_ids(conn))
+    return StageSnapshot(stage, ids, dict(_decisions(conn, stage)), _resolutions(conn, stage))
+
+
 def finals(project: Project, stage: str, conn: Any | None = None) -> dict[int, tuple[str, str | None] | None]:
     """Final decision (or ``None``) of every record eligible for ``stage``."""
-    if conn is None:
-        with project.engine.connect() as own:
-            return finals(project, stage, own)
-    decisions, resolved = _decisions(conn, stage), _resolutions(conn, stage)
-    return {i: final_decision(decisions.get(i, []), resolved.get(i)) for i in eligible(project, stage, conn)}
+    return snapshot(project, stage, conn).finals()
 
 
 def eligible(project: Project, stage: str, conn: Any | None = None) -> list[int]:
@@ -100,12 +132,34 @@ def eligible(project: Project, stage: str, conn: Any | None = None) -> list[int]
     if conn is None:
         with project.engine.connect() as own:
             return eligible(project, stage, own)
-    active = project.active_ids(conn)
+    return _eligible(conn, stage, project.active_ids(conn))
+
+
+def _up_for(conn: Any, stage: str, record_id: int) -> bool:
+    """Whether one record is up for ``stage`` (as ``record_id in eligible(...)``, reading that record only)."""
+    from sqlalchemy import select
+
+    m, rt = s.merges.c, s.retrieval.c
+    if conn.execute(select(s.records.c.id).where(s.records.c.id == record_id)).first() is None or conn.execute(
+            select(m.record_id).where(m.record_id == record_id, m.undone_at.is_(None))).first() is not None:
+        return False
+    if stage == "title":
+        return True
+    if conn.execute(select(rt.record_id).where(rt.record_id == record_id, rt.retrieved == 0)).first() is not None:
+        return False
+    d, f = s.screening_decisions.c, s.final_decisions.c
+    title = [Decision(r.record_id, r.stage, r.reviewer, r.decision, r.reason) for r in conn.execute(
+        select(s.screening_decisions).where(d.record_id == record_id, d.stage == "title").order_by(d.id))]
+    resolved = conn.execute(select(f.decision, f.reason).where(f.record_id == record_id, f.stage == "title")).first()
+    return passes_title_stage(final_decision(title, (resolved[0], resolved[1]) if resolved else None))
+
+
+def _eligible(conn: Any, stage: str, active: list[int]) -> list[int]:
     if stage == "title":
         return active
-    title = finals(project, "title", conn)
-    missing = _not_retrieved(conn)
-    return [i for i in active if passes_title_stage(title.get(i)) and i not in missing]
+    decisions, resolved, missing = _decisions(conn, "title"), _resolutions(conn, "title"), _not_retrieved(conn)
+    return [i for i in active if i not in missing and passes_title_stage(final_decision(decisions.get(i, []),
+                                                                                        resolved.get(i)))]
 
 
 def record_decision(
@@ -138,7 +192,7 @@ def record_decision(
         with project.transaction() as own:
             record_decision(project, record_id, stage, reviewer, decision, reason, own)
         return
-    if record_id not in set(eligible(project, stage, conn)):
+    if not _up_for(conn, stage, record_id):
         raise InputError(f"record {record_id} is not up for {stage} screening")
     c = s.screening_decisions.c
     conn.execute(
@@ -170,10 +224,7 @@ def own_decisions(project: Project, reviewer: str, stage: str) -> dict[int, Deci
 
 def conflicts(project: Project, stage: str) -> list[tuple[int, list[Decision]]]:
     """Records where reviewers disagree and no final decision was recorded yet."""
-    with project.engine.connect() as conn:
-        decisions, resolved = _decisions(conn, stage), _resolutions(conn, stage)
-        ids = eligible(project, stage, conn)
-    return [(i, decisions[i]) for i in ids if i not in resolved and is_conflict(decisions.get(i, []))]
+    return snapshot(project, stage).conflicts()
 
 
 def resolve(
@@ -212,12 +263,11 @@ def resolve(
         )
 
 
-def kappa(project: Project, stage: str) -> list[Agreement]:
-    """Cohen's kappa for each pair of reviewers at ``stage``."""
-    with project.engine.connect() as conn:
-        ids = set(eligible(project, stage, conn))
-        decisions = [d for i, ds in _decisions(conn, stage).items() if i in ids for d in ds]
-    return agreement(decisions)
+def kappa(project: Project, stage: str, snap: StageSnapshot | None = None) -> list[Agreement]:
+    """Cohen's kappa for each pair of reviewers at ``stage`` (from ``snap`` when given)."""
+    snap = snap or snapshot(project, stage)
+    ids = set(snap.ids)
+    return agreement([d for i, ds in snap.decisions.items() if i in ids for d in ds])
 
 
 # -------------------------------------------------------------------- retrieval

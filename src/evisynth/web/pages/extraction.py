@@ -37,14 +37,25 @@ BLANK_ROWS = 3
 
 def _outcomes(request: Request) -> list[tuple[str, Grid, str]]:
     folder = request.app.state.folder
+    try:
+        grids = outcome_grids(folder)
+    except EvisynthError as exc:  # a review file or data file that cannot be read: its one-line message
+        raise HTTPException(409, f"the review's outcomes cannot be read: {exc}") from None
     return [(name, grid, str(path.relative_to(folder)) if path.is_relative_to(folder) else path.name)
-            for name, (grid, path) in outcome_grids(folder).items()]
+            for name, (grid, path) in grids.items()]
 
 
-def _pick(request: Request, value: Any) -> tuple[int, str, Grid, str]:
+def _pick(request: Request, value: Any, outcome: Any = None) -> tuple[int, str, Grid, str]:
+    """The outcome a request is about: by its name when a form sends one (``outcome``: positions shift
+    when someone adds an outcome meanwhile, names do not), else by its position ``o``."""
     outcomes = _outcomes(request)
     if not outcomes:
         raise HTTPException(404, "no outcome yet: add one on the data extraction page")
+    if isinstance(outcome, str) and outcome:
+        for i, o in enumerate(outcomes):
+            if o[0] == outcome:
+                return (i, *o)
+        raise HTTPException(404, "no such outcome")
     text = str(value or "0")
     i = int(text) if text.isdigit() else 0
     if i >= len(outcomes):
@@ -93,12 +104,23 @@ def _grid_from_form(form: FormData) -> Grid:
 
 async def save(request: Request) -> Response:
     form = await request.form()
-    i, name, _, _ = _pick(request, form.get("o"))
+    i, name, _, _ = _pick(request, form.get("o"), form.get("outcome"))
     try:
         grid = _grid_from_form(form)
     except ValueError:
         raise HTTPException(400, "malformed grid form") from None
     return _store(request, i, name, grid)
+
+
+async def check(request: Request) -> Response:
+    """Check the grid as it is typed (htmx, nothing saved): the check's message in ``#grid-check``."""
+    form = await request.form()
+    _, _, _, source = _pick(request, form.get("o"), form.get("outcome"))
+    try:
+        grid = _grid_from_form(form)
+    except ValueError:
+        raise HTTPException(400, "malformed grid form") from None
+    return render(request, "extraction/check.html", {"check": check_grid(grid, source)}, page="extraction")
 
 
 def _store(request: Request, i: int, name: str, grid: Grid) -> Response:
@@ -114,7 +136,7 @@ def _store(request: Request, i: int, name: str, grid: Grid) -> Response:
 
 async def paste(request: Request) -> Response:
     form = await request.form()
-    i, name, _, _ = _pick(request, form.get("o"))
+    i, name, _, _ = _pick(request, form.get("o"), form.get("outcome"))
     try:
         grid = parse_paste(str(form.get("text", "")))
     except EvisynthError as exc:
@@ -125,7 +147,7 @@ async def paste(request: Request) -> Response:
 
 async def upload(request: Request) -> Response:
     form = await request.form()
-    i, name, _, _ = _pick(request, form.get("o"))
+    i, name, _, _ = _pick(request, form.get("o"), form.get("outcome"))
     file = form.get("file")
     if not isinstance(file, UploadFile) or not file.filename:
         flash(request, "choose a .csv, .tsv or .xlsx file to import", "error")
@@ -147,8 +169,12 @@ async def new(request: Request) -> Response:
         return RedirectResponse("/extraction", status_code=303)
     folder = request.app.state.folder
     path = grid_path(folder, name)
-    if not path.exists():
-        save_grid(folder, name, Grid(STARTER_COLUMNS[kind], ()))
+    names = [o[0] for o in _outcomes(request)]
+    known = next((k for k, n in enumerate(names) if grid_path(folder, n) == path), None)
+    if known is not None:  # an outcome of that name (or file) exists: open it, never replace its grid
+        flash(request, f"outcome {names[known]} exists already: its grid is below")
+        return RedirectResponse(f"/extraction?o={known}", status_code=303)
+    save_grid(folder, name, Grid(STARTER_COLUMNS[kind], ()))
     names = [o[0] for o in _outcomes(request)]
     i = next((k for k, n in enumerate(names) if grid_path(folder, n) == path), 0)
     flash(request, f"new outcome {name}: enter one row per comparison")
@@ -170,17 +196,23 @@ async def conversion(request: Request) -> Response:
     form = await request.form()
     kind = str(form.get("kind", ""))
     values = {k: str(v) for k, v in form.items() if isinstance(v, str) and k not in ("kind", "csrf_token")}
-    ctx: dict[str, Any] = {"result": None, "error": None}
+    ctx: dict[str, Any] = {"result": None, "error": None, "key": kind if kind in CONVERSIONS else ""}
     try:
         ctx["result"] = convert(kind, **values)
     except EvisynthError as exc:
         ctx["error"] = str(exc)
+    if request.headers.get("HX-Request") != "true":  # a plain form post (no JavaScript): back to the page
+        r = ctx["result"]
+        flash(request, ctx["error"] or f"{r.value:.4g}" + (f" and SD {r.second:.4g}" if r.second is not None else "")
+              + f" — {r.derivation}", "error" if ctx["error"] else "info")
+        return RedirectResponse("/extraction", status_code=303)
     return render(request, "extraction/conversion.html", ctx, page="extraction")
 
 
 routes: list[BaseRoute] = [
     Route("/extraction", page, name="extraction"),
     Route("/extraction/save", save, methods=["POST"]),
+    Route("/extraction/check", check, methods=["POST"]),
     Route("/extraction/paste", paste, methods=["POST"]),
     Route("/extraction/import", upload, methods=["POST"]),
     Route("/extraction/new", new, methods=["POST"]),

@@ -45,10 +45,13 @@ def screen(request: Request) -> Response:
     me = reviewer(request)
     if not me:
         return render(request, "screening_who.html", {"stage": stage}, page="screening")
-    ids = screening.eligible(project, stage)
-    mine = screening.own_decisions(project, me, stage)
-    asked = request.query_params.get("id", "")
-    current = int(asked) if asked.isdigit() and int(asked) in ids else _next_open(ids, mine, None)
+    snap = screening.snapshot(project, stage)  # the stage read once per request
+    ids, mine = snap.ids, snap.own(me)
+    asked, after = request.query_params.get("id", ""), request.query_params.get("after", "")
+    if asked.isdigit() and int(asked) in ids:
+        current: int | None = int(asked)
+    else:
+        current = _next_open(ids, mine, int(after) if after.isdigit() else None)
     position = ids.index(current) if current in ids else -1
     citation = project.citations([current]).get(current) if current is not None else None
     return render(request, "screening.html", {
@@ -56,7 +59,7 @@ def screen(request: Request) -> Response:
         "position": position + 1, "total": len(ids),
         "prev_id": ids[position - 1] if position > 0 else None,
         "next_id": ids[position + 1] if 0 <= position < len(ids) - 1 else None,
-        "progress": progress(project, stage, me), "terms": _terms(request),
+        "progress": progress(project, stage, me, snap), "terms": _terms(request),
         "reasons": screening.exclusion_reasons(project) if stage == "fulltext" else [],
         "can_undo": bool(request.session.get("undo")),
     }, page="screening")
@@ -89,10 +92,8 @@ def _decide(request: Request, form: dict[str, str]) -> Response:
         return RedirectResponse(f"/screening?stage={stage}", status_code=303)
     stack = [*request.session.get("undo", []), [stage, record_id]][-50:]
     request.session["undo"] = stack
-    ids = screening.eligible(project, stage)
-    following = _next_open(ids, screening.own_decisions(project, me, stage), record_id)
-    target = f"/screening?stage={stage}" + (f"&id={following}" if following is not None else "")
-    return RedirectResponse(target, status_code=303)
+    # the next open record is found by the page (one snapshot of the stage), not here
+    return RedirectResponse(f"/screening?stage={stage}&after={record_id}", status_code=303)
 
 
 def undo(request: Request) -> Response:
@@ -118,13 +119,14 @@ async def terms(request: Request) -> Response:
 def conflicts(request: Request) -> Response:
     project = request.app.state.project
     stage = _stage(request.query_params.get("stage"))
-    queue = screening.conflicts(project, stage)
-    prog = progress(project, stage, reviewer(request))
+    snap = screening.snapshot(project, stage)
+    queue = snap.conflicts()
+    prog = progress(project, stage, reviewer(request), snap)
     ids = [i for i, _ in queue] + prog.waiting[:200]
     return render(request, "conflicts.html", {
         "stage": stage, "queue": queue, "waiting": prog.waiting[:200], "progress": prog,
         "citations": project.citations(ids) if ids else {},
-        "kappa": {s: screening.kappa(project, s) for s in STAGES},
+        "kappa": {s: screening.kappa(project, s, snap if s == stage else None) for s in STAGES},
         "reasons": screening.exclusion_reasons(project) if stage == "fulltext" else [],
     }, page="screening")
 

@@ -1,0 +1,65 @@
+"""Page 4 in a real browser (Playwright, Debian's Chromium): the grid checked as it is typed (htmx, nothing
+saved), a conversion helper answering inline, a derived SD shown next to its derivation after saving."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from .test_browser import CHROMIUM, browser, live_server  # noqa: F401  (fixtures)
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="no Chromium at /usr/bin/chromium (apt-get install chromium)"),
+]
+
+
+def test_extraction_in_the_browser(live_server, browser, tmp_path):  # noqa: F811
+    from playwright.sync_api import expect
+
+    url, app = live_server
+    errors: list[str] = []
+    page = browser.new_context().new_page()
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.goto(url + "/extraction")
+    page.fill("#new-name", "Pain at 6 weeks")
+    page.select_option("#new-kind", "continuous")
+    page.click("button:has-text('Add outcome')")
+    assert page.inner_text("h2") == "Pain at 6 weeks"
+    saved = app.state.folder / "extraction" / "pain_at_6_weeks.csv"
+    before = saved.read_bytes()
+
+    # typed into the grid: checked as typed, with the command line's message, nothing saved
+    cells = ["A 2020", "5", "x", "20", "4", "1", "20", "low"]
+    for j, value in enumerate(cells):
+        page.fill(f"input[name='c-0-{j}']", value)
+    expect(page.locator("#grid-check")).to_contain_text("'x' is not a number")
+    assert "row 1 (line 2), column 'sd1'" in page.inner_text("#grid-check")
+    assert saved.read_bytes() == before
+    page.fill("input[name='c-0-2']", "1.5")
+    expect(page.locator("#grid-check")).to_contain_text("Checked: 1 studies")
+
+    # a conversion helper answers inline with its derivation
+    helper = page.locator("form[data-helper='sd_from_ci']")
+    helper.locator("input[name='lower']").fill("4.1")
+    helper.locator("input[name='upper']").fill("5.9")
+    helper.locator("input[name='n']").fill("20")
+    helper.locator("button").click()
+    page.wait_for_selector("#conv-result-sd_from_ci strong")
+    assert page.inner_text("#conv-result-sd_from_ci strong") == "1.923"
+    assert "95% CI 4.1 to 5.9" in page.inner_text("#conv-result-sd_from_ci")
+
+    # or the CI entered as columns: the grid derives the SD and shows it with its derivation
+    page.fill("input[name='h-2']", "ci1_lower")
+    page.fill("#new_column", "ci1_upper")
+    page.fill("input[name='c-0-2']", "4.1")
+    with page.expect_navigation():
+        page.click("button:has-text('Save and check')")
+    page.fill("input[name='c-0-8']", "5.9")
+    with page.expect_navigation():
+        page.click("button:has-text('Save and check')")
+    assert "Checked: 1 studies, continuous data." in page.inner_text("#grid-check")
+    assert "sd1 = 1.923: sd1 from the 95% CI" in page.inner_text("table.grid tbody tr >> nth=0")
+    page.screenshot(path=str(tmp_path / "4-extraction.png"), full_page=True)
+    assert not [e for e in errors if "Content Security Policy" in e], errors
