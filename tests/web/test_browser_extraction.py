@@ -38,7 +38,7 @@ def test_extraction_in_the_browser(live_server, browser, tmp_path):  # noqa: F81
     assert "row 1 (line 2), column 'sd1'" in page.inner_text("#grid-check")
     assert saved.read_bytes() == before
     page.fill("input[name='c-0-2']", "1.5")
-    expect(page.locator("#grid-check")).to_contain_text("Checked: 1 studies")
+    expect(page.locator("#grid-check")).to_contain_text("Checked: 1 study")
 
     # a conversion helper answers inline with its derivation
     helper = page.locator("form[data-helper='sd_from_ci']")
@@ -59,7 +59,7 @@ def test_extraction_in_the_browser(live_server, browser, tmp_path):  # noqa: F81
     page.fill("input[name='c-0-8']", "5.9")
     with page.expect_navigation():
         page.click("button:has-text('Save and check')")
-    assert "Checked: 1 studies, continuous data." in page.inner_text("#grid-check")
+    assert "Checked: 1 study, continuous data." in page.inner_text("#grid-check")
     assert "sd1 = 1.923: sd1 from the 95% CI" in page.inner_text("table.grid tbody tr >> nth=0")
     page.screenshot(path=str(tmp_path / "4-extraction.png"), full_page=True)
     assert not [e for e in errors if "Content Security Policy" in e], errors

@@ -159,7 +159,7 @@ def test_validation_as_typed_does_not_save(client, app):
         "&#39;", "'")
     assert (app.state.folder / "extraction" / "pain.csv").read_bytes() == before
     data["c-0-2"] = "1.5"
-    assert "Checked: 1 studies, continuous data." in client.post_form("/extraction/check", data).text
+    assert "Checked: 1 study, continuous data." in client.post_form("/extraction/check", data).text
     assert 'hx-post="/extraction/check"' in page
 
 
@@ -362,7 +362,7 @@ def test_save_from_a_stale_page_goes_to_its_own_outcome(client, app):
     _new(client, "Anxiety", "generic")  # now at position 0
     rows = {"c-0-0": "A", "c-0-1": "0.1", "c-0-2": "0.2"}
     response = client.post("/extraction/save", data={**hidden, **rows})
-    assert "saved 1 rows of Pain to extraction/pain.csv" in response.text
+    assert "saved 1 row of Pain to extraction/pain.csv" in response.text
     assert "A,0.1,0.2" in (app.state.folder / "extraction" / "pain.csv").read_text()
     assert "A,0.1" not in (app.state.folder / "extraction" / "anxiety.csv").read_text()
     gone = client.post("/extraction/save", data={**hidden, "outcome": "Nope", **rows})

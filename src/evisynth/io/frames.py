@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from evisynth.errors import InputError
+from evisynth.files import csv_uncell
 
 
 class _TextFrame:
@@ -79,6 +80,8 @@ def _read_csv_text(p: Path) -> _TextFrame:
             raise InputError(f"row {i + 1} has {len(row)} cells but the header has {width}", file=str(p))
         if len(row) < width:
             row.extend([""] * (width - len(row)))
+        # a cell neutralised against formula injection by evisynth ("'=x", see evisynth.files.csv_cell) reads as typed
+        row[:] = [csv_uncell(c) if c[:1] == "'" else c for c in row]
     return _TextFrame(columns, body)
 
 

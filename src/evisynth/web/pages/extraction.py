@@ -127,7 +127,8 @@ def _store(request: Request, i: int, name: str, grid: Grid) -> Response:
     path = save_grid(request.app.state.folder, name, grid)
     check = check_grid(grid, path.name)
     if check.ok:
-        flash(request, f"saved {len(grid.rows)} rows of {name} to extraction/{path.name}; the table reads as "
+        rows = f"{len(grid.rows)} row{'' if len(grid.rows) == 1 else 's'}"
+        flash(request, f"saved {rows} of {name} to extraction/{path.name}; the table reads as "
                        f"{check.kind} data")
     else:
         flash(request, f"saved to extraction/{path.name}, but: {check.error}", "error")
