@@ -20,17 +20,24 @@ def argmax_tau(post: Posterior, func: Any) -> tuple[np.ndarray, np.ndarray]:
     """Maximiser and maximum over τ ≥ 0 of ``func(tau (B, M)) -> (B, M)`` (golden section around the best node)."""
     g = post.grid
     vals = func(g.tau)
-    j = np.argmax(vals, axis=1)
+    n = (g.tau.shape[1] - 1) // 2
+    st = g.stride[:, None]
+    own = (np.arange(g.tau.shape[1])[None, :] - n) % st == 0  # the row's own nodes: its result ignores the batch
+    j = np.argmax(np.where(own, vals, -np.inf), axis=1)
     rows = np.arange(post.B)
-    lo = g.tau[rows, np.maximum(j - 1, 0)] * (j > 0)
-    hi = g.tau[rows, np.minimum(j + 1, g.tau.shape[1] - 1)]
+    first = n % g.stride
+    lo = g.tau[rows, np.maximum(j - g.stride, first)] * (j > first)
+    hi = g.tau[rows, np.minimum(j + g.stride, g.tau.shape[1] - 1 - first)]
     invphi = (math.sqrt(5) - 1) / 2
+    done = np.zeros(post.B, dtype=bool)
     for _ in range(100):
         x1, x2 = hi - invphi * (hi - lo), lo + invphi * (hi - lo)
         f = func(np.stack([x1, x2], axis=1))
         left = f[:, 0] >= f[:, 1]
-        hi, lo = np.where(left, x2, hi), np.where(left, lo, x1)
-        if np.all(hi - lo <= 1e-13 * np.maximum(hi, 1e-300)):
+        # a converged row stays put (its result does not depend on the other rows of the batch)
+        hi, lo = np.where(left & ~done, x2, hi), np.where(left | done, lo, x1)
+        done |= hi - lo <= 1e-13 * np.maximum(hi, 1e-300)
+        if np.all(done):
             break
     x = 0.5 * (lo + hi)
     fx = func(x[:, None])[:, 0]

@@ -35,7 +35,8 @@ from typing import Any
 import numpy as np
 
 from evisynth.errors import FewStudiesWarning, InputError
-from evisynth.models._bayes_factors import argmax_tau, bayes_factors
+from evisynth.models._bayes_factors import argmax_tau
+from evisynth.models._bayes_factors import bayes_factors as _bayes_factors
 from evisynth.models._bayes_quad import (
     Posterior,
     mix_moments,
@@ -215,12 +216,13 @@ def _tau_summary(post: Posterior, level: float) -> dict[str, np.ndarray]:
 
 def fit_bayes_batch(y: Any, sigma: Any, tau_prior: TauPrior, *, mu_prior: tuple[Any, Any] | None = None,
                     level: float = 0.95, n_grid: int = 201, shrinkage: bool = True,
-                    intervals: bool = True) -> BayesBatch:
+                    intervals: bool = True, densities: bool = True, bayes_factors: bool = True) -> BayesBatch:
     """Fit B meta-analyses with k studies each: ``y``, ``sigma`` of shape (B, k) (or broadcastable).
 
     ``mu_prior`` is ``(mean, sd)`` of a normal prior (each may be an array of length B) or None for
     the improper uniform prior. Prior parameters of ``tau_prior`` may also be arrays of length B.
-    ``intervals=False`` skips the shortest intervals (the costliest part).
+    ``intervals=False`` skips the shortest intervals (the costliest part), ``densities=False`` the
+    density grids for plots (arrays of shape (B, 0)), ``bayes_factors=False`` the Bayes factors (NaN).
     """
     if not (isinstance(level, (int, float)) and 0 < level < 1):
         raise InputError(f"level must be a fraction between 0 and 1 (e.g. 0.95); got {level!r}")
@@ -264,12 +266,14 @@ def fit_bayes_batch(y: Any, sigma: Any, tau_prior: TauPrior, *, mu_prior: tuple[
             part = _mu_summary(post, "study", level, i) if intervals else _quick_mu(post, "study", level, i)
             for f in SUMMARY_FIELDS:
                 shrink[f][:, i] = part[f]
-    bf = bayes_factors(post, tau_prior, uniform_mu)
+    bf = _bayes_factors(post, tau_prior, uniform_mu) if bayes_factors else \
+        {key: np.full(B, np.nan) for key in ("tau0", "mu0", "min_tau0", "min_mu0")}
+    n_grid = n_grid if densities else 0
     top = np.maximum(summaries["tau"]["ci_upper"], 1e-12) * 1.4
     tau_grid = np.linspace(0.0, 1.0, n_grid)[None, :] * top[:, None]
     tail = (1 - level) / 2 / 10
     a, c = post.mixture("mu")
-    mq = mix_quantile(post.grid.pi, a, c, np.array([[tail, 1 - tail]]))
+    mq = mix_quantile(post.grid.pi, a, c, np.array([[tail, 1 - tail]])) if densities else np.zeros((B, 2))
     mu_grid = mq[:, :1] + np.linspace(0.0, 1.0, n_grid)[None, :] * (mq[:, 1:] - mq[:, :1])
     return BayesBatch(
         k=k, level=float(level), tau_prior=tau_prior.describe(), mu_prior=mu_desc, proper=True, summaries=summaries,
