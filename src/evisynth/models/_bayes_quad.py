@@ -31,21 +31,25 @@ def loglik(tau: np.ndarray, y: np.ndarray, s: np.ndarray, mu0: np.ndarray | None
     ``tau`` (B, N); ``y``, ``s`` (B, k); ``mu0``, ``s0`` (B,) for a normal μ prior or None for the
     improper uniform prior (then the likelihood is ∫ Π N(y_i; μ, s_i²+τ²) dμ).
     """
-    v = s[:, None, :] ** 2 + tau[..., None] ** 2
+    # studies on the leading axis: the sums over k are elementwise adds of (B, N) slices (fast for small k)
+    shape = (y.shape[1], y.shape[0]) + (1,) * (tau.ndim - 1)
+    y_k, s_k = y.T.reshape(shape), s.T.reshape(shape)
+    v = s_k**2 + tau[None] ** 2
     w = 1.0 / v
-    sw = w.sum(-1)
-    swy = (w * y[:, None, :]).sum(-1)
+    sw = w.sum(0)
+    swy = (w * y_k).sum(0)
     if mu0 is not None and s0 is not None:
-        w0 = (1.0 / s0**2)[:, None]
+        col = (-1,) + (1,) * (tau.ndim - 1)
+        w0 = (1.0 / s0**2).reshape(col)
         prec = sw + w0
-        mean = (swy + w0 * mu0[:, None]) / prec
-        q = (w * (y[:, None, :] - mean[..., None]) ** 2).sum(-1) + w0 * (mu0[:, None] - mean) ** 2
-        ll = -0.5 * (np.log(2 * np.pi * v).sum(-1) + np.log(s0**2)[:, None] + np.log(prec) + q)
+        mean = (swy + w0 * mu0.reshape(col)) / prec
+        q = (w * (y_k - mean[None]) ** 2).sum(0) + w0 * (mu0.reshape(col) - mean) ** 2
+        ll = -0.5 * (np.log(2 * np.pi * v).sum(0) + np.log(s0**2).reshape(col) + np.log(prec) + q)
     else:
         prec = sw
         mean = swy / prec
-        q = (w * (y[:, None, :] - mean[..., None]) ** 2).sum(-1)
-        ll = -0.5 * (np.log(2 * np.pi * v).sum(-1) - LOG2PI + np.log(prec) + q)
+        q = (w * (y_k - mean[None]) ** 2).sum(0)
+        ll = -0.5 * (np.log(2 * np.pi * v).sum(0) - LOG2PI + np.log(prec) + q)
     return ll, mean, 1.0 / prec
 
 
