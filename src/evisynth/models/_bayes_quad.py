@@ -220,6 +220,25 @@ class Posterior:
         return b * g.mean + (1 - b) * self.y[:, i][:, None], s2 * (1 - b) + b * b * g.var
 
 
+def compact(pi: np.ndarray, a: np.ndarray, c: np.ndarray, floor: float = 1e-30
+            ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The components of a batch of normal mixtures with weight above ``floor``, packed to the left.
+
+    Rows are padded with weight 0 (mean 0, variance 1) to the longest row. The components a row
+    keeps do not depend on the other rows, so neither do its results; dropping weights below
+    1e-30 (nodes far in the tails of τ's posterior, and the zero-weight nodes of a row whose
+    quadrature converged with a coarser step) changes the mixture by less than 1e-27.
+    """
+    keep = pi > floor
+    n = int(keep.sum(1).max())
+    if n == pi.shape[1]:
+        return pi, a, c
+    order = np.argsort(~keep, axis=1, kind="stable")[:, :n]
+    kept = np.take_along_axis(keep, order, 1)
+    return (np.where(kept, np.take_along_axis(pi, order, 1), 0.0), np.where(kept, np.take_along_axis(a, order, 1), 0.0),
+            np.where(kept, np.take_along_axis(c, order, 1), 1.0))
+
+
 def mix_cdf(pi: np.ndarray, a: np.ndarray, c: np.ndarray, x: np.ndarray) -> np.ndarray:
     z = (x[:, :, None] - a[:, None, :]) / np.sqrt(c[:, None, :])
     return cast(np.ndarray, np.einsum("bn,bmn->bm", pi, _dist.norm_cdf(z)))

@@ -39,6 +39,7 @@ from evisynth.models._bayes_factors import argmax_tau
 from evisynth.models._bayes_factors import bayes_factors as _bayes_factors
 from evisynth.models._bayes_quad import (
     Posterior,
+    compact,
     mix_moments,
     mix_pdf,
     mix_quantile,
@@ -187,8 +188,7 @@ def _proper_posterior(prior: TauPrior, k: int, uniform_mu: bool) -> bool:
 
 
 def _mu_summary(post: Posterior, kind: str, level: float, i: int | None = None) -> dict[str, np.ndarray]:
-    pi = post.grid.pi
-    a, c = post.mixture(kind, i)
+    pi, a, c = compact(post.grid.pi, *post.mixture(kind, i))
     mean, sd = mix_moments(pi, a, c)
     tail = (1 - level) / 2
     qs = mix_quantile(pi, a, c, np.array([[0.5, tail, 1 - tail]]))
@@ -272,21 +272,20 @@ def fit_bayes_batch(y: Any, sigma: Any, tau_prior: TauPrior, *, mu_prior: tuple[
     top = np.maximum(summaries["tau"]["ci_upper"], 1e-12) * 1.4
     tau_grid = np.linspace(0.0, 1.0, n_grid)[None, :] * top[:, None]
     tail = (1 - level) / 2 / 10
-    a, c = post.mixture("mu")
-    mq = mix_quantile(post.grid.pi, a, c, np.array([[tail, 1 - tail]])) if densities else np.zeros((B, 2))
+    pi, a, c = compact(post.grid.pi, *post.mixture("mu"))
+    mq = mix_quantile(pi, a, c, np.array([[tail, 1 - tail]])) if densities else np.zeros((B, 2))
     mu_grid = mq[:, :1] + np.linspace(0.0, 1.0, n_grid)[None, :] * (mq[:, 1:] - mq[:, :1])
     return BayesBatch(
         k=k, level=float(level), tau_prior=tau_prior.describe(), mu_prior=mu_desc, proper=True, summaries=summaries,
         shrinkage=shrink, bayes_factor_tau0=bf["tau0"], bayes_factor_mu0=bf["mu0"], min_bayes_factor_tau0=bf["min_tau0"],
         min_bayes_factor_mu0=bf["min_mu0"], log_marginal=post.grid.log_z if (tau_prior.proper and not uniform_mu)
         else np.full(B, np.nan), tau_grid=tau_grid, tau_density=post.tau_pdf(tau_grid), mu_grid=mu_grid,
-        mu_density=mix_pdf(post.grid.pi, a, c, mu_grid), posterior=post,
+        mu_density=mix_pdf(pi, a, c, mu_grid), posterior=post,
     )
 
 
 def _quick_mu(post: Posterior, kind: str, level: float, i: int | None = None) -> dict[str, np.ndarray]:
-    pi = post.grid.pi
-    a, c = post.mixture(kind, i)
+    pi, a, c = compact(post.grid.pi, *post.mixture(kind, i))
     mean, sd = mix_moments(pi, a, c)
     tail = (1 - level) / 2
     qs = mix_quantile(pi, a, c, np.array([[0.5, tail, 1 - tail]]))
