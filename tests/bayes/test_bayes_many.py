@@ -105,5 +105,12 @@ def test_bad_input():
         fit_bayes_many([[0.1, 0.2]], [[0.1]], bp.half_normal(0.5))
     with pytest.raises(InputError, match="scalar"):
         fit_bayes_many([[0.1, 0.2]], [[0.1, 0.1]], bp.half_normal(np.array([0.5, 1.0])))
+    with pytest.raises(InputError, match="level"):
+        fit_bayes_many([[0.1, 0.2]], [[0.1, 0.1]], bp.half_normal(0.5), level=95)
     with pytest.raises(InputError, match="chunk"):
         fit_bayes_many([[0.1, 0.2]], [[0.1, 0.1]], bp.half_normal(0.5), chunk=0)
+
+
+def test_no_meta_analyses():
+    many = fit_bayes_many([], [], bp.half_normal(0.5))
+    assert len(many) == 0 and many.mu.median.shape == (0,) and list(many.offsets) == [0]

@@ -154,6 +154,8 @@ def fit_bayes_many(effects: Sequence[Any], sigmas: Sequence[Any], tau_prior: Tau
             (mu_prior is not None and any(np.ndim(v) for v in mu_prior)):
         raise InputError("fit_bayes_many takes one prior with scalar parameters (use fit_bayes_batch for a grid "
                          "of priors)")
+    if not (isinstance(level, (int, float)) and 0 < level < 1):
+        raise InputError(f"level must be a fraction between 0 and 1 (e.g. 0.95); got {level!r}")
     if not (isinstance(chunk, (int, np.integer)) and chunk >= 1):
         raise InputError(f"chunk must be a positive integer; got {chunk!r}")
     ys, ss = _groups(effects, sigmas)
