@@ -295,40 +295,47 @@ def mix_quantile(pi: np.ndarray, a: np.ndarray, c: np.ndarray, q: np.ndarray, x0
 def shortest(quantile: Any, pdf: Any, level: float, lower_bounded: bool, B: int) -> tuple[np.ndarray, np.ndarray]:
     """Shortest interval of a unimodal distribution: lower tail ``a`` with ``pdf(Q(a)) = pdf(Q(a + level))``.
 
-    ``quantile(p, x0)`` and ``pdf(x)`` take and return (B, 1) arrays (``x0``: a starting point for
-    the quantile, or None). ``g(a) = pdf(Q(a)) - pdf(Q(a + level))`` increases in ``a``; its root is
-    found by the Illinois variant of regula falsi (vectorised, to 1e-14 in probability), each
-    quantile started from the last one found; when the density is highest at the lower bound of
-    the support the interval starts there (``a = 0``).
+    ``quantile(p, x0, rows)`` and ``pdf(x, rows)`` take and return (R, 1) arrays for the batch
+    rows ``rows`` (``x0``: a starting point for the quantile, or None). ``g(a) = pdf(Q(a)) -
+    pdf(Q(a + level))`` increases in ``a``; its root is found by the Illinois variant of regula
+    falsi (to 1e-14 in probability), each quantile started from the last one found; when the
+    density is highest at the lower bound of the support the interval starts there (``a = 0``).
+    Only the rows that have not converged are iterated, so a row's result does not depend on
+    the other rows of the batch.
     """
-    def g(p: np.ndarray, start: tuple[np.ndarray, np.ndarray] | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        lo = quantile(p, None if start is None else start[0])
-        up = quantile(p + level, None if start is None else start[1])
-        return pdf(lo) - pdf(up), lo, up
+    def g(p: np.ndarray, start: tuple[np.ndarray, np.ndarray] | None, rows: np.ndarray
+          ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        lo = quantile(p, None if start is None else start[0], rows)
+        up = quantile(p + level, None if start is None else start[1], rows)
+        return pdf(lo, rows) - pdf(up, rows), lo, up
 
     eps = 0.0 if lower_bounded else 1e-13
     a0 = np.full((B, 1), eps)
     a1 = np.full((B, 1), 1.0 - level - 1e-13)
-    g0, lo0, up0 = g(a0, None)
+    g0, lo_best, up_best = g(a0, None, np.arange(B))
     g1 = np.full((B, 1), np.nan)  # g(a1) is positive; not evaluated (Q(1 - 1e-13) can be huge): bisect first
-    at_bound = g0 >= 0
-    lo_best, up_best = lo0, up0
-    start: tuple[np.ndarray, np.ndarray] | None = None
+    start_lo, start_up = lo_best.copy(), up_best.copy()
     side = np.zeros((B, 1))
+    rows = np.flatnonzero(g0[:, 0] < 0)  # g(a0) >= 0: the interval starts at the lower bound
+    first = True
     for _ in range(100):
+        if rows.size == 0:
+            break
+        r0, r1, h0, h1, sd = a0[rows], a1[rows], g0[rows], g1[rows], side[rows]
         with np.errstate(divide="ignore", invalid="ignore"):
-            mid = (a0 * g1 - a1 * g0) / (g1 - g0)
-        mid = np.where(np.isfinite(mid) & (mid > a0) & (mid < a1), mid, 0.5 * (a0 + a1))
-        gm, lo, up = g(mid, start)
-        start = (lo, up)
-        lo_best, up_best = np.where(at_bound, lo_best, lo), np.where(at_bound, up_best, up)
+            mid = (r0 * h1 - r1 * h0) / (h1 - h0)
+        mid = np.where(np.isfinite(mid) & (mid > r0) & (mid < r1), mid, 0.5 * (r0 + r1))
+        gm, lo, up = g(mid, None if first else (start_lo[rows], start_up[rows]), rows)
+        first = False
+        start_lo[rows], start_up[rows] = lo, up
+        lo_best[rows], up_best[rows] = lo, up
         neg = gm < 0
         # Illinois: halve the function value kept at an end that stays twice in a row
-        g1 = np.where(neg & (side < 0) & np.isfinite(g1), 0.5 * g1, g1)
-        g0 = np.where(~neg & (side > 0), 0.5 * g0, g0)
-        a0, g0 = np.where(neg, mid, a0), np.where(neg, gm, g0)
-        a1, g1 = np.where(neg, a1, mid), np.where(neg, g1, gm)
-        side = np.where(neg, -1.0, 1.0)
-        if np.all(at_bound | (a1 - a0 < 1e-14) | (gm == 0)):
-            break
+        h1 = np.where(neg & (sd < 0) & np.isfinite(h1), 0.5 * h1, h1)
+        h0 = np.where(~neg & (sd > 0), 0.5 * h0, h0)
+        r0, h0 = np.where(neg, mid, r0), np.where(neg, gm, h0)
+        r1, h1 = np.where(neg, r1, mid), np.where(neg, h1, gm)
+        a0[rows], a1[rows], g0[rows], g1[rows] = r0, r1, h0, h1
+        side[rows] = np.where(neg, -1.0, 1.0)
+        rows = rows[~((r1 - r0 < 1e-14) | (gm == 0))[:, 0]]
     return lo_best[:, 0], up_best[:, 0]

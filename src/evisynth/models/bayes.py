@@ -192,8 +192,8 @@ def _mu_summary(post: Posterior, kind: str, level: float, i: int | None = None) 
     mean, sd = mix_moments(pi, a, c)
     tail = (1 - level) / 2
     qs = mix_quantile(pi, a, c, np.array([[0.5, tail, 1 - tail]]))
-    lo, up = shortest(lambda p, x0: mix_quantile(pi, a, c, p, x0), lambda x: mix_pdf(pi, a, c, x), level, False,
-                      post.B)
+    lo, up = shortest(lambda p, x0, r: mix_quantile(pi[r], a[r], c[r], p, x0),
+                      lambda x, r: mix_pdf(pi[r], a[r], c[r], x), level, False, post.B)
     nan = np.full(post.B, np.nan)
     return {"mode": nan, "median": qs[:, 0], "mean": mean, "sd": sd, "ci_lower": qs[:, 1], "ci_upper": qs[:, 2],
             "shortest_lower": lo, "shortest_upper": up}
@@ -209,7 +209,21 @@ def _tau_summary(post: Posterior, level: float) -> dict[str, np.ndarray]:
     sd = np.sqrt(np.maximum((g.pi * g.tau**2).sum(1) - mean**2, 0.0))
     tail = (1 - level) / 2
     qs = post.tau_quantile(np.tile([0.5, tail, 1 - tail], (post.B, 1)))
-    lo, up = shortest(post.tau_quantile, post.tau_pdf, level, True, post.B)
+    def quantile(p: np.ndarray, x0: np.ndarray | None, rows: np.ndarray) -> np.ndarray:
+        q = np.zeros((post.B, 1))  # the other rows: q = 0, done at once
+        q[rows] = p
+        start = None
+        if x0 is not None:
+            start = np.zeros((post.B, 1))
+            start[rows] = x0
+        return np.asarray(post.tau_quantile(q, start)[rows])
+
+    def pdf(x: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        full = np.zeros((post.B, 1))
+        full[rows] = x
+        return np.asarray(post.tau_pdf(full)[rows])
+
+    lo, up = shortest(quantile, pdf, level, True, post.B)
     return {"mode": _tau_mode(post), "median": qs[:, 0], "mean": mean, "sd": sd, "ci_lower": qs[:, 1],
             "ci_upper": qs[:, 2], "shortest_lower": lo, "shortest_upper": up}
 
