@@ -252,7 +252,8 @@ def mix_pdf(pi: np.ndarray, a: np.ndarray, c: np.ndarray, x: np.ndarray) -> np.n
 
 def mix_moments(pi: np.ndarray, a: np.ndarray, c: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     m = (pi * a).sum(1)
-    return m, np.sqrt(np.maximum((pi * (c + a * a)).sum(1) - m * m, 0.0))
+    # centred second moment: no cancellation when the SD is small against the mean
+    return m, np.sqrt((pi * (c + (a - m[:, None]) ** 2)).sum(1))
 
 
 def mix_quantile(pi: np.ndarray, a: np.ndarray, c: np.ndarray, q: np.ndarray, x0: np.ndarray | None = None

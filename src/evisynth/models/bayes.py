@@ -206,7 +206,7 @@ def _tau_mode(post: Posterior) -> np.ndarray:
 def _tau_summary(post: Posterior, level: float) -> dict[str, np.ndarray]:
     g = post.grid
     mean = (g.pi * g.tau).sum(1)
-    sd = np.sqrt(np.maximum((g.pi * g.tau**2).sum(1) - mean**2, 0.0))
+    sd = np.sqrt((g.pi * (g.tau - mean[:, None]) ** 2).sum(1))
     tail = (1 - level) / 2
     qs = post.tau_quantile(np.tile([0.5, tail, 1 - tail], (post.B, 1)))
     def quantile(p: np.ndarray, x0: np.ndarray | None, rows: np.ndarray) -> np.ndarray:
@@ -311,7 +311,7 @@ def _quick_mu(post: Posterior, kind: str, level: float, i: int | None = None) ->
 def _quick_tau(post: Posterior, level: float) -> dict[str, np.ndarray]:
     g = post.grid
     mean = (g.pi * g.tau).sum(1)
-    sd = np.sqrt(np.maximum((g.pi * g.tau**2).sum(1) - mean**2, 0.0))
+    sd = np.sqrt((g.pi * (g.tau - mean[:, None]) ** 2).sum(1))
     tail = (1 - level) / 2
     qs = post.tau_quantile(np.tile([0.5, tail, 1 - tail], (post.B, 1)))
     nan = np.full(post.B, np.nan)
