@@ -95,6 +95,19 @@ class Posterior:
         self.upper = None if prior.upper is None else np.broadcast_to(np.asarray(prior.upper, float), (self.B,))
         self.grid = self._integrate()
 
+    def take(self, rows: np.ndarray) -> Posterior:
+        """The posterior of the batch rows ``rows`` (for priors whose parameters are scalars)."""
+        sub = object.__new__(Posterior)
+        sub.y, sub.s, sub.prior = self.y[rows], self.s[rows], self.prior
+        sub.mu0 = None if self.mu0 is None else self.mu0[rows]
+        sub.s0 = None if self.s0 is None else self.s0[rows]
+        sub.B = len(rows)
+        sub.upper = None if self.upper is None else self.upper[rows]
+        g = self.grid
+        sub.grid = Grid(tau=g.tau[rows], pi=g.pi[rows], mean=g.mean[rows], var=g.var[rows], log_z=g.log_z[rows],
+                        h=g.h, stride=g.stride[rows])
+        return sub
+
     # -- unnormalised log posterior of τ ------------------------------------------------------
     def log_post(self, tau: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         with np.errstate(divide="ignore", invalid="ignore"):

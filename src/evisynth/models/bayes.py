@@ -203,12 +203,11 @@ def _tau_mode(post: Posterior) -> np.ndarray:
     return argmax_tau(post, lambda t: np.log(np.maximum(post.tau_pdf(t), 1e-300)))[0]
 
 
-def _tau_summary(post: Posterior, level: float) -> dict[str, np.ndarray]:
-    g = post.grid
-    mean = (g.pi * g.tau).sum(1)
-    sd = np.sqrt((g.pi * (g.tau - mean[:, None]) ** 2).sum(1))
-    tail = (1 - level) / 2
-    qs = post.tau_quantile(np.tile([0.5, tail, 1 - tail], (post.B, 1)))
+def _tau_shortest(post: Posterior, level: float) -> tuple[np.ndarray, np.ndarray]:
+    if not any(np.ndim(v) for v in post.prior.parameters.values()):  # one prior: iterate only the rows asked
+        return shortest(lambda p, x0, r: post.take(r).tau_quantile(p, x0), lambda x, r: post.take(r).tau_pdf(x),
+                        level, True, post.B)
+
     def quantile(p: np.ndarray, x0: np.ndarray | None, rows: np.ndarray) -> np.ndarray:
         q = np.zeros((post.B, 1))  # the other rows: q = 0, done at once
         q[rows] = p
@@ -223,7 +222,16 @@ def _tau_summary(post: Posterior, level: float) -> dict[str, np.ndarray]:
         full[rows] = x
         return np.asarray(post.tau_pdf(full)[rows])
 
-    lo, up = shortest(quantile, pdf, level, True, post.B)
+    return shortest(quantile, pdf, level, True, post.B)
+
+
+def _tau_summary(post: Posterior, level: float) -> dict[str, np.ndarray]:
+    g = post.grid
+    mean = (g.pi * g.tau).sum(1)
+    sd = np.sqrt((g.pi * (g.tau - mean[:, None]) ** 2).sum(1))
+    tail = (1 - level) / 2
+    qs = post.tau_quantile(np.tile([0.5, tail, 1 - tail], (post.B, 1)))
+    lo, up = _tau_shortest(post, level)
     return {"mode": _tau_mode(post), "median": qs[:, 0], "mean": mean, "sd": sd, "ci_lower": qs[:, 1],
             "ci_upper": qs[:, 2], "shortest_lower": lo, "shortest_upper": up}
 
