@@ -1,6 +1,6 @@
-"""Dependent effects and Bayesian fits: evisynth vs metafor rma.mv, clubSandwich and robumeta, and batches of Bayesian fits.
+"""Dependent effects: evisynth vs metafor rma.mv, clubSandwich and robumeta, timed in the same run.
 
-    PYTHONPATH=src python benchmarks/bench_dependent.py [--bayes-fits 10000] [--repeat 5]
+    PYTHONPATH=src python benchmarks/bench_dependent.py [--repeat 5]
 
 Per-fit process CPU time (best of ``--repeat`` runs) on the published datasets of the reference
 suite (tests/reference/dependent), the R side timed inside one R session on the same data:
@@ -10,10 +10,9 @@ suite (tests/reference/dependent), the R side timed inside one R session on the 
   against ``rma.mv`` alone;
 * CR2: ``robust_random`` (REML fit + CR2 + Satterthwaite df + HTZ) against ``rma.uni`` +
   ``coef_test(vcov = "CR2")`` + ``Wald_test(test = "HTZ")``; ``robust_correlated`` against
-  ``robumeta::robu(modelweights = "CORR", small = TRUE)``;
-* Bayesian random effects (no R counterpart here: bayesmeta is not installed): one fit with every
-  summary, and a batch of ``--bayes-fits`` simulated meta-analyses (k = 5) in one call, with and
-  without the shortest intervals, plus a grid of 200 half-normal prior scales on one dataset.
+  ``robumeta::robu(modelweights = "CORR", small = TRUE)``.
+
+The Bayesian fits are timed by ``bench_bayes.py``.
 """
 
 from __future__ import annotations
@@ -71,12 +70,9 @@ def design(d: pd.DataFrame, mods: str | None) -> np.ndarray:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--bayes-fits", type=int, default=10000)
     ap.add_argument("--repeat", type=int, default=5)
     args = ap.parse_args()
 
-    from evisynth.models.bayes import fit_bayes, fit_bayes_batch
-    from evisynth.models.bayes_priors import half_normal
     from evisynth.models.multilevel import fit_multilevel
     from evisynth.models.robust import robust_correlated, robust_random
 
@@ -105,30 +101,6 @@ def main() -> None:
     print(f"# Dependent effects ({machine()}; {load_average()})\n")
     print(table(rows, ["data", "analysis", "evisynth", "R", "speed-up"]))
 
-    rng = np.random.default_rng(20261205)
-    n, k = args.bayes_fits, 5
-    s = rng.uniform(0.1, 0.5, (n, k))
-    y = rng.normal(0.2, 0.2, (n, 1)) + rng.normal(0, 1, (n, k)) * np.sqrt(s**2 + rng.uniform(0, 0.1, (n, 1)))
-    prior = half_normal(0.5)
-    t_one = best_time(lambda: fit_bayes(y[0], s[0], prior, mu_prior=(0.0, 4.0)), repeat=args.repeat, cpu=True)
-    small = min(n, 200)
-    t_quick = best_time(lambda: fit_bayes_batch(y, s, prior, mu_prior=(0.0, 4.0), intervals=False, shrinkage=False),
-                        repeat=max(1, args.repeat // 2), cpu=True)
-    t_full = best_time(lambda: fit_bayes_batch(y[:small], s[:small], prior, mu_prior=(0.0, 4.0)),
-                       repeat=max(1, args.repeat // 2), cpu=True)
-    scales = np.linspace(0.05, 2.0, 200)
-    t_grid = best_time(lambda: fit_bayes_batch(y[0], s[0], half_normal(scales), intervals=False, shrinkage=False),
-                       repeat=args.repeat, cpu=True)
-    brows = [
-        ["one fit, every summary (k = 5)", fmt_time(t_one), fmt_time(t_one)],
-        [f"{n:,} fits in one call: medians, means, SDs, equal-tailed CrIs, Bayes factors", fmt_time(t_quick),
-         fmt_time(t_quick / n)],
-        [f"{small} fits in one call, every summary (shortest intervals, shrinkage)", fmt_time(t_full),
-         fmt_time(t_full / small)],
-        ["200 half-normal prior scales on one dataset (sensitivity grid)", fmt_time(t_grid), fmt_time(t_grid / 200)],
-    ]
-    print("\n# Bayesian random effects (numerical integration, no MCMC)\n")
-    print(table(brows, ["run", "total", "per fit"]))
     print("\n" + json.dumps({"r": r_times}))
 
 

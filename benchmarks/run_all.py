@@ -23,6 +23,8 @@ def main() -> None:
         ["bench_batch.py"] + (["--sizes", "100000"] if args.quick else []),
         ["bench_cli.py"] + (["--batch-rows", "2000000", "--repeat", "3"] if args.quick else []),
         ["bench_permutation.py"] + (["--permutations", "1000"] if args.quick else []),
+        ["bench_bayes.py"] + (["--sizes", "1000", "--loop", "30", "--repeat", "1"] if args.quick else []),
+        ["bench_dependent.py"] + (["--repeat", "2"] if args.quick else []),
     ]
     for cmd in runs:
         print(f"\n### {' '.join(cmd)}\n", flush=True)

@@ -31,21 +31,25 @@ def loglik(tau: np.ndarray, y: np.ndarray, s: np.ndarray, mu0: np.ndarray | None
     ``tau`` (B, N); ``y``, ``s`` (B, k); ``mu0``, ``s0`` (B,) for a normal μ prior or None for the
     improper uniform prior (then the likelihood is ∫ Π N(y_i; μ, s_i²+τ²) dμ).
     """
-    v = s[:, None, :] ** 2 + tau[..., None] ** 2
+    # studies on the leading axis: the sums over k are elementwise adds of (B, N) slices (fast for small k)
+    shape = (y.shape[1], y.shape[0]) + (1,) * (tau.ndim - 1)
+    y_k, s_k = y.T.reshape(shape), s.T.reshape(shape)
+    v = s_k**2 + tau[None] ** 2
     w = 1.0 / v
-    sw = w.sum(-1)
-    swy = (w * y[:, None, :]).sum(-1)
+    sw = w.sum(0)
+    swy = (w * y_k).sum(0)
     if mu0 is not None and s0 is not None:
-        w0 = (1.0 / s0**2)[:, None]
+        col = (-1,) + (1,) * (tau.ndim - 1)
+        w0 = (1.0 / s0**2).reshape(col)
         prec = sw + w0
-        mean = (swy + w0 * mu0[:, None]) / prec
-        q = (w * (y[:, None, :] - mean[..., None]) ** 2).sum(-1) + w0 * (mu0[:, None] - mean) ** 2
-        ll = -0.5 * (np.log(2 * np.pi * v).sum(-1) + np.log(s0**2)[:, None] + np.log(prec) + q)
+        mean = (swy + w0 * mu0.reshape(col)) / prec
+        q = (w * (y_k - mean[None]) ** 2).sum(0) + w0 * (mu0.reshape(col) - mean) ** 2
+        ll = -0.5 * (np.log(2 * np.pi * v).sum(0) + np.log(s0**2).reshape(col) + np.log(prec) + q)
     else:
         prec = sw
         mean = swy / prec
-        q = (w * (y[:, None, :] - mean[..., None]) ** 2).sum(-1)
-        ll = -0.5 * (np.log(2 * np.pi * v).sum(-1) - LOG2PI + np.log(prec) + q)
+        q = (w * (y_k - mean[None]) ** 2).sum(0)
+        ll = -0.5 * (np.log(2 * np.pi * v).sum(0) - LOG2PI + np.log(prec) + q)
     return ll, mean, 1.0 / prec
 
 
@@ -79,6 +83,7 @@ class Grid:
     var: np.ndarray  # Var(μ | τ, y)
     log_z: np.ndarray  # log ∫ p(τ) p(y|τ) dτ (prior unnormalised if improper)
     h: float
+    stride: np.ndarray  # (B,): a row's own rule uses every stride-th node (the others have zero weight)
 
 
 class Posterior:
@@ -89,6 +94,19 @@ class Posterior:
         self.B = y.shape[0]
         self.upper = None if prior.upper is None else np.broadcast_to(np.asarray(prior.upper, float), (self.B,))
         self.grid = self._integrate()
+
+    def take(self, rows: np.ndarray) -> Posterior:
+        """The posterior of the batch rows ``rows`` (for priors whose parameters are scalars)."""
+        sub = object.__new__(Posterior)
+        sub.y, sub.s, sub.prior = self.y[rows], self.s[rows], self.prior
+        sub.mu0 = None if self.mu0 is None else self.mu0[rows]
+        sub.s0 = None if self.s0 is None else self.s0[rows]
+        sub.B = len(rows)
+        sub.upper = None if self.upper is None else self.upper[rows]
+        g = self.grid
+        sub.grid = Grid(tau=g.tau[rows], pi=g.pi[rows], mean=g.mean[rows], var=g.var[rows], log_z=g.log_z[rows],
+                        h=g.h, stride=g.stride[rows])
+        return sub
 
     # -- unnormalised log posterior of τ ------------------------------------------------------
     def log_post(self, tau: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -111,10 +129,18 @@ class Posterior:
         return _exp_sinh(self.centre, h)
 
     def _integrate(self) -> Grid:
+        """Halve the step until log Z is stable to 1e-12, row by row.
+
+        A row keeps the rule at which it converged; the nodes of the finer rules the other rows
+        of the batch need interleave with its nodes (the step is halved, the nodes t = j·h), and
+        the new ones get zero weight, so a fit's result does not depend on its batch.
+        """
         if self.upper is None:
             self.centre = self._centre()
         prev = None
         h = 0.125
+        kept: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []  # (rows, weights, log_z) fixed at a coarser rule
+        done = np.zeros(self.B, dtype=bool)
         while True:
             tau, wt = self._nodes(h)
             lp, mean, var = self.log_post(tau)
@@ -122,10 +148,26 @@ class Posterior:
             mass = wt * np.exp(lp - top)
             z = mass.sum(1)
             log_z = np.log(z) + top[:, 0]
-            if prev is not None and (np.all(np.abs(log_z - prev) < 1e-12) or h < 1 / 64):
-                break
+            pi = mass / z[:, None]
+            if prev is not None:
+                conv = ~done & (np.abs(log_z - prev) < 1e-12)
+                if np.all(done | conv) or h < 1 / 64:
+                    break
+                if np.any(conv):
+                    kept.append((np.flatnonzero(conv), pi[conv], log_z[conv]))
+                    done |= conv
             prev, h = log_z, h / 2
-        return Grid(tau=tau, pi=mass / z[:, None], mean=mean, var=var, log_z=log_z, h=h)
+        n = (tau.shape[1] - 1) // 2
+        stride = np.ones(self.B, dtype=int)
+        for rows, p_rows, lz in kept:
+            m = (p_rows.shape[1] - 1) // 2
+            step = round(n / m) if m else 1
+            pos = n + step * np.arange(-m, m + 1)
+            pi[rows] = 0.0
+            pi[np.ix_(rows, pos)] = p_rows
+            log_z[rows] = lz
+            stride[rows] = step
+        return Grid(tau=tau, pi=pi, mean=mean, var=var, log_z=log_z, h=h, stride=stride)
 
     # -- τ -----------------------------------------------------------------------------------
     def tau_pdf(self, x: np.ndarray) -> np.ndarray:
@@ -191,6 +233,25 @@ class Posterior:
         return b * g.mean + (1 - b) * self.y[:, i][:, None], s2 * (1 - b) + b * b * g.var
 
 
+def compact(pi: np.ndarray, a: np.ndarray, c: np.ndarray, floor: float = 1e-30
+            ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The components of a batch of normal mixtures with weight above ``floor``, packed to the left.
+
+    Rows are padded with weight 0 (mean 0, variance 1) to the longest row. The components a row
+    keeps do not depend on the other rows, so neither do its results; dropping weights below
+    1e-30 (nodes far in the tails of τ's posterior, and the zero-weight nodes of a row whose
+    quadrature converged with a coarser step) changes the mixture by less than 1e-27.
+    """
+    keep = pi > floor
+    n = int(keep.sum(1).max())
+    if n == pi.shape[1]:
+        return pi, a, c
+    order = np.argsort(~keep, axis=1, kind="stable")[:, :n]
+    kept = np.take_along_axis(keep, order, 1)
+    return (np.where(kept, np.take_along_axis(pi, order, 1), 0.0), np.where(kept, np.take_along_axis(a, order, 1), 0.0),
+            np.where(kept, np.take_along_axis(c, order, 1), 1.0))
+
+
 def mix_cdf(pi: np.ndarray, a: np.ndarray, c: np.ndarray, x: np.ndarray) -> np.ndarray:
     z = (x[:, :, None] - a[:, None, :]) / np.sqrt(c[:, None, :])
     return cast(np.ndarray, np.einsum("bn,bmn->bm", pi, _dist.norm_cdf(z)))
@@ -204,7 +265,8 @@ def mix_pdf(pi: np.ndarray, a: np.ndarray, c: np.ndarray, x: np.ndarray) -> np.n
 
 def mix_moments(pi: np.ndarray, a: np.ndarray, c: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     m = (pi * a).sum(1)
-    return m, np.sqrt(np.maximum((pi * (c + a * a)).sum(1) - m * m, 0.0))
+    # centred second moment: no cancellation when the SD is small against the mean
+    return m, np.sqrt((pi * (c + (a - m[:, None]) ** 2)).sum(1))
 
 
 def mix_quantile(pi: np.ndarray, a: np.ndarray, c: np.ndarray, q: np.ndarray, x0: np.ndarray | None = None
@@ -233,7 +295,8 @@ def mix_quantile(pi: np.ndarray, a: np.ndarray, c: np.ndarray, q: np.ndarray, x0
             step = xr - f / d
         fallback = np.where(np.isfinite(lr) & np.isfinite(hr), 0.5 * (lr + hr),
                             np.where(np.isfinite(lr), xr + wr, xr - wr))
-        bad = ~np.isfinite(step) | (step <= lr) | (step >= hr)
+        # a step onto the bracket's end is a step of less than one ulp (f = 0 to rounding): converged
+        bad = ~np.isfinite(step) | (step < lr) | (step > hr)
         new = np.where(bad, fallback, step)
         done = np.all(np.abs(new - xr) <= 1e-13 * np.maximum(1.0, np.abs(xr)) + 1e-15 * wr, axis=1)
         x[rows], lo[rows], hi[rows] = new, lr, hr
@@ -246,40 +309,47 @@ def mix_quantile(pi: np.ndarray, a: np.ndarray, c: np.ndarray, q: np.ndarray, x0
 def shortest(quantile: Any, pdf: Any, level: float, lower_bounded: bool, B: int) -> tuple[np.ndarray, np.ndarray]:
     """Shortest interval of a unimodal distribution: lower tail ``a`` with ``pdf(Q(a)) = pdf(Q(a + level))``.
 
-    ``quantile(p, x0)`` and ``pdf(x)`` take and return (B, 1) arrays (``x0``: a starting point for
-    the quantile, or None). ``g(a) = pdf(Q(a)) - pdf(Q(a + level))`` increases in ``a``; its root is
-    found by the Illinois variant of regula falsi (vectorised, to 1e-14 in probability), each
-    quantile started from the last one found; when the density is highest at the lower bound of
-    the support the interval starts there (``a = 0``).
+    ``quantile(p, x0, rows)`` and ``pdf(x, rows)`` take and return (R, 1) arrays for the batch
+    rows ``rows`` (``x0``: a starting point for the quantile, or None). ``g(a) = pdf(Q(a)) -
+    pdf(Q(a + level))`` increases in ``a``; its root is found by the Illinois variant of regula
+    falsi (to 1e-14 in probability), each quantile started from the last one found; when the
+    density is highest at the lower bound of the support the interval starts there (``a = 0``).
+    Only the rows that have not converged are iterated, so a row's result does not depend on
+    the other rows of the batch.
     """
-    def g(p: np.ndarray, start: tuple[np.ndarray, np.ndarray] | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        lo = quantile(p, None if start is None else start[0])
-        up = quantile(p + level, None if start is None else start[1])
-        return pdf(lo) - pdf(up), lo, up
+    def g(p: np.ndarray, start: tuple[np.ndarray, np.ndarray] | None, rows: np.ndarray
+          ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        lo = quantile(p, None if start is None else start[0], rows)
+        up = quantile(p + level, None if start is None else start[1], rows)
+        return pdf(lo, rows) - pdf(up, rows), lo, up
 
     eps = 0.0 if lower_bounded else 1e-13
     a0 = np.full((B, 1), eps)
     a1 = np.full((B, 1), 1.0 - level - 1e-13)
-    g0, lo0, up0 = g(a0, None)
+    g0, lo_best, up_best = g(a0, None, np.arange(B))
     g1 = np.full((B, 1), np.nan)  # g(a1) is positive; not evaluated (Q(1 - 1e-13) can be huge): bisect first
-    at_bound = g0 >= 0
-    lo_best, up_best = lo0, up0
-    start: tuple[np.ndarray, np.ndarray] | None = None
+    start_lo, start_up = lo_best.copy(), up_best.copy()
     side = np.zeros((B, 1))
+    rows = np.flatnonzero(g0[:, 0] < 0)  # g(a0) >= 0: the interval starts at the lower bound
+    first = True
     for _ in range(100):
+        if rows.size == 0:
+            break
+        r0, r1, h0, h1, sd = a0[rows], a1[rows], g0[rows], g1[rows], side[rows]
         with np.errstate(divide="ignore", invalid="ignore"):
-            mid = (a0 * g1 - a1 * g0) / (g1 - g0)
-        mid = np.where(np.isfinite(mid) & (mid > a0) & (mid < a1), mid, 0.5 * (a0 + a1))
-        gm, lo, up = g(mid, start)
-        start = (lo, up)
-        lo_best, up_best = np.where(at_bound, lo_best, lo), np.where(at_bound, up_best, up)
+            mid = (r0 * h1 - r1 * h0) / (h1 - h0)
+        mid = np.where(np.isfinite(mid) & (mid > r0) & (mid < r1), mid, 0.5 * (r0 + r1))
+        gm, lo, up = g(mid, None if first else (start_lo[rows], start_up[rows]), rows)
+        first = False
+        start_lo[rows], start_up[rows] = lo, up
+        lo_best[rows], up_best[rows] = lo, up
         neg = gm < 0
         # Illinois: halve the function value kept at an end that stays twice in a row
-        g1 = np.where(neg & (side < 0) & np.isfinite(g1), 0.5 * g1, g1)
-        g0 = np.where(~neg & (side > 0), 0.5 * g0, g0)
-        a0, g0 = np.where(neg, mid, a0), np.where(neg, gm, g0)
-        a1, g1 = np.where(neg, a1, mid), np.where(neg, g1, gm)
-        side = np.where(neg, -1.0, 1.0)
-        if np.all(at_bound | (a1 - a0 < 1e-14) | (gm == 0)):
-            break
+        h1 = np.where(neg & (sd < 0) & np.isfinite(h1), 0.5 * h1, h1)
+        h0 = np.where(~neg & (sd > 0), 0.5 * h0, h0)
+        r0, h0 = np.where(neg, mid, r0), np.where(neg, gm, h0)
+        r1, h1 = np.where(neg, r1, mid), np.where(neg, h1, gm)
+        a0[rows], a1[rows], g0[rows], g1[rows] = r0, r1, h0, h1
+        side[rows] = np.where(neg, -1.0, 1.0)
+        rows = rows[~((r1 - r0 < 1e-14) | (gm == 0))[:, 0]]
     return lo_best[:, 0], up_best[:, 0]

@@ -35,9 +35,11 @@ from typing import Any
 import numpy as np
 
 from evisynth.errors import FewStudiesWarning, InputError
-from evisynth.models._bayes_factors import argmax_tau, bayes_factors
+from evisynth.models._bayes_factors import argmax_tau
+from evisynth.models._bayes_factors import bayes_factors as _bayes_factors
 from evisynth.models._bayes_quad import (
     Posterior,
+    compact,
     mix_moments,
     mix_pdf,
     mix_quantile,
@@ -186,13 +188,12 @@ def _proper_posterior(prior: TauPrior, k: int, uniform_mu: bool) -> bool:
 
 
 def _mu_summary(post: Posterior, kind: str, level: float, i: int | None = None) -> dict[str, np.ndarray]:
-    pi = post.grid.pi
-    a, c = post.mixture(kind, i)
+    pi, a, c = compact(post.grid.pi, *post.mixture(kind, i))
     mean, sd = mix_moments(pi, a, c)
     tail = (1 - level) / 2
     qs = mix_quantile(pi, a, c, np.array([[0.5, tail, 1 - tail]]))
-    lo, up = shortest(lambda p, x0: mix_quantile(pi, a, c, p, x0), lambda x: mix_pdf(pi, a, c, x), level, False,
-                      post.B)
+    lo, up = shortest(lambda p, x0, r: mix_quantile(pi[r], a[r], c[r], p, x0),
+                      lambda x, r: mix_pdf(pi[r], a[r], c[r], x), level, False, post.B)
     nan = np.full(post.B, np.nan)
     return {"mode": nan, "median": qs[:, 0], "mean": mean, "sd": sd, "ci_lower": qs[:, 1], "ci_upper": qs[:, 2],
             "shortest_lower": lo, "shortest_upper": up}
@@ -202,25 +203,48 @@ def _tau_mode(post: Posterior) -> np.ndarray:
     return argmax_tau(post, lambda t: np.log(np.maximum(post.tau_pdf(t), 1e-300)))[0]
 
 
+def _tau_shortest(post: Posterior, level: float) -> tuple[np.ndarray, np.ndarray]:
+    if not any(np.ndim(v) for v in post.prior.parameters.values()):  # one prior: iterate only the rows asked
+        return shortest(lambda p, x0, r: post.take(r).tau_quantile(p, x0), lambda x, r: post.take(r).tau_pdf(x),
+                        level, True, post.B)
+
+    def quantile(p: np.ndarray, x0: np.ndarray | None, rows: np.ndarray) -> np.ndarray:
+        q = np.zeros((post.B, 1))  # the other rows: q = 0, done at once
+        q[rows] = p
+        start = None
+        if x0 is not None:
+            start = np.zeros((post.B, 1))
+            start[rows] = x0
+        return np.asarray(post.tau_quantile(q, start)[rows])
+
+    def pdf(x: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        full = np.zeros((post.B, 1))
+        full[rows] = x
+        return np.asarray(post.tau_pdf(full)[rows])
+
+    return shortest(quantile, pdf, level, True, post.B)
+
+
 def _tau_summary(post: Posterior, level: float) -> dict[str, np.ndarray]:
     g = post.grid
     mean = (g.pi * g.tau).sum(1)
-    sd = np.sqrt(np.maximum((g.pi * g.tau**2).sum(1) - mean**2, 0.0))
+    sd = np.sqrt((g.pi * (g.tau - mean[:, None]) ** 2).sum(1))
     tail = (1 - level) / 2
     qs = post.tau_quantile(np.tile([0.5, tail, 1 - tail], (post.B, 1)))
-    lo, up = shortest(post.tau_quantile, post.tau_pdf, level, True, post.B)
+    lo, up = _tau_shortest(post, level)
     return {"mode": _tau_mode(post), "median": qs[:, 0], "mean": mean, "sd": sd, "ci_lower": qs[:, 1],
             "ci_upper": qs[:, 2], "shortest_lower": lo, "shortest_upper": up}
 
 
 def fit_bayes_batch(y: Any, sigma: Any, tau_prior: TauPrior, *, mu_prior: tuple[Any, Any] | None = None,
                     level: float = 0.95, n_grid: int = 201, shrinkage: bool = True,
-                    intervals: bool = True) -> BayesBatch:
+                    intervals: bool = True, densities: bool = True, bayes_factors: bool = True) -> BayesBatch:
     """Fit B meta-analyses with k studies each: ``y``, ``sigma`` of shape (B, k) (or broadcastable).
 
     ``mu_prior`` is ``(mean, sd)`` of a normal prior (each may be an array of length B) or None for
     the improper uniform prior. Prior parameters of ``tau_prior`` may also be arrays of length B.
-    ``intervals=False`` skips the shortest intervals (the costliest part).
+    ``intervals=False`` skips the shortest intervals (the costliest part), ``densities=False`` the
+    density grids for plots (arrays of shape (B, 0)), ``bayes_factors=False`` the Bayes factors (NaN).
     """
     if not (isinstance(level, (int, float)) and 0 < level < 1):
         raise InputError(f"level must be a fraction between 0 and 1 (e.g. 0.95); got {level!r}")
@@ -264,25 +288,26 @@ def fit_bayes_batch(y: Any, sigma: Any, tau_prior: TauPrior, *, mu_prior: tuple[
             part = _mu_summary(post, "study", level, i) if intervals else _quick_mu(post, "study", level, i)
             for f in SUMMARY_FIELDS:
                 shrink[f][:, i] = part[f]
-    bf = bayes_factors(post, tau_prior, uniform_mu)
+    bf = _bayes_factors(post, tau_prior, uniform_mu) if bayes_factors else \
+        {key: np.full(B, np.nan) for key in ("tau0", "mu0", "min_tau0", "min_mu0")}
+    n_grid = n_grid if densities else 0
     top = np.maximum(summaries["tau"]["ci_upper"], 1e-12) * 1.4
     tau_grid = np.linspace(0.0, 1.0, n_grid)[None, :] * top[:, None]
     tail = (1 - level) / 2 / 10
-    a, c = post.mixture("mu")
-    mq = mix_quantile(post.grid.pi, a, c, np.array([[tail, 1 - tail]]))
+    pi, a, c = compact(post.grid.pi, *post.mixture("mu"))
+    mq = mix_quantile(pi, a, c, np.array([[tail, 1 - tail]])) if densities else np.zeros((B, 2))
     mu_grid = mq[:, :1] + np.linspace(0.0, 1.0, n_grid)[None, :] * (mq[:, 1:] - mq[:, :1])
     return BayesBatch(
         k=k, level=float(level), tau_prior=tau_prior.describe(), mu_prior=mu_desc, proper=True, summaries=summaries,
         shrinkage=shrink, bayes_factor_tau0=bf["tau0"], bayes_factor_mu0=bf["mu0"], min_bayes_factor_tau0=bf["min_tau0"],
         min_bayes_factor_mu0=bf["min_mu0"], log_marginal=post.grid.log_z if (tau_prior.proper and not uniform_mu)
         else np.full(B, np.nan), tau_grid=tau_grid, tau_density=post.tau_pdf(tau_grid), mu_grid=mu_grid,
-        mu_density=mix_pdf(post.grid.pi, a, c, mu_grid), posterior=post,
+        mu_density=mix_pdf(pi, a, c, mu_grid), posterior=post,
     )
 
 
 def _quick_mu(post: Posterior, kind: str, level: float, i: int | None = None) -> dict[str, np.ndarray]:
-    pi = post.grid.pi
-    a, c = post.mixture(kind, i)
+    pi, a, c = compact(post.grid.pi, *post.mixture(kind, i))
     mean, sd = mix_moments(pi, a, c)
     tail = (1 - level) / 2
     qs = mix_quantile(pi, a, c, np.array([[0.5, tail, 1 - tail]]))
@@ -294,7 +319,7 @@ def _quick_mu(post: Posterior, kind: str, level: float, i: int | None = None) ->
 def _quick_tau(post: Posterior, level: float) -> dict[str, np.ndarray]:
     g = post.grid
     mean = (g.pi * g.tau).sum(1)
-    sd = np.sqrt(np.maximum((g.pi * g.tau**2).sum(1) - mean**2, 0.0))
+    sd = np.sqrt((g.pi * (g.tau - mean[:, None]) ** 2).sum(1))
     tail = (1 - level) / 2
     qs = post.tau_quantile(np.tile([0.5, tail, 1 - tail], (post.B, 1)))
     nan = np.full(post.B, np.nan)
