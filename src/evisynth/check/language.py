@@ -26,6 +26,7 @@ from functools import cache
 from evisynth.check import lexicon
 from evisynth.check.consistency import recomputed_p_range
 from evisynth.check.context import ClaimIndex, OutcomeIndex, borderline, common_words, significance
+from evisynth.check.language_scope import coordinated, not_a_finding
 from evisynth.check.model import RATIO_MEASURES, Claim, Finding, Severity
 from evisynth.check.text import Document
 from evisynth.format import format_p
@@ -181,7 +182,7 @@ def check_significance(
             window_end = c.start if (not from_source and m.end() < c.start < _c1) else m.end()
             if negations.search(norm, max(c0, m.start() - 40), window_end):
                 continue
-            if _not_a_finding(norm, m.start()):
+            if not_a_finding(norm, m.start()):
                 continue
             said = doc.plain[m.start() : m.end()]
             sig = significance(c)
@@ -216,58 +217,11 @@ def check_significance(
                 )
             elif sig and rx is effect_rx and c.has_ci and here and i is not None:
                 out.extend(_direction(doc, m, said, i, c))
-                out.extend(_coordinated(doc, index, m, said, c, hedges))
+                out.extend(coordinated(doc, index, m, said, c, hedges, describe_numbers))
     return out
 
 
 _FLAT_NULL_RE = re.compile(r"no\s", re.I)
-#: "how quickly bilirubin levels decrease", "how much pain improved": the outcome measured, not a finding.
-_HOW_RE = re.compile(r"\bhow\s+(?:quickly|fast|much|well|often|far|long|soon)\b[^,;.]{0,60}$", re.I)
-#: Inside a bracket that explains a scale: "(+5 maximum was improvement)", "(higher scores indicate improvement)".
-_SCALE_RE = re.compile(r"\b(?:scale|maximum|minimum|max|min|scores?|points?|indicat\w*|means|ranges?)\b|=", re.I)
-
-
-#: Between two results one effect word covers: "... (RR 0.69, ...) and heart failure admissions (RR 0.82, ...)".
-_AND_RE = re.compile(r"^[^()]*?\band\b[^()]*$", re.I)
-_TURN_RE = re.compile(r"\b(?:but|whereas|while|although|though|however|not|no|nor|except|unlike|compared)\b", re.I)
-
-
-def _coordinated(
-    doc: Document, index: ClaimIndex, m: re.Match[str], said: str, first: Claim, hedges: re.Pattern[str]
-) -> list[Finding]:
-    """ "likely reduced A (RR 0.69, 95% CI 0.56 to 0.86) and B (RR 0.82, 95% CI 0.49 to 1.35)": the word
-    covers every result joined to the first by "and" in its clause, and B's CI includes no effect."""
-    norm = doc.norm
-    c0, c1 = index.clause(m.start())
-    k = doc.sentence_index(m.start())
-    out: list[Finding] = []
-    prev_end = first.end
-    for j, c in index.by_sentence.get(k, []):
-        if c.start <= first.start or c.start >= c1:
-            continue
-        gap = norm[prev_end : c.start].split(")", 1)[-1].rsplit("(", 1)[0]   # outside the results' brackets
-        if not _AND_RE.match(gap.strip(" ;,")) or _TURN_RE.search(gap) or _rx("words", "effect").search(gap):
-            break
-        prev_end = c.end
-        if c.has_ci and significance(c) is False:
-            hedged = hedges.search(norm, max(c0, m.start() - 30), m.start()) is not None
-            severity: Severity = "warning" if hedged else "error"
-            out.append(Finding(severity, "significance_language", c.start, c.end,
-                               f'"{said}" also covers {c.text.strip()}, whose confidence interval includes no '
-                               f"effect: {describe_numbers(c)}.", j))
-    return out
-
-
-def _not_a_finding(norm: str, pos: int) -> bool:
-    """An effect word describing what was measured or how a scale reads, not a result."""
-    if _HOW_RE.search(norm, max(0, pos - 80), pos):
-        return True
-    opened = norm.rfind("(", max(0, pos - 60), pos)
-    if opened < 0 or ")" in norm[opened:pos]:
-        return False
-    closed = norm.find(")", pos, pos + 60)
-    inside = norm[opened + 1 : closed if closed >= 0 else pos]
-    return _SCALE_RE.search(inside) is not None and not re.search(r"\d\s*(?:to|-|–)\s*-?\d", inside)
 #: Before a "no difference" or "similar" that the text does not assert as its finding: a condition
 #: ("before it can be concluded that"), a single study's report ("one study reported no difference"),
 #: or groups compared at baseline ("the groups are similar").

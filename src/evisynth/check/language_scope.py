@@ -1,0 +1,70 @@
+"""Where an effect word's reach begins and ends (split from :mod:`evisynth.check.language`).
+
+:func:`coordinated`: one word covering several results joined by "and" is judged against each;
+:func:`not_a_finding`: an effect word describing what was measured or how a scale reads is no claim.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from evisynth.check import lexicon
+from evisynth.check.context import ClaimIndex, significance
+from evisynth.check.model import Claim, Finding, Severity
+from evisynth.check.text import Document
+
+#: "how quickly bilirubin levels decrease", "how much pain improved": the outcome measured, not a finding.
+_HOW_RE = re.compile(r"\bhow\s+(?:quickly|fast|much|well|often|far|long|soon)\b[^,;.]{0,60}$", re.I)
+#: Inside a bracket that explains a scale: "(+5 maximum was improvement)", "(higher scores indicate improvement)".
+_SCALE_RE = re.compile(r"\b(?:scale|maximum|minimum|max|min|scores?|points?|indicat\w*|means|ranges?)\b|=", re.I)
+
+
+#: Between two results one effect word covers: "... (RR 0.69, ...) and heart failure admissions (RR 0.82, ...)".
+_AND_RE = re.compile(r"^[^()]*?\band\b[^()]*$", re.I)
+_TURN_RE = re.compile(r"\b(?:but|whereas|while|although|though|however|not|no|nor|except|unlike|compared)\b", re.I)
+
+
+def coordinated(
+    doc: Document,
+    index: ClaimIndex,
+    m: re.Match[str],
+    said: str,
+    first: Claim,
+    hedges: re.Pattern[str],
+    describe_numbers: Callable[[Claim], str],
+) -> list[Finding]:
+    """ "likely reduced A (RR 0.69, 95% CI 0.56 to 0.86) and B (RR 0.82, 95% CI 0.49 to 1.35)": the word
+    covers every result joined to the first by "and" in its clause, and B's CI includes no effect."""
+    norm = doc.norm
+    c0, c1 = index.clause(m.start())
+    k = doc.sentence_index(m.start())
+    out: list[Finding] = []
+    prev_end = first.end
+    for j, c in index.by_sentence.get(k, []):
+        if c.start <= first.start or c.start >= c1:
+            continue
+        gap = norm[prev_end : c.start].split(")", 1)[-1].rsplit("(", 1)[0]   # outside the results' brackets
+        effect_word = lexicon.regex("significance", "words", "effect").search(gap)
+        if not _AND_RE.match(gap.strip(" ;,")) or _TURN_RE.search(gap) or effect_word:
+            break
+        prev_end = c.end
+        if c.has_ci and significance(c) is False:
+            hedged = hedges.search(norm, max(c0, m.start() - 30), m.start()) is not None
+            severity: Severity = "warning" if hedged else "error"
+            out.append(Finding(severity, "significance_language", c.start, c.end,
+                               f'"{said}" also covers {c.text.strip()}, whose confidence interval includes no '
+                               f"effect: {describe_numbers(c)}.", j))
+    return out
+
+
+def not_a_finding(norm: str, pos: int) -> bool:
+    """An effect word describing what was measured or how a scale reads, not a result."""
+    if _HOW_RE.search(norm, max(0, pos - 80), pos):
+        return True
+    opened = norm.rfind("(", max(0, pos - 60), pos)
+    if opened < 0 or ")" in norm[opened:pos]:
+        return False
+    closed = norm.find(")", pos, pos + 60)
+    inside = norm[opened + 1 : closed if closed >= 0 else pos]
+    return _SCALE_RE.search(inside) is not None and not re.search(r"\d\s*(?:to|-|–)\s*-?\d", inside)
