@@ -63,8 +63,11 @@ def _decisions(conn: Any, stage: str) -> dict[int, list[Decision]]:
 
     c = s.screening_decisions.c
     out: dict[int, list[Decision]] = defaultdict(list)
-    for r in conn.execute(select(s.screening_decisions).where(c.stage == stage).order_by(c.id)):
-        out[r.record_id].append(Decision(r.record_id, r.stage, r.reviewer, r.decision, r.reason))
+    # only the columns a Decision holds, as plain tuples: parsing every row's timestamp cost 4x the rest
+    rows = conn.execute(select(c.record_id, c.stage, c.reviewer, c.decision, c.reason).where(c.stage == stage)
+                        .order_by(c.id))
+    for record_id, st, who, decision, reason in rows:
+        out[record_id].append(Decision(record_id, st, who, decision, reason))
     return out
 
 
@@ -72,10 +75,8 @@ def _resolutions(conn: Any, stage: str) -> dict[int, tuple[str, str | None]]:
     from sqlalchemy import select
 
     c = s.final_decisions.c
-    return {
-        r.record_id: (r.decision, r.reason)
-        for r in conn.execute(select(s.final_decisions).where(c.stage == stage))
-    }
+    rows = conn.execute(select(c.record_id, c.decision, c.reason).where(c.stage == stage))
+    return {record_id: (decision, reason) for record_id, decision, reason in rows}
 
 
 def _not_retrieved(conn: Any) -> set[int]:
