@@ -222,17 +222,15 @@ def outcome_grids(project_dir: str | Path) -> dict[str, tuple[Grid, Path]]:
     app knows. A review or data file that cannot be read raises its one-line :class:`InputError`."""
     folder = Path(project_dir)
     out: dict[str, tuple[Grid, Path]] = {}
-    for review in (folder / "review.toml", folder / "data" / "review.toml"):
-        if review.exists():
-            from evisynth.review.file import load_review
+    from evisynth.review.file import find_review, load_review
 
-            for spec in load_review(review).outcomes:
-                saved = grid_path(folder, spec.name)
-                if saved.exists():
-                    out[spec.name] = (_read_saved(saved), saved)
-                else:
-                    out[spec.name] = (grid_from_file(spec.data.read_bytes(), spec.data.name), spec.data)
-            break
+    review = find_review(folder)
+    for spec in load_review(review).outcomes if review is not None else ():
+        saved = grid_path(folder, spec.name)
+        if saved.exists():
+            out[spec.name] = (_read_saved(saved), saved)
+        else:
+            out[spec.name] = (grid_from_file(spec.data.read_bytes(), spec.data.name), spec.data)
     extra = folder / EXTRACTION_DIR
     if extra.is_dir():
         known = {grid_path(folder, n).name for n in out}

@@ -30,7 +30,7 @@ from evisynth.errors import EvisynthError, InputError
 from evisynth.files import write_text
 from evisynth.grade.judgements import IMPORTANCE
 from evisynth.options import MEASURES
-from evisynth.review.file import parse_review
+from evisynth.review.file import find_review, parse_review
 
 __all__ = ["IMPORTANCE", "MEASURES", "QUESTION_FIELDS", "OutcomeLine", "QuestionView", "ReviewChange", "add_outcome",
            "create_review", "edit_question", "question", "review_changes", "review_toml"]
@@ -81,16 +81,9 @@ class ReviewChange:
     detail: str
 
 
-def _find(folder: Path) -> Path | None:
-    for path in (folder / "review.toml", folder / "data" / "review.toml"):
-        if path.exists():
-            return path
-    return None
-
-
 def question(project_dir: str | Path) -> QuestionView:
     """The project's review question and outcomes, as the review file states them."""
-    path = _find(Path(project_dir))
+    path = find_review(project_dir)
     if path is None:
         return QuestionView(None, {}, "randomised", ())
     try:
@@ -189,7 +182,7 @@ def create_review(project_dir: str | Path, fields: Mapping[str, Any], outcome: M
         When the project already has a review file, or a field is missing or invalid.
     """
     folder = Path(project_dir)
-    existing = _find(folder)
+    existing = find_review(folder)
     if existing is not None:
         raise InputError(f"this project already has a review file ({existing.name}); edit the question instead")
     _clean(fields)
@@ -203,7 +196,7 @@ def create_review(project_dir: str | Path, fields: Mapping[str, Any], outcome: M
 def _document(folder: Path) -> tuple[Path, Any]:
     import tomlkit
 
-    path = _find(folder)
+    path = find_review(folder)
     if path is None:
         raise InputError("this project has no review file yet; create the review first")
     return path, tomlkit.parse(path.read_text(encoding="utf-8"))

@@ -65,13 +65,10 @@ class AnalysisView:
 def review_specs(project_dir: str | Path) -> dict[str, AnalysisSpec]:
     """Each outcome's analysis settings from the project's review file (``review.toml`` or
     ``data/review.toml``), by the review's outcome name; empty without a review file."""
-    folder = Path(project_dir)
-    for path in (folder / "review.toml", folder / "data" / "review.toml"):
-        if path.exists():
-            from evisynth.review.file import load_review
+    from evisynth.review.file import find_review, load_review
 
-            return {o.name: o.analysis for o in load_review(path).outcomes}
-    return {}
+    path = find_review(project_dir)
+    return {o.name: o.analysis for o in load_review(path).outcomes} if path is not None else {}
 
 
 def form_settings(spec: AnalysisSpec | None) -> dict[str, str]:

@@ -28,7 +28,7 @@ from evisynth.grade.judgements import DOMAINS, JUDGEMENTS, Override
 from evisynth.report.sof import build_sof, render_csv, render_html, write_docx
 from evisynth.report.summary import build_summary
 from evisynth.report.summary_render import checker_source, plain_text, render_summary_markdown
-from evisynth.review.file import load_review
+from evisynth.review.file import find_review, load_review
 from evisynth.review.runner import ReviewResult, run_review
 
 __all__ = [
@@ -50,15 +50,6 @@ __all__ = [
 OVERRIDES_FILE = Path("grade") / "overrides.json"
 OVERRIDES_LOG = Path("grade") / "overrides.log.jsonl"
 SUMMARY_FILE = Path("summary") / "summary.md"
-
-
-def find_review(project_dir: str | Path) -> Path | None:
-    """The review file of the project: ``review.toml`` or ``data/review.toml`` (``None`` without one)."""
-    folder = Path(project_dir)
-    for path in (folder / "review.toml", folder / "data" / "review.toml"):
-        if path.exists():
-            return path
-    return None
 
 
 def overrides(project_dir: str | Path) -> dict[str, dict[str, dict[str, str]]]:

@@ -286,3 +286,14 @@ def load_review(path: str | Path) -> Review:
 
 
 __all__ = ["OutcomeSpec", "PriorEvidence", "Review", "load_review", "parse_review"]
+
+
+#: Where a project keeps its review file, in order: the project folder, or ``data/`` (the layout
+#: ``evisynth demo`` writes).
+REVIEW_LOCATIONS = ("review.toml", "data/review.toml")
+
+
+def find_review(project_dir: str | Path) -> Path | None:
+    """The review file of a project folder (see :data:`REVIEW_LOCATIONS`; ``None`` without one)."""
+    folder = Path(project_dir)
+    return next((folder / name for name in REVIEW_LOCATIONS if (folder / name).exists()), None)
