@@ -53,8 +53,9 @@ def test_unknown_revision_is_refused_and_nothing_changes(tmp_path: Path, backend
         conn.exec_driver_sql("UPDATE alembic_version SET version_num = '0099'")
     with pytest.raises(EvisynthError, match="schema version 0099, newer than this evisynth understands"):
         Project(tmp_path, backend_url)
-    args = ["db", "status", "--project", str(tmp_path)] + (["--db", backend_url] if backend_url else [])
-    assert main(args) == 1
+    where = ["--project", str(tmp_path)] + (["--db", backend_url] if backend_url else [])
+    assert main(["db", "status", *where]) == 1
+    assert main(["db", "upgrade", "--sql", *where]) == 2   # one line, no SQL for a revision it does not know
 
 
 def test_two_processes_opening_a_new_store_at_once_migrate_it_once(tmp_path: Path) -> None:
@@ -96,3 +97,14 @@ def test_db_command_redacts_the_password_of_an_unreachable_server(capsys: pytest
     assert main(["db", "status", "--db", "postgresql+psycopg://bob:s3cret@127.0.0.1:9/x"]) == 2
     err = capsys.readouterr().err
     assert "s3cret" not in err and err.count("\n") == 1
+
+
+def test_opening_an_up_to_date_store_does_not_load_alembic(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    Project(tmp_path).close()
+    code = ("import sys; from evisynth.store.project import Project; p = Project(sys.argv[1]); "
+            "assert p.schema_version == 2; p.close(); print('alembic' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

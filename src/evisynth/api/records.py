@@ -72,7 +72,8 @@ def database_status(folder: str | Path | None = None, url: str | None = None) ->
         engine.dispose()
 
 
-def database_upgrade_sql(folder: str | Path | None = None, url: str | None = None) -> str:
-    """The SQL that opening the project would run to bring its database to the newest revision."""
+def database_upgrade_sql(folder: str | Path | None = None, url: str | None = None, *, start: int | None = None) -> str:
+    """The SQL that opening the project would run to bring its database (at version ``start``, read
+    from it when not given) to the newest revision."""
     target = database_url(find_project_folder(folder), url)
-    return upgrade_sql(target, database_status(folder, url).version)
+    return upgrade_sql(target, database_status(folder, url).version if start is None else start)

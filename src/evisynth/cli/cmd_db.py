@@ -37,11 +37,11 @@ def run(args: argparse.Namespace) -> int:
     if args.action == "status":
         print(before.summary())
         return 1 if before.newer else 0
-    if args.sql:
-        print(database_upgrade_sql(args.project, args.db), end="")
-        return 0
-    if args.action == "upgrade" and before.newer:
+    if before.newer:
         raise InputError(before.summary())
+    if args.sql:
+        print(database_upgrade_sql(args.project, args.db, start=before.version), end="")
+        return 0
     with project_session(args) as project:
         after = project.schema_version
     applied = ", ".join(before.pending) if before.pending else "nothing to apply"
