@@ -24,12 +24,10 @@ from collections.abc import Sequence
 from functools import cache
 
 from evisynth.check import lexicon
-from evisynth.check.consistency import recomputed_p_range
 from evisynth.check.context import ClaimIndex, OutcomeIndex, borderline, common_words, significance
-from evisynth.check.language_scope import coordinated, not_a_finding
+from evisynth.check.language_scope import coordinated, describe_numbers, not_a_finding
 from evisynth.check.model import RATIO_MEASURES, Claim, Finding, Severity
 from evisynth.check.text import Document
-from evisynth.format import format_p
 
 _CONJUNCT_RE = re.compile(r",|\band\b|\bor\b")
 _BY_AMOUNT_RE = re.compile(r"\s*(?:by|of)(?:\s+(?:a|an|about|approximately|mean|average|of))*\s*", re.I)
@@ -37,24 +35,6 @@ _BY_AMOUNT_RE = re.compile(r"\s*(?:by|of)(?:\s+(?:a|an|about|approximately|mean|
 
 def _rx(*path: str) -> re.Pattern[str]:
     return lexicon.regex("significance", *path)
-
-
-def describe_numbers(claim: Claim) -> str:
-    """The claim's CI and P, with P recomputed from the CI where possible (for messages)."""
-    parts = []
-    lo, hi = claim.num("ci_lower"), claim.num("ci_upper")
-    if lo is not None and hi is not None:
-        level = f"{(claim.ci_level or 0.95) * 100:g}%"
-        parts.append(f"its {level} CI is {lo.text.strip()} to {hi.text.strip()}")
-        rec = recomputed_p_range(claim)
-        if rec is not None:
-            mid = (rec[0] * rec[1]) ** 0.5 if rec[0] > 0 else rec[1]
-            shown = format_p(mid)
-            parts.append(f"P recomputed from the CI: {shown}")
-    p = claim.num("p_value")
-    if p is not None:
-        parts.append(f"reported P {claim.p_relation or '='} {p.text.strip()}")
-    return "; ".join(parts) if parts else "no CI or P value is given"
 
 
 def _masked(mask: bytearray, start: int) -> bool:
@@ -217,7 +197,7 @@ def check_significance(
                 )
             elif sig and rx is effect_rx and c.has_ci and here and i is not None:
                 out.extend(_direction(doc, m, said, i, c))
-                out.extend(coordinated(doc, index, m, said, c, hedges, describe_numbers))
+                out.extend(coordinated(doc, index, m, said, c, hedges))
     return out
 
 

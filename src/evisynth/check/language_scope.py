@@ -1,5 +1,6 @@
 """Where an effect word's reach begins and ends (split from :mod:`evisynth.check.language`).
 
+:func:`describe_numbers`: a claim's CI and recomputed P, for the messages of both modules;
 :func:`coordinated`: one word covering several results joined by "and" is judged against each;
 :func:`not_a_finding`: an effect word describing what was measured or how a scale reads is no claim.
 """
@@ -7,12 +8,33 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 
 from evisynth.check import lexicon
+from evisynth.check.consistency import recomputed_p_range
 from evisynth.check.context import ClaimIndex, significance
 from evisynth.check.model import Claim, Finding, Severity
 from evisynth.check.text import Document
+from evisynth.format import format_p
+
+
+def describe_numbers(claim: Claim) -> str:
+    """The claim's CI and P, with P recomputed from the CI where possible (for messages)."""
+    parts = []
+    lo, hi = claim.num("ci_lower"), claim.num("ci_upper")
+    if lo is not None and hi is not None:
+        level = f"{(claim.ci_level or 0.95) * 100:g}%"
+        parts.append(f"its {level} CI is {lo.text.strip()} to {hi.text.strip()}")
+        rec = recomputed_p_range(claim)
+        if rec is not None:
+            mid = (rec[0] * rec[1]) ** 0.5 if rec[0] > 0 else rec[1]
+            shown = format_p(mid)
+            parts.append(f"P recomputed from the CI: {shown}")
+    p = claim.num("p_value")
+    if p is not None:
+        parts.append(f"reported P {claim.p_relation or '='} {p.text.strip()}")
+    return "; ".join(parts) if parts else "no CI or P value is given"
+
+
 
 #: "how quickly bilirubin levels decrease", "how much pain improved": the outcome measured, not a finding.
 _HOW_RE = re.compile(r"\bhow\s+(?:quickly|fast|much|well|often|far|long|soon)\b[^,;.]{0,60}$", re.I)
@@ -32,7 +54,6 @@ def coordinated(
     said: str,
     first: Claim,
     hedges: re.Pattern[str],
-    describe_numbers: Callable[[Claim], str],
 ) -> list[Finding]:
     """ "likely reduced A (RR 0.69, 95% CI 0.56 to 0.86) and B (RR 0.82, 95% CI 0.49 to 1.35)": the word
     covers every result joined to the first by "and" in its clause, and B's CI includes no effect."""
