@@ -140,3 +140,17 @@ def test_a_review_file_that_does_not_validate_is_shown_not_a_traceback(empty_app
     (Path(empty_app.state.folder) / "review.toml").write_text("[review]\ntitle = 'x'\n")
     page = _client(empty_app).get("/")
     assert page.status_code == 200 and "does not validate" in page.text and "population" in page.text
+
+
+def test_concurrent_edits_all_reach_the_review_file(tmp_path: Path) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from evisynth.api.reviewfile import add_outcome, create_review
+
+    create_review(tmp_path, QUESTION, {"name": "First", "measure": "MD"}, who="ana")
+    names = [f"Outcome {i}" for i in range(8)]
+    with ThreadPoolExecutor(4) as pool:
+        list(pool.map(lambda n: add_outcome(tmp_path, {"name": n, "measure": "RR"}, who="ben"), names))
+    assert sorted(o.name for o in load_review(tmp_path / "review.toml").outcomes) == sorted(["First", *names])
+    log = (tmp_path / "history" / "review_changes.jsonl").read_text().splitlines()
+    assert len(log) == 9 and all(json.loads(line)["what"] in ("review created", "outcome added") for line in log)

@@ -19,7 +19,8 @@ title = "rTMS after stroke"
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -27,7 +28,8 @@ from typing import Any
 
 from evisynth.api.extraction import STARTER_COLUMNS, Grid, grid_path, save_grid
 from evisynth.errors import EvisynthError, InputError
-from evisynth.files import write_text
+from evisynth.files import append_line, write_text
+from evisynth.files.manifest import locked
 from evisynth.grade.judgements import IMPORTANCE
 from evisynth.options import MEASURES
 from evisynth.review.file import find_review, parse_review
@@ -156,9 +158,8 @@ def _starter_grid(folder: Path, name: str, measure: str) -> str:
 def _log(folder: Path, who: str, what: str, detail: str) -> None:
     log = folder / CHANGES_FILE
     log.parent.mkdir(parents=True, exist_ok=True)
-    line = json.dumps({"when": datetime.now(UTC).isoformat(), "who": who, "what": what, "detail": detail})
-    with open(log, "a", encoding="utf-8") as fh:
-        fh.write(line + "\n")
+    append_line(log, json.dumps({"when": datetime.now(UTC).isoformat(), "who": who, "what": what, "detail": detail},
+                                ensure_ascii=False))
 
 
 def _replace(path: Path, text: str, folder: Path) -> Path:
@@ -182,15 +183,24 @@ def create_review(project_dir: str | Path, fields: Mapping[str, Any], outcome: M
         When the project already has a review file, or a field is missing or invalid.
     """
     folder = Path(project_dir)
-    existing = find_review(folder)
-    if existing is not None:
-        raise InputError(f"this project already has a review file ({existing.name}); edit the question instead")
-    _clean(fields)
-    table = _outcome_table(outcome, "")
-    data = {table["name"]: _starter_grid(folder, table["name"], table["measure"])}
-    path = _replace(folder / "review.toml", review_toml(fields, [outcome], data), folder)
-    _log(folder, who, "review created", f"{_clean(fields)['title']}; outcome {table['name']}")
+    with _editing(folder):
+        existing = find_review(folder)
+        if existing is not None:
+            raise InputError(f"this project already has a review file ({existing.name}); edit the question instead")
+        title = _clean(fields)["title"]
+        table = _outcome_table(outcome, "")
+        data = {table["name"]: _starter_grid(folder, table["name"], table["measure"])}
+        path = _replace(folder / "review.toml", review_toml(fields, [outcome], data), folder)
+        _log(folder, who, "review created", f"{title}; outcome {table['name']}")
     return path
+
+
+@contextmanager
+def _editing(folder: Path) -> Iterator[None]:
+    """One change of the review file at a time: two reviewers saving at once never lose an edit
+    (an exclusive lock on the project folder)."""
+    with locked(folder):
+        yield
 
 
 def _document(folder: Path) -> tuple[Path, Any]:
@@ -204,26 +214,27 @@ def _document(folder: Path) -> tuple[Path, Any]:
 
 def edit_question(project_dir: str | Path, fields: Mapping[str, Any], *, who: str = "") -> list[str]:
     """Change the question's fields in the review file, keeping everything else; return what changed."""
-    folder = Path(project_dir)
-    path, doc = _document(folder)
-    new = _clean(fields)
-    review = doc["review"]
-    changes = []
-    for key, value in new.items():
-        old = str(review.get(key, "") or "")
-        if value == old:
-            continue
-        if value:
-            review[key] = value
-        else:
-            del review[key]
-        changes.append(f"{key}: {old!r} -> {value!r}")
-    if changes:
-        import tomlkit
+    import tomlkit
 
-        _replace(path, tomlkit.dumps(doc), folder)
-        for change in changes:
-            _log(folder, who, "question edited", change)
+    folder = Path(project_dir)
+    with _editing(folder):
+        path, doc = _document(folder)
+        new = _clean(fields)
+        review = doc["review"]
+        changes = []
+        for key, value in new.items():
+            old = str(review.get(key, "") or "")
+            if value == old:
+                continue
+            if value:
+                review[key] = value
+            else:
+                del review[key]
+            changes.append(f"{key}: {old!r} -> {value!r}")
+        if changes:
+            _replace(path, tomlkit.dumps(doc), folder)
+            for change in changes:
+                _log(folder, who, "question edited", change)
     return changes
 
 
@@ -232,16 +243,17 @@ def add_outcome(project_dir: str | Path, outcome: Mapping[str, Any], *, who: str
     import tomlkit
 
     folder = Path(project_dir)
-    path, doc = _document(folder)
-    table = _outcome_table(outcome, "")
-    names = [str(o.get("name", "")) for o in doc.get("outcomes", [])]
-    if table["name"] in names:
-        raise InputError(f"the review already has an outcome named {table['name']!r}")
-    grid = _starter_grid(folder, table["name"], table["measure"])
-    table["data"] = Path("../" * (len(path.parent.relative_to(folder).parts)) + grid).as_posix()
-    doc.setdefault("outcomes", tomlkit.aot()).append(tomlkit.item(table))
-    _replace(path, tomlkit.dumps(doc), folder)
-    _log(folder, who, "outcome added", f"{table['name']} ({table['measure']}, {table['importance']})")
+    with _editing(folder):
+        path, doc = _document(folder)
+        table = _outcome_table(outcome, "")
+        names = [str(o.get("name", "")) for o in doc.get("outcomes", [])]
+        if table["name"] in names:
+            raise InputError(f"the review already has an outcome named {table['name']!r}")
+        grid = _starter_grid(folder, table["name"], table["measure"])
+        table["data"] = Path("../" * (len(path.parent.relative_to(folder).parts)) + grid).as_posix()
+        doc.setdefault("outcomes", tomlkit.aot()).append(tomlkit.item(table))
+        _replace(path, tomlkit.dumps(doc), folder)
+        _log(folder, who, "outcome added", f"{table['name']} ({table['measure']}, {table['importance']})")
     return path
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -22,7 +21,7 @@ from evisynth.api.extraction import grid_path
 from evisynth.check.check import check_text
 from evisynth.check.view import html_fragment
 from evisynth.errors import InputError
-from evisynth.files import write_text
+from evisynth.files import append_line, write_text
 from evisynth.files.manifest import locked
 from evisynth.grade.judgements import DOMAINS, JUDGEMENTS, Override
 from evisynth.report.sof import build_sof, render_csv, render_html, write_docx
@@ -96,12 +95,7 @@ def set_override(project_dir: str | Path, outcome: str, domain: str, judgement: 
             entry[domain] = {"judgement": judgement, "reason": reason.strip(), "who": who, "when": when}
         line = json.dumps({"when": when, "who": who, "outcome": outcome, "domain": domain, "before": before,
                            "after": judgement, "reason": reason.strip()}, ensure_ascii=False, sort_keys=True)
-        fd = os.open(Path(project_dir) / OVERRIDES_LOG, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
-        try:
-            os.write(fd, (line + "\n").encode("utf-8"))
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+        append_line(Path(project_dir) / OVERRIDES_LOG, line)
         write_text(Path(project_dir) / OVERRIDES_FILE,
                    json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True) + "\n")
 

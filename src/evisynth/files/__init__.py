@@ -2,6 +2,7 @@
 
 * atomic writes (:func:`write_bytes`, :func:`write_text`, :func:`atomic_open`): a temporary file in
   the same folder renamed into place; a kill never leaves a half-written output or a temporary file;
+  durable appends to audit logs (:func:`append_line`);
 * protected targets (:func:`check_output`, :func:`open_output`, :func:`write_output`,
   :class:`OutputSet`): never an input of the command, never an existing file evisynth did not write
   without ``force``; what evisynth wrote is listed, with hashes, in ``.evisynth-manifest.json``;
@@ -15,7 +16,7 @@ This package is the lowest floor of evisynth: it imports nothing of evisynth but
 
 from __future__ import annotations
 
-from evisynth.files.atomic import atomic_open, sweep_temporary, write_bytes, write_text
+from evisynth.files.atomic import append_line, atomic_open, sweep_temporary, write_bytes, write_text
 from evisynth.files.escape import (
     csv_cell,
     csv_cells_arrow,
@@ -32,7 +33,8 @@ from evisynth.files.outputs import OutputSet, check_output, open_output, record,
 from evisynth.files.provenance import input_record, provenance
 
 __all__ = [
-    "MANIFEST", "OutputSet", "atomic_open", "check_output", "csv_cell", "csv_cells_arrow", "csv_row", "csv_uncell",
+    "MANIFEST", "OutputSet", "append_line", "atomic_open", "check_output", "csv_cell", "csv_cells_arrow", "csv_row",
+    "csv_uncell",
     "file_digest", "input_record", "markdown_cell", "markdown_text", "one_line", "open_output", "provenance",
     "read_manifest", "record", "redact_url", "same_file", "sweep_temporary", "terminal_text", "write_bytes",
     "write_output", "write_text", "written_by_evisynth",

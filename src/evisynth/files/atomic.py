@@ -168,3 +168,14 @@ def write_bytes(path: str | Path, data: bytes) -> Path:
 def write_text(path: str | Path, text: str, encoding: str = "utf-8") -> Path:
     """Write ``text`` to ``path`` atomically (no newline translation)."""
     return write_bytes(path, text.encode(encoding))
+
+
+def append_line(path: str | Path, line: str) -> None:
+    """Append one line to a log (an audit trail) durably: one ``O_APPEND`` write, then ``fsync``, so a
+    line that was acknowledged survives a kill and concurrent writers never interleave within a line."""
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    try:
+        os.write(fd, (line.rstrip("\n") + "\n").encode("utf-8"))
+        os.fsync(fd)
+    finally:
+        os.close(fd)
