@@ -7,7 +7,7 @@ from evisynth.check.check import check_file
 from evisynth.check.folder import check_folder, pairs, table_csv, table_text
 from evisynth.check.output import check_outputs, write_atomic
 from evisynth.check.render import render_report
-from evisynth.check.view import html_fragment, html_page
+from evisynth.check.view import findings_css, html_fragment, html_page
 
-__all__ = ["check_file", "check_folder", "check_outputs", "check_text", "html_fragment", "html_page", "pairs",
-           "render_report", "table_csv", "table_text", "write_atomic"]
+__all__ = ["check_file", "check_folder", "check_outputs", "check_text", "findings_css", "html_fragment", "html_page",
+           "pairs", "render_report", "table_csv", "table_text", "write_atomic"]

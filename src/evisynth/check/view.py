@@ -90,13 +90,23 @@ def html_fragment(result: CheckResult, *, id_prefix: str = "es-f") -> str:
     )
 
 
-def html_page(result: CheckResult, *, title: str = "summary") -> str:
-    """A complete HTML page around :func:`html_fragment` (marked as written by evisynth check)."""
+def _css(name: str) -> str:
     from importlib import resources
 
+    return resources.files("evisynth.check").joinpath("templates", name).read_text(encoding="utf-8")
+
+
+def findings_css() -> str:
+    """The style of :func:`html_fragment`'s highlights and list (scoped to ``.evisynth-check``), for a page
+    that embeds the fragment (the web app serves it as ``/static/check.css``)."""
+    return _css("check.css")
+
+
+def html_page(result: CheckResult, *, title: str = "summary") -> str:
+    """A complete HTML page around :func:`html_fragment` (marked as written by evisynth check)."""
     from markupsafe import Markup
 
-    css = resources.files("evisynth.check").joinpath("templates", "check.css").read_text(encoding="utf-8")
+    css = _css("page.css") + findings_css()
     page = _env().get_template("page.html.j2").render(title=title, css=Markup(css),
                                                       fragment=Markup(html_fragment(result)))
     return str(page)

@@ -64,6 +64,13 @@ def _http_error(request: Request, exc: Exception) -> Response:
     return render(request, "error.html", {"status": status, "detail": detail}, status_code=status)
 
 
+def _check_css(request: Request) -> Response:
+    """The accuracy checker's style for its highlighted findings (page 6), served from the checker."""
+    from evisynth.api.check import findings_css
+
+    return Response(findings_css(), media_type="text/css")
+
+
 def create_app(project_dir: str | Path, *, db_url: str | None = None, auth: AuthConfig | None = None,
                max_upload_bytes: int = MAX_UPLOAD_BYTES, secure_cookies: bool = False,
                secret_key: str | None = None) -> Starlette:
@@ -90,6 +97,7 @@ def create_app(project_dir: str | Path, *, db_url: str | None = None, auth: Auth
         routes.extend(module.routes)
     served = {getattr(r, "path", None) for r in routes}
     routes += [coming(key, label) for key, label, path in NAV if path not in served]
+    routes.append(Route("/static/check.css", _check_css, name="check_css"))   # the checker's own style
     routes.append(Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"))
     middleware = [
         Middleware(SessionMiddleware, secret_key=secret_key or secrets.token_urlsafe(32), session_cookie="evisynth",
