@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +19,7 @@ warnings.filterwarnings("ignore", message="Using `httpx` with")
 from starlette.testclient import TestClient  # noqa: E402
 
 from evisynth.api.web import build_demo_project  # noqa: E402
-from evisynth.web.app import create_app  # noqa: E402
+from evisynth.web.app import MAX_UPLOAD_BYTES, create_app  # noqa: E402
 
 CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)">')
 
@@ -58,11 +60,20 @@ class Client(TestClient):
         return self
 
 
+@contextmanager
+def serving(folder: Path, **options: Any) -> Iterator[Any]:
+    """The app over ``folder`` (uploads limited to 256 KiB unless given), its store closed afterwards."""
+    application = create_app(folder, **{"max_upload_bytes": 256 * 1024, **options})
+    try:
+        yield application
+    finally:
+        application.state.project.close()
+
+
 @pytest.fixture
 def app(demo_dir: Path) -> Any:
-    application = create_app(demo_dir, max_upload_bytes=256 * 1024)
-    yield application
-    application.state.project.close()
+    with serving(demo_dir) as application:
+        yield application
 
 
 @pytest.fixture
@@ -75,9 +86,8 @@ def client(app: Any) -> Client:
 def empty_app(tmp_path: Path) -> Any:
     folder = tmp_path / "empty"
     folder.mkdir()
-    application = create_app(folder, max_upload_bytes=256 * 1024)
-    yield application
-    application.state.project.close()
+    with serving(folder) as application:
+        yield application
 
 
 @pytest.fixture
@@ -95,9 +105,8 @@ def review_dir(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def review_app(review_dir: Path) -> Any:
-    application = create_app(review_dir)
-    yield application
-    application.state.project.close()
+    with serving(review_dir, max_upload_bytes=MAX_UPLOAD_BYTES) as application:
+        yield application
 
 
 @pytest.fixture

@@ -15,9 +15,8 @@ import pytest
 from evisynth.examples.data import RTMS_DIR
 from evisynth.io import conversions as cv
 from evisynth.io.tabular import read_study_table
-from evisynth.web.app import create_app
 
-from .conftest import Client
+from .conftest import Client, serving
 
 OUTCOMES = ("Spasticity (MAS)", "Spasticity (all scales, SMD)", "Motor function (Fugl-Meyer)",
             "Activities of daily living")
@@ -27,9 +26,8 @@ OUTCOMES = ("Spasticity (MAS)", "Spasticity (all scales, SMD)", "Motor function 
 def review_app(demo_dir: Path) -> Any:
     """The demo project with the bundled review (``data/review.toml`` and its SYNTHETIC data files)."""
     shutil.copytree(RTMS_DIR, demo_dir / "data")
-    application = create_app(demo_dir, max_upload_bytes=256 * 1024)
-    yield application
-    application.state.project.close()
+    with serving(demo_dir) as application:
+        yield application
 
 
 @pytest.fixture
