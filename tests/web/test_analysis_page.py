@@ -109,3 +109,19 @@ def test_study_label_is_escaped(review_client, review_dir: Path):
     page = review_client.get("/analysis?o=0").text
     assert "<script>alert(1)</script>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_analysis_json_holds_the_chosen_subgroup_and_regression(review_client, review_dir):
+    """The JSON download keeps the main analysis' keys and adds what the page shows: the subgroup
+    analysis and meta-regression, in the shape of review_result.json (equal to the command line's)."""
+    from evisynth.api import run_review
+
+    plain = json.loads(review_client.get("/analysis/analysis.json?o=0").content)
+    assert "subgroup_analyses" not in plain and "meta_regression" not in plain
+    doc = json.loads(review_client.get("/analysis/analysis.json?o=0&of=0&subgroup=hemisphere"
+                                       "&moderator=pulses_1000").content)
+    assert doc["pooled"] == plain["pooled"]
+    review = run_review(load_review(review_dir / "data" / "review.toml")).to_dict()
+    spasticity = review["outcomes"][0]
+    assert doc["subgroup_analyses"]["hemisphere"] == spasticity["subgroup_analyses"]["hemisphere"]
+    assert [m["column"] for m in doc["meta_regression"]["moderators"]] == ["pulses_1000"]

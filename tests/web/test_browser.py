@@ -1,12 +1,15 @@
 """End-to-end test in a real browser: Playwright driving Debian's Chromium (never a downloaded one).
 
-Walks a review: create project → upload two exports → dedupe → two reviewers screen with the keyboard →
-resolve a conflict → history → analysis with a subgroup → GRADE override → checked summary.
+Walks a review: name the reviewer → upload two exports → dedupe → two reviewers screen with the keyboard →
+resolve a conflict → history → the review question and an outcome → arm data typed into the grid, one SD
+derived from a CI → analysis with a subgroup and its downloads → GRADE override with a reason → a summary
+checked with its finding inline → summary-of-findings download.
 Screenshots of each page are saved under the test's tmp folder.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
@@ -19,6 +22,12 @@ from typing import Any
 import pytest
 
 from .test_pages import RIS_A, RIS_B
+
+# arm data typed in the walk: study, m1, sd1, n1, m2, sd2, n2, subgroup, ci1_lower, ci1_upper
+ARMS = [["Kim 2019", "-1.1", "0.6", "15", "-0.4", "0.7", "15", "low frequency", "", ""],
+        ["Lee 2020", "-0.9", "", "20", "-0.5", "0.7", "20", "high frequency", "-1.27", "-0.53"],
+        ["Park 2021", "-1.3", "0.9", "12", "-0.6", "0.8", "12", "low frequency", "", ""],
+        ["Chen 2022", "-0.7", "0.7", "25", "-0.3", "0.6", "24", "high frequency", "", ""]]
 
 CHROMIUM = os.environ.get("EVISYNTH_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install playwright)")
@@ -144,24 +153,65 @@ def test_walk_a_review(live_server, browser, tmp_path):
     _shot(ana, shots, "7-history")
     ana.goto(url + "/")
     _shot(ana, shots, "1-project-dashboard")
-    # the review's outcomes arrive (the bundled example's data/ folder): analysis and certainty pages
-    from evisynth.examples.data import RTMS_DIR
+    # the review question and its first outcome, typed on the Project page (writes review.toml)
+    for key, value in (("title", "rTMS for spasticity after stroke"), ("population", "adults after stroke"),
+                       ("intervention", "repetitive transcranial magnetic stimulation"),
+                       ("comparison", "sham stimulation")):
+        ana.fill(f"#q-{key}", value)
+    ana.fill("#outcome-name", "Spasticity (MAS)")
+    ana.select_option("#outcome-measure", "MD")
+    ana.select_option("#outcome-importance", "critical")
+    ana.click("button:has-text('Create the review')")
+    assert "review.toml created" in ana.inner_text(".flash")
+    _shot(ana, shots, "1-project-review")
 
-    shutil.copytree(RTMS_DIR, app.state.folder / "data")
+    # arm data typed into the grid; Lee 2020 reports a 95% CI instead of an SD, which the grid converts
+    ana.goto(url + "/extraction?o=0")
+    for column in ("ci1_lower", "ci1_upper"):
+        ana.fill("#new_column", column)
+        with ana.expect_navigation():
+            ana.click("button:has-text('Save and check')")
+    header = [ana.input_value(f"input[name='h-{j}']") for j in range(10)]
+    assert header == ["study", "m1", "sd1", "n1", "m2", "sd2", "n2", "subgroup", "ci1_lower", "ci1_upper"]
+    for i, row in enumerate(ARMS):
+        for j, value in enumerate(row):
+            if value:
+                ana.fill(f"input[name='c-{i}-{j}']", value)
+    with ana.expect_navigation():
+        ana.click("button:has-text('Save and check')")
+    assert "Checked: 4 studies, continuous data." in ana.inner_text("#grid-check")
+    lee = ana.inner_text("table.grid tbody tr >> nth=1")
+    assert "sd1 = 0.7906: sd1 from the 95% CI" in lee, lee
+    _shot(ana, shots, "4-extraction")
+
     ana.goto(url + "/analysis")
-    assert ana.input_value("#method") == "DL"  # the review file's setting, not REML
-    ana.select_option("#subgroup", "hemisphere")
-    ana.wait_for_selector("#figure-forest_hemisphere")
-    assert "Test for subgroup differences" in ana.inner_text("#results")
+    assert ana.input_value("#measure") == "MD"
+    ana.select_option("#subgroup", "subgroup")
+    ana.wait_for_selector("#figure-forest_subgroup")
+    results = ana.inner_text("#results")
+    assert "Test for subgroup differences" in results and "Lee 2020" in results
     _shot(ana, shots, "5-analysis")
+    for link, suffix in (("a:has-text('analysis JSON')", ".json"), ("a:has-text('report (HTML)')", ".html"),
+                         ("#figure-forest_subgroup a:has-text('SVG')", ".svg")):
+        with ana.expect_download() as download:
+            ana.click(link)
+        assert download.value.suggested_filename.endswith(suffix)
+        if suffix == ".json":
+            saved = json.loads(Path(download.value.path()).read_text(encoding="utf-8"))
+            assert [row["study"] for row in saved["studies"]] == [row[0] for row in ARMS]
+            assert saved["studies"][1]["note"].startswith("sd1 from the 95% CI")
+            (groups,) = saved["subgroup_analyses"].values()
+            assert "subgroup differences" in groups["text"]
     ana.goto(url + "/certainty")
+    # no risk-of-bias judgements were entered, so evisynth suggests "serious"; the reviewer overrides it
+    assert "4 studies without a judgement" in ana.inner_text("#domain-risk_of_bias")
     assert ana.inner_text("#certainty-level") == "moderate"
-    ana.select_option("#j-inconsistency", "not serious")
-    ana.click("#domain-inconsistency button:has-text('Save')")
+    ana.select_option("#j-risk_of_bias", "not serious")
+    ana.click("#domain-risk_of_bias button:has-text('Save')")
     assert "needs a reason" in ana.inner_text(".flash")
-    ana.select_option("#j-inconsistency", "not serious")
-    ana.fill("#r-inconsistency", "differences in size only, all in one direction")
-    ana.click("#domain-inconsistency button:has-text('Save')")
+    ana.select_option("#j-risk_of_bias", "not serious")
+    ana.fill("#r-risk_of_bias", "all four trials sham-controlled with blinded assessors (RoB 2 forms on file)")
+    ana.click("#domain-risk_of_bias button:has-text('Save')")
     assert ana.inner_text("#certainty-level") == "high"
     with ana.expect_download() as download:   # the summary-of-findings table
         ana.click("a:has-text('CSV')")

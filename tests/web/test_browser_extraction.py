@@ -63,3 +63,28 @@ def test_extraction_in_the_browser(live_server, browser, tmp_path):  # noqa: F81
     assert "sd1 = 1.923: sd1 from the 95% CI" in page.inner_text("table.grid tbody tr >> nth=0")
     page.screenshot(path=str(tmp_path / "4-extraction.png"), full_page=True)
     assert not [e for e in errors if "Content Security Policy" in e], errors
+
+
+def test_grid_rows_grow_as_typed(live_server, browser):  # noqa: F811
+    """A blank row appears when the last one is typed in, and by the keyboard-reachable *Add a row*;
+    every row typed is saved."""
+    url, app = live_server
+    page = browser.new_context().new_page()
+    page.goto(url + "/extraction")
+    page.fill("#new-name", "Pain")
+    page.click("button:has-text('Add outcome')")
+    rows = page.locator("table.grid tbody tr")
+    assert rows.count() == 3
+    for i in range(5):
+        page.fill(f"input[name='c-{i}-0']", f"S{i + 1}")
+    assert rows.count() == 6 and page.input_value("input[name='nrows']") == "6"
+    page.focus("button:has-text('Add a row')")
+    page.keyboard.press("Enter")
+    assert rows.count() == 7
+    assert page.evaluate("document.activeElement.name") == "c-6-0"
+    assert page.get_attribute("input[name='c-6-1']", "aria-label") == "m1, row 7"
+    page.fill("input[name='c-6-0']", "S7")
+    with page.expect_navigation():
+        page.click("button:has-text('Save and check')")
+    saved = (app.state.folder / "extraction" / "pain.csv").read_text().splitlines()
+    assert [line.split(",")[0] for line in saved[1:]] == [f"S{i}" for i in range(1, 6)] + ["S7"]

@@ -7,6 +7,7 @@ Every number comes from :func:`evisynth.analyses.run.run_analysis` and is laid o
 
 from __future__ import annotations
 
+import json
 import tempfile
 import warnings
 from dataclasses import dataclass, field, replace
@@ -156,10 +157,22 @@ def inline_svg(item: FigureItem) -> str:
 
 
 def report_file(view: AnalysisView, name: str) -> bytes:
-    """``report.html`` (self-contained), ``report.md`` or ``analysis.json`` of the analysis."""
+    """``report.html`` (self-contained), ``report.md`` or ``analysis.json`` of the analysis.
+
+    With a subgroup or moderator chosen, ``analysis.json`` also holds ``subgroup_analyses`` and
+    ``meta_regression`` (as in ``review_result.json``)."""
     if name not in ("report.html", "report.md", "analysis.json"):
         raise InputError(f"{name!r} is not one of report.html, report.md, analysis.json")
     subgroups = {view.subgroup: view.subgroup_bundle} if view.subgroup and view.subgroup_bundle else None
     with tempfile.TemporaryDirectory() as tmp:
         write_report(view.bundle, Path(tmp), view.options, subgroups=subgroups, regression=view.regression)
-        return (Path(tmp) / name).read_bytes()
+        data = (Path(tmp) / name).read_bytes()
+    if name != "analysis.json" or not (subgroups or view.regression):
+        return data
+    # the subgroup analysis and meta-regression chosen on the page, under the keys (and in the shape)
+    # of review_result.json's outcomes; the main analysis' keys are unchanged
+    doc = json.loads(data)
+    doc["subgroup_analyses"] = {col: {**b.to_dict()["subgroups"], "text": b.text.get("subgroup_difference")}
+                                for col, b in (subgroups or {}).items()}
+    doc["meta_regression"] = view.regression.to_dict()["meta_regression"] if view.regression else None
+    return (json.dumps(doc, indent=2, allow_nan=False) + "\n").encode("utf-8")

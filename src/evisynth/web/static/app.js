@@ -1,4 +1,5 @@
-/* evisynth web app: CSRF header for htmx requests and keyboard shortcuts (no inline scripts: CSP). */
+/* evisynth web app: CSRF header for htmx requests, keyboard shortcuts and the extraction grid's new rows
+   (no inline scripts: CSP). */
 (function () {
   "use strict";
   var meta = document.querySelector('meta[name="csrf-token"]');
@@ -16,5 +17,46 @@
     if (!control || control.disabled) { return; }
     event.preventDefault();
     control.click();
+  });
+  /* The extraction grid: a blank row is added when the last one is typed in, or by "Add a row"
+     (without JavaScript, saving gives new blank rows). */
+  function addRow(table) {
+    var form = table.closest("form");
+    var nrows = form.querySelector('input[name="nrows"]');
+    var ncols = Number(form.querySelector('input[name="ncols"]').value);
+    var i = Number(nrows.value);
+    var tr = document.createElement("tr");
+    var th = document.createElement("th");
+    th.scope = "row";
+    th.textContent = String(i + 1);
+    tr.appendChild(th);
+    for (var j = 0; j < ncols; j++) {
+      var td = document.createElement("td");
+      var input = document.createElement("input");
+      var head = form.querySelector('input[name="h-' + j + '"]');
+      input.name = "c-" + i + "-" + j;
+      input.size = j === 0 ? 5 : 6;
+      input.setAttribute("aria-label", (head ? head.value : "column " + (j + 1)) + ", row " + (i + 1));
+      td.appendChild(input);
+      tr.appendChild(td);
+    }
+    var derived = document.createElement("td");
+    derived.className = "derivation";
+    tr.appendChild(derived);
+    table.tBodies[0].appendChild(tr);
+    nrows.value = String(i + 1);
+  }
+  document.addEventListener("input", function (event) {
+    var cell = event.target;
+    var table = cell && cell.closest && cell.closest("table.grid");
+    if (!table || !cell.value || cell.closest("thead")) { return; }
+    var rows = table.tBodies[0].rows;
+    if (cell.closest("tr") === rows[rows.length - 1]) { addRow(table); }
+  });
+  document.addEventListener("click", function (event) {
+    var button = event.target && event.target.closest && event.target.closest("[data-add-row]");
+    if (!button) { return; }
+    var table = document.getElementById(button.getAttribute("data-add-row"));
+    if (table) { addRow(table); table.tBodies[0].lastElementChild.querySelector("input").focus(); }
   });
 })();
