@@ -70,6 +70,14 @@ def test_override_persists_and_changes_certainty(review_client, review_app, revi
                                                                    ("ana", "not serious", "")]
     assert all(e["when"] and e["outcome"] == "Spasticity (MAS)" for e in log)
     assert "not serious → (removed)" in page
+    # both changes on the History page with who and why, escaped; a line cut short by a crash is skipped
+    with (review_dir / "grade" / "overrides.log.jsonl").open("a", encoding="utf-8") as log_file:
+        log_file.write('{"when": "2026-12-0')
+    history = review_client.get("/history").text
+    assert history.count("GRADE override") == 2
+    assert ("Spasticity (MAS), inconsistency: no override → not serious (Differences are &lt;small&gt; &amp; "
+            "clinically minor)") in history
+    assert "Spasticity (MAS), inconsistency: not serious → override removed" in history
 
 
 def test_sof_downloads(review_client, review_dir):

@@ -395,3 +395,21 @@ def test_import_damaged_workbook_is_one_line(client):
     response = client.post_form("/extraction/import", {"o": _current(page)},
                                 files={"file": ("pain.xlsx", b"PK\x03\x04broken", "application/octet-stream")})
     assert response.status_code == 200 and "pain.xlsx: not a readable Excel workbook" in response.text
+
+
+def test_each_change_of_a_grid_is_kept_with_who_and_when(client, app):
+    """A save that changes the table keeps the version it replaces (history/extraction/) and appears on
+    History with who saved it; saving the same table again records nothing."""
+    folder = Path(app.state.folder)
+    client.as_reviewer("ben")
+    page = _new(client, "Pain", "continuous")
+    header = ["study", "m1", "sd1", "n1", "m2", "sd2", "n2"]
+    first = [["A 2020", "5", "1", "20", "4", "1", "20"]]
+    _save(client, page, header, first)
+    _save(client, page, header, first)  # unchanged
+    _save(client, page, header, [*first, ["B 2021", "6", "2", "30", "5", "2", "30"]])
+    kept = sorted((folder / "history" / "extraction").glob("pain-*.csv"))
+    assert len(kept) == 1 and kept[0].read_text().splitlines()[1].startswith("A 2020")
+    history = client.get("/history").text
+    assert history.count("data saved") == 2
+    assert "Pain: 2 rows (was 1 row) in extraction/pain.csv" in history and "ben" in history

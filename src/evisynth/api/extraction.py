@@ -187,17 +187,47 @@ def grid_path(project_dir: str | Path, outcome: str) -> Path:
     return Path(project_dir) / EXTRACTION_DIR / f"{slug}.csv"
 
 
-def save_grid(project_dir: str | Path, outcome: str, grid: Grid) -> Path:
+def save_grid(project_dir: str | Path, outcome: str, grid: Grid, *, who: str = "") -> Path:
     """Write the grid atomically to :func:`grid_path` (never to the review's own data files); the
-    outcome's name as typed is kept in ``extraction/outcomes.json``."""
+    outcome's name as typed is kept in ``extraction/outcomes.json``.
+
+    A save that changes the table keeps the version it replaces under ``history/extraction/`` and
+    appends who saved what to ``history/review_changes.jsonl`` (the History page); saving an unchanged
+    table records nothing.
+    """
     import json
+    from datetime import UTC, datetime
+
+    from evisynth.api.reviewfile import HISTORY_DIR, log_change
 
     path = grid_path(project_dir, outcome)
     path.parent.mkdir(parents=True, exist_ok=True)
     names = _names(path.parent)
     if names.get(path.name) != outcome:
         write_text(path.parent / NAMES_FILE, json.dumps({**names, path.name: outcome}, indent=1, sort_keys=True))
-    return write_bytes(path, grid_csv(grid).encode("utf-8"))
+    data = grid_csv(grid).encode("utf-8")
+    old = path.read_bytes() if path.exists() else None
+    if old == data:
+        return path
+    if old is None and not grid.rows:  # a new outcome's empty starter grid: nothing to record
+        return write_bytes(path, data)
+    folder = Path(project_dir)
+    before = ""
+    if old is not None and _count_rows(old) != "0 rows":  # an empty grid is not worth keeping
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+        kept = folder / HISTORY_DIR / EXTRACTION_DIR / f"{path.stem}-{stamp}.csv"
+        kept.parent.mkdir(parents=True, exist_ok=True)
+        write_bytes(kept, old)
+        before = f" (was {_count_rows(old)})"
+    write_bytes(path, data)
+    log_change(folder, who, "data saved", f"{outcome}: {_count_rows(data)}{before} in "
+                                          f"{EXTRACTION_DIR}/{path.name}")
+    return path
+
+
+def _count_rows(data: bytes) -> str:
+    n = max(len([line for line in data.decode("utf-8-sig").splitlines() if line.strip()]) - 1, 0)
+    return f"{n} row{'' if n == 1 else 's'}"
 
 
 def _names(folder: Path) -> dict[str, str]:

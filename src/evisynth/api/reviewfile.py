@@ -155,7 +155,8 @@ def _starter_grid(folder: Path, name: str, measure: str) -> str:
     return path.relative_to(folder).as_posix()
 
 
-def _log(folder: Path, who: str, what: str, detail: str) -> None:
+def log_change(folder: Path, who: str, what: str, detail: str) -> None:
+    """Append one change made through the app (who, when, what, detail) to ``history/review_changes.jsonl``."""
     log = folder / CHANGES_FILE
     log.parent.mkdir(parents=True, exist_ok=True)
     append_line(log, json.dumps({"when": datetime.now(UTC).isoformat(), "who": who, "what": what, "detail": detail},
@@ -191,7 +192,7 @@ def create_review(project_dir: str | Path, fields: Mapping[str, Any], outcome: M
         table = _outcome_table(outcome, "")
         data = {table["name"]: _starter_grid(folder, table["name"], table["measure"])}
         path = _replace(folder / "review.toml", review_toml(fields, [outcome], data), folder)
-        _log(folder, who, "review created", f"{title}; outcome {table['name']}")
+        log_change(folder, who, "review created", f"{title}; outcome {table['name']}")
     return path
 
 
@@ -234,7 +235,7 @@ def edit_question(project_dir: str | Path, fields: Mapping[str, Any], *, who: st
         if changes:
             _replace(path, tomlkit.dumps(doc), folder)
             for change in changes:
-                _log(folder, who, "question edited", change)
+                log_change(folder, who, "question edited", change)
     return changes
 
 
@@ -253,7 +254,7 @@ def add_outcome(project_dir: str | Path, outcome: Mapping[str, Any], *, who: str
         table["data"] = Path("../" * (len(path.parent.relative_to(folder).parts)) + grid).as_posix()
         doc.setdefault("outcomes", tomlkit.aot()).append(tomlkit.item(table))
         _replace(path, tomlkit.dumps(doc), folder)
-        _log(folder, who, "outcome added", f"{table['name']} ({table['measure']}, {table['importance']})")
+        log_change(folder, who, "outcome added", f"{table['name']} ({table['measure']}, {table['importance']})")
     return path
 
 

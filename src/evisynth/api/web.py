@@ -84,6 +84,7 @@ def history(project: Project, *, record_id: int | None = None, limit: int = 500)
     from evisynth.api.reviewfile import review_changes
 
     events += [HistoryEvent(c.when, c.who, c.what, None, c.detail) for c in review_changes(project.folder)]
+    events += _override_events(project.folder)
     if record_id is not None:
         events = [e for e in events if e.record_id == record_id]
 
@@ -92,6 +93,24 @@ def history(project: Project, *, record_id: int | None = None, limit: int = 500)
 
     events.sort(key=key, reverse=True)
     return events[:limit]
+
+
+def _override_events(folder: Path) -> list[HistoryEvent]:
+    """The GRADE overrides entered on the Certainty page (``grade/overrides.log.jsonl``)."""
+    from evisynth.api.webreview import override_log
+
+    events = []
+    for e in override_log(folder):
+        try:
+            when = datetime.strptime(str(e["when"]), "%Y-%m-%d %H:%M:%S").replace(tzinfo=UTC)
+        except (KeyError, ValueError):
+            continue
+        domain = str(e.get("domain", "")).replace("_", " ")
+        change = f"{e.get('before') or 'no override'} → {e.get('after') or 'override removed'}"
+        why = f" ({e['reason']})" if e.get("reason") else ""
+        events.append(HistoryEvent(when, str(e.get("who", "")), "GRADE override", None,
+                                   f"{e.get('outcome', '')}, {domain}: {change}{why}"))
+    return events
 
 
 def undo_decision(project: Project, record_id: int, stage: str, reviewer: str) -> bool:

@@ -65,7 +65,15 @@ def override_log(project_dir: str | Path) -> list[dict[str, str]]:
     path = Path(project_dir) / OVERRIDES_LOG
     if not path.exists():
         return []
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    out = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        try:
+            entry = json.loads(line)
+        except ValueError:
+            continue  # a line cut short by a crash: the others still count
+        if isinstance(entry, dict):
+            out.append(entry)
+    return out
 
 
 def set_override(project_dir: str | Path, outcome: str, domain: str, judgement: str, reason: str,

@@ -30,7 +30,7 @@ from evisynth.api.extraction import (
     save_grid,
 )
 from evisynth.errors import EvisynthError
-from evisynth.web.templating import flash, render
+from evisynth.web.templating import flash, render, reviewer
 
 BLANK_ROWS = 3
 
@@ -124,7 +124,8 @@ async def check(request: Request) -> Response:
 
 
 def _store(request: Request, i: int, name: str, grid: Grid) -> Response:
-    path = save_grid(request.app.state.folder, name, grid)
+    who = reviewer(request) or str(request.session.get("user", ""))
+    path = save_grid(request.app.state.folder, name, grid, who=who)
     check = check_grid(grid, path.name)
     if check.ok:
         rows = f"{len(grid.rows)} row{'' if len(grid.rows) == 1 else 's'}"
