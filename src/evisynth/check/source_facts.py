@@ -177,9 +177,13 @@ def _result(obj: Mapping[str, Any], facts: SourceFacts, ctx: dict[str, Any]) -> 
 def _counts(obj: Mapping[str, Any], facts: SourceFacts, ctx: dict[str, Any]) -> None:
     if (x := _num(obj.get("k"))) is not None and x == int(x):
         facts.k_values.append(int(x))
+    totals = obj.get("totals")
+    total = _num(totals.get("participants")) if isinstance(totals, Mapping) else None
     for key in ("n_studies", "studies_count", "num_studies"):
         if (x := _num(obj.get(key))) is not None and x == int(x):
             facts.studies.add(int(x))
+            if total is not None:  # e.g. 6 trials (11 comparisons) with the analysis' participants
+                facts.pairs.add((int(x), int(total)))
     for key in ("n_comparisons", "comparisons"):
         if (x := _num(obj.get(key))) is not None and x == int(x):
             facts.comparisons.add(int(x))

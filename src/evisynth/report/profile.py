@@ -11,7 +11,7 @@ from typing import Any
 from evisynth import format as fmt
 from evisynth.files import OutputSet, markdown_text
 from evisynth.grade.certainty import DOMAIN_LABELS
-from evisynth.review.runner import ReviewResult
+from evisynth.review.runner import OutcomeResult, ReviewResult
 
 
 def profile_dict(result: ReviewResult) -> dict[str, Any]:
@@ -47,6 +47,13 @@ def _inputs_text(inputs: dict[str, Any]) -> str:
     return "; ".join(parts)
 
 
+def _studies(o: OutcomeResult) -> str:
+    """"6 studies (11 comparisons)" when comparisons of multi-arm trials share a trial id, else "11 studies"."""
+    if o.trials is not None and o.trials < o.k:
+        return f"{o.trials} {'study' if o.trials == 1 else 'studies'} ({o.k} comparisons)"
+    return f"{o.k} {'study' if o.k == 1 else 'studies'}"
+
+
 def render_profile_markdown(result: ReviewResult) -> str:
     """A GRADE evidence profile in Markdown: one table of domains per outcome."""
     r = result.review
@@ -56,7 +63,7 @@ def render_profile_markdown(result: ReviewResult) -> str:
         c = o.certainty
         n = fmt.format_count(o.participants) if o.participants is not None else "-"
         lines += [f"## {o.spec.name} ({o.spec.importance})", "",
-                  f"{o.k} studies, {n} participants; starting certainty {c.to_dict()['start']} "
+                  f"{_studies(o)}, {n} participants; starting certainty {c.to_dict()['start']} "
                   f"({o.spec.study_design} evidence). Final certainty: **{c.label}**.", "",
                   "| Domain | Judgement | Levels | Source | Reason | Numbers behind it |",
                   "|---|---|---|---|---|---|"]

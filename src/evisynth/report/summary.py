@@ -63,13 +63,22 @@ def _statement(result: ReviewResult, o: OutcomeResult) -> tuple[str, phrasing.Ef
     return phrasing.statement(r.intervention, o.spec.phrase, r.comparison, o.certainty.level, size), size
 
 
+def _studies(c: Claims, o: OutcomeResult) -> str:
+    """"6 studies (11 comparisons)" when comparisons of multi-arm trials share a trial id (each number a
+    claim), else "11 studies"."""
+    name = o.spec.name
+    if o.trials is not None and o.trials < o.k:
+        return (f"{c.count(o.trials, 'studies', 'trials', name)} {'study' if o.trials == 1 else 'studies'} "
+                f"({c.count(o.k, 'comparisons', 'analysis.pooled.k', name)} comparisons)")
+    return f"{c.count(o.k, 'studies', 'analysis.pooled.k', name)} {'study' if o.k == 1 else 'studies'}"
+
+
 def evidence_paragraph(result: ReviewResult, o: OutcomeResult, c: Claims) -> str:
     """Exact figures for one outcome."""
     r, name = result.review, o.spec.name
     head = name + (f" ({o.spec.follow_up})" if o.spec.follow_up else "")
     n = o.participants
-    who = (f"{c.count(o.k, 'studies', 'analysis.pooled.k', name)} "
-           f"{'study' if o.k == 1 else 'studies'}")
+    who = _studies(c, o)
     if n is not None:
         who += f" with {c.count(n, 'participants', 'analysis.totals.participants', name)} participants"
     parts = [f"{head}: {who}. The pooled {effect_phrase(o, c)}."]
@@ -278,7 +287,7 @@ def study_details(result: ReviewResult, c: Claims) -> list[str]:
         model = "random-effects" if p.random else "common-effect (fixed)"
         method = p.method
         n = o.participants
-        who = f"{c.count(o.k, 'studies', 'analysis.pooled.k', o.spec.name)} {'study' if o.k == 1 else 'studies'}"
+        who = _studies(c, o)
         if n is not None:
             who += f", {c.count(n, 'participants', 'analysis.totals.participants', o.spec.name)} participants"
         items.append(f"{o.spec.name}: {who}; {o.analysis.measure_label.lower()}, {model} model ({method}).")

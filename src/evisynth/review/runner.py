@@ -67,6 +67,18 @@ class OutcomeResult:
         return self.analysis.totals.participants
 
     @property
+    def trials(self) -> int | None:
+        """Distinct trials among the included comparisons (the table's ``trial`` column; a row without a
+        trial id is a trial of its own), ``None`` when the table has no trial column: several comparisons
+        of one multi-arm trial count as one study in "No. of participants (studies)"."""
+        rows = [r for r in self.analysis.studies if r.included]
+        if not any(r.moderators.get("trial_id") not in (None, "") for r in rows):
+            return None
+        ids = {str(r.moderators.get("trial_id")).strip() if r.moderators.get("trial_id") not in (None, "")
+               else f"\x00{r.study}" for r in rows}
+        return len(ids)
+
+    @property
     def meta_regression(self) -> Any:
         """The meta-regression section (``None`` when there is none)."""
         return self.regression.meta_regression if self.regression else None
@@ -77,7 +89,7 @@ class OutcomeResult:
             "name": s.name, "data": str(s.data), "measure": self.analysis.measure,
             "importance": s.importance, "lower_is_better": s.lower_is_better, "mid": s.mid,
             "follow_up": s.follow_up, "units": s.units, "study_design": s.study_design,
-            "analysis": self.analysis.to_dict(),
+            "trials": self.trials, "analysis": self.analysis.to_dict(),
             "meta_regression": self.regression.to_dict()["meta_regression"] if self.regression else None,
             "subgroup_analyses": {col: {**b.to_dict()["subgroups"], "text": b.text.get("subgroup_difference")}
                                   for col, b in self.subgroups.items()},
