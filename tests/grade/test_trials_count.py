@@ -49,3 +49,9 @@ def test_a_changed_trial_count_is_still_caught(rtms):
     assert wrong != summary
     kinds = [f["kind"] for f in run_checker(wrong, rtms)["findings"]]
     assert "count_mismatch" in kinds
+
+
+def test_an_outcome_analysed_twice_is_named_once_among_the_critical(rtms):
+    summary = render_summary_markdown(build_summary(rtms))
+    line = next(x for x in summary.splitlines() if "judged" in x and "critical" in x)
+    assert line.count("spasticity") == 1, line

@@ -265,8 +265,11 @@ def common_questions(result: ReviewResult, c: Claims) -> list[tuple[str, str]]:
                "It is how confident we are that the true effect is close to the effect found in the studies, rated "
                "with GRADE as high, moderate, low or very low."))
     if any(o.spec.importance == "critical" for o in result.outcomes):
-        crit = ", ".join(o.spec.phrase for o in result.outcomes if o.spec.importance == "critical")
-        qa.append(("Which outcomes matter most?", f"The review authors judged these outcomes critical: {crit}."))
+        # two analyses of one outcome (e.g. spasticity as MD and as SMD) share a phrase: name it once
+        phrases = list(dict.fromkeys(o.spec.phrase for o in result.outcomes if o.spec.importance == "critical"))
+        these = "this outcome" if len(phrases) == 1 else "these outcomes"
+        qa.append(("Which outcomes matter most?",
+                   f"The review authors judged {these} critical: {', '.join(phrases)}."))
     return qa
 
 
