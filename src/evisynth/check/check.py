@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from evisynth.check.certainty import CERTAINTY_RANK, check_certainty, findings_sections, source_ratings
+from evisynth.check.certainty_declared import check_declared
 from evisynth.check.consistency import check_claim, check_heterogeneity
 from evisynth.check.context import OutcomeIndex
 from evisynth.check.extract import extract_claims
@@ -114,6 +115,8 @@ def check_text(
             source_doc=facts.doc if facts is not None else None,
         )
     )
+    findings.extend(check_declared(doc, claims, by_claim=by_claim, by_outcome=by_outcome, source=rated_source,
+                                   default=default, in_findings=sections))
     return CheckResult(doc.plain, tuple(claims), tuple(_tidy(findings)))
 
 
