@@ -183,6 +183,9 @@ def test_walk_a_review(live_server, browser, tmp_path):
     lee = ana.inner_text("table.grid tbody tr >> nth=1")
     assert "sd1 = 0.7906: sd1 from the 95% CI" in lee, lee
     _shot(ana, shots, "4-extraction")
+    ana.goto(url + "/rob")  # a row per typed study, judged on this page (the walk overrides the domain below)
+    assert ana.locator("table.rob-grid tbody tr").count() == len(ARMS)
+    _shot(ana, shots, "4-risk-of-bias")
 
     ana.goto(url + "/analysis")
     assert ana.input_value("#measure") == "MD"

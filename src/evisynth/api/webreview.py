@@ -116,7 +116,8 @@ def project_summary(project_dir: str | Path) -> str | None:
 
 
 def review_result(project_dir: str | Path) -> ReviewResult:
-    """Run the project's review with the grids the app saved and the overrides entered in the app."""
+    """Run the project's review with the grids the app saved, the risk of bias and the overrides entered
+    in the app."""
     path = find_review(project_dir)
     if path is None:
         raise InputError(f"{project_dir}: no review.toml (or data/review.toml) describing the outcomes")
@@ -128,7 +129,10 @@ def review_result(project_dir: str | Path) -> ReviewResult:
         merged = {**spec.overrides, **{d: Override(d, o["judgement"], o["reason"])
                                        for d, o in web.get(spec.name, {}).items()}}
         outcomes.append(replace(spec, data=saved if saved.exists() else spec.data, overrides=merged))
-    return run_review(replace(review, outcomes=tuple(outcomes)))
+    from evisynth.api.webrob import app_rob_file
+
+    rob = app_rob_file(project_dir)  # the judgements entered on the Risk of bias page
+    return run_review(replace(review, outcomes=tuple(outcomes), risk_of_bias=rob or review.risk_of_bias))
 
 
 def sof_file(result: ReviewResult, fmt: str) -> bytes:

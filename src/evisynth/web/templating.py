@@ -23,6 +23,7 @@ NAV: tuple[tuple[str, str, str], ...] = (
     ("search", "Search results", "/search"),
     ("screening", "Screening", "/screening"),
     ("extraction", "Data extraction", "/extraction"),
+    ("rob", "Risk of bias", "/rob"),
     ("analysis", "Analysis", "/analysis"),
     ("certainty", "Certainty & summary", "/certainty"),
     ("history", "History", "/history"),

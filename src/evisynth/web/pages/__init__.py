@@ -10,8 +10,8 @@ import importlib
 from types import ModuleType
 
 #: Page modules, in navigation order (add yours here).
-PAGES: tuple[str, ...] = ("project", "search", "screening", "extraction", "analysis", "certainty", "history", "files",
-                          "login")
+PAGES: tuple[str, ...] = ("project", "search", "screening", "extraction", "rob", "analysis", "certainty", "history",
+                          "files", "login")
 
 
 def load_pages() -> list[ModuleType]:
