@@ -277,7 +277,8 @@ def test_csv_export_neutralises_formulas_and_keeps_numbers(client):
     response = client.get(f"/extraction/export.csv?o={o}")
     assert response.status_code == 200 and response.headers["content-type"].startswith("text/csv")
     assert 'filename="Pain.csv"' in response.headers["content-disposition"]
-    rows = list(csvmod.reader(io.StringIO(response.text)))
+    assert response.content.startswith("\ufeff".encode())  # Excel on Windows reads UTF-8
+    rows = list(csvmod.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[0] == ["study", "yi", "sei", "'=dose"]
     for row in rows[1:]:
         assert row[0].startswith("'") and row[1:] == ["-0.25", "0.1", "+1"]

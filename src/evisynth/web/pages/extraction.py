@@ -188,7 +188,8 @@ def export(request: Request) -> Response:
     fmt = request.url.path.rsplit(".", 1)[-1]
     stem = "".join(c if c.isalnum() else "_" for c in name).strip("_") or "outcome"
     if fmt == "csv":
-        return Response(grid_csv(grid), media_type="text/csv; charset=utf-8",
+        # a byte-order mark: Excel on Windows reads the file as UTF-8 ("Müller", "−", "⊕"), every reader skips it
+        return Response("\ufeff" + grid_csv(grid), media_type="text/csv; charset=utf-8",
                         headers={"content-disposition": f'attachment; filename="{stem}.csv"'})
     return Response(grid_xlsx(grid), media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                     headers={"content-disposition": f'attachment; filename="{stem}.xlsx"'})
