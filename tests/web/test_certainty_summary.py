@@ -22,12 +22,12 @@ def _save(client, text: str, **kwargs):
 
 
 def _editor(page: str) -> str:
-    return page.split('<textarea id="summary-text"', 1)[1].split("</textarea>", 1)[0].split(">", 1)[1]
+    return page.split('<textarea id="check-text"', 1)[1].split("</textarea>", 1)[0].split(">", 1)[1]
 
 
 def test_editor_prefilled_labelled_and_keyboard_reachable(review_client, review_dir: Path):
     page = review_client.get("/certainty").text
-    assert '<label for="summary-text">' in page and 'aria-describedby="summary-help"' in page
+    assert '<label for="check-text">' in page and 'aria-describedby="summary-help"' in page
     assert f'maxlength="{MAX_SUMMARY_CHARS}"' in page
     # the generated summary is in the editor as Markdown (emphasis kept), ready to edit
     generated = summary_view(review_result(review_dir))
