@@ -14,7 +14,7 @@ from evisynth.api.websummary import MAX_SUMMARY_CHARS, save_summary, summary_cha
 
 WRONG = ("<script>alert(1)</script>\n\nrTMS clearly cures spasticity: MD -0.40 (95% CI -0.10 to 0.30; "
          "P = 0.01; low-certainty evidence).\n")
-FLASH = re.compile(r'<p class="flash flash-(\w+)" role="status">([^<]*)</p>')
+FLASH = re.compile(r'<p class="flash flash-(\w+)" role="status" id="summary-status">([^<]*)</p>')
 
 
 def _save(client, text: str, **kwargs):

@@ -78,6 +78,7 @@ def _context(request: Request, text: str | None = None, editing: str | None = No
     """The page's context; ``text`` is a pasted text to check instead of the project's summary, and
     ``editing`` the text to leave in the editor (default: the text checked)."""
     folder = request.app.state.folder
+    status = request.session.pop("summary_status", None)   # what the last save did, shown by the editor
     stored = project_summary(folder)
     try:
         result, checked = _reviews(request).summary(folder, text if text is not None else stored)
@@ -99,7 +100,7 @@ def _context(request: Request, text: str | None = None, editing: str | None = No
             "levels": levels, "sof": Markup(sof_fragment(result)), "summary": checked,
             "checked": Markup(checked.checked_html), "summary_source": source, "log": log[-20:][::-1],
             "editing": checked.text if editing is None else editing, "stored": stored is not None,
-            "max_chars": MAX_SUMMARY_CHARS}
+            "max_chars": MAX_SUMMARY_CHARS, "summary_status": status}
 
 
 def page(request: Request) -> Response:
@@ -121,6 +122,11 @@ def _remaining(errors: int, warnings: int) -> str:
     return f"{' and '.join(parts)} remain{'s' if errors + warnings == 1 else ''} (highlighted below)"
 
 
+def _status(request: Request, message: str, kind: str = "info") -> None:
+    """A one-line message shown above the summary (where the page opens after a save), not at the top."""
+    request.session["summary_status"] = {"message": message, "kind": kind}
+
+
 async def save(request: Request) -> Response:
     """Save the edited text as ``summary/summary.md`` (old version kept, change logged) and check it."""
     form = await request.form()
@@ -130,7 +136,7 @@ async def save(request: Request) -> Response:
     try:
         saved = await run_in_threadpool(lambda: save_summary(folder, text, who=_who(request)))
     except EvisynthError as exc:  # empty or too long: nothing saved, the text stays in the editor
-        flash(request, str(exc), "error")
+        _status(request, str(exc), "error")
         context = await run_in_threadpool(_context, request, None, text[:MAX_SUMMARY_CHARS])
         return render(request, "certainty/index.html", context, page="certainty")
     what = (f"Saved as the review's summary ({SUMMARY_FILE.as_posix()})" if saved.changed
@@ -138,9 +144,9 @@ async def save(request: Request) -> Response:
     try:
         _, view = await run_in_threadpool(_reviews(request).summary, folder, project_summary(folder))
     except EvisynthError as exc:
-        flash(request, f"{what}; it could not be checked: {exc}", "error")
+        _status(request, f"{what}; it could not be checked: {exc}", "error")
     else:
-        flash(request, f"{what}: {_remaining(view.errors, view.warnings)}", "error" if view.errors else "info")
+        _status(request, f"{what}: {_remaining(view.errors, view.warnings)}", "error" if view.errors else "info")
     return RedirectResponse(f"/certainty?o={index if index.isdigit() else 0}#summary", status_code=303)
 
 
