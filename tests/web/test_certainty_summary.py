@@ -125,3 +125,19 @@ def test_save_refused_empty_too_long_or_without_token(review_client, review_dir:
     assert len(_editor(page)) == MAX_SUMMARY_CHARS   # the text stays in the editor, cut to the limit
     assert review_client.post("/certainty/summary", data={"text": "no token"}).status_code == 403
     assert not (review_dir / "summary").exists()
+
+
+def test_history_reads_the_project_folder(tmp_path: Path, review_dir: Path):
+    """A store kept elsewhere (the demo's ``search/``): the summary's changes come from the project folder."""
+    from evisynth.api.web import history, open_store
+
+    save_summary(review_dir, "A summary.", who="dee")
+    store = tmp_path / "elsewhere"
+    store.mkdir()
+    project = open_store(store)
+    try:
+        assert not [e for e in history(project) if e.action == "summary saved"]
+        saved = [e for e in history(project, project_dir=review_dir) if e.action == "summary saved"]
+    finally:
+        project.close()
+    assert [(e.who, e.record_id) for e in saved] == [("dee", None)]
