@@ -49,12 +49,13 @@ def fingerprint(path: Path) -> Fingerprint:
 
 
 def review_inputs(project_dir: str | Path) -> tuple[Path, ...]:
-    """Every file :func:`evisynth.api.webreview.review_result` reads for ``project_dir``.
+    """Every file :func:`evisynth.api.webreview.review_result` reads for ``project_dir`` (without a review
+    file: the places where one may appear and the overrides file).
 
     Raises
     ------
     EvisynthError
-        When the review file is missing or does not validate (nothing to cache).
+        When the review file does not validate (nothing to cache; the page shows the parser's one line).
     """
     folder = Path(project_dir)
     candidates = tuple(folder / name for name in REVIEW_LOCATIONS)
