@@ -35,7 +35,7 @@ from evisynth.options import MEASURES
 from evisynth.review.file import find_review, parse_review
 
 __all__ = ["IMPORTANCE", "MEASURES", "QUESTION_FIELDS", "OutcomeLine", "QuestionView", "ReviewChange", "add_outcome",
-           "create_review", "edit_question", "question", "review_changes", "review_toml"]
+           "create_review", "edit_question", "log_change", "question", "read_changes", "review_changes", "review_toml"]
 
 #: The [review] keys the page shows and edits, with their labels; the first four are required.
 QUESTION_FIELDS: dict[str, str] = {
@@ -155,9 +155,9 @@ def _starter_grid(folder: Path, name: str, measure: str) -> str:
     return path.relative_to(folder).as_posix()
 
 
-def log_change(folder: Path, who: str, what: str, detail: str) -> None:
-    """Append one change made through the app (who, when, what, detail) to ``history/review_changes.jsonl``."""
-    log = folder / CHANGES_FILE
+def log_change(folder: Path, who: str, what: str, detail: str, log_file: Path = CHANGES_FILE) -> None:
+    """Append one change (when, who, what, detail) to ``log_file`` in ``folder`` (a JSON line, durably)."""
+    log = folder / log_file
     log.parent.mkdir(parents=True, exist_ok=True)
     append_line(log, json.dumps({"when": datetime.now(UTC).isoformat(), "who": who, "what": what, "detail": detail},
                                 ensure_ascii=False))
@@ -260,7 +260,11 @@ def add_outcome(project_dir: str | Path, outcome: Mapping[str, Any], *, who: str
 
 def review_changes(project_dir: str | Path) -> list[ReviewChange]:
     """Changes made to the review file through the app, oldest first (unreadable lines are skipped)."""
-    log = Path(project_dir) / CHANGES_FILE
+    return read_changes(Path(project_dir) / CHANGES_FILE)
+
+
+def read_changes(log: Path) -> list[ReviewChange]:
+    """The changes logged in ``log`` (one JSON object a line), oldest first; unreadable lines are skipped."""
     if not log.exists():
         return []
     out = []

@@ -53,9 +53,12 @@ class HistoryEvent:
     detail: str
 
 
-def history(project: Project, *, record_id: int | None = None, limit: int = 500) -> list[HistoryEvent]:
+def history(project: Project, *, record_id: int | None = None, limit: int = 500,
+            project_dir: str | Path | None = None) -> list[HistoryEvent]:
     """Every stored decision and change (imports, merges, duplicate checks, screening decisions and
-    resolutions), newest first."""
+    resolutions, and the changes made in the app: review file, data grids, GRADE overrides and the
+    plain-language summary), newest first. The logs of the app's changes are read from ``project_dir``
+    (default: the store's folder)."""
     from sqlalchemy import select
 
     events: list[HistoryEvent] = []
@@ -82,9 +85,12 @@ def history(project: Project, *, record_id: int | None = None, limit: int = 500)
             events.append(HistoryEvent(f.decided_at, f.resolved_by, f"{f.stage} resolved", f.record_id,
                                        f"final: {f.decision}{why}" + (f"; note: {f.note}" if f.note else "")))
     from evisynth.api.reviewfile import review_changes
+    from evisynth.api.websummary import summary_changes
 
-    events += [HistoryEvent(c.when, c.who, c.what, None, c.detail) for c in review_changes(project.folder)]
-    events += _override_events(project.folder)
+    folder = Path(project_dir) if project_dir is not None else project.folder
+    events += [HistoryEvent(c.when, c.who, c.what, None, c.detail)
+               for c in (*review_changes(folder), *summary_changes(folder))]
+    events += _override_events(folder)
     if record_id is not None:
         events = [e for e in events if e.record_id == record_id]
 

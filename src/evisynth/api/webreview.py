@@ -156,24 +156,26 @@ def sof_fragment(result: ReviewResult) -> str:
 
 @dataclass(frozen=True)
 class SummaryView:
-    """The plain-language summary, its accuracy check as highlighted HTML, and the counts."""
+    """The plain-language summary, its accuracy check as highlighted HTML, and the counts: ``markdown``
+    is the text the checker read (emphasis markers removed), ``text`` the text as given (or generated)."""
 
     markdown: str
     checked_html: str
     errors: int
     warnings: int
     claims: int
+    text: str = ""
 
 
 def summary_view(result: ReviewResult, text: str | None = None) -> SummaryView:
     """Check ``text`` (default: the generated summary) against the review's results; the findings are
     highlighted inline by the checker's own HTML view (reason on hover and keyboard focus)."""
-    markdown = render_summary_markdown(build_summary(result))
-    body = plain_text(markdown if text is None else text)
+    source = render_summary_markdown(build_summary(result)) if text is None else text
+    body = plain_text(source)
     certainty = {o.spec.name: o.certainty.level for o in result.outcomes}
     checked = check_text(body, source=checker_source(result), certainty=certainty, html=False)
     return SummaryView(body, html_fragment(checked), len(checked.errors), len(checked.warnings),
-                       len(checked.claims))
+                       len(checked.claims), source)
 
 
 def domain_rows(result: ReviewResult, project_dir: str | Path) -> list[dict[str, Any]]:

@@ -16,6 +16,7 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from evisynth.api.web import open_store
+from evisynth.api.webcache import ReviewCache
 from evisynth.web.auth import AuthConfig
 from evisynth.web.pages import load_pages
 from evisynth.web.security import SecurityMiddleware
@@ -108,6 +109,7 @@ def create_app(project_dir: str | Path, *, db_url: str | None = None, auth: Auth
     app = Starlette(routes=routes, middleware=middleware,
                     exception_handlers={HTTPException: _http_error})
     app.state.folder = folder
+    app.state.reviews = ReviewCache()  # page 6's review run, recomputed only when one of its files changes
     app.state.project = open_store(folder, db_url)
     app.state.auth = auth or AuthConfig()
     app.state.max_upload_bytes = max_upload_bytes

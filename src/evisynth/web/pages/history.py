@@ -14,8 +14,8 @@ def page(request: Request) -> Response:
 
     asked = request.query_params.get("record", "")
     record = int(asked) if asked.isdigit() else None
-    return render(request, "history.html", {"events": history(request.app.state.project, record_id=record),
-                                            "record": record}, page="history")
+    events = history(request.app.state.project, record_id=record, project_dir=request.app.state.folder)
+    return render(request, "history.html", {"events": events, "record": record}, page="history")
 
 
 routes: list[BaseRoute] = [Route("/history", page, name="history")]
