@@ -22,11 +22,11 @@ def test_domains_shown_with_numbers(review_client):
         assert f"<th scope=\"row\">{domain}</th>" in page
     # the numbers behind the suggestions: weight shares, I², the optimal information size, Egger's test
     row = page[page.index('id="domain-risk_of_bias"'):page.index('id="domain-inconsistency"')]
-    assert "share not low" in row and "0.817" in row and "Trial 04 (synthetic)" in row
+    assert "weight not at low risk" in row and "0.817" in row and "Trial 04 (synthetic)" in row
     row = page[page.index('id="domain-inconsistency"'):page.index('id="domain-indirectness"')]
-    assert "<dt>i2</dt><dd>32.74</dd>" in row and "<dt>k</dt><dd>11</dd>" in row
+    assert "<dt>I² (%)</dt><dd>32.74</dd>" in row and "<dt>studies (k)</dt><dd>11</dd>" in row
     row = page[page.index('id="domain-imprecision"'):page.index('id="domain-publication_bias"')]
-    assert "<dt>ois</dt><dd>92</dd>" in row and "<dt>participants</dt><dd>432</dd>" in row
+    assert "<dt>optimal information size</dt><dd>92</dd>" in row and "<dt>participants</dt><dd>432</dd>" in row
     assert "Egger" in page and "review file: Effects of the high-frequency" in page
     other = review_client.get("/certainty?o=3").text
     assert "GRADE: Activities of daily living" in other and LEVEL.search(other).group(1) == "very low"
@@ -96,7 +96,8 @@ def test_sof_downloads(review_client, review_dir):
     response = review_client.get("/certainty/sof.csv")
     assert response.headers["content-type"].startswith("text/csv")
     assert 'filename="summary_of_findings.csv"' in response.headers["content-disposition"]
-    rows = list(csv.reader(io.StringIO(response.text)))
+    assert response.content.startswith(b"\xef\xbb\xbf")  # UTF-8 byte-order mark for Excel on Windows
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[1][0].startswith("'=HYPERLINK(1)")  # neutralised against formula injection
     assert all(not cell.startswith(("=", "+", "@")) for row in rows for cell in row)
     assert review_client.get("/certainty/sof.exe").status_code == 404

@@ -18,7 +18,7 @@ from evisynth.api.webcache import ReviewCache, review_inputs
 from evisynth.api.webreview import review_result
 from evisynth.errors import InputError
 
-K = re.compile(r"<dt>k</dt><dd>(\d+)</dd>")
+K = re.compile(r"<dt>studies \(k\)</dt><dd>(\d+)</dd>")
 LEVEL = re.compile(r'id="certainty-level">([^<]+)<')
 
 

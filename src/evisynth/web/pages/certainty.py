@@ -48,10 +48,35 @@ def _shown(value: Any) -> str:
     if isinstance(value, float):
         return _number(value)
     if isinstance(value, dict):
-        return "; ".join(f"{k.replace('_', ' ')} {_shown(v)}" for k, v in value.items() if not isinstance(v, list | dict))
+        names = {"statistic": "t", "df": "df", "p_value": "P"}
+        return "; ".join(f"{names.get(k, k.replace('_', ' '))} {_shown(v)}" for k, v in value.items()
+                         if not isinstance(v, list | dict))
     if isinstance(value, list | tuple):
         return ", ".join(_shown(v) for v in value) or "none"
     return str(value)
+
+
+#: Plain labels for the numbers behind a suggestion (the keys of ``DomainSuggestion.inputs``); a key
+#: without one is shown with its underscores as spaces.
+INPUT_LABELS: dict[str, str] = {
+    "k": "studies (k)", "i2": "I² (%)", "q": "Q", "q_p": "P for heterogeneity",
+    "pi_lower": "prediction interval, lower", "pi_upper": "prediction interval, upper",
+    "pi_crosses_no_effect": "prediction interval crosses no effect",
+    "estimates_on_both_sides": "study estimates on both sides of no effect",
+    "some_cis_do_not_overlap": "some study CIs do not overlap",
+    "ci_lower": "CI, lower", "ci_upper": "CI, upper", "includes_no_effect": "CI includes no effect",
+    "ci_excludes_no_effect": "CI excludes no effect",
+    "threshold_lower": "threshold, lower (important effect)", "threshold_upper": "threshold, upper (important effect)",
+    "threshold_source": "thresholds from",
+    "crosses_lower": "CI reaches beyond the lower threshold", "crosses_upper": "CI reaches beyond the upper threshold",
+    "ois": "optimal information size", "ois_assumptions": "OIS assumptions", "ois_met": "OIS met",
+    "participants": "participants", "events": "events",
+    "share_low": "weight at low risk", "share_some_concerns": "weight at some concerns",
+    "share_high": "weight at high risk", "share_not_low": "weight not at low risk",
+    "share_missing": "weight without a judgement", "missing": "studies without a judgement",
+    "low_risk_studies": "studies at low risk", "egger": "Egger's test", "trim_and_fill_k0": "trim-and-fill: studies added",
+    "estimate": "estimate", "se": "SE", "p_value": "P", "moderator": "moderator",
+}
 
 
 def _inputs(inputs: dict[str, Any]) -> tuple[list[tuple[str, str]], list[dict[str, Any]]]:
@@ -61,7 +86,7 @@ def _inputs(inputs: dict[str, Any]) -> tuple[list[tuple[str, str]], list[dict[st
         if key == "studies" and isinstance(value, list) and all(isinstance(v, dict) for v in value):
             studies = value
         elif not (isinstance(value, dict) and "text" in value):
-            pairs.append((key.replace("_", " "), _shown(value)))
+            pairs.append((INPUT_LABELS.get(key, key.replace("_", " ")), _shown(value)))
     return pairs, studies
 
 
@@ -188,6 +213,8 @@ def sof(request: Request) -> Response:
         data = sof_file(_reviews(request).result(request.app.state.folder), fmt)
     except EvisynthError as exc:
         raise HTTPException(404, str(exc)) from None
+    if fmt == "csv" and not data.startswith(b"\xef\xbb\xbf"):
+        data = b"\xef\xbb\xbf" + data  # a byte-order mark: Excel on Windows shows "⊕◯", "№", "–" as written
     return Response(data, media_type=SOF_MEDIA[fmt],
                     headers={"content-disposition": f'attachment; filename="summary_of_findings.{fmt}"'})
 
