@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from evisynth.check.model import Claim, Finding, Num, Severity
+from evisynth.check.source_aligned import check_aligned_counts
 from evisynth.check.source_facts import SourceFacts
 
 
@@ -78,7 +79,7 @@ def check_counts(i: int, claim: Claim, facts: SourceFacts) -> list[Finding]:
     out: list[Finding] = []
     if facts.is_text:
         out = _text_counts(i, claim, facts)
-        return out or _pairs(i, claim, facts)
+        return out or _pairs(i, claim, facts) or check_aligned_counts(i, claim, facts)
     checks = (
         ("n_studies", facts.studies, "studies"),
         ("n_comparisons", facts.comparisons, "comparisons"),
@@ -140,8 +141,21 @@ def _pairs(i: int, claim: Claim, facts: SourceFacts) -> list[Finding]:
                 f"The source never reports {pair[0]} studies together with {pair[1]} participants; "
                 f"it pairs them with {', '.join(map(str, partners))}."
             )
-            out.append(Finding("error", "count_mismatch", claim.start, claim.end, message, i))
+            out.append(_finding("error", "count_mismatch", claim, i, _wrong_number(pair, facts, s_num, p_num), message))
     return out
+
+
+def _wrong_number(pair: tuple[int, int], facts: SourceFacts, s_num: Num, p_num: Num) -> Num | None:
+    """Which count of a mismatched pair is wrong: the one whose partner the source pairs with
+    something else ("19 studies, 1528 participants" when the source has 16 studies with 1528: the 19).
+    ``None`` (the whole claim) when neither or both are known to the source."""
+    studies_known = any(s == pair[0] for s, _p in facts.pairs)
+    participants_known = any(p == pair[1] for _s, p in facts.pairs)
+    if participants_known and not studies_known:
+        return s_num
+    if studies_known and not participants_known:
+        return p_num
+    return None
 
 
 def _text_counts(i: int, claim: Claim, facts: SourceFacts) -> list[Finding]:
