@@ -22,6 +22,7 @@ from evisynth.check.language import check_significance
 from evisynth.check.model import CheckResult, Claim, Finding
 from evisynth.check.moderators import check_comparisons, check_moderators
 from evisynth.check.source import check_against_source, check_loose_numbers
+from evisynth.check.source_direction import check_directions
 from evisynth.check.source_facts import load
 from evisynth.check.text import make_document
 from evisynth.check.unsupported import check_unsupported
@@ -94,6 +95,7 @@ def check_text(
         findings.extend(source_findings)
         findings.extend(check_loose_numbers(doc.norm, claims, facts))
         findings.extend(check_unsupported(doc, facts))
+        findings.extend(check_directions(doc, facts))
         rated_source = source_ratings(facts.doc, facts.certainty_by_outcome)
     default = None
     if isinstance(certainty, str):

@@ -1,0 +1,132 @@
+"""A direction reversed in words: the summary says "reduced" where the source, about the same
+outcome, says "increased" (``direction_mismatch``).
+
+Numbers that change sign are caught by :func:`evisynth.check.source.check_against_source`; this
+module reads the words. Both texts are cut into clauses (at ``;``, ``:``, brackets, full stops and
+at "but", "whereas", "compared", "than", "versus", which separate the two arms or two findings).
+A clause carries a direction when it has direction words of one kind only
+(``lexicons/direction.toml``), none of them cancelled by a negation or "whether" just before it,
+and it reports findings (not background or objectives). A summary clause is matched to the source
+clauses sharing most of its content words (the words either text uses everywhere, the
+intervention's and population's names, left out): when at least two of its words and three fifths
+of them are shared, and every best-matching source clause has the opposite direction (with the same
+arm, if both name one before the direction word), the finding is reversed.
+
+>>> from evisynth.check.source_facts import load
+>>> from evisynth.check.text import make_document
+>>> facts = load("Anti-VEGF reduced the incidence of intraoperative retinal breaks (RR 0.37, 95% CI 0.24 to 0.59).")
+>>> doc = make_document("Anti-VEGF increased the incidence of intraoperative retinal breaks.")
+>>> [(f.kind, doc.plain[f.start : f.end]) for f in check_directions(doc, facts)]
+[('direction_mismatch', 'increased')]
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from evisynth.check import lexicon
+from evisynth.check.context import common_words, content_words
+from evisynth.check.model import Finding
+from evisynth.check.source_facts import SourceFacts
+from evisynth.check.text import Document
+
+_CUT_RE = re.compile(
+    r"[;:()\[\]\n]|\.(?!\d)|,\s+(?:but|whereas|while|although|however)\b|\b(?:but|whereas|compared|than|versus|vs)\b", re.I
+)
+_BEFORE = 30  # characters before a direction word in which a cancelling word takes its direction away
+MIN_SHARED = 2
+MIN_SHARE = 0.6
+
+
+@dataclass(frozen=True)
+class _Directed:
+    start: int
+    end: int
+    direction: str
+    word: tuple[int, int]
+    words: frozenset[str]
+    #: the often-used words (arms, population) before the direction word: who has more or less
+    subject: frozenset[str]
+
+
+def _clauses(doc: Document) -> list[tuple[int, int]]:
+    out = []
+    for s_start, s_end in doc.sentences:
+        start = s_start
+        for m in _CUT_RE.finditer(doc.norm, s_start, s_end):
+            if m.start() > start:
+                out.append((start, m.start()))
+            start = m.end()
+        if s_end > start:
+            out.append((start, s_end))
+    return out
+
+
+def _directed(doc: Document, common: frozenset[str]) -> list[_Directed]:
+    """Clauses with one direction, not cancelled, and their content words."""
+    down = lexicon.regex("direction", "words", "down")
+    up = lexicon.regex("direction", "words", "up")
+    cancel = lexicon.regex("direction", "words", "cancel")
+    not_effect = lexicon.regex("direction", "words", "not_effect")
+    from evisynth.check.certainty import findings_sections
+
+    sections = findings_sections(doc)
+    out = []
+    for start, end in _clauses(doc):
+        k = doc.sentence_index(start)
+        if k < len(sections) and not sections[k]:
+            continue  # background and objectives: "people with X have a higher risk of Y" is no finding
+        found: list[tuple[str, int, int]] = []
+        cancelled = False
+        window = (max(0, start - 10), min(len(doc.norm), end + 20))
+        idioms = [(m.start(), m.end()) for m in not_effect.finditer(doc.norm, *window)]
+        for name, rx in (("down", down), ("up", up)):
+            for m in rx.finditer(doc.norm, start, end):
+                if any(a <= m.start() < b for a, b in idioms):
+                    continue
+                if cancel.search(doc.norm, max(start, m.start() - _BEFORE), m.start()):
+                    cancelled = True
+                found.append((name, m.start(), m.end()))
+        if cancelled or not found or len({name for name, _s, _e in found}) != 1:
+            continue
+        words = frozenset(w for w in content_words(doc.norm[start:end]) if w not in common and not w.isdigit())
+        name, w_start, w_end = min(found, key=lambda f: f[1])
+        subject = frozenset(content_words(doc.norm[start:w_start]) & common)
+        out.append(_Directed(start, end, name, (w_start, w_end), words, subject))
+    return out
+
+
+def check_directions(doc: Document, facts: SourceFacts) -> list[Finding]:
+    """``direction_mismatch`` for a summary clause whose best-matching source clauses state the opposite."""
+    if facts.doc is None:
+        return []
+    common = common_words(facts.doc) | common_words(doc)
+    source = _directed(facts.doc, common)
+    if not source:
+        return []
+    out = []
+    for clause in _directed(doc, common):
+        if len(clause.words) < MIN_SHARED:
+            continue
+        scored = [(len(clause.words & s.words), s) for s in source]
+        best = max(score for score, _s in scored)
+        if best < MIN_SHARED or best < MIN_SHARE * len(clause.words):
+            continue
+        top = [s for score, s in scored if score == best]
+        if any(s.direction == clause.direction for s in top):
+            continue
+        if any(clause.subject and s.subject and not clause.subject & s.subject for s in top):
+            continue  # the other arm as subject: "B led to more X" restates "A led to fewer X"
+        quote = " ".join(facts.doc.plain[top[0].start : top[0].end].split())
+        said = doc.plain[clause.word[0] : clause.word[1]]
+        out.append(
+            Finding(
+                "error" if best >= 3 else "warning",
+                "direction_mismatch",
+                clause.word[0],
+                clause.word[1],
+                f'"{said}" reverses the direction the source gives for the same finding: "{quote}".',
+            )
+        )
+    return out
