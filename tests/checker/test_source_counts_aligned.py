@@ -55,3 +55,28 @@ def test_the_wrong_count_of_a_pair_is_the_one_flagged() -> None:
     )
     summary = source.replace("16 studies", "19 studies")
     assert _counts(summary, source) == ["19"]
+
+
+#: Cochrane review CD006913 (psychological treatments for IBD), abstract: two results, each with its counts.
+IBD_SOURCE = (
+    "Psychological interventions probably have small positive short-term effects on QoL (SMD 0.19, 95% CI 0.06 to "
+    "0.32; I2= 11%; 12 trials, 1058 participants; moderate-certainty). Relaxation techniques showed small effects "
+    "on QoL (SMD 0.25, 95% CI 0.08 to 0.41; I2= 30%; 15 studies, 1135 participants; moderate-certainty)."
+)
+
+
+def test_a_result_restated_with_another_count_of_studies_is_a_mismatch() -> None:
+    # 15 studies is a count the source gives, but with another result.
+    summary = IBD_SOURCE.replace("12 trials, 1058", "15 trials, 1058")
+    assert _counts(summary, IBD_SOURCE) == ["15"]
+
+
+def test_a_result_restated_with_its_own_counts_is_not_flagged() -> None:
+    summary = "Relaxation techniques had small effects on quality of life (SMD 0.25, 95% CI 0.08 to 0.41; 15 studies)."
+    assert _counts(summary, IBD_SOURCE) == []
+
+
+def test_completed_and_ongoing_studies_are_counts_of_studies() -> None:
+    # CD015253 (autoinflation for otitis media with effusion), abstract.
+    source = "We identified 11 completed studies that met our inclusion criteria (1036 participants)."
+    assert _counts("We identified 14 completed studies that met our inclusion criteria.", source) == ["14"]

@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from evisynth.check.extract import parse_number
 from evisynth.check.model import RATIO_MEASURES, STATISTICS, Claim, Finding, Num, Severity
 from evisynth.check.source_counts import check_counts as _counts
+from evisynth.check.source_counts import check_result_counts as _result_counts
 from evisynth.check.source_facts import SourceFacts, SourceResult
 from evisynth.format import format_number, format_p
 
@@ -160,7 +161,9 @@ def check_against_source(claims: Sequence[Claim], facts: SourceFacts) -> tuple[l
     certainty: dict[int, str] = {}
     used: set[int] = set()
     for i, claim in enumerate(claims):
-        out.extend(_counts(i, claim, facts))
+        counted = _counts(i, claim, facts)
+        mark = len(out)
+        out.extend(counted)
         has_values = claim.estimate is not None or claim.has_ci or claim.p_value is not None
         if not has_values:
             continue
@@ -189,6 +192,12 @@ def check_against_source(claims: Sequence[Claim], facts: SourceFacts) -> tuple[l
             )
             continue
         if len(nums_matched) >= max(1, min(2, len(nums_total))) and not match.flipped:
+            if len(nums_matched) == len(nums_total) >= 2:
+                by_result = _result_counts(i, claim, _same_values(claim, facts))
+                if by_result:  # the result's own counts say which number is wrong: they replace a pair finding
+                    kept = [f for f in counted if (f.start, f.end) != (claim.start, claim.end)]
+                    out[mark : mark + len(counted)] = kept
+                    out.extend(f for f in by_result if all((g.start, g.end) != (f.start, f.end) for g in kept))
             if not _compatible(claim.measure, match.result.measure):
                 out.append(
                     Finding(
@@ -244,6 +253,17 @@ def check_against_source(claims: Sequence[Claim], facts: SourceFacts) -> tuple[l
                 )
             )
     return out, certainty
+
+
+def _same_values(claim: Claim, facts: SourceFacts) -> list[SourceResult]:
+    """Every source result whose effect numbers all round to the claim's (as written, not flipped)."""
+    out = []
+    for result in facts.results:
+        scored = _score(claim, result, False)
+        fields = [f for f in _EFFECT_FIELDS if f in scored.matched]
+        if fields and all(scored.matched[f] for f in fields):
+            out.append(result)
+    return out
 
 
 def _p_anywhere(claim: Claim, facts: SourceFacts) -> bool:

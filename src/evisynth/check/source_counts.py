@@ -12,7 +12,7 @@ import re
 
 from evisynth.check.model import Claim, Finding, Num, Severity
 from evisynth.check.source_aligned import check_aligned_counts
-from evisynth.check.source_facts import SourceFacts
+from evisynth.check.source_facts import SourceFacts, SourceResult
 
 
 def _finding(severity: Severity, kind: str, claim: Claim, i: int, num: Num | None, message: str) -> Finding:
@@ -205,6 +205,37 @@ def _text_counts(i: int, claim: Claim, facts: SourceFacts) -> list[Finding]:
                 i,
                 num,
                 f"The summary gives {value} {noun}; the source never gives that number (its counts: {shown}).",
+            )
+        )
+    return out
+
+
+def check_result_counts(i: int, claim: Claim, results: list[SourceResult]) -> list[Finding]:
+    """Counts given with a result against the counts the source gives with the same result.
+
+    ``results`` are the source results whose effect numbers the claim restates (a result written
+    twice, in the results and the conclusions, counts once for each). A count that none of them
+    gives is a mismatch when at least one of them gives a count of that kind.
+    """
+    out: list[Finding] = []
+    for field, noun in (("n_studies", "studies"), ("n_participants", "participants")):
+        num = claim.num(field)
+        known = {getattr(r, field) for r in results} - {None}
+        if num is None or not known:
+            continue
+        value = int(num.value)
+        word = approximate_word(claim, num)
+        if value in known or (word is not None and any(approximately(value, k, word) for k in known)):
+            continue
+        shown = ", ".join(str(k) for k in sorted(known))
+        out.append(
+            _finding(
+                "error",
+                "count_mismatch",
+                claim,
+                i,
+                num,
+                f"The summary gives this result with {value} {noun}; the source gives it with {shown}.",
             )
         )
     return out
