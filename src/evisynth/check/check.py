@@ -18,6 +18,7 @@ from evisynth.check.consistency import check_claim, check_heterogeneity
 from evisynth.check.context import OutcomeIndex
 from evisynth.check.extract import extract_claims
 from evisynth.check.files import HTML_SUFFIXES, read_source, read_text
+from evisynth.check.garbled import check_garbled
 from evisynth.check.language import check_significance
 from evisynth.check.model import CheckResult, Claim, Finding
 from evisynth.check.moderators import check_comparisons, check_moderators
@@ -76,6 +77,7 @@ def check_text(
     for i, claim in enumerate(claims):
         findings.extend(check_claim(i, claim))
     findings.extend(check_heterogeneity(enumerate(claims)))
+    findings.extend(check_garbled(doc))
     sections = findings_sections(doc)
     facts = None
     if source is not None:
