@@ -105,11 +105,21 @@ def check_directions(doc: Document, facts: SourceFacts) -> list[Finding]:
     source = _directed(facts.doc, common)
     if not source:
         return []
+    by_word: dict[str, list[int]] = {}
+    for k, s in enumerate(source):
+        for w in s.words:
+            by_word.setdefault(w, []).append(k)
     out = []
     for clause in _directed(doc, common):
         if len(clause.words) < MIN_SHARED:
             continue
-        scored = [(len(clause.words & s.words), s) for s in source]
+        shared: dict[int, int] = {}  # source clause -> words shared with this clause (an inverted index: linear time)
+        for w in clause.words:
+            for k in by_word.get(w, ()):
+                shared[k] = shared.get(k, 0) + 1
+        if not shared:
+            continue
+        scored = [(n, source[k]) for k, n in shared.items()]
         best = max(score for score, _s in scored)
         if best < MIN_SHARED or best < MIN_SHARE * len(clause.words):
             continue
