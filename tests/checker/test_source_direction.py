@@ -43,3 +43,17 @@ def test_quantity_idioms_carry_no_direction() -> None:
     source = "We included eight studies with 60,000 people. Repellents reduced malaria incidence in refugees."
     assert _directions("More than 50,000 people took part in studies of malaria incidence in refugees.", source) == []
     assert _directions("Repellents led to more malaria incidence in refugees.", source) == ["more"]
+
+
+def test_improved_against_worsened_is_a_reversal() -> None:
+    # CD010637 (exercise for post-thrombotic syndrome), abstract wording.
+    source = "Main results\nExercise improved the severity of post-thrombotic syndrome symptoms on the Villalta scale."
+    assert _directions("Exercise worsened the severity of post-thrombotic syndrome symptoms.", source) == ["worsened"]
+
+
+def test_a_null_result_as_the_best_match_is_no_reversal() -> None:
+    source = (
+        "Main results\nAnti-VEGF did not reduce the incidence of intraoperative retinal breaks. "
+        "Anti-VEGF reduced the incidence of early POVCH."
+    )
+    assert _directions("Anti-VEGF increased the incidence of intraoperative retinal breaks.", source) == []

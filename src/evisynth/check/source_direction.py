@@ -4,13 +4,15 @@ outcome, says "increased" (``direction_mismatch``).
 Numbers that change sign are caught by :func:`evisynth.check.source.check_against_source`; this
 module reads the words. Both texts are cut into clauses (at ``;``, ``:``, brackets, full stops and
 at "but", "whereas", "compared", "than", "versus", which separate the two arms or two findings).
-A clause carries a direction when it has direction words of one kind only
-(``lexicons/direction.toml``), none of them cancelled by a negation or "whether" just before it,
-and it reports findings (not background or objectives). A summary clause is matched to the source
+A clause carries a direction on an axis (size: "reduced" / "increased"; value: "improved" /
+"worsened") when it has direction words of one kind only on that axis (``lexicons/direction.toml``),
+none of them cancelled by a negation or "whether" just before it, and it reports findings (not
+background or objectives). A summary clause is matched to the source
 clauses sharing most of its content words (the words either text uses everywhere, the
 intervention's and population's names, left out): when at least two of its words and three fifths
-of them are shared, and every best-matching source clause has the opposite direction (with the same
-arm, if both name one before the direction word), the finding is reversed.
+of them are shared, and every best-matching source clause has the opposite direction on that axis
+(with the same arm, if both name one before the direction word), the finding is reversed. A best
+match without a direction (a null result, "did not reduce") is no reversal.
 
 >>> from evisynth.check.source_facts import load
 >>> from evisynth.check.text import make_document
@@ -43,11 +45,14 @@ MIN_SHARE = 0.6
 class _Directed:
     start: int
     end: int
-    direction: str
-    word: tuple[int, int]
+    #: per axis ("size": down/up, "value": better/worse), the direction and the span of its first word
+    directions: dict[str, tuple[str, tuple[int, int]]]
     words: frozenset[str]
-    #: the often-used words (arms, population) before the direction word: who has more or less
-    subject: frozenset[str]
+    #: per axis, the often-used words (arms, population) before the direction word: who has more or less
+    subjects: dict[str, frozenset[str]]
+
+
+_AXES = (("size", ("down", "up")), ("value", ("better", "worse")))
 
 
 def _clauses(doc: Document) -> list[tuple[int, int]]:
@@ -64,36 +69,41 @@ def _clauses(doc: Document) -> list[tuple[int, int]]:
 
 
 def _directed(doc: Document, common: frozenset[str]) -> list[_Directed]:
-    """Clauses with one direction, not cancelled, and their content words."""
-    down = lexicon.regex("direction", "words", "down")
-    up = lexicon.regex("direction", "words", "up")
-    cancel = lexicon.regex("direction", "words", "cancel")
-    not_effect = lexicon.regex("direction", "words", "not_effect")
+    """Every findings clause with content words, and its direction on each axis (one kind of word, not
+    cancelled) if any."""
     from evisynth.check.certainty import findings_sections
 
+    cancel = lexicon.regex("direction", "words", "cancel")
+    not_effect = lexicon.regex("direction", "words", "not_effect")
     sections = findings_sections(doc)
     out = []
     for start, end in _clauses(doc):
         k = doc.sentence_index(start)
         if k < len(sections) and not sections[k]:
             continue  # background and objectives: "people with X have a higher risk of Y" is no finding
-        found: list[tuple[str, int, int]] = []
-        cancelled = False
+        words = frozenset(w for w in content_words(doc.norm[start:end]) if w not in common and not w.isdigit())
+        if not words:
+            continue
         window = (max(0, start - 10), min(len(doc.norm), end + 20))
         idioms = [(m.start(), m.end()) for m in not_effect.finditer(doc.norm, *window)]
-        for name, rx in (("down", down), ("up", up)):
-            for m in rx.finditer(doc.norm, start, end):
-                if any(a <= m.start() < b for a, b in idioms):
-                    continue
-                if cancel.search(doc.norm, max(start, m.start() - _BEFORE), m.start()):
-                    cancelled = True
-                found.append((name, m.start(), m.end()))
-        if cancelled or not found or len({name for name, _s, _e in found}) != 1:
-            continue
-        words = frozenset(w for w in content_words(doc.norm[start:end]) if w not in common and not w.isdigit())
-        name, w_start, w_end = min(found, key=lambda f: f[1])
-        subject = frozenset(content_words(doc.norm[start:w_start]) & common)
-        out.append(_Directed(start, end, name, (w_start, w_end), words, subject))
+        directions: dict[str, tuple[str, tuple[int, int]]] = {}
+        subjects: dict[str, frozenset[str]] = {}
+        for axis, names in _AXES:
+            found: list[tuple[str, int, int]] = []
+            cancelled = False
+            for name in names:
+                for m in lexicon.regex("direction", "words", name).finditer(doc.norm, start, end):
+                    if any(a <= m.start() < b for a, b in idioms):
+                        continue
+                    if cancel.search(doc.norm, max(start, m.start() - _BEFORE), m.start()):
+                        cancelled = True
+                    found.append((name, m.start(), m.end()))
+            if cancelled or not found or len({name for name, _s, _e in found}) != 1:
+                continue
+            name, w_start, w_end = min(found, key=lambda f: f[1])
+            directions[axis] = (name, (w_start, w_end))
+            subjects[axis] = frozenset(content_words(doc.norm[start:w_start]) & common)
+        out.append(_Directed(start, end, directions, words, subjects))
     return out
 
 
@@ -103,7 +113,7 @@ def check_directions(doc: Document, facts: SourceFacts) -> list[Finding]:
         return []
     common = common_words(facts.doc) | common_words(doc)
     source = _directed(facts.doc, common)
-    if not source:
+    if not any(s.directions for s in source):
         return []
     by_word: dict[str, list[int]] = {}
     for k, s in enumerate(source):
@@ -111,7 +121,7 @@ def check_directions(doc: Document, facts: SourceFacts) -> list[Finding]:
             by_word.setdefault(w, []).append(k)
     out = []
     for clause in _directed(doc, common):
-        if len(clause.words) < MIN_SHARED:
+        if len(clause.words) < MIN_SHARED or not clause.directions:
             continue
         shared: dict[int, int] = {}  # source clause -> words shared with this clause (an inverted index: linear time)
         for w in clause.words:
@@ -119,24 +129,27 @@ def check_directions(doc: Document, facts: SourceFacts) -> list[Finding]:
                 shared[k] = shared.get(k, 0) + 1
         if not shared:
             continue
-        scored = [(n, source[k]) for k, n in shared.items()]
-        best = max(score for score, _s in scored)
+        best = max(shared.values())
         if best < MIN_SHARED or best < MIN_SHARE * len(clause.words):
             continue
-        top = [s for score, s in scored if score == best]
-        if any(s.direction == clause.direction for s in top):
-            continue
-        if any(clause.subject and s.subject and not clause.subject & s.subject for s in top):
-            continue  # the other arm as subject: "B led to more X" restates "A led to fewer X"
-        quote = " ".join(facts.doc.plain[top[0].start : top[0].end].split())
-        said = doc.plain[clause.word[0] : clause.word[1]]
-        out.append(
-            Finding(
-                "error" if best >= 3 else "warning",
-                "direction_mismatch",
-                clause.word[0],
-                clause.word[1],
-                f'"{said}" reverses the direction the source gives for the same finding: "{quote}".',
+        top = [source[k] for k, n in shared.items() if n == best]
+        for axis, (direction, (w_start, w_end)) in clause.directions.items():
+            # every best match must state the opposite on this axis: one without a direction (a null result,
+            # "did not reduce") or with the same one is no reversal
+            if any(axis not in s.directions or s.directions[axis][0] == direction for s in top):
+                continue
+            mine = clause.subjects[axis]
+            if any(mine and s.subjects[axis] and not mine & s.subjects[axis] for s in top):
+                continue  # the other arm as subject: "B led to more X" restates "A led to fewer X"
+            quote = " ".join(facts.doc.plain[top[0].start : top[0].end].split())
+            said = doc.plain[w_start:w_end]
+            out.append(
+                Finding(
+                    "error" if best >= 3 else "warning",
+                    "direction_mismatch",
+                    w_start,
+                    w_end,
+                    f'"{said}" reverses the direction the source gives for the same finding: "{quote}".',
+                )
             )
-        )
     return out
