@@ -61,3 +61,14 @@ def test_no_studies_repeated_from_the_source_is_supported() -> None:
     # CD006405 (nasal high flow in preterm infants) says this of one comparison itself.
     source = "We included 13 studies (2540 infants). We found no studies examining this comparison."
     assert _unsupported("We found no studies comparing high flow with CPAP for weaning.", source) == []
+
+
+def test_no_studies_is_left_alone_when_the_source_says_none_compared() -> None:
+    source = "We included 3 studies (240 participants) of acupuncture, but none compared acupuncture with massage."
+    assert _unsupported("We found no studies that compared acupuncture with massage.", source) == []
+
+
+def test_a_source_with_no_studies_of_one_outcome_still_contradicts_no_studies_at_all() -> None:
+    source = ENTECAVIR_SOURCE + " We included 22 trials (2940 participants). No trials reported quality of life."
+    found = _unsupported("We found no studies that compared entecavir with placebo.", source)
+    assert [severity for severity, _span in found] == ["error"]

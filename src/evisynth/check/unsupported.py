@@ -92,14 +92,16 @@ def _clause_after(norm: str, pos: int) -> str:
 def _no_studies(doc: Document, facts: SourceFacts) -> list[Finding]:
     assert facts.doc is not None
     claims = lexicon.regex("unsupported", "no_studies", "claims")
+    comparison = lexicon.regex("unsupported", "no_studies", "comparison")
+    outcome = lexicon.regex("unsupported", "no_studies", "outcome")
     source = facts.doc.norm
-    if claims.search(source):
-        return []  # the source itself says it found none (for some question): leave it to a reader
+    for rx in (claims, lexicon.regex("unsupported", "no_studies", "source_none")):
+        for m in rx.finditer(source):
+            if not outcome.search(_clause_after(source, m.end())):
+                return []  # the source itself says it found none (of a comparison): leave it to a reader
     included = [n for n in facts.studies if n > 0]
     if not included and not lexicon.regex("unsupported", "no_studies", "source_included").search(source):
         return []
-    comparison = lexicon.regex("unsupported", "no_studies", "comparison")
-    outcome = lexicon.regex("unsupported", "no_studies", "outcome")
     source_words = content_words(source)
     out = []
     for m in claims.finditer(doc.norm):
