@@ -80,3 +80,14 @@ def test_completed_and_ongoing_studies_are_counts_of_studies() -> None:
     # CD015253 (autoinflation for otitis media with effusion), abstract.
     source = "We identified 11 completed studies that met our inclusion criteria (1036 participants)."
     assert _counts("We identified 14 completed studies that met our inclusion criteria.", source) == ["14"]
+
+
+def test_a_bracketed_count_is_read_with_what_it_annotates() -> None:
+    # CD000259 (audit and feedback), abstract.
+    source = (
+        "Professional practices most commonly targeted in the studies were prescribing (138 studies, 47%) and "
+        "test-ordering (103 studies, 35%)."
+    )
+    summary = source.replace("138 studies", "141 studies")
+    assert _counts(summary, source) == ["141"]
+    assert _counts(source, source) == []

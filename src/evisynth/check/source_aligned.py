@@ -117,24 +117,40 @@ def _words(text: str, common: frozenset[str]) -> frozenset[str]:
 def _source_index(doc: Document) -> tuple[tuple[_Clause, ...], frozenset[str]]:
     common = common_words(doc)
     out = []
+    previous = (0, 0)
     for start, end in _clauses(doc):
         counts, numbers = _counts_in(doc.norm, start, end)
         if numbers:
-            out.append(_Clause(_words(doc.norm[start:end], common), counts, numbers))
+            words = _words(doc.norm[start:end], common)
+            if _in_brackets(doc.norm, start, previous):
+                words |= _words(doc.norm[previous[0] : previous[1]], common)
+            out.append(_Clause(words, counts, numbers))
+        previous = (start, end)
     return tuple(out), common
 
 
-def _clause_of(claim: Claim, num: Num) -> tuple[int, int]:
-    """The clause of the claim's sentence around ``num`` (offsets into the sentence)."""
+def _in_brackets(text: str, start: int, previous: tuple[int, int]) -> bool:
+    """Whether the clause at ``start`` opens a bracket right after ``previous``, which it annotates
+    ("prescribing (138 studies, 47%)": the count belongs to "prescribing")."""
+    return start > 0 and text[start - 1] == "(" and text[previous[1] : start - 1].strip() == ""
+
+
+def _clause_of(claim: Claim, num: Num) -> str:
+    """The clause of the claim's sentence around ``num``, with the clause a bracket around it annotates."""
     pos = num.start - claim.sentence_start
     start, end = 0, len(claim.sentence)
+    previous = (0, 0)
     for m in _CUT_RE.finditer(claim.sentence):
         if m.end() <= pos:
+            previous = (start, m.start())
             start = m.end()
         elif m.start() >= pos + len(num.text):
             end = m.start()
             break
-    return start, end
+    text = claim.sentence[start:end]
+    if _in_brackets(claim.sentence, start, previous):
+        text = claim.sentence[previous[0] : previous[1]] + " " + text
+    return text
 
 
 def check_aligned_counts(i: int, claim: Claim, facts: SourceFacts) -> list[Finding]:
@@ -148,10 +164,9 @@ def check_aligned_counts(i: int, claim: Claim, facts: SourceFacts) -> list[Findi
         if num is None or num.value <= 1:
             continue
         value = int(num.value)
-        start, end = _clause_of(claim, num)
         if _APPROX_RE.search(claim.sentence[: num.start - claim.sentence_start]):
             continue
-        mine = _words(claim.sentence[start:end], common)
+        mine = _words(_clause_of(claim, num), common)
         if len(mine) < MIN_SHARED:
             continue
         scored = [(len(mine & c.words), c) for c in clauses if c.counts[field]]
