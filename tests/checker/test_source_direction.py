@@ -57,3 +57,21 @@ def test_a_null_result_as_the_best_match_is_no_reversal() -> None:
         "Anti-VEGF reduced the incidence of early POVCH."
     )
     assert _directions("Anti-VEGF increased the incidence of intraoperative retinal breaks.", source) == []
+
+
+FALLS_SOURCE = "Exercise reduced the rate of falls (rate ratio (RR) 0.77, 95% CI 0.71 to 0.83; 10 studies)."
+
+
+def _numeric_directions(summary: str) -> list[str]:
+    result = check_text(summary, FALLS_SOURCE)
+    return [f.message for f in result.findings if f.kind == "direction_mismatch" and "relative change" in f.message]
+
+
+def test_a_relative_change_in_the_wrong_direction_is_reversed() -> None:
+    assert len(_numeric_directions("Exercise led to 23% more falls (95% CI 17% to 29%).")) == 1
+    assert len(_numeric_directions("Exercise increased falls by 23% (95% CI 17% to 29%).")) == 1
+
+
+def test_a_relative_change_in_the_right_direction_is_not() -> None:
+    assert _numeric_directions("Exercise led to 23% fewer falls (95% CI 17% to 29%).") == []
+    assert _numeric_directions("Exercise reduced falls by 23% (95% CI 17% to 29%).") == []

@@ -16,6 +16,7 @@ from evisynth.check.extract import parse_number
 from evisynth.check.model import RATIO_MEASURES, STATISTICS, Claim, Finding, Num, Severity
 from evisynth.check.source_counts import check_counts as _counts
 from evisynth.check.source_counts import check_result_counts as _result_counts
+from evisynth.check.source_direction import words_direction
 from evisynth.check.source_facts import SourceFacts, SourceResult
 from evisynth.format import format_number, format_p
 
@@ -191,6 +192,10 @@ def check_against_source(claims: Sequence[Claim], facts: SourceFacts) -> tuple[l
                 )
             )
             continue
+        reversed_change = _reversed_change(claim, i, match)
+        if reversed_change is not None:
+            out.append(reversed_change)
+            continue
         if len(nums_matched) >= max(1, min(2, len(nums_total))) and not match.flipped:
             if len(nums_matched) == len(nums_total) >= 2:
                 by_result = _result_counts(i, claim, _same_values(claim, facts))
@@ -253,6 +258,29 @@ def check_against_source(claims: Sequence[Claim], facts: SourceFacts) -> tuple[l
                 )
             )
     return out, certainty
+
+
+def _reversed_change(claim: Claim, i: int, match: _Match) -> Finding | None:
+    """A ratio restated as a relative change in the wrong direction: "23% more falls" for RR 0.77."""
+    origin, variant = match.origin, match.result
+    if origin is None or variant is origin or origin.estimate is None or variant.estimate is None:
+        return None
+    if not match.matched.get("estimate"):
+        return None
+    change = "down" if abs(variant.estimate - (1.0 - origin.estimate) * 100.0) < 1e-9 else "up"
+    said = words_direction(claim)
+    if said is None or said == change or (origin.estimate - 1.0) * (1 if change == "up" else -1) <= 0:
+        return None
+    return Finding(
+        "error",
+        "direction_mismatch",
+        claim.start,
+        claim.end,
+        f"The direction is reversed: the source gives {_describe(origin)}, a relative change "
+        f"{'down' if origin.estimate < 1 else 'up'}, but the words around {claim.text.strip()!r} say "
+        f"{'less' if said == 'down' else 'more'}.",
+        i,
+    )
 
 
 def _same_values(claim: Claim, facts: SourceFacts) -> list[SourceResult]:

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 
 from evisynth.check import lexicon
 from evisynth.check.context import common_words, content_words
-from evisynth.check.model import Finding
+from evisynth.check.model import Claim, Finding
 from evisynth.check.source_facts import SourceFacts
 from evisynth.check.text import Document
 
@@ -153,3 +153,27 @@ def check_directions(doc: Document, facts: SourceFacts) -> list[Finding]:
                 )
             )
     return out
+
+
+def words_direction(claim: Claim, before: int = 40, after: int = 25) -> str | None:
+    """``"down"`` or ``"up"`` from the words around a claim ("23% fewer falls", "reduced falls by 23%"),
+    or ``None`` when there are none, both, or a negation.
+
+    >>> from evisynth.check.extract import extract_claims
+    >>> from evisynth.check.text import make_document
+    >>> words_direction(extract_claims(make_document("Falls were 23% fewer (95% CI 17% to 29%)."))[0])
+    'down'
+    """
+    a = max(0, claim.start - claim.sentence_start - before)
+    b = min(len(claim.sentence), claim.end - claim.sentence_start + after)
+    window = claim.sentence[a:b]
+    if lexicon.regex("direction", "words", "cancel").search(window):
+        return None
+    idioms = [(m.start(), m.end()) for m in lexicon.regex("direction", "words", "not_effect").finditer(window)]
+    kinds = {
+        name
+        for name in ("down", "up")
+        for m in lexicon.regex("direction", "words", name).finditer(window)
+        if not any(x <= m.start() < y for x, y in idioms)
+    }
+    return kinds.pop() if len(kinds) == 1 else None
