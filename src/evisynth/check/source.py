@@ -197,7 +197,7 @@ def check_against_source(claims: Sequence[Claim], facts: SourceFacts) -> tuple[l
             out.append(reversed_change)
             continue
         if len(nums_matched) >= max(1, min(2, len(nums_total))) and not match.flipped:
-            if len(nums_matched) == len(nums_total) >= 2:
+            if len(nums_matched) == len(nums_total) >= 2 and (claim.n_studies or claim.n_participants):
                 by_result = _result_counts(i, claim, _same_values(claim, facts))
                 if by_result:  # the result's own counts say which number is wrong: they replace a pair finding
                     kept = [f for f in counted if (f.start, f.end) != (claim.start, claim.end)]

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 from evisynth.check.context import common_words, content_words
 from evisynth.check.model import Claim, Finding, Num
@@ -113,8 +112,21 @@ def _words(text: str, common: frozenset[str]) -> frozenset[str]:
     return frozenset(w for w in content_words(text) if w not in common and not _NUMBER_WORDS.match(w) and not w.isdigit())
 
 
-@lru_cache(maxsize=8)
+#: the last source documents indexed, by identity (hashing a document would cost its length per lookup)
+_INDEXED: list[tuple[Document, tuple[tuple[_Clause, ...], frozenset[str]]]] = []
+
+
 def _source_index(doc: Document) -> tuple[tuple[_Clause, ...], frozenset[str]]:
+    for seen, index in _INDEXED:
+        if seen is doc:
+            return index
+    index = _build_index(doc)
+    _INDEXED.insert(0, (doc, index))
+    del _INDEXED[4:]
+    return index
+
+
+def _build_index(doc: Document) -> tuple[tuple[_Clause, ...], frozenset[str]]:
     common = common_words(doc)
     out = []
     previous = (0, 0)
