@@ -19,6 +19,16 @@ _STATS_RE = re.compile(r"\bCI\b|confidence\s+interval|\b(?:MD|SMD|RR|OR|HR|RD)\b
 def check_garbled(doc: Document) -> list[Finding]:
     """Numbers that cannot be read in a sentence reporting statistics ("95% CI 0.-64 to 0.46").
 
+    Parameters
+    ----------
+    doc : Document
+        The text checked.
+
+    Returns
+    -------
+    list of Finding
+        One ``other`` error per garbled number.
+
     >>> from evisynth.check.text import make_document
     >>> doc = make_document("Anxiety: SMD -0.09; 95% CI 0.‐64 to 0.46.")
     >>> [(f.kind, doc.plain[f.start : f.end]) for f in check_garbled(doc)]

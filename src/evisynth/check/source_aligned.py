@@ -166,7 +166,22 @@ def _clause_of(claim: Claim, num: Num) -> str:
 
 
 def check_aligned_counts(i: int, claim: Claim, facts: SourceFacts) -> list[Finding]:
-    """``count_mismatch`` for a count whose clause restates one source clause with another count."""
+    """``count_mismatch`` for a count whose clause restates one source clause with another count.
+
+    Parameters
+    ----------
+    i : int
+        Index of the claim (findings point back to it).
+    claim : Claim
+        A claim of the summary; only counts outside results (no estimate, no CI) are judged.
+    facts : SourceFacts
+        The source; only a text source (``facts.doc``) has clauses to match.
+
+    Returns
+    -------
+    list of Finding
+        One error per count of studies or participants that disagrees.
+    """
     if facts.doc is None or claim.is_result or claim.has_ci:
         return []
     clauses, common = _source_index(facts.doc)

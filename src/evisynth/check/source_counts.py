@@ -216,6 +216,20 @@ def check_result_counts(i: int, claim: Claim, results: list[SourceResult]) -> li
     ``results`` are the source results whose effect numbers the claim restates (a result written
     twice, in the results and the conclusions, counts once for each). A count that none of them
     gives is a mismatch when at least one of them gives a count of that kind.
+
+    Parameters
+    ----------
+    i : int
+        Index of the claim.
+    claim : Claim
+        A summary claim whose effect numbers all match the source.
+    results : list of SourceResult
+        The source results with those numbers.
+
+    Returns
+    -------
+    list of Finding
+        One ``count_mismatch`` error per count none of them gives.
     """
     out: list[Finding] = []
     for field, noun in (("n_studies", "studies"), ("n_participants", "participants")):

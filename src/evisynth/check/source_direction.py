@@ -108,7 +108,20 @@ def _directed(doc: Document, common: frozenset[str]) -> list[_Directed]:
 
 
 def check_directions(doc: Document, facts: SourceFacts) -> list[Finding]:
-    """``direction_mismatch`` for a summary clause whose best-matching source clauses state the opposite."""
+    """``direction_mismatch`` for a summary clause whose best-matching source clauses state the opposite.
+
+    Parameters
+    ----------
+    doc : Document
+        The summary.
+    facts : SourceFacts
+        The source; only a text source (``facts.doc``) is read.
+
+    Returns
+    -------
+    list of Finding
+        One finding per reversed direction word (an error when three or more content words are shared).
+    """
     if facts.doc is None:
         return []
     common = common_words(facts.doc) | common_words(doc)
@@ -158,6 +171,18 @@ def check_directions(doc: Document, facts: SourceFacts) -> list[Finding]:
 def words_direction(claim: Claim, before: int = 40, after: int = 25) -> str | None:
     """``"down"`` or ``"up"`` from the words around a claim ("23% fewer falls", "reduced falls by 23%"),
     or ``None`` when there are none, both, or a negation.
+
+    Parameters
+    ----------
+    claim : Claim
+        The claim; its sentence is read from ``before`` characters before it to ``after`` after it.
+    before, after : int
+        The reach of the window, in characters.
+
+    Returns
+    -------
+    str or None
+        ``"down"``, ``"up"`` or ``None``.
 
     >>> from evisynth.check.extract import extract_claims
     >>> from evisynth.check.text import make_document

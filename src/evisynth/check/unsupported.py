@@ -30,7 +30,20 @@ _LEVEL_RE = re.compile(r"very[\s-]+low|\blow\b|\bmoderate\b|\bhigh\b", re.I)
 
 
 def check_unsupported(doc: Document, facts: SourceFacts) -> list[Finding]:
-    """Findings for claims about the evidence base the source's own account contradicts."""
+    """Findings for claims about the evidence base the source's own account contradicts.
+
+    Parameters
+    ----------
+    doc : Document
+        The summary.
+    facts : SourceFacts
+        The source; only a text source (``facts.doc``) is read.
+
+    Returns
+    -------
+    list of Finding
+        ``not_in_source`` findings: small studies (warnings), "no studies" (errors).
+    """
     if facts.doc is None:
         return []
     return _small_studies(doc, facts) + _no_studies(doc, facts)
