@@ -19,10 +19,12 @@ from evisynth.check.consistency import check_claim, check_heterogeneity
 from evisynth.check.context import OutcomeIndex
 from evisynth.check.extract import extract_claims
 from evisynth.check.files import HTML_SUFFIXES, read_source, read_text
+from evisynth.check.garbled import check_garbled
 from evisynth.check.language import check_significance
 from evisynth.check.model import CheckResult, Claim, Finding
 from evisynth.check.moderators import check_comparisons, check_moderators
 from evisynth.check.source import check_against_source, check_loose_numbers
+from evisynth.check.source_direction import check_directions
 from evisynth.check.source_facts import load
 from evisynth.check.text import make_document
 from evisynth.check.unsupported import check_unsupported
@@ -76,6 +78,7 @@ def check_text(
     for i, claim in enumerate(claims):
         findings.extend(check_claim(i, claim))
     findings.extend(check_heterogeneity(enumerate(claims)))
+    findings.extend(check_garbled(doc))
     sections = findings_sections(doc)
     facts = None
     if source is not None:
@@ -95,6 +98,7 @@ def check_text(
         findings.extend(source_findings)
         findings.extend(check_loose_numbers(doc.norm, claims, facts))
         findings.extend(check_unsupported(doc, facts))
+        findings.extend(check_directions(doc, facts))
         rated_source = source_ratings(facts.doc, facts.certainty_by_outcome)
     default = None
     if isinstance(certainty, str):

@@ -210,7 +210,8 @@ _STUDY_ADJ = (
     r"(?:(?:eligible|included|randomi[sz]ed|controlled|clinical|independent|primary|published|unique|individual"
     r"|separate|relevant|original|prospective|observational|cohort|case-control|parallel(?:-group)?|cross-?over"
     r"|placebo-controlled|double-blind(?:ed)?|sham-controlled|human|additional|new|small|large|high-quality"
-    r"|low-quality)\s+)"
+    r"|low-quality|completed|ongoing|unpublished|pilot|multicent(?:re|er)|cluster(?:-randomi[sz]ed)?"
+    r"|quasi-randomi[sz]ed|non-randomi[sz]ed)\s+)"
 )
 STUDY_COUNT_RE = re.compile(
     r"(?<![\w.])" + _COUNT + r"\s+" + _STUDY_ADJ + r"{0,4}(?P<noun>studies|study|trials?|RCTs?|articles|reports"

@@ -15,6 +15,8 @@ from dataclasses import dataclass, replace
 from evisynth.check.extract import parse_number
 from evisynth.check.model import RATIO_MEASURES, STATISTICS, Claim, Finding, Num, Severity
 from evisynth.check.source_counts import check_counts as _counts
+from evisynth.check.source_counts import check_result_counts as _result_counts
+from evisynth.check.source_direction import words_direction
 from evisynth.check.source_facts import SourceFacts, SourceResult
 from evisynth.format import format_number, format_p
 
@@ -160,7 +162,9 @@ def check_against_source(claims: Sequence[Claim], facts: SourceFacts) -> tuple[l
     certainty: dict[int, str] = {}
     used: set[int] = set()
     for i, claim in enumerate(claims):
-        out.extend(_counts(i, claim, facts))
+        counted = _counts(i, claim, facts)
+        mark = len(out)
+        out.extend(counted)
         has_values = claim.estimate is not None or claim.has_ci or claim.p_value is not None
         if not has_values:
             continue
@@ -188,7 +192,17 @@ def check_against_source(claims: Sequence[Claim], facts: SourceFacts) -> tuple[l
                 )
             )
             continue
+        reversed_change = _reversed_change(claim, i, match)
+        if reversed_change is not None:
+            out.append(reversed_change)
+            continue
         if len(nums_matched) >= max(1, min(2, len(nums_total))) and not match.flipped:
+            if len(nums_matched) == len(nums_total) >= 2 and (claim.n_studies or claim.n_participants):
+                by_result = _result_counts(i, claim, _same_values(claim, facts))
+                if by_result:  # the result's own counts say which number is wrong: they replace a pair finding
+                    kept = [f for f in counted if (f.start, f.end) != (claim.start, claim.end)]
+                    out[mark : mark + len(counted)] = kept
+                    out.extend(f for f in by_result if all((g.start, g.end) != (f.start, f.end) for g in kept))
             if not _compatible(claim.measure, match.result.measure):
                 out.append(
                     Finding(
@@ -244,6 +258,40 @@ def check_against_source(claims: Sequence[Claim], facts: SourceFacts) -> tuple[l
                 )
             )
     return out, certainty
+
+
+def _reversed_change(claim: Claim, i: int, match: _Match) -> Finding | None:
+    """A ratio restated as a relative change in the wrong direction: "23% more falls" for RR 0.77."""
+    origin, variant = match.origin, match.result
+    if origin is None or variant is origin or origin.estimate is None or variant.estimate is None:
+        return None
+    if not match.matched.get("estimate"):
+        return None
+    change = "down" if abs(variant.estimate - (1.0 - origin.estimate) * 100.0) < 1e-9 else "up"
+    said = words_direction(claim)
+    if said is None or said == change or (origin.estimate - 1.0) * (1 if change == "up" else -1) <= 0:
+        return None
+    return Finding(
+        "error",
+        "direction_mismatch",
+        claim.start,
+        claim.end,
+        f"The direction is reversed: the source gives {_describe(origin)}, a relative change "
+        f"{'down' if origin.estimate < 1 else 'up'}, but the words around {claim.text.strip()!r} say "
+        f"{'less' if said == 'down' else 'more'}.",
+        i,
+    )
+
+
+def _same_values(claim: Claim, facts: SourceFacts) -> list[SourceResult]:
+    """Every source result whose effect numbers all round to the claim's (as written, not flipped)."""
+    out = []
+    for result in facts.results:
+        scored = _score(claim, result, False)
+        fields = [f for f in _EFFECT_FIELDS if f in scored.matched]
+        if fields and all(scored.matched[f] for f in fields):
+            out.append(result)
+    return out
 
 
 def _p_anywhere(claim: Claim, facts: SourceFacts) -> bool:

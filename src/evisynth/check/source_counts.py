@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 
 from evisynth.check.model import Claim, Finding, Num, Severity
-from evisynth.check.source_facts import SourceFacts
+from evisynth.check.source_aligned import check_aligned_counts
+from evisynth.check.source_facts import SourceFacts, SourceResult
 
 
 def _finding(severity: Severity, kind: str, claim: Claim, i: int, num: Num | None, message: str) -> Finding:
@@ -78,7 +79,7 @@ def check_counts(i: int, claim: Claim, facts: SourceFacts) -> list[Finding]:
     out: list[Finding] = []
     if facts.is_text:
         out = _text_counts(i, claim, facts)
-        return out or _pairs(i, claim, facts)
+        return out or _pairs(i, claim, facts) or check_aligned_counts(i, claim, facts)
     checks = (
         ("n_studies", facts.studies, "studies"),
         ("n_comparisons", facts.comparisons, "comparisons"),
@@ -140,8 +141,21 @@ def _pairs(i: int, claim: Claim, facts: SourceFacts) -> list[Finding]:
                 f"The source never reports {pair[0]} studies together with {pair[1]} participants; "
                 f"it pairs them with {', '.join(map(str, partners))}."
             )
-            out.append(Finding("error", "count_mismatch", claim.start, claim.end, message, i))
+            out.append(_finding("error", "count_mismatch", claim, i, _wrong_number(pair, facts, s_num, p_num), message))
     return out
+
+
+def _wrong_number(pair: tuple[int, int], facts: SourceFacts, s_num: Num, p_num: Num) -> Num | None:
+    """Which count of a mismatched pair is wrong: the one whose partner the source pairs with
+    something else ("19 studies, 1528 participants" when the source has 16 studies with 1528: the 19).
+    ``None`` (the whole claim) when neither or both are known to the source."""
+    studies_known = any(s == pair[0] for s, _p in facts.pairs)
+    participants_known = any(p == pair[1] for _s, p in facts.pairs)
+    if participants_known and not studies_known:
+        return s_num
+    if studies_known and not participants_known:
+        return p_num
+    return None
 
 
 def _text_counts(i: int, claim: Claim, facts: SourceFacts) -> list[Finding]:
@@ -191,6 +205,51 @@ def _text_counts(i: int, claim: Claim, facts: SourceFacts) -> list[Finding]:
                 i,
                 num,
                 f"The summary gives {value} {noun}; the source never gives that number (its counts: {shown}).",
+            )
+        )
+    return out
+
+
+def check_result_counts(i: int, claim: Claim, results: list[SourceResult]) -> list[Finding]:
+    """Counts given with a result against the counts the source gives with the same result.
+
+    ``results`` are the source results whose effect numbers the claim restates (a result written
+    twice, in the results and the conclusions, counts once for each). A count that none of them
+    gives is a mismatch when at least one of them gives a count of that kind.
+
+    Parameters
+    ----------
+    i : int
+        Index of the claim.
+    claim : Claim
+        A summary claim whose effect numbers all match the source.
+    results : list of SourceResult
+        The source results with those numbers.
+
+    Returns
+    -------
+    list of Finding
+        One ``count_mismatch`` error per count none of them gives.
+    """
+    out: list[Finding] = []
+    for field, noun in (("n_studies", "studies"), ("n_participants", "participants")):
+        num = claim.num(field)
+        known = {getattr(r, field) for r in results} - {None}
+        if num is None or not known:
+            continue
+        value = int(num.value)
+        word = approximate_word(claim, num)
+        if value in known or (word is not None and any(approximately(value, k, word) for k in known)):
+            continue
+        shown = ", ".join(str(k) for k in sorted(known))
+        out.append(
+            _finding(
+                "error",
+                "count_mismatch",
+                claim,
+                i,
+                num,
+                f"The summary gives this result with {value} {noun}; the source gives it with {shown}.",
             )
         )
     return out

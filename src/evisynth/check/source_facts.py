@@ -43,6 +43,9 @@ class SourceResult:
     key: bool = False
     written: bool = False  # from a text source: values are rounded numbers as written
     decimals: Mapping[str, int] = field(default_factory=dict)
+    #: the counts reported with this result ("RR 0.71 (0.55 to 0.91); 16 studies, 1528 participants")
+    n_studies: int | None = None
+    n_participants: int | None = None
 
 
 @dataclass
@@ -247,6 +250,8 @@ def from_text(text: str) -> SourceFacts:
                     key=claim.is_result and claim.has_ci and claim.measure not in STATISTICS,
                     written=True,
                     decimals=decimals,
+                    n_studies=claim.n_studies,
+                    n_participants=claim.n_participants,
                 )
             )
     for m in re.finditer(r"(?<![\w.])-?\d{1,3}(?:,\d{3})+(?![\d])|(?<![\w.])-?\d+(?:\.\d+)?", doc.norm):

@@ -1,0 +1,53 @@
+"""Numbers that cannot be read: typesetting damage in a sentence that reports statistics.
+
+A sign after a decimal point ("95% CI 0.-64 to 0.46", published so in a Cochrane abstract) is no
+number a reader can recover; the result cannot be checked, so the text is reported (kind ``other``).
+"""
+
+from __future__ import annotations
+
+import re
+
+from evisynth.check.model import Finding
+from evisynth.check.text import Document
+
+#: A decimal point followed by a sign ("0.-64", "0.‐64" in the normalised text): a garbled number.
+_GARBLED_RE = re.compile(r"(?<![\w.])\d+\.[-–]\d+")
+_STATS_RE = re.compile(r"\bCI\b|confidence\s+interval|\b(?:MD|SMD|RR|OR|HR|RD)\b|\bP\s*[=<>]", re.I)
+
+
+def check_garbled(doc: Document) -> list[Finding]:
+    """Numbers that cannot be read in a sentence reporting statistics ("95% CI 0.-64 to 0.46").
+
+    Parameters
+    ----------
+    doc : Document
+        The text checked.
+
+    Returns
+    -------
+    list of Finding
+        One ``other`` error per garbled number.
+
+    >>> from evisynth.check.text import make_document
+    >>> doc = make_document("Anxiety: SMD -0.09; 95% CI 0.‐64 to 0.46.")
+    >>> [(f.kind, doc.plain[f.start : f.end]) for f in check_garbled(doc)]
+    [('other', '0.‐64')]
+    """
+    out = []
+    for m in _GARBLED_RE.finditer(doc.norm):
+        start, end = doc.sentence_span(m.start())
+        if not _STATS_RE.search(doc.norm, start, end):
+            continue
+        said = doc.plain[m.start() : m.end()]
+        out.append(
+            Finding(
+                "error",
+                "other",
+                m.start(),
+                m.end(),
+                f'"{said}" is not a number: a sign stands after the decimal point (a typesetting error), '
+                "so the result cannot be read or checked.",
+            )
+        )
+    return out
