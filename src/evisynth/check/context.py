@@ -176,6 +176,11 @@ def _canonical(text: str) -> str:
     return rx.sub(lambda m: " " + canon[" ".join(m.group(0).lower().split())] + " ", text)
 
 
+@cache
+def _not_outcome_words() -> frozenset[str]:
+    return _GENERIC | frozenset(w.lower() for w in lexicon.load("outcomes").get("not_outcome_words", ()))
+
+
 def content_words(text: str) -> set[str]:
     """Words of a span that may name an outcome (lower case, generic words dropped, a plural "s" cut,
     outcome synonyms from ``lexicons/outcomes.toml`` mapped to one token).
@@ -186,9 +191,10 @@ def content_words(text: str) -> set[str]:
     True
     """
     out = set()
+    generic = _not_outcome_words()
     for w in _WORD_RE.findall(_canonical(text)):
         word = w.lower()
-        if word in _GENERIC:
+        if word in generic:
             continue
         out.add(word[:-1] if len(word) > 4 and word.endswith("s") and not word.endswith("ss") else word)
     return out
