@@ -80,3 +80,62 @@ def test_how_an_outcome_was_measured_does_not_tie_it_to_another_outcome() -> Non
         "Conclusions: Education support may slightly improve mental health, measured as self-esteem."
     )
     assert ("warning", "significance_language", "improve") not in _found(text)
+
+
+def test_certainty_stated_as_judged_to_be_in_quotes_is_read() -> None:
+    text = (
+        "Main results: There was evidence that education support improved school engagement, with three of four "
+        "studies favouring the intervention. The overall certainty of evidence for school engagement was judged "
+        "to be 'very low'."
+    )
+    assert ("error", "certainty_language", "improved") in _found(text)
+    text = "Results: We found the certainty of evidence for all outcomes to be low. Repellents reduced malaria."
+    assert ("error", "certainty_language", "reduced") in _found(text)
+
+
+def test_the_hedge_after_that_is_the_one_that_applies() -> None:
+    text = (
+        "Conclusions: Our findings suggest that repellents probably make little or no difference where other "
+        "tools are used. We found the certainty of evidence for all outcomes to be low."
+    )
+    assert ("warning", "certainty_language", "make little or no difference") in _found(text)
+    text = "Conclusions: Our findings suggest that repellents may reduce malaria (low-certainty evidence)."
+    assert "certainty_language" not in _kinds(text)
+
+
+def test_neither_negates_a_comparison() -> None:
+    text = (
+        "What did we find? Compared with varnish, neither treatment may be better than the other at "
+        "preventing new decay (very low-certainty evidence)."
+    )
+    assert "certainty_language" not in _kinds(text)
+
+
+def test_a_participle_in_a_list_after_with_is_an_adjective() -> None:
+    text = (
+        "Conclusions: Overall, AMB is associated with lower incidence of breakthrough pain, reduced LA "
+        "consumption, and may improve maternal satisfaction (moderate certainty)."
+    )
+    assert ("warning", "certainty_language", "reduced") not in _found(text)
+    verb = text.replace("may improve", "improves")
+    assert ("warning", "certainty_language", "improves") in _found(verb)
+
+
+def test_can_be_effective_reads_as_moderate_and_how_the_effect_varies_is_no_certainty_claim() -> None:
+    moderate = "Conclusions: Audit and feedback can be effective in improving practice (moderate-certainty evidence)."
+    assert "certainty_language" not in _kinds(moderate)
+    low = moderate.replace("moderate-certainty", "low-certainty")
+    assert ("warning", "certainty_language", "can be effective") in _found(low)
+    varies = (
+        "Results: Feedback probably improves practice (moderate-certainty evidence). It works best when it "
+        "shows how clinicians compare with top performers. Repeated delivery was associated with lower effect size."
+    )
+    assert "certainty_language" not in _kinds(varies)
+
+
+def test_demonstrated_about_the_evidence_base_is_not_a_certainty_claim() -> None:
+    text = (
+        "Conclusions: This review has demonstrated the infancy of research in this field. Education support may "
+        "improve self-esteem (low-certainty evidence)."
+    )
+    assert "certainty_language" not in _kinds(text)

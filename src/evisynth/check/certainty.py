@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from evisynth.check import lexicon
+from evisynth.check.certainty_scope import list_adjective, operative_before
 from evisynth.check.context import ClaimIndex, OutcomeIndex
 from evisynth.check.model import Claim, Finding, Severity
 from evisynth.check.source_wording import Hedged, hedged_claims, match
@@ -32,7 +33,9 @@ CERTAINTY_RANK: dict[str, int] = {k: int(v) for k, v in lexicon.load("certainty"
 NEAR = 0.5
 _WORDING = {4: "reduces", 3: "probably reduces", 2: "may reduce", 1: "we are very uncertain whether ... reduces"}
 _LEVEL_WORD_RE = re.compile(r"very[\s-]+low|low|moderate|high", re.I)
+_NEITHER_RE = re.compile(r"\bneither\b", re.I)
 _NEG_RE = re.compile(r"\b(?:no|not|nor|without|lack\w*|insufficient|little)\b|n't\b", re.I)
+_ARTICLE_RE = re.compile(r"\s+(?:the|a|an)\s+", re.I)
 _DEF_NEG_RE = re.compile(r"\b(?:no|not|nor|cannot|without|lack\w*|insufficient|little)\b|n't\b", re.I)
 
 
@@ -304,7 +307,10 @@ def _words(doc: Document, sent: tuple[int, int], rater: _Rater, claim_idx: int |
     not_after = lexicon.regex("certainty", "claims", "not_definitive_after")
     for m in lexicon.regex("certainty", "claims", "definitive").finditer(norm, sent[0], sent[1]):
         c0 = index.clause(m.start())[0]  # "no difference was demonstrated", "cannot be clearly determined"
-        if _DEF_NEG_RE.search(norm, max(sent[0], c0, m.start() - 30), m.start()) or not_after.match(norm, m.end() + 1):
+        nxt = _ARTICLE_RE.match(norm, m.end())
+        if _DEF_NEG_RE.search(norm, max(sent[0], c0, m.start() - 30), m.start()) or not_after.match(
+            norm, nxt.end() if nxt else m.end() + 1
+        ):
             continue
         if _not_a_statement(norm, m, index.clause(m.start())):
             continue
@@ -315,16 +321,19 @@ def _words(doc: Document, sent: tuple[int, int], rater: _Rater, claim_idx: int |
         said = doc.plain[m.start() : m.end()]
         out.append(Finding("error", "certainty_language", m.start(), m.end(), _message(rating, said, "high"), claim_idx))
     base = set(lex["claims"]["base_forms"])
+    possibility = lexicon.regex("certainty", "claims", "possibility")
     for m in lexicon.regex("certainty", "claims", "verbs").finditer(norm, sent[0], sent[1]):
         if m.start() <= flagged_until:
             continue
         c0, _c1 = index.clause(m.start())
         before = norm[max(c0, m.start() - 250) : m.start()]
         after = norm[m.end() : sent[1]]  # "..., but the evidence is very uncertain"
-        strength = 4
+        strength = 3 if possibility.fullmatch(m.group(0)) else 4
         caveat = lexicon.regex("certainty", "hedges", "very low").search(after) is not None
-        for level, value in (("very low", 1), ("low", 2), ("moderate", 3)):
-            if lexicon.regex("certainty", "hedges", level).search(before):
+        hedge_rxs = [lexicon.regex("certainty", "hedges", level) for level in ("very low", "low", "moderate")]
+        operative = operative_before(before, hedge_rxs)
+        for rx, value in zip(hedge_rxs, (1, 2, 3), strict=True):
+            if rx.search(operative):
                 strength = min(strength, value)
         if caveat:
             # "may improve Y, but the evidence is very uncertain" is the GRADE wording for very low
@@ -333,7 +342,9 @@ def _words(doc: Document, sent: tuple[int, int], rater: _Rater, claim_idx: int |
         verb = re.sub(r"\s+", " ", m.group(0).lower())
         if strength == 4 and verb in base:
             continue  # an infinitive or plural without a hedge: not a claim about the effect
-        if _NEG_RE.search(before[-15:]) or _used_otherwise(norm, m):
+        if _NEG_RE.search(before[-15:]) or _NEITHER_RE.search(before[-40:]):
+            continue  # "did not reduce", "neither treatment may be better than the other"
+        if _used_otherwise(norm, m) or list_adjective(norm, m.start(), c0):
             continue
         if re.search(r"\bor\s+$", before[-6:]) and re.search(r"\b(?:whether|if)\b", norm[sent[0] : m.start()], re.I):
             continue  # "we were unsure whether A improved X, or led to Y": still inside the "whether"
