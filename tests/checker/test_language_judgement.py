@@ -139,3 +139,30 @@ def test_demonstrated_about_the_evidence_base_is_not_a_certainty_claim() -> None
         "improve self-esteem (low-certainty evidence)."
     )
     assert "certainty_language" not in _kinds(text)
+
+
+def test_one_verb_covering_results_of_different_certainty_is_judged_against_each() -> None:
+    text = (
+        "Main results: Anti-VEGFs reduce the incidence of retinal breaks (12% versus 31%, RR 0.37, 95% CI 0.24 to "
+        "0.59; 12 studies; high-certainty evidence) and the need for silicone oil (19% versus 41%, RR 0.46, 95% CI "
+        "0.27 to 0.80; 10 studies; very low-certainty evidence)."
+    )
+    found = _found(text)
+    assert found == [("error", "certainty_language", "and the need for silicone oil")]
+    both_high = text.replace("very low-certainty", "high-certainty")
+    assert "certainty_language" not in _kinds(both_high)
+
+
+def test_a_base_form_after_a_plural_noun_is_a_claim_but_not_after_to_or_helps() -> None:
+    text = "Conclusions: Statins reduce the risk of stroke (low-certainty evidence)."
+    assert ("error", "certainty_language", "reduce") in _found(text)
+    for other in (
+        "Conclusions: Trials are needed of interventions to reduce the risk of stroke (low-certainty evidence).",
+        "Conclusions: Exercise helps reduce the risk of falls, but the evidence is limited (low-certainty evidence).",
+    ):
+        assert ("error", "certainty_language", "reduce") not in _found(other), other
+
+
+def test_a_question_claims_nothing() -> None:
+    text = "Can repellents prevent malaria where it is common?\nRepellents may reduce malaria (low certainty)."
+    assert "certainty_language" not in _kinds(text)

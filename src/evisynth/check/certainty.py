@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from evisynth.check import lexicon
-from evisynth.check.certainty_scope import list_adjective, operative_before
+from evisynth.check.certainty_scope import coordinated_outcomes, list_adjective, operative_before, plural_subject
 from evisynth.check.context import ClaimIndex, OutcomeIndex
 from evisynth.check.model import Claim, Finding, Severity
 from evisynth.check.source_wording import Hedged, hedged_claims, match
@@ -213,7 +213,7 @@ def check_certainty(
     rater = _Rater(doc, index, by_claim or {}, by_outcome or {}, source, default, hedged)
     out: list[Finding] = []
     for k, sent in enumerate(doc.sentences):
-        if sections[k]:
+        if sections[k] and not doc.norm[sent[0] : sent[1]].rstrip(" \n*_#").endswith("?"):  # a question claims nothing
             claim_idx = next((i for i, _c in index.by_sentence.get(k, [])), None)
             out.extend(_words(doc, sent, rater, claim_idx, index))
     return out
@@ -321,6 +321,7 @@ def _words(doc: Document, sent: tuple[int, int], rater: _Rater, claim_idx: int |
         said = doc.plain[m.start() : m.end()]
         out.append(Finding("error", "certainty_language", m.start(), m.end(), _message(rating, said, "high"), claim_idx))
     base = set(lex["claims"]["base_forms"])
+    not_subjects = frozenset(lex["claims"]["not_plural_subjects"])
     possibility = lexicon.regex("certainty", "claims", "possibility")
     for m in lexicon.regex("certainty", "claims", "verbs").finditer(norm, sent[0], sent[1]):
         if m.start() <= flagged_until:
@@ -340,7 +341,7 @@ def _words(doc: Document, sent: tuple[int, int], rater: _Rater, claim_idx: int |
             # certainty; "improves Y, but the evidence is very uncertain" still asserts the effect
             strength = 1 if strength <= 2 else 2
         verb = re.sub(r"\s+", " ", m.group(0).lower())
-        if strength == 4 and verb in base:
+        if strength == 4 and verb in base and not plural_subject(norm, m.start(), not_subjects):
             continue  # an infinitive or plural without a hedge: not a claim about the effect
         if _NEG_RE.search(before[-15:]) or _NEITHER_RE.search(before[-40:]):
             continue  # "did not reduce", "neither treatment may be better than the other"
@@ -348,12 +349,13 @@ def _words(doc: Document, sent: tuple[int, int], rater: _Rater, claim_idx: int |
             continue
         if re.search(r"\bor\s+$", before[-6:]) and re.search(r"\b(?:whether|if)\b", norm[sent[0] : m.start()], re.I):
             continue  # "we were unsure whether A improved X, or led to Y": still inside the "whether"
+        said = doc.plain[m.start() : m.end()]
+        out.extend(_coordinated(doc, index, rater, m, said, strength))
         rating = rater.at(m.start())
         if rating is None or rating.level not in CERTAINTY_RANK:
             continue
         rank = CERTAINTY_RANK[rating.level]
         if strength > rank:
-            said = doc.plain[m.start() : m.end()]
             severity: Severity = "error" if strength - rank >= 2 else "warning"
             states = {4: "high", 3: "moderate", 2: "low"}[strength]
             out.append(
@@ -361,4 +363,26 @@ def _words(doc: Document, sent: tuple[int, int], rater: _Rater, claim_idx: int |
             )
             flagged.add(m.start())
     out.extend(_comparative_results(doc, sent, rater, claim_idx, index, flagged))
+    return out
+
+
+def _coordinated(
+    doc: Document, index: ClaimIndex, rater: _Rater, m: re.Match[str], said: str, strength: int
+) -> list[Finding]:
+    """Later results one verb covers ("reduce A (...; high-certainty) and B (...; very low-certainty)"),
+    judged against the certainty stated for each."""
+    out: list[Finding] = []
+    decls = rater.decl_by_sentence.get(doc.sentence_index(m.start()), [])
+    if len(decls) < 2:
+        return out
+    for start, end, level, j in coordinated_outcomes(doc, index, m.end(), index.clause(m.start()), decls):
+        rank = CERTAINTY_RANK[level]
+        if strength > rank:
+            words = doc.plain[start:end]
+            rating = Rating(level, f"this sentence rates {words!r} as {level} certainty")
+            states = {4: "high", 3: "moderate", 2: "low"}[strength]
+            severity: Severity = "error" if strength - rank >= 2 else "warning"
+            out.append(
+                Finding(severity, "certainty_language", start, end, _message(rating, f"{said} ... {words}", states), j)
+            )
     return out

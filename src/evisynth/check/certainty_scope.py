@@ -68,7 +68,10 @@ def coordinated_outcomes(
     prev_end = results[0][1].end
     for i, c in results[1:]:
         close = norm.find(")", prev_end, c.start)
-        gap_start = close + 1 if close >= 0 else prev_end
+        if close < 0:  # "(12% versus 31%, RR 0.37, 95% CI ...": the same result's bracket
+            prev_end = c.end
+            continue
+        gap_start = close + 1
         opened = norm.rfind("(", gap_start, c.start)
         gap = norm[gap_start : opened if opened >= 0 else c.start]
         if not _AND_RE.match(gap.strip(" ;,")) or _TURN_RE.search(gap):
@@ -83,3 +86,16 @@ def coordinated_outcomes(
         if words:
             out.append((lead, lead + len(words), level, i))
     return out
+
+
+def plural_subject(norm: str, start: int, not_subjects: frozenset[str]) -> bool:
+    """ "Anti-VEGFs reduce", "Statins lower": a base-form verb after a plural noun states an effect
+    (unlike "to reduce", "trials that reduce", "helps reduce")."""
+    prev = _WORD_BEFORE_RE.search(norm, max(0, start - 40), start)
+    if prev is None:
+        return False
+    word = prev.group(1).lower()
+    return len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")) and word not in not_subjects
+
+
+_WORD_BEFORE_RE = re.compile(r"([A-Za-z][A-Za-z-]*)\s+$")
