@@ -166,3 +166,15 @@ def test_a_base_form_after_a_plural_noun_is_a_claim_but_not_after_to_or_helps() 
 def test_a_question_claims_nothing() -> None:
     text = "Can repellents prevent malaria where it is common?\nRepellents may reduce malaria (low certainty)."
     assert "certainty_language" not in _kinds(text)
+
+
+def test_a_rating_at_the_end_of_a_long_sentence_covers_its_first_outcome() -> None:
+    source = (
+        "Main results: Infliximab is probably superior to placebo in preventing clinical relapse in patients with "
+        "mixed levels of disease activity (RR 0.73, 95% CI 0.63 to 0.84; moderate-certainty evidence). We cannot "
+        "draw any conclusions on loss of clinical response (RR 0.59, 95% CI 0.37 to 0.96), withdrawals due to "
+        "adverse events (RR 0.66, 95% CI 0.37 to 1.19), or serious adverse events (RR 0.60, 95% CI 0.36 to 1.00) "
+        "because the evidence is very low certainty."
+    )
+    text = "Key messages: Infliximab may also be superior to placebo for preventing loss of response in fistulating disease."
+    assert ("warning", "certainty_language", "be superior") in _found(text, source)

@@ -30,7 +30,7 @@ CERTAINTY_RANK: dict[str, int] = {k: int(v) for k, v in lexicon.load("certainty"
 #: Certainty statements about other outcomes that score at least this share of the best match also
 #: count, and the most lenient of them applies: a sentence sharing the intervention's and comparator's
 #: words with one statement and the outcome's words with another is not held to the first alone.
-NEAR = 0.5
+NEAR = 0.6
 _WORDING = {4: "reduces", 3: "probably reduces", 2: "may reduce", 1: "we are very uncertain whether ... reduces"}
 _LEVEL_WORD_RE = re.compile(r"very[\s-]+low|low|moderate|high", re.I)
 _NEITHER_RE = re.compile(r"\bneither\b", re.I)
@@ -103,7 +103,7 @@ def _keyed_declarations(doc: Document) -> list[tuple[str, int, int, str]]:
     last_end: dict[int, int] = {}
     for start, end, level in declarations(doc):
         s0, _s1 = doc.sentence_span(start)
-        begin = max(s0, last_end.get(s0, s0), start - 220)
+        begin = max(s0, last_end.get(s0, s0), start - 400)
         last_end[s0] = end
         out.append((doc.norm[begin:end], start, end, level))
     return out
