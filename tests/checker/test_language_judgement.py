@@ -178,3 +178,34 @@ def test_a_rating_at_the_end_of_a_long_sentence_covers_its_first_outcome() -> No
     )
     text = "Key messages: Infliximab may also be superior to placebo for preventing loss of response in fistulating disease."
     assert ("warning", "certainty_language", "be superior") in _found(text, source)
+
+
+def test_a_summary_statement_is_judged_against_the_result_in_the_next_sentence() -> None:
+    text = (
+        "Results: Autoinflation may result in an increased risk of ear pain, but the evidence was very uncertain. "
+        "One study identified a risk ratio of 3.50 for otalgia in those who received autoinflation, although "
+        "the occurrence of pain was low (95% CI 0.74 to 16.59; 1 study, 320 participants)."
+    )
+    assert ("warning", "significance_language", "increased") in _found(text)
+
+
+def test_an_estimate_and_its_ci_written_apart_are_one_result() -> None:
+    source = (
+        "Results: One study identified a risk ratio of 3.50 for otalgia in those who received autoinflation, "
+        "although the occurrence of pain was low (95% CI 0.74 to 16.59; very low-certainty evidence)."
+    )
+    text = "What did we find? Children who use autoinflation may experience more ear pain than those who do not."
+    assert ("warning", "significance_language", "experience more") in _found(text, source)
+
+
+def test_a_ci_without_a_measure_is_not_judged_when_the_null_decides() -> None:
+    text = "Results: Pain was lower with the new drug, but this was not significant (95% CI 0.74 to 16.59)."
+    assert "significance_language" not in _kinds(text)
+    both = "Results: Pain was lower with the new drug, but this was not significant (95% CI 1.20 to 3.40)."
+    assert ("error", "significance_language", "not significant") in _found(both)
+
+
+def test_no_effect_is_never_shown_even_when_a_like_source_result_is_significant() -> None:
+    source = "Results: Repellents may reduce malaria prevalence (OR 0.81, 95% CI 0.67 to 0.97; low-certainty evidence)."
+    text = "Key messages: Repellents have no effect on malaria prevalence where bed nets are used."
+    assert ("warning", "significance_language", "have no effect") in _found(text, source)

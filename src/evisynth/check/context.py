@@ -76,6 +76,8 @@ def significance(claim: Claim) -> bool | None:
         lo, hi = sorted((claim.ci_lower, claim.ci_upper))
         if claim.estimate is not None and not lo - 1e-9 <= claim.estimate <= hi + 1e-9:
             return None  # an estimate outside its own CI: a garbled result (reported as such) cannot be judged
+        if claim.measure is None and (lo <= 0.0 <= hi) != (lo <= 1.0 <= hi):
+            return None  # "(95% CI 0.74 to 16.59)" with no measure: a ratio's CI includes no effect, a difference's not
         if lo != null and hi != null:
             return not (lo <= null <= hi)
     if claim.p_value is not None:

@@ -25,7 +25,7 @@ from functools import cache
 
 from evisynth.check import lexicon
 from evisynth.check.context import ClaimIndex, OutcomeIndex, borderline, common_words, significance
-from evisynth.check.language_scope import coordinated, describe_numbers, not_a_finding
+from evisynth.check.language_scope import coordinated, describe_numbers, joined_results, not_a_finding
 from evisynth.check.language_unlocated import asserted, clinical_threshold, quote, unlocated_null
 from evisynth.check.model import RATIO_MEASURES, Claim, Finding, Severity
 from evisynth.check.text import Document
@@ -54,6 +54,7 @@ class _Outcomes:
     """
 
     def __init__(self, doc: Document, index: ClaimIndex, source: tuple[Document, Sequence[Claim]] | None) -> None:
+        self.doc = doc
         self.index = OutcomeIndex(cap=8, ignore=common_words(doc, source[0] if source is not None else None))
         for i, c in index.items:
             self.index.add(_outcome_words(doc, c), (i, c, False))
@@ -65,7 +66,14 @@ class _Outcomes:
 
     def target(self, clause: str, pos: int) -> tuple[int | None, Claim, bool] | None:
         """The result a clause without numbers talks about: earlier in the text, or in the source."""
-        hits = [h for h in self.index.lookup(clause, min_score=0.5) if isinstance(h, tuple) and (h[2] or h[1].end <= pos)]
+        # earlier in the text, in the next sentence ("X may increase ear pain. One study ... (RR 3.50 ...)")
+        # or in the source
+        nxt = self.doc.sentence_index(pos) + 1
+        hits = [
+            h
+            for h in self.index.lookup(clause, min_score=0.5)
+            if isinstance(h, tuple) and (h[2] or h[1].end <= pos or self.doc.sentence_index(h[1].start) == nxt)
+        ]
         if not hits or len({significance(c) for _i, c, _s in hits}) != 1:
             return None
         return hits[0]
@@ -77,6 +85,9 @@ def _outcome_words(doc: Document, claim: Claim) -> str:
     sent = doc.sentence_span(claim.start)
     before = doc.norm[max(sent[0], claim.start - 250) : claim.start]
     cut = max(before.rfind(";"), before.rfind(")"))
+    est, low = claim.num("estimate"), claim.num("ci_lower")
+    if est is not None and low is not None and low.start - est.end > 20:  # "a risk ratio of 3.50 for otalgia ... (95% CI"
+        return before[cut + 1 :] + " " + doc.norm[est.end : low.start]
     return before[cut + 1 :]
 
 
@@ -92,7 +103,13 @@ def check_significance(
     judged against the source result for the same outcome.
     """
     norm = doc.norm
-    keep = [i for i, c in enumerate(claims) if c.estimate is not None or c.has_ci or c.p_value is not None]
+    claims, taken = joined_results(claims)
+    if source is not None:
+        joined, gone = joined_results(source[1])
+        source = (source[0], [c for j, c in enumerate(joined) if j not in gone])
+    keep = [
+        i for i, c in enumerate(claims) if (c.estimate is not None or c.has_ci or c.p_value is not None) and i not in taken
+    ]
     index = ClaimIndex(doc, claims, keep)
     outcomes = _Outcomes(doc, index, source)
     out: list[Finding] = []
@@ -137,6 +154,9 @@ def check_significance(
             if kind == "uncertain":
                 continue
             target = locate(m.start(), m.end())
+            if target is not None and kind != "equivalence" and target[2] and significance(target[1]):
+                target = None  # "has no effect" and a significant source result for a like outcome: no
+                # result this wording could describe, and "no effect" is never shown (judged as unlocated)
             c0, _c1 = index.clause(m.start())
             hedged = hedges.search(norm, max(c0, m.start() - 25), m.start()) is not None
             if target is None:
