@@ -209,3 +209,21 @@ def test_no_effect_is_never_shown_even_when_a_like_source_result_is_significant(
     source = "Results: Repellents may reduce malaria prevalence (OR 0.81, 95% CI 0.67 to 0.97; low-certainty evidence)."
     text = "Key messages: Repellents have no effect on malaria prevalence where bed nets are used."
     assert ("warning", "significance_language", "have no effect") in _found(text, source)
+
+
+def test_the_source_rating_wins_over_the_summary_s_own_for_the_same_outcome() -> None:
+    source = (
+        "Main results: Anti-VEGFs reduce the need for silicone oil (RR 0.46, 95% CI 0.27 to 0.80; 10 studies; "
+        "very low-certainty evidence)."
+    )
+    text = (
+        "What did we find? Anti-VEGFs may reduce the requirement for silicone oil tamponade.\n"
+        "How reliable is the evidence? We are less certain about the effects on silicone oil use (low-certainty evidence)."
+    )
+    assert ("warning", "certainty_language", "reduce") in _found(text, source)
+
+
+def test_what_may_have_happened_in_the_studies_is_not_an_effect_claim() -> None:
+    source = "Main results: The tests were accurate (very low certainty of evidence)."
+    text = "Limitations: This may have resulted in the tests appearing more accurate than they are."
+    assert "certainty_language" not in _kinds(text, source)

@@ -8,8 +8,9 @@ are not held to it. All words: ``lexicons/certainty.toml``.
 
 The rating of a sentence is, in order: stated in the sentence ("moderate-certainty
 evidence", "⊕⊕◯◯"); the rating of the source result its numbers were traced to; the rating
-stated in the summary or the source for the outcome it names (matched by outcome words); an
-outcome name from the ``certainty`` mapping; the default.
+stated in the source or, failing that, in the summary for the outcome it names (matched by outcome
+words; when the two disagree the source is the authority); an outcome name from the ``certainty``
+mapping; the default.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ CERTAINTY_RANK: dict[str, int] = {k: int(v) for k, v in lexicon.load("certainty"
 NEAR = 0.6
 _WORDING = {4: "reduces", 3: "probably reduces", 2: "may reduce", 1: "we are very uncertain whether ... reduces"}
 _LEVEL_WORD_RE = re.compile(r"very[\s-]+low|low|moderate|high", re.I)
+_MAY_HAVE_RE = re.compile(r"\b(?:may|might|could|would)\s+have\s+$", re.I)
 _NEITHER_RE = re.compile(r"\bneither\b", re.I)
 _NEG_RE = re.compile(r"\b(?:no|not|nor|without|lack\w*|insufficient|little)\b|n't\b", re.I)
 _ARTICLE_RE = re.compile(r"\s+(?:the|a|an)\s+", re.I)
@@ -174,7 +176,7 @@ class _Rater:
         sent = doc.sentence_span(pos)
         _c0, c1 = self.index.clause(pos)
         for text in (doc.norm[pos : min(c1, pos + 100)], doc.norm[sent[0] : sent[1]]):
-            for idx in (self.stated, self.source, self.mapping):
+            for idx in (self.source, self.stated, self.mapping):
                 if idx is None:
                     continue
                 hits = [r for r in idx.lookup(text, near=NEAR) if isinstance(r, Rating)]
@@ -347,6 +349,8 @@ def _words(doc: Document, sent: tuple[int, int], rater: _Rater, claim_idx: int |
             continue  # "did not reduce", "neither treatment may be better than the other"
         if _used_otherwise(norm, m) or list_adjective(norm, m.start(), c0):
             continue
+        if _MAY_HAVE_RE.search(before[-25:]):
+            continue  # "this may have resulted in the tests appearing more accurate": about bias, not the effect
         if re.search(r"\bor\s+$", before[-6:]) and re.search(r"\b(?:whether|if)\b", norm[sent[0] : m.start()], re.I):
             continue  # "we were unsure whether A improved X, or led to Y": still inside the "whether"
         said = doc.plain[m.start() : m.end()]
