@@ -227,3 +227,30 @@ def test_what_may_have_happened_in_the_studies_is_not_an_effect_claim() -> None:
     source = "Main results: The tests were accurate (very low certainty of evidence)."
     text = "Limitations: This may have resulted in the tests appearing more accurate than they are."
     assert "certainty_language" not in _kinds(text, source)
+
+
+def test_certainty_per_outcome_in_a_list_applies_line_by_line() -> None:
+    text = (
+        "Outcomes and certainty:\n- Falls: low certainty\n- Fractures: high certainty\n"
+        "Conclusions: Exercise reduces falls."
+    )
+    assert ("error", "certainty_language", "reduces") in _found(text)
+    assert "certainty_language" not in _kinds(text.replace("reduces falls", "reduces fractures"))
+
+
+def test_grade_symbols_and_labels_are_read() -> None:
+    for rating in ("⊕⊕◯◯", "⨁⨁◯◯ LOW", "⊕⊕⊝⊝ low", "GRADE low", "GRADE: low", "low-quality evidence"):
+        text = f"Results: Exercise reduces falls (RR 0.80, 95% CI 0.70 to 0.91; {rating})."
+        assert ("error", "certainty_language", "reduces") in _found(text), rating
+
+
+def test_confidence_wording_of_plain_language_summaries_is_a_hedge() -> None:
+    source = (
+        "Main results: Anti-VEGF probably reduces early bleeding (RR 0.44, 95% CI 0.34 to 0.58; "
+        "moderate-certainty evidence)."
+    )
+    text = "What did we find? We are fairly certain that anti-VEGF injections reduce early bleeding."
+    assert "certainty_language" not in _kinds(text, source)
+    low = "What did we find? We have little confidence that anti-VEGF injections reduce early bleeding."
+    assert "certainty_language" in _kinds(text.replace("fairly certain", "certain"), source)
+    assert "certainty_language" not in _kinds(low, source)

@@ -165,7 +165,8 @@ class _Rater:
     def at(self, pos: int) -> Rating | None:
         doc = self.doc
         k = doc.sentence_index(pos)
-        own = self.decl_by_sentence.get(k)
+        # a line break ends a list item or table row even where no full stop ends the sentence
+        own = [d for d in self.decl_by_sentence.get(k, []) if "\n" not in doc.norm[min(d[1], pos) : max(d[0], pos)]]
         if own:  # the statement that follows the word in its sentence, else the last before it
             start, end, level = next((d for d in own if d[0] >= pos), own[-1])
             return Rating(level, f"this sentence states {level} certainty ('{doc.plain[start:end]}')")
