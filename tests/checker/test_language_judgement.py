@@ -254,3 +254,11 @@ def test_confidence_wording_of_plain_language_summaries_is_a_hedge() -> None:
     low = "What did we find? We have little confidence that anti-VEGF injections reduce early bleeding."
     assert "certainty_language" in _kinds(text.replace("fairly certain", "certain"), source)
     assert "certainty_language" not in _kinds(low, source)
+
+
+def test_a_result_found_by_its_outcome_words_elsewhere_gives_a_warning_not_an_error() -> None:
+    here = "Results: Exercise reduced falls (RR 0.80, 95% CI 0.60 to 1.10)."
+    assert ("error", "significance_language", "reduced") in _found(here)
+    source = "Main results: Exercise may make little or no difference to falls (RR 0.80, 95% CI 0.60 to 1.10)."
+    text = "What did we find? Exercise reduced falls in older people."
+    assert ("warning", "significance_language", "reduced") in _found(text, source)

@@ -6,8 +6,9 @@ claim's CI and P value. The words come from ``lexicons/significance.toml``, whic
 guidance behind them.
 
 * "significant", "improved", "reduced", "effective", ... said of a result whose CI includes
-  no effect (or P >= 0.05): an error (a warning when hedged, "may reduce"). The message shows
-  P recomputed from the CI.
+  no effect (or P >= 0.05): an error (a warning when hedged, "may reduce", or when the result
+  was found by its outcome's words in another sentence or the source, a match that can be
+  wrong). The message shows P recomputed from the CI.
 * the same said of a borderline result (P = 0.05, a CI limit that rounds to no effect): a
   warning that names both readings.
 * "not significant" or "no effect" said of a result whose CI excludes no effect: an error.
@@ -188,7 +189,7 @@ def check_significance(
             where = _where(c, from_source, not here)
             if sig is False:
                 hedged = hedges.search(norm, max(c0, m.start() - 30), m.start()) is not None
-                severity: Severity = "warning" if hedged and rx is effect_rx else "error"
+                severity: Severity = "warning" if (hedged and rx is effect_rx) or not here else "error"
                 out.append(
                     Finding(
                         severity,
