@@ -262,3 +262,20 @@ def test_a_result_found_by_its_outcome_words_elsewhere_gives_a_warning_not_an_er
     source = "Main results: Exercise may make little or no difference to falls (RR 0.80, 95% CI 0.60 to 1.10)."
     text = "What did we find? Exercise reduced falls in older people."
     assert ("warning", "significance_language", "reduced") in _found(text, source)
+
+
+def test_a_title_question_in_running_text_does_not_make_the_rest_background() -> None:
+    source = (
+        "Main results: Infliximab may be equivalent to biosimilar for clinical relapse (RR 1.18, 95% CI 0.82 to "
+        "1.69; low-certainty evidence)."
+    )
+    text = (
+        "What are the benefits of infliximab in Crohn's disease? Infliximab is a medicine that helps reduce "
+        "inflammation. We wanted to find out if infliximab is effective. We also found that infliximab may be as "
+        "effective as a similar medicine called a biosimilar."
+    )
+    found = _found(text, source)
+    assert ("warning", "significance_language", "be as effective as") in found
+    assert "certainty_language" not in _kinds(text, source)
+    heading = "What are the benefits of infliximab?\nInfliximab is effective against relapse."
+    assert "significance_language" not in _kinds(heading, source)

@@ -21,7 +21,15 @@ from dataclasses import dataclass
 from functools import cache
 
 from evisynth.check import lexicon
-from evisynth.check.certainty_scope import coordinated_outcomes, list_adjective, operative_before, plural_subject
+from evisynth.check.certainty_scope import (
+    coordinated_outcomes,
+    list_adjective,
+    not_a_statement,
+    not_found_effect,
+    operative_before,
+    plural_subject,
+    used_otherwise,
+)
 from evisynth.check.context import ClaimIndex, OutcomeIndex
 from evisynth.check.model import Claim, Finding, Severity
 from evisynth.check.source_wording import Hedged, hedged_claims, match
@@ -34,7 +42,6 @@ CERTAINTY_RANK: dict[str, int] = {k: int(v) for k, v in lexicon.load("certainty"
 NEAR = 0.6
 _WORDING = {4: "reduces", 3: "probably reduces", 2: "may reduce", 1: "we are very uncertain whether ... reduces"}
 _LEVEL_WORD_RE = re.compile(r"very[\s-]+low|low|moderate|high", re.I)
-_MAY_HAVE_RE = re.compile(r"\b(?:may|might|could|would)\s+have\s+$", re.I)
 _NEITHER_RE = re.compile(r"\bneither\b", re.I)
 _NEG_RE = re.compile(r"\b(?:no|not|nor|without|lack\w*|insufficient|little)\b|n't\b", re.I)
 _ARTICLE_RE = re.compile(r"\s+(?:the|a|an)\s+", re.I)
@@ -85,10 +92,10 @@ def findings_sections(doc: Document) -> list[bool]:
     heads = "|".join(re.escape(h).replace(r"\ ", r"\s+") for h in lex["background_headings"])
     finds = "|".join(re.escape(h).replace(r"\ ", r"\s+") for h in lex["finding_headings"])
     generic = "|".join(h.replace(" ", r"\s+") for h in lex["background_heading_starts"])
-    rx = re.compile(
-        rf"[#*\s]*(?:(?P<bg>{heads})\s*\**\s*(?::|\?|\n|$)|(?:{finds})\s*\**\s*(?::|\?|\n|$)|(?P<bg2>(?:{generic})[^\n]{{0,100}}(?:\?|\n|$)))",
-        re.I,
-    )
+    # a question opens a background section only as a heading: on its own line
+    question = rf"(?P<bg2>(?:{generic})[^\n]{{0,100}}(?:\?[ \t*_#]*(?:\n|$)|\n|$))"
+    end = r"\s*\**\s*(?::|\?|\n|$)"
+    rx = re.compile(rf"[#*\s]*(?:(?P<bg>{heads}){end}|(?:{finds}){end}|{question})", re.I)
     out, state = [], True
     for start, _end in doc.sentences:
         m = rx.match(doc.norm, start)
@@ -253,46 +260,6 @@ def _comparative_results(
     return out
 
 
-@cache
-def _word_sets() -> tuple[frozenset[str], frozenset[str]]:
-    lex = lexicon.load("certainty")["claims"]
-    return frozenset(lex["not_after_words"]), frozenset(lex["not_before_words"])
-
-
-_WORD_BEFORE_RE = re.compile(r"([A-Za-z]+)[\s,]*$")
-_WORD_AFTER_RE = re.compile(r"\s*([A-Za-z]+)")
-
-
-def _used_otherwise(norm: str, m: re.Match[str]) -> bool:
-    """ "an increased risk", "with reduced pain", "caused by", "works at": not a claim about an effect."""
-    not_after, not_before = _word_sets()
-    prev = _WORD_BEFORE_RE.search(norm, max(0, m.start() - 20), m.start())
-    nxt = _WORD_AFTER_RE.match(norm, m.end())
-    return bool(
-        (prev and prev.group(1).lower() in not_after and not m.group(0).lower().startswith(("is ", "are ", "was ", "were ")))
-        or (nxt and nxt.group(1).lower() in not_before)
-        or _ABOUT_CONFIDENCE_RE.search(norm, max(0, m.start() - 40), min(len(norm), m.end() + 20))
-    )
-
-
-#: "This decreases our confidence", "our confidence in the effects is reduced": about the evidence, not an effect
-_ABOUT_CONFIDENCE_RE = re.compile(r"\bour\s+(?:confidence|certainty|trust)\b|\bconfidence\s+in\b", re.I)
-
-
-def _not_a_statement(norm: str, m: re.Match[str], clause: tuple[int, int]) -> bool:
-    """ "to establish whether", "demonstrating", "report their methods clearly", "clearly ... likely":
-    not a definitive statement about the evidence."""
-    word = m.group(0).lower()
-    if word.endswith("ing") or re.search(r"\bto\s+$", norm[max(0, m.start() - 5) : m.start()]):
-        return True
-    if re.search(r"\b(?:may|might|could|would|can|will)\s+(?:\w+\s+)?$", norm[max(0, m.start() - 20) : m.start()], re.I):
-        return True  # "might either confirm or disprove"
-    if re.match(r"\s*(?:[.,;:)]|$)|\s+(?:whether|if)\b", norm[m.end() : m.end() + 10]):
-        return True
-    rest = re.split(r",|\band\b|\bbut\b", norm[m.end() : min(clause[1], m.end() + 60)], maxsplit=1)[0]
-    return re.search(r"\b(?:may|might|could|likely|probably|possibly|uncertain)\b", rest, re.I) is not None
-
-
 def _message(rating: Rating, said: str, states: str) -> str:
     rank = CERTAINTY_RANK[rating.level]
     return (
@@ -315,7 +282,7 @@ def _words(doc: Document, sent: tuple[int, int], rater: _Rater, claim_idx: int |
             norm, nxt.end() if nxt else m.end() + 1
         ):
             continue
-        if _not_a_statement(norm, m, index.clause(m.start())):
+        if not_a_statement(norm, m, index.clause(m.start())):
             continue
         rating = rater.at(m.start())
         if rating is None or CERTAINTY_RANK.get(rating.level, 4) >= 4:
@@ -348,10 +315,8 @@ def _words(doc: Document, sent: tuple[int, int], rater: _Rater, claim_idx: int |
             continue  # an infinitive or plural without a hedge: not a claim about the effect
         if _NEG_RE.search(before[-15:]) or _NEITHER_RE.search(before[-40:]):
             continue  # "did not reduce", "neither treatment may be better than the other"
-        if _used_otherwise(norm, m) or list_adjective(norm, m.start(), c0):
+        if used_otherwise(norm, m) or list_adjective(norm, m.start(), c0) or not_found_effect(before):
             continue
-        if _MAY_HAVE_RE.search(before[-25:]):
-            continue  # "this may have resulted in the tests appearing more accurate": about bias, not the effect
         if re.search(r"\bor\s+$", before[-6:]) and re.search(r"\b(?:whether|if)\b", norm[sent[0] : m.start()], re.I):
             continue  # "we were unsure whether A improved X, or led to Y": still inside the "whether"
         said = doc.plain[m.start() : m.end()]

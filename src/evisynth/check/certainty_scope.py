@@ -5,6 +5,9 @@
   clause after the last "that" carries its own hedge, only that part counts.
 * :func:`list_adjective`: "is associated with lower incidence of pain, reduced LA consumption, and
   ...": "reduced" describes an item of a list, it is not a verb with a subject.
+* :func:`used_otherwise`, :func:`not_a_statement`, :func:`not_found_effect`: a verb or a definitive
+  word that states no finding ("an increased risk", "to establish whether", "this may have resulted
+  in", "to find out if X is effective", "X is a medicine that helps reduce inflammation").
 * :func:`coordinated_outcomes`: "Anti-VEGFs reduce retinal breaks (...; high-certainty evidence) and
   the need for silicone oil (...; very low-certainty evidence)": one verb covers every result
   joined to the first by "and", each with its own certainty statement.
@@ -14,7 +17,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import cache
 
+from evisynth.check import lexicon
 from evisynth.check.context import ClaimIndex
 from evisynth.check.text import Document
 
@@ -99,3 +104,57 @@ def plural_subject(norm: str, start: int, not_subjects: frozenset[str]) -> bool:
 
 
 _WORD_BEFORE_RE = re.compile(r"([A-Za-z][A-Za-z-]*)\s+$")
+
+
+@cache
+def _word_sets() -> tuple[frozenset[str], frozenset[str]]:
+    lex = lexicon.load("certainty")["claims"]
+    return frozenset(lex["not_after_words"]), frozenset(lex["not_before_words"])
+
+
+_WORD_BEFORE_RE = re.compile(r"([A-Za-z]+)[\s,]*$")
+_WORD_AFTER_RE = re.compile(r"\s*([A-Za-z]+)")
+
+
+def used_otherwise(norm: str, m: re.Match[str]) -> bool:
+    """ "an increased risk", "with reduced pain", "caused by", "works at": not a claim about an effect."""
+    not_after, not_before = _word_sets()
+    prev = _WORD_BEFORE_RE.search(norm, max(0, m.start() - 20), m.start())
+    nxt = _WORD_AFTER_RE.match(norm, m.end())
+    return bool(
+        (prev and prev.group(1).lower() in not_after and not m.group(0).lower().startswith(("is ", "are ", "was ", "were ")))
+        or (nxt and nxt.group(1).lower() in not_before)
+        or _ABOUT_CONFIDENCE_RE.search(norm, max(0, m.start() - 40), min(len(norm), m.end() + 20))
+    )
+
+
+#: "This decreases our confidence", "our confidence in the effects is reduced": about the evidence, not an effect
+_ABOUT_CONFIDENCE_RE = re.compile(r"\bour\s+(?:confidence|certainty|trust)\b|\bconfidence\s+in\b", re.I)
+
+
+def not_a_statement(norm: str, m: re.Match[str], clause: tuple[int, int]) -> bool:
+    """ "to establish whether", "demonstrating", "report their methods clearly", "clearly ... likely":
+    not a definitive statement about the evidence."""
+    word = m.group(0).lower()
+    if word.endswith("ing") or re.search(r"\bto\s+$", norm[max(0, m.start() - 5) : m.start()]):
+        return True
+    if re.search(r"\b(?:may|might|could|would|can|will)\s+(?:\w+\s+)?$", norm[max(0, m.start() - 20) : m.start()], re.I):
+        return True  # "might either confirm or disprove"
+    if re.match(r"\s*(?:[.,;:)]|$)|\s+(?:whether|if)\b", norm[m.end() : m.end() + 10]):
+        return True
+    rest = re.split(r",|\band\b|\bbut\b", norm[m.end() : min(clause[1], m.end() + 60)], maxsplit=1)[0]
+    return re.search(r"\b(?:may|might|could|likely|probably|possibly|uncertain)\b", rest, re.I) is not None
+
+
+_MAY_HAVE_RE = re.compile(r"\b(?:may|might|could|would)\s+have\s+$", re.I)
+_IF_RE = re.compile(r"\bif\b", re.I)
+#: "is a medicine that", "are drugs which": what something is (background), not what it was found to do
+_DEFINITION_RE = re.compile(r"\b(?:is|are)\s+(?:a|an)?\s*[\w\s-]{1,40}?\b(?:that|which)\s+$", re.I)
+
+
+def not_found_effect(before: str) -> bool:
+    """The words before a verb make it no finding: what may have happened in the studies ("this may have
+    resulted in"), a question ("to find out if X is effective"), a definition ("a medicine that helps reduce")."""
+    return bool(
+        _MAY_HAVE_RE.search(before[-25:]) or _IF_RE.search(before[-40:]) or _DEFINITION_RE.search(before[-80:])
+    )
