@@ -279,3 +279,15 @@ def test_a_title_question_in_running_text_does_not_make_the_rest_background() ->
     assert "certainty_language" not in _kinds(text, source)
     heading = "What are the benefits of infliximab?\nInfliximab is effective against relapse."
     assert "significance_language" not in _kinds(heading, source)
+
+
+def test_little_or_no_difference_in_all_outcomes_when_one_result_is_significant() -> None:
+    source = (
+        "Main results: Continuous infusion may result in greater weight loss (MD 0.86 kg, 95% CI 0.44 to 1.28; "
+        "low-certainty evidence) and little to no difference in mortality (RR 0.95, 95% CI 0.50 to 1.80)."
+    )
+    text = "Key messages: Continuous infusion may result in little to no difference in all the outcomes we measured."
+    found = _found(text, source)
+    assert ("warning", "significance_language", "little to no difference in all the outcomes") in found
+    none_significant = source.replace("0.44 to 1.28", "-0.44 to 1.28")
+    assert "significance_language" not in _kinds(text, none_significant)

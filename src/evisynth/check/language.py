@@ -27,7 +27,7 @@ from functools import cache
 from evisynth.check import lexicon
 from evisynth.check.context import ClaimIndex, OutcomeIndex, borderline, common_words, significance
 from evisynth.check.language_scope import coordinated, describe_numbers, joined_results, not_a_finding
-from evisynth.check.language_unlocated import asserted, clinical_threshold, quote, unlocated_null
+from evisynth.check.language_unlocated import asserted, blanket_null, clinical_threshold, quote, unlocated_null
 from evisynth.check.model import RATIO_MEASURES, Claim, Finding, Severity
 from evisynth.check.text import Document
 
@@ -217,6 +217,7 @@ def check_significance(
             elif sig and rx is effect_rx and c.has_ci and here and i is not None:
                 out.extend(_direction(doc, m, said, i, c))
                 out.extend(coordinated(doc, index, m, said, c, hedges))
+    out.extend(blanket_null(doc, claims, source[1] if source is not None else (), in_findings))
     return out
 
 

@@ -14,6 +14,9 @@ It is not flagged when the text does not assert it as the review's finding:
   ("not clinically meaningful", "minimal important difference"), where "similar" can be that
   judgement rather than a reading of a non-significant result.
 
+:func:`blanket_null`: "little or no difference in all the outcomes we measured" when some result
+excludes no effect.
+
 The phrases are in ``lexicons/significance.toml`` (``[unlocated]``), with their sources.
 """
 
@@ -23,7 +26,9 @@ import re
 from collections.abc import Sequence
 
 from evisynth.check import lexicon
-from evisynth.check.model import Finding
+from evisynth.check.context import significance
+from evisynth.check.language_scope import describe_numbers
+from evisynth.check.model import Claim, Finding
 from evisynth.check.text import Document
 
 _CONDITION_RE = re.compile(r"\b(?:if|when|whether|unless)\b")
@@ -121,3 +126,40 @@ def unlocated_null(start: int, end: int, said: str, kind: str) -> Finding:
         f'GRADE wording: "little or no difference" (with the certainty), or "uncertain".',
         None,
     )
+
+
+def blanket_null(
+    doc: Document,
+    claims: Sequence[Claim],
+    source_claims: Sequence[Claim],
+    in_findings: Sequence[bool] | None,
+) -> list[Finding]:
+    """ "Little or no difference in all the outcomes we measured" when a result the text or its source
+    reports excludes no effect: one statement cannot cover every outcome (a warning)."""
+    norm = doc.norm
+    significant = next((c for c in list(claims) + list(source_claims) if c.is_result and significance(c)), None)
+    if significant is None:
+        return []
+    scope = _rx("all_outcomes")
+    out: list[Finding] = []
+    for path in (("accurate_null",), ("null_warning",), ("null_error",), ("equivalence",)):
+        for m in lexicon.regex("significance", "words", *path).finditer(norm):
+            k = doc.sentence_index(m.start())
+            if in_findings is not None and (k >= len(in_findings) or not in_findings[k]):
+                continue
+            over = scope.search(norm, m.end(), min(len(norm), m.end() + 40))
+            if over is None or "." in norm[m.end() : over.start()]:
+                continue
+            said = doc.plain[m.start() : over.end()]
+            out.append(
+                Finding(
+                    "warning",
+                    "significance_language",
+                    m.start(),
+                    over.end(),
+                    f'"{said}" covers every outcome, but {significant.text.strip()} excludes no effect '
+                    f"({describe_numbers(significant)}). Each outcome needs its own statement.",
+                    None,
+                )
+            )
+    return out
