@@ -291,3 +291,19 @@ def test_little_or_no_difference_in_all_outcomes_when_one_result_is_significant(
     assert ("warning", "significance_language", "little to no difference in all the outcomes") in found
     none_significant = source.replace("0.44 to 1.28", "-0.44 to 1.28")
     assert "significance_language" not in _kinds(text, none_significant)
+
+
+def test_more_ways_of_claiming_a_subgroup_difference_need_a_test() -> None:
+    base = "Results: Exercise reduced falls (RR 0.80, 95% CI 0.70 to 0.91). "
+    for claim, said in (
+        ("The benefit was limited to women.", "was limited to women"),
+        ("The effect was more pronounced in women.", "was more pronounced in"),
+        ("The effect increased with the number of sessions.", "increased with the number"),
+        ("Women benefited more than men.", "benefited more than"),
+        ("Higher doses were associated with larger effects.", "associated with larger effects"),
+    ):
+        assert ("error", "significance_language", said) in _found(base + claim), claim
+    tested = base + "The benefit was limited to women (test for subgroup differences P = 0.01)."
+    assert "significance_language" not in _kinds(tested)
+    for other in ("The results were limited to two studies.", "Pain increased with age in both groups."):
+        assert "significance_language" not in _kinds(base + other), other
