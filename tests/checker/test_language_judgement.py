@@ -307,3 +307,22 @@ def test_more_ways_of_claiming_a_subgroup_difference_need_a_test() -> None:
     assert "significance_language" not in _kinds(tested)
     for other in ("The results were limited to two studies.", "Pain increased with age in both groups."):
         assert "significance_language" not in _kinds(base + other), other
+
+
+def test_wording_that_concedes_a_result_is_not_clearly_significant_is_a_warning() -> None:
+    assert _found("Results: A showed a trend towards benefit (RR 0.85, 95% CI 0.70 to 1.03).") == [
+        ("warning", "significance_language", "trend towards benefit")
+    ]
+    assert _found("Results: A was marginally significant for pain (P = 0.06).") == [
+        ("warning", "significance_language", "significant")
+    ]
+    assert _found("Results: A reduced pain, approaching significance (P = 0.07).") == [
+        ("warning", "significance_language", "reduced")
+    ]
+    assert _found("Results: A reduced pain (P = 0.07).") == [("error", "significance_language", "reduced")]
+
+
+def test_an_outcome_said_to_be_lower_with_the_intervention_is_effect_wording() -> None:
+    assert _found("Results: Mortality was lower with A (RR 0.85, 95% CI 0.70 to 1.03).") == [
+        ("error", "significance_language", "was lower with")
+    ]

@@ -189,7 +189,14 @@ def check_significance(
             where = _where(c, from_source, not here)
             if sig is False:
                 hedged = hedges.search(norm, max(c0, m.start() - 30), m.start()) is not None
-                severity: Severity = "warning" if (hedged and rx is effect_rx) or not here else "error"
+                # "a trend towards benefit", "marginally significant", "reduced pain, approaching
+                # significance": the wording itself concedes the result is not clearly significant
+                conceded = bool(
+                    hedges.search(said)
+                    or _CONCEDED_RE.search(norm, m.end(), min(_c1, m.end() + 40))
+                    or _MARGINAL_RE.search(norm, max(c0, m.start() - 15), m.start())
+                )
+                severity: Severity = "warning" if (hedged and rx is effect_rx) or conceded or not here else "error"
                 out.append(
                     Finding(
                         severity,
@@ -278,6 +285,10 @@ def _null_words(
     ]
 
 
+#: After an effect word: the text itself says the result only approached significance.
+_CONCEDED_RE = re.compile(r"\b(?:approach(?:ed|ing)|near(?:ly|ing)?)\s+(?:statistical\s+)?significance", re.I)
+#: Just before a significance word: "marginally significant", "borderline significant".
+_MARGINAL_RE = re.compile(r"\b(?:marginal(?:ly)?|borderline|nearly|almost|approaching)\s+(?:statistically\s+)?$", re.I)
 _THRESHOLD_BEFORE_RE = re.compile(r"[<>≥≤]\s*\d+(?:\.\d+)?\s*%?\s*$")
 
 
