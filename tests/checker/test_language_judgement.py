@@ -326,3 +326,12 @@ def test_an_outcome_said_to_be_lower_with_the_intervention_is_effect_wording() -
     assert _found("Results: Mortality was lower with A (RR 0.85, 95% CI 0.70 to 1.03).") == [
         ("error", "significance_language", "was lower with")
     ]
+
+
+def test_lay_outcome_names_find_the_source_result() -> None:
+    source = (
+        "Main results: High flow may make little or no difference to mechanical ventilation (RR 1.04, 95% CI "
+        "0.82 to 1.31; moderate-certainty evidence)."
+    )
+    text = "What did we find? High flow reduced the need for a breathing machine."
+    assert ("warning", "significance_language", "reduced") in _found(text, source)
