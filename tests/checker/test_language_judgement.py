@@ -335,3 +335,13 @@ def test_lay_outcome_names_find_the_source_result() -> None:
     )
     text = "What did we find? High flow reduced the need for a breathing machine."
     assert ("warning", "significance_language", "reduced") in _found(text, source)
+
+
+def test_clearly_is_held_to_the_lowest_rating_of_the_outcomes_it_covers() -> None:
+    source = (
+        "Main results: Anti-VEGF reduced early bleeding (RR 0.44, 95% CI 0.34 to 0.58; moderate-certainty "
+        "evidence). Anti-VEGF reduced late bleeding (RR 0.47, 95% CI 0.30 to 0.74; high-certainty evidence)."
+    )
+    text = "Key messages: Anti-VEGF clearly reduces the risk of early and late bleeding."
+    assert ("error", "certainty_language", "clearly") in _found(text, source)
+    assert "certainty_language" not in _kinds(text.replace("clearly reduces", "probably reduces"), source)

@@ -169,7 +169,9 @@ class _Rater:
         for name, level in by_outcome.items():
             self.mapping.add(name, Rating(level, f"{name!r} is rated {level} certainty"))
 
-    def at(self, pos: int) -> Rating | None:
+    def at(self, pos: int, strict: bool = False) -> Rating | None:
+        """The rating at ``pos``; ``strict``: for a word claiming certainty for every outcome it covers
+        ("clearly reduces early and late bleeding"), the lowest of the best-matching ratings."""
         doc = self.doc
         k = doc.sentence_index(pos)
         # a line break ends a list item or table row even where no full stop ends the sentence
@@ -187,9 +189,10 @@ class _Rater:
             for idx in (self.source, self.stated, self.mapping):
                 if idx is None:
                     continue
-                hits = [r for r in idx.lookup(text, near=NEAR) if isinstance(r, Rating)]
+                hits = [r for r in idx.lookup(text, near=1.0 - 1e-9 if strict else NEAR) if isinstance(r, Rating)]
                 if hits:
-                    return max(hits, key=lambda r: CERTAINTY_RANK[r.level])
+                    pick = min if strict else max
+                    return pick(hits, key=lambda r: CERTAINTY_RANK[r.level])
         said = match(doc.norm, pos, self.hedged)   # the source's own hedge for this statement
         if said is not None:
             return Rating(said.level, f"the source words this finding as '{said.quote}' ({said.level} certainty)")
@@ -284,7 +287,7 @@ def _words(doc: Document, sent: tuple[int, int], rater: _Rater, claim_idx: int |
             continue
         if not_a_statement(norm, m, index.clause(m.start())):
             continue
-        rating = rater.at(m.start())
+        rating = rater.at(m.start(), strict=True)
         if rating is None or CERTAINTY_RANK.get(rating.level, 4) >= 4:
             continue
         flagged_until = m.end() + 25
