@@ -8,8 +8,9 @@ are not held to it. All words: ``lexicons/certainty.toml``.
 
 The rating of a sentence is, in order: stated in the sentence ("moderate-certainty
 evidence", "⊕⊕◯◯"); the rating of the source result its numbers were traced to; the rating
-stated in the summary or the source for the outcome it names (matched by outcome words); an
-outcome name from the ``certainty`` mapping; the default.
+stated in the source or, failing that, in the summary for the outcome it names (matched by outcome
+words; when the two disagree the source is the authority); an outcome name from the ``certainty``
+mapping; the default.
 """
 
 from __future__ import annotations
@@ -20,6 +21,15 @@ from dataclasses import dataclass
 from functools import cache
 
 from evisynth.check import lexicon
+from evisynth.check.certainty_scope import (
+    coordinated_outcomes,
+    list_adjective,
+    not_a_statement,
+    not_found_effect,
+    operative_before,
+    plural_subject,
+    used_otherwise,
+)
 from evisynth.check.context import ClaimIndex, OutcomeIndex
 from evisynth.check.model import Claim, Finding, Severity
 from evisynth.check.source_wording import Hedged, hedged_claims, match
@@ -29,10 +39,12 @@ CERTAINTY_RANK: dict[str, int] = {k: int(v) for k, v in lexicon.load("certainty"
 #: Certainty statements about other outcomes that score at least this share of the best match also
 #: count, and the most lenient of them applies: a sentence sharing the intervention's and comparator's
 #: words with one statement and the outcome's words with another is not held to the first alone.
-NEAR = 0.5
+NEAR = 0.6
 _WORDING = {4: "reduces", 3: "probably reduces", 2: "may reduce", 1: "we are very uncertain whether ... reduces"}
 _LEVEL_WORD_RE = re.compile(r"very[\s-]+low|low|moderate|high", re.I)
+_NEITHER_RE = re.compile(r"\bneither\b", re.I)
 _NEG_RE = re.compile(r"\b(?:no|not|nor|without|lack\w*|insufficient|little)\b|n't\b", re.I)
+_ARTICLE_RE = re.compile(r"\s+(?:the|a|an)\s+", re.I)
 _DEF_NEG_RE = re.compile(r"\b(?:no|not|nor|cannot|without|lack\w*|insufficient|little)\b|n't\b", re.I)
 
 
@@ -80,10 +92,10 @@ def findings_sections(doc: Document) -> list[bool]:
     heads = "|".join(re.escape(h).replace(r"\ ", r"\s+") for h in lex["background_headings"])
     finds = "|".join(re.escape(h).replace(r"\ ", r"\s+") for h in lex["finding_headings"])
     generic = "|".join(h.replace(" ", r"\s+") for h in lex["background_heading_starts"])
-    rx = re.compile(
-        rf"[#*\s]*(?:(?P<bg>{heads})\s*\**\s*(?::|\?|\n|$)|(?:{finds})\s*\**\s*(?::|\?|\n|$)|(?P<bg2>(?:{generic})[^\n]{{0,100}}(?:\?|\n|$)))",
-        re.I,
-    )
+    # a question opens a background section only as a heading: on its own line
+    question = rf"(?P<bg2>(?:{generic})[^\n]{{0,100}}(?:\?[ \t*_#]*(?:\n|$)|\n|$))"
+    end = r"\s*\**\s*(?::|\?|\n|$)"
+    rx = re.compile(rf"[#*\s]*(?:(?P<bg>{heads}){end}|(?:{finds}){end}|{question})", re.I)
     out, state = [], True
     for start, _end in doc.sentences:
         m = rx.match(doc.norm, start)
@@ -100,7 +112,7 @@ def _keyed_declarations(doc: Document) -> list[tuple[str, int, int, str]]:
     last_end: dict[int, int] = {}
     for start, end, level in declarations(doc):
         s0, _s1 = doc.sentence_span(start)
-        begin = max(s0, last_end.get(s0, s0), start - 220)
+        begin = max(s0, last_end.get(s0, s0), start - 400)
         last_end[s0] = end
         out.append((doc.norm[begin:end], start, end, level))
     return out
@@ -157,10 +169,13 @@ class _Rater:
         for name, level in by_outcome.items():
             self.mapping.add(name, Rating(level, f"{name!r} is rated {level} certainty"))
 
-    def at(self, pos: int) -> Rating | None:
+    def at(self, pos: int, strict: bool = False) -> Rating | None:
+        """The rating at ``pos``; ``strict``: for a word claiming certainty for every outcome it covers
+        ("clearly reduces early and late bleeding"), the lowest of the best-matching ratings."""
         doc = self.doc
         k = doc.sentence_index(pos)
-        own = self.decl_by_sentence.get(k)
+        # a line break ends a list item or table row even where no full stop ends the sentence
+        own = [d for d in self.decl_by_sentence.get(k, []) if "\n" not in doc.norm[min(d[1], pos) : max(d[0], pos)]]
         if own:  # the statement that follows the word in its sentence, else the last before it
             start, end, level = next((d for d in own if d[0] >= pos), own[-1])
             return Rating(level, f"this sentence states {level} certainty ('{doc.plain[start:end]}')")
@@ -171,12 +186,13 @@ class _Rater:
         sent = doc.sentence_span(pos)
         _c0, c1 = self.index.clause(pos)
         for text in (doc.norm[pos : min(c1, pos + 100)], doc.norm[sent[0] : sent[1]]):
-            for idx in (self.stated, self.source, self.mapping):
+            for idx in (self.source, self.stated, self.mapping):
                 if idx is None:
                     continue
-                hits = [r for r in idx.lookup(text, near=NEAR) if isinstance(r, Rating)]
+                hits = [r for r in idx.lookup(text, near=1.0 - 1e-9 if strict else NEAR) if isinstance(r, Rating)]
                 if hits:
-                    return max(hits, key=lambda r: CERTAINTY_RANK[r.level])
+                    pick = min if strict else max
+                    return pick(hits, key=lambda r: CERTAINTY_RANK[r.level])
         said = match(doc.norm, pos, self.hedged)   # the source's own hedge for this statement
         if said is not None:
             return Rating(said.level, f"the source words this finding as '{said.quote}' ({said.level} certainty)")
@@ -210,7 +226,7 @@ def check_certainty(
     rater = _Rater(doc, index, by_claim or {}, by_outcome or {}, source, default, hedged)
     out: list[Finding] = []
     for k, sent in enumerate(doc.sentences):
-        if sections[k]:
+        if sections[k] and not doc.norm[sent[0] : sent[1]].rstrip(" \n*_#").endswith("?"):  # a question claims nothing
             claim_idx = next((i for i, _c in index.by_sentence.get(k, [])), None)
             out.extend(_words(doc, sent, rater, claim_idx, index))
     return out
@@ -247,46 +263,6 @@ def _comparative_results(
     return out
 
 
-@cache
-def _word_sets() -> tuple[frozenset[str], frozenset[str]]:
-    lex = lexicon.load("certainty")["claims"]
-    return frozenset(lex["not_after_words"]), frozenset(lex["not_before_words"])
-
-
-_WORD_BEFORE_RE = re.compile(r"([A-Za-z]+)[\s,]*$")
-_WORD_AFTER_RE = re.compile(r"\s*([A-Za-z]+)")
-
-
-def _used_otherwise(norm: str, m: re.Match[str]) -> bool:
-    """ "an increased risk", "with reduced pain", "caused by", "works at": not a claim about an effect."""
-    not_after, not_before = _word_sets()
-    prev = _WORD_BEFORE_RE.search(norm, max(0, m.start() - 20), m.start())
-    nxt = _WORD_AFTER_RE.match(norm, m.end())
-    return bool(
-        (prev and prev.group(1).lower() in not_after and not m.group(0).lower().startswith(("is ", "are ", "was ", "were ")))
-        or (nxt and nxt.group(1).lower() in not_before)
-        or _ABOUT_CONFIDENCE_RE.search(norm, max(0, m.start() - 40), min(len(norm), m.end() + 20))
-    )
-
-
-#: "This decreases our confidence", "our confidence in the effects is reduced": about the evidence, not an effect
-_ABOUT_CONFIDENCE_RE = re.compile(r"\bour\s+(?:confidence|certainty|trust)\b|\bconfidence\s+in\b", re.I)
-
-
-def _not_a_statement(norm: str, m: re.Match[str], clause: tuple[int, int]) -> bool:
-    """ "to establish whether", "demonstrating", "report their methods clearly", "clearly ... likely":
-    not a definitive statement about the evidence."""
-    word = m.group(0).lower()
-    if word.endswith("ing") or re.search(r"\bto\s+$", norm[max(0, m.start() - 5) : m.start()]):
-        return True
-    if re.search(r"\b(?:may|might|could|would|can|will)\s+(?:\w+\s+)?$", norm[max(0, m.start() - 20) : m.start()], re.I):
-        return True  # "might either confirm or disprove"
-    if re.match(r"\s*(?:[.,;:)]|$)|\s+(?:whether|if)\b", norm[m.end() : m.end() + 10]):
-        return True
-    rest = re.split(r",|\band\b|\bbut\b", norm[m.end() : min(clause[1], m.end() + 60)], maxsplit=1)[0]
-    return re.search(r"\b(?:may|might|could|likely|probably|possibly|uncertain)\b", rest, re.I) is not None
-
-
 def _message(rating: Rating, said: str, states: str) -> str:
     rank = CERTAINTY_RANK[rating.level]
     return (
@@ -304,45 +280,55 @@ def _words(doc: Document, sent: tuple[int, int], rater: _Rater, claim_idx: int |
     not_after = lexicon.regex("certainty", "claims", "not_definitive_after")
     for m in lexicon.regex("certainty", "claims", "definitive").finditer(norm, sent[0], sent[1]):
         c0 = index.clause(m.start())[0]  # "no difference was demonstrated", "cannot be clearly determined"
-        if _DEF_NEG_RE.search(norm, max(sent[0], c0, m.start() - 30), m.start()) or not_after.match(norm, m.end() + 1):
+        nxt = _ARTICLE_RE.match(norm, m.end())
+        if _DEF_NEG_RE.search(norm, max(sent[0], c0, m.start() - 30), m.start()) or not_after.match(
+            norm, nxt.end() if nxt else m.end() + 1
+        ):
             continue
-        if _not_a_statement(norm, m, index.clause(m.start())):
+        if not_a_statement(norm, m, index.clause(m.start())):
             continue
-        rating = rater.at(m.start())
+        rating = rater.at(m.start(), strict=True)
         if rating is None or CERTAINTY_RANK.get(rating.level, 4) >= 4:
             continue
         flagged_until = m.end() + 25
         said = doc.plain[m.start() : m.end()]
         out.append(Finding("error", "certainty_language", m.start(), m.end(), _message(rating, said, "high"), claim_idx))
     base = set(lex["claims"]["base_forms"])
+    not_subjects = frozenset(lex["claims"]["not_plural_subjects"])
+    possibility = lexicon.regex("certainty", "claims", "possibility")
     for m in lexicon.regex("certainty", "claims", "verbs").finditer(norm, sent[0], sent[1]):
         if m.start() <= flagged_until:
             continue
         c0, _c1 = index.clause(m.start())
         before = norm[max(c0, m.start() - 250) : m.start()]
         after = norm[m.end() : sent[1]]  # "..., but the evidence is very uncertain"
-        strength = 4
+        strength = 3 if possibility.fullmatch(m.group(0)) else 4
         caveat = lexicon.regex("certainty", "hedges", "very low").search(after) is not None
-        for level, value in (("very low", 1), ("low", 2), ("moderate", 3)):
-            if lexicon.regex("certainty", "hedges", level).search(before):
+        hedge_rxs = [lexicon.regex("certainty", "hedges", level) for level in ("very low", "low", "moderate")]
+        operative = operative_before(before, hedge_rxs)
+        for rx, value in zip(hedge_rxs, (1, 2, 3), strict=True):
+            if rx.search(operative):
                 strength = min(strength, value)
         if caveat:
             # "may improve Y, but the evidence is very uncertain" is the GRADE wording for very low
             # certainty; "improves Y, but the evidence is very uncertain" still asserts the effect
             strength = 1 if strength <= 2 else 2
         verb = re.sub(r"\s+", " ", m.group(0).lower())
-        if strength == 4 and verb in base:
+        if strength == 4 and verb in base and not plural_subject(norm, m.start(), not_subjects):
             continue  # an infinitive or plural without a hedge: not a claim about the effect
-        if _NEG_RE.search(before[-15:]) or _used_otherwise(norm, m):
+        if _NEG_RE.search(before[-15:]) or _NEITHER_RE.search(before[-40:]):
+            continue  # "did not reduce", "neither treatment may be better than the other"
+        if used_otherwise(norm, m) or list_adjective(norm, m.start(), c0) or not_found_effect(before):
             continue
         if re.search(r"\bor\s+$", before[-6:]) and re.search(r"\b(?:whether|if)\b", norm[sent[0] : m.start()], re.I):
             continue  # "we were unsure whether A improved X, or led to Y": still inside the "whether"
+        said = doc.plain[m.start() : m.end()]
+        out.extend(_coordinated(doc, index, rater, m, said, strength))
         rating = rater.at(m.start())
         if rating is None or rating.level not in CERTAINTY_RANK:
             continue
         rank = CERTAINTY_RANK[rating.level]
         if strength > rank:
-            said = doc.plain[m.start() : m.end()]
             severity: Severity = "error" if strength - rank >= 2 else "warning"
             states = {4: "high", 3: "moderate", 2: "low"}[strength]
             out.append(
@@ -350,4 +336,26 @@ def _words(doc: Document, sent: tuple[int, int], rater: _Rater, claim_idx: int |
             )
             flagged.add(m.start())
     out.extend(_comparative_results(doc, sent, rater, claim_idx, index, flagged))
+    return out
+
+
+def _coordinated(
+    doc: Document, index: ClaimIndex, rater: _Rater, m: re.Match[str], said: str, strength: int
+) -> list[Finding]:
+    """Later results one verb covers ("reduce A (...; high-certainty) and B (...; very low-certainty)"),
+    judged against the certainty stated for each."""
+    out: list[Finding] = []
+    decls = rater.decl_by_sentence.get(doc.sentence_index(m.start()), [])
+    if len(decls) < 2:
+        return out
+    for start, end, level, j in coordinated_outcomes(doc, index, m.end(), index.clause(m.start()), decls):
+        rank = CERTAINTY_RANK[level]
+        if strength > rank:
+            words = doc.plain[start:end]
+            rating = Rating(level, f"this sentence rates {words!r} as {level} certainty")
+            states = {4: "high", 3: "moderate", 2: "low"}[strength]
+            severity: Severity = "error" if strength - rank >= 2 else "warning"
+            out.append(
+                Finding(severity, "certainty_language", start, end, _message(rating, f"{said} ... {words}", states), j)
+            )
     return out

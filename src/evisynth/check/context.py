@@ -76,6 +76,8 @@ def significance(claim: Claim) -> bool | None:
         lo, hi = sorted((claim.ci_lower, claim.ci_upper))
         if claim.estimate is not None and not lo - 1e-9 <= claim.estimate <= hi + 1e-9:
             return None  # an estimate outside its own CI: a garbled result (reported as such) cannot be judged
+        if claim.measure is None and (lo <= 0.0 <= hi) != (lo <= 1.0 <= hi):
+            return None  # "(95% CI 0.74 to 16.59)" with no measure: a ratio's CI includes no effect, a difference's not
         if lo != null and hi != null:
             return not (lo <= null <= hi)
     if claim.p_value is not None:
@@ -176,6 +178,11 @@ def _canonical(text: str) -> str:
     return rx.sub(lambda m: " " + canon[" ".join(m.group(0).lower().split())] + " ", text)
 
 
+@cache
+def _not_outcome_words() -> frozenset[str]:
+    return _GENERIC | frozenset(w.lower() for w in lexicon.load("outcomes").get("not_outcome_words", ()))
+
+
 def content_words(text: str) -> set[str]:
     """Words of a span that may name an outcome (lower case, generic words dropped, a plural "s" cut,
     outcome synonyms from ``lexicons/outcomes.toml`` mapped to one token).
@@ -186,9 +193,10 @@ def content_words(text: str) -> set[str]:
     True
     """
     out = set()
+    generic = _not_outcome_words()
     for w in _WORD_RE.findall(_canonical(text)):
         word = w.lower()
-        if word in _GENERIC:
+        if word in generic:
             continue
         out.add(word[:-1] if len(word) > 4 and word.endswith("s") and not word.endswith("ss") else word)
     return out

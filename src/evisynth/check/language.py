@@ -6,8 +6,9 @@ claim's CI and P value. The words come from ``lexicons/significance.toml``, whic
 guidance behind them.
 
 * "significant", "improved", "reduced", "effective", ... said of a result whose CI includes
-  no effect (or P >= 0.05): an error (a warning when hedged, "may reduce"). The message shows
-  P recomputed from the CI.
+  no effect (or P >= 0.05): an error (a warning when hedged, "may reduce", or when the result
+  was found by its outcome's words in another sentence or the source, a match that can be
+  wrong). The message shows P recomputed from the CI.
 * the same said of a borderline result (P = 0.05, a CI limit that rounds to no effect): a
   warning that names both readings.
 * "not significant" or "no effect" said of a result whose CI excludes no effect: an error.
@@ -25,7 +26,8 @@ from functools import cache
 
 from evisynth.check import lexicon
 from evisynth.check.context import ClaimIndex, OutcomeIndex, borderline, common_words, significance
-from evisynth.check.language_scope import coordinated, describe_numbers, not_a_finding
+from evisynth.check.language_scope import coordinated, describe_numbers, joined_results, not_a_finding
+from evisynth.check.language_unlocated import asserted, blanket_null, clinical_threshold, quote, unlocated_null
 from evisynth.check.model import RATIO_MEASURES, Claim, Finding, Severity
 from evisynth.check.text import Document
 
@@ -53,6 +55,7 @@ class _Outcomes:
     """
 
     def __init__(self, doc: Document, index: ClaimIndex, source: tuple[Document, Sequence[Claim]] | None) -> None:
+        self.doc = doc
         self.index = OutcomeIndex(cap=8, ignore=common_words(doc, source[0] if source is not None else None))
         for i, c in index.items:
             self.index.add(_outcome_words(doc, c), (i, c, False))
@@ -64,7 +67,14 @@ class _Outcomes:
 
     def target(self, clause: str, pos: int) -> tuple[int | None, Claim, bool] | None:
         """The result a clause without numbers talks about: earlier in the text, or in the source."""
-        hits = [h for h in self.index.lookup(clause, min_score=0.5) if isinstance(h, tuple) and (h[2] or h[1].end <= pos)]
+        # earlier in the text, in the next sentence ("X may increase ear pain. One study ... (RR 3.50 ...)")
+        # or in the source
+        nxt = self.doc.sentence_index(pos) + 1
+        hits = [
+            h
+            for h in self.index.lookup(clause, min_score=0.5)
+            if isinstance(h, tuple) and (h[2] or h[1].end <= pos or self.doc.sentence_index(h[1].start) == nxt)
+        ]
         if not hits or len({significance(c) for _i, c, _s in hits}) != 1:
             return None
         return hits[0]
@@ -74,8 +84,11 @@ def _outcome_words(doc: Document, claim: Claim) -> str:
     """The words before a result back to the previous result or clause, which name its outcome
     ("The need for revision surgery for POVCH occurred less frequently ... (RR 0.44 ...")."""
     sent = doc.sentence_span(claim.start)
-    before = doc.norm[max(sent[0], claim.start - 160) : claim.start]
+    before = doc.norm[max(sent[0], claim.start - 250) : claim.start]
     cut = max(before.rfind(";"), before.rfind(")"))
+    est, low = claim.num("estimate"), claim.num("ci_lower")
+    if est is not None and low is not None and low.start - est.end > 20:  # "a risk ratio of 3.50 for otalgia ... (95% CI"
+        return before[cut + 1 :] + " " + doc.norm[est.end : low.start]
     return before[cut + 1 :]
 
 
@@ -91,14 +104,22 @@ def check_significance(
     judged against the source result for the same outcome.
     """
     norm = doc.norm
-    keep = [i for i, c in enumerate(claims) if c.estimate is not None or c.has_ci or c.p_value is not None]
+    claims, taken = joined_results(claims)
+    if source is not None:
+        joined, gone = joined_results(source[1])
+        source = (source[0], [c for j, c in enumerate(joined) if j not in gone])
+    keep = [
+        i for i, c in enumerate(claims) if (c.estimate is not None or c.has_ci or c.p_value is not None) and i not in taken
+    ]
     index = ClaimIndex(doc, claims, keep)
     outcomes = _Outcomes(doc, index, source)
     out: list[Finding] = []
     covered = bytearray(len(norm) + 1)
     hedges = _rx("modifiers", "hedges")
+    effect_rx = _rx("words", "effect")
+    threshold = clinical_threshold(doc, source[0] if source is not None else None)
 
-    def locate(pos: int) -> tuple[int | None, Claim, bool] | None:
+    def locate(pos: int, end: int) -> tuple[int | None, Claim, bool] | None:
         found = index.target(pos)
         if found is not None:
             return (found[0], found[1], False)
@@ -106,12 +127,17 @@ def check_significance(
         if in_findings is not None and (k >= len(in_findings) or not in_findings[k]):
             return None  # background and methods use effect words about no result of this review
         _c0, c1 = index.clause(pos)
-        query = norm[pos : min(c1, pos + 120)]
-        # "less nasal trauma and pneumothorax": each coordinated outcome on its own as well
+        stop = min(c1, pos + 120)
+        # "results in less nasal trauma and likely a reduction in pneumothorax": the next effect word
+        # has its own outcome, judged on its own
+        nxt = effect_rx.search(norm, end, stop)
+        query = norm[pos : nxt.start() if nxt is not None else stop]
+        # "less nasal trauma and pneumothorax": each coordinated outcome on its own first; the
+        # whole phrase only when no part names an outcome
         parts = _CONJUNCT_RE.split(query)
         hits = [h for h in (outcomes.target(part, pos) for part in parts) if h is not None] if len(parts) > 1 else []
         not_sig = next((h for h in hits if significance(h[1]) is False), None)
-        return not_sig or outcomes.target(query, pos) or (hits[0] if hits else None)
+        return not_sig or (hits[0] if hits else outcomes.target(query, pos))
 
     rules = (
         ("accurate", _rx("words", "accurate_null")),
@@ -128,25 +154,18 @@ def check_significance(
             _mark(covered, m.start(), m.end())
             if kind == "uncertain":
                 continue
-            target = locate(m.start())
+            target = locate(m.start(), m.end())
+            if target is not None and kind != "equivalence" and target[2] and significance(target[1]):
+                target = None  # "has no effect" and a significant source result for a like outcome: no
+                # result this wording could describe, and "no effect" is never shown (judged as unlocated)
             c0, _c1 = index.clause(m.start())
             hedged = hedges.search(norm, max(c0, m.start() - 25), m.start()) is not None
             if target is None:
-                k = doc.sentence_index(m.start())
-                conditional = re.search(r"\b(?:if|when|whether|unless)\b", norm[max(c0, m.start() - 20) : m.start()])
-                lead = re.split(r"[,;]", norm[max(c0, m.start() - 80) : m.start()])[-1]
-                conditional = conditional or _NOT_ASSERTED_RE.search(lead)
-                said = doc.plain[m.start() : m.end()]
-                flat = kind == "null_error" or (kind == "null_warning" and _FLAT_NULL_RE.match(said) is not None)
-                if (
-                    (flat or kind == "equivalence")
-                    and not conditional
-                    and (in_findings is None or (k < len(in_findings) and in_findings[k]))
-                ):
-                    out.append(_unmatched_null(m, _quote(doc.plain, m.start(), _c1), kind))
+                clause = index.clause(m.start())
+                if asserted(doc, m.start(), clause, kind, in_findings, threshold):
+                    out.append(unlocated_null(m.start(), m.end(), quote(doc.plain, m.start(), clause[1]), kind))
                 continue
             out.extend(_null_words(doc, kind, m, target, hedged))
-    effect_rx = _rx("words", "effect")
     negations = _rx("modifiers", "negations")
     not_about = _rx("modifiers", "not_about_effect")
     for rx in (_rx("words", "significant"), effect_rx):
@@ -154,7 +173,7 @@ def check_significance(
             if _masked(covered, m.start()) or not_about.match(norm, _skip_space(norm, m.end())):
                 continue
             _mark(covered, m.start(), m.end())
-            target = locate(m.start())
+            target = locate(m.start(), m.end())
             if target is None:
                 continue
             i, c, from_source = target
@@ -170,7 +189,14 @@ def check_significance(
             where = _where(c, from_source, not here)
             if sig is False:
                 hedged = hedges.search(norm, max(c0, m.start() - 30), m.start()) is not None
-                severity: Severity = "warning" if hedged and rx is effect_rx else "error"
+                # "a trend towards benefit", "marginally significant", "reduced pain, approaching
+                # significance": the wording itself concedes the result is not clearly significant
+                conceded = bool(
+                    hedges.search(said)
+                    or _CONCEDED_RE.search(norm, m.end(), min(_c1, m.end() + 40))
+                    or _MARGINAL_RE.search(norm, max(c0, m.start() - 15), m.start())
+                )
+                severity: Severity = "warning" if (hedged and rx is effect_rx) or conceded or not here else "error"
                 out.append(
                     Finding(
                         severity,
@@ -198,45 +224,8 @@ def check_significance(
             elif sig and rx is effect_rx and c.has_ci and here and i is not None:
                 out.extend(_direction(doc, m, said, i, c))
                 out.extend(coordinated(doc, index, m, said, c, hedges))
+    out.extend(blanket_null(doc, claims, source[1] if source is not None else (), in_findings))
     return out
-
-
-_FLAT_NULL_RE = re.compile(r"no\s", re.I)
-#: Before a "no difference" or "similar" that the text does not assert as its finding: a condition
-#: ("before it can be concluded that"), a single study's report ("one study reported no difference"),
-#: or groups compared at baseline ("the groups are similar").
-_NOT_ASSERTED_RE = re.compile(
-    r"\b(?:whether|before|until|unless|concluded?|determine|establish|guarantee|ensure)\b"
-    r"|\b(?:study|studies|trial|trials|RCT|RCTs)\s+(?:also\s+)?(?:reported|showed|found|observed|noted)\s*$"
-    r"|\bgroups\s*$",
-    re.I,
-)
-
-
-def _quote(plain: str, start: int, end: int, limit: int = 60) -> str:
-    """The words from ``start`` to the end of the clause, cut at a word boundary near ``limit``."""
-    text = " ".join(plain[start:end].split()).rstrip(" .,;:")
-    if len(text) <= limit:
-        return text
-    return text[:limit].rsplit(" ", 1)[0] + " ..."
-
-
-def _unmatched_null(m: re.Match[str], said: str, kind: str) -> Finding:
-    """ "No difference" or "as effective as" about no result the checker can find: a warning, because
-    a review can only show an effect too small or too uncertain to detect, not its absence."""
-    if kind == "equivalence":
-        what = "states that the options are equivalent; without an equivalence margin and a CI inside it"
-    else:
-        what = "states that there is no effect; without a CI that excludes every important effect"
-    return Finding(
-        "warning",
-        "significance_language",
-        m.start(),
-        m.end(),
-        f'"{said}" {what}, a review can only find an effect too small or too uncertain to detect. '
-        f'GRADE wording: "little or no difference" (with the certainty), or "uncertain".',
-        None,
-    )
 
 
 def _where(claim: Claim, from_source: bool, elsewhere: bool) -> str:
@@ -296,6 +285,10 @@ def _null_words(
     ]
 
 
+#: After an effect word: the text itself says the result only approached significance.
+_CONCEDED_RE = re.compile(r"\b(?:approach(?:ed|ing)|near(?:ly|ing)?)\s+(?:statistical\s+)?significance", re.I)
+#: Just before a significance word: "marginally significant", "borderline significant".
+_MARGINAL_RE = re.compile(r"\b(?:marginal(?:ly)?|borderline|nearly|almost|approaching)\s+(?:statistically\s+)?$", re.I)
 _THRESHOLD_BEFORE_RE = re.compile(r"[<>≥≤]\s*\d+(?:\.\d+)?\s*%?\s*$")
 
 

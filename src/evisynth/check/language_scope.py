@@ -2,17 +2,20 @@
 
 :func:`describe_numbers`: a claim's CI and recomputed P, for the messages of both modules;
 :func:`coordinated`: one word covering several results joined by "and" is judged against each;
-:func:`not_a_finding`: an effect word describing what was measured or how a scale reads is no claim.
+:func:`not_a_finding`: an effect word describing what was measured or how a scale reads is no claim;
+:func:`joined_results`: an estimate and its CI written apart in one sentence, judged as one result.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from dataclasses import replace
 
 from evisynth.check import lexicon
 from evisynth.check.consistency import recomputed_p_range
 from evisynth.check.context import ClaimIndex, significance
-from evisynth.check.model import Claim, Finding, Severity
+from evisynth.check.model import STATISTICS, Claim, Finding, Severity
 from evisynth.check.text import Document
 from evisynth.format import format_p
 
@@ -89,3 +92,38 @@ def not_a_finding(norm: str, pos: int) -> bool:
     closed = norm.find(")", pos, pos + 60)
     inside = norm[opened + 1 : closed if closed >= 0 else pos]
     return _SCALE_RE.search(inside) is not None and not re.search(r"\d\s*(?:to|-|–)\s*-?\d", inside)
+
+
+def joined_results(claims: Sequence[Claim]) -> tuple[list[Claim], set[int]]:
+    """Claims with an estimate and its CI written apart in one sentence joined into one result.
+
+    "a risk ratio of 3.50 for otalgia ..., although the overall occurrence of pain was low (95% CI 0.74
+    to 16.59; ...)": the estimate (with its measure, no CI) and the next CI of the sentence (no measure,
+    no estimate, the estimate inside it). Returns the claims with the estimate's claim replaced by the
+    joined result, and the indices of the CIs it took (to be left out).
+    """
+    out = list(claims)
+    taken: set[int] = set()
+    for i, c in enumerate(claims):
+        if c.estimate is None or c.measure is None or c.measure in STATISTICS or c.has_ci:
+            continue
+        for j in range(i + 1, min(len(claims), i + 4)):
+            d = claims[j]
+            if d.sentence_start != c.sentence_start or d.estimate is not None:
+                break
+            if not d.has_ci or d.measure is not None:
+                continue
+            lo, hi = sorted((d.ci_lower or 0.0, d.ci_upper or 0.0))
+            if lo <= c.estimate <= hi:
+                out[i] = replace(
+                    c,
+                    end=d.end,
+                    text=f"{c.text.strip()} ({d.text.strip()})",
+                    ci_level=d.ci_level,
+                    ci_lower=d.ci_lower,
+                    ci_upper=d.ci_upper,
+                    numbers=c.numbers + d.numbers,
+                )
+                taken.add(j)
+            break
+    return out, taken
