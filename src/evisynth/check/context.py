@@ -183,9 +183,11 @@ def _not_outcome_words() -> frozenset[str]:
     return _GENERIC | frozenset(w.lower() for w in lexicon.load("outcomes").get("not_outcome_words", ()))
 
 
-def content_words(text: str) -> set[str]:
+def content_words(text: str, *, outcome_only: bool = True) -> set[str]:
     """Words of a span that may name an outcome (lower case, generic words dropped, a plural "s" cut,
-    outcome synonyms from ``lexicons/outcomes.toml`` mapped to one token).
+    outcome synonyms from ``lexicons/outcomes.toml`` mapped to one token). With ``outcome_only`` (the
+    default) the words that never name an outcome (``not_outcome_words``: "measured", "other", "superior")
+    are dropped too; without it they are kept, to match a clause as a whole.
 
     >>> sorted(content_words("the number of people who had falls"))
     ['fall', 'number']
@@ -193,7 +195,7 @@ def content_words(text: str) -> set[str]:
     True
     """
     out = set()
-    generic = _not_outcome_words()
+    generic = _not_outcome_words() if outcome_only else _GENERIC  # False: keep verbs and quantifiers
     for w in _WORD_RE.findall(_canonical(text)):
         word = w.lower()
         if word in generic:

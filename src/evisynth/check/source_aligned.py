@@ -109,7 +109,10 @@ def _counts_in(norm: str, start: int, end: int) -> tuple[dict[str, frozenset[int
 
 
 def _words(text: str, common: frozenset[str]) -> frozenset[str]:
-    return frozenset(w for w in content_words(text) if w not in common and not _NUMBER_WORDS.match(w) and not w.isdigit())
+    # all the clause's words, verbs included ("15 investigated other minor painful procedures"): a clause is
+    # matched as a whole, not by the outcome it names
+    return frozenset(w for w in content_words(text, outcome_only=False)
+                     if w not in common and not _NUMBER_WORDS.match(w) and not w.isdigit())
 
 
 #: the last source documents indexed, by identity (hashing a document would cost its length per lookup)
