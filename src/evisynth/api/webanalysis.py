@@ -26,8 +26,9 @@ from evisynth.report.options import ReportOptions
 from evisynth.report.sections import ReportSection
 from evisynth.report.tables import Table
 
-__all__ = ["CHOICES", "AnalysisView", "analyse_grid", "figure_file", "form_settings", "grid_columns", "grid_info",
-           "inline_svg", "download_name", "file_stem", "report_file", "review_settings_text", "review_specs", "settings_differ"]
+__all__ = ["CHOICES", "REPORT_FILES", "AnalysisView", "analyse_grid", "download_name", "figure_file", "file_stem",
+           "form_settings", "grid_columns", "grid_info", "inline_svg", "report_file", "review_settings_text",
+           "review_specs", "settings_differ"]
 
 #: The choices of the analysis form, from :mod:`evisynth.options` (the one source of the CLI's choices).
 CHOICES: dict[str, tuple[str, ...]] = {
