@@ -20,7 +20,7 @@ from collections.abc import Mapping
 from evisynth import options as opt
 from evisynth.analyses.spec import AnalysisSpec
 
-__all__ = ["LABELS", "coherent", "measures_for", "methods_for", "page_words", "tests_for"]
+__all__ = ["LABELS", "coherent", "measures_for", "methods_for", "page_words", "valid_tests"]
 
 #: Plain labels of the option codes, per form field (the option values stay the codes).
 LABELS: dict[str, dict[str, str]] = {
@@ -60,7 +60,7 @@ def methods_for(model: str, kind: str | None = None, measure: str = "") -> tuple
     return (*opt.TAU2_METHODS, *(("MH",) if mh else ()))
 
 
-def tests_for(model: str, robust: bool = False) -> tuple[str, ...]:
+def valid_tests(model: str, robust: bool = False) -> tuple[str, ...]:
     """The tests valid for ``model``: only z for the multilevel model and robust SE (their own inference)."""
     return (opt.DEFAULT_TEST,) if model == "multilevel" or robust else opt.TESTS
 
@@ -87,7 +87,7 @@ def coherent(settings: Mapping[str, str], kind: str | None, base: AnalysisSpec |
         else:
             method = opt.DEFAULT_TAU2_METHOD
     out["method"] = method
-    if out.get("test") not in tests_for(model, bool(out.get("robust"))):
+    if out.get("test") not in valid_tests(model, bool(out.get("robust"))):
         out["test"] = opt.DEFAULT_TEST
     if model not in opt.ROBUST_MODELS:
         out["robust"] = ""

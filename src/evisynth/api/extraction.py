@@ -103,7 +103,8 @@ def display_order(grid: Grid) -> tuple[Grid, int]:
     from evisynth.io.derive import DERIVE_COLUMNS
     from evisynth.io.schema import canonical_name, normalise_name
 
-    label = next((j for j, h in enumerate(grid.header) if canonical_name(h) == "study"), None)
+    labels = [j for j, h in enumerate(grid.header) if canonical_name(h) == "study"]
+    label = next((j for j in labels if normalise_name(grid.header[j]) == "study"), labels[0] if labels else None)
     data = [j for j, h in enumerate(grid.header) if j != label and h.strip() and canonical_name(h) != "study"
             and (canonical_name(h) is not None or normalise_name(h) in DERIVE_COLUMNS[:-1])]
     first = ([] if label is None else [label]) + data

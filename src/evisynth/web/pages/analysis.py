@@ -18,7 +18,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from evisynth.api.analysischoices import LABELS, coherent, measures_for, methods_for, page_words, tests_for
+from evisynth.api.analysischoices import LABELS, coherent, measures_for, methods_for, page_words, valid_tests
 from evisynth.api.extraction import outcome_grids
 from evisynth.api.reviewfile import set_analysis
 from evisynth.api.webanalysis import (
@@ -89,7 +89,7 @@ def _choices(settings: dict[str, str], kind: str | None) -> dict[str, list[tuple
     model = settings["model"]
     codes = {"measure": measures_for(kind), "model": CHOICES["model"],
              "method": methods_for(model, kind, settings["measure"]),
-             "test": tests_for(model, bool(settings.get("robust")))}
+             "test": valid_tests(model, bool(settings.get("robust")))}
     out = {}
     for name, values in codes.items():
         extra = (settings[name],) if settings[name] and settings[name] not in values else ()
