@@ -24,17 +24,17 @@ __all__ = ["LABELS", "coherent", "measures_for", "methods_for", "page_words", "v
 
 #: Plain labels of the option codes, per form field (the option values stay the codes).
 LABELS: dict[str, dict[str, str]] = {
-    "measure": {"MD": "MD — mean difference", "SMD": "SMD — standardised mean difference (Hedges' g)",
+    "measure": {"MD": "MD — mean difference", "SMD": "SMD — standardised mean difference",
                 "OR": "OR — odds ratio", "RR": "RR — risk ratio", "RD": "RD — risk difference",
-                "PETO": "PETO — Peto odds ratio", "GEN": "GEN — generic effect (yi with its SE)"},
+                "PETO": "PETO — Peto odds ratio", "GEN": "GEN — generic (yi, SE)"},
     "model": {"fixed": "fixed — common effect", "random": "random — random effects",
-              "multilevel": "multilevel — comparisons nested in studies"},
+              "multilevel": "multilevel — three-level"},
     "method": {"IV": "IV — inverse variance", "MH": "MH — Mantel–Haenszel", "PETO": "PETO — Peto",
                "DL": "DL — DerSimonian–Laird", "HE": "HE — Hedges", "HS": "HS — Hunter–Schmidt",
                "SJ": "SJ — Sidik–Jonkman", "ML": "ML — maximum likelihood", "REML": "REML — restricted ML",
                "PM": "PM — Paule–Mandel", "EB": "EB — empirical Bayes"},
     "test": {"z": "z — Wald-type z test", "hksj": "hksj — Hartung–Knapp–Sidik–Jonkman",
-             "hksj-adhoc": "hksj-adhoc — Hartung–Knapp–Sidik–Jonkman, ad hoc truncation"},
+             "hksj-adhoc": "hksj-adhoc — HKSJ, ad hoc truncation"},
 }
 
 #: The measures each kind of study table can be analysed with (the study-table reader's kinds).
