@@ -45,6 +45,7 @@ def test_choices_follow_the_model_and_the_data():
     assert coherent({**settings, "model": "fixed", "method": "DL"}, "continuous")["method"] == "IV"
     assert coherent({**settings, "model": "fixed", "measure": "PETO", "method": "DL"}, "binary")["method"] == "PETO"
     assert coherent({**settings, "model": "multilevel", "test": "hksj"}, None)["test"] == "z"
+    assert coherent({**settings, "cluster": "trial"}, None)["cluster"] == ""  # random without robust SE
     assert page_words("--method REML estimates tau² for random effects; with --model fixed use --method IV") == \
         "method REML estimates τ² for random effects; with model fixed use method IV"
 

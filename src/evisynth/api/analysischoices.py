@@ -70,8 +70,8 @@ def coherent(settings: Mapping[str, str], kind: str | None, base: AnalysisSpec |
 
     A method the chosen model cannot use is replaced: IV (Peto for the Peto measure) for a common effect,
     the review's own τ² method (``base``) or the default of :mod:`evisynth.options` for random effects,
-    REML for the multilevel model; the test becomes z where only z applies. An empty model is the
-    default model.
+    REML for the multilevel model; the test becomes z where only z applies, and the cluster column is
+    dropped where none is used. An empty model is the default model.
     """
     out = dict(settings)
     model = out.get("model") or (opt.DEFAULT_MODEL if (out.get("measure") or "") != "PETO" else "fixed")
@@ -91,6 +91,8 @@ def coherent(settings: Mapping[str, str], kind: str | None, base: AnalysisSpec |
         out["test"] = opt.DEFAULT_TEST
     if model not in opt.ROBUST_MODELS:
         out["robust"] = ""
+    if model != "multilevel" and not out.get("robust"):
+        out["cluster"] = ""  # only the multilevel model and robust SE use a cluster column
     return out
 
 
