@@ -159,3 +159,22 @@ def test_each_warning_once_without_class_names(review_client):
     page = _text(review_client.get("/analysis?o=3").text)  # 7 studies: the funnel tests have low power
     assert "Warning:" not in page
     assert len(re.findall(r"(?i)low power", page)) == 1
+
+
+
+def test_a_measure_the_data_cannot_give_says_what_it_needs():
+    import pandas as pd
+
+    from evisynth.effects.compute import compute_effects
+    from evisynth.io.tabular import read_study_table
+
+    continuous = read_study_table(pd.DataFrame({"study": ["A"], "m1": ["5"], "sd1": ["1"], "n1": ["20"],
+                                                "m2": ["4"], "sd2": ["1"], "n2": ["20"]}))
+    with pytest.raises(InputError, match=r"measure GEN needs generic data \(yi with sei or vi, or estimate with "
+                                         r"ci_lower and ci_upper\), but the table has continuous data"):
+        compute_effects(continuous, "GEN")
+    binary = read_study_table(pd.DataFrame({"study": ["A"], "events1": ["1"], "n1": ["9"], "events2": ["2"],
+                                            "n2": ["9"]}))
+    with pytest.raises(InputError, match=r"measure MD needs continuous data \(m1, sd1, n1, m2, sd2, n2\), but the "
+                                         r"table has dichotomous data \(events1, n1, events2, n2\); use one of OR"):
+        compute_effects(binary, "MD")

@@ -193,6 +193,7 @@ def test_walk_a_review(live_server, browser, tmp_path):
     assert "Test for subgroup differences" in results and "Lee 2020" in results
     _shot(ana, shots, "5-analysis")
     for link, suffix in (("a:has-text('analysis JSON')", ".json"), ("a:has-text('report (HTML)')", ".html"),
+                         ("a:has-text('report (Markdown')", ".zip"),
                          ("#figure-forest_subgroup a:has-text('SVG')", ".svg")):
         with ana.expect_download() as download:
             ana.click(link)
@@ -203,6 +204,10 @@ def test_walk_a_review(live_server, browser, tmp_path):
             assert saved["studies"][1]["note"].startswith("sd1 from the 95% CI")
             (groups,) = saved["subgroup_analyses"].values()
             assert "subgroup differences" in groups["text"]
+    # a fixed model picks a fixed method (IV), and the page says the review file's settings differ
+    ana.select_option("#model", "fixed")
+    sync_api.expect(ana.locator("#method")).to_have_value("IV")
+    sync_api.expect(ana.locator("#review-settings")).to_contain_text("The certainty page and summary use the review")
     ana.goto(url + "/certainty")
     # no risk-of-bias judgements were entered, so evisynth suggests "serious"; the reviewer overrides it
     assert "4 studies without a judgement" in ana.inner_text("#domain-risk_of_bias")
