@@ -14,10 +14,12 @@ SELECTED = re.compile(r'<select id="(\w+)" name="\w+">(.*?)</select>', re.S)
 
 
 def _selected(page: str) -> dict[str, str]:
+    """Each select's chosen option: its value (the option code), or its text when it has none (the outcome)."""
     out = {}
     for name, options in SELECTED.findall(page):
-        chosen = re.search(r"<option[^>]*selected[^>]*>([^<]*)", options)
-        out[name] = chosen.group(1) if chosen else ""
+        chosen = re.search(r"<option([^>]*)selected[^>]*>([^<]*)", options)
+        value = re.search(r'value="([^"]+)"', chosen.group(1)) if chosen else None
+        out[name] = (value.group(1) if value and name != "o" else chosen.group(2)) if chosen else ""
     return out
 
 
@@ -65,8 +67,9 @@ def test_changing_the_method_refits(review_client):
     # choosing another outcome starts from that outcome's settings, not the form's
     other = review_client.get("/analysis?o=1&of=0&method=REML&subgroup=limb").text
     assert _selected(other)["method"] == "DL" and _selected(other)["subgroup"] == ""
-    wrong = review_client.get("/analysis?o=0&of=0&model=fixed&method=DL").text
-    assert "with --model fixed use --method IV" in wrong
+    # choosing a fixed model picks a pooling method that fits it (no "--method" error)
+    fixed = review_client.get("/analysis?o=0&of=0&model=fixed&method=DL").text
+    assert _selected(fixed)["method"] == "IV" and "--" not in re.sub(r"<!--.*?-->", "", fixed, flags=re.S)
 
 
 def test_subgroups_and_meta_regression_render(review_client):
@@ -89,7 +92,7 @@ def test_downloads_content_types(review_client):
         response = review_client.get(f"/analysis/figure/forest.{fmt}?{query}")
         assert response.status_code == 200 and response.headers["content-type"].startswith(kind)
         assert response.content.startswith(magic)
-        assert f'filename="forest.{fmt}"' in response.headers["content-disposition"]
+        assert f'filename="forest_spasticity_mas.{fmt}"' in response.headers["content-disposition"]
     assert review_client.get(f"/analysis/figure/forest_hemisphere.png?{query}").status_code == 200
     html = review_client.get(f"/analysis/report.html?{query}")
     assert html.headers["content-type"].startswith("text/html") and b"<html" in html.content.lower()

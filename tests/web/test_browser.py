@@ -24,10 +24,10 @@ import pytest
 from .test_pages import RIS_A, RIS_B
 
 # arm data typed in the walk: study, m1, sd1, n1, m2, sd2, n2, subgroup, ci1_lower, ci1_upper
-ARMS = [["Kim 2019", "-1.1", "0.6", "15", "-0.4", "0.7", "15", "low frequency", "", ""],
-        ["Lee 2020", "-0.9", "", "20", "-0.5", "0.7", "20", "high frequency", "-1.27", "-0.53"],
-        ["Park 2021", "-1.3", "0.9", "12", "-0.6", "0.8", "12", "low frequency", "", ""],
-        ["Chen 2022", "-0.7", "0.7", "25", "-0.3", "0.6", "24", "high frequency", "", ""]]
+ARMS = [["Kim 2019", "-1.1", "0.6", "15", "-0.4", "0.7", "15", "", "", "low frequency"],
+        ["Lee 2020", "-0.9", "", "20", "-0.5", "0.7", "20", "-1.27", "-0.53", "high frequency"],
+        ["Park 2021", "-1.3", "0.9", "12", "-0.6", "0.8", "12", "", "", "low frequency"],
+        ["Chen 2022", "-0.7", "0.7", "25", "-0.3", "0.6", "24", "", "", "high frequency"]]
 
 CHROMIUM = os.environ.get("EVISYNTH_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install playwright)")
@@ -172,7 +172,8 @@ def test_walk_a_review(live_server, browser, tmp_path):
         with ana.expect_navigation():
             ana.click("button:has-text('Save and check')")
     header = [ana.input_value(f"input[name='h-{j}']") for j in range(10)]
-    assert header == ["study", "m1", "sd1", "n1", "m2", "sd2", "n2", "subgroup", "ci1_lower", "ci1_upper"]
+    # shown (and saved) as study, the data columns, then the others
+    assert header == ["study", "m1", "sd1", "n1", "m2", "sd2", "n2", "ci1_lower", "ci1_upper", "subgroup"]
     for i, row in enumerate(ARMS):
         for j, value in enumerate(row):
             if value:
@@ -195,6 +196,7 @@ def test_walk_a_review(live_server, browser, tmp_path):
     assert "Test for subgroup differences" in results and "Lee 2020" in results
     _shot(ana, shots, "5-analysis")
     for link, suffix in (("a:has-text('analysis JSON')", ".json"), ("a:has-text('report (HTML)')", ".html"),
+                         ("a:has-text('report (Markdown')", ".zip"),
                          ("#figure-forest_subgroup a:has-text('SVG')", ".svg")):
         with ana.expect_download() as download:
             ana.click(link)
@@ -205,6 +207,10 @@ def test_walk_a_review(live_server, browser, tmp_path):
             assert saved["studies"][1]["note"].startswith("sd1 from the 95% CI")
             (groups,) = saved["subgroup_analyses"].values()
             assert "subgroup differences" in groups["text"]
+    # a fixed model picks a fixed method (IV), and the page says the review file's settings differ
+    ana.select_option("#model", "fixed")
+    sync_api.expect(ana.locator("#method")).to_have_value("IV")
+    sync_api.expect(ana.locator("#review-settings")).to_contain_text("The certainty page and summary use the review")
     ana.goto(url + "/certainty")
     # no risk-of-bias judgements were entered, so evisynth suggests "serious"; the reviewer overrides it
     assert "4 studies without a judgement" in ana.inner_text("#domain-risk_of_bias")

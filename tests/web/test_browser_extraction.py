@@ -56,7 +56,9 @@ def test_extraction_in_the_browser(live_server, browser, tmp_path):  # noqa: F81
     page.fill("input[name='c-0-2']", "4.1")
     with page.expect_navigation():
         page.click("button:has-text('Save and check')")
-    page.fill("input[name='c-0-8']", "5.9")
+    header = [page.input_value(f"input[name='h-{j}']") for j in range(9)]
+    assert header[-2:] == ["ci1_upper", "subgroup"]  # data columns first, then the others
+    page.fill(f"input[name='c-0-{header.index('ci1_upper')}']", "5.9")
     with page.expect_navigation():
         page.click("button:has-text('Save and check')")
     assert "Checked: 1 study, continuous data." in page.inner_text("#grid-check")

@@ -29,8 +29,8 @@ from evisynth.errors import InputError
 from evisynth.files import csv_row, write_bytes, write_text
 from evisynth.files.escape import csv_uncell
 
-__all__ = ["CONVERSIONS", "Conversion", "Grid", "GridCheck", "check_grid", "convert", "grid_csv", "grid_from_file",
-           "grid_path", "grid_xlsx", "outcome_grids", "parse_paste", "save_grid"]
+__all__ = ["CONVERSIONS", "Conversion", "Grid", "GridCheck", "check_grid", "convert", "display_order", "grid_csv",
+           "grid_from_file", "grid_path", "grid_xlsx", "kept_versions", "outcome_grids", "parse_paste", "save_grid"]
 
 EXTRACTION_DIR = "extraction"
 #: The outcome names of the grids only the app knows, by file name (``extraction/outcomes.json``).
@@ -89,6 +89,28 @@ def check_grid(grid: Grid, source: str = "<grid>") -> GridCheck:
             return GridCheck(str(exc))
     return GridCheck(None, table.kind, _derived_values(table), tuple(table.study),
                      tuple(str(w.message) for w in caught))
+
+
+def display_order(grid: Grid) -> tuple[Grid, int]:
+    """The grid with its columns in the order the page shows and saves them: the study label, the data
+    columns (arm values and what the grid derives them from: ``m1 sd1 n1``, ``se1``, ``ci1_lower``, ...)
+    in their own order, then every other column (subgroups, moderators); and how many come before
+    the others (the study label and the data columns).
+
+    >>> display_order(Grid(("study", "dose", "m1", "n1"), (("A", "5", "1", "10"),)))
+    (Grid(header=('study', 'm1', 'n1', 'dose'), rows=(('A', '1', '10', '5'),)), 3)
+    """
+    from evisynth.io.derive import DERIVE_COLUMNS
+    from evisynth.io.schema import canonical_name, normalise_name
+
+    labels = [j for j, h in enumerate(grid.header) if canonical_name(h) == "study"]
+    label = next((j for j in labels if normalise_name(grid.header[j]) == "study"), labels[0] if labels else None)
+    data = [j for j, h in enumerate(grid.header) if j != label and h.strip() and canonical_name(h) != "study"
+            and (canonical_name(h) is not None or normalise_name(h) in DERIVE_COLUMNS[:-1])]
+    first = ([] if label is None else [label]) + data
+    order = first + [j for j in range(len(grid.header)) if j not in first]
+    return Grid(tuple(grid.header[j] for j in order),
+                tuple(tuple(r[j] if j < len(r) else "" for j in order) for r in grid.rows)), len(first)
 
 
 def _derived_values(table: Any) -> tuple[str, ...]:
@@ -223,6 +245,15 @@ def save_grid(project_dir: str | Path, outcome: str, grid: Grid, *, who: str = "
     log_change(folder, who, "data saved", f"{outcome}: {_count_rows(data)}{before} in "
                                           f"{EXTRACTION_DIR}/{path.name}")
     return path
+
+
+def kept_versions(project_dir: str | Path, outcome: str) -> list[str]:
+    """The versions of ``outcome``'s grid that saves replaced, oldest first, as paths in the project folder
+    (``history/extraction/<outcome>-<UTC time>.csv``)."""
+    stem = grid_path(project_dir, outcome).stem
+    folder = Path(project_dir) / "history" / EXTRACTION_DIR
+    return sorted(p.relative_to(project_dir).as_posix() for p in folder.glob(f"{stem}-*.csv")) if folder.is_dir() \
+        else []
 
 
 def _count_rows(data: bytes) -> str:

@@ -34,8 +34,9 @@ from evisynth.grade.judgements import IMPORTANCE
 from evisynth.options import MEASURES
 from evisynth.review.file import find_review, parse_review
 
-__all__ = ["IMPORTANCE", "MEASURES", "QUESTION_FIELDS", "OutcomeLine", "QuestionView", "ReviewChange", "add_outcome",
-           "create_review", "edit_question", "log_change", "question", "read_changes", "review_changes", "review_toml"]
+__all__ = ["ANALYSIS_KEYS", "IMPORTANCE", "MEASURES", "QUESTION_FIELDS", "OutcomeLine", "QuestionView", "ReviewChange",
+           "add_outcome", "create_review", "edit_question", "log_change", "question", "read_changes", "review_changes",
+           "review_toml", "set_analysis"]
 
 #: The [review] keys the page shows and edits, with their labels; the first four are required.
 QUESTION_FIELDS: dict[str, str] = {
@@ -276,3 +277,64 @@ def read_changes(log: Path) -> list[ReviewChange]:
         except (ValueError, KeyError, TypeError):
             continue
     return out
+
+
+#: The analysis settings of an outcome the analysis page writes into its ``[[outcomes]]`` table.
+ANALYSIS_KEYS = ("measure", "model", "method", "test", "level")
+
+
+def set_analysis(project_dir: str | Path, outcome: str, settings: Mapping[str, str], *, who: str = "") -> list[str]:
+    """Write the analysis page's measure, model, method, test and level into ``outcome``'s table of the
+    review file (what the certainty page, the summary-of-findings table and the summary use); return
+    what changed (``"method: 'DL' -> 'REML'"``).
+
+    The file is edited as :func:`edit_question` does: comments and other keys kept, the new text
+    validated by the review parser, the old version kept under ``history/review/``, each change logged.
+    An empty measure removes the key (the data decide it).
+
+    Raises
+    ------
+    InputError
+        Without a review file, for an outcome it does not name, for settings it cannot hold (the
+        multilevel model and robust SE need a cluster column the review file has no key for) or that
+        its parser refuses.
+    """
+    import tomlkit
+
+    from evisynth import options as opt
+
+    if settings.get("model") == "multilevel" or settings.get("robust"):
+        raise InputError("the review file cannot hold the multilevel model or robust SE yet (no cluster key); "
+                         "choose fixed or random to save the settings")
+    folder = Path(project_dir)
+    with _editing(folder):
+        path, doc = _document(folder)
+        table = next((t for t in doc.get("outcomes", []) if str(t.get("name", "")) == outcome), None)
+        if table is None:
+            raise InputError(f"the review file has no outcome named {outcome!r}; add it on the project page first")
+        changes = []
+        for key in ANALYSIS_KEYS:
+            text = str(settings.get(key, "") or "").strip()
+            old = table.get(key)
+            if key == "level":
+                try:
+                    new: Any = float(text) if text else None
+                except ValueError:
+                    raise InputError(f"level {text!r} is not a number (e.g. 0.95)") from None
+                same = (float(old) if old is not None else opt.DEFAULT_LEVEL) == (new or opt.DEFAULT_LEVEL)
+            else:
+                new = text or None
+                default = opt.DEFAULT_TEST if key == "test" else None
+                same = (str(old).upper() if old is not None else default) == (new.upper() if new else default)
+            if same:
+                continue
+            if new is None:
+                del table[key]
+            else:
+                table[key] = new
+            changes.append(f"{key}: {str(old) if old is not None else ''!r} -> {str(new) if new is not None else ''!r}")
+        if changes:
+            _replace(path, tomlkit.dumps(doc), folder)
+            for change in changes:
+                log_change(folder, who, "analysis settings", f"{outcome}: {change}")
+    return changes

@@ -39,6 +39,16 @@ _KIND_MEASURES = {
     "generic": MEASURES,
 }
 DEFAULT_MEASURE = {"continuous": "MD", "binary": "OR", "generic": "GEN"}
+#: What each kind of data is, in messages (the columns that make a table of that kind).
+_NEEDS = {"continuous": "continuous data (m1, sd1, n1, m2, sd2, n2)",
+          "binary": "dichotomous data (events1, n1, events2, n2)",
+          "generic": "generic data (yi with sei or vi, or estimate with ci_lower and ci_upper)"}
+
+
+def _measure_kind(measure: str) -> str:
+    """The kind of data a measure is computed from (GEN: generic effect data)."""
+    return next(kind for kind in ("continuous", "binary") if measure in _KIND_MEASURES[kind]) \
+        if measure != "GEN" else "generic"
 
 
 def hedges_j_exact(df: np.ndarray) -> np.ndarray:
@@ -110,8 +120,8 @@ def compute_effects(
         raise InputError(f"measure must be one of {', '.join(MEASURES)}; got {measure!r}")
     if measure not in _KIND_MEASURES[kind]:
         raise InputError(
-            f"measure {measure} needs {'dichotomous' if measure in ('OR', 'RR', 'RD', 'PETO') else 'continuous'} "
-            f"data, but the table has {kind} columns; use one of {', '.join(_KIND_MEASURES[kind])}",
+            f"measure {measure} needs {_NEEDS[_measure_kind(measure)]}, but the table has {_NEEDS[kind]}; "
+            f"use one of {', '.join(_KIND_MEASURES[kind])}",
             file=table.source,
         )
     if not (continuity >= 0 and math.isfinite(continuity)):

@@ -21,10 +21,12 @@ from evisynth.api.extraction import (
     Grid,
     check_grid,
     convert,
+    display_order,
     grid_csv,
     grid_from_file,
     grid_path,
     grid_xlsx,
+    kept_versions,
     outcome_grids,
     parse_paste,
     save_grid,
@@ -78,11 +80,12 @@ def page(request: Request) -> Response:
     ctx: dict[str, Any] = {"outcomes": [o[0] for o in outcomes], "conversions": CONVERSIONS,
                            "kinds": list(STARTER_COLUMNS)}
     if outcomes:
-        i, name, grid, source = _pick(request, request.query_params.get("o"))
-        check = check_grid(grid, source)
+        i, name, saved, source = _pick(request, request.query_params.get("o"))
+        check = check_grid(saved, source)
+        grid, ndata = display_order(saved)  # study, the data columns, then the others: shown and saved so
         width = len(grid.header)
         blank = tuple(("",) * width for _ in range(BLANK_ROWS))
-        ctx.update(current=i, name=name, grid=grid, source=source, check=check,
+        ctx.update(current=i, name=name, grid=grid, source=source, check=check, ndata=max(ndata, 1),
                    rows=_rows_view(Grid(grid.header, grid.rows + blank), check.derived))
     return render(request, "extraction/index.html", ctx, page="extraction")
 
@@ -123,16 +126,21 @@ async def check(request: Request) -> Response:
     return render(request, "extraction/check.html", {"check": check_grid(grid, source)}, page="extraction")
 
 
-def _store(request: Request, i: int, name: str, grid: Grid) -> Response:
+def _store(request: Request, i: int, name: str, grid: Grid, replacing: bool = False) -> Response:
+    """Save the grid and say so; ``replacing`` (paste, import) also says where the table it replaced is kept."""
     who = reviewer(request) or str(request.session.get("user", ""))
-    path = save_grid(request.app.state.folder, name, grid, who=who)
+    folder = request.app.state.folder
+    before = set(kept_versions(folder, name))
+    path = save_grid(folder, name, grid, who=who)
+    new = sorted(set(kept_versions(folder, name)) - before)
+    kept = f" (the previous table is kept in {new[-1]})" if replacing and new else ""
     check = check_grid(grid, path.name)
     if check.ok:
         rows = f"{len(grid.rows)} row{'' if len(grid.rows) == 1 else 's'}"
         flash(request, f"saved {rows} of {name} to extraction/{path.name}; the table reads as "
-                       f"{check.kind} data")
+                       f"{check.kind} data{kept}")
     else:
-        flash(request, f"saved to extraction/{path.name}, but: {check.error}", "error")
+        flash(request, f"saved to extraction/{path.name}{kept}, but: {check.error}", "error")
     return RedirectResponse(f"/extraction?o={i}", status_code=303)
 
 
@@ -144,7 +152,7 @@ async def paste(request: Request) -> Response:
     except EvisynthError as exc:
         flash(request, str(exc), "error")
         return RedirectResponse(f"/extraction?o={i}", status_code=303)
-    return _store(request, i, name, grid)
+    return _store(request, i, name, grid, replacing=True)
 
 
 async def upload(request: Request) -> Response:
@@ -159,7 +167,7 @@ async def upload(request: Request) -> Response:
     except (EvisynthError, ValueError) as exc:
         flash(request, str(exc).splitlines()[0], "error")
         return RedirectResponse(f"/extraction?o={i}", status_code=303)
-    return _store(request, i, name, grid)
+    return _store(request, i, name, grid, replacing=True)
 
 
 async def new(request: Request) -> Response:

@@ -43,8 +43,16 @@
     var derived = document.createElement("td");
     derived.className = "derivation";
     tr.appendChild(derived);
+    placeDerived(table, tr, derived);
     table.tBodies[0].appendChild(tr);
     nrows.value = String(i + 1);
+  }
+  /* The Derived cell sits after the data columns (the table's data-derived-after), as the page draws it. */
+  function placeDerived(table, tr, derived) {
+    var after = Number(table.getAttribute("data-derived-after"));
+    if (after && tr.children[after + 1] && tr.children[after + 1] !== derived) {
+      tr.insertBefore(derived, tr.children[after + 1]);
+    }
   }
   document.addEventListener("input", function (event) {
     var cell = event.target;
