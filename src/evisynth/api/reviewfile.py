@@ -35,7 +35,7 @@ from evisynth.options import MEASURES
 from evisynth.review.file import find_review, parse_review
 
 __all__ = ["IMPORTANCE", "MEASURES", "QUESTION_FIELDS", "OutcomeLine", "QuestionView", "ReviewChange", "add_outcome",
-           "create_review", "edit_question", "question", "review_changes", "review_toml"]
+           "create_review", "edit_question", "log_change", "question", "review_changes", "review_toml"]
 
 #: The [review] keys the page shows and edits, with their labels; the first four are required.
 QUESTION_FIELDS: dict[str, str] = {

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from evisynth.records.screening import label
 from evisynth.store import schema as s
 from evisynth.store import screening_store as screening
 from evisynth.store.engine import DB_FILENAME
@@ -75,12 +76,12 @@ def history(project: Project, *, record_id: int | None = None, limit: int = 500)
                                        f"records {c.record_a} and {c.record_b}: {c.reason}"))
         for d in conn.execute(select(s.screening_decisions)):
             why = f" ({d.reason})" if d.reason else ""
-            events.append(HistoryEvent(d.decided_at, d.reviewer, f"{d.stage} {d.decision}", d.record_id,
-                                       f"{d.decision}{why}"))
+            events.append(HistoryEvent(d.decided_at, d.reviewer, f"{label(d.stage)}: {label(d.decision)}",
+                                       d.record_id, f"{label(d.decision)}{why}"))
         for f in conn.execute(select(s.final_decisions)):
             why = f" ({f.reason})" if f.reason else ""
-            events.append(HistoryEvent(f.decided_at, f.resolved_by, f"{f.stage} resolved", f.record_id,
-                                       f"final: {f.decision}{why}" + (f"; note: {f.note}" if f.note else "")))
+            events.append(HistoryEvent(f.decided_at, f.resolved_by, f"{label(f.stage)}: resolved", f.record_id,
+                                       f"final: {label(f.decision)}{why}" + (f"; note: {f.note}" if f.note else "")))
     from evisynth.api.reviewfile import review_changes
 
     events += [HistoryEvent(c.when, c.who, c.what, None, c.detail) for c in review_changes(project.folder)]
@@ -135,7 +136,8 @@ def reviewers(project: Project) -> list[str]:
 @dataclass(frozen=True, slots=True)
 class ScreeningProgress:
     """Progress of one stage: records up for screening, decided by this reviewer, by two or more
-    reviewers, finally decided, in conflict, and waiting for a second reviewer."""
+    reviewers, finally decided, in conflict, and waiting for a second reviewer (decided alike by fewer
+    reviewers than ``required``, the review's ``[screening] reviewers_per_record``)."""
 
     stage: str
     eligible: int
@@ -144,6 +146,7 @@ class ScreeningProgress:
     final: int
     conflicts: int
     waiting: list[int]
+    required: int = 2
 
 
 def progress(project: Project, stage: str, reviewer: str = "",
@@ -154,12 +157,11 @@ def progress(project: Project, stage: str, reviewer: str = "",
     ids = snap.ids
     finals = snap.finals()
     by_record = {rid: {d.reviewer for d in ds} for rid, ds in snap.decisions.items()}
-    idset = set(ids)
     mine = sum(1 for i in ids if reviewer in by_record.get(i, set()))
     dual = sum(1 for i in ids if len(by_record.get(i, set())) >= 2)
     final = sum(1 for i in ids if finals.get(i) is not None)
-    waiting = sorted(i for i, who in by_record.items() if i in idset and len(who) == 1 and finals.get(i) is None)
-    return ScreeningProgress(stage, len(ids), mine, dual, final, len(snap.conflicts()), waiting)
+    return ScreeningProgress(stage, len(ids), mine, dual, final, len(snap.conflicts()), sorted(snap.waiting()),
+                             snap.required)
 
 
 def serve(project_dir: str | Path, *, host: str = "127.0.0.1", port: int = 8000, open_browser: bool = True,
