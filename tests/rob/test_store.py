@@ -57,7 +57,7 @@ def test_a_version_1_store_is_upgraded(tmp_path):
         conn.execute(sqlalchemy.insert(schema.studies).values(label="kept"))
     engine.dispose()
     with Project(tmp_path) as p:
-        assert p.schema_version == migrations.LATEST == 2
+        assert p.schema_version == migrations.LATEST == 3
         save_assessments(p, [assess_judgements("rob1", "A", None, {"D1": "low"})], by="me")
         assert load_assessments(p)[0].overall == "low"
         with p.engine.connect() as conn:

@@ -145,3 +145,19 @@ def test_one_pair_to_check(empty_app, monkeypatch):
     monkeypatch.setattr(empty_app.state.project, "dedupe", lambda by: DedupeSummary(4, 0, 1))
     with Client(empty_app, base_url="http://127.0.0.1") as c:
         assert "0 merged automatically, 1 pair to check" in c.post_form("/search/dedupe").text
+
+
+def test_history_keeps_a_changed_and_a_withdrawn_decision(empty_app):
+    project = empty_app.state.project
+    ids = _seed(project)
+    ana, _ben = _pair(empty_app)
+    _decide(ana, "title", ids[0], "exclude")
+    _decide(ana, "title", ids[0], "exclude")  # the same again: no new event
+    _decide(ana, "title", ids[0], "include")  # changed: both stay
+    ana.post_form("/screening/undo")          # withdrawn: kept as an event
+    assert ids[0] not in screening.own_decisions(project, "ana", "title")
+    actions = [(e.who, e.action) for e in reversed(history(project, record_id=ids[0]))]
+    assert actions == [("ana", "Title/abstract: exclude"), ("ana", "Title/abstract: include"),
+                       ("ana", "Title/abstract: decision withdrawn")]
+    page = ana.get(f"/history?record={ids[0]}").text
+    assert "Title/abstract: exclude" in page and "decision withdrawn (undo)" in page

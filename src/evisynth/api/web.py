@@ -74,10 +74,14 @@ def history(project: Project, *, record_id: int | None = None, limit: int = 500)
         for c in conn.execute(select(s.dedupe_candidates).where(s.dedupe_candidates.c.decided_at.is_not(None))):
             events.append(HistoryEvent(c.decided_at, c.decided_by or "", f"duplicate pair {c.status}", c.record_a,
                                        f"records {c.record_a} and {c.record_b}: {c.reason}"))
-        for d in conn.execute(select(s.screening_decisions)):
+        for d in conn.execute(select(s.screening_events).order_by(s.screening_events.c.id)):  # append-only
             why = f" ({d.reason})" if d.reason else ""
-            events.append(HistoryEvent(d.decided_at, d.reviewer, f"{label(d.stage)}: {label(d.decision)}",
-                                       d.record_id, f"{label(d.decision)}{why}"))
+            if d.action == "withdrawn":
+                events.append(HistoryEvent(d.at, d.reviewer, f"{label(d.stage)}: decision withdrawn", d.record_id,
+                                           "decision withdrawn (undo)"))
+            else:
+                events.append(HistoryEvent(d.at, d.reviewer, f"{label(d.stage)}: {label(d.decision)}",
+                                           d.record_id, f"{label(d.decision)}{why}"))
         for f in conn.execute(select(s.final_decisions)):
             why = f" ({f.reason})" if f.reason else ""
             events.append(HistoryEvent(f.decided_at, f.resolved_by, f"{label(f.stage)}: resolved", f.record_id,
@@ -115,13 +119,17 @@ def _override_events(folder: Path) -> list[HistoryEvent]:
 
 
 def undo_decision(project: Project, record_id: int, stage: str, reviewer: str) -> bool:
-    """Withdraw ``reviewer``'s own decision on a record (one transaction); ``False`` when there was none."""
-    from sqlalchemy import delete
+    """Withdraw ``reviewer``'s own decision on a record (one transaction; the withdrawal is kept as a
+    screening event, so History shows it); ``False`` when there was none."""
+    from sqlalchemy import delete, insert
 
     c = s.screening_decisions.c
     with project.transaction() as conn:
         done = conn.execute(delete(s.screening_decisions).where(
             c.record_id == record_id, c.stage == stage, c.reviewer == reviewer))
+        if done.rowcount:
+            conn.execute(insert(s.screening_events).values(record_id=record_id, stage=stage, reviewer=reviewer,
+                                                           action="withdrawn", at=datetime.now(UTC)))
         return bool(done.rowcount)
 
 

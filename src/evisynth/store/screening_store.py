@@ -194,8 +194,9 @@ def record_decision(
     reason: str | None = None,
     conn: Any | None = None,
 ) -> None:
-    """Record (or replace) one reviewer's decision; full-text exclusions need a listed reason."""
-    from sqlalchemy import delete, insert
+    """Record (or replace) one reviewer's decision, and add it to the screening events (a replaced decision
+    stays there); full-text exclusions need a listed reason."""
+    from sqlalchemy import delete, insert, select
 
     _check_stage(stage)
     if not reviewer.strip():
@@ -220,11 +221,14 @@ def record_decision(
         return
     if not _up_for(conn, stage, record_id, reviewers_per_record(project)):
         raise InputError(f"record {record_id} is not up for {stage} screening")
-    c = s.screening_decisions.c
-    conn.execute(delete(s.screening_decisions).where(c.record_id == record_id, c.stage == stage,
-                                                      c.reviewer == reviewer))
-    conn.execute(insert(s.screening_decisions).values(record_id=record_id, stage=stage, reviewer=reviewer,
-                                                      decision=decision, reason=reason, decided_at=_now()))
+    c, now = s.screening_decisions.c, _now()
+    mine = (c.record_id == record_id, c.stage == stage, c.reviewer == reviewer)
+    if conn.execute(select(c.decision, c.reason).where(*mine)).first() == (decision, reason):
+        return  # the same decision again: nothing changes, nothing to add to the history
+    conn.execute(delete(s.screening_decisions).where(*mine))
+    row = {"record_id": record_id, "stage": stage, "reviewer": reviewer, "decision": decision, "reason": reason}
+    conn.execute(insert(s.screening_decisions).values(**row, decided_at=now))
+    conn.execute(insert(s.screening_events).values(**row, action="decided", at=now))  # append-only history
 
 
 def own_decisions(project: Project, reviewer: str, stage: str) -> dict[int, Decision]:
@@ -267,17 +271,9 @@ def resolve(
             raise InputError(f"record {record_id} is not up for {stage} screening")
         c = s.final_decisions.c
         conn.execute(delete(s.final_decisions).where(c.record_id == record_id, c.stage == stage))
-        conn.execute(
-            insert(s.final_decisions).values(
-                record_id=record_id,
-                stage=stage,
-                decision=decision,
-                reason=reason if stage == "fulltext" and decision == "exclude" else None,
-                resolved_by=by,
-                note=note,
-                decided_at=_now(),
-            )
-        )
+        conn.execute(insert(s.final_decisions).values(
+            record_id=record_id, stage=stage, decision=decision, resolved_by=by, note=note, decided_at=_now(),
+            reason=reason if stage == "fulltext" and decision == "exclude" else None))
 
 
 def kappa(project: Project, stage: str, snap: StageSnapshot | None = None) -> list[Agreement]:
