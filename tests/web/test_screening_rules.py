@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from evisynth.api.records import prisma_counts, screening
 from evisynth.api.web import history, progress
 from evisynth.records.model import Citation, ParseResult
@@ -26,15 +28,17 @@ def _decide(client: Client, stage: str, rid: int, decision: str, reason: str = "
                                                   "reason": reason}, **kw)
 
 
-def _pair(app):
-    ana, ben = Client(app, base_url="http://127.0.0.1"), Client(app, base_url="http://127.0.0.1")
-    return ana.__enter__().as_reviewer("ana"), ben.__enter__().as_reviewer("ben")
+@pytest.fixture
+def pair(empty_app):
+    """Two reviewers, ana and ben, each with their own session."""
+    with Client(empty_app, base_url="http://127.0.0.1") as ana, Client(empty_app, base_url="http://127.0.0.1") as ben:
+        yield ana.as_reviewer("ana"), ben.as_reviewer("ben")
 
 
-def test_one_reviewer_is_not_final_and_waits_for_a_second(empty_app):
+def test_one_reviewer_is_not_final_and_waits_for_a_second(empty_app, pair):
     project = empty_app.state.project
     ids = _seed(project)
-    ana, ben = _pair(empty_app)
+    ana, ben = pair
     _decide(ana, "title", ids[0], "exclude")
     _decide(ana, "title", ids[1], "include")
     prog = progress(project, "title", "ana")
@@ -51,9 +55,9 @@ def test_one_reviewer_is_not_final_and_waits_for_a_second(empty_app):
     assert prisma_counts(project).records_excluded == 1
 
 
-def test_screening_page_shows_no_live_conflict_count(empty_app):
+def test_screening_page_shows_no_live_conflict_count(empty_app, pair):
     ids = _seed(empty_app.state.project)
-    ana, ben = _pair(empty_app)
+    ana, ben = pair
     _decide(ben, "title", ids[0], "exclude")
     before = ana.get(f"/screening?stage=title&id={ids[1]}").text
     _decide(ana, "title", ids[0], "include")  # ana now disagrees with ben
@@ -65,9 +69,9 @@ def test_screening_page_shows_no_live_conflict_count(empty_app):
     assert "Conflicts (" not in after
 
 
-def _to_fulltext(app) -> tuple[Client, Client, list[int]]:
+def _to_fulltext(app, pair) -> tuple[Client, Client, list[int]]:
     ids = _seed(app.state.project)
-    ana, ben = _pair(app)
+    ana, ben = pair
     for rid in ids:
         _decide(ana, "title", rid, "include")
         _decide(ben, "title", rid, "include")
@@ -75,9 +79,9 @@ def _to_fulltext(app) -> tuple[Client, Client, list[int]]:
     return ana, ben, ids
 
 
-def test_exclusion_reason_added_on_the_fulltext_page(empty_app):
+def test_exclusion_reason_added_on_the_fulltext_page(empty_app, pair):
     project = empty_app.state.project
-    ana, _ben, ids = _to_fulltext(empty_app)
+    ana, _ben, ids = _to_fulltext(empty_app, pair)
     page = ana.get(f"/screening?stage=fulltext&id={ids[0]}").text
     assert 'action="/screening/reasons"' in page and '<select id="reason" name="reason" data-keys="e"' in page
     added = ana.post_form("/screening/reasons", {"reason": "  Wrong <population> ", "record_id": str(ids[0])})
@@ -92,8 +96,8 @@ def test_exclusion_reason_added_on_the_fulltext_page(empty_app):
     assert screening.own_decisions(project, "ana", "fulltext")[ids[0]].reason == "Wrong <population>"
 
 
-def test_fulltext_exclusion_without_reason_stays_and_focuses_the_list(empty_app):
-    ana, _ben, ids = _to_fulltext(empty_app)
+def test_fulltext_exclusion_without_reason_stays_and_focuses_the_list(empty_app, pair):
+    ana, _ben, ids = _to_fulltext(empty_app, pair)
     screening.add_exclusion_reasons(empty_app.state.project, ["Not randomised"])
     response = _decide(ana, "fulltext", ids[1], "exclude", follow_redirects=False)
     assert response.headers["location"] == f"/screening?stage=fulltext&id={ids[1]}"  # the same record
@@ -104,9 +108,9 @@ def test_fulltext_exclusion_without_reason_stays_and_focuses_the_list(empty_app)
     assert screening.own_decisions(empty_app.state.project, "ana", "fulltext")[ids[1]].reason == "Not randomised"
 
 
-def test_not_retrieved_is_one_reviewers_decision(empty_app):
+def test_not_retrieved_is_one_reviewers_decision(empty_app, pair):
     project = empty_app.state.project
-    ana, ben, ids = _to_fulltext(empty_app)
+    ana, ben, ids = _to_fulltext(empty_app, pair)
     _decide(ana, "fulltext", ids[0], "include")
     _decide(ben, "fulltext", ids[0], "missing")  # "Not retrieved": overrides nobody
     assert ids[0] in screening.eligible(project, "fulltext")
@@ -122,10 +126,10 @@ def test_not_retrieved_is_one_reviewers_decision(empty_app):
     assert prisma_counts(project).dbr_notretrieved_reports == 1
 
 
-def test_resolving_needs_an_explicit_decision_and_shows_the_abstract(empty_app):
+def test_resolving_needs_an_explicit_decision_and_shows_the_abstract(empty_app, pair):
     project = empty_app.state.project
     ids = _seed(project)
-    ana, ben = _pair(empty_app)
+    ana, ben = pair
     _decide(ana, "title", ids[0], "include")
     _decide(ben, "title", ids[0], "exclude")
     page = ana.get("/screening/conflicts?stage=title").text
@@ -147,10 +151,10 @@ def test_one_pair_to_check(empty_app, monkeypatch):
         assert "0 merged automatically, 1 pair to check" in c.post_form("/search/dedupe").text
 
 
-def test_history_keeps_a_changed_and_a_withdrawn_decision(empty_app):
+def test_history_keeps_a_changed_and_a_withdrawn_decision(empty_app, pair):
     project = empty_app.state.project
     ids = _seed(project)
-    ana, _ben = _pair(empty_app)
+    ana, _ben = pair
     _decide(ana, "title", ids[0], "exclude")
     _decide(ana, "title", ids[0], "exclude")  # the same again: no new event
     _decide(ana, "title", ids[0], "include")  # changed: both stay
