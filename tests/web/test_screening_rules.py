@@ -137,7 +137,7 @@ def test_resolving_needs_an_explicit_decision_and_shows_the_abstract(empty_app, 
     assert "<details><summary>Abstract</summary><div class=\"abstract\">Abstract of trial A</div></details>" in page
     assert "<td>Title/abstract</td>" in page and "<td>title</td>" not in page
     missing = ana.post_form("/screening/resolve", {"stage": "title", "record_id": str(ids[0]), "note": "x"})
-    assert "choose the final decision (include, exclude, maybe)" in missing.text
+    assert f"choose the final decision for record {ids[0]} (include, exclude, maybe)</p>" in missing.text
     assert screening.finals(project, "title")[ids[0]] is None  # nothing included by default
     ana.post_form("/screening/resolve", {"stage": "title", "record_id": str(ids[0]), "decision": "exclude"})
     assert screening.finals(project, "title")[ids[0]] == ("exclude", None)

@@ -261,7 +261,7 @@ def resolve(
 
     _check_stage(stage)
     if decision not in decisions_for(stage):
-        raise InputError(f"choose the final decision ({', '.join(decisions_for(stage))}); got {decision!r}"
+        raise InputError(f"choose the final decision for record {record_id} ({', '.join(decisions_for(stage))})"
                          if not decision else
                          f"unknown decision {decision!r}; accepted: {', '.join(decisions_for(stage))}")
     if stage == "fulltext" and decision == "exclude" and reason not in exclusion_reasons(project):
