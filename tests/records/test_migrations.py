@@ -131,6 +131,11 @@ def test_revision_3_keeps_the_decisions_a_store_holds_as_its_first_events(tmp_pa
                                                   schema.screening_events.c.action,
                                                   schema.screening_events.c.decision)).all()
         assert sorted(rows) == [(1, "A", "decided", "exclude"), (2, "B", "decided", "include")]
+        assert ss.add_exclusion_reasons(proj, ["Wrong dose"], by="ann") == ["Wrong dose"]
+        with proj.engine.connect() as conn:
+            who = conn.execute(sqlalchemy.select(schema.exclusion_reasons.c.added_by,
+                                                 schema.exclusion_reasons.c.added_at)).one()
+        assert who[0] == "ann" and who[1] is not None
         ss.record_decision(proj, 1, "title", "A", "include")  # a changed decision adds an event
         ss.record_decision(proj, 1, "title", "A", "include")  # the same again adds nothing
         with proj.engine.connect() as conn:

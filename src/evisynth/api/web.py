@@ -82,6 +82,8 @@ def history(project: Project, *, record_id: int | None = None, limit: int = 500)
             else:
                 events.append(HistoryEvent(d.at, d.reviewer, f"{label(d.stage)}: {label(d.decision)}",
                                            d.record_id, f"{label(d.decision)}{why}"))
+        for r in conn.execute(select(s.exclusion_reasons).where(s.exclusion_reasons.c.added_at.is_not(None))):
+            events.append(HistoryEvent(r.added_at, r.added_by or "", "exclusion reason added", None, r.reason))
         for f in conn.execute(select(s.final_decisions)):
             why = f" ({f.reason})" if f.reason else ""
             events.append(HistoryEvent(f.decided_at, f.resolved_by, f"{label(f.stage)}: resolved", f.record_id,

@@ -161,7 +161,7 @@ def run(args: argparse.Namespace) -> int:
                     )
         elif action == "reasons":
             if args.args:
-                ss.add_exclusion_reasons(project, args.args)
+                ss.add_exclusion_reasons(project, args.args, by=args.reviewer or "")
             for n, reason in enumerate(ss.exclusion_reasons(project), start=1):
                 print(f"{n}. {reason}")
         elif action in ("not-retrieved", "retrieved"):

@@ -167,6 +167,8 @@ exclusion_reasons = Table(
     metadata,
     Column("id", Integer, primary_key=True),
     Column("reason", Text, nullable=False, unique=True),
+    Column("added_by", Text),  # migration 3: who added the reason, and when (empty from a review file)
+    Column("added_at", DateTime(timezone=True)),
 )
 
 studies = Table(
@@ -229,3 +231,5 @@ V1_TABLES = ("batches", "records", "merges", "dedupe_candidates", "screening_dec
 V2_TABLES = ("rob_assessments", "rob_domains")
 #: Tables created by migration 3 (screening events).
 V3_TABLES = ("screening_events",)
+#: Columns migration 3 adds to earlier tables.
+V3_COLUMNS = {"exclusion_reasons": ("added_by", "added_at")}

@@ -55,8 +55,9 @@ def exclusion_reasons(project: Project) -> list[str]:
         )
 
 
-def add_exclusion_reasons(project: Project, reasons: list[str]) -> list[str]:
-    """Add reasons to the review's list (existing ones are left as they are); return those added."""
+def add_exclusion_reasons(project: Project, reasons: list[str], by: str = "") -> list[str]:
+    """Add reasons to the review's list, with who (``by``) and when (existing ones are left as they are);
+    return those added."""
     from sqlalchemy import insert, select
 
     wanted = list(dict.fromkeys(r.strip() for r in reasons if r.strip()))
@@ -66,7 +67,7 @@ def add_exclusion_reasons(project: Project, reasons: list[str]) -> list[str]:
         known = set(conn.execute(select(s.exclusion_reasons.c.reason)).scalars())
         new = [r for r in wanted if r not in known]
         if new:
-            conn.execute(insert(s.exclusion_reasons), [{"reason": r} for r in new])
+            conn.execute(insert(s.exclusion_reasons), [{"reason": r, "added_by": by, "added_at": _now()} for r in new])
     return new
 
 

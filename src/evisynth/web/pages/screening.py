@@ -12,7 +12,6 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from evisynth.api.records import screening
-from evisynth.api.reviewfile import log_change
 from evisynth.api.web import progress, undo_decision
 from evisynth.errors import EvisynthError
 from evisynth.web.templating import flash, render, reviewer
@@ -119,9 +118,8 @@ async def add_reason(request: Request) -> Response:
         flash(request, "type the exclusion reason to add", "error")
         return RedirectResponse(back, status_code=303)
     project = request.app.state.project
-    added = await run_in_threadpool(screening.add_exclusion_reasons, project, [reason])
-    if added:
-        await run_in_threadpool(log_change, project.folder, reviewer(request), "exclusion reason added", reason)
+    added = await run_in_threadpool(screening.add_exclusion_reasons, project, [reason], reviewer(request) or "web")
+    if added:  # one transaction: the reason with who added it and when (History)
         flash(request, f"exclusion reason added: {reason}")
     else:
         flash(request, f"the review already lists the exclusion reason {reason!r}")

@@ -1,4 +1,5 @@
-"""Screening events: every decision a reviewer records or withdraws, kept (append-only).
+"""Screening events: every decision a reviewer records or withdraws, kept (append-only); who added an
+exclusion reason, and when.
 
 Revision ID: 0003
 Revises: 0002
@@ -7,7 +8,8 @@ Create Date: 2026-12-06
 ``screening_decisions`` keeps each reviewer's current decision (one row per record, stage and
 reviewer); ``screening_events`` keeps the history of it: a changed decision adds a ``decided`` event
 and leaves the earlier one, a withdrawn decision (undo) adds a ``withdrawn`` event. The decisions a
-store already holds become its first events. Written out (not created from ``schema.metadata``), so
+store already holds become its first events. ``exclusion_reasons`` gains ``added_by`` and
+``added_at`` (empty for the reasons a store already holds). Written out (not created from ``schema.metadata``), so
 that this revision creates the same table for ever.
 """
 
@@ -39,8 +41,13 @@ def upgrade() -> None:
     op.execute("INSERT INTO screening_events (record_id, stage, reviewer, action, decision, reason, at) "
                "SELECT record_id, stage, reviewer, 'decided', decision, reason, decided_at "
                "FROM screening_decisions ORDER BY id")
+    op.add_column('exclusion_reasons', sa.Column('added_by', sa.Text(), nullable=True))
+    op.add_column('exclusion_reasons', sa.Column('added_at', sa.DateTime(timezone=True), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('exclusion_reasons') as batch:
+        batch.drop_column('added_at')
+        batch.drop_column('added_by')
     op.drop_index('ix_screening_events_record_id', table_name='screening_events')
     op.drop_table('screening_events')
