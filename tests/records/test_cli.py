@@ -63,6 +63,12 @@ def test_full_workflow(
     monkeypatch.setattr("sys.stdin", __import__("io").StringIO("i\ne\ni\ne\ne\ne\n"))
     assert cli(folder, "screen", "--reviewer", "A", "--stage", "title") == 0
     assert "all 6 records screened at title stage by A" in capsys.readouterr().out
+    # two reviewers per record by default: A's decisions alone wait for a second reviewer
+    assert cli(folder, "screen", "conflicts", "--stage", "title") == 0
+    assert "0 conflicts at title stage; 6 records waiting for another reviewer (2 reviewers per record)" in (
+        capsys.readouterr().out)
+    # this review is screened by one person: the review file says so
+    (folder / "review.toml").write_text("[screening]\nreviewers_per_record = 1\n", encoding="utf-8")
     assert cli(folder, "screen", "reasons", "Wrong population") == 0
     assert (
         cli(

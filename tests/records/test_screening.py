@@ -10,7 +10,14 @@ import pytest
 from evisynth.cli.screener import run_screener
 from evisynth.errors import InputError
 from evisynth.records.model import Citation, ParseResult
-from evisynth.records.screening import Decision, agreement, cohens_kappa, final_decision, parse_decision
+from evisynth.records.screening import (
+    Decision,
+    agreement,
+    cohens_kappa,
+    final_decision,
+    is_waiting,
+    parse_decision,
+)
 from evisynth.store import screening_store as ss
 from evisynth.store.prisma_store import prisma_counts
 from evisynth.store.project import Project
@@ -30,6 +37,11 @@ def seed(project: Project, n: int = 6) -> None:
     project.import_records(ParseResult("ris", records), database="Embase", file_name="e.ris", sha256="e" * 64)
 
 
+def one_reviewer(project: Project) -> None:
+    """The review is screened by one person: ``[screening] reviewers_per_record = 1``."""
+    (project.folder / "review.toml").write_text("[screening]\nreviewers_per_record = 1\n", encoding="utf-8")
+
+
 def test_kappa_against_hand_computation() -> None:
     # 10 records: 4 both include, 4 both exclude, 2 disagree -> po 0.8; pe = 0.5*0.5 + 0.5*0.5 = 0.5 -> 0.6
     pairs = (
@@ -45,7 +57,11 @@ def test_kappa_against_hand_computation() -> None:
 def test_final_decision_rules() -> None:
     a = Decision(1, "fulltext", "A", "exclude", "Wrong population")
     b = Decision(1, "fulltext", "B", "exclude", "Not randomised")
-    assert final_decision([a]) == ("exclude", "Wrong population")
+    assert final_decision([a]) is None  # one reviewer of the two a record needs: waiting, not final
+    assert final_decision([a], required=1) == ("exclude", "Wrong population")
+    assert final_decision([a, Decision(1, "fulltext", "B", "exclude", "Wrong population")]) == (
+        "exclude", "Wrong population")
+    assert is_waiting([a]) and not is_waiting([a, b]) and not is_waiting([a], required=1) and not is_waiting([])
     assert final_decision([a, b]) is None  # same decision, different reasons: a conflict
     assert final_decision([a, b], ("exclude", "Not randomised")) == ("exclude", "Not randomised")
     assert parse_decision("I") == "include" and parse_decision(" maybe ") == "maybe"
@@ -116,6 +132,8 @@ def test_independent_two_stage_screening_to_prisma(project: Project) -> None:
 def test_prisma_refuses_unscreened_records(project: Project) -> None:
     seed(project, 3)
     ss.record_decision(project, 1, "title", "A", "exclude")
+    assert prisma_counts(project).records_screened == 0  # one reviewer's exclusion is not final
+    ss.record_decision(project, 1, "title", "B", "exclude")
     with pytest.raises(InputError, match=r"records screened \(1\) should equal records identified \(3\)"):
         prisma_counts(project).check()
 
@@ -127,8 +145,10 @@ def test_auto_studies_labels(project: Project) -> None:
     )
     project.import_records(ParseResult("ris", records), database="Embase", file_name="e.ris", sha256="f" * 64)
     for i in (1, 2):
-        ss.record_decision(project, i, "title", "A", "include")
-        ss.record_decision(project, i, "fulltext", "A", "include")
+        for who in ("A", "B"):
+            ss.record_decision(project, i, "title", who, "include")
+        for who in ("A", "B"):
+            ss.record_decision(project, i, "fulltext", who, "include")
     assert ss.auto_studies(project) == {"Smith 2001": [1], "Smith 2001a": [2]}
     assert ss.auto_studies(project) == {}
 
@@ -178,7 +198,8 @@ def test_terminal_screener_is_resumable(project: Project) -> None:
         2: "exclude",
         3: "maybe",
     }
-    # full text: exclusion asks for a reason by number
+    # full text: exclusion asks for a reason by number (one person screens this review)
+    one_reviewer(project)
     ss.add_exclusion_reasons(project, ["Wrong population", "Not randomised"])
     keys = iter(["e", "2", "i"])
     assert run_screener(project, "A", "fulltext", key=lambda: next(keys), write=shown.append) == 2
@@ -222,3 +243,25 @@ def test_sheet_encoding_and_multiline_errors(project: Project, tmp_path: Path) -
         import_sheet(project, "A", "title", multi)
     with pytest.raises(InputError, match="unknown decision 'accept'"):
         ss.resolve(project, 1, "title", "accept", by="C")
+
+
+def test_two_reviewers_per_record_by_default(project: Project) -> None:
+    seed(project, 3)
+    ss.record_decision(project, 1, "title", "A", "include")
+    ss.record_decision(project, 2, "title", "A", "exclude")
+    snap = ss.snapshot(project, "title")
+    assert snap.required == 2 and snap.waiting() == [1, 2] and set(snap.finals().values()) == {None}
+    assert ss.eligible(project, "fulltext") == []  # nothing goes on to full text on one reviewer's word
+    ss.record_decision(project, 1, "title", "B", "include")  # agreement of two: final
+    ss.record_decision(project, 2, "title", "B", "include")  # disagreement: a conflict, not waiting
+    snap = ss.snapshot(project, "title")
+    assert snap.waiting() == [] and [i for i, _ in snap.conflicts()] == [2]
+    assert snap.finals() == {1: ("include", None), 2: None, 3: None}
+    assert ss.eligible(project, "fulltext") == [1]
+    ss.record_decision(project, 3, "title", "A", "exclude")
+    one_reviewer(project)  # a review screened by one person: one decision is final
+    assert ss.snapshot(project, "title").finals()[3] == ("exclude", None)
+    assert prisma_counts(project).records_excluded == 1
+    (project.folder / "review.toml").write_text("[screening]\nreviewers_per_record = 0\n", encoding="utf-8")
+    with pytest.raises(InputError, match="reviewers_per_record must be a whole number from 1 to 10; got 0"):
+        ss.snapshot(project, "title")

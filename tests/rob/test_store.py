@@ -53,11 +53,13 @@ def test_a_version_1_store_is_upgraded(tmp_path):
     with engine.begin() as conn:   # a store as evisynth left it before the risk-of-bias tables existed
         schema.schema_version.create(conn)
         schema.metadata.create_all(conn, tables=[t for t in schema.metadata.sorted_tables if t.name in schema.V1_TABLES])
+        for column in schema.V3_COLUMNS["exclusion_reasons"]:   # columns added to a version 1 table later
+            conn.exec_driver_sql(f"ALTER TABLE exclusion_reasons DROP COLUMN {column}")
         conn.execute(sqlalchemy.insert(schema.schema_version).values(version=1, applied_at=datetime.now(UTC)))
         conn.execute(sqlalchemy.insert(schema.studies).values(label="kept"))
     engine.dispose()
     with Project(tmp_path) as p:
-        assert p.schema_version == migrations.LATEST == 2
+        assert p.schema_version == migrations.LATEST == 3
         save_assessments(p, [assess_judgements("rob1", "A", None, {"D1": "low"})], by="me")
         assert load_assessments(p)[0].overall == "low"
         with p.engine.connect() as conn:

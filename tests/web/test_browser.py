@@ -21,6 +21,8 @@ from typing import Any
 
 import pytest
 
+from evisynth.api.records import screening
+
 from .test_pages import RIS_A, RIS_B
 
 # arm data typed in the walk: study, m1, sd1, n1, m2, sd2, n2, subgroup, ci1_lower, ci1_upper
@@ -127,6 +129,8 @@ def test_walk_a_review(live_server, browser, tmp_path):
     assert "withdrawn" in ana.inner_text(".flash")
     _key(ana, "i")
     _shot(ana, shots, "3-screening-ana-done")
+    ana.goto(url + "/screening/conflicts?stage=title")  # one reviewer's decisions are not final
+    assert "Waiting for a second reviewer (2)" in ana.inner_text("main")
 
     ben = browser.new_context().new_page()
     ben.goto(url + "/screening?stage=title")
@@ -142,11 +146,32 @@ def test_walk_a_review(live_server, browser, tmp_path):
 
     ana.goto(url + "/screening/conflicts?stage=title")
     assert "Conflicts queue (1)" in ana.inner_text("main")
+    assert "Waiting for a second reviewer (0)" in ana.inner_text("main")
     ana.fill("input[name=note]", "randomised trial: include")
+    ana.click("button:has-text('Resolve')")  # no final decision chosen: the browser asks for one
+    assert "Conflicts queue (1)" in ana.inner_text("main")
+    ana.select_option("select[name=decision]", "include")
     ana.click("button:has-text('Resolve')")
     assert "Conflicts queue (0)" in ana.inner_text("main")
     assert "ana / ben" in ana.inner_text("main")
     _shot(ana, shots, "3-conflicts-resolved")
+
+    # full text: E without a reason moves the focus to the reason list with a hint; a reason is added on
+    # the page; E excludes with the reason chosen while the list has the focus
+    ana.goto(url + "/screening?stage=fulltext")
+    ana.keyboard.press("e")
+    assert ana.evaluate("document.activeElement.id") == "reason" and ana.is_visible("#reason-hint")
+    assert ana.is_visible("#new-reason")  # the review lists no reasons yet: the form is open
+    ana.fill("#new-reason", "Wrong population")
+    with ana.expect_navigation():
+        ana.click("button:has-text('Add reason')")
+    assert "exclusion reason added" in ana.inner_text(".flash")
+    ana.select_option("#reason", "Wrong population")
+    ana.focus("#reason")
+    _key(ana, "e")
+    full = screening.own_decisions(app.state.project, "ana", "fulltext")
+    assert [d.reason for d in full.values()] == ["Wrong population"]
+    _shot(ana, shots, "3-fulltext")
 
     ana.goto(url + "/history")
     assert "randomised trial: include" in ana.inner_text("main")

@@ -63,7 +63,7 @@ def test_snapshot_agrees_with_the_single_queries(app):
         for stage in ("title", "fulltext"):
             ids = set(screening.eligible(project, stage))
             for rid in [*title, max(title) + 1, -1]:
-                assert _up_for(conn, stage, rid) == (rid in ids), (stage, rid)
+                assert _up_for(conn, stage, rid, 2) == (rid in ids), (stage, rid)
 
 
 def test_keypress_redirects_to_after_and_reads_the_stage_once(client, app):

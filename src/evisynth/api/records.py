@@ -9,6 +9,7 @@ from evisynth.files import redact_url
 from evisynth.io.detect import decode, infer_database, read_export
 from evisynth.plots.prisma import save_prisma
 from evisynth.records.model import Citation
+from evisynth.records.screening import label as screening_label
 from evisynth.records.screening import parse_decision, parse_stage
 from evisynth.store import screening_store as screening
 from evisynth.store.engine import REVIEW_FILES, create_engine, database_url, find_project_folder
@@ -20,7 +21,7 @@ from evisynth.store.sheets import export_sheet, import_sheet
 __all__ = ["Citation", "DatabaseStatus", "Project", "database_status", "database_upgrade_sql",
            "decode", "export_sheet", "import_sheet", "infer_database", "parse_decision",
            "parse_stage", "prisma_counts", "project_inputs", "project_provenance", "read_export", "save_prisma",
-           "screening", "write_prisma"]
+           "screening", "screening_label", "write_prisma"]
 
 
 def project_inputs(project: Project) -> list[Path]:

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from evisynth.records.screening import label
 from evisynth.store import schema as s
 from evisynth.store import screening_store as screening
 from evisynth.store.engine import DB_FILENAME
@@ -76,14 +77,20 @@ def history(project: Project, *, record_id: int | None = None, limit: int = 500,
         for c in conn.execute(select(s.dedupe_candidates).where(s.dedupe_candidates.c.decided_at.is_not(None))):
             events.append(HistoryEvent(c.decided_at, c.decided_by or "", f"duplicate pair {c.status}", c.record_a,
                                        f"records {c.record_a} and {c.record_b}: {c.reason}"))
-        for d in conn.execute(select(s.screening_decisions)):
+        for d in conn.execute(select(s.screening_events).order_by(s.screening_events.c.id)):  # append-only
             why = f" ({d.reason})" if d.reason else ""
-            events.append(HistoryEvent(d.decided_at, d.reviewer, f"{d.stage} {d.decision}", d.record_id,
-                                       f"{d.decision}{why}"))
+            if d.action == "withdrawn":
+                events.append(HistoryEvent(d.at, d.reviewer, f"{label(d.stage)}: decision withdrawn", d.record_id,
+                                           "decision withdrawn (undo)"))
+            else:
+                events.append(HistoryEvent(d.at, d.reviewer, f"{label(d.stage)}: {label(d.decision)}",
+                                           d.record_id, f"{label(d.decision)}{why}"))
+        for r in conn.execute(select(s.exclusion_reasons).where(s.exclusion_reasons.c.added_at.is_not(None))):
+            events.append(HistoryEvent(r.added_at, r.added_by or "", "exclusion reason added", None, r.reason))
         for f in conn.execute(select(s.final_decisions)):
             why = f" ({f.reason})" if f.reason else ""
-            events.append(HistoryEvent(f.decided_at, f.resolved_by, f"{f.stage} resolved", f.record_id,
-                                       f"final: {f.decision}{why}" + (f"; note: {f.note}" if f.note else "")))
+            events.append(HistoryEvent(f.decided_at, f.resolved_by, f"{label(f.stage)}: resolved", f.record_id,
+                                       f"final: {label(f.decision)}{why}" + (f"; note: {f.note}" if f.note else "")))
     from evisynth.api.reviewfile import review_changes
     from evisynth.api.websummary import summary_changes
 
@@ -120,13 +127,17 @@ def _override_events(folder: Path) -> list[HistoryEvent]:
 
 
 def undo_decision(project: Project, record_id: int, stage: str, reviewer: str) -> bool:
-    """Withdraw ``reviewer``'s own decision on a record (one transaction); ``False`` when there was none."""
-    from sqlalchemy import delete
+    """Withdraw ``reviewer``'s own decision on a record (one transaction; the withdrawal is kept as a
+    screening event, so History shows it); ``False`` when there was none."""
+    from sqlalchemy import delete, insert
 
     c = s.screening_decisions.c
     with project.transaction() as conn:
         done = conn.execute(delete(s.screening_decisions).where(
             c.record_id == record_id, c.stage == stage, c.reviewer == reviewer))
+        if done.rowcount:
+            conn.execute(insert(s.screening_events).values(record_id=record_id, stage=stage, reviewer=reviewer,
+                                                           action="withdrawn", at=datetime.now(UTC)))
         return bool(done.rowcount)
 
 
@@ -141,7 +152,8 @@ def reviewers(project: Project) -> list[str]:
 @dataclass(frozen=True, slots=True)
 class ScreeningProgress:
     """Progress of one stage: records up for screening, decided by this reviewer, by two or more
-    reviewers, finally decided, in conflict, and waiting for a second reviewer."""
+    reviewers, finally decided, in conflict, and waiting for a second reviewer (decided alike by fewer
+    reviewers than ``required``, the review's ``[screening] reviewers_per_record``)."""
 
     stage: str
     eligible: int
@@ -150,6 +162,7 @@ class ScreeningProgress:
     final: int
     conflicts: int
     waiting: list[int]
+    required: int = 2
 
 
 def progress(project: Project, stage: str, reviewer: str = "",
@@ -160,12 +173,11 @@ def progress(project: Project, stage: str, reviewer: str = "",
     ids = snap.ids
     finals = snap.finals()
     by_record = {rid: {d.reviewer for d in ds} for rid, ds in snap.decisions.items()}
-    idset = set(ids)
     mine = sum(1 for i in ids if reviewer in by_record.get(i, set()))
     dual = sum(1 for i in ids if len(by_record.get(i, set())) >= 2)
     final = sum(1 for i in ids if finals.get(i) is not None)
-    waiting = sorted(i for i, who in by_record.items() if i in idset and len(who) == 1 and finals.get(i) is None)
-    return ScreeningProgress(stage, len(ids), mine, dual, final, len(snap.conflicts()), waiting)
+    return ScreeningProgress(stage, len(ids), mine, dual, final, len(snap.conflicts()), sorted(snap.waiting()),
+                             snap.required)
 
 
 def serve(project_dir: str | Path, *, host: str = "127.0.0.1", port: int = 8000, open_browser: bool = True,

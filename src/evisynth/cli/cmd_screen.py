@@ -25,7 +25,9 @@ _HELP = """actions:
   run (default)          screen one record at a time: keys i/e/m, q to quit (needs --reviewer, --stage)
   export --out FILE      write the reviewer's sheet (CSV) for --stage
   import FILE            read a reviewer's sheet back (--reviewer, --stage)
-  conflicts              records the reviewers disagree on at --stage
+  conflicts              records the reviewers disagree on at --stage, and how many wait for another
+                         reviewer (a decision counts once [screening] reviewers_per_record reviewers,
+                         default 2, decided alike; set 1 in review.toml when one person screens)
   resolve ID --decision D [--reason R]   record the final decision (--reviewer = who resolved)
   kappa                  Cohen's kappa per stage and pair of reviewers
   reasons [REASON...]    list, or add to, the review's full-text exclusion reasons
@@ -126,14 +128,16 @@ def run(args: argparse.Namespace) -> int:
             )
             print(f"stored {n} decisions by {args.reviewer} at {stage} stage")
         elif action == "conflicts":
-            found = ss.conflicts(project, _need(stage, "--stage", action))
+            snap = ss.snapshot(project, _need(stage, "--stage", action))
+            found = snap.conflicts()
             records = project.citations([i for i, _ in found])
             for record_id, decisions in found:
                 said = ", ".join(
                     f"{d.reviewer}: {d.decision}" + (f" ({d.reason})" if d.reason else "") for d in decisions
                 )
                 print(f"{record_id}: {records[record_id].title}\n    {said}")
-            print(f"{len(found)} conflicts at {stage} stage")
+            print(f"{len(found)} conflicts at {stage} stage; {len(snap.waiting())} records waiting for another "
+                  f"reviewer ({snap.required} reviewers per record)")
         elif action == "resolve":
             decision = parse_decision(_need(args.decision, "--decision", action))
             for record_id in _ids(args):
@@ -157,7 +161,7 @@ def run(args: argparse.Namespace) -> int:
                     )
         elif action == "reasons":
             if args.args:
-                ss.add_exclusion_reasons(project, args.args)
+                ss.add_exclusion_reasons(project, args.args, by=args.reviewer or "")
             for n, reason in enumerate(ss.exclusion_reasons(project), start=1):
                 print(f"{n}. {reason}")
         elif action in ("not-retrieved", "retrieved"):

@@ -7,6 +7,26 @@ from dataclasses import dataclass
 
 STAGES: tuple[str, ...] = ("title", "fulltext")
 DECISIONS: tuple[str, ...] = ("include", "exclude", "maybe")
+#: A reviewer's full-text decision that the report could not be obtained (stored code; shown "not retrieved").
+NOT_RETRIEVED = "missing"
+#: Decisions a reviewer (or a resolution) can record at full text.
+FULLTEXT_DECISIONS: tuple[str, ...] = (*DECISIONS, NOT_RETRIEVED)
+#: How stages and decisions are named to people (the stored codes stay short).
+LABELS = {"title": "Title/abstract", "fulltext": "Full text", NOT_RETRIEVED: "not retrieved"}
+
+
+def label(code: str) -> str:
+    """A stage or decision as people read it.
+
+    >>> label("fulltext"), label("missing"), label("include")
+    ('Full text', 'not retrieved', 'include')
+    """
+    return LABELS.get(code, code)
+
+
+def decisions_for(stage: str) -> tuple[str, ...]:
+    """The decisions accepted at ``stage`` (at full text also :data:`NOT_RETRIEVED`)."""
+    return FULLTEXT_DECISIONS if stage == "fulltext" else DECISIONS
 _ALIASES = {
     "i": "include",
     "e": "exclude",
@@ -66,13 +86,29 @@ def _outcome(decision: str, reason: str | None, stage: str) -> tuple[str, str | 
     return (decision, reason if stage == "fulltext" and decision == "exclude" else None)
 
 
+#: Reviewers who must decide a record independently before their common decision counts (Cochrane
+#: Handbook, chapter 4: two people screen each record); a review screened by one person sets 1.
+REVIEWERS_PER_RECORD = 2
+
+
 def final_decision(
-    decisions: Sequence[Decision], resolution: tuple[str, str | None] | None = None
+    decisions: Sequence[Decision], resolution: tuple[str, str | None] | None = None, *,
+    required: int = REVIEWERS_PER_RECORD,
 ) -> tuple[str, str | None] | None:
     """The decision that counts: the recorded resolution if any, else the reviewers' common
-    decision (and full-text exclusion reason); ``None`` while nobody screened or they disagree."""
+    decision (and full-text exclusion reason) once at least ``required`` reviewers decided; ``None``
+    while fewer reviewers screened the record or they disagree.
+
+    Examples
+    --------
+    >>> a, b = Decision(1, "title", "A", "exclude"), Decision(1, "title", "B", "exclude")
+    >>> final_decision([a]) is None, final_decision([a], required=1), final_decision([a, b])
+    (True, ('exclude', None), ('exclude', None))
+    """
     if resolution is not None:
         return resolution
+    if len({d.reviewer for d in decisions}) < max(required, 1):
+        return None
     outcomes = {_outcome(d.decision, d.reason, d.stage) for d in decisions}
     return next(iter(outcomes)) if len(outcomes) == 1 else None
 
@@ -81,6 +117,12 @@ def is_conflict(decisions: Sequence[Decision]) -> bool:
     """True when at least two reviewers screened the record and gave different decisions (or, at
     full text, different exclusion reasons)."""
     return len({_outcome(d.decision, d.reason, d.stage) for d in decisions}) > 1
+
+
+def is_waiting(decisions: Sequence[Decision], required: int = REVIEWERS_PER_RECORD) -> bool:
+    """True when someone screened the record but fewer than ``required`` reviewers did and those who
+    did agree: it waits for another reviewer (without a resolution, it has no final decision yet)."""
+    return 0 < len({d.reviewer for d in decisions}) < required and not is_conflict(decisions)
 
 
 def passes_title_stage(final: tuple[str, str | None] | None) -> bool:

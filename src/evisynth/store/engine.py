@@ -45,14 +45,8 @@ def database_url(folder: Path, url: str | None = None) -> str:
     return url or os.environ.get(ENV_URL) or f"sqlite:///{(folder / DB_FILENAME).resolve()}"
 
 
-def review_exclusion_reasons(folder: Path) -> list[str]:
-    """Full-text exclusion reasons listed in the review file's ``[screening]`` table, if any.
-
-    Raises
-    ------
-    InputError
-        When the review file is not valid TOML or the list is not a list of strings.
-    """
+def _review_screening(folder: Path) -> tuple[Path | None, dict[str, Any]]:
+    """The review file of ``folder`` and its ``[screening]`` table (empty without a file or table)."""
     import tomllib
 
     for name in REVIEW_FILES:
@@ -62,11 +56,44 @@ def review_exclusion_reasons(folder: Path) -> list[str]:
                 data = tomllib.loads(path.read_text(encoding="utf-8"))
             except tomllib.TOMLDecodeError as exc:
                 raise InputError(f"not valid TOML: {exc}", file=str(path)) from None
-            reasons = data.get("screening", {}).get("exclusion_reasons", [])
-            if not isinstance(reasons, list) or not all(isinstance(r, str) for r in reasons):
-                raise InputError("[screening] exclusion_reasons must be a list of strings", file=str(path))
-            return list(dict.fromkeys(r.strip() for r in reasons if r.strip()))
-    return []
+            table = data.get("screening", {})
+            if not isinstance(table, dict):
+                raise InputError("[screening] must be a table", file=str(path))
+            return path, table
+    return None, {}
+
+
+def review_exclusion_reasons(folder: Path) -> list[str]:
+    """Full-text exclusion reasons listed in the review file's ``[screening]`` table, if any.
+
+    Raises
+    ------
+    InputError
+        When the review file is not valid TOML or the list is not a list of strings.
+    """
+    path, table = _review_screening(folder)
+    reasons = table.get("exclusion_reasons", [])
+    if not isinstance(reasons, list) or not all(isinstance(r, str) for r in reasons):
+        raise InputError("[screening] exclusion_reasons must be a list of strings", file=str(path))
+    return list(dict.fromkeys(r.strip() for r in reasons if r.strip()))
+
+
+def review_reviewers_per_record(folder: Path, default: int = 2) -> int:
+    """How many reviewers must decide each record independently: ``[screening] reviewers_per_record``
+    of the review file (``1`` for a review screened by one person), else ``default`` (two, as the
+    Cochrane Handbook asks).
+
+    Raises
+    ------
+    InputError
+        When the review file is not valid TOML or the setting is not a whole number from 1 to 10.
+    """
+    path, table = _review_screening(folder)
+    value = table.get("reviewers_per_record", default)
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 10:
+        raise InputError(f"[screening] reviewers_per_record must be a whole number from 1 to 10; got {value!r}",
+                         file=str(path))
+    return value
 
 
 def create_engine(url: str) -> Any:

@@ -1,11 +1,12 @@
 """Schema migrations of the project database, run with Alembic whenever a project is opened.
 
 The revisions are Alembic scripts in ``schema_migrations/versions`` (``0001`` records, batches,
-duplicates, screening and studies; ``0002`` risk of bias), applied by :func:`upgrade` inside one write
-transaction: on SQLite the write lock is taken first, so two processes opening the same new project
-queue instead of both migrating it, and an upgrade either applies whole or not at all (PostgreSQL and
-SQLite both run DDL inside transactions). A team upgrades its PostgreSQL store in place by opening it
-with the new evisynth (``evisynth db upgrade --db URL``).
+duplicates, screening and studies; ``0002`` risk of bias; ``0003`` screening events), applied by
+:func:`upgrade` inside one write transaction: on SQLite the write lock is taken first, so two
+processes opening the same new project queue instead of both migrating it, and an upgrade either
+applies whole or not at all (PostgreSQL and SQLite both run DDL inside transactions). A team
+upgrades its PostgreSQL store in place by opening it with the new evisynth
+(``evisynth db upgrade --db URL``).
 
 Stores written before Alembic carry a ``schema_version`` table instead of ``alembic_version``: they
 are stamped with the revision of the same number and upgraded from there. ``schema_version`` is still
@@ -26,7 +27,7 @@ from evisynth.store.engine import write_transaction
 #: Folder of the Alembic environment (``env.py``) and revision scripts.
 SCRIPTS = Path(__file__).with_name("schema_migrations")
 #: Number of the newest revision (revision ids are ``0001``, ``0002``, ...; a test checks it is the head).
-LATEST = 2
+LATEST = 3
 
 
 def alembic_config(connection: Any = None, url: str | None = None) -> Any:

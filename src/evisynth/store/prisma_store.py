@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 from evisynth.records.prisma import PrismaCounts
-from evisynth.records.screening import passes_title_stage
+from evisynth.records.screening import NOT_RETRIEVED, passes_title_stage
 from evisynth.store import schema as s
 from evisynth.store.project import Project
 from evisynth.store.screening_store import _not_retrieved, finals, included_reports
@@ -34,8 +34,10 @@ def prisma_counts(project: Project) -> PrismaCounts:
         screened = sum(f is not None for f in title.values())
         excluded = sum(f is not None and f[0] == "exclude" for f in title.values())
         sought_ids = {i for i, f in title.items() if passes_title_stage(f)}
-        not_retrieved = len(_not_retrieved(conn) & sought_ids)
         full = finals(project, "fulltext", conn)
+        # marked not retrieved for the team (``screen not-retrieved``), or the reviewers' final decision
+        not_retrieved = len(_not_retrieved(conn) & sought_ids) + sum(
+            f is not None and f[0] == NOT_RETRIEVED for f in full.values())
         assessed = sum(f is not None and f[0] in ("include", "exclude") for f in full.values())
         reasons: Counter[str] = Counter()
         for f in full.values():

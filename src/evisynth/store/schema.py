@@ -11,6 +11,8 @@ table                     holds
 ``dedupe_candidates``     uncertain pairs queued for a person: pending / confirmed / rejected
 ``screening_decisions``   one decision per record, stage and reviewer (include / exclude / maybe)
 ``final_decisions``       the decision that counts for a record and stage when reviewers disagreed
+``screening_events``      migration 3: every decision recorded or withdrawn (undo), with who and when;
+                          append-only, so History shows a changed or withdrawn decision
 ``retrieval``             full texts sought but not retrieved
 ``exclusion_reasons``     the review's list of full-text exclusion reasons
 ``studies``               study labels (the label data files use)
@@ -139,6 +141,19 @@ final_decisions = Table(
     UniqueConstraint("record_id", "stage", name="uq_final"),
 )
 
+screening_events = Table(
+    "screening_events",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("record_id", Integer, ForeignKey("records.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("stage", String(20), nullable=False),
+    Column("reviewer", Text, nullable=False),
+    Column("action", String(10), nullable=False),  # decided | withdrawn
+    Column("decision", String(10)),  # None when withdrawn
+    Column("reason", Text),
+    Column("at", DateTime(timezone=True), nullable=False),
+)
+
 retrieval = Table(
     "retrieval",
     metadata,
@@ -152,6 +167,8 @@ exclusion_reasons = Table(
     metadata,
     Column("id", Integer, primary_key=True),
     Column("reason", Text, nullable=False, unique=True),
+    Column("added_by", Text),  # migration 3: who added the reason, and when (empty from a review file)
+    Column("added_at", DateTime(timezone=True)),
 )
 
 studies = Table(
@@ -212,3 +229,7 @@ V1_TABLES = ("batches", "records", "merges", "dedupe_candidates", "screening_dec
              "retrieval", "exclusion_reasons", "studies", "study_reports")
 #: Tables created by migration 2 (risk of bias).
 V2_TABLES = ("rob_assessments", "rob_domains")
+#: Tables created by migration 3 (screening events).
+V3_TABLES = ("screening_events",)
+#: Columns migration 3 adds to earlier tables.
+V3_COLUMNS = {"exclusion_reasons": ("added_by", "added_at")}

@@ -18,11 +18,14 @@ from evisynth.records.screening import (
     Agreement,
     Decision,
     agreement,
+    decisions_for,
     final_decision,
     is_conflict,
+    is_waiting,
     passes_title_stage,
 )
 from evisynth.store import schema as s
+from evisynth.store.engine import review_reviewers_per_record
 from evisynth.store.project import Project, citation_from_row
 
 
@@ -33,6 +36,12 @@ def _now() -> datetime:
 def _check_stage(stage: str) -> None:
     if stage not in STAGES:
         raise InputError(f"unknown screening stage {stage!r}; accepted: {', '.join(STAGES)}")
+
+
+def reviewers_per_record(project: Project) -> int:
+    """How many reviewers must decide each record before their common decision counts (the review
+    file's ``[screening] reviewers_per_record``, default 2; 1 for a review screened by one person)."""
+    return review_reviewers_per_record(project.folder)
 
 
 # -------------------------------------------------------------------- reasons
@@ -46,15 +55,20 @@ def exclusion_reasons(project: Project) -> list[str]:
         )
 
 
-def add_exclusion_reasons(project: Project, reasons: list[str]) -> None:
-    """Add reasons to the review's list (existing ones are left as they are)."""
-    from sqlalchemy import insert
+def add_exclusion_reasons(project: Project, reasons: list[str], by: str = "") -> list[str]:
+    """Add reasons to the review's list, with who (``by``) and when (existing ones are left as they are);
+    return those added."""
+    from sqlalchemy import insert, select
 
-    known = set(exclusion_reasons(project))
-    new = [r.strip() for r in dict.fromkeys(reasons) if r.strip() and r.strip() not in known]
-    if new:
-        with project.transaction() as conn:
-            conn.execute(insert(s.exclusion_reasons), [{"reason": r} for r in new])
+    wanted = list(dict.fromkeys(r.strip() for r in reasons if r.strip()))
+    if not wanted:
+        return []
+    with project.transaction() as conn:  # read and write in one transaction: two reviewers adding at once
+        known = set(conn.execute(select(s.exclusion_reasons.c.reason)).scalars())
+        new = [r for r in wanted if r not in known]
+        if new:
+            conn.execute(insert(s.exclusion_reasons), [{"reason": r, "added_by": by, "added_at": _now()} for r in new])
+    return new
 
 
 # -------------------------------------------------------------------- decisions
@@ -96,6 +110,7 @@ class StageSnapshot:
     ids: list[int]
     decisions: dict[int, list[Decision]]
     resolved: dict[int, tuple[str, str | None]]
+    required: int = 2
 
     def own(self, reviewer: str) -> dict[int, Decision]:
         """``reviewer``'s own decisions (never anyone else's), as :func:`own_decisions`."""
@@ -103,7 +118,13 @@ class StageSnapshot:
 
     def finals(self) -> dict[int, tuple[str, str | None] | None]:
         """Final decision (or ``None``) of every record up for the stage."""
-        return {i: final_decision(self.decisions.get(i, []), self.resolved.get(i)) for i in self.ids}
+        return {i: final_decision(self.decisions.get(i, []), self.resolved.get(i), required=self.required)
+                for i in self.ids}
+
+    def waiting(self) -> list[int]:
+        """Records decided (alike) by fewer reviewers than the review asks, without a resolution."""
+        return [i for i in self.ids if i not in self.resolved and is_waiting(self.decisions.get(i, []),
+                                                                             self.required)]
 
     def conflicts(self) -> list[tuple[int, list[Decision]]]:
         """Records where reviewers disagree and no final decision was recorded yet."""
@@ -117,8 +138,9 @@ def snapshot(project: Project, stage: str, conn: Any | None = None) -> StageSnap
     if conn is None:
         with project.engine.connect() as own:  # one read transaction: a consistent view
             return snapshot(project, stage, own)
-    ids = _eligible(conn, stage, project.active_ids(conn))
-    return StageSnapshot(stage, ids, dict(_decisions(conn, stage)), _resolutions(conn, stage))
+    required = reviewers_per_record(project)
+    ids = _eligible(conn, stage, project.active_ids(conn), required)
+    return StageSnapshot(stage, ids, dict(_decisions(conn, stage)), _resolutions(conn, stage), required)
 
 
 def finals(project: Project, stage: str, conn: Any | None = None) -> dict[int, tuple[str, str | None] | None]:
@@ -133,10 +155,10 @@ def eligible(project: Project, stage: str, conn: Any | None = None) -> list[int]
     if conn is None:
         with project.engine.connect() as own:
             return eligible(project, stage, own)
-    return _eligible(conn, stage, project.active_ids(conn))
+    return _eligible(conn, stage, project.active_ids(conn), reviewers_per_record(project))
 
 
-def _up_for(conn: Any, stage: str, record_id: int) -> bool:
+def _up_for(conn: Any, stage: str, record_id: int, required: int) -> bool:
     """Whether one record is up for ``stage`` (as ``record_id in eligible(...)``, reading that record only)."""
     from sqlalchemy import select
 
@@ -152,15 +174,16 @@ def _up_for(conn: Any, stage: str, record_id: int) -> bool:
     title = [Decision(r.record_id, r.stage, r.reviewer, r.decision, r.reason) for r in conn.execute(
         select(s.screening_decisions).where(d.record_id == record_id, d.stage == "title").order_by(d.id))]
     resolved = conn.execute(select(f.decision, f.reason).where(f.record_id == record_id, f.stage == "title")).first()
-    return passes_title_stage(final_decision(title, (resolved[0], resolved[1]) if resolved else None))
+    return passes_title_stage(final_decision(title, (resolved[0], resolved[1]) if resolved else None,
+                                             required=required))
 
 
-def _eligible(conn: Any, stage: str, active: list[int]) -> list[int]:
+def _eligible(conn: Any, stage: str, active: list[int], required: int) -> list[int]:
     if stage == "title":
         return active
     decisions, resolved, missing = _decisions(conn, "title"), _resolutions(conn, "title"), _not_retrieved(conn)
-    return [i for i in active if i not in missing and passes_title_stage(final_decision(decisions.get(i, []),
-                                                                                        resolved.get(i)))]
+    return [i for i in active if i not in missing and passes_title_stage(
+        final_decision(decisions.get(i, []), resolved.get(i), required=required))]
 
 
 def record_decision(
@@ -172,16 +195,20 @@ def record_decision(
     reason: str | None = None,
     conn: Any | None = None,
 ) -> None:
-    """Record (or replace) one reviewer's decision; full-text exclusions need a listed reason."""
-    from sqlalchemy import delete, insert
+    """Record (or replace) one reviewer's decision, and add it to the screening events (a replaced decision
+    stays there); full-text exclusions need a listed reason."""
+    from sqlalchemy import delete, insert, select
 
     _check_stage(stage)
     if not reviewer.strip():
         raise InputError("the reviewer name must not be empty")
-    if decision not in ("include", "exclude", "maybe"):
-        raise InputError(f"unknown decision {decision!r}; accepted: include, exclude, maybe")
+    if decision not in decisions_for(stage):
+        raise InputError(f"unknown decision {decision!r}; accepted: {', '.join(decisions_for(stage))}")
     if stage == "fulltext" and decision == "exclude":
         reasons = exclusion_reasons(project)
+        if not reason:
+            raise InputError(f"choose an exclusion reason for record {record_id} from the review's list "
+                             f"({'; '.join(reasons) or 'empty: add reasons first'})")
         if reason not in reasons:
             raise InputError(
                 f"full-text exclusion of record {record_id} needs a reason from the review's list "
@@ -193,24 +220,16 @@ def record_decision(
         with project.transaction() as own:
             record_decision(project, record_id, stage, reviewer, decision, reason, own)
         return
-    if not _up_for(conn, stage, record_id):
+    if not _up_for(conn, stage, record_id, reviewers_per_record(project)):
         raise InputError(f"record {record_id} is not up for {stage} screening")
-    c = s.screening_decisions.c
-    conn.execute(
-        delete(s.screening_decisions).where(
-            c.record_id == record_id, c.stage == stage, c.reviewer == reviewer
-        )
-    )
-    conn.execute(
-        insert(s.screening_decisions).values(
-            record_id=record_id,
-            stage=stage,
-            reviewer=reviewer,
-            decision=decision,
-            reason=reason,
-            decided_at=_now(),
-        )
-    )
+    c, now = s.screening_decisions.c, _now()
+    mine = (c.record_id == record_id, c.stage == stage, c.reviewer == reviewer)
+    if conn.execute(select(c.decision, c.reason).where(*mine)).first() == (decision, reason):
+        return  # the same decision again: nothing changes, nothing to add to the history
+    conn.execute(delete(s.screening_decisions).where(*mine))
+    row = {"record_id": record_id, "stage": stage, "reviewer": reviewer, "decision": decision, "reason": reason}
+    conn.execute(insert(s.screening_decisions).values(**row, decided_at=now))
+    conn.execute(insert(s.screening_events).values(**row, action="decided", at=now))  # append-only history
 
 
 def own_decisions(project: Project, reviewer: str, stage: str) -> dict[int, Decision]:
@@ -242,8 +261,10 @@ def resolve(
     from sqlalchemy import delete, insert
 
     _check_stage(stage)
-    if decision not in ("include", "exclude", "maybe"):
-        raise InputError(f"unknown decision {decision!r}; accepted: include, exclude, maybe")
+    if decision not in decisions_for(stage):
+        raise InputError(f"choose the final decision for record {record_id} ({', '.join(decisions_for(stage))})"
+                         if not decision else
+                         f"unknown decision {decision!r}; accepted: {', '.join(decisions_for(stage))}")
     if stage == "fulltext" and decision == "exclude" and reason not in exclusion_reasons(project):
         raise InputError(f"a full-text exclusion needs a reason from the review's list; got {reason!r}")
     with project.transaction() as conn:
@@ -251,17 +272,9 @@ def resolve(
             raise InputError(f"record {record_id} is not up for {stage} screening")
         c = s.final_decisions.c
         conn.execute(delete(s.final_decisions).where(c.record_id == record_id, c.stage == stage))
-        conn.execute(
-            insert(s.final_decisions).values(
-                record_id=record_id,
-                stage=stage,
-                decision=decision,
-                reason=reason if stage == "fulltext" and decision == "exclude" else None,
-                resolved_by=by,
-                note=note,
-                decided_at=_now(),
-            )
-        )
+        conn.execute(insert(s.final_decisions).values(
+            record_id=record_id, stage=stage, decision=decision, resolved_by=by, note=note, decided_at=_now(),
+            reason=reason if stage == "fulltext" and decision == "exclude" else None))
 
 
 def kappa(project: Project, stage: str, snap: StageSnapshot | None = None) -> list[Agreement]:

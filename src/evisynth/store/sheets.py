@@ -114,20 +114,10 @@ def import_sheet(project: Project, reviewer: str, stage: str, path: str | Path) 
             )
         if rows:
             now = _now()
-            conn.execute(
-                insert(s.screening_decisions),
-                [
-                    {
-                        "record_id": r,
-                        "stage": stage,
-                        "reviewer": reviewer,
-                        "decision": d,
-                        "reason": why,
-                        "decided_at": now,
-                    }
-                    for r, (d, why) in rows.items()
-                ],
-            )
+            new = [{"record_id": r, "stage": stage, "reviewer": reviewer, "decision": d, "reason": why}
+                   for r, (d, why) in rows.items()]
+            conn.execute(insert(s.screening_decisions), [{**row, "decided_at": now} for row in new])
+            conn.execute(insert(s.screening_events), [{**row, "action": "decided", "at": now} for row in new])
     return len(rows)
 
 

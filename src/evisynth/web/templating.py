@@ -12,6 +12,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 from starlette.templating import Jinja2Templates
 
+from evisynth.api.records import screening_label
 from evisynth.web.security import csrf_token
 
 TEMPLATES_DIR = Path(__file__).with_name("templates")
@@ -82,3 +83,4 @@ def highlight(text: str, terms: list[str]) -> Markup:
 
 
 templates.env.filters["highlight"] = highlight
+templates.env.filters["label"] = screening_label  # "fulltext" -> "Full text", "missing" -> "not retrieved"

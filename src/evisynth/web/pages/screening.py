@@ -79,17 +79,15 @@ def _decide(request: Request, form: dict[str, str]) -> Response:
     if not me:
         flash(request, "give your reviewer name first", "error")
         return RedirectResponse(f"/screening?stage={stage}", status_code=303)
+    raw_id = form.get("record_id", "")
     try:
-        record_id = int(form.get("record_id", ""))
-        decision = form.get("decision", "")
-        if decision == "not-retrieved":
-            screening.set_retrieved(project, record_id, False, form.get("note", ""))
-            flash(request, f"record {record_id} marked as not retrieved")
-            return RedirectResponse(f"/screening?stage={stage}", status_code=303)
-        screening.record_decision(project, record_id, stage, me, decision, form.get("reason") or None)
+        record_id = int(raw_id)
+        # "Not retrieved" is this reviewer's decision like any other: it overrides nobody's
+        screening.record_decision(project, record_id, stage, me, form.get("decision", ""), form.get("reason") or None)
     except (EvisynthError, ValueError) as exc:
-        flash(request, str(exc), "error")
-        return RedirectResponse(f"/screening?stage={stage}", status_code=303)
+        flash(request, str(exc), "error")  # back to the same record; at full text the reason list takes the focus
+        back = f"&id={raw_id}" if raw_id.isdigit() else ""
+        return RedirectResponse(f"/screening?stage={stage}{back}", status_code=303)
     stack = [*request.session.get("undo", []), [stage, record_id]][-50:]
     request.session["undo"] = stack
     # the next open record is found by the page (one snapshot of the stage), not here
@@ -107,6 +105,25 @@ def undo(request: Request) -> Response:
     undone = undo_decision(request.app.state.project, int(record_id), _stage(stage), me)
     flash(request, f"decision on record {record_id} withdrawn" if undone else f"record {record_id} had no decision")
     return RedirectResponse(f"/screening?stage={_stage(stage)}&id={record_id}", status_code=303)
+
+
+async def add_reason(request: Request) -> Response:
+    """Add a full-text exclusion reason to the review's list (the store, as ``evisynth screen reasons``);
+    who added it and when go to the audit trail (History)."""
+    form = await request.form()
+    reason = " ".join(str(form.get("reason", "")).split())[:200]
+    record = str(form.get("record_id", ""))
+    back = "/screening?stage=fulltext" + (f"&id={record}" if record.isdigit() else "")
+    if not reason:
+        flash(request, "type the exclusion reason to add", "error")
+        return RedirectResponse(back, status_code=303)
+    project = request.app.state.project
+    added = await run_in_threadpool(screening.add_exclusion_reasons, project, [reason], reviewer(request) or "web")
+    if added:  # one transaction: the reason with who added it and when (History)
+        flash(request, f"exclusion reason added: {reason}")
+    else:
+        flash(request, f"the review already lists the exclusion reason {reason!r}")
+    return RedirectResponse(back, status_code=303)
 
 
 async def terms(request: Request) -> Response:
@@ -128,6 +145,8 @@ def conflicts(request: Request) -> Response:
         "citations": project.citations(ids) if ids else {},
         "kappa": {s: screening.kappa(project, s, snap if s == stage else None) for s in STAGES},
         "reasons": screening.exclusion_reasons(project) if stage == "fulltext" else [],
+        "decisions_allowed": ("include", "exclude", "maybe", "missing") if stage == "fulltext"
+        else ("include", "exclude", "maybe"),
     }, page="screening")
 
 
@@ -150,6 +169,7 @@ routes: list[BaseRoute] = [
     Route("/screening/decide", decide, methods=["POST"], name="decide"),
     Route("/screening/undo", undo, methods=["POST"], name="undo"),
     Route("/screening/terms", terms, methods=["POST"], name="terms"),
+    Route("/screening/reasons", add_reason, methods=["POST"], name="add_reason"),
     Route("/screening/conflicts", conflicts, name="conflicts"),
     Route("/screening/resolve", resolve, methods=["POST"], name="resolve"),
 ]

@@ -54,7 +54,7 @@ async def upload(request: Request) -> Response:
 def dedupe(request: Request) -> Response:
     summary = request.app.state.project.dedupe(by=_who(request))
     flash(request, f"checked {summary.compared} records: {summary.merged} merged automatically, "
-                   f"{summary.queued} pairs to check")
+                   f"{summary.queued} {'pair' if summary.queued == 1 else 'pairs'} to check")
     return RedirectResponse("/search#pairs", status_code=303)
 
 

@@ -6,16 +6,26 @@
   document.addEventListener("htmx:configRequest", function (event) {
     if (meta) { event.detail.headers["X-CSRF-Token"] = meta.content; }
   });
-  function typing(target) {
+  function typing(target, key) {
     var tag = target && target.tagName;
+    /* a list may let some shortcuts through (the full-text reason list: E excludes with the chosen reason) */
+    if (tag === "SELECT" && (target.getAttribute("data-keys") || "").split(" ").indexOf(key) >= 0) { return false; }
     return tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT" || (target && target.isContentEditable);
   }
   document.addEventListener("keydown", function (event) {
-    if (event.ctrlKey || event.metaKey || event.altKey || typing(event.target)) { return; }
     var key = event.key.length === 1 ? event.key.toLowerCase() : event.key;
+    if (event.ctrlKey || event.metaKey || event.altKey || typing(event.target, key)) { return; }
     var control = document.querySelector('[data-key="' + key + '"]');
     if (!control || control.disabled) { return; }
     event.preventDefault();
+    /* a shortcut that needs a choice first (E at full text needs a reason): focus the list, show the hint */
+    var needed = control.getAttribute("data-needs") && document.getElementById(control.getAttribute("data-needs"));
+    if (needed && !needed.value) {
+      needed.focus();
+      var hint = document.getElementById(needed.getAttribute("aria-describedby") || "");
+      if (hint) { hint.hidden = false; }
+      return;
+    }
     control.click();
   });
   /* The extraction grid: a blank row is added when the last one is typed in, or by "Add a row"
