@@ -66,7 +66,8 @@ def history(project: Project, *, record_id: int | None = None, limit: int = 500,
     with project.engine.connect() as conn:
         for b in conn.execute(select(s.batches)):
             events.append(HistoryEvent(b.imported_at, "", "import", None,
-                                       f"{b.file_name} ({b.database_name}, {b.format}): {b.record_count} records"))
+                                       f"{b.file_name} ({b.database_name}, {b.format}): {b.record_count} "
+                                       f"record{'' if b.record_count == 1 else 's'}"))
         for m in conn.execute(select(s.merges)):
             events.append(HistoryEvent(m.created_at, m.decided_by, f"merge ({m.method})", m.record_id,
                                        f"record {m.record_id} merged into {m.keeper_id} (key {m.match_key}, "
