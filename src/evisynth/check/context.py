@@ -277,3 +277,18 @@ class OutcomeIndex:
         tied = [s for s, v in scores.items() if v >= best - 1e-9]
         top = max(rarest[s] for s in tied)
         return [self._values[s] for s in sorted(tied) if rarest[s] >= top - 1e-9]
+
+
+def clause_spans(doc: Document, cut: re.Pattern[str]) -> list[tuple[int, int]]:
+    """``(start, end)`` of each piece of each sentence of ``doc`` between matches of ``cut`` (empty pieces
+    dropped)."""
+    out = []
+    for s_start, s_end in doc.sentences:
+        start = s_start
+        for m in cut.finditer(doc.norm, s_start, s_end):
+            if m.start() > start:
+                out.append((start, m.start()))
+            start = m.end()
+        if s_end > start:
+            out.append((start, s_end))
+    return out

@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from evisynth.check.context import common_words, content_words
+from evisynth.check.context import clause_spans, common_words, content_words
 from evisynth.check.model import Claim, Finding, Num
 from evisynth.check.patterns import NUMBER_WORD_PATTERN, word_number
 from evisynth.check.source_facts import SourceFacts
@@ -74,16 +74,7 @@ class _Clause:
 
 
 def _clauses(doc: Document) -> list[tuple[int, int]]:
-    out = []
-    for s_start, s_end in doc.sentences:
-        start = s_start
-        for m in _CUT_RE.finditer(doc.norm, s_start, s_end):
-            if m.start() > start:
-                out.append((start, m.start()))
-            start = m.end()
-        if s_end > start:
-            out.append((start, s_end))
-    return out
+    return clause_spans(doc, _CUT_RE)
 
 
 def _value(text: str) -> int:

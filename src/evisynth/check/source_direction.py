@@ -28,7 +28,7 @@ import re
 from dataclasses import dataclass
 
 from evisynth.check import lexicon
-from evisynth.check.context import common_words, content_words
+from evisynth.check.context import clause_spans, common_words, content_words
 from evisynth.check.model import Claim, Finding
 from evisynth.check.source_facts import SourceFacts
 from evisynth.check.text import Document
@@ -56,16 +56,7 @@ _AXES = (("size", ("down", "up")), ("value", ("better", "worse")))
 
 
 def _clauses(doc: Document) -> list[tuple[int, int]]:
-    out = []
-    for s_start, s_end in doc.sentences:
-        start = s_start
-        for m in _CUT_RE.finditer(doc.norm, s_start, s_end):
-            if m.start() > start:
-                out.append((start, m.start()))
-            start = m.end()
-        if s_end > start:
-            out.append((start, s_end))
-    return out
+    return clause_spans(doc, _CUT_RE)
 
 
 def _directed(doc: Document, common: frozenset[str]) -> list[_Directed]:
