@@ -414,3 +414,16 @@ def test_each_change_of_a_grid_is_kept_with_who_and_when(client, app):
     history = client.get("/history").text
     assert history.count("data saved") == 2
     assert "Pain: 2 rows (was 1 row) in extraction/pain.csv" in history and "ben" in history
+
+
+def test_a_review_adds_its_outcomes_on_the_project_page(rc, review_app):
+    """With a review file the outcomes are the file's: a new one is added on the Project page (measure,
+    importance, direction), so every page knows it; the extraction page points there."""
+    folder = Path(review_app.state.folder)
+    review = folder / "data" / "review.toml"
+    before = review.read_bytes()
+    page = rc.get("/extraction").text
+    assert 'href="/#outcomes"' in page and 'action="/extraction/new"' not in page
+    r = rc.post_form("/extraction/new", {"name": "Pain", "kind": "continuous"}, follow_redirects=True)
+    assert "added on the Project page" in r.text
+    assert review.read_bytes() == before and not (folder / "extraction" / "pain.csv").exists()
