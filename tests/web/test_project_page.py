@@ -154,3 +154,18 @@ def test_concurrent_edits_all_reach_the_review_file(tmp_path: Path) -> None:
     assert sorted(o.name for o in load_review(tmp_path / "review.toml").outcomes) == sorted(["First", *names])
     log = (tmp_path / "history" / "review_changes.jsonl").read_text().splitlines()
     assert len(log) == 9 and all(json.loads(line)["what"] in ("review created", "outcome added") for line in log)
+
+
+def test_every_output_file_is_listed_by_folder(empty_app) -> None:
+    """No silent cut: 70 files of one output folder are all listed, under that folder (collapsed)."""
+    from evisynth.files import OutputSet
+
+    folder = Path(empty_app.state.folder)
+    out = OutputSet(folder / "report", by="test")
+    for i in range(70):
+        out.add(f"figures/f{i:02d}.svg", "<svg/>")
+    out.add("report.md", "# report\n")
+    out.commit()
+    page = _client(empty_app).get("/").text
+    assert "<code>report/</code> (71 files)" in page
+    assert page.count('href="/files/report/') == 71

@@ -39,8 +39,17 @@ def dashboard(request: Request) -> Response:
         "counts": prisma_counts(project),
         "stages": [progress(project, stage, me) for stage in ("title", "fulltext")],
         "reviewers": reviewers(project),
-        "outputs": listing(request.app.state.folder)[:60],
+        "outputs": _grouped(listing(request.app.state.folder)),
     }, page="project")
+
+
+def _grouped(files: list[str]) -> list[tuple[str, list[str]]]:
+    """Output files by their top folder (``""``: the project folder itself first), every file listed."""
+    groups: dict[str, list[str]] = {}
+    for f in files:
+        top = f.split("/", 1)[0] if "/" in f else ""
+        groups.setdefault(top, []).append(f)
+    return sorted(groups.items(), key=lambda item: (item[0] != "", item[0]))
 
 
 def _outcome(form: FormData) -> dict[str, str]:
