@@ -96,6 +96,9 @@ def subgroup_table(a: AnalysisBundle) -> Table | None:
     header = (sg.variable, "k", f"Estimate [{_level(a)}]", "P", "Tau²", "I²", "Chi² (df), P")
     rows = []
     for g in sg.groups:
+        if g.k == 1:  # one study: no heterogeneity to estimate (RevMan: "Not applicable")
+            rows.append((g.level, "1", _eci(a, g), fmt.format_p(g.p_value), "-", "-", "Not applicable"))
+            continue
         q = f"{fmt.format_number(g.q, 2)} ({g.q_df}), {fmt.format_p(g.q_p)}" if g.q is not None else ""
         rows.append((g.level, str(g.k), _eci(a, g), fmt.format_p(g.p_value), _opt(g.tau2, 4),
                      fmt.format_percent(g.i2) if g.i2 is not None else "", q))
