@@ -131,3 +131,11 @@ def test_two_reviewers_deciding_at_once_lose_nothing(app):
     for rid in ids:
         assert sorted(d.reviewer for d in snap.decisions[rid] if d.reviewer in ("ana", "ben", "cy")) == [
             "ana", "ben", "cy"]
+
+
+def test_formatting_tags_of_records_are_dropped_other_markup_stays_text() -> None:
+    from evisynth.web.templating import highlight, untag
+
+    assert untag("Sham-controlled <i>rTMS</i> in <sup>1</sup>H-MRS") == "Sham-controlled rTMS in 1H-MRS"
+    shown = str(highlight(untag("<i>rTMS</i> <script>alert(1)</script>"), ["rtms"]))
+    assert shown == "<mark>rTMS</mark> &lt;script&gt;alert(1)&lt;/script&gt;"

@@ -82,5 +82,16 @@ def highlight(text: str, terms: list[str]) -> Markup:
     return Markup("".join(out))
 
 
+#: Inline formatting tags that bibliographic exports leave in titles and abstracts ("<i>rTMS</i>" from PubMed).
+_FORMATTING_TAG_RE = re.compile(r"</?(?:i|b|u|em|strong|sup|sub|sc)\s*/?>", re.IGNORECASE)
+
+
+def untag(text: str | None) -> str:
+    """``text`` without the inline formatting tags of bibliographic records (the text is escaped later,
+    so any other markup still shows as text)."""
+    return _FORMATTING_TAG_RE.sub("", text or "")
+
+
 templates.env.filters["highlight"] = highlight
+templates.env.filters["untag"] = untag
 templates.env.filters["label"] = screening_label  # "fulltext" -> "Full text", "missing" -> "not retrieved"
