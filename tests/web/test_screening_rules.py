@@ -165,3 +165,19 @@ def test_history_keeps_a_changed_and_a_withdrawn_decision(empty_app, pair):
                        ("ana", "Title/abstract: decision withdrawn")]
     page = ana.get(f"/history?record={ids[0]}").text
     assert "Title/abstract: exclude" in page and "decision withdrawn (undo)" in page
+
+
+def test_a_replaced_resolution_stays_on_history(empty_app, pair):
+    project = empty_app.state.project
+    ids = _seed(project)
+    ana, ben = pair
+    _decide(ana, "title", ids[0], "include")
+    _decide(ben, "title", ids[0], "exclude")
+    ana.post_form("/screening/resolve", {"stage": "title", "record_id": str(ids[0]), "decision": "include",
+                                         "note": "randomised"})
+    ben.post_form("/screening/resolve", {"stage": "title", "record_id": str(ids[0]), "decision": "exclude",
+                                         "note": "not randomised after all"})
+    assert screening.finals(project, "title")[ids[0]] == ("exclude", None)
+    events = [(e.who, e.action, e.detail) for e in history(project, record_id=ids[0])]
+    assert ("ben", "Title/abstract: resolved", "final: exclude; note: not randomised after all") in events
+    assert ("ana", "Title/abstract: resolved (replaced later)", "final: include (note: randomised)") in events

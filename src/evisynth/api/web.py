@@ -83,6 +83,9 @@ def history(project: Project, *, record_id: int | None = None, limit: int = 500,
             if d.action == "withdrawn":
                 events.append(HistoryEvent(d.at, d.reviewer, f"{label(d.stage)}: decision withdrawn", d.record_id,
                                            "decision withdrawn (undo)"))
+            elif d.action == "resolved":  # a resolution that a later one replaced
+                events.append(HistoryEvent(d.at, d.reviewer, f"{label(d.stage)}: resolved (replaced later)",
+                                           d.record_id, f"final: {label(d.decision)}{why}"))
             else:
                 events.append(HistoryEvent(d.at, d.reviewer, f"{label(d.stage)}: {label(d.decision)}",
                                            d.record_id, f"{label(d.decision)}{why}"))

@@ -148,7 +148,7 @@ screening_events = Table(
     Column("record_id", Integer, ForeignKey("records.id", ondelete="CASCADE"), nullable=False, index=True),
     Column("stage", String(20), nullable=False),
     Column("reviewer", Text, nullable=False),
-    Column("action", String(10), nullable=False),  # decided | withdrawn
+    Column("action", String(10), nullable=False),  # decided | withdrawn | resolved (a replaced resolution)
     Column("decision", String(10)),  # None when withdrawn
     Column("reason", Text),
     Column("at", DateTime(timezone=True), nullable=False),

@@ -257,8 +257,9 @@ def resolve(
     reason: str | None = None,
     note: str = "",
 ) -> None:
-    """Record the final decision on a record at ``stage`` (after a conflict, or to overrule)."""
-    from sqlalchemy import delete, insert
+    """Record the final decision on a record at ``stage`` (after a conflict, or to overrule); a resolution
+    it replaces is kept in ``screening_events`` (action ``resolved``) for the History page."""
+    from sqlalchemy import delete, insert, select
 
     _check_stage(stage)
     if decision not in decisions_for(stage):
@@ -271,6 +272,12 @@ def resolve(
         if record_id not in set(eligible(project, stage, conn)):
             raise InputError(f"record {record_id} is not up for {stage} screening")
         c = s.final_decisions.c
+        for old in conn.execute(select(s.final_decisions).where(c.record_id == record_id, c.stage == stage)):
+            # the resolution replaced stays in the append-only history, with its own resolver and time
+            why = "; ".join(x for x in (old.reason, f"note: {old.note}" if old.note else "") if x)
+            conn.execute(insert(s.screening_events).values(
+                record_id=record_id, stage=stage, reviewer=old.resolved_by, action="resolved",
+                decision=old.decision, reason=why or None, at=old.decided_at))
         conn.execute(delete(s.final_decisions).where(c.record_id == record_id, c.stage == stage))
         conn.execute(insert(s.final_decisions).values(
             record_id=record_id, stage=stage, decision=decision, resolved_by=by, note=note, decided_at=_now(),
