@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from pathlib import Path
 
 from evisynth.api.reviewfile import question
@@ -169,3 +170,36 @@ def test_every_output_file_is_listed_by_folder(empty_app) -> None:
     page = _client(empty_app).get("/").text
     assert "<code>report/</code> (71 files)" in page
     assert page.count('href="/files/report/') == 71
+
+
+def test_reviewers_per_record_set_on_the_project_page(empty_app) -> None:
+    from evisynth.api.records import screening
+
+    folder = Path(empty_app.state.folder)
+    c = _client(empty_app).as_reviewer("ana")
+    assert 'action="/review/screening"' not in c.get("/").text  # no review file yet
+    c.post_form("/review/create", {**QUESTION, **FIRST})
+    page = c.get("/").text
+    assert re.search(r'<select id="per-record"[^>]*><option>1</option><option selected>2</option>', page)
+    r = c.post_form("/review/screening", {"reviewers_per_record": "1"}, follow_redirects=True)
+    assert "each record now needs 1 reviewer before its decision is final" in r.text
+    assert screening.reviewers_per_record(empty_app.state.project) == 1
+    assert "reviewers_per_record = 1" in (folder / "review.toml").read_text()
+    assert "screening setting" in c.get("/history").text
+    bad = c.post_form("/review/screening", {"reviewers_per_record": "11"}, follow_redirects=True)
+    assert "from 1 to 10" in bad.text and screening.reviewers_per_record(empty_app.state.project) == 1
+
+
+def test_the_review_file_holds_its_screening_table(tmp_path: Path) -> None:
+    """One review file for the analysis and the screening settings: [screening] is read, not refused."""
+    import pytest
+
+    from evisynth.errors import InputError
+    from evisynth.review.file import parse_review
+
+    text = HAND_WRITTEN + (
+        '\n[screening]\nreviewers_per_record = 1\nexclusion_reasons = ["Wrong population"]\n')
+    (tmp_path / "pain.csv").write_text("study,m1,sd1,n1,m2,sd2,n2\nA,1,1,10,2,1,10\n")
+    assert parse_review(text, tmp_path / "review.toml").title == "Old title"
+    with pytest.raises(InputError, match=r"unknown key in \[screening\]"):
+        parse_review(text.replace("reviewers_per_record", "reviewers"), tmp_path / "review.toml")

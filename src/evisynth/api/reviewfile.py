@@ -36,7 +36,7 @@ from evisynth.review.file import find_review, parse_review
 
 __all__ = ["ANALYSIS_KEYS", "IMPORTANCE", "MEASURES", "QUESTION_FIELDS", "OutcomeLine", "QuestionView", "ReviewChange",
            "add_outcome", "create_review", "edit_question", "log_change", "question", "read_changes", "review_changes",
-           "review_toml", "set_analysis"]
+           "review_toml", "set_analysis", "set_reviewers_per_record"]
 
 #: The [review] keys the page shows and edits, with their labels; the first four are required.
 QUESTION_FIELDS: dict[str, str] = {
@@ -257,6 +257,26 @@ def add_outcome(project_dir: str | Path, outcome: Mapping[str, Any], *, who: str
         _replace(path, tomlkit.dumps(doc), folder)
         log_change(folder, who, "outcome added", f"{table['name']} ({table['measure']}, {table['importance']})")
     return path
+
+
+def set_reviewers_per_record(project_dir: str | Path, n: int, *, who: str = "") -> bool:
+    """Write ``[screening] reviewers_per_record`` (1 to 10) into the review file, as :func:`edit_question`
+    edits it; return whether it changed. A record's decision is final once that many reviewers agree."""
+    import tomlkit
+
+    if isinstance(n, bool) or not 1 <= int(n) <= 10:
+        raise InputError(f"reviewers per record must be a whole number from 1 to 10; got {n!r}")
+    folder = Path(project_dir)
+    with _editing(folder):
+        path, doc = _document(folder)
+        table = doc.setdefault("screening", tomlkit.table())
+        old = table.get("reviewers_per_record", 2)
+        if old == int(n):
+            return False
+        table["reviewers_per_record"] = int(n)
+        _replace(path, tomlkit.dumps(doc), folder)
+        log_change(folder, who, "screening setting", f"reviewers per record: {old} -> {int(n)}")
+    return True
 
 
 def review_changes(project_dir: str | Path) -> list[ReviewChange]:

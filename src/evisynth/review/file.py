@@ -226,8 +226,12 @@ def parse_review(text: str, path: str | Path = "review.toml") -> Review:
         raise InputError(f"not valid TOML: {exc}", file=str(path)) from None
     ctx = Context(path, text)
     for key in raw:
-        if key not in ("review", "outcomes", "thresholds"):
-            raise ctx.error("unknown top-level table; use [review], [thresholds] and [[outcomes]]", key)
+        if key not in ("review", "outcomes", "thresholds", "screening"):
+            raise ctx.error("unknown top-level table; use [review], [thresholds], [[outcomes]] and [screening]", key)
+    screening = raw.get("screening", {})  # read by the project store (evisynth.store.engine); checked here
+    if not isinstance(screening, dict):
+        raise ctx.error("[screening] must be a table (exclusion_reasons, reviewers_per_record)", "screening")
+    refuse_unknown(ctx, screening, {"exclusion_reasons", "reviewers_per_record"}, "[screening]", table="screening")
     rev = raw.get("review")
     if not isinstance(rev, dict):
         raise InputError("missing [review] table (title, population, intervention, comparison)", file=str(path))

@@ -19,9 +19,10 @@ from evisynth.api.reviewfile import (
     create_review,
     edit_question,
     question,
+    set_reviewers_per_record,
 )
 from evisynth.api.web import progress, reviewers
-from evisynth.errors import EvisynthError
+from evisynth.errors import EvisynthError, InputError
 from evisynth.web.pages.files import listing
 from evisynth.web.templating import flash, render, reviewer
 
@@ -39,8 +40,19 @@ def dashboard(request: Request) -> Response:
         "counts": prisma_counts(project),
         "stages": [progress(project, stage, me) for stage in ("title", "fulltext")],
         "reviewers": reviewers(project),
+        "per_record": _per_record(project),
         "outputs": _grouped(listing(request.app.state.folder)),
     }, page="project")
+
+
+def _per_record(project: object) -> int | None:
+    """The review's reviewers per record (``None`` when the review file cannot say)."""
+    from evisynth.api.records import screening
+
+    try:
+        return screening.reviewers_per_record(project)  # type: ignore[arg-type]
+    except EvisynthError:
+        return None
 
 
 def _grouped(files: list[str]) -> list[tuple[str, list[str]]]:
@@ -88,8 +100,23 @@ async def outcome(request: Request) -> Response:
     return RedirectResponse("/#outcomes", status_code=303)
 
 
+async def screening_setting(request: Request) -> Response:
+    form = await request.form()
+    value = str(form.get("reviewers_per_record", ""))
+    try:
+        if not value.isdigit():
+            raise InputError(f"reviewers per record must be a whole number from 1 to 10; got {value!r}")
+        changed = set_reviewers_per_record(request.app.state.folder, int(value), who=reviewer(request))
+        flash(request, f"each record now needs {value} reviewer{'' if value == '1' else 's'} before its decision "
+                       "is final" if changed else "nothing changed")
+    except EvisynthError as exc:
+        flash(request, str(exc), "error")
+    return RedirectResponse("/#h-reviewer", status_code=303)
+
+
 routes: list[BaseRoute] = [
     Route("/", dashboard, name="project"),
+    Route("/review/screening", screening_setting, methods=["POST"], name="review_screening"),
     Route("/review/create", create, methods=["POST"], name="review_create"),
     Route("/review/question", edit, methods=["POST"], name="review_question"),
     Route("/review/outcomes", outcome, methods=["POST"], name="review_outcome"),
