@@ -140,3 +140,10 @@ def test_concurrent_overrides_are_all_kept(review_dir):
     stored = overrides(review_dir)
     assert sum(len(v) for v in stored.values()) == 20  # 5 outcomes x 4 domains, none lost
     assert len(override_log(review_dir)) == 40
+
+
+def test_checked_summary_reads_headings_as_lines(review_dir: Path):
+    """The checked view shows "Key results", not "## Key results"; the editor keeps the Markdown."""
+    view = summary_view(review_result(review_dir))
+    assert "#" not in view.markdown and view.text.lstrip().startswith("#")
+    assert view.errors == 0 and view.claims > 0

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -157,7 +158,7 @@ def sof_fragment(result: ReviewResult) -> str:
 @dataclass(frozen=True)
 class SummaryView:
     """The plain-language summary, its accuracy check as highlighted HTML, and the counts: ``markdown``
-    is the text the checker read (emphasis markers removed), ``text`` the text as given (or generated)."""
+    is the text the checker read (emphasis and heading markers removed), ``text`` the text as given (or generated)."""
 
     markdown: str
     checked_html: str
@@ -167,11 +168,14 @@ class SummaryView:
     text: str = ""
 
 
+_HEADING_RE = re.compile(r"^#{1,6}[ \t]+", re.MULTILINE)
+
+
 def summary_view(result: ReviewResult, text: str | None = None) -> SummaryView:
     """Check ``text`` (default: the generated summary) against the review's results; the findings are
     highlighted inline by the checker's own HTML view (reason on hover and keyboard focus)."""
     source = render_summary_markdown(build_summary(result)) if text is None else text
-    body = plain_text(source)
+    body = _HEADING_RE.sub("", plain_text(source))  # "## Key results" reads as a line "Key results"
     certainty = {o.spec.name: o.certainty.level for o in result.outcomes}
     checked = check_text(body, source=checker_source(result), certainty=certainty, html=False)
     return SummaryView(body, html_fragment(checked), len(checked.errors), len(checked.warnings),
