@@ -36,7 +36,7 @@ from evisynth.review.file import find_review, parse_review
 
 __all__ = ["ANALYSIS_KEYS", "IMPORTANCE", "MEASURES", "QUESTION_FIELDS", "OutcomeLine", "QuestionView", "ReviewChange",
            "add_outcome", "create_review", "edit_question", "log_change", "question", "read_changes", "review_changes",
-           "review_toml", "set_analysis", "set_reviewers_per_record"]
+           "review_file", "review_toml", "set_analysis", "set_reviewers_per_record"]
 
 #: The [review] keys the page shows and edits, with their labels; the first four are required.
 QUESTION_FIELDS: dict[str, str] = {
@@ -277,6 +277,11 @@ def set_reviewers_per_record(project_dir: str | Path, n: int, *, who: str = "") 
         _replace(path, tomlkit.dumps(doc), folder)
         log_change(folder, who, "screening setting", f"reviewers per record: {old} -> {int(n)}")
     return True
+
+
+def review_file(project_dir: str | Path) -> Path | None:
+    """The project's review file (``review.toml`` or ``data/review.toml``), or ``None``."""
+    return find_review(project_dir)
 
 
 def review_changes(project_dir: str | Path) -> list[ReviewChange]:

@@ -273,11 +273,9 @@ def resolve(
             raise InputError(f"record {record_id} is not up for {stage} screening")
         c = s.final_decisions.c
         for old in conn.execute(select(s.final_decisions).where(c.record_id == record_id, c.stage == stage)):
-            # the resolution replaced stays in the append-only history, with its own resolver and time
-            why = "; ".join(x for x in (old.reason, f"note: {old.note}" if old.note else "") if x)
-            conn.execute(insert(s.screening_events).values(
-                record_id=record_id, stage=stage, reviewer=old.resolved_by, action="resolved",
-                decision=old.decision, reason=why or None, at=old.decided_at))
+            why = "; ".join(x for x in (old.reason, f"note: {old.note}" if old.note else "") if x)  # kept on History
+            conn.execute(insert(s.screening_events).values(record_id=record_id, stage=stage, reviewer=old.resolved_by,
+                         action="resolved", decision=old.decision, reason=why or None, at=old.decided_at))
         conn.execute(delete(s.final_decisions).where(c.record_id == record_id, c.stage == stage))
         conn.execute(insert(s.final_decisions).values(
             record_id=record_id, stage=stage, decision=decision, resolved_by=by, note=note, decided_at=_now(),

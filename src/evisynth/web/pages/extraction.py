@@ -77,10 +77,10 @@ def _rows_view(grid: Grid, derived: tuple[str, ...]) -> list[tuple[tuple[str, ..
 
 def page(request: Request) -> Response:
     outcomes = _outcomes(request)
-    from evisynth.review.file import find_review
+    from evisynth.api.reviewfile import review_file
 
     ctx: dict[str, Any] = {"outcomes": [o[0] for o in outcomes], "conversions": CONVERSIONS,
-                           "kinds": list(STARTER_COLUMNS), "has_review": find_review(request.app.state.folder) is not None}
+                           "kinds": list(STARTER_COLUMNS), "has_review": review_file(request.app.state.folder) is not None}
     if outcomes:
         i, name, saved, source = _pick(request, request.query_params.get("o"))
         check = check_grid(saved, source)
@@ -186,9 +186,9 @@ async def new(request: Request) -> Response:
     if known is not None:  # an outcome of that name (or file) exists: open it, never replace its grid
         flash(request, f"outcome {names[known]} exists already: its grid is below")
         return RedirectResponse(f"/extraction?o={known}", status_code=303)
-    from evisynth.review.file import find_review
+    from evisynth.api.reviewfile import review_file
 
-    if find_review(folder) is not None:  # the review file lists the outcomes: one place to add them
+    if review_file(folder) is not None:  # the review file lists the outcomes: one place to add them
         flash(request, "this review's outcomes are added on the Project page (Add an outcome, with its measure, "
                        "importance and direction); its grid then appears here", "error")
         return RedirectResponse("/extraction", status_code=303)
