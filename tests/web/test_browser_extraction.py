@@ -90,3 +90,21 @@ def test_grid_rows_grow_as_typed(live_server, browser):  # noqa: F811
         page.click("button:has-text('Save and check')")
     saved = (app.state.folder / "extraction" / "pain.csv").read_text().splitlines()
     assert [line.split(",")[0] for line in saved[1:]] == [f"S{i}" for i in range(1, 6)] + ["S7"]
+
+
+def test_enter_moves_down_the_column_and_ctrl_enter_saves(live_server, browser):  # noqa: F811
+    url, app = live_server
+    page = browser.new_context().new_page()
+    page.goto(url + "/extraction")
+    page.fill("#new-name", "Pain")
+    page.click("button:has-text('Add outcome')")
+    page.focus("input[name='c-0-1']")
+    page.keyboard.type("5")
+    page.keyboard.press("Enter")  # down the column, no save
+    assert page.evaluate("document.activeElement.name") == "c-1-1"
+    page.keyboard.press("Shift+Enter")
+    assert page.evaluate("document.activeElement.name") == "c-0-1"
+    page.fill("input[name='c-0-0']", "A 2020")
+    with page.expect_navigation():
+        page.keyboard.press("Control+Enter")
+    assert (app.state.folder / "extraction" / "pain.csv").read_text().splitlines()[1].startswith("A 2020,5")

@@ -71,6 +71,22 @@
     var rows = table.tBodies[0].rows;
     if (cell.closest("tr") === rows[rows.length - 1]) { addRow(table); }
   });
+  /* Enter moves down the column, Shift+Enter up (as in a spreadsheet); Ctrl+Enter saves the grid. */
+  document.addEventListener("keydown", function (event) {
+    var cell = event.target;
+    if (event.key !== "Enter" || event.altKey) { return; }
+    var match = cell && cell.name && /^c-(\d+)-(\d+)$/.exec(cell.name);
+    var table = match && cell.closest("table.grid");
+    if (!table) { return; }
+    event.preventDefault();
+    if (event.ctrlKey || event.metaKey) { table.closest("form").requestSubmit(); return; }
+    var row = Number(match[1]) + (event.shiftKey ? -1 : 1);
+    if (row < 0) { return; }
+    var form = table.closest("form");
+    if (row >= Number(form.querySelector('input[name="nrows"]').value)) { addRow(table); }
+    var next = form.querySelector('input[name="c-' + row + "-" + match[2] + '"]');
+    if (next) { next.focus(); next.select(); }
+  });
   document.addEventListener("click", function (event) {
     var button = event.target && event.target.closest && event.target.closest("[data-add-row]");
     if (!button) { return; }
