@@ -43,7 +43,7 @@ from evisynth.analyses.results import (
 from evisynth.analyses.spec import AnalysisSpec
 from evisynth.analyses.subgroups import find_column, level_label
 from evisynth.effects.table import EffectTable
-from evisynth.errors import DataWarning, InputError
+from evisynth.errors import DataWarning, FewStudiesWarning, InputError
 from evisynth.models.mixed import MixedFit, fit_mixed
 from evisynth.models.permutation import permutation_test
 from evisynth.models.tau2 import TAU2_ESTIMATORS
@@ -246,6 +246,10 @@ def meta_regression_section(eff: EffectTable, spec: AnalysisSpec) -> MetaRegress
     if k < need:
         raise InputError(f"meta-regression with {p} coefficients needs at least {need} studies; "
                          f"{k} are included", file=eff.source or None)
+    if k < 10 * (p - 1):
+        warnings.warn(f"meta-regression of {k} studies on {p - 1} moderator term(s): fewer than 10 studies per term "
+                      "(Cochrane Handbook 10.11.5.1); read its coefficients with caution", FewStudiesWarning,
+                      stacklevel=2)
     fit = fit_mixed(y, v, X, model=model, method=method, test=spec.test, level=spec.level)
     warn_undefined(fit.undefined, "meta-regression")
     coefs = tuple(
