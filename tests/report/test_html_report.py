@@ -73,6 +73,7 @@ def test_sections_appear_only_when_present(doc_subgroup):
     assert fsn[1] == fmt.format_count(pb.fail_safe_n.rosenthal)
     infl = sensitivity_tables(full)[2]
     assert infl.header[:3] == ("Study", "rstudent", "dffits") and infl.header[-1] == "influential"
+    assert infl.notes[0].startswith("rstudent: studentized deleted residual; dffits: ")  # metafor's names explained
     parts = build_report(full, ReportOptions(dpi=50))
     assert [f.key for f in parts["figures"]] == ["forest", "leave_one_out", "cumulative", "funnel", "radial", "baujat",
                                                  "bubble_year"]

@@ -88,6 +88,15 @@ def pooled_table(a: AnalysisBundle) -> Table:
                  tuple(n for n in notes if n))
 
 
+#: What each column of the influence diagnostics means (the names metafor's ``influence()`` uses).
+INFLUENCE_COLUMNS = {
+    "rstudent": "studentized deleted residual", "dffits": "change in the fit, in SEs", "cook_d": "Cook's distance",
+    "cov_r": "covariance ratio", "tau2_deleted": "Tau² without the study", "q_deleted": "Q without the study",
+    "hat": "leverage", "weight_percent": "weight (%)", "dfbetas": "change in the estimate, in SEs",
+    "influential": "flagged as influential",
+}
+
+
 def subgroup_table(a: AnalysisBundle) -> Table | None:
     """One row per subgroup, with the test for subgroup differences as a note."""
     sg = a.subgroups
@@ -179,7 +188,9 @@ def sensitivity_tables(a: AnalysisBundle) -> list[Table]:
         keys = [f.name for f in fields(sens.influence[0]) if f.name != "study"]
         keys = [k for k in keys if any(getattr(r, k) is not None for r in sens.influence)]
         body = tuple((r.study, *[_cell(getattr(r, k)) for k in keys]) for r in sens.influence)
-        out.append(Table("influence", "Influence diagnostics", ("Study", *keys), body, ("l", *["r"] * len(keys))))
+        legend = "; ".join(f"{k}: {INFLUENCE_COLUMNS[k]}" for k in keys if k in INFLUENCE_COLUMNS)
+        out.append(Table("influence", "Influence diagnostics", ("Study", *keys), body, ("l", *["r"] * len(keys)),
+                         (legend + " (Viechtbauer & Cheung 2010).",) if legend else ()))
     return out
 
 
