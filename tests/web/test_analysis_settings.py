@@ -116,8 +116,8 @@ def test_note_and_button_when_settings_differ(review_client, review_dir):
     kept = list((review_dir / "history" / "review").glob("review-*.toml"))
     assert len(kept) == 1 and kept[0].read_text(encoding="utf-8") == before
     changes = [c for c in review_changes(review_dir) if c.what == "analysis settings"]
-    assert {c.detail for c in changes} == {"Spasticity (MAS): method: 'DL' -> 'REML'",
-                                           "Spasticity (MAS): test: 'z' -> 'hksj'"}
+    assert {c.detail for c in changes} == {"Spasticity (MAS): method DL → REML",
+                                           "Spasticity (MAS): test z → hksj"}
     assert {c.who for c in changes} == {"Ana"}
     assert 'id="review-settings"' not in review_client.get("/analysis?o=0").text  # the page and the file agree
 

@@ -311,7 +311,7 @@ ANALYSIS_KEYS = ("measure", "model", "method", "test", "level")
 def set_analysis(project_dir: str | Path, outcome: str, settings: Mapping[str, str], *, who: str = "") -> list[str]:
     """Write the analysis page's measure, model, method, test and level into ``outcome``'s table of the
     review file (what the certainty page, the summary-of-findings table and the summary use); return
-    what changed (``"method: 'DL' -> 'REML'"``).
+    what changed (``"method DL → REML"``).
 
     The file is edited as :func:`edit_question` does: comments and other keys kept, the new text
     validated by the review parser, the old version kept under ``history/review/``, each change logged.
@@ -357,7 +357,7 @@ def set_analysis(project_dir: str | Path, outcome: str, settings: Mapping[str, s
                 del table[key]
             else:
                 table[key] = new
-            changes.append(f"{key}: {str(old) if old is not None else ''!r} -> {str(new) if new is not None else ''!r}")
+            changes.append(f"{key} {old if old is not None else '(default)'} → {new if new is not None else '(default)'}")
         if changes:
             _replace(path, tomlkit.dumps(doc), folder)
             for change in changes:
