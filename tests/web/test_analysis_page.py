@@ -128,3 +128,15 @@ def test_analysis_json_holds_the_chosen_subgroup_and_regression(review_client, r
     spasticity = review["outcomes"][0]
     assert doc["subgroup_analyses"]["hemisphere"] == spasticity["subgroup_analyses"]["hemisphere"]
     assert [m["column"] for m in doc["meta_regression"]["moderators"]] == ["pulses_1000"]
+
+
+def test_favours_labels_follow_the_outcomes_direction(review_client, review_dir):
+    """Motor function: higher is better, so "Favours [control]" stands on the left of the forest plot,
+    as in the review's own report (the page used to draw every outcome as lower-is-better)."""
+    review = load_review(review_dir / "data" / "review.toml")
+    motor = next(i for i, o in enumerate(review.outcomes) if not o.lower_is_better)
+    spasticity = next(i for i, o in enumerate(review.outcomes) if o.lower_is_better)
+    for i, left in ((motor, "control"), (spasticity, "experimental")):
+        svg = review_client.get(f"/analysis/figure/forest.svg?o={i}").text
+        words = re.findall(r"Favours \[(\w+)\]", svg) or re.findall(r"Favours\s*(?:<[^>]+>\s*)*\[?(\w+)", svg)
+        assert words and words[0] == left, (i, words)

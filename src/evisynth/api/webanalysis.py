@@ -74,6 +74,17 @@ def review_specs(project_dir: str | Path) -> dict[str, AnalysisSpec]:
     return {o.name: o.analysis for o in load_review(path).outcomes} if path is not None else {}
 
 
+def review_report_options(project_dir: str | Path) -> dict[str, ReportOptions]:
+    """Each review outcome's report options: its phrase and direction (``lower_is_better = false`` puts
+    "Favours [control]" on the left of the forest plot, as in the review's own reports)."""
+    from evisynth.review.file import find_review, load_review
+
+    path = find_review(project_dir)
+    if path is None:
+        return {}
+    return {o.name: ReportOptions(outcome=o.phrase, lower_is_better=o.lower_is_better) for o in load_review(path).outcomes}
+
+
 def form_settings(spec: AnalysisSpec | None) -> dict[str, str]:
     """The form's values (measure, model, method, test, level, cluster, robust) of ``spec``; ``""`` for one
     the data decide."""

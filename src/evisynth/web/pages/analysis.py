@@ -33,6 +33,7 @@ from evisynth.api.webanalysis import (
     grid_info,
     inline_svg,
     report_file,
+    review_report_options,
     review_settings_text,
     review_specs,
     settings_differ,
@@ -77,7 +78,8 @@ def _view(request: Request, q: dict[str, str]) -> dict[str, Any]:
     moderator = q["moderator"] if q["moderator"] in columns else None
     try:
         out["view"] = analyse_grid(grid, settings, source=names[i], subgroup=subgroup,
-                                   moderators=(moderator,) if moderator else (), base=base)
+                                   moderators=(moderator,) if moderator else (), base=base,
+                                   options=review_report_options(folder).get(names[i]))
     except EvisynthError as exc:
         out["error"] = page_words(str(exc))
     return out
