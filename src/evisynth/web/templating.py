@@ -54,6 +54,11 @@ def reviewer(request: Request) -> str:
     return name if isinstance(name, str) else ""
 
 
+def author(request: Request) -> str:
+    """Who makes a change: the reviewer's name, else the signed-in user (``""`` when neither is known)."""
+    return reviewer(request) or str(request.session.get("user", ""))
+
+
 def render(request: Request, name: str, context: dict[str, Any] | None = None, *, page: str = "",
            status_code: int = 200) -> HTMLResponse:
     """Render ``name`` with the shared context (navigation, CSRF token, reviewer, flash message)."""

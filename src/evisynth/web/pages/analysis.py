@@ -39,7 +39,7 @@ from evisynth.api.webanalysis import (
     settings_differ,
 )
 from evisynth.errors import EvisynthError
-from evisynth.web.templating import flash, render, reviewer
+from evisynth.web.templating import author, flash, render
 
 SETTINGS = ("measure", "model", "method", "test", "level", "cluster", "robust")
 MEDIA = {"svg": "image/svg+xml", "png": "image/png", "pdf": "application/pdf", "html": "text/html; charset=utf-8",
@@ -163,7 +163,7 @@ async def use_settings(request: Request) -> Response:
     if name not in outcomes:
         raise HTTPException(404, "no such outcome")
     settings = {k: str(form.get(k, "")) for k in SETTINGS}
-    who = reviewer(request) or str(request.session.get("user", ""))
+    who = author(request)
     try:
         changes = set_analysis(request.app.state.folder, name, settings, who=who)
     except EvisynthError as exc:

@@ -28,7 +28,7 @@ from evisynth.api.webcache import ReviewCache
 from evisynth.api.webreview import domain_rows, override_log, set_override, sof_file, sof_fragment
 from evisynth.api.websummary import MAX_SUMMARY_CHARS, SUMMARY_FILE, project_summary, save_summary
 from evisynth.errors import EvisynthError
-from evisynth.web.templating import flash, render, reviewer
+from evisynth.web.templating import author, flash, render
 
 SOF_MEDIA = {"html": "text/html; charset=utf-8", "csv": "text/csv; charset=utf-8",
              "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
@@ -96,7 +96,7 @@ def _reviews(request: Request) -> ReviewCache:
 
 
 def _who(request: Request) -> str:
-    return reviewer(request) or str(request.session.get("user", "")) or "unnamed reviewer"
+    return author(request) or "unnamed reviewer"
 
 
 def _context(request: Request, text: str | None = None, editing: str | None = None) -> dict[str, Any]:

@@ -32,7 +32,7 @@ from evisynth.api.extraction import (
     save_grid,
 )
 from evisynth.errors import EvisynthError
-from evisynth.web.templating import flash, render, reviewer
+from evisynth.web.templating import author, flash, render
 
 BLANK_ROWS = 3
 
@@ -130,7 +130,7 @@ async def check(request: Request) -> Response:
 
 def _store(request: Request, i: int, name: str, grid: Grid, replacing: bool = False) -> Response:
     """Save the grid and say so; ``replacing`` (paste, import) also says where the table it replaced is kept."""
-    who = reviewer(request) or str(request.session.get("user", ""))
+    who = author(request)
     folder = request.app.state.folder
     before = set(kept_versions(folder, name))
     path = save_grid(folder, name, grid, who=who)

@@ -12,7 +12,7 @@ from starlette.routing import BaseRoute, Route
 
 from evisynth.api.webrob import DOMAIN_COLUMNS, DOMAIN_NAMES, JUDGEMENTS, ROB_FILE, app_rob_file, rob_rows, save_rob
 from evisynth.errors import EvisynthError
-from evisynth.web.templating import flash, render, reviewer
+from evisynth.web.templating import author, flash, render
 
 MAX_ROWS = 2000
 
@@ -36,7 +36,7 @@ async def save(request: Request) -> Response:
     rows = [{"study": str(form.get(f"s-{i}", "")),
              **{col: str(form.get(f"{col}-{i}", "")) for col in (*DOMAIN_COLUMNS, "overall")}} for i in range(n)]
     try:
-        path = save_rob(request.app.state.folder, rows, who=reviewer(request) or str(request.session.get("user", "")))
+        path = save_rob(request.app.state.folder, rows, who=author(request))
     except EvisynthError as exc:
         flash(request, str(exc), "error")
         return RedirectResponse("/rob", status_code=303)
