@@ -218,9 +218,8 @@ def save_grid(project_dir: str | Path, outcome: str, grid: Grid, *, who: str = "
     table records nothing.
     """
     import json
-    from datetime import UTC, datetime
 
-    from evisynth.api.reviewfile import HISTORY_DIR, log_change
+    from evisynth.api.reviewfile import keep_version, log_change
 
     path = grid_path(project_dir, outcome)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -236,10 +235,7 @@ def save_grid(project_dir: str | Path, outcome: str, grid: Grid, *, who: str = "
     folder = Path(project_dir)
     before = ""
     if old is not None and _count_rows(old) != "0 rows":  # an empty grid is not worth keeping
-        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
-        kept = folder / HISTORY_DIR / EXTRACTION_DIR / f"{path.stem}-{stamp}.csv"
-        kept.parent.mkdir(parents=True, exist_ok=True)
-        write_bytes(kept, old)
+        keep_version(folder, path, old, EXTRACTION_DIR)
         before = f" (was {_count_rows(old)})"
     write_bytes(path, data)
     log_change(folder, who, "data saved", f"{outcome}: {_count_rows(data)}{before} in "

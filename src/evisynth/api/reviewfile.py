@@ -28,15 +28,15 @@ from typing import Any
 
 from evisynth.api.extraction import STARTER_COLUMNS, Grid, grid_path, save_grid
 from evisynth.errors import EvisynthError, InputError
-from evisynth.files import append_line, write_text
+from evisynth.files import append_line, write_bytes, write_text
 from evisynth.files.manifest import locked
 from evisynth.grade.judgements import IMPORTANCE
 from evisynth.options import MEASURES
 from evisynth.review.file import find_review, parse_review
 
 __all__ = ["ANALYSIS_KEYS", "IMPORTANCE", "MEASURES", "QUESTION_FIELDS", "OutcomeLine", "QuestionView", "ReviewChange",
-           "add_outcome", "create_review", "edit_question", "log_change", "question", "read_changes", "review_changes",
-           "review_file", "review_toml", "set_analysis", "set_reviewers_per_record"]
+           "add_outcome", "create_review", "edit_question", "keep_version", "log_change", "question", "read_changes",
+           "review_changes", "review_file", "review_toml", "set_analysis", "set_reviewers_per_record"]
 
 #: The [review] keys the page shows and edits, with their labels; the first four are required.
 QUESTION_FIELDS: dict[str, str] = {
@@ -164,14 +164,20 @@ def log_change(folder: Path, who: str, what: str, detail: str, log_file: Path = 
                                 ensure_ascii=False))
 
 
+def keep_version(folder: Path, path: Path, old: bytes | str, under: str | Path) -> Path:
+    """Keep ``old`` (the content of ``path`` a save replaces) as ``history/<under>/<stem>-<UTC time><suffix>``
+    in the project ``folder``; return the copy's path."""
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    kept = folder / HISTORY_DIR / under / f"{path.stem}-{stamp}{path.suffix}"
+    kept.parent.mkdir(parents=True, exist_ok=True)
+    return write_bytes(kept, old.encode("utf-8") if isinstance(old, str) else old)
+
+
 def _replace(path: Path, text: str, folder: Path) -> Path:
     """Validate ``text`` as a review file at ``path``, keep the old version, write atomically."""
     parse_review(text, path)
     if path.exists():
-        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
-        keep = folder / HISTORY_DIR / "review" / f"{path.stem}-{stamp}.toml"
-        keep.parent.mkdir(parents=True, exist_ok=True)
-        write_text(keep, path.read_text(encoding="utf-8"))
+        keep_version(folder, path, path.read_bytes(), "review")
     return write_text(path, text)
 
 

@@ -18,11 +18,10 @@ import csv
 import io
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 
 from evisynth.api.extraction import outcome_grids
-from evisynth.api.reviewfile import HISTORY_DIR, log_change
+from evisynth.api.reviewfile import keep_version, log_change
 from evisynth.errors import EvisynthError, InputError
 from evisynth.files import write_bytes
 from evisynth.grade.rob import DOMAIN_COLUMNS, DOMAIN_NAMES, JUDGEMENTS, normalise_judgement, overall_from_domains
@@ -138,9 +137,7 @@ def save_rob(project_dir: str | Path, rows: Sequence[Mapping[str, str]], *, who:
         return path
     path.parent.mkdir(parents=True, exist_ok=True)
     if old is not None:
-        kept = folder / HISTORY_DIR / ROB_FILE.parent / f"{path.stem}-{datetime.now(UTC):%Y%m%dT%H%M%S%fZ}.csv"
-        kept.parent.mkdir(parents=True, exist_ok=True)
-        write_bytes(kept, old)
+        keep_version(folder, path, old, ROB_FILE.parent)
     write_bytes(path, data)
     counts = {j: sum(r["overall"] == j for r in clean) for j in JUDGEMENTS}
     log_change(folder, who, "risk of bias saved",

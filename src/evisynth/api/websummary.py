@@ -12,10 +12,9 @@ findings may be saved.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 
-from evisynth.api.reviewfile import HISTORY_DIR, ReviewChange, log_change, read_changes
+from evisynth.api.reviewfile import HISTORY_DIR, ReviewChange, keep_version, log_change, read_changes
 from evisynth.api.webreview import SUMMARY_FILE, project_summary
 from evisynth.errors import InputError
 from evisynth.files import write_text
@@ -88,10 +87,7 @@ def save_summary(project_dir: str | Path, text: str, *, who: str = "") -> SavedS
             return SavedSummary(target, None, len(body), False)
         kept = None
         if old is not None:
-            stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
-            kept = folder / KEPT_DIR / f"summary-{stamp}.md"
-            kept.parent.mkdir(parents=True, exist_ok=True)
-            write_text(kept, old)
+            kept = keep_version(folder, target, old, KEPT_DIR.relative_to(HISTORY_DIR))
         write_text(target, body)
         where = f"previous version kept as {kept.relative_to(folder).as_posix()}" if kept else "first version"
         log_change(folder, who, "summary saved",
