@@ -49,8 +49,9 @@ def _inputs_text(inputs: dict[str, Any]) -> str:
 
 def _studies(o: OutcomeResult) -> str:
     """"6 studies (11 comparisons)" when comparisons of multi-arm trials share a trial id, else "11 studies"."""
-    if o.trials is not None and o.trials < o.k:
-        return f"{o.trials} {'study' if o.trials == 1 else 'studies'} ({o.k} comparisons)"
+    trials = o.shared_trials
+    if trials is not None:
+        return f"{trials} {'study' if trials == 1 else 'studies'} ({o.k} comparisons)"
     return f"{o.k} {'study' if o.k == 1 else 'studies'}"
 
 

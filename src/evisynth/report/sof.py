@@ -130,8 +130,8 @@ def participants_cell(o: OutcomeResult) -> str:
     if o.k == 1:
         design = "RCT" if o.spec.study_design == "randomised" else "non-randomised study"
     n = o.participants
-    trials = o.trials
-    if trials is not None and trials < o.k:  # comparisons of multi-arm trials: count the trials
+    trials = o.shared_trials
+    if trials is not None:  # comparisons of multi-arm trials: count the trials
         design = ("RCT" if trials == 1 else "RCTs") if o.spec.study_design == "randomised" else \
             ("non-randomised study" if trials == 1 else "non-randomised studies")
         return f"{fmt.format_count(n) if n is not None else '-'} ({trials} {design}; {o.k} comparisons)"

@@ -67,8 +67,9 @@ def _studies(c: Claims, o: OutcomeResult) -> str:
     """"6 studies (11 comparisons)" when comparisons of multi-arm trials share a trial id (each number a
     claim), else "11 studies"."""
     name = o.spec.name
-    if o.trials is not None and o.trials < o.k:
-        return (f"{c.count(o.trials, 'studies', 'trials', name)} {'study' if o.trials == 1 else 'studies'} "
+    trials = o.shared_trials
+    if trials is not None:
+        return (f"{c.count(trials, 'studies', 'trials', name)} {'study' if trials == 1 else 'studies'} "
                 f"({c.count(o.k, 'comparisons', 'analysis.pooled.k', name)} comparisons)")
     return f"{c.count(o.k, 'studies', 'analysis.pooled.k', name)} {'study' if o.k == 1 else 'studies'}"
 

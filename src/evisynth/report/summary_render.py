@@ -49,8 +49,8 @@ def checker_source(result: ReviewResult) -> dict[str, Any]:
             "certainty": o.certainty.level, "pooled": doc["pooled"], "heterogeneity": doc["heterogeneity"],
             "totals": doc["totals"], "studies": doc["studies"], "absolute": o.absolute.to_dict(),
         }
-        if o.trials is not None and o.trials < o.k:
-            entry.update(n_studies=o.trials, n_comparisons=o.k)
+        if (trials := o.shared_trials) is not None:
+            entry.update(n_studies=trials, n_comparisons=o.k)
         subgroups = o.to_dict()["subgroup_analyses"]
         if subgroups:
             entry["subgroups"] = subgroups

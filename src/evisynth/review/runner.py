@@ -79,6 +79,13 @@ class OutcomeResult:
         return len(ids)
 
     @property
+    def shared_trials(self) -> int | None:
+        """:attr:`trials` when comparisons share trials (fewer trials than comparisons), else ``None``: where
+        the SoF, summary and profile say "6 RCTs; 11 comparisons" rather than "11 RCTs"."""
+        trials = self.trials
+        return trials if trials is not None and trials < self.k else None
+
+    @property
     def meta_regression(self) -> Any:
         """The meta-regression section (``None`` when there is none)."""
         return self.regression.meta_regression if self.regression else None
