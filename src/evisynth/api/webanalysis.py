@@ -23,12 +23,30 @@ from evisynth.errors import InputError
 from evisynth.report.figures import FigureItem
 from evisynth.report.html_report import build_report, write_report
 from evisynth.report.options import ReportOptions
+from evisynth.report.outcome_report import spec_options
 from evisynth.report.sections import ReportSection
 from evisynth.report.tables import Table
+from evisynth.review.model import OutcomeSpec
 
-__all__ = ["CHOICES", "REPORT_FILES", "AnalysisView", "analyse_grid", "download_name", "figure_file", "file_stem",
-           "form_settings", "grid_columns", "grid_info", "inline_svg", "report_file", "review_settings_text",
-           "review_specs", "settings_differ"]
+__all__ = [
+    "CHOICES",
+    "REPORT_FILES",
+    "AnalysisView",
+    "analyse_grid",
+    "download_name",
+    "figure_file",
+    "file_stem",
+    "form_settings",
+    "grid_columns",
+    "grid_info",
+    "inline_svg",
+    "report_file",
+    "review_outcomes",
+    "review_settings_text",
+    "review_specs",
+    "settings_differ",
+    "spec_options",
+]
 
 #: The choices of the analysis form, from :mod:`evisynth.options` (the one source of the CLI's choices).
 CHOICES: dict[str, tuple[str, ...]] = {
@@ -65,24 +83,18 @@ class AnalysisView:
                          f"{', '.join(i.key for i in self.all_figures()) or 'none'}")
 
 
+def review_outcomes(project_dir: str | Path) -> dict[str, OutcomeSpec]:
+    """Each outcome of the project's review file (``review.toml`` or ``data/review.toml``), by its name;
+    empty without a review file."""
+    from evisynth.review.file import find_review, load_review
+
+    path = find_review(project_dir)
+    return {o.name: o for o in load_review(path).outcomes} if path is not None else {}
+
+
 def review_specs(project_dir: str | Path) -> dict[str, AnalysisSpec]:
-    """Each outcome's analysis settings from the project's review file (``review.toml`` or
-    ``data/review.toml``), by the review's outcome name; empty without a review file."""
-    from evisynth.review.file import find_review, load_review
-
-    path = find_review(project_dir)
-    return {o.name: o.analysis for o in load_review(path).outcomes} if path is not None else {}
-
-
-def review_report_options(project_dir: str | Path) -> dict[str, ReportOptions]:
-    """Each review outcome's report options: its phrase and direction (``lower_is_better = false`` puts
-    "Favours [control]" on the left of the forest plot, as in the review's own reports)."""
-    from evisynth.review.file import find_review, load_review
-
-    path = find_review(project_dir)
-    if path is None:
-        return {}
-    return {o.name: ReportOptions(outcome=o.phrase, lower_is_better=o.lower_is_better) for o in load_review(path).outcomes}
+    """Each outcome's analysis settings from the project's review file, by the review's outcome name."""
+    return {name: o.analysis for name, o in review_outcomes(project_dir).items()}
 
 
 def form_settings(spec: AnalysisSpec | None) -> dict[str, str]:

@@ -20,14 +20,21 @@ from evisynth.report.figures import FigureItem, report_figures
 from evisynth.report.html_report import write_report
 from evisynth.report.options import ReportOptions
 from evisynth.report.sections import outcome_sections
+from evisynth.review.model import OutcomeSpec
 from evisynth.review.runner import OutcomeResult
 
-__all__ = ["outcome_figures", "outcome_options", "write_outcome_report"]
+__all__ = ["outcome_figures", "outcome_options", "spec_options", "write_outcome_report"]
 
 
 def outcome_options(outcome: OutcomeResult, **names: str | None) -> ReportOptions:
     """Report options from the outcome's settings (its phrase and direction) and the arms' ``names``."""
-    return ReportOptions(outcome=outcome.spec.phrase, lower_is_better=outcome.spec.lower_is_better,
+    return spec_options(outcome.spec, **names)
+
+
+def spec_options(spec: OutcomeSpec, **names: str | None) -> ReportOptions:
+    """Report options from a review outcome's settings (its phrase and direction: ``lower_is_better = false``
+    puts "Favours [control]" on the left of the forest plot) and the arms' ``names``."""
+    return ReportOptions(outcome=spec.phrase, lower_is_better=spec.lower_is_better,
                          intervention=names.get("intervention"), comparison=names.get("comparison"))
 
 

@@ -33,10 +33,10 @@ from evisynth.api.webanalysis import (
     grid_info,
     inline_svg,
     report_file,
-    review_report_options,
+    review_outcomes,
     review_settings_text,
-    review_specs,
     settings_differ,
+    spec_options,
 )
 from evisynth.errors import EvisynthError
 from evisynth.web.templating import author, flash, render
@@ -66,7 +66,8 @@ def _view(request: Request, q: dict[str, str]) -> dict[str, Any]:
     if q["of"] and q["of"] != str(i):
         q.update({k: "" for k in (*SETTINGS, "subgroup", "moderator")})
     grid, _ = outcomes[names[i]]
-    base = review_specs(folder).get(names[i])
+    spec = review_outcomes(folder).get(names[i])
+    base = spec.analysis if spec is not None else None
     kind, columns, clusters = grid_info(grid)
     start = form_settings(base)
     chosen = q["of"] == str(i)  # the form was sent: an unticked robust SE box means no robust SE
@@ -79,7 +80,7 @@ def _view(request: Request, q: dict[str, str]) -> dict[str, Any]:
     try:
         out["view"] = analyse_grid(grid, settings, source=names[i], subgroup=subgroup,
                                    moderators=(moderator,) if moderator else (), base=base,
-                                   options=review_report_options(folder).get(names[i]))
+                                   options=spec_options(spec) if spec is not None else None)
     except EvisynthError as exc:
         out["error"] = page_words(str(exc))
     return out
