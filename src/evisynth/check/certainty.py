@@ -41,7 +41,7 @@ CERTAINTY_RANK: dict[str, int] = {k: int(v) for k, v in lexicon.load("certainty"
 #: words with one statement and the outcome's words with another is not held to the first alone.
 NEAR = 0.6
 _WORDING = {4: "reduces", 3: "probably reduces", 2: "may reduce", 1: "we are very uncertain whether ... reduces"}
-_LEVEL_WORD_RE = re.compile(r"very[\s-]+low|low|moderate|high", re.I)
+LEVEL_WORD_RE = re.compile(r"very[\s-]+low|low|moderate|high", re.I)
 _NEITHER_RE = re.compile(r"\bneither\b", re.I)
 _NEG_RE = re.compile(r"\b(?:no|not|nor|without|lack\w*|insufficient|little)\b|n't\b", re.I)
 _ARTICLE_RE = re.compile(r"\s+(?:the|a|an)\s+", re.I)
@@ -65,7 +65,7 @@ def _symbols_re() -> re.Pattern[str]:
 
 
 def _level_of(text: str) -> str | None:
-    levels = [re.sub(r"[\s-]+", " ", w.lower()) for w in _LEVEL_WORD_RE.findall(text)]
+    levels = [re.sub(r"[\s-]+", " ", w.lower()) for w in LEVEL_WORD_RE.findall(text)]
     if not levels:
         return None
     return max(levels, key=lambda v: CERTAINTY_RANK[v])  # "low to moderate": the more lenient reading
@@ -105,7 +105,7 @@ def findings_sections(doc: Document) -> list[bool]:
     return out
 
 
-def _keyed_declarations(doc: Document) -> list[tuple[str, int, int, str]]:
+def keyed_declarations(doc: Document) -> list[tuple[str, int, int, str]]:
     """Each certainty statement with the words it qualifies: the text since the previous statement
     in its sentence ("... and the need for silicone oil (RR 0.46 ...; very low-certainty evidence)")."""
     out = []
@@ -124,7 +124,7 @@ def source_ratings(text_doc: Document | None, by_outcome: Mapping[str, str]) -> 
     for name, level in by_outcome.items():
         index.add(name, Rating(level, f"the source rates {name!r} as {level} certainty"))
     if text_doc is not None:
-        found = _keyed_declarations(text_doc)
+        found = keyed_declarations(text_doc)
         for key, start, end, level in found:
             index.add(key, Rating(level, f"the source states {level} certainty ('{text_doc.plain[start:end]}')"))
         levels = {level for _k, _s, _e, level in found}
@@ -154,7 +154,7 @@ class _Rater:
         self.hedged = hedged
         self.stated = OutcomeIndex()
         self.decl_by_sentence: dict[int, list[tuple[int, int, str]]] = {}
-        found = _keyed_declarations(doc)
+        found = keyed_declarations(doc)
         for key, start, end, level in found:
             self.stated.add(key, Rating(level, f"the summary states {level} certainty ('{doc.plain[start:end]}')"))
             self.decl_by_sentence.setdefault(doc.sentence_index(start), []).append((start, end, level))

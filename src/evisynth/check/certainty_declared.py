@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 
-from evisynth.check.certainty import _LEVEL_WORD_RE, CERTAINTY_RANK, Rating, _keyed_declarations, findings_sections
+from evisynth.check.certainty import CERTAINTY_RANK, LEVEL_WORD_RE, Rating, findings_sections, keyed_declarations
 from evisynth.check.context import ClaimIndex, OutcomeIndex
 from evisynth.check.model import Claim, Finding
 from evisynth.check.text import Document
@@ -81,13 +81,13 @@ def check_declared(doc: Document, claims: Sequence[Claim], *, by_claim: Mapping[
     for name, level in by_outcome.items():
         mapping.add(name, Rating(level, f"{name!r} is rated {level} certainty"))
     out: list[Finding] = []
-    for key, start, end, level in _keyed_declarations(doc):
+    for key, start, end, level in keyed_declarations(doc):
         said = doc.plain[start:end]
         if not sections[doc.sentence_index(start)] or not _ABOUT_EVIDENCE_RE.search(doc.norm[start : end + 12]):
             continue
         if _STUDIES_AFTER_RE.match(doc.norm, end):
             continue
-        words = {w.lower().replace("-", " ") for w in _LEVEL_WORD_RE.findall(said)}
+        words = {w.lower().replace("-", " ") for w in LEVEL_WORD_RE.findall(said)}
         if len(words) > 1:  # "low to moderate", "from very low to high": a range, not one rating
             continue
         ref = _reference(doc, index, start, key, by_claim, mapping, source, default)
