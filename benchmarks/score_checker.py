@@ -1,6 +1,7 @@
 """Score ``evisynth check`` on the real-text corpus in ``benchmarks/checker_corpus``.
 
-Prints, for a split (``dev``, ``heldout`` or ``all``):
+Prints, for a split (``dev``, ``heldout``, ``test`` or ``all``; ``test`` was annotated blind and is
+scored once, at the end of a round):
 
 * findings against the hand annotations of the real texts: recall and precision by kind
   (a finding counts when it has the annotated kind and overlaps the annotated span), for all
@@ -151,7 +152,7 @@ def _ratio(a: int, b: int) -> str:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--split", choices=("dev", "heldout", "all"), default="dev")
+    parser.add_argument("--split", choices=("dev", "heldout", "test", "all"), default="dev")
     parser.add_argument("--details", action="store_true", help="list misses and false findings on stderr")
     args = parser.parse_args(argv)
     texts = _load("texts.jsonl")

@@ -17,7 +17,7 @@ def _load(name: str) -> list[dict]:
 def test_texts_have_origins_splits_and_locatable_annotations() -> None:
     texts = _load("texts.jsonl")
     ids = {t["id"] for t in texts}
-    assert len(texts) >= 100 and {t["split"] for t in texts} == {"dev", "heldout"}
+    assert len(texts) >= 100 and {t["split"] for t in texts} == {"dev", "heldout", "test"}
     for t in texts:
         assert t["origin"].get("citation") and (t["origin"].get("doi") or t["origin"].get("url"))
         assert t["against"] is None or t["against"] in ids
