@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from evisynth.check import lexicon
+from evisynth.check.claim_scope import not_an_effect_claim, not_definitive, recommendation
 from evisynth.check.certainty_scope import (
     coordinated_outcomes,
     list_adjective,
@@ -241,7 +242,7 @@ def _comparative_results(
     people = lexicon.regex("certainty", "claims", "people_subjects")
     comparators = lexicon.regex("certainty", "claims", "comparators")
     for m in lexicon.regex("certainty", "claims", "comparative_results").finditer(norm, sent[0], sent[1]):
-        if any(m.start() <= f < m.end() + 25 for f in flagged):
+        if any(m.start() <= f < m.end() + 25 for f in flagged) or recommendation(norm, sent, m.start()):
             continue
         c0, c1 = index.clause(m.start())
         before = norm[max(c0, m.start() - 250) : m.start()]
@@ -287,6 +288,8 @@ def _words(doc: Document, sent: tuple[int, int], rater: _Rater, claim_idx: int |
             continue
         if not_a_statement(norm, m, index.clause(m.start())):
             continue
+        if not_definitive(norm, m, c0) or recommendation(norm, sent, m.start()):
+            continue
         rating = rater.at(m.start(), strict=True)
         if rating is None or CERTAINTY_RANK.get(rating.level, 4) >= 4:
             continue
@@ -319,6 +322,8 @@ def _words(doc: Document, sent: tuple[int, int], rater: _Rater, claim_idx: int |
         if _NEG_RE.search(before[-15:]) or _NEITHER_RE.search(before[-40:]):
             continue  # "did not reduce", "neither treatment may be better than the other"
         if used_otherwise(norm, m) or list_adjective(norm, m.start(), c0) or not_found_effect(before):
+            continue
+        if not_an_effect_claim(norm, m.start(), m.end(), sent, c0):
             continue
         if re.search(r"\bor\s+$", before[-6:]) and re.search(r"\b(?:whether|if)\b", norm[sent[0] : m.start()], re.I):
             continue  # "we were unsure whether A improved X, or led to Y": still inside the "whether"
