@@ -94,7 +94,8 @@ def harm_symptom(norm: str, start: int, sentence: tuple[int, int]) -> bool:
     >>> harm_symptom(s, s.index("increased"), (0, len(s)))
     False
     """
-    if _rx("harms", "lists").search(norm, sentence[0], sentence[1]) is None:
+    # the list may be introduced by the sentence before ("Unwanted effects were mild. They included ...")
+    if _rx("harms", "lists").search(norm, max(0, sentence[0] - 200), sentence[1]) is None:
         return False
     prev = _WORD_BEFORE_RE.search(norm, max(sentence[0], start - 30), start)
     if prev is None:
