@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from evisynth.check import lexicon
-from evisynth.check.claim_scope import not_an_effect_claim, not_definitive, recommendation
+from evisynth.check.claim_scope import hedge_window_start, not_an_effect_claim, not_definitive, recommendation
 from evisynth.check.certainty_scope import (
     coordinated_outcomes,
     list_adjective,
@@ -303,7 +303,7 @@ def _words(doc: Document, sent: tuple[int, int], rater: _Rater, claim_idx: int |
         if m.start() <= flagged_until:
             continue
         c0, _c1 = index.clause(m.start())
-        before = norm[max(c0, m.start() - 250) : m.start()]
+        before = norm[max(hedge_window_start(norm, sent[0], c0, m.start()), m.start() - 250) : m.start()]
         after = norm[m.end() : sent[1]]  # "..., but the evidence is very uncertain"
         strength = 3 if possibility.fullmatch(m.group(0)) else 4
         caveat = lexicon.regex("certainty", "hedges", "very low").search(after) is not None

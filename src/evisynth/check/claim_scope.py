@@ -10,6 +10,7 @@ statement about an effect of the intervention, and both rules skip it:
   increased blood pressure", "temporary increases in heart rate").
 * :func:`about_certainty`: the verb is about the certainty rating ("our confidence was reduced to
   moderate").
+* :func:`gloss`: the word is inside a bracketed lay definition ("(a medicine that reduces swelling)").
 * :func:`infinitive`: a base form after "to" states a purpose ("the aim was to decrease visits").
 * :func:`inside_whether`: the word is inside an open question ("we are uncertain whether X leads to
   improvement in pain").
@@ -40,6 +41,9 @@ _RESULT_BRACKET_RE = re.compile(
 #: A measure's abbreviation in brackets: "(MD)", "(RR)", "(Peto OR)".
 _LABEL_RE = re.compile(r"(?:Peto\s+)?[A-Z][A-Za-z]{0,5}(?:\s*[A-Z]{1,4})?")
 _SCALE_RE = re.compile(r"\b(?:scale|score|scored|range|ranging|points?|items?)\b", re.I)
+_JOINED_VERB_RE = re.compile(r"(?:,\s*)?\b(?:and|or)\s+(?:also\s+)?$", re.I)
+_GLOSS_RE = re.compile(r"\b(?:that|which|who|used\s+to|used\s+for|meaning|i\.e\.|e\.g\.)\s", re.I)
+_DIGIT_RE = re.compile(r"\d")
 _BASE_FORMS = frozenset({"reduce", "improve", "increase", "decrease", "lower", "prevent", "raise", "shorten"})
 #: "was shown to reduce", "is likely to improve": a finding, not a purpose
 _FOUND_TO_RE = re.compile(
@@ -161,6 +165,19 @@ def not_definitive(norm: str, m: re.Match[str], clause_start: int) -> bool:
     return not _rx("definitive", "effect_nouns").fullmatch(following)
 
 
+def gloss(norm: str, start: int) -> bool:
+    """True when the word is inside a bracketed lay definition ("(a medicine that reduces swelling)").
+
+    >>> s = "courses of steroids (medicines used to treat asthma that reduce swelling) were similar"
+    >>> gloss(s, s.index("reduce "))
+    True
+    """
+    opened = norm.rfind("(", max(0, start - 100), start)
+    if opened < 0 or ")" in norm[opened:start]:
+        return False
+    return _GLOSS_RE.search(norm, opened, start) is not None and _DIGIT_RE.search(norm, opened, start) is None
+
+
 def not_an_effect_claim(norm: str, start: int, end: int, sentence: tuple[int, int], clause_start: int) -> bool:
     """True when the effect word at ``start:end`` states no effect (any of the contexts above).
 
@@ -174,7 +191,22 @@ def not_an_effect_claim(norm: str, start: int, end: int, sentence: tuple[int, in
         or about_certainty(norm, end)
         or inside_whether(norm, clause_start, start)
         or infinitive(norm, start)
+        or gloss(norm, start)
     )
+
+
+def hedge_window_start(norm: str, sentence_start: int, clause_start: int, pos: int) -> int:
+    """Where the words whose hedges apply to the verb at ``pos`` begin: its clause, or the whole sentence
+    so far when the verb is joined to an earlier one by "and"/"or" ("there is limited evidence that
+    X improves A, and reduces B": "reduces" shares the hedge of "improves").
+
+    >>> s = "It may improve sleep, and reduces pain."
+    >>> hedge_window_start(s, 0, s.index("and"), s.index("reduces"))
+    0
+    """
+    if _JOINED_VERB_RE.search(norm, max(sentence_start, pos - 12), pos):
+        return sentence_start
+    return clause_start
 
 
 def result_bracket_end(before: str) -> int:
