@@ -21,7 +21,6 @@ from dataclasses import dataclass
 from functools import cache
 
 from evisynth.check import lexicon
-from evisynth.check.claim_scope import hedge_window_start, not_an_effect_claim, not_definitive, recommendation
 from evisynth.check.certainty_scope import (
     coordinated_outcomes,
     list_adjective,
@@ -31,6 +30,7 @@ from evisynth.check.certainty_scope import (
     plural_subject,
     used_otherwise,
 )
+from evisynth.check.claim_scope import hedge_window_start, not_an_effect_claim, not_definitive, recommendation
 from evisynth.check.context import ClaimIndex, OutcomeIndex
 from evisynth.check.model import Claim, Finding, Severity
 from evisynth.check.source_wording import Hedged, hedged_claims, match

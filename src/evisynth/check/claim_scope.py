@@ -47,7 +47,9 @@ _DIGIT_RE = re.compile(r"\d")
 _BASE_FORMS = frozenset({"reduce", "improve", "increase", "decrease", "lower", "prevent", "raise", "shorten"})
 #: "was shown to reduce", "is likely to improve": a finding, not a purpose
 _FOUND_TO_RE = re.compile(
-    r"\b(?:shown|found|likely|unlikely|appears?|appeared|seems?|seemed|expected|known|thought|able|tends?|proven)\s+to\s+$", re.I
+    r"\b(?:shown|found|likely|unlikely|appears?|appeared|seems?|seemed|expected|known|thought|able|tends?|proven)"
+    r"\s+to\s+$",
+    re.I,
 )
 
 
