@@ -16,6 +16,7 @@ from evisynth.check.claim_scope import (
     hedge_window_start,
     infinitive,
     inside_whether,
+    list_item_verb,
     not_definitive,
     recommendation,
     result_bracket_end,
@@ -166,3 +167,37 @@ def test_a_count_restated_with_the_comparators_a_short_source_uses_everywhere() 
     assert ("error", "count_mismatch", "Six") in _found(text, source)
     text = "What did we find?\nFive trials compared rigid night splints with soft day splints in adults."
     assert not any(k == "count_mismatch" for _s, k, _q in _found(text, source))
+
+
+NNT_SOURCE = (
+    "Main results\nNurse-led clinics probably reduce deaths (RR 0.70, 95% CI 0.55 to 0.89; 4 studies, 3000 "
+    "participants; moderate-certainty evidence; NNTB 45) and may make little or no difference to admissions "
+    "(RR 0.95, 95% CI 0.85 to 1.06; 3 studies, 2500 participants; low-certainty evidence; NNTB 130)."
+)
+
+
+def test_a_sentence_restating_a_result_by_its_number_needed_to_treat_is_judged_against_it() -> None:
+    text = "What did we find?\nCompared with usual care, nurse-led clinics:\n- prevent one admission for every 130 people."
+    found = _found(text, NNT_SOURCE)
+    assert any(k == "significance_language" and q == "prevent" for _s, k, q in found)
+
+
+def test_a_number_shared_with_two_results_anchors_nothing() -> None:
+    from evisynth.check.extract import extract_claims
+    from evisynth.check.number_anchor import anchored_result
+    from evisynth.check.text import make_document
+
+    source = make_document(
+        "Death fell (RR 0.80, 95% CI 0.70 to 0.95; 40 people). Pain fell (MD -1, 95% CI -2 to -0.5; 40 people)."
+    )
+    doc = make_document("In 40 people, it helped.")
+    assert anchored_result(doc, 0, source, extract_claims(source)) is None
+    doc = make_document("About 1 in 25 people benefit.")
+    assert anchored_result(doc, 0, source, extract_claims(source)) is None
+
+
+def test_a_base_form_verb_opening_a_list_item_has_the_lead_in_as_subject() -> None:
+    text = "What did we find?\nCompared with usual care, nurse-led clinics:\n- prevent one death for every 45 people."
+    assert ("warning", "certainty_language", "prevent") in _found(text, NNT_SOURCE)
+    s = "Aims\n- reduce falls in care homes"
+    assert not list_item_verb(s, s.index("reduce"))

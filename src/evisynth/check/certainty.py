@@ -30,7 +30,13 @@ from evisynth.check.certainty_scope import (
     plural_subject,
     used_otherwise,
 )
-from evisynth.check.claim_scope import hedge_window_start, not_an_effect_claim, not_definitive, recommendation
+from evisynth.check.claim_scope import (
+    hedge_window_start,
+    list_item_verb,
+    not_an_effect_claim,
+    not_definitive,
+    recommendation,
+)
 from evisynth.check.context import ClaimIndex, OutcomeIndex
 from evisynth.check.model import Claim, Finding, Severity
 from evisynth.check.source_wording import Hedged, hedged_claims, match
@@ -317,7 +323,8 @@ def _words(doc: Document, sent: tuple[int, int], rater: _Rater, claim_idx: int |
             # certainty; "improves Y, but the evidence is very uncertain" still asserts the effect
             strength = 1 if strength <= 2 else 2
         verb = re.sub(r"\s+", " ", m.group(0).lower())
-        if strength == 4 and verb in base and not plural_subject(norm, m.start(), not_subjects):
+        subject = plural_subject(norm, m.start(), not_subjects) or list_item_verb(norm, m.start())
+        if strength == 4 and verb in base and not subject:
             continue  # an infinitive or plural without a hedge: not a claim about the effect
         if _NEG_RE.search(before[-15:]) or _NEITHER_RE.search(before[-40:]):
             continue  # "did not reduce", "neither treatment may be better than the other"

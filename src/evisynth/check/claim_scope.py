@@ -42,6 +42,7 @@ _RESULT_BRACKET_RE = re.compile(
 _LABEL_RE = re.compile(r"(?:Peto\s+)?[A-Z][A-Za-z]{0,5}(?:\s*[A-Z]{1,4})?")
 _SCALE_RE = re.compile(r"\b(?:scale|score|scored|range|ranging|points?|items?)\b", re.I)
 _JOINED_VERB_RE = re.compile(r"(?:,\s*)?\b(?:and|or)\s+(?:also\s+)?$", re.I)
+_BULLET_RE = re.compile(r"[ \t]*[-–—•*‐][ \t]*")
 _GLOSS_RE = re.compile(r"\b(?:that|which|who|used\s+to|used\s+for|meaning|i\.e\.|e\.g\.)\s", re.I)
 _DIGIT_RE = re.compile(r"\d")
 _BASE_FORMS = frozenset({"reduce", "improve", "increase", "decrease", "lower", "prevent", "raise", "shorten"})
@@ -165,6 +166,28 @@ def not_definitive(norm: str, m: re.Match[str], clause_start: int) -> bool:
     if _rx("definitive", "predicative_next").fullmatch(following):
         return False
     return not _rx("definitive", "effect_nouns").fullmatch(following)
+
+
+def list_item_verb(norm: str, start: int) -> bool:
+    """True when a base-form verb opens a list item whose subject is the lead-in line ("Compared with
+    usual care, organised clinics:" / "- prevent one death for every 40 people treated").
+
+    >>> s = "Compared with usual care, clinics:\n- prevent one death for every 40 people"
+    >>> list_item_verb(s, s.index("prevent"))
+    True
+    """
+    line = norm.rfind("\n", 0, start)
+    if line < 0 or not _BULLET_RE.fullmatch(norm, line + 1, start):
+        return False
+    for previous in reversed(norm[:line].split("\n")[-12:]):  # back over the earlier items to the lead-in
+        text = previous.strip()
+        if not text:
+            continue
+        if text.endswith(":"):
+            return True
+        if not _BULLET_RE.match(text):
+            return False
+    return False
 
 
 def gloss(norm: str, start: int) -> bool:

@@ -30,6 +30,7 @@ from evisynth.check.context import ClaimIndex, OutcomeIndex, borderline, common_
 from evisynth.check.language_scope import coordinated, describe_numbers, joined_results, not_a_finding
 from evisynth.check.language_unlocated import asserted, blanket_null, clinical_threshold, quote, unlocated_null
 from evisynth.check.model import RATIO_MEASURES, Claim, Finding, Severity
+from evisynth.check.number_anchor import anchored_result
 from evisynth.check.text import Document
 
 _CONJUNCT_RE = re.compile(r",|\band\b|\bor\b")
@@ -127,6 +128,8 @@ def check_significance(
         k = doc.sentence_index(pos)
         if in_findings is not None and (k >= len(in_findings) or not in_findings[k]):
             return None  # background and methods use effect words about no result of this review
+        if source is not None and (anchor := anchored_result(doc, pos, source[0], source[1])) is not None:
+            return (None, anchor[0], True)  # "one admission prevented for every 101": the result with NNT 101
         _c0, c1 = index.clause(pos)
         stop = min(c1, pos + 120)
         # "results in less nasal trauma and likely a reduction in pneumothorax": the next effect word
