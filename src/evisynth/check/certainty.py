@@ -35,7 +35,6 @@ from evisynth.check.claim_scope import (
     list_item_verb,
     not_an_effect_claim,
     not_definitive,
-    recommendation,
 )
 from evisynth.check.context import ClaimIndex, OutcomeIndex
 from evisynth.check.model import Claim, Finding, Severity
@@ -248,7 +247,7 @@ def _comparative_results(
     people = lexicon.regex("certainty", "claims", "people_subjects")
     comparators = lexicon.regex("certainty", "claims", "comparators")
     for m in lexicon.regex("certainty", "claims", "comparative_results").finditer(norm, sent[0], sent[1]):
-        if any(m.start() <= f < m.end() + 25 for f in flagged) or recommendation(norm, sent, m.start()):
+        if any(m.start() <= f < m.end() + 25 for f in flagged):
             continue
         c0, c1 = index.clause(m.start())
         before = norm[max(c0, m.start() - 250) : m.start()]
@@ -294,7 +293,7 @@ def _words(doc: Document, sent: tuple[int, int], rater: _Rater, claim_idx: int |
             continue
         if not_a_statement(norm, m, index.clause(m.start())):
             continue
-        if not_definitive(norm, m, c0) or recommendation(norm, sent, m.start()):
+        if not_definitive(norm, m, c0):
             continue
         rating = rater.at(m.start(), strict=True)
         if rating is None or CERTAINTY_RANK.get(rating.level, 4) >= 4:

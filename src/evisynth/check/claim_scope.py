@@ -4,16 +4,14 @@ The certainty and significance rules judge effect verbs ("reduces", "increased")
 claim certainty ("clear", "conclusive") against the evidence. These contexts make such a word no
 statement about an effect of the intervention, and both rules skip it:
 
-* :func:`recommendation`: the sentence asks for research ("More trials are needed to reduce
-  uncertainty", "Future studies should report harms more clearly").
 * :func:`harm_symptom`: the word names a symptom in a list of harms ("side effects included
   increased blood pressure", "temporary increases in heart rate").
 * :func:`about_certainty`: the verb is about the certainty rating ("our confidence was reduced to
   moderate").
 * :func:`gloss`: the word is inside a bracketed lay definition ("(a medicine that reduces swelling)").
 * :func:`infinitive`: a base form after "to" states a purpose ("the aim was to decrease visits").
-* :func:`inside_whether`: the word is inside an open question ("we are uncertain whether X leads to
-  improvement in pain").
+* :func:`inside_whether`: the word is inside an open or indirect question ("we are uncertain whether X
+  leads to improvement in pain", "studies of how the approach works").
 * :func:`not_definitive`: "clear" describes a thing ("a clear dressing"), "clearly" says how something
   is done ("defined more clearly"), or a verb denies the word ("precluding a conclusive answer").
 
@@ -29,11 +27,9 @@ from evisynth.check import lexicon
 _WORD_AFTER_RE = re.compile(r"\s*(\(|[A-Za-z][A-Za-z-]*)")
 _WORD_BEFORE_RE = re.compile(r"([A-Za-z][A-Za-z-]*)[\s,:]*$")
 _BRACKET_RE = re.compile(r"\([^()]{0,60}\)\s*")
-_WHETHER_RE = re.compile(r"\b(?:whether|if)\b", re.I)
+_WHETHER_RE = re.compile(r"\b(?:whether|if|how|what)\b", re.I)
 #: Words that close an open question before the word: a new clause with its own finding.
-_CLAUSE_TURN_RE = re.compile(r"[;:]|\b(?:but|however|whereas|although|though)\b", re.I)
-#: What may precede a sentence's main clause: bullets, markup, a connective.
-_LEAD_RE = re.compile(r"[\s\-–—•*#‐]*(?:(?:but|and|so|therefore|thus|however|overall|instead)\b[\s,]*)?", re.I)
+_CLAUSE_TURN_RE = re.compile(r"[;:?\n]|\b(?:but|however|whereas|although|though)\b", re.I)
 #: Inside a bracket: the numbers of a result (not a measure's or a scale's name).
 _RESULT_BRACKET_RE = re.compile(
     r"\bCI\b|confidence interval|\bP\s*[=<>≤]|\d\s*(?:studies|trials|participants|people|RCTs)\b|\d\s*%|;", re.I
@@ -56,22 +52,6 @@ _FOUND_TO_RE = re.compile(
 
 def _rx(*path: str) -> re.Pattern[str]:
     return lexicon.regex("scope", *path)
-
-
-def recommendation(norm: str, sentence: tuple[int, int], pos: int) -> bool:
-    """True when the word at ``pos`` is in (or after) a request for research in its sentence.
-
-    >>> s = "Larger trials are needed to reduce the uncertainty."
-    >>> recommendation(s, (0, len(s)), s.index("reduce"))
-    True
-    >>> s = "Exercise reduces pain; more research is needed on costs."
-    >>> recommendation(s, (0, len(s)), s.index("reduces"))
-    False
-    """
-    m = _rx("recommendation", "phrases").search(norm, sentence[0], sentence[1])
-    if m is None or m.start() > pos or _LEAD_RE.fullmatch(norm, sentence[0], m.start()) is None:
-        return False
-    return _CLAUSE_TURN_RE.search(norm, m.end(), pos) is None
 
 
 def infinitive(norm: str, start: int) -> bool:
@@ -169,7 +149,7 @@ def not_definitive(norm: str, m: re.Match[str], clause_start: int) -> bool:
 
 
 def list_item_verb(norm: str, start: int) -> bool:
-    """True when a base-form verb opens a list item whose subject is the lead-in line ("Compared with
+    r"""True when a base-form verb opens a list item whose subject is the lead-in line ("Compared with
     usual care, organised clinics:" / "- prevent one death for every 40 people treated").
 
     >>> s = "Compared with usual care, clinics:\n- prevent one death for every 40 people"
@@ -211,8 +191,7 @@ def not_an_effect_claim(norm: str, start: int, end: int, sentence: tuple[int, in
     True
     """
     return (
-        recommendation(norm, sentence, start)
-        or harm_symptom(norm, start, sentence)
+        harm_symptom(norm, start, sentence)
         or about_certainty(norm, end)
         or inside_whether(norm, clause_start, start)
         or infinitive(norm, start)
