@@ -200,3 +200,14 @@ def test_a_base_form_verb_opening_a_list_item_has_the_lead_in_as_subject() -> No
 def test_a_question_heading_does_not_open_a_question_over_the_findings() -> None:
     s = "What did we find?\nAcupressure reduces nausea."
     assert not inside_whether(s, 0, s.index("reduces"))
+
+
+def test_a_total_that_adds_up_two_counts_the_source_gives_one_by_one() -> None:
+    source = (
+        "Main results\nWe included two trials. One trial enrolled 120 adults; data were available for 112. The second "
+        "trial randomised 40 adults, of whom 38 were analysed. Splints may reduce pain (low-certainty evidence)."
+    )
+    text = "What did we find?\nWe included two trials, which involved 160 adults."
+    assert not any(k == "count_mismatch" for _s, k, _q in _found(text, source))
+    text = "What did we find?\nWe included two trials, which involved 163 adults."
+    assert ("error", "count_mismatch", "163") in _found(text, source)
