@@ -211,3 +211,18 @@ def test_a_total_that_adds_up_two_counts_the_source_gives_one_by_one() -> None:
     assert not any(k == "count_mismatch" for _s, k, _q in _found(text, source))
     text = "What did we find?\nWe included two trials, which involved 163 adults."
     assert ("error", "count_mismatch", "163") in _found(text, source)
+
+
+def test_how_often_a_group_had_an_event_is_an_effect_stated_as_fact() -> None:
+    source = (
+        "Main results\nSplints may lead to more clinic visits per year (1 trial, 90 participants; low-certainty evidence)."
+    )
+    text = "What did we find?\nPeople given splints went to the clinic more often than people without them."
+    assert any(k == "certainty_language" and q == "more often" for _s, k, q in _found(text, source))
+
+
+def test_may_have_little_to_no_effect_is_low_certainty_wording() -> None:
+    text = "What did we find?\nWristbands may have little to no effect on headache."
+    assert ("warning", "certainty_language", "have little to no effect") in _found(text)
+    text = "What did we find?\nWristbands may have little to no effect on vomiting."
+    assert not any(k == "certainty_language" for _s, k, _q in _found(text))
