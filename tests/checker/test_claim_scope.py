@@ -226,3 +226,11 @@ def test_may_have_little_to_no_effect_is_low_certainty_wording() -> None:
     assert ("warning", "certainty_language", "have little to no effect") in _found(text)
     text = "What did we find?\nWristbands may have little to no effect on vomiting."
     assert not any(k == "certainty_language" for _s, k, _q in _found(text))
+
+
+def test_helped_to_reduce_is_a_finding_not_a_purpose() -> None:
+    s = "Wristbands helped to reduce headache."
+    assert not infinitive(s, s.index("reduce"))
+    s = "What did we find?\nThere were clear signs of benefit for nausea."
+    m = re.search("clear", s)
+    assert m is not None and not not_definitive(s, m, 0)

@@ -44,7 +44,8 @@ _DIGIT_RE = re.compile(r"\d")
 _BASE_FORMS = frozenset({"reduce", "improve", "increase", "decrease", "lower", "prevent", "raise", "shorten"})
 #: "was shown to reduce", "is likely to improve": a finding, not a purpose
 _FOUND_TO_RE = re.compile(
-    r"\b(?:shown|found|likely|unlikely|appears?|appeared|seems?|seemed|expected|known|thought|able|tends?|proven)"
+    r"\b(?:shown|found|likely|unlikely|appears?|appeared|seems?|seemed|expected|known|thought|able|tends?|proven"
+    r"|help|helps|helped|helping|went\s+on|continued|managed)"
     r"\s+to\s+$",
     re.I,
 )
