@@ -154,10 +154,14 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--split", choices=("dev", "heldout", "test", "all"), default="dev")
     parser.add_argument("--details", action="store_true", help="list misses and false findings on stderr")
+    parser.add_argument("--reviews", nargs="+", metavar="ID", help="only these reviews (ids before the ':')")
     args = parser.parse_args(argv)
     texts = _load("texts.jsonl")
     by_id = {r["id"]: r for r in texts}
     pick = (lambda r: True) if args.split == "all" else (lambda r: r["split"] == args.split)
+    if args.reviews:
+        split_pick, wanted = pick, set(args.reviews)
+        pick = lambda r: split_pick(r) and r.get("base", r["id"]).split(":")[0] in wanted  # noqa: E731
     records = [r for r in texts if pick(r)]
     t = score_texts(records, by_id, args.details)
     mutations = [m for m in _load("mutations.jsonl") if pick(m)]

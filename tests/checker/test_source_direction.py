@@ -75,3 +75,21 @@ def test_a_relative_change_in_the_wrong_direction_is_reversed() -> None:
 def test_a_relative_change_in_the_right_direction_is_not() -> None:
     assert _numeric_directions("Exercise led to 23% fewer falls (95% CI 17% to 29%).") == []
     assert _numeric_directions("Exercise reduced falls by 23% (95% CI 17% to 29%).") == []
+
+
+def test_an_outcome_named_from_the_other_side_is_no_reversal() -> None:
+    # invented sentences: survival for mortality, living at home for residential care
+    from evisynth.check import check_text
+
+    source = (
+        "Main results\nEarly feeding probably reduces mortality at 28 days (RR 0.80, 95% CI 0.70 to 0.92; 10 trials; "
+        "moderate-certainty evidence) and probably reduces the likelihood of moving into residential care "
+        "(RR 0.60, 95% CI 0.45 to 0.80; 4 trials; moderate-certainty evidence)."
+    )
+    for text in (
+        "Key messages\nEarly feeding probably increases survival at 28 days.",
+        "Key messages\nEarly feeding probably increases the likelihood of living at home.",
+    ):
+        assert not any(f.kind == "direction_mismatch" for f in check_text(text, source).findings), text
+    text = "Key messages\nEarly feeding probably increases mortality at 28 days."
+    assert any(f.kind == "direction_mismatch" for f in check_text(text, source).findings)

@@ -30,6 +30,12 @@ from evisynth.check.certainty_scope import (
     plural_subject,
     used_otherwise,
 )
+from evisynth.check.claim_scope import (
+    hedge_window_start,
+    list_item_verb,
+    not_an_effect_claim,
+    not_definitive,
+)
 from evisynth.check.context import ClaimIndex, OutcomeIndex
 from evisynth.check.model import Claim, Finding, Severity
 from evisynth.check.source_wording import Hedged, hedged_claims, match
@@ -287,6 +293,8 @@ def _words(doc: Document, sent: tuple[int, int], rater: _Rater, claim_idx: int |
             continue
         if not_a_statement(norm, m, index.clause(m.start())):
             continue
+        if not_definitive(norm, m, c0):
+            continue
         rating = rater.at(m.start(), strict=True)
         if rating is None or CERTAINTY_RANK.get(rating.level, 4) >= 4:
             continue
@@ -300,7 +308,7 @@ def _words(doc: Document, sent: tuple[int, int], rater: _Rater, claim_idx: int |
         if m.start() <= flagged_until:
             continue
         c0, _c1 = index.clause(m.start())
-        before = norm[max(c0, m.start() - 250) : m.start()]
+        before = norm[max(hedge_window_start(norm, sent[0], c0, m.start()), m.start() - 250) : m.start()]
         after = norm[m.end() : sent[1]]  # "..., but the evidence is very uncertain"
         strength = 3 if possibility.fullmatch(m.group(0)) else 4
         caveat = lexicon.regex("certainty", "hedges", "very low").search(after) is not None
@@ -314,11 +322,14 @@ def _words(doc: Document, sent: tuple[int, int], rater: _Rater, claim_idx: int |
             # certainty; "improves Y, but the evidence is very uncertain" still asserts the effect
             strength = 1 if strength <= 2 else 2
         verb = re.sub(r"\s+", " ", m.group(0).lower())
-        if strength == 4 and verb in base and not plural_subject(norm, m.start(), not_subjects):
+        subject = plural_subject(norm, m.start(), not_subjects) or list_item_verb(norm, m.start())
+        if strength == 4 and verb in base and not subject:
             continue  # an infinitive or plural without a hedge: not a claim about the effect
         if _NEG_RE.search(before[-15:]) or _NEITHER_RE.search(before[-40:]):
             continue  # "did not reduce", "neither treatment may be better than the other"
         if used_otherwise(norm, m) or list_adjective(norm, m.start(), c0) or not_found_effect(before):
+            continue
+        if not_an_effect_claim(norm, m.start(), m.end(), sent, c0):
             continue
         if re.search(r"\bor\s+$", before[-6:]) and re.search(r"\b(?:whether|if)\b", norm[sent[0] : m.start()], re.I):
             continue  # "we were unsure whether A improved X, or led to Y": still inside the "whether"

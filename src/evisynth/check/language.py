@@ -25,10 +25,12 @@ from collections.abc import Sequence
 from functools import cache
 
 from evisynth.check import lexicon
+from evisynth.check.claim_scope import not_an_effect_claim, result_bracket_end
 from evisynth.check.context import ClaimIndex, OutcomeIndex, borderline, common_words, significance
 from evisynth.check.language_scope import coordinated, describe_numbers, joined_results, not_a_finding
 from evisynth.check.language_unlocated import asserted, blanket_null, clinical_threshold, quote, unlocated_null
 from evisynth.check.model import RATIO_MEASURES, Claim, Finding, Severity
+from evisynth.check.number_anchor import anchored_result
 from evisynth.check.text import Document
 
 _CONJUNCT_RE = re.compile(r",|\band\b|\bor\b")
@@ -85,7 +87,7 @@ def _outcome_words(doc: Document, claim: Claim) -> str:
     ("The need for revision surgery for POVCH occurred less frequently ... (RR 0.44 ...")."""
     sent = doc.sentence_span(claim.start)
     before = doc.norm[max(sent[0], claim.start - 250) : claim.start]
-    cut = max(before.rfind(";"), before.rfind(")"))
+    cut = max(before.rfind(";"), result_bracket_end(before))
     est, low = claim.num("estimate"), claim.num("ci_lower")
     if est is not None and low is not None and low.start - est.end > 20:  # "a risk ratio of 3.50 for otalgia ... (95% CI"
         return before[cut + 1 :] + " " + doc.norm[est.end : low.start]
@@ -126,6 +128,8 @@ def check_significance(
         k = doc.sentence_index(pos)
         if in_findings is not None and (k >= len(in_findings) or not in_findings[k]):
             return None  # background and methods use effect words about no result of this review
+        if source is not None and (anchor := anchored_result(doc, pos, source[0], source[1])) is not None:
+            return (None, anchor[0], True)  # "one admission prevented for every 101": the result with NNT 101
         _c0, c1 = index.clause(pos)
         stop = min(c1, pos + 120)
         # "results in less nasal trauma and likely a reduction in pneumothorax": the next effect word
@@ -183,6 +187,8 @@ def check_significance(
                 continue
             if not_a_finding(norm, m.start()):
                 continue
+            if rx is effect_rx and not_an_effect_claim(norm, m.start(), m.end(), doc.sentence_span(m.start()), c0):
+                continue  # a request for research, a symptom in a list of harms, an open question
             said = doc.plain[m.start() : m.end()]
             sig = significance(c)
             here = not from_source and c0 <= c.start < _c1

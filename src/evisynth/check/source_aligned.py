@@ -33,7 +33,9 @@ from evisynth.check.text import Document
 #: Clause ends: sentence punctuation, semicolons, colons, brackets, and a comma before a new count
 #: ("29 included term neonates, 22 included preterm neonates, and four included both").
 _CUT_RE = re.compile(
-    r"[;:!?()\[\]\n]|\.(?!\d)|,(?=\s+(?:and\s+|or\s+|while\s+|whereas\s+)?(?:\d|" + NUMBER_WORD_PATTERN + r")\b)",
+    r"[;:!?()\[\]\n]|\.(?!\d)|,(?=\s+(?:and\s+|or\s+|while\s+|whereas\s+)?(?:\d|" + NUMBER_WORD_PATTERN + r")\b)"
+    # "three studies that assessed A and 11 studies that assessed B": a new count of studies
+    r"|\s(?:and|while|whereas)(?=\s+(?:\d+|" + NUMBER_WORD_PATTERN + r")\s+(?:studies|trials|RCTs)\b)",
     re.I,
 )
 _COUNT_RE = re.compile(
@@ -64,11 +66,17 @@ _NUMBER_WORDS = re.compile(r"^(?:" + NUMBER_WORD_PATTERN + r")$", re.I)
 #: Shared words needed, and the share of the summary clause's words they must make up.
 MIN_SHARED = 3
 MIN_SHARE = 0.6
+#: When the words a text uses everywhere are all a clause has (its intervention and comparators, as
+#: when two comparisons differ only by their comparator), the clause is matched with them, more strictly.
+MIN_SHARED_COMMON = 4
+MIN_SHARE_COMMON = 0.5
 
 
 @dataclass(frozen=True)
 class _Clause:
     words: frozenset[str]
+    #: with the words the source uses everywhere
+    all_words: frozenset[str]
     counts: dict[str, frozenset[int]]
     numbers: frozenset[int]
 
@@ -127,10 +135,10 @@ def _build_index(doc: Document) -> tuple[tuple[_Clause, ...], frozenset[str]]:
     for start, end in _clauses(doc):
         counts, numbers = _counts_in(doc.norm, start, end)
         if numbers:
-            words = _words(doc.norm[start:end], common)
+            words = _words(doc.norm[start:end], frozenset())
             if _in_brackets(doc.norm, start, previous):
-                words |= _words(doc.norm[previous[0] : previous[1]], common)
-            out.append(_Clause(words, counts, numbers))
+                words |= _words(doc.norm[previous[0] : previous[1]], frozenset())
+            out.append(_Clause(words - common, words, counts, numbers))
         previous = (start, end)
     return tuple(out), common
 
@@ -188,13 +196,15 @@ def check_aligned_counts(i: int, claim: Claim, facts: SourceFacts) -> list[Findi
         if _APPROX_RE.search(claim.sentence[: num.start - claim.sentence_start]):
             continue
         mine = _words(_clause_of(claim, num), common)
-        if len(mine) < MIN_SHARED:
-            continue
-        scored = [(len(mine & c.words), c) for c in clauses if c.counts[field]]
+        need, share = MIN_SHARED, MIN_SHARE
+        if len(mine) < MIN_SHARED:  # only the words used everywhere name what the count is of
+            mine = _words(_clause_of(claim, num), frozenset())
+            need, share = MIN_SHARED_COMMON, MIN_SHARE_COMMON
+        scored = [(len(mine & (c.words if need == MIN_SHARED else c.all_words)), c) for c in clauses if c.counts[field]]
         if not scored:
             continue
         best = max(s for s, _c in scored)
-        if best < MIN_SHARED or best < MIN_SHARE * len(mine):
+        if best < need or best < share * len(mine):
             continue
         near = [c for s, c in scored if s >= best - 1]
         if any(value in c.numbers for c in near):

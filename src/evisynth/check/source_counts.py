@@ -3,7 +3,8 @@
 Approximate counts ("over 8,700 people", "about 1,200 participants") match a source count
 they describe (within 5 %, on the side the word states), and a count that with another number
 in its sentence makes up a source count ("14 young adults ... another 14", source: 28) is a
-part of it, not a mismatch.
+part of it, not a mismatch. A total of participants that adds up two counts the source gives one
+by one ("two studies, which involved 186 children": 157 and 29) is accepted too.
 """
 
 from __future__ import annotations
@@ -72,6 +73,17 @@ def _part_of(value: int, claim: Claim, own: set[int]) -> bool:
     if value in others:
         others.remove(value)
     return any(value + other in own for other in others if other > 0)
+
+
+def _sum_of_two(value: int, own: set[int]) -> bool:
+    """Whether ``value`` is the sum of two different counts of the source (a total over two studies
+    that the source gives one by one).
+
+    >>> _sum_of_two(186, {29, 30, 157, 170}), _sum_of_two(190, {29, 30, 157, 170})
+    (True, False)
+    """
+    counts = sorted(own)
+    return any(value - a in own and value - a != a for a in counts if a < value)
 
 
 def check_counts(i: int, claim: Claim, facts: SourceFacts) -> list[Finding]:
@@ -180,6 +192,8 @@ def _text_counts(i: int, claim: Claim, facts: SourceFacts) -> list[Finding]:
         own = kinds[field] | (facts.studies if field == "n_comparisons" else set())
         if value in own or _part_of(value, claim, own):
             continue
+        if field == "n_participants" and _TOTAL_RE.search(claim.sentence) and _sum_of_two(value, own):
+            continue  # "two studies, which involved 186 children": the source's 157 and 29 analysed, added up
         word = approximate_word(claim, num)
         if word is not None and any(approximately(value, k, word) for k in own):
             continue

@@ -50,6 +50,8 @@ class _Directed:
     words: frozenset[str]
     #: per axis, the often-used words (arms, population) before the direction word: who has more or less
     subjects: dict[str, frozenset[str]]
+    #: the side the clause states its outcome from: 1 the good side ("survival"), -1 the bad ("mortality"), 0 neither
+    side: int = 0
 
 
 _AXES = (("size", ("down", "up")), ("value", ("better", "worse")))
@@ -94,8 +96,16 @@ def _directed(doc: Document, common: frozenset[str]) -> list[_Directed]:
             name, w_start, w_end = min(found, key=lambda f: f[1])
             directions[axis] = (name, (w_start, w_end))
             subjects[axis] = frozenset(content_words(doc.norm[start:w_start]) & common)
-        out.append(_Directed(start, end, directions, words, subjects))
+        out.append(_Directed(start, end, directions, words, subjects, _side(doc.norm, start, end)))
     return out
+
+
+def _side(norm: str, start: int, end: int) -> int:
+    """1 when a clause names its outcome from the good side only ("survival", "living at home"), -1 from the
+    bad side only ("mortality", "residential care"), else 0."""
+    good = lexicon.regex("direction", "inverse", "good").search(norm, start, end) is not None
+    bad = lexicon.regex("direction", "inverse", "bad").search(norm, start, end) is not None
+    return int(good) - int(bad)
 
 
 def check_directions(doc: Document, facts: SourceFacts) -> list[Finding]:
@@ -142,6 +152,8 @@ def check_directions(doc: Document, facts: SourceFacts) -> list[Finding]:
             # "did not reduce") or with the same one is no reversal
             if any(axis not in s.directions or s.directions[axis][0] == direction for s in top):
                 continue
+            if axis == "size" and clause.side and all(s.side == -clause.side for s in top):
+                continue  # "increases survival" restates "reduces mortality": the outcome is named from the other side
             mine = clause.subjects[axis]
             if any(mine and s.subjects[axis] and not mine & s.subjects[axis] for s in top):
                 continue  # the other arm as subject: "B led to more X" restates "A led to fewer X"
