@@ -85,7 +85,9 @@ def assemble(doc: Document, parts: list[_Part]) -> list[Claim]:
             measure = part.measure
             if part.inherit:
                 measure = _inherited_measure(doc, drafts, part.start)
-            current = _Draft(part.start, part.end, sentence, measure, dict(part.nums), df=part.df, per=part.per)
+            current = _Draft(
+                part.start, part.end, sentence, measure, dict(part.nums), level=part.level, df=part.df, per=part.per
+            )
             if part.kind == "stat":
                 current.statistic = part.measure
             drafts.append(current)

@@ -23,7 +23,7 @@ SEP = r"\s*(?:to|–|,|;|:|\.\.\.?|and)\s*"
 
 #: Canonical measure codes for every label recognised before an estimate.
 MEASURE_LABELS: tuple[tuple[str, str, int], ...] = (
-    (r"standardi[sz]ed\s+mean\s+differences?", "SMD", re.I),
+    (r"standardi[sz]ed\s+mean\s+differences?|\bStd\.?\s+mean\s+differences?", "SMD", re.I),
     (r"(?:weighted\s+)?mean\s+differences?", "MD", re.I),
     (r"\bSMDs?\b", "SMD", 0),
     (r"\bW?MDs?\b", "MD", 0),
@@ -65,6 +65,8 @@ NOT_AN_ESTIMATE = (
 #: The label-to-number bridge: optional bracketed alias, a short phrase, then a connector.
 ANCHOR_TAIL = (
     r"(?P<alias>\s*[(\[][^()\[\]\d;]{1,30}[)\]])?"
+    # the method of a Cochrane analysis table: "Risk Ratio (M-H, Random, 95% CI) 0.95 [0.91, 0.99]"
+    r"(?P<method>\s*\((?:M-H|IV|Peto|Exp\[|Mantel|Inverse)[^()]{0,40}?(?:(?P<mlevel>\d{2})\s?%\s*CI)?\))?"
     # the fill never re-expresses the result on another scale ("SMD ... translates back to 4.6 points")
     r"(?P<fill>\s+(?:for|in|on|of|at|with|between|across|from)\s+"
     r"(?:(?!translat|correspond|equat|equivalent|convert|represent|back\s+to)[^\d;=()\[\].]){0,44}?[A-Za-z ])?"
@@ -72,7 +74,7 @@ ANCHOR_TAIL = (
     r"(?P<num>" + NUM + r")(?!\s?%\s*-?\s*(?:CI|CrI|conf))(?P<pct>\s?%)?(?!\s?%\s*-?\s*(?:CI|CrI|conf))"
 )
 
-_CI_WORD = r"(?:CIs?|CrI|confidence\s+intervals?|credible\s+intervals?|conf\.?\s*int\.?|uncertainty\s+intervals?|UI)"
+_CI_WORD = r"(?:CIs?|CrI|confidence\s+(?:intervals?|limits)|credible\s+intervals?|conf\.?\s*int\.?|uncertainty\s+intervals?|UI)"
 CI_RE = re.compile(
     r"(?:(?P<level>\d{2}(?:\.\d+)?)\s?(?:%|per\s?cent)\s*-?\s*"
     + _CI_WORD
@@ -81,7 +83,7 @@ CI_RE = re.compile(
     + r"\s*(?P<level2>\d{2})\s?%|\b"
     + _CI_WORD
     + r"\b)(?:\s*[\[(](?:CI|CrI)[\])])?(?:\s*(?:CI|CrI)\b)?"
-    r"\s*(?:[:,=]\s*(?:from\b)?|\bof\b|\bwas\b|\bfrom\b|\branging\s+from\b|\bwere\b)?\s*(?P<open>[\[(])?\s*"
+    r"\s*(?:[:,=]\s*(?:from\b)?|\bof\b|\bwas\b|\bfrom\b|\branging(?:\s+from)?\b|\bwere\b)?\s*(?P<open>[\[(])?\s*"
     + _num_g("lo")
     + SEP
     + _num_g("hi")
@@ -119,12 +121,14 @@ BARE_RESULT_RE = re.compile(
 )
 
 _SOF_DIR = r"(?:lower|higher|fewer|more|less|greater|smaller|larger|better|worse)"
+#: "per 1000", "per 1,000 patients", with up to two words before it ("12 fewer deaths per 1000").
+_SOF_PER = r"(?P<per>(?:\s+(?!per\b)[A-Za-z-]{2,20}){0,2}?\s+per\s+(?:1[ ,]?000|100)(?:\s+[A-Za-z]+){0,2})"
 #: GRADE summary-of-findings phrasing: "MD 2 lower (9.1 lower to 5.1 higher)",
 #: "44 fewer per 1000 (from 62 fewer to 23 fewer)", "0.5 points lower (1.2 lower to 0.2 higher)".
 SOF_RE = re.compile(
     r"(?<![\w.\-])(?P<e>\d+(?:\.\d+)?|\.\d+)(?P<e_pct>\s?%)?\s*(?P<unit>(?:[A-Za-z/]{1,12}\s+){0,2}?)(?P<edir>"
     + _SOF_DIR
-    + r")(?P<per>\s+per\s+(?:1[ ,]?000|100)(?:\s+[A-Za-z]+){0,2})?\s*\(\s*(?:from\s+)?"
+    + r")" + _SOF_PER + r"?\s*\(\s*(?:from\s+)?"
     r"(?P<lo>\d+(?:\.\d+)?|\.\d+)(?P<lo_pct>\s?%)?\s*(?:[A-Za-z/]{1,12}\s+){0,2}?(?P<lodir>"
     + _SOF_DIR
     + r")\s*(?:to|–)\s*(?P<hi>\d+(?:\.\d+)?|\.\d+)(?P<hi_pct>\s?%)?\s*(?:[A-Za-z/]{1,12}\s+){0,2}?(?P<hidir>"
@@ -137,7 +141,7 @@ SOF_RE = re.compile(
 SOF_CI_RE = re.compile(
     r"(?<![\w.\-])(?P<e>\d+(?:\.\d+)?|\.\d+)(?P<e_pct>\s?%)?\s*(?P<unit>(?:[A-Za-z/]{1,12}\s+){0,2}?)(?P<edir>"
     + _SOF_DIR
-    + r")(?P<per>)[,;]?\s*(?:\d{2}\s?%\s*)?(?:CI|confidence\s+interval)(?:\s*\(CI\))?[\s:,]*"
+    + r")" + _SOF_PER + r"?[,;]?\s*\(?\s*(?:\d{2}\s?%\s*)?(?:CI|confidence\s+interval)(?:\s*\(CI\))?[\s:,]*"
     r"(?P<lo>\d+(?:\.\d+)?|\.\d+)(?P<lo_pct>\s?%)?\s*(?:[A-Za-z/]{1,12}\s+){0,2}?(?P<lodir>"
     + _SOF_DIR
     + r")\s*(?:to|–)\s*(?P<hi>\d+(?:\.\d+)?|\.\d+)(?P<hi_pct>\s?%)?\s*(?:[A-Za-z/]{1,12}\s+){0,2}?(?P<hidir>"
@@ -149,7 +153,8 @@ SOF_CI_RE = re.compile(
 SOF_DOWN = frozenset({"lower", "fewer", "less", "smaller", "worse"})
 
 _P_NUMBER = (
-    r"(?P<pnum>(?:\d+(?:\.\d+)?|\.\d+)(?:\s*(?:×|x|\*|·)\s*10\s*(?:\^|\*\*)?\s*(?P<pexp>[-–]?\s?\d+)"
+    r"(?P<pnum>10\s*(?:\^|\*\*)?\s*(?P<pexp3>-\d+)(?![\d.])"  # "P < 10⁻⁵", normalised to "10-5"
+    r"|(?:\d+(?:\.\d+)?|\.\d+)(?:\s*(?:×|x|\*|·)\s*10\s*(?:\^|\*\*)?\s*(?P<pexp>[-–]?\s?\d+)"
     r"|[eE](?P<pexp2>[-–]?\d+))?)"
 )
 P_RE = re.compile(
@@ -224,7 +229,8 @@ COMPARISON_COUNT_RE = re.compile(
     re.I,
 )
 PARTICIPANT_COUNT_RE = re.compile(
-    r"(?<![\w.])" + _COUNT + r"\s+(?:(?:adult|elderly|older|stroke|randomi[sz]ed|eligible|total|included|"
+    # not a denominator ("per 1000 patients") nor the end of a range ("50 to 200 participants")
+    r"(?<![\w.])(?<!per )(?<!\d to )(?<!\d and )(?<!\d–)(?<!\d – )" + _COUNT + r"\s+(?:(?:adult|elderly|older|stroke|randomi[sz]ed|eligible|total|included|"
     r"hospitali[sz]ed|pregnant|young|healthy)\s+)*(?P<noun>participants|patients|subjects|people|persons"
     r"|individuals|women|men|children|adults|infants|survivors|volunteers|cases)\b"
     r"|(?:(?<![\w])[nN]|\bparticipants|\bpatients)\s*[=:]\s*"

@@ -2,8 +2,9 @@
 
 Offsets reported by the checker are character offsets into the *plain text*: the input
 with HTML comments, ``script``/``style`` elements and tags removed (block-level tags
-such as ``<p>``, ``<br>``, ``<li>`` and ``<td>`` become one newline, inline tags such as
-``<b>`` or ``<sup>`` vanish, so a number split by tags is whole again) and character
+such as ``<p>``, ``<br>`` and ``<li>`` become one newline, a table cell ``<td>`` or ``<th>``
+opens with ``|`` so each table row reads as one pipe-table line, inline tags such as ``<b>``,
+``<span>`` or ``<sup>`` vanish, so a number split by tags is whole again) and character
 references decoded. Plain-text and Markdown input is used as it is.
 
 :func:`normalise` then maps look-alike characters onto ASCII one character for one
@@ -57,8 +58,9 @@ def looks_like_html(text: str) -> bool:
 def strip_html(source: str) -> str:
     """Return the plain text of an HTML fragment or page.
 
-    Block-level tags become a newline, inline tags disappear (so ``-0.<b>43</b>`` reads
-    ``-0.43``) and character references are decoded.
+    Block-level tags become a newline, table cells open with ``|`` (a row of cells becomes
+    one line of a pipe table), inline tags disappear (so ``-0.<b>43</b>`` reads ``-0.43``)
+    and character references are decoded.
 
     >>> strip_html("<p>MD &minus;0.<b>23</b></p><p>P&nbsp;=&nbsp;0.03</p>")
     '\\nMD −0.23\\n\\nP\\xa0=\\xa00.03\\n'
@@ -67,12 +69,14 @@ def strip_html(source: str) -> str:
 
     def _tag(match: re.Match[str]) -> str:
         name = (match.group(1) or "").lower()
+        if name in ("td", "th"):  # a cell opens with "|": a row reads "|Death|0.84 (0.71 to 0.99)"
+            return "" if match.group(0).startswith("</") else "|"
         return "\n" if name in _BLOCK_TAGS else ""
 
     return html.unescape(_TAG_RE.sub(_tag, body))
 
 
-_DASH_BEFORE_DIGIT_RE = re.compile(r"[-–](?= ?-?\.?\d)")
+_DASH_BEFORE_DIGIT_RE = re.compile(r"[-–](?=[ \n]?-?\.?\d)")
 
 
 def _signs_and_ranges(text: str, plain: str) -> str:
@@ -82,7 +86,8 @@ def _signs_and_ranges(text: str, plain: str) -> str:
     and becomes ``–``; directly after a letter (``COVID-19``) it is a hyphen and stays ``-``;
     anywhere else (after a space, ``=``, a bracket, a separator or at the start) it is a minus
     sign and becomes ``-``, and a sign written apart from its number (``MD = - 0.41``,
-    ``− 0.87``) is moved next to it (``MD =  -0.41``) so both spellings read as one number.
+    ``− 0.87``, or a sign left at the end of a PDF line) is moved next to it (``MD =  -0.41``)
+    so every spelling reads as one number.
     """
     chars = list(text)
     for m in _DASH_BEFORE_DIGIT_RE.finditer(text):
@@ -102,7 +107,7 @@ def _signs_and_ranges(text: str, plain: str) -> str:
                 chars[i] = "–"
                 continue
         chars[i] = "-"
-        if text[i + 1] == " ":  # "- 0.41": the sign moves next to its number
+        if text[i + 1] in " \n":  # "- 0.41", or a PDF line broken after the sign: it moves next to its number
             chars[i], chars[i + 1] = " ", "-"
     return "".join(chars)
 
@@ -169,18 +174,23 @@ _BOUNDARY_RE = re.compile(
     r"|\n[ \t]*\n\s*|\n(?=\s*(?:[-*+#>]|\d+[.)])\s)"
 )
 
+_CI_AFTER_STOP_RE = re.compile(r"\d{2}(?:\.\d+)?\s?%\s*-?\s*(?:CI|CrI|confidence|credible)\b", re.I)
+
 
 def split_sentences(norm: str) -> tuple[tuple[int, int], ...]:
     """Split normalised text into sentence spans.
 
     Boundaries are a full stop, question or exclamation mark followed by space and a
-    capital or digit (not after common abbreviations such as *et al.* or *e.g.*), a blank
+    capital or digit (not after common abbreviations such as *et al.* or *e.g.*, nor between a
+    number and the CI that completes it, as in ``HR = 0.64. 95% CI (0.48, 0.86)``), a blank
     line, a newline before a list item or heading, and a newline after a heading or a line
     that ends with punctuation.
     """
     cuts: list[int] = []
     for match in _BOUNDARY_RE.finditer(norm):
         before = norm[max(0, match.start() - 40) : match.start()].rstrip("\"')]")
+        if _CI_AFTER_STOP_RE.match(norm, match.end()) and re.search(r"\d\.$", before):
+            continue  # "HR = 0.64. 95% CI (0.48, 0.86)": the CI still belongs to the estimate
         if before.endswith("."):
             word = re.search(r"([A-Za-z.]+)\.$", before)
             if word and word.group(1).lower().rstrip(".") in _ABBREVIATIONS:
