@@ -74,7 +74,10 @@ ANCHOR_TAIL = (
     r"(?P<num>" + NUM + r")(?!\s?%\s*-?\s*(?:CI|CrI|conf))(?P<pct>\s?%)?(?!\s?%\s*-?\s*(?:CI|CrI|conf))"
 )
 
-_CI_WORD = r"(?:CIs?|CrI|confidence\s+(?:intervals?|limits)|credible\s+intervals?|conf\.?\s*int\.?|uncertainty\s+intervals?|UI)"
+_CI_WORD = (
+    r"(?:CIs?|CrI|confidence\s+(?:intervals?|limits)|credible\s+intervals?|conf\.?\s*int\.?"
+    r"|uncertainty\s+intervals?|UI)"
+)
 CI_RE = re.compile(
     r"(?:(?P<level>\d{2}(?:\.\d+)?)\s?(?:%|per\s?cent)\s*-?\s*"
     + _CI_WORD
@@ -128,7 +131,9 @@ _SOF_PER = r"(?P<per>(?:\s+(?!per\b)[A-Za-z-]{2,20}){0,2}?\s+per\s+(?:1[ ,]?000|
 SOF_RE = re.compile(
     r"(?<![\w.\-])(?P<e>\d+(?:\.\d+)?|\.\d+)(?P<e_pct>\s?%)?\s*(?P<unit>(?:[A-Za-z/]{1,12}\s+){0,2}?)(?P<edir>"
     + _SOF_DIR
-    + r")" + _SOF_PER + r"?\s*\(\s*(?:from\s+)?"
+    + r")"
+    + _SOF_PER
+    + r"?\s*\(\s*(?:from\s+)?"
     r"(?P<lo>\d+(?:\.\d+)?|\.\d+)(?P<lo_pct>\s?%)?\s*(?:[A-Za-z/]{1,12}\s+){0,2}?(?P<lodir>"
     + _SOF_DIR
     + r")\s*(?:to|–)\s*(?P<hi>\d+(?:\.\d+)?|\.\d+)(?P<hi_pct>\s?%)?\s*(?:[A-Za-z/]{1,12}\s+){0,2}?(?P<hidir>"
@@ -141,7 +146,9 @@ SOF_RE = re.compile(
 SOF_CI_RE = re.compile(
     r"(?<![\w.\-])(?P<e>\d+(?:\.\d+)?|\.\d+)(?P<e_pct>\s?%)?\s*(?P<unit>(?:[A-Za-z/]{1,12}\s+){0,2}?)(?P<edir>"
     + _SOF_DIR
-    + r")" + _SOF_PER + r"?[,;]?\s*\(?\s*(?:\d{2}\s?%\s*)?(?:CI|confidence\s+interval)(?:\s*\(CI\))?[\s:,]*"
+    + r")"
+    + _SOF_PER
+    + r"?[,;]?\s*\(?\s*(?:\d{2}\s?%\s*)?(?:CI|confidence\s+interval)(?:\s*\(CI\))?[\s:,]*"
     r"(?P<lo>\d+(?:\.\d+)?|\.\d+)(?P<lo_pct>\s?%)?\s*(?:[A-Za-z/]{1,12}\s+){0,2}?(?P<lodir>"
     + _SOF_DIR
     + r")\s*(?:to|–)\s*(?P<hi>\d+(?:\.\d+)?|\.\d+)(?P<hi_pct>\s?%)?\s*(?:[A-Za-z/]{1,12}\s+){0,2}?(?P<hidir>"
@@ -230,7 +237,9 @@ COMPARISON_COUNT_RE = re.compile(
 )
 PARTICIPANT_COUNT_RE = re.compile(
     # not a denominator ("per 1000 patients") nor the end of a range ("50 to 200 participants")
-    r"(?<![\w.])(?<!per )(?<!\d to )(?<!\d and )(?<!\d–)(?<!\d – )" + _COUNT + r"\s+(?:(?:adult|elderly|older|stroke|randomi[sz]ed|eligible|total|included|"
+    r"(?<![\w.])(?<!per )(?<!\d to )(?<!\d and )(?<!\d–)(?<!\d – )"
+    + _COUNT
+    + r"\s+(?:(?:adult|elderly|older|stroke|randomi[sz]ed|eligible|total|included|"
     r"hospitali[sz]ed|pregnant|young|healthy)\s+)*(?P<noun>participants|patients|subjects|people|persons"
     r"|individuals|women|men|children|adults|infants|survivors|volunteers|cases)\b"
     r"|(?:(?<![\w])[nN]|\bparticipants|\bpatients)\s*[=:]\s*"
