@@ -186,7 +186,7 @@ def extract_claims(doc: Document) -> list[Claim]:
     """
     claims = assemble(doc, find_parts(doc))
     extra = ci_first_claims(doc, claims)
-    if "|" in doc.norm:
+    if "|" in doc.norm or "\t" in doc.plain or "%" in doc.norm:  # a table needs cells, or a CSV header's CI
         extra += table_claims(doc, claims + extra)
     if extra:
         claims = sorted(claims + extra, key=lambda c: c.start)
