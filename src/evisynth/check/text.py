@@ -5,7 +5,8 @@ with HTML comments, ``script``/``style`` elements and tags removed (block-level 
 such as ``<p>``, ``<br>`` and ``<li>`` become one newline, a table cell ``<td>`` or ``<th>``
 opens with ``|`` so each table row reads as one pipe-table line, inline tags such as ``<b>``,
 ``<span>`` or ``<sup>`` vanish, so a number split by tags is whole again) and character
-references decoded. Plain-text and Markdown input is used as it is.
+references decoded. Plain-text and Markdown input is used as it is, except that
+:func:`repair_text` undoes ligatures, soft hyphens and words hyphenated across PDF lines.
 
 :func:`normalise` then maps look-alike characters onto ASCII one character for one
 character (Unicode minus to ``-``, thin and no-break spaces to a space, superscript
@@ -222,10 +223,34 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     return (start, end)
 
 
+_LIGATURES = str.maketrans({"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "st", "ﬆ": "st"})
+_WORD_BROKEN_RE = re.compile(r"(?<=[a-z])-\n(?=[a-z])")
+
+
+def repair_text(text: str) -> str:
+    r"""Undo what PDF text extraction and HTML hyphenation do to words.
+
+    Typographic ligatures become their letters (``conﬁdence`` reads ``confidence``), soft
+    hyphens (U+00AD, ``&shy;``) vanish and a word hyphenated across a line break is joined
+    (``signi-\nficantly`` reads ``significantly``). Minus signs and dashes are left to
+    :func:`normalise`. The result is the plain text the checker's offsets point into.
+
+    >>> repair_text("the eﬀect was signi-\nﬁcant (95% conﬁ\u00addence interval)")
+    'the effect was significant (95% confidence interval)'
+    """
+    if text.isascii():
+        return _WORD_BROKEN_RE.sub("", text) if "-\n" in text else text
+    return _WORD_BROKEN_RE.sub("", text.translate(_LIGATURES).replace("\u00ad", ""))
+
+
 def make_document(text: str, *, html_input: bool | None = None) -> Document:
-    """Build a :class:`Document` from raw input (HTML detected when ``html_input`` is None)."""
+    """Build a :class:`Document` from raw input (HTML detected when ``html_input`` is None).
+
+    The plain text is the input with HTML stripped (:func:`strip_html`) and PDF word breaks
+    repaired (:func:`repair_text`).
+    """
     if html_input is None:
         html_input = looks_like_html(text)
-    plain = strip_html(text) if html_input else text
+    plain = repair_text(strip_html(text) if html_input else text)
     norm = normalise(plain)
     return Document(plain=plain, norm=norm, sentences=split_sentences(norm))
