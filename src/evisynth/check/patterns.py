@@ -97,7 +97,8 @@ CI_RE = re.compile(
 #: A bracketed range straight after an estimate: "0.82 (0.71–0.95)", "−4.1 mm Hg (−6.0 to −2.2)"
 #: or "0.82, 0.71 to 0.95".
 BARE_RANGE_RE = re.compile(
-    r"(?:\s*(?P<unit>(?!to\b|and\b|in\b|vs\b|for\b|P\b)[A-Za-zμ/]{1,8}(?:\s?[A-Za-z/]{1,6})?(?=\s*[\[(])))?"
+    r"(?:\s*(?P<unit>percentage\s+points?|(?!to\b|and\b|in\b|vs\b|for\b|P\b)[A-Za-zμ/]{1,8}(?:\s?[A-Za-z/]{1,6})?"
+    r"(?=\s*[\[(])))?"
     r"\s*(?:(?P<open>[\[(])\s*" + _num_g("lo") + SEP + _num_g("hi") + r"\s*(?=[\])]|[;,]\s*[pP])"
     r"|,\s*" + _num_g("lo2") + r"\s*(?:to|–|-)\s*" + _num_g("hi2") + r"(?!\d|\.\d))"
 )
@@ -125,7 +126,7 @@ BARE_RESULT_RE = re.compile(
 
 _SOF_DIR = r"(?:lower|higher|fewer|more|less|greater|smaller|larger|better|worse)"
 #: "per 1000", "per 1,000 patients", with up to two words before it ("12 fewer deaths per 1000").
-_SOF_PER = r"(?P<per>(?:\s+(?!per\b)[A-Za-z-]{2,20}){0,2}?\s+per\s+(?:1[ ,]?000|100)(?:\s+[A-Za-z]+){0,2})"
+_SOF_PER = r"(?P<per>(?:\s+(?!per\b)[A-Za-z-]{2,20}){0,2}?\s+per\s+(?:1[ ,.]?000|100)(?:\s+[A-Za-z]+){0,2})"
 #: GRADE summary-of-findings phrasing: "MD 2 lower (9.1 lower to 5.1 higher)",
 #: "44 fewer per 1000 (from 62 fewer to 23 fewer)", "0.5 points lower (1.2 lower to 0.2 higher)".
 SOF_RE = re.compile(
