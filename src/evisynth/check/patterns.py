@@ -21,24 +21,25 @@ def _num_g(name: str) -> str:
 #: Range separators between two limits: "to", a dash, a comma or semicolon.
 SEP = r"\s*(?:to|–|,|;|:|\.\.\.?|and)\s*"
 
-#: Canonical measure codes for every label recognised before an estimate.
+#: Canonical measure codes for every label recognised before an estimate. An abbreviation may
+#: follow a digit directly, as in table text copied without cell breaks ("545 904OR=1.26").
 MEASURE_LABELS: tuple[tuple[str, str, int], ...] = (
     (r"standardi[sz]ed\s+mean\s+differences?|\bStd\.?\s+mean\s+differences?", "SMD", re.I),
     (r"(?:weighted\s+)?mean\s+differences?", "MD", re.I),
-    (r"\bSMDs?\b", "SMD", 0),
-    (r"\bW?MDs?\b", "MD", 0),
+    (r"(?<![A-Za-z_])SMDs?\b", "SMD", 0),
+    (r"(?<![A-Za-z_])W?MDs?\b", "MD", 0),
     (r"\bHedges'?\s*(?:g|'s\s*g)\b", "SMD", re.I),
     (r"\bCohen'?s\s*d\b", "SMD", re.I),
     (r"(?<![\w'])[gd](?=\s*=)", "SMD", 0),
     (r"(?:(?:adjusted|pooled|summary|peto)\s+)?odds\s+ratios?", "OR", re.I),
-    (r"\b(?:a|Peto\s+)?ORs?\b", "OR", 0),
+    (r"(?<![A-Za-z_])(?:a|Peto\s+)?ORs?\b", "OR", 0),
     (r"(?:incidence\s+)?rate\s+ratios?|\bIRR\b", "IRR", re.I),
     (r"risk\s+ratios?|relative\s+risks?", "RR", re.I),
-    (r"\ba?RRs?\b", "RR", 0),
+    (r"(?<![A-Za-z_])a?RRs?\b", "RR", 0),
     (r"hazard\s+ratios?", "HR", re.I),
-    (r"\ba?HRs?\b", "HR", 0),
+    (r"(?<![A-Za-z_])a?HRs?\b", "HR", 0),
     (r"(?:absolute\s+)?risk\s+differences?", "RD", re.I),
-    (r"\bRD\b", "RD", 0),
+    (r"(?<![A-Za-z_])RD\b", "RD", 0),
     (r"β|\bbeta\b|(?:regression\s+)?coefficients?|(?<![\w'])[Bb](?=\s*=)", "beta", re.I),
     (r"\bI\s?(?:2|\^\s?2|-?squared)(?![\d.])|\bI(?=\s*=\s*\d+(?:\.\d+)?\s?%)", "I2", 0),
     (r"(?<![\w'])r(?=\s*=)", "r", 0),
