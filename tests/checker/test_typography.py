@@ -332,3 +332,12 @@ def test_offsets_point_into_the_repaired_plain_text() -> None:
     assert "confidence" in result.text and "ratio" in result.text
     doc = make_document("| A | Odds ratio (95% CI) |\n|---|---|\n| x | 1.4 (1.1 to 1.8) |")
     assert len(doc.plain) == len(doc.norm)
+
+
+def test_prose_with_commas_is_not_a_csv_header() -> None:
+    text = (
+        "Mortality fell, RR 0.84 (95% CI 0.71 to 0.99), in the same trials.\n"
+        "Stroke, 0.90 (0.75 to 1.08), was rare."
+    )
+    measures = [c.measure for c in check_text(text).claims]
+    assert measures[0] == "RR" and "RR" not in measures[1:]

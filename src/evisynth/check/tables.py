@@ -55,6 +55,11 @@ def _delimiter(line: str, header_delimiter: str | None) -> str | None:
     return None
 
 
+def _csv_header(cells: list[tuple[str, int]]) -> bool:
+    """A CSV header is short cells, not a sentence with commas ("Mortality fell (RR 0.84, 95% CI ...), and")."""
+    return len(cells) >= 2 and all(len(c.strip()) <= 40 and not c.rstrip().endswith(".") for c, _off in cells)
+
+
 class _Header:
     """What each column of a table holds: a measure code, a CI level, or P values."""
 
@@ -95,7 +100,7 @@ def table_claims(doc: Document, taken: list[Claim]) -> list[Claim]:
         cells = _cells(line, raw, start, delimiter)
         if not any(_CELL_RESULT_RE.match(c) for c, _off in cells):
             candidate = _Header(doc, cells, delimiter)
-            if candidate.names_a_measure():
+            if candidate.names_a_measure() and (delimiter != "," or _csv_header(cells)):
                 header = candidate
             continue
         if header is None or header.delimiter != delimiter:
