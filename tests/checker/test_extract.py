@@ -64,7 +64,8 @@ def test_normalise_keeps_length_and_maps_lookalikes() -> None:
 
 
 def test_block_tags_separate_and_inline_tags_join() -> None:
-    assert strip_html("<td>0.03</td><td>0.71</td>") == "\n0.03\n\n0.71\n"
+    assert strip_html("<p>0.03</p><p>0.71</p>") == "\n0.03\n\n0.71\n"
+    assert strip_html("<tr><td>0.03</td><td>0.71</td></tr>") == "\n|0.03|0.71\n"  # a row reads as a pipe table
     assert strip_html("2.<i>46</i>") == "2.46"
 
 

@@ -206,7 +206,7 @@ def check_claim(index: int, claim: Claim) -> list[Finding]:
     if rep is not None:
         rec = recomputed_p_range(claim)
         source = "the confidence interval"
-        if rec is None or claim.measure == claim.statistic:
+        if rec is None or (claim.statistic is not None and claim.measure == claim.statistic):  # an unlabelled result too
             rec = statistic_p_range(claim)
             source = "the test statistic"
         if rec is not None:

@@ -66,8 +66,8 @@ def _p_value(match: re.Match[str], norm: str) -> _Part:
     start = match.start("pnum")
     mantissa = re.match(r"\d*\.?\d+", raw)
     assert mantissa is not None
-    num = parse_number(mantissa.group(0), start)
-    exp_text = match.group("pexp") or match.group("pexp2")
+    num = parse_number("1" if match.group("pexp3") else mantissa.group(0), start)  # "10⁻⁵" is 1 × 10⁻⁵
+    exp_text = match.group("pexp") or match.group("pexp2") or match.group("pexp3")
     if exp_text:
         exp = int(exp_text.replace("–", "-").replace(" ", ""))
         num = Num(
@@ -171,6 +171,7 @@ def _anchor(m: re.Match[str], code: str, norm: str) -> _Part | None:
         m.end("pct") if m.group("pct") else num.end,
         {"estimate": num},
         measure=code,
+        level=float(m.group("mlevel")) / 100 if m.group("mlevel") else None,
     )
     bare = pt.BARE_RANGE_RE.match(norm, part.end)  # matched in place: no copy of the rest of the text
     if bare:

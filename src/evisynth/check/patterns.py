@@ -21,24 +21,25 @@ def _num_g(name: str) -> str:
 #: Range separators between two limits: "to", a dash, a comma or semicolon.
 SEP = r"\s*(?:to|–|,|;|:|\.\.\.?|and)\s*"
 
-#: Canonical measure codes for every label recognised before an estimate.
+#: Canonical measure codes for every label recognised before an estimate. An abbreviation may
+#: follow a digit directly, as in table text copied without cell breaks ("545 904OR=1.26").
 MEASURE_LABELS: tuple[tuple[str, str, int], ...] = (
-    (r"standardi[sz]ed\s+mean\s+differences?", "SMD", re.I),
+    (r"standardi[sz]ed\s+mean\s+differences?|\bStd\.?\s+mean\s+differences?", "SMD", re.I),
     (r"(?:weighted\s+)?mean\s+differences?", "MD", re.I),
-    (r"\bSMDs?\b", "SMD", 0),
-    (r"\bW?MDs?\b", "MD", 0),
+    (r"(?<![A-Za-z_])SMDs?\b", "SMD", 0),
+    (r"(?<![A-Za-z_])W?MDs?\b", "MD", 0),
     (r"\bHedges'?\s*(?:g|'s\s*g)\b", "SMD", re.I),
     (r"\bCohen'?s\s*d\b", "SMD", re.I),
     (r"(?<![\w'])[gd](?=\s*=)", "SMD", 0),
     (r"(?:(?:adjusted|pooled|summary|peto)\s+)?odds\s+ratios?", "OR", re.I),
-    (r"\b(?:a|Peto\s+)?ORs?\b", "OR", 0),
+    (r"(?<![A-Za-z_])(?:a|Peto\s+)?ORs?\b", "OR", 0),
     (r"(?:incidence\s+)?rate\s+ratios?|\bIRR\b", "IRR", re.I),
     (r"risk\s+ratios?|relative\s+risks?", "RR", re.I),
-    (r"\ba?RRs?\b", "RR", 0),
+    (r"(?<![A-Za-z_])a?RRs?\b", "RR", 0),
     (r"hazard\s+ratios?", "HR", re.I),
-    (r"\ba?HRs?\b", "HR", 0),
+    (r"(?<![A-Za-z_])a?HRs?\b", "HR", 0),
     (r"(?:absolute\s+)?risk\s+differences?", "RD", re.I),
-    (r"\bRD\b", "RD", 0),
+    (r"(?<![A-Za-z_])RD\b", "RD", 0),
     (r"β|\bbeta\b|(?:regression\s+)?coefficients?|(?<![\w'])[Bb](?=\s*=)", "beta", re.I),
     (r"\bI\s?(?:2|\^\s?2|-?squared)(?![\d.])|\bI(?=\s*=\s*\d+(?:\.\d+)?\s?%)", "I2", 0),
     (r"(?<![\w'])r(?=\s*=)", "r", 0),
@@ -65,6 +66,8 @@ NOT_AN_ESTIMATE = (
 #: The label-to-number bridge: optional bracketed alias, a short phrase, then a connector.
 ANCHOR_TAIL = (
     r"(?P<alias>\s*[(\[][^()\[\]\d;]{1,30}[)\]])?"
+    # the method of a Cochrane analysis table: "Risk Ratio (M-H, Random, 95% CI) 0.95 [0.91, 0.99]"
+    r"(?P<method>\s*\((?:M-H|IV|Peto|Exp\[|Mantel|Inverse)[^()]{0,40}?(?:(?P<mlevel>\d{2})\s?%\s*CI)?\))?"
     # the fill never re-expresses the result on another scale ("SMD ... translates back to 4.6 points")
     r"(?P<fill>\s+(?:for|in|on|of|at|with|between|across|from)\s+"
     r"(?:(?!translat|correspond|equat|equivalent|convert|represent|back\s+to)[^\d;=()\[\].]){0,44}?[A-Za-z ])?"
@@ -72,7 +75,10 @@ ANCHOR_TAIL = (
     r"(?P<num>" + NUM + r")(?!\s?%\s*-?\s*(?:CI|CrI|conf))(?P<pct>\s?%)?(?!\s?%\s*-?\s*(?:CI|CrI|conf))"
 )
 
-_CI_WORD = r"(?:CIs?|CrI|confidence\s+intervals?|credible\s+intervals?|conf\.?\s*int\.?|uncertainty\s+intervals?|UI)"
+_CI_WORD = (
+    r"(?:CIs?|CrI|confidence\s+(?:intervals?|limits)|credible\s+intervals?|conf\.?\s*int\.?"
+    r"|uncertainty\s+intervals?|UI)"
+)
 CI_RE = re.compile(
     r"(?:(?P<level>\d{2}(?:\.\d+)?)\s?(?:%|per\s?cent)\s*-?\s*"
     + _CI_WORD
@@ -81,7 +87,7 @@ CI_RE = re.compile(
     + r"\s*(?P<level2>\d{2})\s?%|\b"
     + _CI_WORD
     + r"\b)(?:\s*[\[(](?:CI|CrI)[\])])?(?:\s*(?:CI|CrI)\b)?"
-    r"\s*(?:[:,=]\s*(?:from\b)?|\bof\b|\bwas\b|\bfrom\b|\branging\s+from\b|\bwere\b)?\s*(?P<open>[\[(])?\s*"
+    r"\s*(?:[:,=]\s*(?:from\b)?|\bof\b|\bwas\b|\bfrom\b|\branging(?:\s+from)?\b|\bwere\b)?\s*(?P<open>[\[(])?\s*"
     + _num_g("lo")
     + SEP
     + _num_g("hi")
@@ -92,7 +98,8 @@ CI_RE = re.compile(
 #: A bracketed range straight after an estimate: "0.82 (0.71–0.95)", "−4.1 mm Hg (−6.0 to −2.2)"
 #: or "0.82, 0.71 to 0.95".
 BARE_RANGE_RE = re.compile(
-    r"(?:\s*(?P<unit>(?!to\b|and\b|in\b|vs\b|for\b|P\b)[A-Za-zμ/]{1,8}(?:\s?[A-Za-z/]{1,6})?(?=\s*[\[(])))?"
+    r"(?:\s*(?P<unit>percentage\s+points?|(?!to\b|and\b|in\b|vs\b|for\b|P\b)[A-Za-zμ/]{1,8}(?:\s?[A-Za-z/]{1,6})?"
+    r"(?=\s*[\[(])))?"
     r"\s*(?:(?P<open>[\[(])\s*" + _num_g("lo") + SEP + _num_g("hi") + r"\s*(?=[\])]|[;,]\s*[pP])"
     r"|,\s*" + _num_g("lo2") + r"\s*(?:to|–|-)\s*" + _num_g("hi2") + r"(?!\d|\.\d))"
 )
@@ -119,12 +126,16 @@ BARE_RESULT_RE = re.compile(
 )
 
 _SOF_DIR = r"(?:lower|higher|fewer|more|less|greater|smaller|larger|better|worse)"
+#: "per 1000", "per 1,000 patients", with up to two words before it ("12 fewer deaths per 1000").
+_SOF_PER = r"(?P<per>(?:\s+(?!per\b)[A-Za-z-]{2,20}){0,2}?\s+per\s+(?:1[ ,.]?000|100)(?:\s+[A-Za-z]+){0,2})"
 #: GRADE summary-of-findings phrasing: "MD 2 lower (9.1 lower to 5.1 higher)",
 #: "44 fewer per 1000 (from 62 fewer to 23 fewer)", "0.5 points lower (1.2 lower to 0.2 higher)".
 SOF_RE = re.compile(
     r"(?<![\w.\-])(?P<e>\d+(?:\.\d+)?|\.\d+)(?P<e_pct>\s?%)?\s*(?P<unit>(?:[A-Za-z/]{1,12}\s+){0,2}?)(?P<edir>"
     + _SOF_DIR
-    + r")(?P<per>\s+per\s+(?:1[ ,]?000|100)(?:\s+[A-Za-z]+){0,2})?\s*\(\s*(?:from\s+)?"
+    + r")"
+    + _SOF_PER
+    + r"?\s*\(\s*(?:from\s+)?"
     r"(?P<lo>\d+(?:\.\d+)?|\.\d+)(?P<lo_pct>\s?%)?\s*(?:[A-Za-z/]{1,12}\s+){0,2}?(?P<lodir>"
     + _SOF_DIR
     + r")\s*(?:to|–)\s*(?P<hi>\d+(?:\.\d+)?|\.\d+)(?P<hi_pct>\s?%)?\s*(?:[A-Za-z/]{1,12}\s+){0,2}?(?P<hidir>"
@@ -137,7 +148,9 @@ SOF_RE = re.compile(
 SOF_CI_RE = re.compile(
     r"(?<![\w.\-])(?P<e>\d+(?:\.\d+)?|\.\d+)(?P<e_pct>\s?%)?\s*(?P<unit>(?:[A-Za-z/]{1,12}\s+){0,2}?)(?P<edir>"
     + _SOF_DIR
-    + r")(?P<per>)[,;]?\s*(?:\d{2}\s?%\s*)?(?:CI|confidence\s+interval)(?:\s*\(CI\))?[\s:,]*"
+    + r")"
+    + _SOF_PER
+    + r"?[,;]?\s*\(?\s*(?:\d{2}\s?%\s*)?(?:CI|confidence\s+interval)(?:\s*\(CI\))?[\s:,]*"
     r"(?P<lo>\d+(?:\.\d+)?|\.\d+)(?P<lo_pct>\s?%)?\s*(?:[A-Za-z/]{1,12}\s+){0,2}?(?P<lodir>"
     + _SOF_DIR
     + r")\s*(?:to|–)\s*(?P<hi>\d+(?:\.\d+)?|\.\d+)(?P<hi_pct>\s?%)?\s*(?:[A-Za-z/]{1,12}\s+){0,2}?(?P<hidir>"
@@ -149,7 +162,8 @@ SOF_CI_RE = re.compile(
 SOF_DOWN = frozenset({"lower", "fewer", "less", "smaller", "worse"})
 
 _P_NUMBER = (
-    r"(?P<pnum>(?:\d+(?:\.\d+)?|\.\d+)(?:\s*(?:×|x|\*|·)\s*10\s*(?:\^|\*\*)?\s*(?P<pexp>[-–]?\s?\d+)"
+    r"(?P<pnum>10\s*(?:\^|\*\*)?\s*(?P<pexp3>-\d+)(?![\d.])"  # "P < 10⁻⁵", normalised to "10-5"
+    r"|(?:\d+(?:\.\d+)?|\.\d+)(?:\s*(?:×|x|\*|·)\s*10\s*(?:\^|\*\*)?\s*(?P<pexp>[-–]?\s?\d+)"
     r"|[eE](?P<pexp2>[-–]?\d+))?)"
 )
 P_RE = re.compile(
@@ -224,7 +238,10 @@ COMPARISON_COUNT_RE = re.compile(
     re.I,
 )
 PARTICIPANT_COUNT_RE = re.compile(
-    r"(?<![\w.])" + _COUNT + r"\s+(?:(?:adult|elderly|older|stroke|randomi[sz]ed|eligible|total|included|"
+    # not a denominator ("per 1000 patients") nor the end of a range ("50 to 200 participants")
+    r"(?<![\w.])(?<!per )(?<!\d to )(?<!\d and )(?<!\d–)(?<!\d – )"
+    + _COUNT
+    + r"\s+(?:(?:adult|elderly|older|stroke|randomi[sz]ed|eligible|total|included|"
     r"hospitali[sz]ed|pregnant|young|healthy)\s+)*(?P<noun>participants|patients|subjects|people|persons"
     r"|individuals|women|men|children|adults|infants|survivors|volunteers|cases)\b"
     r"|(?:(?<![\w])[nN]|\bparticipants|\bpatients)\s*[=:]\s*"

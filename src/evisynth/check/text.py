@@ -2,9 +2,11 @@
 
 Offsets reported by the checker are character offsets into the *plain text*: the input
 with HTML comments, ``script``/``style`` elements and tags removed (block-level tags
-such as ``<p>``, ``<br>``, ``<li>`` and ``<td>`` become one newline, inline tags such as
-``<b>`` or ``<sup>`` vanish, so a number split by tags is whole again) and character
-references decoded. Plain-text and Markdown input is used as it is.
+such as ``<p>``, ``<br>`` and ``<li>`` become one newline, a table cell ``<td>`` or ``<th>``
+opens with ``|`` so each table row reads as one pipe-table line, inline tags such as ``<b>``,
+``<span>`` or ``<sup>`` vanish, so a number split by tags is whole again) and character
+references decoded. Plain-text and Markdown input is used as it is, except that
+:func:`repair_text` undoes ligatures, soft hyphens and words hyphenated across PDF lines.
 
 :func:`normalise` then maps look-alike characters onto ASCII one character for one
 character (Unicode minus to ``-``, thin and no-break spaces to a space, superscript
@@ -57,8 +59,9 @@ def looks_like_html(text: str) -> bool:
 def strip_html(source: str) -> str:
     """Return the plain text of an HTML fragment or page.
 
-    Block-level tags become a newline, inline tags disappear (so ``-0.<b>43</b>`` reads
-    ``-0.43``) and character references are decoded.
+    Block-level tags become a newline, table cells open with ``|`` (a row of cells becomes
+    one line of a pipe table), inline tags disappear (so ``-0.<b>43</b>`` reads ``-0.43``)
+    and character references are decoded.
 
     >>> strip_html("<p>MD &minus;0.<b>23</b></p><p>P&nbsp;=&nbsp;0.03</p>")
     '\\nMD −0.23\\n\\nP\\xa0=\\xa00.03\\n'
@@ -67,12 +70,14 @@ def strip_html(source: str) -> str:
 
     def _tag(match: re.Match[str]) -> str:
         name = (match.group(1) or "").lower()
+        if name in ("td", "th"):  # a cell opens with "|": a row reads "|Death|0.84 (0.71 to 0.99)"
+            return "" if match.group(0).startswith("</") else "|"
         return "\n" if name in _BLOCK_TAGS else ""
 
     return html.unescape(_TAG_RE.sub(_tag, body))
 
 
-_DASH_BEFORE_DIGIT_RE = re.compile(r"[-–](?= ?-?\.?\d)")
+_DASH_BEFORE_DIGIT_RE = re.compile(r"[-–](?=[ \n]?-?\.?\d)")
 
 
 def _signs_and_ranges(text: str, plain: str) -> str:
@@ -82,7 +87,8 @@ def _signs_and_ranges(text: str, plain: str) -> str:
     and becomes ``–``; directly after a letter (``COVID-19``) it is a hyphen and stays ``-``;
     anywhere else (after a space, ``=``, a bracket, a separator or at the start) it is a minus
     sign and becomes ``-``, and a sign written apart from its number (``MD = - 0.41``,
-    ``− 0.87``) is moved next to it (``MD =  -0.41``) so both spellings read as one number.
+    ``− 0.87``, or a sign left at the end of a PDF line) is moved next to it (``MD =  -0.41``)
+    so every spelling reads as one number.
     """
     chars = list(text)
     for m in _DASH_BEFORE_DIGIT_RE.finditer(text):
@@ -102,7 +108,7 @@ def _signs_and_ranges(text: str, plain: str) -> str:
                 chars[i] = "–"
                 continue
         chars[i] = "-"
-        if text[i + 1] == " ":  # "- 0.41": the sign moves next to its number
+        if text[i + 1] in " \n":  # "- 0.41", or a PDF line broken after the sign: it moves next to its number
             chars[i], chars[i + 1] = " ", "-"
     return "".join(chars)
 
@@ -169,18 +175,23 @@ _BOUNDARY_RE = re.compile(
     r"|\n[ \t]*\n\s*|\n(?=\s*(?:[-*+#>]|\d+[.)])\s)"
 )
 
+_CI_AFTER_STOP_RE = re.compile(r"\d{2}(?:\.\d+)?\s?%\s*-?\s*(?:CI|CrI|confidence|credible)\b", re.I)
+
 
 def split_sentences(norm: str) -> tuple[tuple[int, int], ...]:
     """Split normalised text into sentence spans.
 
     Boundaries are a full stop, question or exclamation mark followed by space and a
-    capital or digit (not after common abbreviations such as *et al.* or *e.g.*), a blank
+    capital or digit (not after common abbreviations such as *et al.* or *e.g.*, nor between a
+    number and the CI that completes it, as in ``HR = 0.64. 95% CI (0.48, 0.86)``), a blank
     line, a newline before a list item or heading, and a newline after a heading or a line
     that ends with punctuation.
     """
     cuts: list[int] = []
     for match in _BOUNDARY_RE.finditer(norm):
         before = norm[max(0, match.start() - 40) : match.start()].rstrip("\"')]")
+        if _CI_AFTER_STOP_RE.match(norm, match.end()) and re.search(r"\d\.$", before):
+            continue  # "HR = 0.64. 95% CI (0.48, 0.86)": the CI still belongs to the estimate
         if before.endswith("."):
             word = re.search(r"([A-Za-z.]+)\.$", before)
             if word and word.group(1).lower().rstrip(".") in _ABBREVIATIONS:
@@ -212,10 +223,34 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     return (start, end)
 
 
+_LIGATURES = str.maketrans({"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "st", "ﬆ": "st"})
+_WORD_BROKEN_RE = re.compile(r"(?<=[a-z])-\n(?=[a-z])")
+
+
+def repair_text(text: str) -> str:
+    r"""Undo what PDF text extraction and HTML hyphenation do to words.
+
+    Typographic ligatures become their letters (``conﬁdence`` reads ``confidence``), soft
+    hyphens (U+00AD, ``&shy;``) vanish and a word hyphenated across a line break is joined
+    (``signi-\nficantly`` reads ``significantly``). Minus signs and dashes are left to
+    :func:`normalise`. The result is the plain text the checker's offsets point into.
+
+    >>> repair_text("the eﬀect was signi-\nﬁcant (95% conﬁ\u00addence interval)")
+    'the effect was significant (95% confidence interval)'
+    """
+    if text.isascii():
+        return _WORD_BROKEN_RE.sub("", text) if "-\n" in text else text
+    return _WORD_BROKEN_RE.sub("", text.translate(_LIGATURES).replace("\u00ad", ""))
+
+
 def make_document(text: str, *, html_input: bool | None = None) -> Document:
-    """Build a :class:`Document` from raw input (HTML detected when ``html_input`` is None)."""
+    """Build a :class:`Document` from raw input (HTML detected when ``html_input`` is None).
+
+    The plain text is the input with HTML stripped (:func:`strip_html`) and PDF word breaks
+    repaired (:func:`repair_text`).
+    """
     if html_input is None:
         html_input = looks_like_html(text)
-    plain = strip_html(text) if html_input else text
+    plain = repair_text(strip_html(text) if html_input else text)
     norm = normalise(plain)
     return Document(plain=plain, norm=norm, sentences=split_sentences(norm))
