@@ -26,7 +26,7 @@ from functools import cache
 
 from evisynth.check import lexicon
 from evisynth.check.context import ClaimIndex, OutcomeIndex, borderline, common_words, significance
-from evisynth.check.language_scope import coordinated, describe_numbers, joined_results, not_a_finding
+from evisynth.check.language_scope import coordinated, describe_numbers, joined_results, not_a_finding, question
 from evisynth.check.language_unlocated import asserted, blanket_null, clinical_threshold, quote, unlocated_null
 from evisynth.check.model import RATIO_MEASURES, Claim, Finding, Severity
 from evisynth.check.text import Document
@@ -130,7 +130,7 @@ def check_significance(
         stop = min(c1, pos + 120)
         # "results in less nasal trauma and likely a reduction in pneumothorax": the next effect word
         # has its own outcome, judged on its own
-        nxt = effect_rx.search(norm, end, stop)
+        nxt = effect_rx.search(norm, end + 2, stop)  # not the word right after ("significantly improved")
         query = norm[pos : nxt.start() if nxt is not None else stop]
         # "less nasal trauma and pneumothorax": each coordinated outcome on its own first; the
         # whole phrase only when no part names an outcome
@@ -152,8 +152,10 @@ def check_significance(
             if _masked(covered, m.start()):
                 continue
             _mark(covered, m.start(), m.end())
-            if kind == "uncertain":
+            if kind == "uncertain" or question(doc, m.start()):
                 continue
+            if kind.startswith("null") and _SIGNIFICANTLY_RE.match(norm, m.end()):
+                continue  # "did not reduce mortality significantly": the accurate wording
             target = locate(m.start(), m.end())
             if target is not None and kind != "equivalence" and target[2] and significance(target[1]):
                 target = None  # "has no effect" and a significant source result for a like outcome: no
@@ -167,6 +169,7 @@ def check_significance(
                 continue
             out.extend(_null_words(doc, kind, m, target, hedged))
     negations = _rx("modifiers", "negations")
+    equivalence_rx = _rx("words", "equivalence")
     not_about = _rx("modifiers", "not_about_effect")
     for rx in (_rx("words", "significant"), effect_rx):
         for m in rx.finditer(norm):
@@ -181,8 +184,10 @@ def check_significance(
             window_end = c.start if (not from_source and m.end() < c.start < _c1) else m.end()
             if negations.search(norm, max(c0, m.start() - 40), window_end):
                 continue
-            if not_a_finding(norm, m.start()):
+            if not_a_finding(norm, m.start()) or question(doc, m.start()):
                 continue
+            if equivalence_rx.search(norm, m.end(), min(_c1, m.end() + 80)):
+                continue  # "A improved QoL to a similar extent as B": a comparison of two active arms
             said = doc.plain[m.start() : m.end()]
             sig = significance(c)
             here = not from_source and c0 <= c.start < _c1
@@ -283,6 +288,10 @@ def _null_words(
             i,
         )
     ]
+
+
+#: After a null word, in its clause: "did not reduce mortality significantly" says the result is not significant.
+_SIGNIFICANTLY_RE = re.compile(r"[^.;,()]{0,50}?\b(?:statistically\s+)?significantly\b", re.I)
 
 
 #: After an effect word: the text itself says the result only approached significance.
