@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 
 from evisynth.check import check_text
+
 from .conftest import CORPUS
 
 CASES: list[dict[str, Any]] = [
