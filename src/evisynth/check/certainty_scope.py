@@ -161,9 +161,10 @@ def used_otherwise(norm: str, m: re.Match[str]) -> bool:
     not_after, not_before = _word_sets()
     prev = _WORD_BEFORE_RE.search(norm, max(0, m.start() - 20), m.start())
     nxt = _WORD_AFTER_RE.match(norm, m.end())
+    copula = m.group(0).lower().startswith(("is ", "are ", "was ", "were "))
     return bool(
-        (prev and prev.group(1).lower() in not_after and not m.group(0).lower().startswith(("is ", "are ", "was ", "were ")))
-        or (nxt and nxt.group(1).lower() in not_before)
+        (prev and prev.group(1).lower() in not_after and not copula)
+        or (nxt and nxt.group(1).lower() in not_before and not (copula and nxt.group(1).lower() == "at"))
         or _ABOUT_CONFIDENCE_RE.search(norm, max(0, m.start() - 40), min(len(norm), m.end() + 20))
     )
 
