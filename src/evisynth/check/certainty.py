@@ -316,7 +316,7 @@ def _words(doc: Document, sent: tuple[int, int], rater: _Rater, claim_idx: int |
             # certainty; "improves Y, but the evidence is very uncertain" still asserts the effect
             strength = 1 if strength <= 2 else 2
         verb = re.sub(r"\s+", " ", m.group(0).lower())
-        lifted = verb in base and raised(norm, m.start())  # "likely to reduce", "was found to improve"
+        lifted = raised(norm, m.start())  # "likely to reduce", "was found to improve", "found to be effective"
         if strength == 4 and verb in base and not lifted and not plural_subject(norm, m.start(), not_subjects):
             continue  # an infinitive or plural without a hedge: not a claim about the effect
         if _NEG_RE.search(before[-15:]) or _NEITHER_RE.search(before[-40:]):

@@ -178,7 +178,8 @@ def check_moderators(
                 tests[lo:hi] or source_tests or local or hedged_negation(norm, sent, m.start())
             ):
                 continue
-            if _BETWEEN_STUDIES_RE.match(norm, m.end()) or _NOT_A_GROUP_RE.match(norm, m.end()):
+            studies = _BETWEEN_STUDIES_RE.match(norm, m.end())
+            if (studies and not _QUALIFIED_RE.match(norm, studies.end())) or _NOT_A_GROUP_RE.match(norm, m.end()):
                 continue  # "the results differed between studies": heterogeneity, not a subgroup claim
             if _SIMILAR_BEFORE_RE.search(norm, max(sent[0], m.start() - 60), m.start()):
                 continue  # "similar imprecise effects were seen for revision surgery": another outcome, alike
@@ -203,6 +204,12 @@ def check_moderators(
 #: After "differed between" / "varied across": the studies themselves (inconsistency, I²), not subgroups.
 _BETWEEN_STUDIES_RE = re.compile(
     r"\s+(?:the\s+|individual\s+|included\s+)?(?:studies|trials|study\s+to\s+study|trial\s+to\s+trial)\b", re.I
+)
+
+
+#: After "studies"/"trials": a qualified set of them ("driven by trials in older adults") is a subgroup.
+_QUALIFIED_RE = re.compile(
+    r"\s+(?:in|with|of|that|which|among|using|at|from|conducted|enrolling|including|recruiting)\b", re.I
 )
 
 
