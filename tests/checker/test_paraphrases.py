@@ -35,6 +35,10 @@ XFAIL: dict[str, str] = {
         "'does not appear to increase' is read as the hedged wording of a null result "
         "('likely does not increase'), which the checker accepts"
     ),
+    "b6-sig-for-longer": (
+        "'breastfed for longer' states an effect only through 'for longer', which also describes methods "
+        "('followed up for longer'); not added as an effect word"
+    ),
 }
 
 
