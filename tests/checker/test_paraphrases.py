@@ -6,7 +6,7 @@ fixes the truth: an estimate and CI, a GRADE certainty (words, "(low-certainty e
 ⊕⊕◯◯ symbols, a SoF row) in the text, or a source text. ``expect`` lists the findings a
 methodologist marks (kind, severity, and a quote the finding's span must overlap; "a|b" allows
 either severity); an empty list is a clean case, on which the checker must find nothing at
-all. The set was written in five batches (``batch``), each before the checker was run on it;
+all. The set was written in six batches (``batch``), each before the checker was run on it;
 the figures before and after each batch's fixes are in benchmarks/README.md.
 """
 
