@@ -35,10 +35,6 @@ XFAIL: dict[str, str] = {
         "'does not appear to increase' is read as the hedged wording of a null result "
         "('likely does not increase'), which the checker accepts"
     ),
-    "b6-sig-for-longer": (
-        "'breastfed for longer' states an effect only through 'for longer', which also describes methods "
-        "('followed up for longer'); not added as an effect word"
-    ),
 }
 
 
@@ -96,3 +92,18 @@ def test_known_failures_still_fail(case_id: str) -> None:
     """An entry of ``XFAIL`` that passes must be removed from the list."""
     case = next(c for c in CASES if c["id"] == case_id)
     assert problems(case) != [], f"{case_id} passes now: remove it from XFAIL"
+
+
+def test_bare_comparatives_count_only_when_predicative() -> None:
+    """ "breastfed for longer (MD ...)" states a difference; "longer follow-up", "shorter courses" and
+    "followed participants for longer" describe the studies (constructed after the batch-6 fix)."""
+    for text in (
+        "In studies with longer follow-up, the effect was RR 0.90 (95% CI 0.75 to 1.08).",
+        "Trials that followed participants for longer reported mortality (RR 0.90, 95% CI 0.75 to 1.08).",
+        "Shorter courses of antibiotics (RR 0.95, 95% CI 0.80 to 1.13) were compared with standard courses.",
+    ):
+        assert check_text(text).findings == (), text
+    result = check_text("The time to recovery was shorter with the drug (MD -0.5 days, 95% CI -1.2 to 0.2).")
+    assert [(f.severity, result.text[f.start : f.end]) for f in result.findings if f.start is not None] == [
+        ("error", "shorter")
+    ]

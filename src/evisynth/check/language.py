@@ -170,6 +170,7 @@ def check_significance(
             out.extend(_null_words(doc, kind, m, target, hedged))
     negations = _rx("modifiers", "negations")
     equivalence_rx = _rx("words", "equivalence")
+    bare = _rx("words", "predicative_comparatives")
     not_about = _rx("modifiers", "not_about_effect")
     for rx in (_rx("words", "significant"), effect_rx):
         for m in rx.finditer(norm):
@@ -186,6 +187,8 @@ def check_significance(
                 continue
             if not_a_finding(norm, m.start()) or question(doc, m.start()):
                 continue
+            if bare.fullmatch(m.group(0)) and not _PREDICATIVE_RE.match(norm, m.end()):
+                continue  # "longer follow-up", "shorter courses": the studies described, not a result
             if equivalence_rx.search(norm, m.end(), min(_c1, m.end() + 80)):
                 continue  # "A improved QoL to a similar extent as B": a comparison of two active arms
             said = doc.plain[m.start() : m.end()]
@@ -290,6 +293,8 @@ def _null_words(
     ]
 
 
+#: After a bare comparative: it is predicative ("recovered sooner (MD ...", "was shorter with the drug").
+_PREDICATIVE_RE = re.compile(r"\s*(?:\(|than\b|with\b|in\s+the\b|among\b|[,.;]|$)", re.I)
 #: After a null word, in its clause: "did not reduce mortality significantly" says the result is not significant.
 _SIGNIFICANTLY_RE = re.compile(r"[^.;,()]{0,50}?\b(?:statistically\s+)?significantly\b", re.I)
 
