@@ -24,10 +24,12 @@ from evisynth.check import lexicon
 from evisynth.check.certainty_scope import (
     coordinated_outcomes,
     list_adjective,
+    no_evidence_that,
     not_a_statement,
     not_found_effect,
     operative_before,
     plural_subject,
+    raised,
     used_otherwise,
 )
 from evisynth.check.claim_scope import (
@@ -322,12 +324,15 @@ def _words(doc: Document, sent: tuple[int, int], rater: _Rater, claim_idx: int |
             # certainty; "improves Y, but the evidence is very uncertain" still asserts the effect
             strength = 1 if strength <= 2 else 2
         verb = re.sub(r"\s+", " ", m.group(0).lower())
+        lifted = raised(norm, m.start())  # "likely to reduce", "was found to improve", "found to be effective"
         subject = plural_subject(norm, m.start(), not_subjects) or list_item_verb(norm, m.start())
-        if strength == 4 and verb in base and not subject:
+        if strength == 4 and verb in base and not lifted and not subject:
             continue  # an infinitive or plural without a hedge: not a claim about the effect
         if _NEG_RE.search(before[-15:]) or _NEITHER_RE.search(before[-40:]):
             continue  # "did not reduce", "neither treatment may be better than the other"
-        if used_otherwise(norm, m) or list_adjective(norm, m.start(), c0) or not_found_effect(before):
+        if (used_otherwise(norm, m) and not lifted) or list_adjective(norm, m.start(), c0) or not_found_effect(before):
+            continue
+        if no_evidence_that(before):
             continue
         if not_an_effect_claim(norm, m.start(), m.end(), sent, c0):
             continue

@@ -32,13 +32,51 @@ _TURN_RE = re.compile(r"\b(?:but|whereas|while|although|though|however|not|no|no
 
 
 def operative_before(before: str, hedge_rxs: Sequence[re.Pattern[str]]) -> str:
-    """The words before a verb whose hedges apply to it: after the last "that" when that part is
-    hedged itself ("findings suggest that X probably reduces"), else all of them."""
+    """The words before a verb whose hedges apply to it.
+
+    After a result closed by its own certainty statement ("probably reduces falls (...;
+    moderate-certainty evidence) and reduces fractures"), none: those hedges belong to the first
+    result. After the last "that", that part when it is hedged itself ("findings suggest that X
+    probably reduces"); else all of them, except a certainty statement before the "that"
+    ("moderate-certainty evidence indicates that X reduces" states the effect as certain).
+    """
+    if _RATED_BRACKET_RE.search(before):
+        return ""
     cut = [m.end() for m in _THAT_RE.finditer(before)]
     if not cut:
         return before
     tail = before[cut[-1] :]
-    return tail if any(rx.search(tail) for rx in hedge_rxs) else before
+    if any(rx.search(tail) for rx in hedge_rxs):
+        return tail
+    return lexicon.regex("certainty", "declared", "phrases").sub(" ", before[: cut[-1]]) + tail
+
+
+#: The words before a verb end with a bracket that states a certainty, then "and": a new claim.
+_RATED_BRACKET_RE = re.compile(
+    r"\([^()]*(?:certainty|quality|[⊕⨁●])[^()]*\)\s*[,;]?\s*(?:and|but|while|whereas)?\s*(?:also\s+)?$", re.I
+)
+#: "likely to reduce", "was found to significantly improve": a raising verb, "to" and the base form.
+_TO_BEFORE_RE = re.compile(r"\bto\s+(?:[a-z]+ly\s+)?$", re.I)
+#: "no clear evidence that X improves": the verb is inside a negated report of the evidence.
+_NO_EVIDENCE_RE = re.compile(
+    r"\b(?:no|little|insufficient|not\s+enough|limited|weak)\s+(?:[a-z]+\s+){0,2}evidence\s+(?:to\s+(?:show|suggest)\s+)?that\b[^.;()]{0,80}$",
+    re.I,
+)
+
+
+def raised(norm: str, start: int) -> bool:
+    """ "is likely to reduce", "was found to improve", "appears to work": a base form that states the
+    effect through a raising verb (``claims.raising_verbs``), not an infinitive of purpose."""
+    m = _TO_BEFORE_RE.search(norm, max(0, start - 30), start)
+    if m is None:
+        return False
+    prev = _WORD_BEFORE_RE.search(norm, max(0, m.start() - 30), m.start())
+    return prev is not None and lexicon.regex("certainty", "claims", "raising_verbs").fullmatch(prev.group(1)) is not None
+
+
+def no_evidence_that(before: str) -> bool:
+    """ "We found no clear evidence that ginkgo improves memory": no claim of an effect."""
+    return _NO_EVIDENCE_RE.search(before[-160:]) is not None
 
 
 def list_adjective(norm: str, start: int, clause_start: int) -> bool:
@@ -81,6 +119,8 @@ def coordinated_outcomes(
         gap = norm[gap_start : opened if opened >= 0 else c.start]
         if not _AND_RE.match(gap.strip(" ;,")) or _TURN_RE.search(gap):
             break
+        if lexicon.regex("certainty", "claims", "verbs").search(gap):
+            break  # "reduces falls (...) and may reduce fractures (...)": the second result has its own verb
         bracket_end = norm.find(")", c.end)
         level = next((lv for s, _e, lv in declarations if c.start <= s <= max(bracket_end, c.end)), None)
         prev_end = c.end
@@ -121,9 +161,10 @@ def used_otherwise(norm: str, m: re.Match[str]) -> bool:
     not_after, not_before = _word_sets()
     prev = _WORD_BEFORE_RE.search(norm, max(0, m.start() - 20), m.start())
     nxt = _WORD_AFTER_RE.match(norm, m.end())
+    copula = m.group(0).lower().startswith(("is ", "are ", "was ", "were "))
     return bool(
-        (prev and prev.group(1).lower() in not_after and not m.group(0).lower().startswith(("is ", "are ", "was ", "were ")))
-        or (nxt and nxt.group(1).lower() in not_before)
+        (prev and prev.group(1).lower() in not_after and not copula)
+        or (nxt and nxt.group(1).lower() in not_before and not (copula and nxt.group(1).lower() == "at"))
         or _ABOUT_CONFIDENCE_RE.search(norm, max(0, m.start() - 40), min(len(norm), m.end() + 20))
     )
 

@@ -27,7 +27,7 @@ from functools import cache
 from evisynth.check import lexicon
 from evisynth.check.claim_scope import not_an_effect_claim, result_bracket_end
 from evisynth.check.context import ClaimIndex, OutcomeIndex, borderline, common_words, significance
-from evisynth.check.language_scope import coordinated, describe_numbers, joined_results, not_a_finding
+from evisynth.check.language_scope import coordinated, describe_numbers, joined_results, not_a_finding, question
 from evisynth.check.language_unlocated import asserted, blanket_null, clinical_threshold, quote, unlocated_null
 from evisynth.check.model import RATIO_MEASURES, Claim, Finding, Severity
 from evisynth.check.number_anchor import anchored_result
@@ -134,7 +134,7 @@ def check_significance(
         stop = min(c1, pos + 120)
         # "results in less nasal trauma and likely a reduction in pneumothorax": the next effect word
         # has its own outcome, judged on its own
-        nxt = effect_rx.search(norm, end, stop)
+        nxt = effect_rx.search(norm, end + 2, stop)  # not the word right after ("significantly improved")
         query = norm[pos : nxt.start() if nxt is not None else stop]
         # "less nasal trauma and pneumothorax": each coordinated outcome on its own first; the
         # whole phrase only when no part names an outcome
@@ -156,8 +156,10 @@ def check_significance(
             if _masked(covered, m.start()):
                 continue
             _mark(covered, m.start(), m.end())
-            if kind == "uncertain":
+            if kind == "uncertain" or question(doc, m.start()):
                 continue
+            if kind.startswith("null") and _SIGNIFICANTLY_RE.match(norm, m.end()):
+                continue  # "did not reduce mortality significantly": the accurate wording
             target = locate(m.start(), m.end())
             if target is not None and kind != "equivalence" and target[2] and significance(target[1]):
                 target = None  # "has no effect" and a significant source result for a like outcome: no
@@ -171,6 +173,8 @@ def check_significance(
                 continue
             out.extend(_null_words(doc, kind, m, target, hedged))
     negations = _rx("modifiers", "negations")
+    equivalence_rx = _rx("words", "equivalence")
+    bare = _rx("words", "predicative_comparatives")
     not_about = _rx("modifiers", "not_about_effect")
     for rx in (_rx("words", "significant"), effect_rx):
         for m in rx.finditer(norm):
@@ -185,10 +189,14 @@ def check_significance(
             window_end = c.start if (not from_source and m.end() < c.start < _c1) else m.end()
             if negations.search(norm, max(c0, m.start() - 40), window_end):
                 continue
-            if not_a_finding(norm, m.start()):
+            if not_a_finding(norm, m.start()) or question(doc, m.start()):
                 continue
             if rx is effect_rx and not_an_effect_claim(norm, m.start(), m.end(), doc.sentence_span(m.start()), c0):
                 continue  # a request for research, a symptom in a list of harms, an open question
+            if bare.fullmatch(m.group(0)) and not _PREDICATIVE_RE.match(norm, m.end()):
+                continue  # "longer follow-up", "shorter courses": the studies described, not a result
+            if equivalence_rx.search(norm, m.end(), min(_c1, m.end() + 80)):
+                continue  # "A improved QoL to a similar extent as B": a comparison of two active arms
             said = doc.plain[m.start() : m.end()]
             sig = significance(c)
             here = not from_source and c0 <= c.start < _c1
@@ -289,6 +297,12 @@ def _null_words(
             i,
         )
     ]
+
+
+#: After a bare comparative: it is predicative ("recovered sooner (MD ...", "was shorter with the drug").
+_PREDICATIVE_RE = re.compile(r"\s*(?:\(|than\b|with\b|in\s+the\b|among\b|[,.;]|$)", re.I)
+#: After a null word, in its clause: "did not reduce mortality significantly" says the result is not significant.
+_SIGNIFICANTLY_RE = re.compile(r"[^.;,()]{0,50}?\b(?:statistically\s+)?significantly\b", re.I)
 
 
 #: After an effect word: the text itself says the result only approached significance.

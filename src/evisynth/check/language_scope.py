@@ -127,3 +127,9 @@ def joined_results(claims: Sequence[Claim]) -> tuple[list[Claim], set[int]]:
                 taken.add(j)
             break
     return out, taken
+
+
+def question(doc: Document, pos: int) -> bool:
+    """True when the sentence at ``pos`` is a question ("Is drug A as effective as drug B?"): it claims nothing."""
+    start, end = doc.sentence_span(pos)
+    return doc.norm[start:end].rstrip(" \n*_#").endswith("?")

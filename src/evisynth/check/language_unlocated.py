@@ -9,6 +9,8 @@ It is not flagged when the text does not assert it as the review's finding:
   "six reported no difference", "one study reported higher X, whereas there was no difference in Y");
 * groups compared at baseline ("the groups are similar");
 * results that were not pooled (medians and IQRs, narrative synthesis, vote counting);
+* a sensitivity analysis ("results were similar when we excluded trials at high risk of bias"):
+  the robustness of a result, not the effect;
 * for equivalence only ("similar", "comparable"): subgroups compared with each other (the
   moderator rules judge those), or a text that judges differences against a clinical threshold
   ("not clinically meaningful", "minimal important difference"), where "similar" can be that
@@ -96,6 +98,8 @@ def asserted(
         return False  # "one study reported higher X, whereas there was no difference in Y"
     if _rx("not_pooled").search(norm, sent[0], sent[1]):
         return False
+    if _rx("sensitivity").search(norm, sent[0], sent[1]):
+        return False  # "results were similar when we excluded trials at high risk of bias": robustness
     if kind == "equivalence":
         if threshold or _rx("subgroups").search(norm, sent[0], sent[1]):
             return False

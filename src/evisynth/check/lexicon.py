@@ -5,12 +5,16 @@ with the guidance it follows cited at the top of the file; this module only turn
 phrases into regular expressions, once. Phrase syntax: words separated by spaces match any
 run of white space; ``word*`` matches any ending of a word; ``(a|b)`` is an alternative;
 ``?`` makes the character or group before it optional; ``[...]`` and ``{m,n}`` keep their
-regular-expression meaning; ``{level}`` (certainty lexicon) stands for a GRADE level.
-Matching ignores case and respects word boundaries.
+regular-expression meaning; ``{level}`` (certainty lexicon) stands for a GRADE level;
+``~verb`` stands for the verb's third-person and past forms (``~lessen``: lessens, lessened;
+``~speed/sped up``: speeds up, sped up, with the irregular past after the slash; the first word
+is inflected). Matching ignores case and respects word boundaries.
 
 >>> rx = phrases_regex(["reduc*", "did not (improve|reduce)"])
 >>> [m.group(0) for m in rx.finditer("It did not  reduce pain; a reduction")]
 ['did not  reduce', 'reduction']
+>>> inflections("~speed/sped up"), inflections("~mitigate"), inflections("~curb")
+('(speeds|sped) up', '(mitigates|mitigated)', '(curbs|curbed)')
 """
 
 from __future__ import annotations
@@ -30,6 +34,40 @@ def load(name: str) -> dict[str, Any]:
     """The parsed lexicon ``lexicons/<name>.toml``."""
     text = resources.files("evisynth.check").joinpath("lexicons", f"{name}.toml").read_text(encoding="utf-8")
     return tomllib.loads(text)
+
+
+def inflections(phrase: str) -> str:
+    """The third-person and past forms of a ``~verb`` phrase, as a phrase (see the module docstring).
+
+    Parameters
+    ----------
+    phrase : str
+        ``"~lemma rest"`` or ``"~lemma/past rest"``.
+
+    Returns
+    -------
+    str
+        ``"(lemmas|lemmaed) rest"``; a phrase without ``~`` unchanged.
+    """
+    if not phrase.startswith("~"):
+        return phrase
+    head, _sep, rest = phrase[1:].partition(" ")
+    lemma, _slash, past = head.partition("/")
+    if lemma.endswith(("s", "x", "z", "ch", "sh")):
+        third = lemma + "es"
+    elif lemma.endswith("y") and lemma[-2:-1] not in "aeiou":
+        third = lemma[:-1] + "ies"
+    else:
+        third = lemma + "s"
+    if not past:
+        if lemma.endswith("e"):
+            past = lemma + "d"
+        elif lemma.endswith("y") and lemma[-2:-1] not in "aeiou":
+            past = lemma[:-1] + "ied"
+        else:
+            past = lemma + "ed"
+    forms = f"({third}|{past})"
+    return f"{forms} {rest}" if rest else forms
 
 
 def phrase_pattern(phrase: str) -> str:
@@ -78,7 +116,7 @@ def _starts_a_word(phrase: str) -> bool:
 
 @cache
 def _compiled(phrases: tuple[str, ...]) -> re.Pattern[str]:
-    ordered = sorted(phrases, key=len, reverse=True)  # longest first: "no significant" before "no"
+    ordered = sorted((inflections(p) for p in phrases), key=len, reverse=True)  # longest first: "no significant" before "no"
     words = [phrase_pattern(p) for p in ordered if _starts_a_word(p)]
     others = [phrase_pattern(p) for p in ordered if not _starts_a_word(p)]
     # one word-start test for all phrases that begin with a word: positions inside a word fail at once

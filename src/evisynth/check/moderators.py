@@ -178,7 +178,8 @@ def check_moderators(
                 tests[lo:hi] or source_tests or local or hedged_negation(norm, sent, m.start())
             ):
                 continue
-            if _BETWEEN_STUDIES_RE.match(norm, m.end()) or _NOT_A_GROUP_RE.match(norm, m.end()):
+            studies = _BETWEEN_STUDIES_RE.match(norm, m.end())
+            if (studies and not _QUALIFIED_RE.match(norm, studies.end())) or _NOT_A_GROUP_RE.match(norm, m.end()):
                 continue  # "the results differed between studies": heterogeneity, not a subgroup claim
             if _SIMILAR_BEFORE_RE.search(norm, max(sent[0], m.start() - 60), m.start()):
                 continue  # "similar imprecise effects were seen for revision surgery": another outcome, alike
@@ -189,6 +190,8 @@ def check_moderators(
                 continue  # "the exercise protocols differed between studies": not about the effect
             if kind.startswith("difference") and _NEGATED_RE.search(norm[max(c0, m.start() - 60) : m.start()]):
                 continue  # "did not differ by", "no clear evidence that the effect differs": no claim of a difference
+            if kind.startswith("difference") and conceded(norm, m.end(), sent, local):
+                continue
             said = doc.plain[m.start() : m.end()]
             hedged = _HEDGE_RE.search(norm, max(sent[0], m.start() - 40), m.start()) is not None
             finding = _judge("difference" if kind == "difference_of_effect" else kind, said, local, hedged)
@@ -201,6 +204,12 @@ def check_moderators(
 #: After "differed between" / "varied across": the studies themselves (inconsistency, I²), not subgroups.
 _BETWEEN_STUDIES_RE = re.compile(
     r"\s+(?:the\s+|individual\s+|included\s+)?(?:studies|trials|study\s+to\s+study|trial\s+to\s+trial)\b", re.I
+)
+
+
+#: After "studies"/"trials": a qualified set of them ("driven by trials in older adults") is a subgroup.
+_QUALIFIED_RE = re.compile(
+    r"\s+(?:in|with|of|that|which|among|using|at|from|conducted|enrolling|including|recruiting)\b", re.I
 )
 
 
@@ -230,6 +239,19 @@ def _statistics_in(doc: Document, index: ClaimIndex, sent: tuple[int, int]) -> l
         sig: bool | None = c.p_value < 0.05 if c.p_relation != "<" else (True if c.p_value <= 0.05 else None)
         out.append((c.start, sig, doc.plain[c.start : c.end]))
     return out
+
+
+#: Between a subgroup claim and the test after it: the sentence turns ("..., but the test ...").
+_CONTRAST_RE = re.compile(r"\b(?:but|however|although|though|yet|whereas)\b", re.I)
+
+
+def conceded(norm: str, end: int, sent: tuple[int, int], tests: Sequence[tuple[int, bool | None, str]]) -> bool:
+    """ "The effect appeared larger in women, but the test for subgroup differences was not significant":
+    the sentence itself reports that the test does not support the difference."""
+    return any(
+        end <= pos < sent[1] and sig is False and _CONTRAST_RE.search(norm, end, pos) is not None
+        for pos, sig, _t in tests
+    )
 
 
 def hedged_negation(norm: str, sent: tuple[int, int], pos: int) -> bool:
