@@ -167,3 +167,17 @@ def test_ci_level_announced_before_the_numbers() -> None:
             (measure, claims[0].estimate, claims[0].ci_lower, claims[0].ci_upper, 0.95)
         ], text
         assert claims[0].estimate in (0.84, 0.61) and claims[0].ci_upper in (0.99, 0.95)
+
+
+def test_a_rating_only_bounded_by_the_highest_stated_one_gives_a_warning_not_an_error() -> None:
+    """Wording two steps too strong for the ceiling of the source's ratings is a prompt (warning):
+    the claim's own outcome has no rating, so which rating applies is a guess."""
+    source = (
+        "Drug X may reduce pain (low-certainty evidence). "
+        "We are uncertain whether drug X reduces nausea (very low-certainty evidence)."
+    )
+    summary = "Key messages\nDrug X reduces sleep problems."
+    assert ("warning", "certainty_language", "reduces") in _found(summary, source)
+    assert ("error", "certainty_language", "reduces") not in _found(summary, source)
+    own = "Key messages\nDrug X reduces pain."  # its own outcome, rated low: two steps, an error
+    assert ("error", "certainty_language", "reduces") in _found(own, source)

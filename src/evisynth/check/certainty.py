@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 
 from evisynth.check import lexicon
@@ -62,6 +62,10 @@ class Rating:
 
     level: str
     origin: str
+    #: False when the rating was inferred by matching the claim's outcome words to the source's, or is
+    #: only the highest rating stated anywhere: a finding against it is a prompt (warning), never an
+    #: error, unless a word such as "clearly" claims high certainty outright.
+    direct: bool = True
 
 
 @cache
@@ -200,7 +204,10 @@ class _Rater:
                 hits = [r for r in idx.lookup(text, near=1.0 - 1e-9 if strict else NEAR) if isinstance(r, Rating)]
                 if hits:
                     pick = min if strict else max
-                    return pick(hits, key=lambda r: CERTAINTY_RANK[r.level])
+                    best = pick(hits, key=lambda r: CERTAINTY_RANK[r.level])
+                    # a source outcome matched only by words several outcomes share is a guess
+                    weak = idx is self.source and not idx.lookup(text, min_score=1.0, near=1.0)
+                    return replace(best, direct=False) if weak else best
         said = match(doc.norm, pos, self.hedged)   # the source's own hedge for this statement
         if said is not None:
             return Rating(said.level, f"the source words this finding as '{said.quote}' ({said.level} certainty)")
@@ -212,7 +219,7 @@ class _Rater:
         # no rating for this outcome: the highest rating stated anywhere bounds every claim
         for idx in (self.source, self.stated):
             if idx is not None and isinstance(idx.ceiling, Rating):
-                return idx.ceiling
+                return replace(idx.ceiling, direct=False)
         return None
 
 
@@ -266,7 +273,7 @@ def _comparative_results(
             continue
         rank = CERTAINTY_RANK[rating.level]
         said = doc.plain[m.start() : m.end()]
-        severity: Severity = "error" if 4 - rank >= 2 else "warning"
+        severity: Severity = "error" if 4 - rank >= 2 and rating.direct else "warning"
         out.append(Finding(severity, "certainty_language", m.start(), m.end(), _message(rating, said, "high"), claim_idx))
     return out
 
@@ -345,7 +352,7 @@ def _words(doc: Document, sent: tuple[int, int], rater: _Rater, claim_idx: int |
             continue
         rank = CERTAINTY_RANK[rating.level]
         if strength > rank:
-            severity: Severity = "error" if strength - rank >= 2 else "warning"
+            severity: Severity = "error" if strength - rank >= 2 and rating.direct else "warning"
             states = {4: "high", 3: "moderate", 2: "low"}[strength]
             out.append(
                 Finding(severity, "certainty_language", m.start(), m.end(), _message(rating, said, states), claim_idx)
