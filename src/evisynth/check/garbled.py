@@ -41,10 +41,7 @@ def check_garbled(doc: Document) -> list[Finding]:
     [('other', '0.‐64')]
     """
     out = _counted_twice(doc)
-    for m in _GARBLED_RE.finditer(doc.norm):
-        start, end = doc.sentence_span(m.start())
-        if not _STATS_RE.search(doc.norm, start, end):
-            continue
+    for m in _in_result_sentences(doc, _GARBLED_RE):
         said = doc.plain[m.start() : m.end()]
         out.append(
             Finding(
@@ -59,13 +56,20 @@ def check_garbled(doc: Document) -> list[Finding]:
     return out
 
 
+def _in_result_sentences(doc: Document, rx: re.Pattern[str]) -> list[re.Match[str]]:
+    """Matches of ``rx`` in sentences that report a statistical result."""
+    out = []
+    for m in rx.finditer(doc.norm):
+        start, end = doc.sentence_span(m.start())
+        if _STATS_RE.search(doc.norm, start, end):
+            out.append(m)
+    return out
+
+
 def _counted_twice(doc: Document) -> list[Finding]:
     """ "(MD 5.72%, 95% CI 1.62 to 9.81; 5 studies, 171 studies)": the second count has the wrong noun."""
     out = []
-    for m in _TWICE_RE.finditer(doc.norm):
-        start, end = doc.sentence_span(m.start())
-        if not _STATS_RE.search(doc.norm, start, end):
-            continue
+    for m in _in_result_sentences(doc, _TWICE_RE):
         said = doc.plain[m.start() : m.end()]
         out.append(
             Finding(
