@@ -37,3 +37,14 @@ def test_mutations_apply_to_their_base_text() -> None:
         base = texts[m["base"]]
         assert m["find"] in base["text"] and m["find"] != m["replace"] and m["expect"] in KINDS
         assert m["split"] == base["split"]
+
+
+def test_second_annotation_covers_test_texts_with_locatable_quotes() -> None:
+    texts = {t["id"]: t for t in _load("texts.jsonl")}
+    second = _load("second_annotator.jsonl")
+    assert len(second) == 12
+    for row in second:
+        text = texts[row["id"]]
+        assert text["split"] == "test"
+        for ann in row["annotations"]:
+            assert text["text"].count(ann["quote"]) > ann.get("occurrence", 0), ann["quote"]
