@@ -143,9 +143,6 @@ def plural_subject(norm: str, start: int, not_subjects: frozenset[str]) -> bool:
     return len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")) and word not in not_subjects
 
 
-_WORD_BEFORE_RE = re.compile(r"([A-Za-z][A-Za-z-]*)\s+$")
-
-
 @cache
 def _word_sets() -> tuple[frozenset[str], frozenset[str]]:
     lex = lexicon.load("certainty")["claims"]
