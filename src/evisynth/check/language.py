@@ -30,7 +30,7 @@ from evisynth.check.context import ClaimIndex, OutcomeIndex, borderline, common_
 from evisynth.check.language_scope import coordinated, describe_numbers, joined_results, not_a_finding, question
 from evisynth.check.language_unlocated import asserted, blanket_null, clinical_threshold, quote, unlocated_null
 from evisynth.check.model import RATIO_MEASURES, Claim, Finding, Severity
-from evisynth.check.number_anchor import anchored_result
+from evisynth.check.number_anchor import SourceNumbers
 from evisynth.check.text import Document
 
 _CONJUNCT_RE = re.compile(r",|\band\b|\bor\b")
@@ -110,6 +110,7 @@ def check_significance(
     if source is not None:
         joined, gone = joined_results(source[1])
         source = (source[0], [c for j, c in enumerate(joined) if j not in gone])
+    anchors = SourceNumbers(*source) if source is not None else None
     keep = [
         i for i, c in enumerate(claims) if (c.estimate is not None or c.has_ci or c.p_value is not None) and i not in taken
     ]
@@ -128,7 +129,7 @@ def check_significance(
         k = doc.sentence_index(pos)
         if in_findings is not None and (k >= len(in_findings) or not in_findings[k]):
             return None  # background and methods use effect words about no result of this review
-        if source is not None and (anchor := anchored_result(doc, pos, source[0], source[1])) is not None:
+        if anchors is not None and (anchor := anchors.result_at(doc, pos)) is not None:
             return (None, anchor[0], True)  # "one admission prevented for every 101": the result with NNT 101
         _c0, c1 = index.clause(pos)
         stop = min(c1, pos + 120)

@@ -57,27 +57,50 @@ def result_region(norm: str, claim: Claim) -> tuple[int, int]:
     return claim.start, claim.end
 
 
+class SourceNumbers:
+    """The numbers of a source that tie a sentence to one result, read once per source.
+
+    A number ties to a result when it occurs in that result's region (:func:`result_region`) and
+    nowhere else in the source.
+    """
+
+    def __init__(self, source_doc: Document, source_claims: Sequence[Claim]) -> None:
+        everywhere = _numbers(source_doc.norm, 0, len(source_doc.norm))
+        #: number -> (source order, result, region) of every result it ties to
+        self._ties: dict[int, list[tuple[int, Claim, tuple[int, int]]]] = {}
+        for order, c in enumerate(source_claims):
+            if not (c.has_ci and c.estimate is not None):
+                continue
+            region = result_region(source_doc.norm, c)
+            for value, places in _numbers(source_doc.norm, *region).items():
+                if len(everywhere.get(value, ())) == len(places):
+                    self._ties.setdefault(value, []).append((order, c, region))
+
+    def result_at(self, doc: Document, pos: int) -> tuple[Claim, tuple[int, int]] | None:
+        """The source result the sentence at ``pos`` restates by a shared number, with its region.
+
+        Returns None when no number of the sentence is unique to one source result, or when its
+        numbers point to different results.
+        """
+        s0, s1 = doc.sentence_span(pos)
+        found: dict[int, tuple[int, Claim, tuple[int, int]]] = {}
+        for value in _numbers(doc.norm, s0, s1):
+            for order, c, region in self._ties.get(value, ()):
+                if region[0] not in found or found[region[0]][0] < order:
+                    found[region[0]] = (order, c, region)  # a region's last result in source order
+        if len(found) != 1:
+            return None
+        _order, c, region = next(iter(found.values()))
+        return c, region
+
+
 def anchored_result(
     doc: Document, pos: int, source_doc: Document, source_claims: Sequence[Claim]
 ) -> tuple[Claim, tuple[int, int]] | None:
     """The source result the sentence at ``pos`` restates by a shared number, with its region.
 
+    One look-up; a checker looking up many sentences keeps a :class:`SourceNumbers`.
     Returns None when no number of the sentence is unique to one source result, or when its
     numbers point to different results.
     """
-    s0, s1 = doc.sentence_span(pos)
-    mine = _numbers(doc.norm, s0, s1)
-    if not mine:
-        return None
-    everywhere = _numbers(source_doc.norm, 0, len(source_doc.norm))
-    found: dict[int, tuple[Claim, tuple[int, int]]] = {}
-    for c in source_claims:
-        if not (c.has_ci and c.estimate is not None):
-            continue
-        region = result_region(source_doc.norm, c)
-        for value, places in _numbers(source_doc.norm, *region).items():
-            if value in mine and len(everywhere.get(value, ())) == len(places):
-                found[region[0]] = (c, region)
-    if len(found) != 1:
-        return None
-    return next(iter(found.values()))
+    return SourceNumbers(source_doc, source_claims).result_at(doc, pos)
