@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from evisynth.check.draft import Draft, freeze, label_before
-from evisynth.check.model import Claim
+from evisynth.check.model import Claim, Num
 from evisynth.check.parts import parse_number
 from evisynth.check.patterns import NUM
 from evisynth.check.text import Document
@@ -25,6 +25,13 @@ _CI_HEADER_RE = re.compile(r"(?P<level>\d{2})\s?%\s*-?\s*(?:CI|confidence|CrI|cr
 _P_HEADER_RE = re.compile(r"\s*(?:two-sided\s+)?P(?:\s*-?\s*values?)?\s*[*†‡a-z]?\s*$", re.I)
 _P_CELL_RE = re.compile(r"\s*(?P<rel>[<>≤≥=]?)\s*(?P<p>" + NUM + r")\s*$")
 _BRACKETS = str.maketrans("[]", "()")
+
+
+def _estimate_and_ci(m: re.Match[str], offset: int = 0) -> dict[str, Num]:
+    """The estimate and CI limits of a match with groups ``e``, ``lo`` and ``hi``; ``offset`` places
+    a match made inside a cell in the text."""
+    groups = (("estimate", "e"), ("ci_lower", "lo"), ("ci_upper", "hi"))
+    return {k: parse_number(m.group(g), offset + m.start(g)) for k, g in groups}
 
 
 def _cells(line: str, raw: str, start: int, delimiter: str) -> list[tuple[str, int]]:
@@ -125,10 +132,7 @@ def _row_claims(
         a, b = off + m.start("e"), off + m.end("hi") + 1
         if any(c.start < b and a < c.end for c in taken):
             continue
-        nums = {
-            k: parse_number(m.group(g), off + m.start(g))
-            for k, g in (("estimate", "e"), ("ci_lower", "lo"), ("ci_upper", "hi"))
-        }
+        nums = _estimate_and_ci(m, off)
         code, level = header.columns[j]
         draft = Draft(a, min(b, line_end), doc.sentence_span(a), code, nums, level=level)
         if p_match is not None:
@@ -160,9 +164,7 @@ def ci_first_claims(doc: Document, taken: list[Claim]) -> list[Claim]:
             label = (None, generic.start()) if generic else None
         if label is None or any(c.start < m.end() and m.start() < c.end for c in taken):
             continue
-        nums = {
-            k: parse_number(m.group(g), m.start(g)) for k, g in (("estimate", "e"), ("ci_lower", "lo"), ("ci_upper", "hi"))
-        }
+        nums = _estimate_and_ci(m)
         draft = Draft(label[1], m.end(), sent, label[0], nums, level=float(m.group("level")) / 100)
         out.append(freeze(doc, draft))
     return out
