@@ -48,3 +48,18 @@ def test_second_annotation_covers_test_texts_with_locatable_quotes() -> None:
         assert text["split"] == "test"
         for ann in row["annotations"]:
             assert text["text"].count(ann["quote"]) > ann.get("occurrence", 0), ann["quote"]
+
+
+def test_agreement_between_annotators_is_the_documented_figure() -> None:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("agreement", CORPUS / "agreement.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    table = module.agreement()
+    first, second, matched = table["overall"]
+    assert (first, second, matched) == (29, 34, 22)  # F1 0.70, as benchmarks/checker_corpus/README.md says
+    assert round(2 * matched / (first + second), 2) == 0.70
+    assert table["any kind"][2] >= matched  # ignoring kind can only match more
+    assert sum(m for k, (_f, _s, m) in table.items() if k not in ("overall", "any kind")) == matched
